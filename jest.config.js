@@ -1,0 +1,22 @@
+'use strict';
+// Two suites: "unit" runs on any OS with Linux node; "native" loads the real
+// addon and runs under Windows node.exe inside Wine (scripts/wine-tier.js) or on Windows.
+const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.test.json' }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/unit'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+    {
+      displayName: 'native',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/native'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+  ],
+};
