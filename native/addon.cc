@@ -1,0 +1,19 @@
+// Entry point: each API area registers its functions (argument checks through
+// addon_support.h); nothing else happens at load time.
+#include <napi.h>
+
+#include "policy.h"
+#include "products.h"
+
+namespace {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  msilua::RegisterProducts(env, exports);
+  msilua::RegisterPolicy(env, exports);
+  exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(msi_lua, Init)

@@ -1,0 +1,164 @@
+// Windows Installer product facts: MsiGetProductInfoExW and MsiEnumProductsExW.
+// Only gathers values and per-property status codes; the facade decides what an
+// absent value or a failing status means.
+#include "products.h"
+
+#include "addon_support.h"
+
+#include <msi.h>
+
+namespace msilua {
+namespace {
+
+struct PropertyOutcome {
+  uint32_t status = ERROR_SUCCESS;
+  std::string value;
+};
+
+struct ProductRecord {
+  std::string productCode;
+  uint32_t context = 0;
+  std::string userSid;
+  std::vector<PropertyOutcome> properties;
+};
+
+PropertyOutcome ReadProperty(const std::wstring& productCode, const wchar_t* userSid, MSIINSTALLCONTEXT context,
+                             const std::wstring& property) {
+  PropertyOutcome outcome;
+  std::wstring buffer(128, L'\0');
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    DWORD length = static_cast<DWORD>(buffer.size());
+    UINT status = ::MsiGetProductInfoExW(productCode.c_str(), userSid, context, property.c_str(), buffer.data(), &length);
+    if (status == ERROR_MORE_DATA) {
+      buffer.assign(static_cast<size_t>(length) + 1, L'\0');
+      continue;
+    }
+    outcome.status = status;
+    if (status == ERROR_SUCCESS) outcome.value = WideToUtf8(buffer.data(), length);
+    return outcome;
+  }
+  outcome.status = ERROR_MORE_DATA;
+  return outcome;
+}
+
+void ReadProperties(ProductRecord& record, const std::vector<std::wstring>& properties) {
+  std::wstring code = Utf8ToWide(record.productCode);
+  std::wstring sid = Utf8ToWide(record.userSid);
+  // The machine context takes no user SID.
+  const wchar_t* sidArg = (record.context == MSIINSTALLCONTEXT_MACHINE || sid.empty()) ? nullptr : sid.c_str();
+  record.properties.reserve(properties.size());
+  for (const auto& property : properties) {
+    record.properties.push_back(ReadProperty(code, sidArg, static_cast<MSIINSTALLCONTEXT>(record.context), property));
+  }
+}
+
+// Wine's MsiEnumProductsExW wants strictly sequential indexes from one caller, so a
+// whole enumeration always runs inside one call of this function.
+std::vector<ProductRecord> Enumerate(const std::wstring* productCode, const std::wstring* userSid, DWORD contexts,
+                                     size_t limit) {
+  std::vector<ProductRecord> records;
+  for (DWORD index = 0;; ++index) {
+    wchar_t found[39] = {0};
+    MSIINSTALLCONTEXT foundContext = MSIINSTALLCONTEXT_NONE;
+    wchar_t sid[256] = {0};
+    DWORD sidLength = 256;
+    UINT status = ::MsiEnumProductsExW(productCode ? productCode->c_str() : nullptr, userSid ? userSid->c_str() : nullptr,
+                                       contexts, index, found, &foundContext, sid, &sidLength);
+    if (status == ERROR_NO_MORE_ITEMS) break;
+    if (status != ERROR_SUCCESS) ThrowWin32("MsiEnumProductsExW", status);
+    ProductRecord record;
+    record.productCode = WideToUtf8(found, wcsnlen(found, 38));
+    record.context = static_cast<uint32_t>(foundContext);
+    record.userSid = WideToUtf8(sid, wcsnlen(sid, 255));
+    records.push_back(std::move(record));
+    if (records.size() >= limit) break;
+  }
+  return records;
+}
+
+std::vector<std::wstring> ToWide(const std::vector<std::string>& values) {
+  std::vector<std::wstring> wide;
+  wide.reserve(values.size());
+  for (const auto& v : values) wide.push_back(Utf8ToWide(v));
+  return wide;
+}
+
+Napi::Object RecordToJs(Napi::Env env, const ProductRecord& record) {
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("productCode", record.productCode);
+  object.Set("context", Napi::Number::New(env, record.context));
+  object.Set("userSid", record.userSid.empty() ? env.Null() : Napi::String::New(env, record.userSid));
+  Napi::Array values = Napi::Array::New(env, record.properties.size());
+  for (size_t i = 0; i < record.properties.size(); ++i) {
+    const auto& outcome = record.properties[i];
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("status", Napi::Number::New(env, outcome.status));
+    if (outcome.status == ERROR_SUCCESS) {
+      item.Set("value", outcome.value);
+    } else {
+      std::wstring text = SystemMessage(outcome.status);
+      if (!text.empty()) item.Set("systemMessage", WideToUtf8(text));
+    }
+    values.Set(static_cast<uint32_t>(i), item);
+  }
+  object.Set("values", values);
+  return object;
+}
+
+// productInfo(productCode, properties[], context, userSid|null)
+// context 0: locate the product first (the first context visible to this user).
+Napi::Value ProductInfo(const Napi::CallbackInfo& info) {
+  std::string productCode = RequireString(info, 0, "productCode");
+  std::vector<std::string> properties = RequireStringArray(info, 1, "properties");
+  uint32_t context = RequireUint32(info, 2, "context");
+  std::optional<std::string> userSid = OptionalString(info, 3, "userSid");
+  return PromiseWorker<ProductRecord>::Run(
+      info.Env(), "msi-lua:productInfo",
+      [productCode, properties, context, userSid]() {
+        ProductRecord record;
+        record.productCode = productCode;
+        record.context = context;
+        if (userSid) record.userSid = *userSid;
+        if (context == 0) {
+          std::wstring code = Utf8ToWide(productCode);
+          std::wstring sid = userSid ? Utf8ToWide(*userSid) : std::wstring();
+          auto located = Enumerate(&code, userSid ? &sid : nullptr, MSIINSTALLCONTEXT_ALL, 1);
+          if (located.empty()) ThrowWin32("MsiEnumProductsExW", ERROR_UNKNOWN_PRODUCT);
+          record.context = located[0].context;
+          record.userSid = located[0].userSid;
+        }
+        ReadProperties(record, ToWide(properties));
+        return record;
+      },
+      [](Napi::Env env, ProductRecord& record) -> Napi::Value { return RecordToJs(env, record); });
+}
+
+// enumProducts(contexts bitmask, userSid|null, properties[])
+Napi::Value EnumProducts(const Napi::CallbackInfo& info) {
+  uint32_t contexts = RequireUint32(info, 0, "contexts");
+  std::optional<std::string> userSid = OptionalString(info, 1, "userSid");
+  std::vector<std::string> properties = RequireStringArray(info, 2, "properties");
+  return PromiseWorker<std::vector<ProductRecord>>::Run(
+      info.Env(), "msi-lua:enumProducts",
+      [contexts, userSid, properties]() {
+        std::wstring sid = userSid ? Utf8ToWide(*userSid) : std::wstring();
+        auto records = Enumerate(nullptr, userSid ? &sid : nullptr, contexts, SIZE_MAX);
+        auto wideProperties = ToWide(properties);
+        for (auto& record : records) ReadProperties(record, wideProperties);
+        return records;
+      },
+      [](Napi::Env env, std::vector<ProductRecord>& records) -> Napi::Value {
+        Napi::Array array = Napi::Array::New(env, records.size());
+        for (size_t i = 0; i < records.size(); ++i) array.Set(static_cast<uint32_t>(i), RecordToJs(env, records[i]));
+        return array;
+      });
+}
+
+}  // namespace
+
+void RegisterProducts(Napi::Env env, Napi::Object exports) {
+  exports.Set("productInfo", Napi::Function::New(env, ProductInfo, "productInfo"));
+  exports.Set("enumProducts", Napi::Function::New(env, EnumProducts, "enumProducts"));
+}
+
+}  // namespace msilua
