@@ -4,12 +4,14 @@
 
 #include "policy.h"
 #include "products.h"
+#include "signatures.h"
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   msilua::RegisterProducts(env, exports);
   msilua::RegisterPolicy(env, exports);
+  msilua::RegisterSignatures(env, exports);
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

@@ -154,11 +154,89 @@ Napi::Value EnumProducts(const Napi::CallbackInfo& info) {
       });
 }
 
+struct AppliedPatch {
+  std::string patchCode;
+  std::string localPackage;
+  uint32_t localPackageStatus = ERROR_SUCCESS;
+};
+
+// enumAppliedPatches(productCode, context, userSid|null) → [{ patchCode, localPackage|null, localPackageStatus }]
+Napi::Value EnumAppliedPatches(const Napi::CallbackInfo& info) {
+  std::wstring productCode = Utf8ToWide(RequireString(info, 0, "productCode"));
+  uint32_t context = RequireUint32(info, 1, "context");
+  std::optional<std::string> userSid = OptionalString(info, 2, "userSid");
+  std::wstring sid = userSid ? Utf8ToWide(*userSid) : std::wstring();
+  return PromiseWorker<std::vector<AppliedPatch>>::Run(
+      info.Env(), "msi-lua:enumAppliedPatches",
+      [productCode, context, sid]() {
+        std::vector<AppliedPatch> patches;
+        const wchar_t* sidArg = (context == MSIINSTALLCONTEXT_MACHINE || sid.empty()) ? nullptr : sid.c_str();
+        for (DWORD index = 0;; ++index) {
+          wchar_t patchCode[39] = {0};
+          wchar_t target[39] = {0};
+          MSIINSTALLCONTEXT targetContext = MSIINSTALLCONTEXT_NONE;
+          wchar_t targetSid[256] = {0};
+          DWORD targetSidLength = 256;
+          UINT status = ::MsiEnumPatchesExW(productCode.c_str(), sidArg, context, MSIPATCHSTATE_APPLIED, index, patchCode, target,
+                                            &targetContext, targetSid, &targetSidLength);
+          if (status == ERROR_NO_MORE_ITEMS) break;
+          if (status != ERROR_SUCCESS) ThrowWin32("MsiEnumPatchesExW", status);
+          AppliedPatch patch;
+          patch.patchCode = WideToUtf8(patchCode, wcsnlen(patchCode, 38));
+          std::wstring buffer(MAX_PATH, L'\0');
+          DWORD length = static_cast<DWORD>(buffer.size());
+          UINT infoStatus = ::MsiGetPatchInfoExW(patchCode, productCode.c_str(), sidArg, static_cast<MSIINSTALLCONTEXT>(context),
+                                                 L"LocalPackage", buffer.data(), &length);
+          if (infoStatus == ERROR_MORE_DATA) {
+            buffer.assign(static_cast<size_t>(length) + 1, L'\0');
+            length = static_cast<DWORD>(buffer.size());
+            infoStatus = ::MsiGetPatchInfoExW(patchCode, productCode.c_str(), sidArg, static_cast<MSIINSTALLCONTEXT>(context),
+                                              L"LocalPackage", buffer.data(), &length);
+          }
+          patch.localPackageStatus = infoStatus;
+          if (infoStatus == ERROR_SUCCESS) patch.localPackage = WideToUtf8(buffer.data(), length);
+          patches.push_back(std::move(patch));
+        }
+        return patches;
+      },
+      [](Napi::Env env, std::vector<AppliedPatch>& patches) -> Napi::Value {
+        Napi::Array array = Napi::Array::New(env, patches.size());
+        for (size_t i = 0; i < patches.size(); ++i) {
+          Napi::Object item = Napi::Object::New(env);
+          item.Set("patchCode", patches[i].patchCode);
+          item.Set("localPackage", patches[i].localPackage.empty() ? env.Null() : Napi::String::New(env, patches[i].localPackage));
+          item.Set("localPackageStatus", Napi::Number::New(env, patches[i].localPackageStatus));
+          array.Set(static_cast<uint32_t>(i), item);
+        }
+        return array;
+      });
+}
+
+// installerVersion() → the file version of the system's msi.dll, e.g. "5.0.19041.1"
+Napi::Value InstallerVersion(const Napi::CallbackInfo& info) {
+  return PromiseWorker<std::string>::Run(
+      info.Env(), "msi-lua:installerVersion",
+      []() {
+        wchar_t system[MAX_PATH] = {0};
+        UINT length = ::GetSystemDirectoryW(system, MAX_PATH);
+        if (length == 0 || length >= MAX_PATH) ThrowWin32("GetSystemDirectoryW", ::GetLastError());
+        std::wstring path = std::wstring(system, length) + L"\\msi.dll";
+        wchar_t version[64] = {0};
+        DWORD versionLength = 64;
+        UINT status = ::MsiGetFileVersionW(path.c_str(), version, &versionLength, nullptr, nullptr);
+        if (status != ERROR_SUCCESS) ThrowWin32("MsiGetFileVersionW", status, WideToUtf8(path));
+        return WideToUtf8(version, versionLength);
+      },
+      [](Napi::Env env, std::string& version) -> Napi::Value { return Napi::String::New(env, version); });
+}
+
 }  // namespace
 
 void RegisterProducts(Napi::Env env, Napi::Object exports) {
   exports.Set("productInfo", Napi::Function::New(env, ProductInfo, "productInfo"));
   exports.Set("enumProducts", Napi::Function::New(env, EnumProducts, "enumProducts"));
+  exports.Set("enumAppliedPatches", Napi::Function::New(env, EnumAppliedPatches, "enumAppliedPatches"));
+  exports.Set("installerVersion", Napi::Function::New(env, InstallerVersion, "installerVersion"));
 }
 
 }  // namespace msilua

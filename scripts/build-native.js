@@ -31,10 +31,9 @@ function cmakeJsBuild() {
 }
 
 if (args.includes('--prebuild')) {
-  // prebuildify drives the build through a node-gyp-compatible command; ours is this
-  // script again, which ignores node-gyp's arguments and runs the cross build.
+  // prebuildify drives the build through a node-gyp-compatible executable; ours is this
+  // script again (it has a shebang), which ignores node-gyp's arguments and runs cmake-js.
   const prebuildify = require.resolve('prebuildify/bin');
-  const shim = `"${process.execPath}" "${__filename}" --from-prebuildify`;
   const stripBin = process.platform === 'win32' ? 'strip' : 'x86_64-w64-mingw32-strip';
   run(process.execPath, [
     prebuildify,
@@ -43,7 +42,7 @@ if (args.includes('--prebuild')) {
     '--arch=x64',
     '--strip',
     `--strip-bin=${stripBin}`,
-    `--node-gyp=${shim}`,
+    `--node-gyp=${__filename}`,
   ]);
 } else {
   cmakeJsBuild();

@@ -1,0 +1,69 @@
+// The typed surface of the compiled addon (native/*.cc), so the facades compile
+// against what the binding really exports. Keep in step with each Register* function.
+
+/** One property read by MsiGetProductInfoExW: a Win32 status and the value on success. */
+export interface NativePropertyOutcome {
+  status: number;
+  value?: string;
+  systemMessage?: string;
+}
+
+export interface NativeProductRecord {
+  productCode: string;
+  /** MSIINSTALLCONTEXT: 1 user-managed, 2 user-unmanaged, 4 machine. */
+  context: number;
+  userSid: string | null;
+  values: NativePropertyOutcome[];
+}
+
+export interface NativeRegistryValue {
+  /** REG_* type number. */
+  type: number;
+  data: Buffer;
+}
+
+/** What native code rejects with; lib/native.ts turns it into a typed MsiLuaError. */
+export interface NativeFailureShape extends Error {
+  nativeFailure: true;
+  hresult: number;
+  syscall: string;
+  systemMessage?: string;
+  detail?: string;
+}
+
+export interface NativeAppliedPatch {
+  patchCode: string;
+  /** The cached .msp (INSTALLPROPERTY_LOCALPACKAGE), null when it could not be read. */
+  localPackage: string | null;
+  localPackageStatus: number;
+}
+
+export interface NativeSignatureFacts {
+  /** MsiGetFileSignatureInformationW(MSI_INVALID_HASH_IS_FATAL) result. */
+  msiHresult: number;
+  /** The signer certificate (DER) that call returned, null when it returned none. */
+  signerCertificate: Buffer | null;
+  /** WinVerifyTrust (generic verify v2) result. */
+  trustHresult: number;
+  revocationChecked: boolean;
+}
+
+export interface ProductsBinding {
+  productInfo(productCode: string, properties: string[], context: number, userSid: string | null): Promise<NativeProductRecord>;
+  enumProducts(contexts: number, userSid: string | null, properties: string[]): Promise<NativeProductRecord[]>;
+  enumAppliedPatches(productCode: string, context: number, userSid: string | null): Promise<NativeAppliedPatch[]>;
+  /** File version of the system's msi.dll. */
+  installerVersion(): Promise<string>;
+}
+
+export interface SignaturesBinding {
+  fileSignature(path: string, checkRevocation: boolean): Promise<NativeSignatureFacts>;
+}
+
+export interface PolicyBinding {
+  readRegistryValue(hive: 'HKLM' | 'HKCU' | 'HKU', subKey: string, valueName: string): Promise<NativeRegistryValue | null>;
+}
+
+export interface NativeBinding extends ProductsBinding, PolicyBinding, SignaturesBinding {
+  napiVersion: number;
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+'use strict';
+// The Wine tier: cross-builds the addon as the shipped prebuild, installs the fixture
+// products into the Wine prefix, then runs the jest "native" project under Windows
+// node.exe — once as node.exe and once under another executable name (as Electron
+// would host it). Its last line is `wine: N passed, N failed`.
+//   --no-build        use the existing prebuilds/win32-x64 as it is
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { nodeExe, prepare, root, runInWine, toWindowsPath, runWineServerWait } = require('./wine-env');
+const { prepareProductFixtures } = require('./fixtures');
+
+const args = process.argv.slice(2);
+
+function step(label, fn) {
+  const started = Date.now();
+  const result = fn();
+  console.log(`wine-tier: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return result;
+}
+
+function buildPrebuild() {
+  const built = spawnSync(process.execPath, [path.join(__dirname, 'build-native.js'), '--prebuild'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the cross build failed');
+  // node-gyp-build prefers build/Release; remove it so the suite loads the prebuild we ship.
+  fs.rmSync(path.join(root, 'build', 'Release', 'msi_lua.node'), { force: true });
+  const prebuilt = path.join(root, 'prebuilds', 'win32-x64');
+  const files = fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt).filter((f) => f.endsWith('.node')) : [];
+  if (files.length === 0) throw new Error(`no prebuild in ${prebuilt}`);
+  return files.map((f) => path.join(prebuilt, f));
+}
+
+function runJestPass(label, hostExe, env) {
+  const outputFile = path.join(os.tmpdir(), `msi-lua-jest-${label}-${process.pid}.json`);
+  fs.rmSync(outputFile, { force: true });
+  console.log(`wine-tier: jest native suite under ${path.basename(hostExe)}`);
+  const jestBin = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+  const run = runInWine(
+    [hostExe, jestBin, '--selectProjects', 'native', '--runInBand', '--ci', '--watchman=false', '--json', `--outputFile=${toWindowsPath(outputFile)}`],
+    { env },
+  );
+  let report = null;
+  try {
+    report = JSON.parse(fs.readFileSync(outputFile, 'utf8'));
+  } catch {
+    console.error(`wine-tier: ${label}: jest wrote no report (exit ${run.status})`);
+  }
+  fs.rmSync(outputFile, { force: true });
+  if (!report) return { passed: 0, failed: 1, skipped: 0 };
+  const failed = report.numFailedTests + (report.numRuntimeErrorTestSuites || 0);
+  return { passed: report.numPassedTests, failed, skipped: report.numPendingTests + (report.numTodoTests || 0), exit: run.status };
+}
+
+function main() {
+  step('Wine prefix and Windows node ready', prepare);
+  if (!args.includes('--no-build')) {
+    const prebuilds = step('cross-built prebuilds/win32-x64', buildPrebuild);
+    console.log(`wine-tier: loading ${prebuilds.map((p) => path.relative(root, p)).join(', ')}`);
+  }
+  const { manifestPath } = step('fixture products built and installed', prepareProductFixtures);
+  const env = { MSI_LUA_FIXTURES: toWindowsPath(manifestPath) };
+
+  // A host that is not called node.exe: the addon must resolve Node-API from it.
+  const renamedHost = path.join(path.dirname(nodeExe), 'msi-lua-host.exe');
+  if (!fs.existsSync(renamedHost)) fs.copyFileSync(nodeExe, renamedHost);
+
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  for (const [label, host] of [
+    ['node', nodeExe],
+    ['renamed-host', renamedHost],
+  ]) {
+    const counts = step(`pass ${label}`, () => runJestPass(label, host, { ...env, MSI_LUA_HOST_LABEL: label }));
+    console.log(`wine-tier: ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+    totals.passed += counts.passed;
+    totals.failed += counts.failed;
+    totals.skipped += counts.skipped;
+  }
+  runWineServerWait();
+  if (totals.skipped) console.log(`wine-tier: ${totals.skipped} skipped (not counted as passed)`);
+  console.log(`wine: ${totals.passed} passed, ${totals.failed} failed`);
+  process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
+}
+
+main();

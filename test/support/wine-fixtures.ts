@@ -1,0 +1,72 @@
+// Helpers for the native suite: the installed fixture products (scripts/fixtures.js)
+// and registry edits in the Wine prefix (or a Windows CI machine) through reg.exe.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+
+export interface ProductFixture {
+  name: string;
+  wxs: string;
+  msi: string;
+  productCode: string;
+  scope: 'perMachine' | 'perUser';
+  packageCode: string;
+}
+
+export function loadProductFixtures(): ProductFixture[] {
+  const manifestPath = process.env.MSI_LUA_FIXTURES;
+  if (!manifestPath) throw new Error('MSI_LUA_FIXTURES is not set: run the native suite through `npm run test:wine`');
+  return (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { products: ProductFixture[] }).products;
+}
+
+export function fixture(name: string): ProductFixture {
+  const found = loadProductFixtures().find((p) => p.name === name);
+  if (!found) throw new Error(`no fixture named ${name}`);
+  return found;
+}
+
+/** An attribute of the first <element> in the fixture's WiX source. */
+export function wxsAttribute(fixtureEntry: ProductFixture, element: string, name: string): string {
+  const xml = fs.readFileSync(fixtureEntry.wxs, 'utf8');
+  const tag = xml.match(new RegExp(`<${element}\\b[^>]*>`, 's'));
+  const value = tag?.[0].match(new RegExp(`\\b${name}="([^"]*)"`));
+  if (!value) throw new Error(`${fixtureEntry.name}.wxs has no ${element}@${name}`);
+  return value[1] as string;
+}
+
+/** The Value of <Property Id="..."> in the fixture's WiX source, or null. */
+export function wxsProperty(fixtureEntry: ProductFixture, id: string): string | null {
+  const xml = fs.readFileSync(fixtureEntry.wxs, 'utf8');
+  const match = xml.match(new RegExp(`<Property\\s+Id="${id}"\\s+Value="([^"]*)"`));
+  return match ? (match[1] as string) : null;
+}
+
+/** Windows Installer's "squashed" form of a GUID, used in its registry key names. */
+export function squashGuid(guid: string): string {
+  const hex = guid.replace(/[{}-]/g, '').toUpperCase();
+  const reverse = (s: string) => s.split('').reverse().join('');
+  let out = reverse(hex.slice(0, 8)) + reverse(hex.slice(8, 12)) + reverse(hex.slice(12, 16));
+  for (let i = 16; i < 32; i += 2) out += (hex[i + 1] as string) + (hex[i] as string);
+  return out;
+}
+
+/** The product's key, where Windows Installer keeps AuthorizedLUAApp. */
+export function productKey(fixtureEntry: ProductFixture): string {
+  const squashed = squashGuid(fixtureEntry.productCode);
+  return fixtureEntry.scope === 'perMachine'
+    ? `HKLM\\Software\\Classes\\Installer\\Products\\${squashed}`
+    : `HKCU\\Software\\Microsoft\\Installer\\Products\\${squashed}`;
+}
+
+function reg(args: string[]): number {
+  const result = spawnSync('reg', args, { stdio: 'ignore', windowsHide: true });
+  return result.status ?? -1;
+}
+
+export function regSet(key: string, name: string, type: 'REG_DWORD' | 'REG_SZ' | 'REG_BINARY', data: string): void {
+  const status = reg(['add', key, '/v', name, '/t', type, '/d', data, '/f']);
+  if (status !== 0) throw new Error(`reg add ${key} /v ${name} failed (${status})`);
+}
+
+export function regDelete(key: string, name: string): void {
+  reg(['delete', key, '/v', name, '/f']);
+}
