@@ -1,0 +1,469 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Generates lib/errors/table.generated.ts from the mingw-w64 headers.
+ *
+ *   node scripts/gen-error-table.js            write the table
+ *   node scripts/gen-error-table.js --check    exit 1 if the committed table differs (drift)
+ *   options: --include <dir>   header directory (default: /usr/share/mingw-w64/include,
+ *                              then /usr/x86_64-w64-mingw32/include)
+ *            --out <file>      output file (default: lib/errors/table.generated.ts)
+ *
+ * Exit codes: 0 ok, 1 drift (--check), 2 headers not found / parse error.
+ *
+ * Sources:
+ *   wuerror.h  every WU_S_* / WU_E_* define                       -> HRESULT rows
+ *   winerror.h every HRESULT define (_HRESULT_TYPEDEF_, (HRESULT)) -> HRESULT rows
+ *              every Win32 code (__MSABI_LONG(decimal), (BASE + n)) -> Win32 rows
+ *   msi.h      ERROR_* defines missing from winerror.h (the Windows Installer codes
+ *              1646-1653 live only there in mingw-w64)             -> Win32 rows
+ *   winhttp.h  ERROR_WINHTTP_* (Windows Update downloads report them as 0x80072Exx/0x80072Fxx)
+ *
+ * Groups. wuerror.h in mingw-w64 carries no section comments, so WU groups come from
+ * the component nibble of the code, which is how the Windows SDK header lays out its
+ * sections (general 0x0xxx, Windows Installer minor 0x1xxx, update handler 0x2xxx, ...),
+ * plus the WU_E_PT_ prefix for protocol-talker codes that sit outside 0x4xxx.
+ * Descriptions. The comment lines directly above a define become its description
+ * (an SDK-style "MessageText:" block, or plain // or /* *\/ lines). The mingw-w64
+ * headers have none, so the committed table carries none; hand-written text lives in
+ * lib/errors/messages.ts and lib/errors/descriptions.ts.
+ *
+ * Output is deterministic: rows are sorted by value, first definition wins on a value
+ * collision (except the PREFERRED names) and the losers are recorded as aliases.
+ */
+const fs = require('fs');
+const path = require('path');
+
+const DEFAULT_INCLUDE_DIRS = ['/usr/share/mingw-w64/include', '/usr/x86_64-w64-mingw32/include'];
+const REQUIRED_HEADERS = ['wuerror.h', 'winerror.h', 'msi.h', 'winhttp.h'];
+const DEFAULT_OUT = path.join(__dirname, '..', 'lib', 'errors', 'table.generated.ts');
+
+/** Group names; the generated rows refer to them by index. Order is part of the output. */
+const GROUPS = [
+  // Windows Update (FACILITY_WINDOWSUPDATE, 0x8024xxxx / 0x0024xxxx)
+  'general',
+  'windows-installer-minor',
+  'update-handler',
+  'ui',
+  'protocol-talker',
+  'redirector',
+  'sih',
+  'download-manager',
+  'offline-scan',
+  'metadata',
+  'datastore',
+  'inventory',
+  'automatic-updates',
+  'wu-task',
+  'hardware-capability',
+  'sls',
+  'file-trust',
+  'driver',
+  'setup',
+  'expression-evaluator',
+  'reporter',
+  // Win32 codes
+  'windows-installer',
+  'win32',
+  'winhttp',
+  // other HRESULTs
+  'com',
+  'trust',
+  'security',
+  'storage',
+  'setupapi',
+  'other',
+];
+
+/** Names that win a value collision even when defined later (SEC_E_OK is defined before S_OK). */
+const PREFERRED = new Set(['S_OK', 'S_FALSE', 'ERROR_SUCCESS']);
+
+const FACILITY_WIN32 = 7;
+
+function wrapWin32(n) {
+  return n <= 0 ? n >>> 0 : ((n & 0xffff) | (FACILITY_WIN32 << 16) | 0x80000000) >>> 0;
+}
+
+/** Group of a Windows Update code (value is the unsigned HRESULT). */
+function wuGroup(name, value) {
+  if (/^WU_[SE]_PT_/.test(name)) return 'protocol-talker';
+  const code = value & 0xffff;
+  if ((value & 0x80000000) === 0) {
+    // success codes: by component prefix, otherwise general
+    const m = /^WU_S_(UH|SIH|DM|METADATA)_/.exec(name);
+    if (!m) return 'general';
+    return { UH: 'update-handler', SIH: 'sih', DM: 'download-manager', METADATA: 'metadata' }[m[1]];
+  }
+  switch (code >> 12) {
+    case 0x0:
+      return (code & 0xff00) === 0x0400 ? 'protocol-talker' : 'general';
+    case 0x1: return 'windows-installer-minor';
+    case 0x2: return 'update-handler';
+    case 0x3: return 'ui';
+    case 0x4: return 'protocol-talker';
+    case 0x5: return ((code >> 8) & 0xf) === 1 ? 'sih' : 'redirector';
+    case 0x6: return 'download-manager';
+    case 0x7: return ((code >> 8) & 0xf) === 1 ? 'metadata' : 'offline-scan';
+    case 0x8: return 'datastore';
+    case 0x9: return 'inventory';
+    case 0xa: return 'automatic-updates';
+    case 0xb:
+      return ['wu-task', 'hardware-capability', 'sls', 'file-trust'][(code >> 8) & 0xf] || 'general';
+    case 0xc: return 'driver';
+    case 0xd: return 'setup';
+    case 0xe: return 'expression-evaluator';
+    default: return 'reporter';
+  }
+}
+
+/** Group of a non-WU HRESULT from winerror.h. */
+function hresultGroup(name, value) {
+  if (/^(TRUST_E_|CERT_E_|CRYPT_E_|DIGSIG_E_)/.test(name)) return 'trust';
+  const facility = (value >>> 16) & 0x1fff;
+  switch (facility) {
+    case 0: // FACILITY_NULL
+    case 1: // FACILITY_RPC
+    case 2: // FACILITY_DISPATCH
+    case 4: // FACILITY_ITF
+    case 7: // FACILITY_WIN32
+    case 8: // FACILITY_WINDOWS
+    case 10: // FACILITY_CONTROL
+    case 17: // FACILITY_COMPLUS
+      return 'com';
+    case 3: return 'storage';
+    case 9: return 'security';
+    case 15: return 'setupapi';
+    default: return 'other';
+  }
+}
+
+function win32Group(name, value, source) {
+  if ((value >= 1601 && value <= 1699) || value === 3010) return 'windows-installer';
+  if (source === 'winhttp.h') return 'winhttp';
+  return 'win32';
+}
+
+/** Text of a comment block, or '' when it is not a description (banners, commented-out code). */
+function commentText(lines) {
+  const body = lines
+    .map((l) => l.replace(/^\s*(\/\/+|\/\*+|\*+\/?)/, '').replace(/\*+\/\s*$/, '').trim())
+    .filter((l) => l && !/^[/*=\-\s]+$/.test(l));
+  if (body.some((l) => /#\s*define\b/.test(l))) return '';
+  const mt = body.findIndex((l) => /^MessageText:/.test(l));
+  const text = mt >= 0 ? body.slice(mt + 1) : body.filter((l) => !/^MessageId:/.test(l));
+  return text.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Parses the #define lines of a header. Returns [{ name, expr, comment, line }] in file order,
+ * where comment is the description text of the comment lines directly above the define.
+ */
+function parseDefines(text) {
+  const out = [];
+  const lines = text.split(/\r?\n/);
+  let pending = [];
+  let inBlock = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const trimmed = line.trim();
+    if (inBlock) {
+      pending.push(trimmed);
+      if (trimmed.includes('*/')) inBlock = false;
+      continue;
+    }
+    if (trimmed.startsWith('/*')) {
+      pending.push(trimmed);
+      if (!trimmed.includes('*/')) inBlock = true;
+      continue;
+    }
+    if (trimmed.startsWith('//')) {
+      pending.push(trimmed);
+      continue;
+    }
+    const m = /^#\s*define\s+([A-Za-z_]\w*)\s+(.*?)\s*(\/\/.*|\/\*.*\*\/)?$/.exec(trimmed);
+    if (m) {
+      out.push({ name: m[1], expr: m[2], comment: pending.length ? commentText(pending) : '', line: i + 1 });
+      pending = [];
+      continue;
+    }
+    // a blank line or any other directive ends the comment's attachment
+    if (trimmed === '' || trimmed.startsWith('#')) pending = [];
+  }
+  return out;
+}
+
+/**
+ * Evaluates a define's value. Returns { kind: 'hresult'|'win32'|'const'|'alias', value?, target? }
+ * or null for anything that is not an error code.
+ */
+function evaluate(expr, consts) {
+  let m;
+  if ((m = /^_HRESULT_TYPEDEF_\(\s*(0x[0-9A-Fa-f]+|\d+)L?\s*\)$/.exec(expr))) {
+    return { kind: 'hresult', value: Number(m[1]) >>> 0 };
+  }
+  if ((m = /^\(\(HRESULT\)\s*(0x[0-9A-Fa-f]+|\d+)L?\s*\)$/.exec(expr))) {
+    return { kind: 'hresult', value: Number(m[1]) >>> 0 };
+  }
+  if ((m = /^__MSABI_LONG\(\s*(\d+)\s*\)$/.exec(expr))) {
+    return { kind: 'win32', value: Number(m[1]) };
+  }
+  if ((m = /^\(\s*([A-Za-z_]\w*)\s*\+\s*(\d+)\s*\)$/.exec(expr))) {
+    if (consts.has(m[1])) return { kind: 'win32', value: consts.get(m[1]) + Number(m[2]) };
+    return null;
+  }
+  if ((m = /^HRESULT_FROM_WIN32\(\s*([A-Za-z_]\w*)\s*\)$/.exec(expr))) {
+    return { kind: 'hresult-from-win32', target: m[1] };
+  }
+  if ((m = /^(\d+)$/.exec(expr))) return { kind: 'const', value: Number(m[1]) };
+  if ((m = /^\(?\s*([A-Za-z_]\w*)\s*\)?$/.exec(expr))) return { kind: 'alias', target: m[1] };
+  return null;
+}
+
+const NOT_A_CODE = /^(FACILITY_|SEVERITY_|_)|_(FIRST|LAST|BASE)$|^__IN__/;
+
+class Collector {
+  constructor() {
+    this.hresult = new Map(); // value -> row
+    this.win32 = new Map(); // value -> row
+    this.names = new Map(); // name -> { kind, value }
+    this.aliases = new Map(); // alias -> canonical name
+  }
+
+  add(kind, name, value, group, description) {
+    if (this.names.has(name)) return; // redefinition guarded by #ifndef (msi.h)
+    const map = kind === 'hresult' ? this.hresult : this.win32;
+    const existing = map.get(value);
+    if (existing) {
+      if (PREFERRED.has(name) && !PREFERRED.has(existing.name)) {
+        this.aliases.set(existing.name, name);
+        for (const [a, c] of this.aliases) if (c === existing.name) this.aliases.set(a, name);
+        this.names.set(existing.name, { kind, value });
+        map.set(value, { value, name, group, description: description || existing.description });
+        this.names.set(name, { kind, value });
+      } else {
+        this.aliases.set(name, existing.name);
+        this.names.set(name, { kind, value });
+        if (!existing.description && description) existing.description = description;
+      }
+      return;
+    }
+    map.set(value, { value, name, group, description });
+    this.names.set(name, { kind, value });
+  }
+
+  addAlias(name, target) {
+    if (this.names.has(name) || !this.names.has(target)) return;
+    const canonical = this.aliases.get(target) || target;
+    this.aliases.set(name, canonical);
+    this.names.set(name, this.names.get(target));
+  }
+}
+
+function readHeaders(includeDir) {
+  const texts = {};
+  for (const h of REQUIRED_HEADERS) {
+    const p = path.join(includeDir, h);
+    texts[h] = fs.readFileSync(p, 'latin1');
+  }
+  return texts;
+}
+
+function findIncludeDir(explicit) {
+  const dirs = explicit ? [explicit] : DEFAULT_INCLUDE_DIRS;
+  for (const d of dirs) {
+    if (REQUIRED_HEADERS.every((h) => fs.existsSync(path.join(d, h)))) return d;
+  }
+  return null;
+}
+
+/** Builds the collected table from header texts ({ 'wuerror.h': text, ... }). */
+function collect(texts) {
+  const c = new Collector();
+  const stats = {};
+
+  // wuerror.h: every WU_ code
+  {
+    let n = 0;
+    for (const d of parseDefines(texts['wuerror.h'])) {
+      if (!/^WU_[SE]_/.test(d.name)) continue;
+      const v = evaluate(d.expr, new Map());
+      if (!v || v.kind !== 'hresult') throw new Error(`wuerror.h:${d.line}: cannot read ${d.name} = ${d.expr}`);
+      c.add('hresult', d.name, v.value, wuGroup(d.name, v.value), d.comment);
+      n++;
+    }
+    stats['wuerror.h'] = n;
+  }
+
+  // winerror.h, msi.h, winhttp.h
+  const consts = new Map();
+  const sources = [
+    ['winerror.h', () => true],
+    ['msi.h', (name) => /^ERROR_/.test(name)],
+    ['winhttp.h', (name) => /^(ERROR_WINHTTP_|WINHTTP_ERROR_BASE$)/.test(name)],
+  ];
+  for (const [file, accept] of sources) {
+    let n = 0;
+    const deferred = [];
+    for (const d of parseDefines(texts[file])) {
+      if (!accept(d.name)) continue;
+      const v = evaluate(d.expr, consts);
+      if (!v) continue;
+      if (v.kind === 'const') {
+        consts.set(d.name, v.value);
+        continue;
+      }
+      if (NOT_A_CODE.test(d.name)) continue;
+      if (v.kind === 'hresult') {
+        if (/^WU_/.test(d.name)) continue; // wuerror.h is the source for those
+        c.add('hresult', d.name, v.value, hresultGroup(d.name, v.value), d.comment);
+        n++;
+      } else if (v.kind === 'win32') {
+        if (v.value < 0 || v.value > 0xffff) continue;
+        c.add('win32', d.name, v.value, win32Group(d.name, v.value, file), d.comment);
+        n++;
+      } else {
+        deferred.push([d, v]);
+      }
+    }
+    for (const [d, v] of deferred) {
+      if (v.kind === 'hresult-from-win32') {
+        const t = c.names.get(v.target);
+        if (t && t.kind === 'win32') {
+          const value = wrapWin32(t.value);
+          c.add('hresult', d.name, value, hresultGroup(d.name, value), d.comment);
+          n++;
+        }
+      } else if (v.kind === 'alias') {
+        c.addAlias(d.name, v.target);
+      }
+    }
+    stats[file] = n;
+  }
+  return { c, stats };
+}
+
+function tsString(s) {
+  return JSON.stringify(s);
+}
+
+function hex(v) {
+  return '0x' + v.toString(16).toUpperCase().padStart(8, '0');
+}
+
+/** Renders the TypeScript module. */
+function render(texts) {
+  const { c, stats } = collect(texts);
+  const gi = (g) => {
+    const i = GROUPS.indexOf(g);
+    if (i < 0) throw new Error(`unknown group ${g}`);
+    return i;
+  };
+  const row = (valueText, r) =>
+    `[${valueText},${tsString(r.name)},${gi(r.group)}${r.description ? ',' + tsString(r.description) : ''}],`;
+  const hrRows = [...c.hresult.values()].sort((a, b) => a.value - b.value);
+  const w32Rows = [...c.win32.values()].sort((a, b) => a.value - b.value);
+  const aliases = [...c.aliases.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const described = hrRows.concat(w32Rows).filter((r) => r.description).length;
+
+  const out = [];
+  out.push('// GENERATED FILE - do not edit. Regenerate with: node scripts/gen-error-table.js');
+  out.push('// Source: mingw-w64 headers ' + REQUIRED_HEADERS.map((h) => `${h} (${stats[h]})`).join(', ') + '.');
+  out.push(`// ${hrRows.length} HRESULT rows, ${w32Rows.length} Win32 rows, ${aliases.length} aliases, ${described} with a header description.`);
+  out.push('/* eslint-disable */');
+  out.push('');
+  out.push('export const GROUPS = [');
+  for (const g of GROUPS) out.push(`  ${tsString(g)},`);
+  out.push('] as const;');
+  out.push('');
+  out.push('export type ErrorGroup = (typeof GROUPS)[number];');
+  out.push('');
+  out.push('/** [value, symbolic name, index into GROUPS, header description?] */');
+  out.push('export type CodeRow = readonly [number, string, number, string?];');
+  out.push('');
+  out.push('/** HRESULT-valued codes (WU_S_*, WU_E_*, COM, trust, ...), sorted by unsigned value. */');
+  out.push('export const HRESULT_ROWS: readonly CodeRow[] = [');
+  for (const r of hrRows) out.push(row(hex(r.value), r));
+  out.push('];');
+  out.push('');
+  out.push('/** Win32 error codes (wrapped by HRESULT_FROM_WIN32 as 0x8007xxxx), sorted by value. */');
+  out.push('export const WIN32_ROWS: readonly CodeRow[] = [');
+  for (const r of w32Rows) out.push(row(String(r.value), r));
+  out.push('];');
+  out.push('');
+  out.push('/** [alias, canonical name]: other names the headers give to a value in the tables above. */');
+  out.push('export const ALIASES: readonly (readonly [string, string])[] = [');
+  for (const [a, b] of aliases) out.push(`[${tsString(a)},${tsString(b)}],`);
+  out.push('];');
+  out.push('');
+  return out.join('\n');
+}
+
+function generate(includeDir) {
+  return render(readHeaders(includeDir));
+}
+
+function main(argv) {
+  let check = false;
+  let include = null;
+  let outFile = DEFAULT_OUT;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--check') check = true;
+    else if (a === '--include') include = argv[++i];
+    else if (a === '--out') outFile = path.resolve(argv[++i]);
+    else {
+      process.stderr.write(`gen-error-table: unknown argument ${a}\n`);
+      return 2;
+    }
+  }
+  const dir = findIncludeDir(include);
+  if (!dir) {
+    process.stderr.write(
+      `gen-error-table: headers ${REQUIRED_HEADERS.join(', ')} not found in ${(include ? [include] : DEFAULT_INCLUDE_DIRS).join(' or ')}` +
+        ' (install mingw-w64, e.g. apt-get install mingw-w64-common)\n',
+    );
+    return 2;
+  }
+  let text;
+  try {
+    text = generate(dir);
+  } catch (e) {
+    process.stderr.write(`gen-error-table: ${e.message}\n`);
+    return 2;
+  }
+  if (check) {
+    const current = fs.existsSync(outFile) ? fs.readFileSync(outFile, 'utf8') : null;
+    if (current !== text) {
+      process.stderr.write(
+        `gen-error-table: ${path.relative(process.cwd(), outFile)} is out of date with the headers in ${dir}; ` +
+          'run node scripts/gen-error-table.js\n',
+      );
+      return 1;
+    }
+    process.stdout.write(`gen-error-table: ${path.relative(process.cwd(), outFile)} is up to date\n`);
+    return 0;
+  }
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, text);
+  process.stdout.write(`gen-error-table: wrote ${path.relative(process.cwd(), outFile)} from ${dir}\n`);
+  return 0;
+}
+
+module.exports = {
+  GROUPS,
+  REQUIRED_HEADERS,
+  DEFAULT_INCLUDE_DIRS,
+  DEFAULT_OUT,
+  parseDefines,
+  evaluate,
+  collect,
+  render,
+  generate,
+  findIncludeDir,
+  wuGroup,
+  hresultGroup,
+  win32Group,
+  main,
+};
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
