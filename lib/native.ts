@@ -60,7 +60,7 @@ function loadCompiledAddon(): NativeBinding {
 export function getBinding(): NativeBinding {
   if (injected) return injected as NativeBinding;
   if (process.platform !== 'win32') {
-    throw new PlatformNotSupportedError(`msi-lua's Windows Installer and Windows Update functions need Windows; this is ${process.platform}.`);
+    throw new PlatformNotSupportedError({ feature: "msi-lua's Windows Installer and Windows Update functions" });
   }
   loaded ??= loadCompiledAddon();
   return loaded;

@@ -5,6 +5,8 @@
 
 #include "addon_support.h"
 
+#include <mutex>
+
 #include <msi.h>
 
 namespace msilua {
@@ -52,10 +54,14 @@ void ReadProperties(ProductRecord& record, const std::vector<std::wstring>& prop
   }
 }
 
-// Wine's MsiEnumProductsExW wants strictly sequential indexes from one caller, so a
-// whole enumeration always runs inside one call of this function.
+// Wine's MsiEnumProductsExW keeps one enumeration state per process and wants strictly
+// sequential indexes from it, so a whole enumeration runs inside one call of this
+// function and enumerations from the worker threads never interleave.
+std::mutex enumerationLock;
+
 std::vector<ProductRecord> Enumerate(const std::wstring* productCode, const std::wstring* userSid, DWORD contexts,
                                      size_t limit) {
+  std::lock_guard<std::mutex> hold(enumerationLock);
   std::vector<ProductRecord> records;
   for (DWORD index = 0;; ++index) {
     wchar_t found[39] = {0};
@@ -74,6 +80,39 @@ std::vector<ProductRecord> Enumerate(const std::wstring* productCode, const std:
     if (records.size() >= limit) break;
   }
   return records;
+}
+
+// Finds the first context in which the product is visible to the user. Windows answers
+// MsiEnumProductsExW with a product-code filter; Wine's filter finds nothing for any
+// code, so on a miss the whole list is scanned (in one call, as Wine wants sequential
+// indexes) before the product is declared unknown. Probing MsiGetProductInfoExW per context is no
+// substitute: Wine answers the user-managed context for unmanaged products.
+void Locate(ProductRecord& record) {
+  std::wstring code = Utf8ToWide(record.productCode);
+  std::wstring sid = Utf8ToWide(record.userSid);
+  const wchar_t* sidArg = sid.empty() ? nullptr : sid.c_str();
+  wchar_t found[39] = {0};
+  MSIINSTALLCONTEXT foundContext = MSIINSTALLCONTEXT_NONE;
+  wchar_t foundSid[256] = {0};
+  DWORD foundSidLength = 256;
+  UINT status;
+  {
+    std::lock_guard<std::mutex> hold(enumerationLock);
+    status = ::MsiEnumProductsExW(code.c_str(), sidArg, MSIINSTALLCONTEXT_ALL, 0, found, &foundContext, foundSid, &foundSidLength);
+  }
+  if (status == ERROR_SUCCESS) {
+    record.context = static_cast<uint32_t>(foundContext);
+    record.userSid = WideToUtf8(foundSid, wcsnlen(foundSid, 255));
+    return;
+  }
+  for (const auto& candidate : Enumerate(nullptr, sid.empty() ? nullptr : &sid, MSIINSTALLCONTEXT_ALL, SIZE_MAX)) {
+    if (_stricmp(candidate.productCode.c_str(), record.productCode.c_str()) == 0) {
+      record.context = candidate.context;
+      record.userSid = candidate.userSid;
+      return;
+    }
+  }
+  ThrowWin32("MsiEnumProductsExW", ERROR_UNKNOWN_PRODUCT);
 }
 
 std::vector<std::wstring> ToWide(const std::vector<std::string>& values) {
@@ -119,14 +158,7 @@ Napi::Value ProductInfo(const Napi::CallbackInfo& info) {
         record.productCode = productCode;
         record.context = context;
         if (userSid) record.userSid = *userSid;
-        if (context == 0) {
-          std::wstring code = Utf8ToWide(productCode);
-          std::wstring sid = userSid ? Utf8ToWide(*userSid) : std::wstring();
-          auto located = Enumerate(&code, userSid ? &sid : nullptr, MSIINSTALLCONTEXT_ALL, 1);
-          if (located.empty()) ThrowWin32("MsiEnumProductsExW", ERROR_UNKNOWN_PRODUCT);
-          record.context = located[0].context;
-          record.userSid = located[0].userSid;
-        }
+        if (context == 0) Locate(record);
         ReadProperties(record, ToWide(properties));
         return record;
       },
@@ -170,6 +202,7 @@ Napi::Value EnumAppliedPatches(const Napi::CallbackInfo& info) {
       info.Env(), "msi-lua:enumAppliedPatches",
       [productCode, context, sid]() {
         std::vector<AppliedPatch> patches;
+        std::lock_guard<std::mutex> hold(enumerationLock);
         const wchar_t* sidArg = (context == MSIINSTALLCONTEXT_MACHINE || sid.empty()) ? nullptr : sid.c_str();
         for (DWORD index = 0;; ++index) {
           wchar_t patchCode[39] = {0};

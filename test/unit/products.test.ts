@@ -13,7 +13,7 @@ interface Call {
 
 function fakeBinding(answer: (properties: string[]) => NativeProductRecord['values'], context = 4, userSid: string | null = null) {
   const calls: Call[] = [];
-  const binding: ProductsBinding = {
+  const binding: Pick<ProductsBinding, 'productInfo' | 'enumProducts'> = {
     async productInfo(productCode, properties, ctx, sid) {
       calls.push({ fn: 'productInfo', args: [productCode, properties, ctx, sid] });
       return { productCode, context: ctx === 0 ? context : ctx, userSid, values: answer(properties) };
