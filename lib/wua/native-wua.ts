@@ -1,0 +1,152 @@
+// The typed surface of native/wua_*.cc and native/token_context.cc. Numbers are WUA's own
+// enumerations (OperationResultCode, InstallationRebootBehavior, ...); lib/wua maps them.
+
+/** Opaque handle from wuaOpenSession (a type-tagged external). */
+export interface NativeWuaSessionHandle {
+  readonly __brand: 'msi-lua.wua.session';
+}
+
+/** A running job: the promise settles once WUA has finished (also after abort()). */
+export interface NativeWuaJob<T> {
+  promise: Promise<T>;
+  /** Signals the job thread, which calls RequestAbort on the WUA job once. Idempotent. */
+  abort(): void;
+}
+
+export interface NativeInstallationBehavior {
+  canRequestUserInput: boolean;
+  /** InstallationRebootBehavior: 0 never, 1 always, 2 can request. */
+  rebootBehavior: number;
+  /** InstallationImpact: 0 normal, 1 minor, 2 requires exclusive handling. */
+  impact: number;
+  requiresNetworkConnectivity: boolean;
+}
+
+export interface NativeUpdate {
+  id: string;
+  revision: number;
+  title: string;
+  description: string;
+  kbArticleIds: string[];
+  securityBulletinIds: string[];
+  categories: { id: string; name: string; type: string }[];
+  /** '' when the update has none. */
+  msrcSeverity: string;
+  minDownloadSize: number;
+  maxDownloadSize: number;
+  isDownloaded: boolean;
+  isInstalled: boolean;
+  isMandatory: boolean;
+  isHidden: boolean;
+  isBeta: boolean;
+  isUninstallable: boolean;
+  eulaAccepted: boolean;
+  /** UpdateType: 1 software, 2 driver. */
+  type: number;
+  installationBehavior: NativeInstallationBehavior;
+  uninstallationBehavior: NativeInstallationBehavior | null;
+}
+
+export interface NativeSearchResult {
+  /** OperationResultCode 0..5. */
+  resultCode: number;
+  abortRequested: boolean;
+  updates: NativeUpdate[];
+}
+
+export interface NativeProgress {
+  currentUpdateIndex: number;
+  currentUpdatePercent: number;
+  percent: number;
+  /** Download only: DownloadPhase 0 initializing, 1 downloading, 2 verifying. */
+  downloadPhase?: number;
+  currentUpdateBytes?: number;
+  currentUpdateBytesTotal?: number;
+  totalBytes?: number;
+  totalBytesTotal?: number;
+}
+
+export interface NativeUpdateOutcome {
+  id: string;
+  resultCode: number;
+  /** Unsigned HRESULT. */
+  hresult: number;
+  /** Install/uninstall only. */
+  rebootRequired?: boolean;
+}
+
+export interface NativeJobResult {
+  resultCode: number;
+  hresult: number;
+  abortRequested: boolean;
+  /** Install/uninstall only. */
+  rebootRequired?: boolean;
+  rebootRequiredBeforeInstallation?: boolean;
+  eulasAccepted?: string[];
+  updates: NativeUpdateOutcome[];
+}
+
+export interface NativeSearchOptions {
+  online?: boolean;
+  /** ServerSelection 0..3. */
+  serverSelection?: number;
+  serviceId?: string;
+}
+
+export interface NativeInstallOptions {
+  uninstall?: boolean;
+  forceQuiet?: boolean;
+  allowSourcePrompts?: boolean;
+  acceptEulas?: boolean;
+}
+
+export interface NativeDownloadOptions {
+  /** DownloadPriority 1 low, 2 normal, 3 high. */
+  priority?: number;
+}
+
+export interface NativeFactFailure {
+  syscall: string;
+  /** 0 when the fact is missing without an API failure (e.g. no shell window). */
+  hresult: number;
+  message: string;
+}
+
+export interface NativeTokenFacts {
+  sessionId: number | null;
+  elevated: boolean | null;
+  /** TOKEN_ELEVATION_TYPE: 1 default, 2 full, 3 limited. */
+  elevationType: number | null;
+  userSid: string | null;
+  logonSid: string | null;
+  /** Enabled (not deny-only) group SIDs of the token. */
+  groupSids: string[] | null;
+  windowStation: string | null;
+  windowStationUserSid: string | null;
+  inputDesktopUserSid: string | null;
+  shellProcessId: number | null;
+  shellUserSid: string | null;
+  failures: Record<string, NativeFactFailure>;
+}
+
+export interface WuaBinding {
+  wuaOpenSession(clientApplicationId: string): NativeWuaSessionHandle;
+  wuaCloseSession(session: NativeWuaSessionHandle): Promise<void>;
+  wuaSearch(session: NativeWuaSessionHandle, criteria: string, options: NativeSearchOptions): NativeWuaJob<NativeSearchResult>;
+  wuaDownload(
+    session: NativeWuaSessionHandle,
+    updateIds: string[],
+    options: NativeDownloadOptions,
+    onProgress?: (progress: NativeProgress) => void,
+  ): NativeWuaJob<NativeJobResult>;
+  wuaInstall(
+    session: NativeWuaSessionHandle,
+    updateIds: string[],
+    options: NativeInstallOptions,
+    onProgress?: (progress: NativeProgress) => void,
+  ): NativeWuaJob<NativeJobResult>;
+}
+
+export interface TokenContextBinding {
+  tokenContextFacts(): Promise<NativeTokenFacts>;
+}

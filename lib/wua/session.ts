@@ -1,0 +1,544 @@
+// The Windows Update Agent facade: createUpdateSession() and UpdateSession's search,
+// download, install and uninstall. Validation, the Run As preflight and the shaping of
+// results live here; native/wua_*.cc only gathers facts and calls WUA.
+import { getInteractiveContext, type InteractiveContext } from '../context';
+import {
+  AbortError,
+  MsiLuaError,
+  NoInteractiveUserError,
+  errorFromHResult,
+  isSuccessCode,
+  type UpdateRef,
+} from '../errors';
+import { getBinding, toTypedError } from '../native';
+import { assertPlainObject, describeValue } from '../validate';
+import type {
+  NativeJobResult,
+  NativeProgress,
+  NativeSearchResult,
+  NativeUpdate,
+  NativeWuaJob,
+  NativeWuaSessionHandle,
+  WuaBinding,
+} from './native-wua';
+import type {
+  DownloadOptions,
+  DownloadPhase,
+  DownloadPriority,
+  DownloadResult,
+  InstallationBehavior,
+  InstallationImpact,
+  InstallOptions,
+  InstallResult,
+  InstallUpdateOutcome,
+  OperationResult,
+  ProgressEvent,
+  RebootBehavior,
+  SearchOptions,
+  SearchResult,
+  ServerSelection,
+  UninstallOptions,
+  Update,
+  UpdateOutcome,
+  UpdateSelector,
+  UpdateSessionOptions,
+  UserInputPolicy,
+} from './types';
+
+const RESULT_CODES: readonly OperationResult[] = ['notStarted', 'inProgress', 'succeeded', 'succeededWithErrors', 'failed', 'aborted'];
+const REBOOT_BEHAVIORS: readonly RebootBehavior[] = ['neverReboots', 'alwaysRequiresReboot', 'canRequestReboot'];
+const IMPACTS: readonly InstallationImpact[] = ['normal', 'minor', 'requiresExclusiveHandling'];
+const SERVER_SELECTIONS: readonly ServerSelection[] = ['default', 'managedServer', 'windowsUpdate', 'others'];
+const PRIORITIES: Record<DownloadPriority, number> = { low: 1, normal: 2, high: 3 };
+const PHASES: readonly DownloadPhase[] = ['initializing', 'downloading', 'verifying'];
+const USER_INPUT_POLICIES: readonly UserInputPolicy[] = ['reject', 'skip', 'attempt'];
+const GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
+
+const E_FAIL = 0x80004005;
+const E_ILLEGAL_METHOD_CALL = 0x8000000e;
+const E_UNEXPECTED = 0x8000ffff;
+const WU_E_NO_INTERACTIVE_USER = 0x80240020;
+
+type Operation = 'search' | 'download' | 'install' | 'uninstall';
+
+/** AbortError from an aborted download/install/uninstall carries what WUA reported when it stopped. */
+export type AbortedJobError<T> = AbortError & { result?: T };
+
+// --- validation ---------------------------------------------------------------------------
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
+  );
+}
+
+function optionsObject(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  assertPlainObject(value, name);
+  return value;
+}
+
+function optionalBoolean(options: Record<string, unknown>, key: string): boolean | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new TypeError(`The "${key}" option must be a boolean; received ${describeValue(value)}`);
+  return value;
+}
+
+function optionalEnum<T extends string>(options: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new TypeError(`The "${key}" option must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${describeValue(value)}`);
+  }
+  return value as T;
+}
+
+function optionalSignal(options: Record<string, unknown>): AbortSignal | undefined {
+  const value = options.signal;
+  if (value === undefined) return undefined;
+  if (!isAbortSignal(value)) throw new TypeError(`The "signal" option must be an AbortSignal; received ${describeValue(value)}`);
+  return value;
+}
+
+function optionalProgress(options: Record<string, unknown>): ((event: ProgressEvent) => void) | undefined {
+  const value = options.onProgress;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw new TypeError(`The "onProgress" option must be a function; received ${describeValue(value)}`);
+  return value as (event: ProgressEvent) => void;
+}
+
+// --- shaping -----------------------------------------------------------------------------------
+
+function resultName(code: number): OperationResult {
+  const name = RESULT_CODES[code];
+  if (name === undefined) {
+    throw new MsiLuaError({ hresult: E_UNEXPECTED, code: 'MSI_LUA_UNEXPECTED_RESULT_CODE', message: `Windows Update reported an unknown OperationResultCode ${code}` });
+  }
+  return name;
+}
+
+function behavior(native: NativeUpdate['installationBehavior']): InstallationBehavior {
+  return {
+    canRequestUserInput: native.canRequestUserInput,
+    rebootBehavior: REBOOT_BEHAVIORS[native.rebootBehavior] ?? 'canRequestReboot',
+    impact: IMPACTS[native.impact] ?? 'normal',
+    requiresNetworkConnectivity: native.requiresNetworkConnectivity,
+  };
+}
+
+function shapeUpdate(native: NativeUpdate): Update {
+  return {
+    id: native.id,
+    revision: native.revision,
+    title: native.title,
+    description: native.description,
+    kbArticleIds: [...native.kbArticleIds],
+    securityBulletinIds: [...native.securityBulletinIds],
+    categories: native.categories.map((c) => ({ id: c.id, name: c.name, type: c.type })),
+    msrcSeverity: native.msrcSeverity === '' ? null : native.msrcSeverity,
+    minDownloadSize: native.minDownloadSize,
+    maxDownloadSize: native.maxDownloadSize,
+    isDownloaded: native.isDownloaded,
+    isInstalled: native.isInstalled,
+    isMandatory: native.isMandatory,
+    isHidden: native.isHidden,
+    isBeta: native.isBeta,
+    isUninstallable: native.isUninstallable,
+    eulaAccepted: native.eulaAccepted,
+    type: native.type === 2 ? 'driver' : 'software',
+    installationBehavior: behavior(native.installationBehavior),
+    uninstallationBehavior: native.uninstallationBehavior ? behavior(native.uninstallationBehavior) : null,
+  };
+}
+
+function ref(update: Update): UpdateRef {
+  return { id: update.id, title: update.title };
+}
+
+function isFailure(hresult: number): boolean {
+  return hresult !== 0 && !isSuccessCode(hresult);
+}
+
+/** The updates that may ask for user input in this operation (uninstall has its own behaviour). */
+function requestsUserInput(update: Update, uninstall: boolean): boolean {
+  const b = uninstall ? update.uninstallationBehavior ?? update.installationBehavior : update.installationBehavior;
+  return b.canRequestUserInput;
+}
+
+/**
+ * The Run As rule, decided from the interactive context: a reason to refuse updates that
+ * can request user input, or null. Unknown facts never refuse: WUA then decides.
+ */
+export function interactiveRefusal(context: InteractiveContext): string | null {
+  if (context.isService === true) return `this process has no interactive user: ${context.facts.reasoning.isService}`;
+  if (context.isSecondaryLogon === true) {
+    return `this process runs under a secondary logon (Run As): ${context.facts.reasoning.isSecondaryLogon}`;
+  }
+  return null;
+}
+
+/** Adds the updates to a NoInteractiveUserError that came without them. */
+function withUpdates(error: unknown, updates: readonly Update[]): unknown {
+  if (!(error instanceof NoInteractiveUserError) || error.updates?.length || updates.length === 0) return error;
+  return errorFromHResult(error.hresult, {
+    syscall: error.syscall,
+    systemMessage: error.systemMessage,
+    cause: error.cause,
+    updates: updates.map(ref),
+  });
+}
+
+function abortError(operation: Operation, signal: AbortSignal, syscall?: string): AbortError {
+  const reason: unknown = signal.reason;
+  const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
+  return new AbortError({
+    syscall,
+    explanation: `The ${operation} was aborted by its AbortSignal${why}.`,
+    cause: reason,
+  });
+}
+
+function sessionClosed(operation: string): MsiLuaError {
+  return new MsiLuaError({
+    hresult: E_ILLEGAL_METHOD_CALL,
+    code: 'MSI_LUA_SESSION_CLOSED',
+    message: `UpdateSession.${operation}() was called after close()`,
+  });
+}
+
+// --- the session ---------------------------------------------------------------------------------
+
+interface RunningJob<R> {
+  native: NativeWuaJob<R>;
+  /** Set when onProgress threw: the job is aborted and rejects with it. */
+  callbackError?: { error: unknown };
+}
+
+/**
+ * A Windows Update Agent session (IUpdateSession). Updates found by search() can then be
+ * downloaded, installed and uninstalled through the same session. Call close() when done:
+ * it waits for running jobs and releases every COM object.
+ */
+export class UpdateSession {
+  readonly clientApplicationId: string;
+  #handle: NativeWuaSessionHandle | undefined;
+  #known = new Map<string, Update>();
+  #pending = new Set<Promise<void>>();
+  #closing: Promise<void> | undefined;
+
+  constructor(options: UpdateSessionOptions = {}) {
+    const o = optionsObject(options, 'options');
+    const id = o.clientApplicationId;
+    if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
+      throw new TypeError(`The "clientApplicationId" option must be a non-empty string; received ${describeValue(id)}`);
+    }
+    this.clientApplicationId = id ?? 'msi-lua';
+  }
+
+  /** IUpdateSearcher.BeginSearch with a WUA criteria string, e.g. "IsInstalled=0 and IsHidden=0". */
+  async search(criteria: string, options: SearchOptions = {}): Promise<SearchResult> {
+    if (typeof criteria !== 'string' || criteria.trim().length === 0) {
+      throw new TypeError(`The "criteria" argument must be a non-empty WUA search criteria string; received ${describeValue(criteria)}`);
+    }
+    const o = optionsObject(options, 'options');
+    const online = optionalBoolean(o, 'online');
+    let serverSelection = optionalEnum(o, 'serverSelection', SERVER_SELECTIONS);
+    const serviceId = o.serviceId;
+    if (serviceId !== undefined) {
+      if (typeof serviceId !== 'string' || !GUID.test(serviceId)) {
+        throw new TypeError(`The "serviceId" option must be a service GUID; received ${describeValue(serviceId)}`);
+      }
+      if (serverSelection !== undefined && serverSelection !== 'others') {
+        throw new TypeError(`The "serviceId" option needs serverSelection 'others'; received '${serverSelection}'`);
+      }
+      serverSelection = 'others';
+    }
+    const signal = optionalSignal(o);
+
+    const raw = await this.#run<NativeSearchResult>('search', signal, undefined, (binding, handle) =>
+      binding.wuaSearch(handle, criteria, {
+        ...(online !== undefined ? { online } : {}),
+        ...(serverSelection !== undefined ? { serverSelection: SERVER_SELECTIONS.indexOf(serverSelection) } : {}),
+        ...(typeof serviceId === 'string' ? { serviceId: serviceId.replace(/[{}]/g, '') } : {}),
+      }),
+    );
+    if (signal?.aborted && raw.abortRequested) throw abortError('search', signal, 'ISearchJob::RequestAbort');
+    const updates = raw.updates.map(shapeUpdate);
+    for (const update of updates) this.#known.set(update.id.toLowerCase(), update);
+    return { resultCode: resultName(raw.resultCode), updates };
+  }
+
+  /** IUpdateDownloader.BeginDownload of updates found by this session. */
+  async download(updates: readonly UpdateSelector[], options: DownloadOptions = {}): Promise<DownloadResult> {
+    const selected = this.#resolve(updates);
+    const o = optionsObject(options, 'options');
+    const priority = optionalEnum(o, 'priority', Object.keys(PRIORITIES) as DownloadPriority[]);
+    const signal = optionalSignal(o);
+    const onProgress = optionalProgress(o);
+
+    const raw = await this.#run<NativeJobResult>('download', signal, this.#progress('download', selected, onProgress), (binding, handle, progress) =>
+      binding.wuaDownload(handle, selected.map((u) => u.id), priority ? { priority: PRIORITIES[priority] } : {}, progress),
+    );
+    const result: DownloadResult = {
+      resultCode: resultName(raw.resultCode),
+      hresult: raw.hresult >>> 0,
+      updates: raw.updates.map((u, i) => this.#outcome(selected[i]!, u.resultCode, u.hresult, 'IUpdateDownloadResult::get_HResult')),
+    };
+    return this.#settle('download', signal, raw, result, selected);
+  }
+
+  /** IUpdateInstaller.BeginInstall of updates found by this session, after the Run As preflight. */
+  install(updates: readonly UpdateSelector[], options: InstallOptions = {}): Promise<InstallResult> {
+    return this.#install(updates, options, false);
+  }
+
+  /** IUpdateInstaller.BeginUninstall of updates found by this session (e.g. by "IsInstalled=1"). */
+  uninstall(updates: readonly UpdateSelector[], options: UninstallOptions = {}): Promise<InstallResult> {
+    return this.#install(updates, options, true);
+  }
+
+  /** Waits for running jobs, then releases the session's COM objects. Later calls reject. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.all([...this.#pending]);
+      const handle = this.#handle;
+      this.#handle = undefined;
+      this.#known.clear();
+      if (handle === undefined) return;
+      try {
+        await this.#binding().wuaCloseSession(handle);
+      } catch (error) {
+        throw toTypedError(error);
+      }
+    })();
+    return this.#closing;
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  #binding(): WuaBinding {
+    return getBinding() as unknown as WuaBinding;
+  }
+
+  #resolve(updates: unknown): Update[] {
+    if (!Array.isArray(updates) || updates.length === 0) {
+      throw new TypeError(`The "updates" argument must be a non-empty array of updates found by this session's search (or their ids); received ${describeValue(updates)}`);
+    }
+    const seen = new Set<string>();
+    return updates.map((item: unknown, index) => {
+      const id = typeof item === 'string' ? item : typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+      if (typeof id !== 'string') {
+        throw new TypeError(`The "updates" argument must hold updates or update ids; item ${index} is ${describeValue(item)}`);
+      }
+      const key = id.toLowerCase();
+      const known = this.#known.get(key);
+      if (!known) throw new TypeError(`The "updates" argument holds ${id}, which no search of this session found`);
+      if (seen.has(key)) throw new TypeError(`The "updates" argument holds ${id} twice`);
+      seen.add(key);
+      return known;
+    });
+  }
+
+  #outcome(update: Update, resultCode: number, hresult: number, syscall: string): UpdateOutcome {
+    const hr = hresult >>> 0;
+    const outcome: UpdateOutcome = { id: update.id, title: update.title, resultCode: resultName(resultCode), hresult: hr };
+    if (isFailure(hr)) outcome.error = errorFromHResult(hr, { syscall, updates: hr === WU_E_NO_INTERACTIVE_USER ? [ref(update)] : undefined });
+    return outcome;
+  }
+
+  /** Turns native progress into ProgressEvents for onProgress. */
+  #progress(operation: ProgressEvent['operation'], selected: readonly Update[], onProgress: ((event: ProgressEvent) => void) | undefined) {
+    if (!onProgress) return undefined;
+    return (p: NativeProgress): ProgressEvent => {
+      const update = selected[p.currentUpdateIndex];
+      const event: ProgressEvent = {
+        operation,
+        updateIndex: p.currentUpdateIndex,
+        update: { id: update?.id ?? '', title: update?.title ?? '' },
+        updatePercent: p.currentUpdatePercent,
+        percent: p.percent,
+      };
+      if (p.downloadPhase !== undefined) {
+        event.download = {
+          phase: PHASES[p.downloadPhase] ?? 'downloading',
+          updateBytes: p.currentUpdateBytes ?? 0,
+          updateBytesTotal: p.currentUpdateBytesTotal ?? 0,
+          totalBytes: p.totalBytes ?? 0,
+          totalBytesTotal: p.totalBytesTotal ?? 0,
+        };
+      }
+      onProgress(event);
+      return event;
+    };
+  }
+
+  async #run<R>(
+    operation: Operation,
+    signal: AbortSignal | undefined,
+    progress: ((p: NativeProgress) => ProgressEvent) | undefined,
+    start: (binding: WuaBinding, handle: NativeWuaSessionHandle, onProgress?: (p: NativeProgress) => void) => NativeWuaJob<R>,
+  ): Promise<R> {
+    if (this.#closing) throw sessionClosed(operation);
+    if (signal?.aborted) throw abortError(operation, signal);
+    const binding = this.#binding();
+    this.#handle ??= binding.wuaOpenSession(this.clientApplicationId);
+    const running: RunningJob<R> = { native: undefined as unknown as NativeWuaJob<R> };
+    const onNativeProgress = progress
+      ? (p: NativeProgress): void => {
+          if (running.callbackError) return;
+          try {
+            progress(p);
+          } catch (error) {
+            running.callbackError = { error };
+            running.native.abort();
+          }
+        }
+      : undefined;
+    running.native = start(binding, this.#handle, onNativeProgress);
+    const settled = running.native.promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#pending.add(settled);
+    void settled.then(() => this.#pending.delete(settled));
+
+    const onAbort = (): void => running.native.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const raw = await running.native.promise;
+      if (running.callbackError) throw running.callbackError.error;
+      return raw;
+    } catch (error) {
+      if (running.callbackError) throw running.callbackError.error;
+      // Aborted: whatever WUA answered while stopping (e.g. WU_E_CALL_CANCELLED), it is an AbortError.
+      if (signal?.aborted) throw abortError(operation, signal);
+      throw toTypedError(error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Rejects for an aborted job (AbortError) or a job that failed as a whole; resolves otherwise. */
+  #settle<T extends { resultCode: OperationResult; hresult: number; updates: UpdateOutcome[] }>(
+    operation: Operation,
+    signal: AbortSignal | undefined,
+    raw: NativeJobResult,
+    result: T,
+    attempted: readonly Update[],
+  ): T {
+    if (signal?.aborted && raw.abortRequested) {
+      const error = abortError(operation, signal, operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort') as AbortedJobError<T>;
+      Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
+      throw error;
+    }
+    if (result.resultCode !== 'failed') return result;
+    // Nothing succeeded: reject with the job's own HRESULT, else the first update's.
+    const syscall = operation === 'download' ? 'IDownloadResult::get_HResult' : 'IInstallationResult::get_HResult';
+    let error: MsiLuaError;
+    if (isFailure(result.hresult)) {
+      const needInput = result.hresult === WU_E_NO_INTERACTIVE_USER ? attempted.filter((u) => requestsUserInput(u, operation === 'uninstall')) : [];
+      error = errorFromHResult(result.hresult, {
+        syscall,
+        updates: result.hresult === WU_E_NO_INTERACTIVE_USER ? (needInput.length ? needInput : attempted).map(ref) : undefined,
+      });
+    } else {
+      error = result.updates.find((u) => u.error)?.error ?? errorFromHResult(E_FAIL, { syscall: operation === 'download' ? 'IDownloadResult::get_ResultCode' : 'IInstallationResult::get_ResultCode' });
+    }
+    Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
+    throw error;
+  }
+
+  async #install(updates: readonly UpdateSelector[], options: InstallOptions | UninstallOptions, uninstall: boolean): Promise<InstallResult> {
+    const operation: Operation = uninstall ? 'uninstall' : 'install';
+    const selected = this.#resolve(updates);
+    const o = optionsObject(options, 'options');
+    const forceQuiet = optionalBoolean(o, 'forceQuiet');
+    const allowSourcePrompts = optionalBoolean(o, 'allowSourcePrompts');
+    const acceptEulas = uninstall ? undefined : optionalBoolean(o, 'acceptEulas');
+    if (uninstall && o.acceptEulas !== undefined) throw new TypeError('The "acceptEulas" option applies to install() only');
+    const policy = optionalEnum(o, 'userInputUpdates', USER_INPUT_POLICIES) ?? 'reject';
+    const signal = optionalSignal(o);
+    const onProgress = optionalProgress(o);
+    if (this.#closing) throw sessionClosed(operation);
+    if (signal?.aborted) throw abortError(operation, signal);
+
+    // The Run As rule: checked before WUA is called.
+    const needInput = selected.filter((u) => requestsUserInput(u, uninstall));
+    let skipped: Update[] = [];
+    if (policy !== 'attempt' && needInput.length > 0) {
+      const context = await getInteractiveContext();
+      const refusal = interactiveRefusal(context);
+      if (refusal !== null) {
+        if (policy === 'reject') {
+          const error = new NoInteractiveUserError({ updates: needInput.map(ref) });
+          Object.defineProperty(error, 'context', { value: context, enumerable: false, configurable: true, writable: true });
+          Object.defineProperty(error, 'preflight', { value: refusal, enumerable: false, configurable: true, writable: true });
+          throw error;
+        }
+        skipped = needInput;
+      }
+    }
+    const toRun = selected.filter((u) => !skipped.includes(u));
+
+    let raw: NativeJobResult | undefined;
+    if (toRun.length > 0) {
+      try {
+        raw = await this.#run<NativeJobResult>(operation, signal, this.#progress(operation, toRun, onProgress), (binding, handle, progress) =>
+          binding.wuaInstall(
+            handle,
+            toRun.map((u) => u.id),
+            {
+              ...(uninstall ? { uninstall: true } : {}),
+              ...(forceQuiet !== undefined ? { forceQuiet } : {}),
+              ...(allowSourcePrompts !== undefined ? { allowSourcePrompts } : {}),
+              ...(acceptEulas ? { acceptEulas: true } : {}),
+            },
+            progress,
+          ),
+        );
+      } catch (error) {
+        // WUA's own WU_E_NO_INTERACTIVE_USER names the updates that can request input.
+        throw withUpdates(error, needInput.filter((u) => toRun.includes(u)).length ? needInput.filter((u) => toRun.includes(u)) : toRun);
+      }
+    }
+
+    const ran = new Map<Update, InstallUpdateOutcome>();
+    raw?.updates.forEach((u, i) => {
+      const update = toRun[i]!;
+      ran.set(update, {
+        ...this.#outcome(update, u.resultCode, u.hresult, 'IUpdateInstallationResult::get_HResult'),
+        rebootRequired: u.rebootRequired === true,
+      });
+    });
+    const result: InstallResult = {
+      resultCode: raw ? resultName(raw.resultCode) : 'notStarted',
+      hresult: raw ? raw.hresult >>> 0 : 0,
+      rebootRequired: raw?.rebootRequired === true,
+      rebootRequiredBeforeInstallation: raw?.rebootRequiredBeforeInstallation === true,
+      eulasAccepted: raw?.eulasAccepted ? [...raw.eulasAccepted] : [],
+      updates: selected.map(
+        (u) =>
+          ran.get(u) ?? {
+            id: u.id,
+            title: u.title,
+            resultCode: 'skipped',
+            hresult: 0,
+            rebootRequired: false,
+            skippedBecause: 'requiresUserInput',
+          },
+      ),
+    };
+    if (!raw) return result;
+    return this.#settle(operation, signal, raw, result, toRun);
+  }
+}
+
+/** A new Windows Update Agent session; no COM work happens until its first call. */
+export function createUpdateSession(options: UpdateSessionOptions = {}): UpdateSession {
+  return new UpdateSession(options);
+}

@@ -1,0 +1,163 @@
+// Public types of the Windows Update Agent facade (lib/wua).
+import type { MsiLuaError } from '../errors';
+
+/** WUA's OperationResultCode by name. */
+export type OperationResult = 'notStarted' | 'inProgress' | 'succeeded' | 'succeededWithErrors' | 'failed' | 'aborted';
+
+export type RebootBehavior = 'neverReboots' | 'alwaysRequiresReboot' | 'canRequestReboot';
+export type InstallationImpact = 'normal' | 'minor' | 'requiresExclusiveHandling';
+export type ServerSelection = 'default' | 'managedServer' | 'windowsUpdate' | 'others';
+export type DownloadPriority = 'low' | 'normal' | 'high';
+export type DownloadPhase = 'initializing' | 'downloading' | 'verifying';
+
+export interface InstallationBehavior {
+  /** True when the update may show UI: it cannot be installed under Run As (WU_E_NO_INTERACTIVE_USER). */
+  canRequestUserInput: boolean;
+  rebootBehavior: RebootBehavior;
+  impact: InstallationImpact;
+  requiresNetworkConnectivity: boolean;
+}
+
+export interface UpdateCategory {
+  id: string;
+  name: string;
+  /** e.g. 'UpdateClassification', 'Product', 'ProductFamily', 'Company'. */
+  type: string;
+}
+
+/** An update found by UpdateSession.search(): plain data, safe to serialize. */
+export interface Update {
+  /** UpdateID (a GUID without braces). */
+  id: string;
+  revision: number;
+  title: string;
+  description: string;
+  /** KB article numbers without the "KB" prefix, as WUA reports them. */
+  kbArticleIds: string[];
+  securityBulletinIds: string[];
+  categories: UpdateCategory[];
+  /** 'Critical', 'Important', 'Moderate', 'Low', ... or null when WUA reports none. */
+  msrcSeverity: string | null;
+  /** Bytes. */
+  minDownloadSize: number;
+  maxDownloadSize: number;
+  isDownloaded: boolean;
+  isInstalled: boolean;
+  isMandatory: boolean;
+  isHidden: boolean;
+  isBeta: boolean;
+  isUninstallable: boolean;
+  eulaAccepted: boolean;
+  type: 'software' | 'driver';
+  installationBehavior: InstallationBehavior;
+  uninstallationBehavior: InstallationBehavior | null;
+}
+
+export interface SearchResult {
+  resultCode: OperationResult;
+  updates: Update[];
+}
+
+export interface SearchOptions {
+  /** Search online (true, WUA's default) or only the local cache (false). */
+  online?: boolean;
+  serverSelection?: ServerSelection;
+  /** A registered update service's id; implies serverSelection 'others'. */
+  serviceId?: string;
+  signal?: AbortSignal;
+}
+
+/** What onProgress receives, in order; the last event of a completed job has percent 100. */
+export interface ProgressEvent {
+  operation: 'download' | 'install' | 'uninstall';
+  /** Index in the updates passed to download/install/uninstall. */
+  updateIndex: number;
+  update: { id: string; title: string };
+  /** Percent of the current update, 0..100. */
+  updatePercent: number;
+  /** Percent of the whole job, 0..100. */
+  percent: number;
+  /** Download jobs only. */
+  download?: {
+    phase: DownloadPhase;
+    updateBytes: number;
+    updateBytesTotal: number;
+    totalBytes: number;
+    totalBytesTotal: number;
+  };
+}
+
+/** An update given to download/install/uninstall: one found by this session's search, or its id. */
+export type UpdateSelector = Update | string;
+
+export interface JobOptions {
+  /** Aborts the job: WUA's RequestAbort, then the promise rejects with AbortError. */
+  signal?: AbortSignal;
+  /** Called on the JS thread for every progress report, in order. If it throws, the job is aborted and rejects with that error. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export interface DownloadOptions extends JobOptions {
+  priority?: DownloadPriority;
+}
+
+/**
+ * What install() does with selected updates whose installationBehavior.canRequestUserInput is
+ * true when this process has no interactive user (a service) or runs under Run As (secondary
+ * logon), where WUA would fail them with WU_E_NO_INTERACTIVE_USER:
+ * - 'reject' (default): reject at once with NoInteractiveUserError listing them; nothing is installed;
+ * - 'skip': leave them out; they come back with resultCode 'skipped';
+ * - 'attempt': no preflight; WUA decides (its 0x80240020 still becomes NoInteractiveUserError).
+ */
+export type UserInputPolicy = 'reject' | 'skip' | 'attempt';
+
+export interface InstallOptions extends JobOptions {
+  /** IUpdateInstaller2.ForceQuiet: install without any UI. */
+  forceQuiet?: boolean;
+  /** IUpdateInstaller.AllowSourcePrompts. */
+  allowSourcePrompts?: boolean;
+  /** Accept the EULA of every selected update whose EULA is not accepted yet (IUpdate.AcceptEula). */
+  acceptEulas?: boolean;
+  userInputUpdates?: UserInputPolicy;
+}
+
+export type UninstallOptions = JobOptions & Pick<InstallOptions, 'forceQuiet' | 'allowSourcePrompts' | 'userInputUpdates'>;
+
+export interface UpdateOutcome {
+  id: string;
+  title: string;
+  /** 'skipped': left out by the userInputUpdates: 'skip' preflight; WUA never saw it. */
+  resultCode: OperationResult | 'skipped';
+  /** Unsigned HRESULT WUA reported for this update (0 when it succeeded or was skipped). */
+  hresult: number;
+  /** The typed error for a failing hresult (e.g. InstallNotAllowedError). */
+  error?: MsiLuaError;
+}
+
+export interface InstallUpdateOutcome extends UpdateOutcome {
+  rebootRequired: boolean;
+  /** Why it was skipped, for resultCode 'skipped'. */
+  skippedBecause?: 'requiresUserInput';
+}
+
+export interface DownloadResult {
+  resultCode: OperationResult;
+  hresult: number;
+  updates: UpdateOutcome[];
+}
+
+export interface InstallResult {
+  resultCode: OperationResult;
+  hresult: number;
+  rebootRequired: boolean;
+  /** IUpdateInstaller.RebootRequiredBeforeInstallation, read before the job started. */
+  rebootRequiredBeforeInstallation: boolean;
+  /** Ids whose EULA acceptEulas accepted. */
+  eulasAccepted: string[];
+  updates: InstallUpdateOutcome[];
+}
+
+export interface UpdateSessionOptions {
+  /** IUpdateSession.ClientApplicationID: how this program appears in the Windows Update log. Default 'msi-lua'. */
+  clientApplicationId?: string;
+}

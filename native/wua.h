@@ -1,0 +1,342 @@
+// Windows Update Agent (wuapi.dll) for msi-lua: the COM declarations mingw-w64's
+// wuapi.h lacks (the callback interfaces and IUpdateInstaller2), and the pieces the
+// wua_*.cc files share: the session handle and the long-job runner.
+//
+// Rules kept here: early-bound vtable calls only (Wine's IDispatch entry points are
+// stubs); COM in the multithreaded apartment on the thread that owns each job; every
+// COM pointer, BSTR and VARIANT owned by an RAII type from win_types.h.
+//
+// test/agent (the scripted update agent) includes this header with
+// MSI_LUA_WUA_INTERFACES_ONLY defined, to get the interface declarations without Napi.
+#pragma once
+
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#include <windows.h>
+#include <objbase.h>
+#include <oleauto.h>
+#include <wuapi.h>
+
+// ---------------------------------------------------------------------------------
+// Interfaces from the Windows SDK's wuapi.idl that mingw-w64's wuapi.h does not have.
+// IIDs and method order as documented for wuapi.h (learn.microsoft.com, "wuapi.h").
+// The SDK header (MSVC) defines them all, so each block is skipped there.
+// ---------------------------------------------------------------------------------
+#ifdef __CRT_UUID_DECL
+#define MSI_LUA_UUID_DECL(type, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8) \
+  __CRT_UUID_DECL(type, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)
+#else
+#define MSI_LUA_UUID_DECL(type, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)
+#endif
+
+#ifndef __IUpdateInstaller2_INTERFACE_DEFINED__
+#define __IUpdateInstaller2_INTERFACE_DEFINED__
+MIDL_INTERFACE("3442d4fe-224d-4cee-98cf-30e0c4d229e6")
+IUpdateInstaller2 : public IUpdateInstaller {
+  virtual HRESULT STDMETHODCALLTYPE get_ForceQuiet(VARIANT_BOOL * retval) = 0;
+  virtual HRESULT STDMETHODCALLTYPE put_ForceQuiet(VARIANT_BOOL value) = 0;
+};
+MSI_LUA_UUID_DECL(IUpdateInstaller2, 0x3442d4fe, 0x224d, 0x4cee, 0x98, 0xcf, 0x30, 0xe0, 0xc4, 0xd2, 0x29, 0xe6)
+#endif
+
+#ifndef __ISearchCompletedCallbackArgs_INTERFACE_DEFINED__
+#define __ISearchCompletedCallbackArgs_INTERFACE_DEFINED__
+MIDL_INTERFACE("a700a634-2850-4c47-938a-9e4b6e5af9a6")
+ISearchCompletedCallbackArgs : public IDispatch{};
+MSI_LUA_UUID_DECL(ISearchCompletedCallbackArgs, 0xa700a634, 0x2850, 0x4c47, 0x93, 0x8a, 0x9e, 0x4b, 0x6e, 0x5a, 0xf9, 0xa6)
+#endif
+
+#ifndef __ISearchCompletedCallback_INTERFACE_DEFINED__
+#define __ISearchCompletedCallback_INTERFACE_DEFINED__
+MIDL_INTERFACE("88aee058-d4b0-4725-a2f1-814a67ae964c")
+ISearchCompletedCallback : public IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE Invoke(ISearchJob * searchJob, ISearchCompletedCallbackArgs * callbackArgs) = 0;
+};
+MSI_LUA_UUID_DECL(ISearchCompletedCallback, 0x88aee058, 0xd4b0, 0x4725, 0xa2, 0xf1, 0x81, 0x4a, 0x67, 0xae, 0x96, 0x4c)
+#endif
+
+#ifndef __IDownloadProgressChangedCallbackArgs_INTERFACE_DEFINED__
+#define __IDownloadProgressChangedCallbackArgs_INTERFACE_DEFINED__
+MIDL_INTERFACE("324ff2c6-4981-4b04-9412-57481745ab24")
+IDownloadProgressChangedCallbackArgs : public IDispatch {
+  virtual HRESULT STDMETHODCALLTYPE get_Progress(IDownloadProgress * *retval) = 0;
+};
+MSI_LUA_UUID_DECL(IDownloadProgressChangedCallbackArgs, 0x324ff2c6, 0x4981, 0x4b04, 0x94, 0x12, 0x57, 0x48, 0x17, 0x45, 0xab, 0x24)
+#endif
+
+#ifndef __IDownloadProgressChangedCallback_INTERFACE_DEFINED__
+#define __IDownloadProgressChangedCallback_INTERFACE_DEFINED__
+MIDL_INTERFACE("8c3f1cdd-6173-4591-aebd-a56a53ca77c1")
+IDownloadProgressChangedCallback : public IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE Invoke(IDownloadJob * downloadJob, IDownloadProgressChangedCallbackArgs * callbackArgs) = 0;
+};
+MSI_LUA_UUID_DECL(IDownloadProgressChangedCallback, 0x8c3f1cdd, 0x6173, 0x4591, 0xae, 0xbd, 0xa5, 0x6a, 0x53, 0xca, 0x77, 0xc1)
+#endif
+
+#ifndef __IDownloadCompletedCallbackArgs_INTERFACE_DEFINED__
+#define __IDownloadCompletedCallbackArgs_INTERFACE_DEFINED__
+MIDL_INTERFACE("fa565b23-498c-47a0-979d-e7d5b1813360")
+IDownloadCompletedCallbackArgs : public IDispatch{};
+MSI_LUA_UUID_DECL(IDownloadCompletedCallbackArgs, 0xfa565b23, 0x498c, 0x47a0, 0x97, 0x9d, 0xe7, 0xd5, 0xb1, 0x81, 0x33, 0x60)
+#endif
+
+#ifndef __IDownloadCompletedCallback_INTERFACE_DEFINED__
+#define __IDownloadCompletedCallback_INTERFACE_DEFINED__
+MIDL_INTERFACE("77254866-9f5b-4c8e-b9e2-c77a8530d64b")
+IDownloadCompletedCallback : public IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE Invoke(IDownloadJob * downloadJob, IDownloadCompletedCallbackArgs * callbackArgs) = 0;
+};
+MSI_LUA_UUID_DECL(IDownloadCompletedCallback, 0x77254866, 0x9f5b, 0x4c8e, 0xb9, 0xe2, 0xc7, 0x7a, 0x85, 0x30, 0xd6, 0x4b)
+#endif
+
+#ifndef __IInstallationProgressChangedCallbackArgs_INTERFACE_DEFINED__
+#define __IInstallationProgressChangedCallbackArgs_INTERFACE_DEFINED__
+MIDL_INTERFACE("e4f14e1e-689d-4218-a0b9-bc189c484a01")
+IInstallationProgressChangedCallbackArgs : public IDispatch {
+  virtual HRESULT STDMETHODCALLTYPE get_Progress(IInstallationProgress * *retval) = 0;
+};
+MSI_LUA_UUID_DECL(IInstallationProgressChangedCallbackArgs, 0xe4f14e1e, 0x689d, 0x4218, 0xa0, 0xb9, 0xbc, 0x18, 0x9c, 0x48, 0x4a, 0x01)
+#endif
+
+#ifndef __IInstallationProgressChangedCallback_INTERFACE_DEFINED__
+#define __IInstallationProgressChangedCallback_INTERFACE_DEFINED__
+MIDL_INTERFACE("e01402d5-f8da-43ba-a012-38894bd048f1")
+IInstallationProgressChangedCallback : public IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE Invoke(IInstallationJob * installationJob,
+                                           IInstallationProgressChangedCallbackArgs * callbackArgs) = 0;
+};
+MSI_LUA_UUID_DECL(IInstallationProgressChangedCallback, 0xe01402d5, 0xf8da, 0x43ba, 0xa0, 0x12, 0x38, 0x89, 0x4b, 0xd0, 0x48, 0xf1)
+#endif
+
+#ifndef __IInstallationCompletedCallbackArgs_INTERFACE_DEFINED__
+#define __IInstallationCompletedCallbackArgs_INTERFACE_DEFINED__
+MIDL_INTERFACE("250e2106-8efb-4705-9653-ef13c581b6a1")
+IInstallationCompletedCallbackArgs : public IDispatch{};
+MSI_LUA_UUID_DECL(IInstallationCompletedCallbackArgs, 0x250e2106, 0x8efb, 0x4705, 0x96, 0x53, 0xef, 0x13, 0xc5, 0x81, 0xb6, 0xa1)
+#endif
+
+#ifndef __IInstallationCompletedCallback_INTERFACE_DEFINED__
+#define __IInstallationCompletedCallback_INTERFACE_DEFINED__
+MIDL_INTERFACE("45f4f6f3-d602-4f98-9a8a-3efa152ad2d3")
+IInstallationCompletedCallback : public IUnknown {
+  virtual HRESULT STDMETHODCALLTYPE Invoke(IInstallationJob * installationJob, IInstallationCompletedCallbackArgs * callbackArgs) = 0;
+};
+MSI_LUA_UUID_DECL(IInstallationCompletedCallback, 0x45f4f6f3, 0xd602, 0x4f98, 0x9a, 0x8a, 0x3e, 0xfa, 0x15, 0x2a, 0xd2, 0xd3)
+#endif
+
+namespace msilua::wua {
+
+// Class ids of wuapi.dll's creatable classes that we use (libuuid has no symbols for them).
+// {4CB43D7F-7EEE-4906-8698-60DA1C38F2FE}
+inline constexpr GUID kClsidUpdateSession = {0x4cb43d7f, 0x7eee, 0x4906, {0x86, 0x98, 0x60, 0xda, 0x1c, 0x38, 0xf2, 0xfe}};
+// {13639463-00DB-4646-803D-528026140D88}
+inline constexpr GUID kClsidUpdateCollection = {0x13639463, 0x00db, 0x4646, {0x80, 0x3d, 0x52, 0x80, 0x26, 0x14, 0x0d, 0x88}};
+
+}  // namespace msilua::wua
+
+#ifndef MSI_LUA_WUA_INTERFACES_ONLY
+#include <napi.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "win_types.h"
+
+namespace msilua {
+
+// Called by addon.cc: binds wuaOpenSession, wuaCloseSession, wuaSearch, wuaDownload,
+// wuaInstall (install and uninstall). See lib/wua/native-wua.ts for the JS shapes.
+void RegisterWua(Napi::Env env, Napi::Object exports);
+
+namespace wua {
+
+// Keeps the process's multithreaded apartment alive between jobs, so the COM objects a
+// session holds (the IUpdateSession and the IUpdate objects found by searches) stay
+// usable when no job thread is running. CoIncrementMTAUsage where it exists (Windows 8
+// and later, Wine); otherwise a parked thread that has joined the MTA.
+class MtaKeeper {
+ public:
+  MtaKeeper();
+  ~MtaKeeper();
+  MtaKeeper(const MtaKeeper&) = delete;
+  MtaKeeper& operator=(const MtaKeeper&) = delete;
+
+ private:
+  void* cookie_ = nullptr;
+  HANDLE stop_ = nullptr;
+  HANDLE thread_ = nullptr;
+};
+
+// One createUpdateSession() on the JS side. The COM objects are created lazily on a job
+// thread (which has joined the MTA) and released by Close() on a thread that has too.
+class Session {
+ public:
+  explicit Session(std::wstring clientApplicationId) : clientApplicationId_(std::move(clientApplicationId)) {}
+  ~Session();
+
+  // On an MTA thread: the IUpdateSession, created with CoCreateInstance and given the
+  // ClientApplicationID on first use. Throws NativeFailure.
+  ComPtr<IUpdateSession> Get();
+  // Updates found by searches, by UpdateID (the newest revision seen wins).
+  void Remember(const std::wstring& updateId, const ComPtr<IUpdate>& update);
+  // Throws NativeFailure(E_INVALIDARG) naming the first id no search of this session found.
+  std::vector<ComPtr<IUpdate>> Find(const std::vector<std::wstring>& updateIds);
+  // On an MTA thread: releases every COM object; later calls fail with E_ABORT.
+  void Close();
+  bool closed();
+
+ private:
+  void ThrowIfClosed();
+  std::wstring clientApplicationId_;
+  std::mutex mutex_;
+  bool closed_ = false;
+  std::unique_ptr<MtaKeeper> mta_;
+  ComPtr<IUpdateSession> session_;
+  std::map<std::wstring, ComPtr<IUpdate>> updates_;
+};
+
+std::shared_ptr<Session> SessionFromValue(const Napi::CallbackInfo& info, size_t index);
+
+// What a job reports while it runs (download and installation progress share it).
+struct Progress {
+  int32_t currentUpdateIndex = 0;
+  int32_t currentUpdatePercent = 0;
+  int32_t percent = 0;
+  // Download only (phase -1 means "not a download").
+  int32_t downloadPhase = -1;
+  double currentUpdateBytes = 0;
+  double currentUpdateBytesTotal = 0;
+  double totalBytes = 0;
+  double totalBytesTotal = 0;
+};
+
+// Builds the JS value of a finished job on the main thread from plain C++ data.
+using ResultBuilder = std::function<Napi::Value(Napi::Env)>;
+
+// A long WUA job (search, download, install, uninstall) on its own std::thread, which
+// joins the MTA for its lifetime. Progress and the outcome reach JS in order through one
+// thread-safe function; JS gets { promise, abort }.
+class Job : public std::enable_shared_from_this<Job> {
+ public:
+  using Work = std::function<ResultBuilder(Job&)>;
+
+  // Starts the thread and returns the { promise, abort } object.
+  static Napi::Object Start(Napi::Env env, const char* name, Napi::Value onProgress, Work work);
+  ~Job();
+
+  // Signalled by abort() from JS.
+  HANDLE abortEvent() const { return abortEvent_; }
+  // Signalled by the completed callback.
+  HANDLE completedEvent() const { return completedEvent_; }
+  bool abortRequested() const { return abortRequested_.load(); }
+  void MarkAbortRequested() { abortRequested_.store(true); }
+
+  // From any thread (WUA's callback threads): queue a progress event for JS.
+  void PostProgress(const Progress& progress);
+
+  // Waits until the completed callback fires (or the job says it is complete), calling
+  // requestAbort once when JS asks to abort. isCompleted polls the job as a safety net.
+  void WaitForCompletion(const std::function<void()>& requestAbort, const std::function<bool()>& isCompleted);
+
+ private:
+  struct Message;
+  static void CallJs(Napi::Env env, Napi::Function callback, Job* context, Message* message);
+  using Tsfn = Napi::TypedThreadSafeFunction<Job, Message, &Job::CallJs>;
+
+  Job();
+  void Run(Work work);
+  void Finish(Message* message);
+
+  HANDLE abortEvent_ = nullptr;
+  HANDLE completedEvent_ = nullptr;
+  std::atomic<bool> abortRequested_{false};
+  std::mutex postMutex_;
+  bool finished_ = false;
+  std::optional<Napi::Promise::Deferred> deferred_;  // main thread only
+  Tsfn tsfn_;
+};
+
+// Property reads over early-bound getters; each failure names the method that failed.
+template <typename Object, typename Value>
+Value ReadValue(const char* syscall, Object* object, HRESULT (STDMETHODCALLTYPE Object::*getter)(Value*)) {
+  Value value{};
+  CheckHResult(syscall, (object->*getter)(&value));
+  return value;
+}
+
+template <typename Object>
+bool ReadBool(const char* syscall, Object* object, HRESULT (STDMETHODCALLTYPE Object::*getter)(VARIANT_BOOL*)) {
+  return ReadValue(syscall, object, getter) != VARIANT_FALSE;
+}
+
+template <typename Object>
+std::string ReadString(const char* syscall, Object* object, HRESULT (STDMETHODCALLTYPE Object::*getter)(BSTR*)) {
+  UniqueBstr value;
+  CheckHResult(syscall, (object->*getter)(value.put()));
+  return value.utf8();
+}
+
+// An interface-valued property; an S_OK with a null pointer comes back empty.
+template <typename Object, typename Interface>
+ComPtr<Interface> ReadObject(const char* syscall, Object* object, HRESULT (STDMETHODCALLTYPE Object::*getter)(Interface**)) {
+  ComPtr<Interface> value;
+  CheckHResult(syscall, (object->*getter)(value.put()));
+  return value;
+}
+
+// Small helpers.
+double DecimalToDouble(const DECIMAL& value);
+std::string Hex32(uint32_t value);
+
+// A minimal IUnknown implementation for our callback objects (free-threaded).
+template <typename Interface>
+class CallbackBase : public Interface {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** out) override {
+    if (out == nullptr) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, __uuidof(Interface))) {
+      *out = static_cast<Interface*>(this);
+      this->AddRef();
+      return S_OK;
+    }
+    *out = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    ULONG left = --refs_;
+    if (left == 0) delete this;
+    return left;
+  }
+
+ protected:
+  virtual ~CallbackBase() = default;
+
+ private:
+  std::atomic<ULONG> refs_{1};
+};
+
+// Options objects (the facade validates first; these keep the native surface safe).
+Napi::Object OptionsArg(const Napi::CallbackInfo& info, size_t index);
+std::optional<bool> OptionalBool(Napi::Object options, const char* name);
+std::optional<uint32_t> OptionalUint32(Napi::Object options, const char* name);
+std::optional<std::string> OptionalText(Napi::Object options, const char* name);
+std::vector<std::wstring> RequireUpdateIds(const Napi::CallbackInfo& info, size_t index);
+
+// Per-file registration (wua_session.cc calls them from RegisterWua).
+void RegisterSearch(Napi::Env env, Napi::Object exports);
+void RegisterInstall(Napi::Env env, Napi::Object exports);
+
+}  // namespace wua
+}  // namespace msilua
+#endif  // MSI_LUA_WUA_INTERFACES_ONLY

@@ -1,0 +1,480 @@
+// The Windows Update Agent facade against the scripted update agent (test/agent), loaded
+// in place of wuapi.dll (see test/agent/harness.js). Runs under Windows node in Wine.
+import {
+  AbortError,
+  InstallNotAllowedError,
+  NoInteractiveUserError,
+  UpdateInstallerBusyError,
+} from '../../lib/errors';
+import { getBinding, setNativeBinding } from '../../lib/native';
+import { createUpdateSession, type InstallResult, type ProgressEvent, type Update, type UpdateSession } from '../../lib/wua';
+import type { NativeTokenFacts } from '../../lib/wua/native-wua';
+import * as agent from '../agent/harness';
+
+jest.setTimeout(60_000);
+
+const describeWindows = process.platform === 'win32' ? describe : describe.skip;
+
+const ID1 = '6f2b3c1e-0001-4a5b-9c8d-0123456789ab';
+const ID2 = '6f2b3c1e-0002-4a5b-9c8d-0123456789ab';
+const ID3 = '6f2b3c1e-0003-4a5b-9c8d-0123456789ab';
+const INTERACTIVE = '6f2b3c1e-0004-4a5b-9c8d-0123456789ab';
+
+const WU_E_INSTALL_NOT_ALLOWED = 0x80240016;
+const WU_E_NO_INTERACTIVE_USER = 0x80240020;
+
+interface ScenarioUpdate {
+  id: string;
+  [key: string]: unknown;
+}
+
+function scenarioUpdate(id: string, extra: Record<string, unknown> = {}): ScenarioUpdate {
+  return {
+    id,
+    revision: 201,
+    title: `Cumulative Update ${id.slice(9, 13)}`,
+    description: `Fixes for ${id}`,
+    kbArticleIds: [`50${id.slice(12, 13)}1234`],
+    securityBulletinIds: ['MS24-001'],
+    categories: [
+      { id: '0fa1201d-4330-4fa8-8ae9-b877473b6441', name: 'Security Updates', type: 'UpdateClassification' },
+      { id: 'a3c2375d-0c8a-42f9-bce0-28333e198407', name: 'Windows 10', type: 'Product' },
+    ],
+    msrcSeverity: 'Critical',
+    minDownloadSize: 1048576,
+    maxDownloadSize: 52428800,
+    isDownloaded: false,
+    isInstalled: false,
+    isMandatory: false,
+    isHidden: false,
+    isBeta: false,
+    isUninstallable: true,
+    eulaAccepted: true,
+    type: 1,
+    installationBehavior: { canRequestUserInput: false, rebootBehavior: 2, impact: 0, requiresNetworkConnectivity: false },
+    uninstallationBehavior: { canRequestUserInput: false, rebootBehavior: 1, impact: 1, requiresNetworkConnectivity: false },
+    ...extra,
+  };
+}
+
+const interactiveUpdate = (): ScenarioUpdate =>
+  scenarioUpdate(INTERACTIVE, {
+    title: 'Driver setup that shows a dialog',
+    installationBehavior: { canRequestUserInput: true, rebootBehavior: 0, impact: 0, requiresNetworkConnectivity: true },
+  });
+
+let session: UpdateSession | undefined;
+let record: agent.AgentRecord;
+
+async function openWith(scenario: unknown): Promise<{ session: UpdateSession; updates: Update[] }> {
+  agent.useScenario(scenario);
+  const s = createUpdateSession({ clientApplicationId: 'msi-lua native tests' });
+  session = s;
+  const found = await s.search('IsInstalled=0 and IsHidden=0');
+  return { session: s, updates: found.updates };
+}
+
+/** Closes the test's session and waits for the agent to see every object released. */
+async function closeAndCountLive(): Promise<number | null> {
+  await session?.close();
+  session = undefined;
+  const events = await record.waitFor((e) => e.length > 0 && e[e.length - 1]!.live === 0);
+  return events.length ? events[events.length - 1]!.live : null;
+}
+
+describeWindows('Windows Update Agent through the scripted agent', () => {
+  beforeAll(() => {
+    agent.useAgent();
+  });
+
+  beforeEach(() => {
+    record = agent.startRecord();
+  });
+
+  afterEach(async () => {
+    await session?.close().catch(() => undefined);
+    session = undefined;
+  });
+
+  test('search returns every field of every update, and WUA saw the criteria and options', async () => {
+    agent.useScenario({
+      updates: [
+        scenarioUpdate(ID1),
+        scenarioUpdate(ID2, { msrcSeverity: '', type: 2, isDownloaded: true, isMandatory: true, isBeta: true, eulaAccepted: false, uninstallationBehavior: null, kbArticleIds: [] }),
+      ],
+    });
+    session = createUpdateSession({ clientApplicationId: 'msi-lua native tests' });
+    const result = await session.search('IsInstalled=0 and Type=\'Software\'', { online: false });
+
+    expect(result.resultCode).toBe('succeeded');
+    expect(result.updates).toEqual([
+      {
+        id: ID1,
+        revision: 201,
+        title: 'Cumulative Update 0001',
+        description: `Fixes for ${ID1}`,
+        kbArticleIds: ['5011234'],
+        securityBulletinIds: ['MS24-001'],
+        categories: [
+          { id: '0fa1201d-4330-4fa8-8ae9-b877473b6441', name: 'Security Updates', type: 'UpdateClassification' },
+          { id: 'a3c2375d-0c8a-42f9-bce0-28333e198407', name: 'Windows 10', type: 'Product' },
+        ],
+        msrcSeverity: 'Critical',
+        minDownloadSize: 1048576,
+        maxDownloadSize: 52428800,
+        isDownloaded: false,
+        isInstalled: false,
+        isMandatory: false,
+        isHidden: false,
+        isBeta: false,
+        isUninstallable: true,
+        eulaAccepted: true,
+        type: 'software',
+        installationBehavior: { canRequestUserInput: false, rebootBehavior: 'canRequestReboot', impact: 'normal', requiresNetworkConnectivity: false },
+        uninstallationBehavior: { canRequestUserInput: false, rebootBehavior: 'alwaysRequiresReboot', impact: 'minor', requiresNetworkConnectivity: false },
+      },
+      {
+        id: ID2,
+        revision: 201,
+        title: 'Cumulative Update 0002',
+        description: `Fixes for ${ID2}`,
+        kbArticleIds: [],
+        securityBulletinIds: ['MS24-001'],
+        categories: [
+          { id: '0fa1201d-4330-4fa8-8ae9-b877473b6441', name: 'Security Updates', type: 'UpdateClassification' },
+          { id: 'a3c2375d-0c8a-42f9-bce0-28333e198407', name: 'Windows 10', type: 'Product' },
+        ],
+        msrcSeverity: null,
+        minDownloadSize: 1048576,
+        maxDownloadSize: 52428800,
+        isDownloaded: true,
+        isInstalled: false,
+        isMandatory: true,
+        isHidden: false,
+        isBeta: true,
+        isUninstallable: true,
+        eulaAccepted: false,
+        type: 'driver',
+        installationBehavior: { canRequestUserInput: false, rebootBehavior: 'canRequestReboot', impact: 'normal', requiresNetworkConnectivity: false },
+        uninstallationBehavior: null,
+      },
+    ]);
+
+    const [begin] = record.named('BeginSearch');
+    expect(begin).toMatchObject({ criteria: "IsInstalled=0 and Type='Software'", online: false, onlineSet: true, serverSelection: 0 });
+    expect(record.named('put_ClientApplicationID')[0]).toMatchObject({ value: 'msi-lua native tests' });
+    expect(record.named('Search')).toHaveLength(0); // the synchronous call is never used
+    expect(record.named('CleanUp')[0]).toMatchObject({ job: 'search' });
+  });
+
+  test('search passes serviceId with serverSelection others', async () => {
+    agent.useScenario({ updates: [] });
+    session = createUpdateSession();
+    const result = await session.search('IsInstalled=1', { serviceId: '7971f918-a847-4430-9279-4a52d1efe18d' });
+    expect(result).toEqual({ resultCode: 'succeeded', updates: [] });
+    expect(record.named('BeginSearch')[0]).toMatchObject({ serverSelection: 3, serviceId: '7971f918-a847-4430-9279-4a52d1efe18d', onlineSet: false });
+    expect(record.named('put_ClientApplicationID')[0]).toMatchObject({ value: 'msi-lua' });
+  });
+
+  test('download: results per update and progress with bytes, in order', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1, { maxDownloadSize: 4000 }), scenarioUpdate(ID2, { maxDownloadSize: 8000 })],
+      download: { stepMs: 5, stepsPerUpdate: 2 },
+    });
+    const events: ProgressEvent[] = [];
+    const result = await s.download(updates, { priority: 'high', onProgress: (e) => events.push(e) });
+
+    expect(result).toEqual({
+      resultCode: 'succeeded',
+      hresult: 0,
+      updates: [
+        { id: ID1, title: 'Cumulative Update 0001', resultCode: 'succeeded', hresult: 0 },
+        { id: ID2, title: 'Cumulative Update 0002', resultCode: 'succeeded', hresult: 0 },
+      ],
+    });
+    expect(events.map((e) => [e.updateIndex, e.updatePercent, e.percent, e.download?.phase, e.download?.updateBytes, e.download?.totalBytes])).toEqual([
+      [0, 50, 25, 'downloading', 2000, 2000],
+      [0, 100, 50, 'verifying', 4000, 4000],
+      [1, 50, 75, 'downloading', 4000, 8000],
+      [1, 100, 100, 'verifying', 8000, 12000],
+    ]);
+    expect(events.every((e) => e.operation === 'download' && e.download?.totalBytesTotal === 12000)).toBe(true);
+    expect(events[2]!.update).toEqual({ id: ID2, title: 'Cumulative Update 0002' });
+    expect(record.named('BeginDownload')[0]).toMatchObject({ updates: [ID1, ID2], priority: 3 });
+    // WUA now reports them as downloaded.
+    const again = await s.search('IsInstalled=0');
+    expect(again.updates.map((u) => u.isDownloaded)).toEqual([true, true]);
+  });
+
+  test('install: overall and per-update results, reboot flags, options as WUA saw them', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [
+        scenarioUpdate(ID1, { install: { resultCode: 2, hresult: 0, rebootRequired: true } }),
+        scenarioUpdate(ID2, { eulaAccepted: false }),
+      ],
+      install: { stepMs: 5, stepsPerUpdate: 2, rebootRequiredBeforeInstallation: true },
+    });
+    const result = await s.install([updates[0]!, ID2], { forceQuiet: true, allowSourcePrompts: false, acceptEulas: true });
+
+    expect(result).toEqual<InstallResult>({
+      resultCode: 'succeeded',
+      hresult: 0,
+      rebootRequired: true,
+      rebootRequiredBeforeInstallation: true,
+      eulasAccepted: [ID2],
+      updates: [
+        { id: ID1, title: 'Cumulative Update 0001', resultCode: 'succeeded', hresult: 0, rebootRequired: true },
+        { id: ID2, title: 'Cumulative Update 0002', resultCode: 'succeeded', hresult: 0, rebootRequired: false },
+      ],
+    });
+    expect(record.named('AcceptEula').map((e) => e.update)).toEqual([ID2]);
+    expect(record.named('BeginInstall')[0]).toMatchObject({ updates: [ID1, ID2], forceQuiet: true, allowSourcePrompts: false });
+    expect(record.named('EndInstall')).toHaveLength(1);
+    expect(record.named('CleanUp').map((e) => e.job)).toEqual(['search', 'install']);
+    expect(record.named('Install')).toHaveLength(0);
+  });
+
+  test('uninstall goes through BeginUninstall/EndUninstall', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID3, { isInstalled: true, uninstall: { resultCode: 2, rebootRequired: true } })],
+      uninstall: { stepMs: 5, stepsPerUpdate: 1 },
+    });
+    const result = await s.uninstall(updates);
+    expect(result.resultCode).toBe('succeeded');
+    expect(result.updates).toEqual([{ id: ID3, title: 'Cumulative Update 0003', resultCode: 'succeeded', hresult: 0, rebootRequired: true }]);
+    expect(record.named('BeginUninstall')[0]).toMatchObject({ updates: [ID3] });
+    expect(record.named('EndUninstall')).toHaveLength(1);
+  });
+
+  test('one update fails with WU_E_INSTALL_NOT_ALLOWED while the others succeed', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1), scenarioUpdate(ID2, { install: { resultCode: 4, hresult: WU_E_INSTALL_NOT_ALLOWED } }), scenarioUpdate(ID3)],
+      install: { stepMs: 2, stepsPerUpdate: 1 },
+    });
+    const result = await s.install(updates);
+
+    expect(result.resultCode).toBe('succeededWithErrors');
+    expect(result.updates.map((u) => [u.id, u.resultCode, u.hresult])).toEqual([
+      [ID1, 'succeeded', 0],
+      [ID2, 'failed', WU_E_INSTALL_NOT_ALLOWED],
+      [ID3, 'succeeded', 0],
+    ]);
+    const failed = result.updates[1]!;
+    expect(failed.error).toBeInstanceOf(InstallNotAllowedError);
+    expect(failed.error).toMatchObject({ code: 'WU_E_INSTALL_NOT_ALLOWED', hresult: WU_E_INSTALL_NOT_ALLOWED, syscall: 'IUpdateInstallationResult::get_HResult' });
+    expect(result.updates[0]!.error).toBeUndefined();
+    expect(result.updates[2]!.error).toBeUndefined();
+  });
+
+  test('WUA answers BeginInstall with 0x80240020: NoInteractiveUserError naming the updates that need a user', async () => {
+    // Under Wine the interactive context is unknown, so the preflight lets WUA decide.
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1), interactiveUpdate()],
+      install: { beginHresult: WU_E_NO_INTERACTIVE_USER },
+    });
+    const error = await s.install(updates).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(NoInteractiveUserError);
+    expect(error).toMatchObject({
+      code: 'WU_E_NO_INTERACTIVE_USER',
+      hresult: WU_E_NO_INTERACTIVE_USER,
+      syscall: 'IUpdateInstaller::BeginInstall',
+      updates: [{ id: INTERACTIVE, title: 'Driver setup that shows a dialog' }],
+    });
+    expect(record.named('BeginInstall')[0]).toMatchObject({ hresult: WU_E_NO_INTERACTIVE_USER });
+  });
+
+  test('WUA reports the whole installation failed with 0x80240020: the same typed error', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [interactiveUpdate()],
+      install: { stepMs: 2, stepsPerUpdate: 1, resultCode: 4, hresult: WU_E_NO_INTERACTIVE_USER },
+    });
+    const error = (await s.install(updates).catch((e: unknown) => e)) as NoInteractiveUserError & { result?: InstallResult };
+    expect(error).toBeInstanceOf(NoInteractiveUserError);
+    expect(error.syscall).toBe('IInstallationResult::get_HResult');
+    expect(error.updates).toEqual([{ id: INTERACTIVE, title: 'Driver setup that shows a dialog' }]);
+    expect(error.result?.resultCode).toBe('failed');
+  });
+
+  describe('the Run As preflight with injected context facts', () => {
+    const runAsFacts = (): NativeTokenFacts => ({
+      sessionId: 1,
+      elevated: false,
+      elevationType: 1,
+      userSid: 'S-1-5-21-1-2-3-1005',
+      logonSid: 'S-1-5-5-0-999',
+      groupSids: ['S-1-1-0', 'S-1-5-4', 'S-1-5-11', 'S-1-5-5-0-999'],
+      windowStation: 'WinSta0',
+      windowStationUserSid: 'S-1-5-5-0-123',
+      inputDesktopUserSid: 'S-1-5-5-0-123',
+      shellProcessId: 4242,
+      shellUserSid: 'S-1-5-21-1-2-3-1001',
+      failures: {},
+    });
+
+    let previous: ReturnType<typeof getBinding>;
+    beforeEach(() => {
+      previous = getBinding();
+      setNativeBinding({ ...(previous as unknown as Record<string, unknown>), tokenContextFacts: async () => runAsFacts() } as never);
+    });
+    afterEach(() => {
+      setNativeBinding(previous);
+    });
+
+    test('refuses before calling WUA and lists the updates that can request input', async () => {
+      const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1), interactiveUpdate()] });
+      const error = await s.install(updates).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NoInteractiveUserError);
+      expect((error as NoInteractiveUserError).updates).toEqual([{ id: INTERACTIVE, title: 'Driver setup that shows a dialog' }]);
+      expect(record.named('BeginInstall')).toHaveLength(0);
+    });
+
+    test("userInputUpdates: 'skip' installs the others and reports the skipped ones", async () => {
+      const { session: s, updates } = await openWith({
+        updates: [scenarioUpdate(ID1), interactiveUpdate(), scenarioUpdate(ID2)],
+        install: { stepMs: 2, stepsPerUpdate: 1 },
+      });
+      const result = await s.install(updates, { userInputUpdates: 'skip' });
+      expect(result.resultCode).toBe('succeeded');
+      expect(result.updates.map((u) => [u.id, u.resultCode])).toEqual([
+        [ID1, 'succeeded'],
+        [INTERACTIVE, 'skipped'],
+        [ID2, 'succeeded'],
+      ]);
+      expect(result.updates[1]).toMatchObject({ skippedBecause: 'requiresUserInput', hresult: 0 });
+      expect(record.named('BeginInstall')[0]).toMatchObject({ updates: [ID1, ID2] });
+    });
+
+    test("userInputUpdates: 'attempt' leaves the decision to WUA", async () => {
+      const { session: s, updates } = await openWith({ updates: [interactiveUpdate()], install: { stepMs: 2, stepsPerUpdate: 1 } });
+      const result = await s.install(updates, { userInputUpdates: 'attempt' });
+      expect(result.resultCode).toBe('succeeded');
+      expect(record.named('BeginInstall')).toHaveLength(1);
+    });
+  });
+
+  test('progress events arrive in order, one per step, ending at 100', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1), scenarioUpdate(ID2)],
+      install: { stepMs: 10, stepsPerUpdate: 4 },
+    });
+    const events: ProgressEvent[] = [];
+    await s.install(updates, { onProgress: (e) => events.push(e) });
+    expect(events.map((e) => [e.updateIndex, e.updatePercent, e.percent])).toEqual([
+      [0, 25, 12],
+      [0, 50, 25],
+      [0, 75, 37],
+      [0, 100, 50],
+      [1, 25, 62],
+      [1, 50, 75],
+      [1, 75, 87],
+      [1, 100, 100],
+    ]);
+    expect(events.map((e) => e.update.id)).toEqual([ID1, ID1, ID1, ID1, ID2, ID2, ID2, ID2]);
+    expect(events.every((e) => e.operation === 'install' && e.download === undefined)).toBe(true);
+  });
+
+  test('abort mid-install: RequestAbort reaches WUA and the promise rejects with AbortError within 1 s', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1), scenarioUpdate(ID2)],
+      install: { stepMs: 50, stepsPerUpdate: 20, abortDelayMs: 50 },
+    });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const events: ProgressEvent[] = [];
+    const error = (await s
+      .install(updates, {
+        signal: controller.signal,
+        onProgress: (e) => {
+          events.push(e);
+          if (e.percent >= 20 && abortedAt === 0) {
+            abortedAt = Date.now();
+            controller.abort();
+          }
+        },
+      })
+      .catch((e: unknown) => e)) as AbortError & { result?: InstallResult };
+    const elapsed = Date.now() - abortedAt;
+
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error.name).toBe('AbortError');
+    // The scripted agent stops 50 ms after RequestAbort; 1 s is the issue's bound, kept
+    // generous because Wine on two shared cores schedules threads coarsely.
+    expect(elapsed).toBeLessThan(1000);
+    expect(record.named('RequestAbort')).toEqual([expect.objectContaining({ job: 'install' })]);
+    expect(error.result?.resultCode).toBe('aborted');
+    expect(error.result?.updates.map((u) => u.resultCode)).toEqual(['aborted', 'aborted']);
+    expect(Math.max(...events.map((e) => e.percent))).toBeLessThan(100);
+  });
+
+  test('an already aborted signal rejects without calling WUA', async () => {
+    const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)] });
+    await expect(s.install(updates, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    expect(record.named('BeginInstall')).toHaveLength(0);
+  });
+
+  test('abort during a search: RequestAbort on the search job, AbortError', async () => {
+    agent.useScenario({ updates: [scenarioUpdate(ID1)], search: { delayMs: 20_000 } });
+    session = createUpdateSession();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    await expect(session.search('IsInstalled=0', { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    expect(record.named('RequestAbort')).toEqual([expect.objectContaining({ job: 'search' })]);
+  });
+
+  test('an onProgress that throws aborts the job and its error comes back', async () => {
+    const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 20, stepsPerUpdate: 10 } });
+    const boom = new Error('progress handler failed');
+    await expect(
+      s.install(updates, {
+        onProgress: () => {
+          throw boom;
+        },
+      }),
+    ).rejects.toBe(boom);
+    expect(record.named('RequestAbort')).toHaveLength(1);
+  });
+
+  test('a second concurrent install gets the busy error by name', async () => {
+    const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 20, stepsPerUpdate: 10 } });
+    // The second starts once the first reports progress, i.e. while WUA is installing.
+    let second: Promise<unknown> | undefined;
+    const first = s.install(updates, {
+      onProgress: () => {
+        second ??= s.install(updates).catch((e: unknown) => e);
+      },
+    });
+    await first;
+    const busy = await second;
+    expect(busy).toBeInstanceOf(UpdateInstallerBusyError);
+    expect(busy).toMatchObject({ code: 'WU_E_OPERATIONINPROGRESS', syscall: 'IUpdateInstaller::BeginInstall' });
+    await expect(first).resolves.toMatchObject({ resultCode: 'succeeded' });
+    expect(record.named('BeginInstall').map((e) => e.busy === true)).toEqual([false, true]);
+  });
+
+  test('every COM object is released at the end', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1), scenarioUpdate(ID2)],
+      download: { stepMs: 2, stepsPerUpdate: 2 },
+      install: { stepMs: 2, stepsPerUpdate: 2 },
+    });
+    await s.download(updates, { onProgress: () => undefined });
+    await s.install(updates, { onProgress: () => undefined });
+    // The session still holds the session object and the updates its search found.
+    const held = await record.waitFor((e) => e.some((x) => x.event === 'Completed') && e[e.length - 1]!.liveByKind === 'Update:2,UpdateSession:1');
+    expect(held[held.length - 1]!.liveByKind).toBe('Update:2,UpdateSession:1');
+
+    expect(await closeAndCountLive()).toBe(0);
+    const events = record.events();
+    expect(events[events.length - 1]).toMatchObject({ event: 'allReleased', live: 0, liveByKind: '' });
+  });
+
+  test('updates not found by this session are refused before any native call', async () => {
+    const { session: s } = await openWith({ updates: [scenarioUpdate(ID1)] });
+    await expect(s.install([ID3])).rejects.toThrow(TypeError);
+    await expect(s.install([ID3])).rejects.toThrow(/"updates".*no search of this session/);
+    expect(record.named('BeginInstall')).toHaveLength(0);
+  });
+});
