@@ -1,0 +1,120 @@
+import type { MsiPackage, SummaryInformation } from '../../package';
+import { formatFields, toJson } from '../format';
+import { openForCli } from '../open';
+import { ExitCode, type CliCommand } from '../registry';
+
+const KIND_LABEL: Record<string, string> = {
+  installer: 'installer package (.msi)',
+  patch: 'patch (.msp)',
+  transform: 'transform (.mst)',
+  unknown: 'Windows Installer database (unrecognised root CLSID)',
+};
+
+const SECURITY_LABEL: Record<number, string> = { 0: 'none', 2: 'read-only recommended', 4: 'read-only enforced' };
+
+function describeWordCount(summary: SummaryInformation, kind: string): string | null {
+  if (summary.wordCount === null || summary.wordCountFlags === null) return null;
+  if (kind !== 'installer') return String(summary.wordCount);
+  const f = summary.wordCountFlags;
+  const parts = [
+    f.shortNames ? 'short file names' : 'long file names',
+    f.compressed ? 'compressed' : 'uncompressed',
+    f.administrativeImage ? 'administrative image' : 'not an administrative image',
+    f.elevationNotRequired ? 'elevation not required' : 'elevation may be required',
+  ];
+  return `${summary.wordCount} (${parts.join(', ')})`;
+}
+
+function describePageCount(summary: SummaryInformation): string | null {
+  if (summary.pageCount === null) return null;
+  const v = summary.pageCount;
+  // 200 is Windows Installer 2.0, 301 is 3.1, 405 is 4.5.
+  return `${v} (minimum installer version ${Math.floor(v / 100)}.${v % 100})`;
+}
+
+export function packageInfo(file: string, pkg: MsiPackage): Record<string, unknown> {
+  return {
+    file,
+    size: pkg.byteLength,
+    kind: pkg.kind,
+    clsid: pkg.clsid,
+    summary: pkg.summary,
+    stringPool: {
+      codepage: pkg.codepage,
+      encoding: pkg.stringPool.encoding,
+      longReferences: pkg.stringPool.longReferences,
+      strings: pkg.stringPool.size - 1,
+    },
+    tables: pkg.tableNames,
+    streams: pkg.streams.map((s) => ({ name: s.name, size: s.size })),
+    storages: pkg.storages,
+    signed: pkg.digitalSignature !== null,
+    msiDigitalSignatureEx: pkg.msiDigitalSignatureEx !== null,
+    patch: pkg.patch,
+  };
+}
+
+export const infoCommand: CliCommand = {
+  name: 'info',
+  summary: 'summary information and overview of a package',
+  usage: 'info <file> [--json]',
+  description: 'Prints every summary information property (title, subject, author, template, revision number, '
+    + 'page count, word count flags, security, codepage, timestamps, creating application), the string pool '
+    + 'codepage, the number of tables, streams and sub-storages, whether the package is signed, and for a '
+    + 'patch its patch code, target products and transforms.',
+  options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
+  positionals: [1, 1],
+  async run({ io, args }) {
+    const file = args.positionals[0];
+    const pkg = await openForCli(file);
+    if (args.options.json) {
+      io.stdout.write(toJson(packageInfo(file, pkg)));
+      return ExitCode.OK;
+    }
+    const s = pkg.summary;
+    const fields: Array<[string, unknown]> = [
+      ['File', `${file} (${pkg.byteLength} bytes)`],
+      ['Kind', `${KIND_LABEL[pkg.kind]} ${pkg.clsid}`],
+      ['Title', s.title],
+      ['Subject', s.subject],
+      ['Author', s.author],
+      ['Keywords', s.keywords],
+      ['Comments', s.comments],
+      ['Template', s.template === null ? null
+        : pkg.kind === 'patch' ? `${s.template} (target product codes)`
+          : `${s.template} (platform ${s.platform || 'neutral'}, languages ${s.languages.join(',') || 'neutral'})`],
+      ['Revision number', s.revisionNumber === null ? null
+        : `${s.revisionNumber}${pkg.kind === 'installer' ? ' (package code)' : pkg.kind === 'patch' ? ' (patch code, obsoleted patches)' : ''}`],
+      ['Last saved by', s.lastSavedBy],
+      ['Created', s.created],
+      ['Last saved', s.lastSaved],
+      ['Last printed', s.lastPrinted],
+      ['Edit time', s.editTime],
+      ['Page count', describePageCount(s)],
+      ['Word count', describeWordCount(s, pkg.kind)],
+      ['Char count', s.charCount],
+      ['Security', s.security === null ? null : `${s.security} (${SECURITY_LABEL[s.security] ?? 'unknown'})`],
+      ['Creating application', s.creatingApplication],
+      ['Summary codepage', s.codepage],
+      ['String codepage', `${pkg.codepage}${pkg.codepage === 0 ? ' (neutral)' : ''}${pkg.stringPool.encoding ? `, read as ${pkg.stringPool.encoding}` : ', not supported: non-ASCII shown as U+FFFD'}`],
+      ['Strings', `${pkg.stringPool.size - 1}${pkg.stringPool.longReferences ? ' (3-byte references)' : ''}`],
+      ['Tables', pkg.tableNames.length],
+      ['Streams', pkg.streams.length],
+      ['Storages', pkg.storages.length],
+      ['Signed', pkg.digitalSignature === null ? 'no' : `yes${pkg.msiDigitalSignatureEx ? ' (with MsiDigitalSignatureEx)' : ''}; check with: msi-lua signature`],
+    ];
+    const patch = pkg.patch;
+    if (patch) {
+      fields.push(
+        ['Patch code', patch.patchCode],
+        ['Obsoletes', patch.obsoletedPatchCodes.join(' ') || 'none'],
+        ['Target products', patch.targetProductCodes.join(' ') || 'none'],
+        ['Transforms', patch.transforms.map((t) => `${t.name}${t.present ? '' : ' (missing)'}`).join(' ')],
+      );
+      for (const m of patch.metadata) fields.push([`Metadata ${m.company ? `${m.company}/` : ''}${m.property}`, m.value]);
+      for (const q of patch.sequence) fields.push([`Sequence ${q.patchFamily}`, `${q.sequence}${q.productCode ? ` for ${q.productCode}` : ''}`]);
+    }
+    io.stdout.write(formatFields(fields.filter(([, v]) => v !== null)));
+    return ExitCode.OK;
+  },
+};

@@ -1,0 +1,107 @@
+// Command registry of the msi-lua command-line tool. Each command is an
+// object registered under its name; the dispatcher (lib/cli.ts) parses the
+// options a command declares, handles --help, and maps errors to exit codes.
+// Commands from other parts of the library are added with registerCommand.
+
+/** Where a command writes. process.stdout/stderr fit, so do test buffers. */
+export interface CliStream {
+  write(chunk: string | Uint8Array): unknown;
+}
+
+export interface CliIo {
+  stdout: CliStream;
+  stderr: CliStream;
+}
+
+export interface OptionSpec {
+  /** Long name without dashes, e.g. "json". */
+  name: string;
+  /** Single-letter alias without dash, e.g. "j". */
+  alias?: string;
+  /** Boolean flag, or an option that takes a value. */
+  type: 'boolean' | 'string';
+  description: string;
+  /** Name of options that cannot be combined with this one. */
+  conflicts?: string[];
+}
+
+export interface ParsedArgs {
+  positionals: string[];
+  options: Record<string, string | boolean | undefined>;
+}
+
+export interface CommandContext {
+  io: CliIo;
+  args: ParsedArgs;
+}
+
+export interface CliCommand {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Usage line after "msi-lua", e.g. "export <file> <table> [--idt | --json]". */
+  usage: string;
+  /** Longer help text shown by --help. */
+  description: string;
+  options: OptionSpec[];
+  /** Number of positional arguments: [min, max]. */
+  positionals: [number, number];
+  /** Exit codes this command can return beyond the common ones, for --help. */
+  exitCodes?: Array<[number, string]>;
+  run(context: CommandContext): Promise<number>;
+}
+
+/**
+ * Exit codes shared by every command. Documented in docs/package-reader.md
+ * and in `msi-lua --help`.
+ */
+export const ExitCode = {
+  OK: 0,
+  /** The file is not a valid Windows Installer package (MsiFormatError). */
+  INVALID_PACKAGE: 1,
+  /** Bad command line: unknown command or option, missing argument. */
+  USAGE: 2,
+  /** The file cannot be read (missing, not a file, no permission). */
+  CANNOT_READ: 3,
+  /** `signature`: the package is not signed. */
+  UNSIGNED: 4,
+  /** `signature`: signed, but the digest or the signature does not verify. */
+  SIGNATURE_INVALID: 5,
+  /** `export`: the package has no such table. */
+  NO_SUCH_TABLE: 6,
+  /** A bug: an unexpected error. */
+  INTERNAL: 70,
+} as const;
+
+export const COMMON_EXIT_CODES: Array<[number, string]> = [
+  [ExitCode.OK, 'success'],
+  [ExitCode.INVALID_PACKAGE, 'the file is not a valid Windows Installer package'],
+  [ExitCode.USAGE, 'bad command line'],
+  [ExitCode.CANNOT_READ, 'the file cannot be read'],
+  [ExitCode.INTERNAL, 'unexpected internal error'],
+];
+
+const registry = new Map<string, CliCommand>();
+
+/** Adds a command. Throws if the name is taken. */
+export function registerCommand(command: CliCommand): void {
+  if (registry.has(command.name)) throw new Error(`msi-lua command ${command.name} is already registered`);
+  registry.set(command.name, command);
+}
+
+export function getCommand(name: string): CliCommand | undefined {
+  return registry.get(name);
+}
+
+/** Registered commands in registration order. */
+export function listCommands(): CliCommand[] {
+  return [...registry.values()];
+}
+
+/** Thrown by commands for a bad command line; exits with USAGE. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,56 @@
+// Pure TypeScript reader for Windows Installer packages (.msi), patches
+// (.msp) and transforms (.mst). Works on any platform Node runs on.
+
+import { readFile } from 'node:fs/promises';
+import { readPackage, type MsiPackage } from './package';
+
+export {
+  MsiPackage,
+  MsiStorage,
+  readPackage,
+  clsidToString,
+  PACKAGE_CLSIDS,
+  type PackageKind,
+  type StreamInfo,
+  type StorageInfo,
+  type TableData,
+} from './package';
+export {
+  MsiTable,
+  ColumnFlags,
+  idtTypeCode,
+  type ColumnDefinition,
+  type ColumnKind,
+  type CellValue,
+  type Row,
+} from './tables';
+export { StringPool } from './string-pool';
+export { decodeStreamName, encodeStreamName, type DecodedStreamName } from './stream-names';
+export {
+  parseSummaryInformation,
+  filetimeToDate,
+  PID,
+  type SummaryInformation,
+  type SummaryProperty,
+  type SummaryValue,
+  type WordCountFlags,
+} from './summary';
+export {
+  computePackageDigest,
+  describeCertificate,
+  type SignatureReport,
+  type CertificateInfo,
+} from './signature';
+export type { PatchInfo, TransformInfo, PatchMetadataEntry, PatchSequenceEntry } from './patch';
+export { inspectStructure, openCompoundFile, type CompoundFile, type DirectoryEntry } from './compound';
+
+/**
+ * Opens a package from a path or from bytes. Rejects with MsiFormatError
+ * when the content is not a readable Windows Installer file, and with the
+ * file system's error when the path cannot be read.
+ */
+export async function openPackage(source: string | Uint8Array): Promise<MsiPackage> {
+  if (typeof source === 'string') return readPackage(await readFile(source));
+  if (source instanceof Uint8Array) return readPackage(source);
+  throw new TypeError('openPackage expects a file path, a Buffer or a Uint8Array');
+}

@@ -1,0 +1,292 @@
+// A Windows Installer database (.msi), patch (.msp) or transform (.mst)
+// read from a compound file.
+
+import { MsiFormatError } from '../errors';
+import { openCompoundFile, type CompoundFile, type DirectoryEntry } from './compound';
+import { decodeStreamName } from './stream-names';
+import { StringPool } from './string-pool';
+import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
+import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
+import { forceCodepageToIdt, summaryToIdt, tableToIdt } from './idt';
+import { computePackageDigest, findSignatureStreams, verifyPackageSignature, type SignatureReport } from './signature';
+import { describeTransform, patchSummaryFields, type PatchInfo } from './patch';
+
+export type PackageKind = 'installer' | 'patch' | 'transform' | 'unknown';
+
+/** Root CLSIDs Windows Installer gives its files. */
+export const PACKAGE_CLSIDS: Readonly<Record<Exclude<PackageKind, 'unknown'>, string>> = {
+  installer: '{000C1084-0000-0000-C000-000000000046}',
+  patch: '{000C1086-0000-0000-C000-000000000046}',
+  transform: '{000C1082-0000-0000-C000-000000000046}',
+};
+
+const SUMMARY_STREAM = '\u0005SummaryInformation';
+
+/** CLSID bytes (little-endian GUID layout) to "{XXXXXXXX-XXXX-...}". */
+export function clsidToString(bytes: Buffer): string {
+  const hex = (b: Buffer) => b.toString('hex').toUpperCase();
+  const le = (start: number, length: number) => hex(Buffer.from(bytes.subarray(start, start + length)).reverse());
+  return `{${le(0, 4)}-${le(4, 2)}-${le(6, 2)}-${hex(bytes.subarray(8, 10))}-${hex(bytes.subarray(10, 16))}}`;
+}
+
+function kindOf(clsid: string): PackageKind {
+  for (const [kind, value] of Object.entries(PACKAGE_CLSIDS)) if (value === clsid) return kind as PackageKind;
+  return 'unknown';
+}
+
+export interface StreamInfo {
+  /** Decoded name, e.g. "Binary.bin1" or "\u0005SummaryInformation". */
+  name: string;
+  /** Name as stored in the compound file. */
+  storedName: string;
+  size: number;
+  /** The stream holds a database table (its stored name carries the table marker). */
+  isTable: boolean;
+}
+
+export interface StorageInfo {
+  name: string;
+  storedName: string;
+  clsid: string;
+  kind: PackageKind;
+}
+
+/** Streams and sub-storages of one storage (the package root or a sub-storage). */
+export class MsiStorage {
+  readonly name: string;
+  readonly clsid: string;
+  readonly kind: PackageKind;
+  protected readonly compound: CompoundFile;
+  protected readonly entry: DirectoryEntry;
+  private readonly streamEntries = new Map<string, DirectoryEntry>();
+  private readonly tableEntries = new Map<string, DirectoryEntry>();
+  private readonly storageEntries = new Map<string, DirectoryEntry>();
+  private summaryCache: SummaryInformation | undefined;
+
+  constructor(compound: CompoundFile, entry: DirectoryEntry) {
+    this.compound = compound;
+    this.entry = entry;
+    this.name = entry.type === 'root' ? '' : decodeStreamName(entry.name).name;
+    this.clsid = clsidToString(entry.clsid);
+    this.kind = kindOf(this.clsid);
+    for (const child of compound.childrenOf(entry)) {
+      const decoded = decodeStreamName(child.name);
+      if (child.type === 'storage') this.storageEntries.set(decoded.name, child);
+      else if (decoded.isTable) this.tableEntries.set(decoded.name, child);
+      else this.streamEntries.set(decoded.name, child);
+    }
+  }
+
+  /** Streams that do not hold tables, in directory order. */
+  get streams(): StreamInfo[] {
+    return [...this.streamEntries].map(([name, e]) => ({ name, storedName: e.name, size: e.size, isTable: false }));
+  }
+
+  /** Streams that hold tables (including _StringPool, _StringData, _Tables, _Columns). */
+  get tableStreams(): StreamInfo[] {
+    return [...this.tableEntries].map(([name, e]) => ({ name, storedName: e.name, size: e.size, isTable: true }));
+  }
+
+  get storages(): StorageInfo[] {
+    return [...this.storageEntries].map(([name, e]) => {
+      const clsid = clsidToString(e.clsid);
+      return { name, storedName: e.name, clsid, kind: kindOf(clsid) };
+    });
+  }
+
+  hasStream(name: string): boolean {
+    return this.streamEntries.has(name);
+  }
+
+  /** Content of a non-table stream by decoded name. */
+  readStream(name: string): Buffer {
+    const entry = this.streamEntries.get(name);
+    if (!entry) throw new RangeError(`no stream named ${JSON.stringify(name)}`);
+    return this.compound.streamData(entry);
+  }
+
+  /** Raw content of a table stream (column-major rows), or null when the table has no stream. */
+  readTableStream(name: string): Buffer | null {
+    const entry = this.tableEntries.get(name);
+    return entry ? this.compound.streamData(entry) : null;
+  }
+
+  hasStorage(name: string): boolean {
+    return this.storageEntries.has(name);
+  }
+
+  openStorage(name: string): MsiStorage {
+    const entry = this.storageEntries.get(name);
+    if (!entry) throw new RangeError(`no sub-storage named ${JSON.stringify(name)}`);
+    return new MsiStorage(this.compound, entry);
+  }
+
+  /** Summary information of this storage (empty when it has none). */
+  get summary(): SummaryInformation {
+    if (this.summaryCache === undefined) {
+      this.summaryCache = this.streamEntries.has(SUMMARY_STREAM)
+        ? parseSummaryInformation(this.readStream(SUMMARY_STREAM))
+        : emptySummary();
+    }
+    return this.summaryCache;
+  }
+}
+
+export interface TableData {
+  name: string;
+  columns: readonly ColumnDefinition[];
+  primaryKeys: string[];
+  rows: Row[];
+}
+
+/** An open package: the database at the root of the compound file. */
+export class MsiPackage extends MsiStorage {
+  /** Size of the file in bytes. */
+  readonly byteLength: number;
+  readonly stringPool: StringPool;
+  private readonly catalog: Catalog;
+  private readonly tableCache = new Map<string, MsiTable>();
+  private signatureCache: SignatureReport | null | undefined;
+  private patchCache: PatchInfo | null | undefined;
+
+  constructor(compound: CompoundFile) {
+    super(compound, compound.root);
+    this.byteLength = compound.byteLength;
+    const pool = this.readTableStream('_StringPool');
+    const data = this.readTableStream('_StringData');
+    if (pool === null || data === null) {
+      throw new MsiFormatError('the compound file is not a Windows Installer database: it has no string pool (_StringPool and _StringData)', { where: 'root storage' });
+    }
+    this.stringPool = new StringPool(pool, data);
+    this.catalog = readCatalog(this.readTableStream('_Tables'), this.readTableStream('_Columns'), {
+      pool: this.stringPool,
+      hasStream: (name) => this.hasStream(name),
+    });
+    // Parse the summary now so a corrupt one is reported at open time.
+    void this.summary;
+  }
+
+  /** Codepage of the database strings (0 = neutral). */
+  get codepage(): number {
+    return this.stringPool.codepage;
+  }
+
+  /** Table names as stored in _Tables. */
+  get tableNames(): string[] {
+    return [...this.catalog.tableNames];
+  }
+
+  hasTable(name: string): boolean {
+    return this.catalog.tableNames.includes(name) || name === '_Tables' || name === '_Columns';
+  }
+
+  /** Column definitions of a table. */
+  columns(name: string): readonly ColumnDefinition[] {
+    return this.table(name).columns;
+  }
+
+  /** A table, read lazily; cells decode on access. */
+  table(name: string): MsiTable {
+    const cached = this.tableCache.get(name);
+    if (cached) return cached;
+    let columns: ColumnDefinition[] | undefined;
+    if (name === '_Tables' || name === '_Columns') columns = catalogColumns(name, this.stringPool.longReferences);
+    else if (this.catalog.tableNames.includes(name)) {
+      columns = this.catalog.columns.get(name);
+      if (!columns) throw new MsiFormatError(`table ${name} is listed in _Tables but has no columns in _Columns`, { where: '_Columns' });
+    }
+    if (!columns) throw new RangeError(`no table named ${JSON.stringify(name)}`);
+    const table = new MsiTable(name, columns, this.readTableStream(name), {
+      pool: this.stringPool,
+      hasStream: (stream) => this.hasStream(stream),
+    });
+    this.tableCache.set(name, table);
+    return table;
+  }
+
+  /** A table with all its rows decoded. */
+  readTable(name: string): TableData {
+    const table = this.table(name);
+    return { name, columns: table.columns, primaryKeys: table.primaryKeys, rows: table.rows() };
+  }
+
+  /**
+   * A table in IDT form, byte for byte as `msiinfo export` writes it. Also
+   * accepts the pseudo tables _SummaryInformation and _ForceCodepage.
+   */
+  exportIdt(name: string): Buffer {
+    if (name === '_SummaryInformation') return summaryToIdt(this.summary);
+    if (name === '_ForceCodepage') return forceCodepageToIdt(this.codepage);
+    return tableToIdt(this.table(name));
+  }
+
+  /** Raw "\u0005DigitalSignature" (PKCS#7 DER), or null when unsigned. */
+  get digitalSignature(): Buffer | null {
+    const { signature } = findSignatureStreams(this.compound);
+    return signature ? this.compound.streamData(signature) : null;
+  }
+
+  /** Raw "\u0005MsiDigitalSignatureEx" (metadata digest), or null. */
+  get msiDigitalSignatureEx(): Buffer | null {
+    const { signatureEx } = findSignatureStreams(this.compound);
+    return signatureEx ? this.compound.streamData(signatureEx) : null;
+  }
+
+  /**
+   * Checks the Authenticode signature: the signed digest against the package
+   * content and the signer's signature. Null when the package is unsigned.
+   * Throws MsiFormatError when the signature stream cannot be parsed.
+   */
+  verifySignature(): SignatureReport | null {
+    if (this.signatureCache === undefined) {
+      const signature = this.digitalSignature;
+      this.signatureCache = signature
+        ? verifyPackageSignature(this.compound, { signature, signatureEx: this.msiDigitalSignatureEx })
+        : null;
+    }
+    return this.signatureCache;
+  }
+
+  /** The Authenticode digest of the package as it is now. */
+  computeDigest(algorithm = 'sha256', withMetadata = false): Buffer {
+    return computePackageDigest(this.compound, algorithm, withMetadata).digest;
+  }
+
+  /** Patch details, for a patch (.msp); null otherwise. */
+  get patch(): PatchInfo | null {
+    if (this.patchCache === undefined) this.patchCache = this.kind === 'patch' ? this.readPatchInfo() : null;
+    return this.patchCache;
+  }
+
+  private readPatchInfo(): PatchInfo {
+    const fields = patchSummaryFields(this.summary);
+    const names = new Set(fields.transformNames);
+    for (const storage of this.storages) names.add(storage.name);
+    const transforms = [...names].map((name) => {
+      const present = this.hasStorage(name);
+      return describeTransform(name, present ? this.openStorage(name).summary : null, present);
+    });
+    const metadata = this.hasTable('MsiPatchMetadata')
+      ? this.table('MsiPatchMetadata').rows().map((r) => ({
+        company: (r.Company as string | null) ?? null,
+        property: String(r.Property ?? ''),
+        value: (r.Value as string | null) ?? null,
+      }))
+      : [];
+    const sequence = this.hasTable('MsiPatchSequence')
+      ? this.table('MsiPatchSequence').rows().map((r) => ({
+        patchFamily: String(r.PatchFamily ?? ''),
+        productCode: (r.ProductCode as string | null) ?? null,
+        sequence: String(r.Sequence ?? ''),
+        attributes: (r.Attributes as number | null) ?? null,
+      }))
+      : [];
+    return { ...fields, transforms, metadata, sequence };
+  }
+}
+
+/** Reads a package from bytes already in memory. */
+export function readPackage(data: Uint8Array): MsiPackage {
+  if (!(data instanceof Uint8Array)) throw new TypeError('readPackage expects a Buffer or Uint8Array');
+  return new MsiPackage(openCompoundFile(data));
+}

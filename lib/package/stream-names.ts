@@ -1,0 +1,57 @@
+// Windows Installer stores table and stream names in the compound file in a
+// packed form: two characters from a 64-letter alphabet share one UTF-16
+// code unit in U+3800..U+47FF, a lone alphabet character is U+4800..U+483F,
+// and U+4840 in front marks the stream of a database table. Anything else is
+// kept as is (e.g. "\u0005SummaryInformation").
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._';
+const ALPHABET_INDEX = new Map<string, number>([...ALPHABET].map((c, i) => [c, i]));
+
+const PAIR_BASE = 0x3800;
+const SINGLE_BASE = 0x4800;
+const TABLE_MARKER = 0x4840;
+
+export interface DecodedStreamName {
+  /** Name with the packing undone and without the table marker. */
+  name: string;
+  /** True when the name carries the table marker (the stream holds a table). */
+  isTable: boolean;
+}
+
+export function decodeStreamName(stored: string): DecodedStreamName {
+  let isTable = false;
+  let out = '';
+  for (let i = 0; i < stored.length; i++) {
+    const code = stored.charCodeAt(i);
+    if (i === 0 && code === TABLE_MARKER) {
+      isTable = true;
+    } else if (code >= PAIR_BASE && code < SINGLE_BASE) {
+      const packed = code - PAIR_BASE;
+      out += ALPHABET[packed & 0x3f] + ALPHABET[(packed >> 6) & 0x3f];
+    } else if (code >= SINGLE_BASE && code < TABLE_MARKER) {
+      out += ALPHABET[code - SINGLE_BASE];
+    } else {
+      out += stored[i];
+    }
+  }
+  return { name: out, isTable };
+}
+
+export function encodeStreamName(name: string, isTable: boolean): string {
+  let out = isTable ? String.fromCharCode(TABLE_MARKER) : '';
+  for (let i = 0; i < name.length; i++) {
+    const first = ALPHABET_INDEX.get(name[i]);
+    if (first === undefined) {
+      out += name[i];
+      continue;
+    }
+    const second = i + 1 < name.length ? ALPHABET_INDEX.get(name[i + 1]) : undefined;
+    if (second === undefined) {
+      out += String.fromCharCode(SINGLE_BASE + first);
+    } else {
+      out += String.fromCharCode(PAIR_BASE + first + (second << 6));
+      i++;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,307 @@
+// Database tables: the catalog (_Tables, _Columns) and column-major table
+// streams. A table stream holds all values of column 1, then all of column
+// 2, and so on; integers are stored with their sign bit flipped so that 0
+// means null, strings as ids into the string pool (2 or 3 bytes), binary
+// columns as a 2-byte flag with the data in a stream named
+// "Table.key1.key2...".
+
+import { MsiFormatError } from '../errors';
+import type { StringPool } from './string-pool';
+
+/** Column type flags as stored in _Columns.Type. */
+export const ColumnFlags = {
+  SIZE_MASK: 0x00ff,
+  VALID: 0x0100,
+  LOCALIZABLE: 0x0200,
+  STRING: 0x0800,
+  NULLABLE: 0x1000,
+  KEY: 0x2000,
+  TEMPORARY: 0x4000,
+  UNKNOWN: 0x8000,
+} as const;
+
+export type ColumnKind = 'integer' | 'string' | 'binary';
+
+export interface ColumnDefinition {
+  /** 1-based position. */
+  number: number;
+  name: string;
+  /** Type flags as stored in _Columns (see ColumnFlags). */
+  type: number;
+  kind: ColumnKind;
+  /** Declared size: maximum string length (0 = unlimited) or integer width in bytes. */
+  size: number;
+  nullable: boolean;
+  primaryKey: boolean;
+  localizable: boolean;
+  /** Bytes per value in the table stream. */
+  storageBytes: 2 | 3 | 4;
+  /** IDT type code, e.g. s72, S255, l0, i2, I4, v0. */
+  idtType: string;
+}
+
+export type CellValue = string | number | null;
+export type Row = Record<string, CellValue>;
+
+function isBinary(type: number): boolean {
+  return (type & ~ColumnFlags.NULLABLE & 0xffff) === (ColumnFlags.STRING | ColumnFlags.VALID);
+}
+
+/** IDT type code, spelled the way msitools and Windows Installer export it. */
+export function idtTypeCode(type: number): string {
+  let letter: string;
+  if (isBinary(type)) letter = 'v';
+  else if (type & ColumnFlags.LOCALIZABLE) letter = 'l';
+  else if (type & ColumnFlags.UNKNOWN) letter = 'f';
+  else if (type & ColumnFlags.STRING) letter = type & ColumnFlags.TEMPORARY ? 'g' : 's';
+  else letter = type & ColumnFlags.TEMPORARY ? 'j' : 'i';
+  if (type & ColumnFlags.NULLABLE) letter = letter.toUpperCase();
+  return letter + String(type & ColumnFlags.SIZE_MASK);
+}
+
+export function defineColumn(table: string, number: number, name: string, type: number, longReferences: boolean): ColumnDefinition {
+  let kind: ColumnKind;
+  let storageBytes: 2 | 3 | 4;
+  if (isBinary(type)) {
+    kind = 'binary';
+    storageBytes = 2;
+  } else if (type & ColumnFlags.STRING) {
+    kind = 'string';
+    storageBytes = longReferences ? 3 : 2;
+  } else {
+    kind = 'integer';
+    const size = type & ColumnFlags.SIZE_MASK;
+    if (size <= 2) storageBytes = 2;
+    else if (size === 4) storageBytes = 4;
+    else {
+      throw new MsiFormatError(`column ${table}.${name} declares an integer of ${size} bytes (only 2 and 4 exist)`, { where: '_Columns' });
+    }
+  }
+  return {
+    number,
+    name,
+    type,
+    kind,
+    size: type & ColumnFlags.SIZE_MASK,
+    nullable: (type & ColumnFlags.NULLABLE) !== 0,
+    primaryKey: (type & ColumnFlags.KEY) !== 0,
+    localizable: (type & ColumnFlags.LOCALIZABLE) !== 0,
+    storageBytes,
+    idtType: idtTypeCode(type),
+  };
+}
+
+// The two catalog tables describe themselves implicitly.
+const CATALOG_COLUMNS: Record<string, Array<[string, number]>> = {
+  _Tables: [['Name', ColumnFlags.VALID | ColumnFlags.STRING | ColumnFlags.KEY | 64]],
+  _Columns: [
+    ['Table', ColumnFlags.VALID | ColumnFlags.STRING | ColumnFlags.KEY | 64],
+    ['Number', ColumnFlags.VALID | ColumnFlags.KEY | 2],
+    ['Name', ColumnFlags.VALID | ColumnFlags.STRING | 64],
+    ['Type', ColumnFlags.VALID | 2],
+  ],
+};
+
+export function catalogColumns(table: '_Tables' | '_Columns', longReferences: boolean): ColumnDefinition[] {
+  return CATALOG_COLUMNS[table].map(([name, type], i) => defineColumn(table, i + 1, name, type, longReferences));
+}
+
+function readRef(data: Buffer, at: number, bytes: number): number {
+  if (bytes === 2) return data[at] | (data[at + 1] << 8);
+  if (bytes === 3) return data[at] | (data[at + 1] << 8) | (data[at + 2] << 16);
+  return data.readUInt32LE(at);
+}
+
+export interface TableContext {
+  pool: StringPool;
+  /** Does a (decoded, non-table) stream of this name exist at the database root? */
+  hasStream(name: string): boolean;
+}
+
+export class MsiTable {
+  readonly name: string;
+  readonly columns: readonly ColumnDefinition[];
+  readonly rowCount: number;
+  private readonly data: Buffer;
+  private readonly columnOffsets: number[];
+  /** @internal */
+  readonly context: TableContext;
+
+  constructor(name: string, columns: ColumnDefinition[], data: Buffer | null, context: TableContext) {
+    this.name = name;
+    this.columns = columns;
+    this.context = context;
+    const rowSize = columns.reduce((sum, c) => sum + c.storageBytes, 0);
+    const bytes = data ?? Buffer.alloc(0);
+    if (rowSize === 0) {
+      throw new MsiFormatError(`table ${name} has no columns`, { where: name });
+    }
+    if (bytes.length % rowSize !== 0) {
+      throw new MsiFormatError(
+        `table ${name}: stream is ${bytes.length} bytes, not a whole number of ${rowSize}-byte rows`,
+        { where: name, offset: bytes.length },
+      );
+    }
+    this.rowCount = bytes.length / rowSize;
+    this.data = bytes;
+    this.columnOffsets = [];
+    let offset = 0;
+    for (const column of columns) {
+      this.columnOffsets.push(offset);
+      offset += column.storageBytes * this.rowCount;
+    }
+  }
+
+  get primaryKeys(): string[] {
+    return this.columns.filter((c) => c.primaryKey).map((c) => c.name);
+  }
+
+  columnIndex(name: string): number {
+    const index = this.columns.findIndex((c) => c.name === name);
+    if (index < 0) throw new RangeError(`table ${this.name} has no column ${name}`);
+    return index;
+  }
+
+  /** The stored value (string id, flipped integer, binary flag), 0 meaning null. */
+  rawValue(row: number, column: number): number {
+    this.checkCell(row, column);
+    return this.rawAt(row, column);
+  }
+
+  /** @internal rawValue without the bounds check, for bulk readers. */
+  rawAt(row: number, column: number): number {
+    const bytes = this.columns[column].storageBytes;
+    return readRef(this.data, this.columnOffsets[column] + row * bytes, bytes);
+  }
+
+  /**
+   * Typed value of a cell: number for integers, string for strings, the
+   * stream name for binary columns whose stream exists, null for null.
+   */
+  value(row: number, column: number): CellValue {
+    const raw = this.rawValue(row, column);
+    const c = this.columns[column];
+    switch (c.kind) {
+      case 'integer':
+        if (raw === 0) return null;
+        return c.storageBytes === 2 ? raw - 0x8000 : (raw - 0x80000000) | 0;
+      case 'string':
+        return raw === 0 ? null : this.context.pool.get(raw);
+      case 'binary': {
+        const stream = this.streamName(row);
+        return this.context.hasStream(stream) ? stream : null;
+      }
+    }
+  }
+
+  /**
+   * Name of the stream holding a binary value of this row: the table name
+   * and the primary key values joined with dots.
+   */
+  streamName(row: number): string {
+    let name = this.name;
+    for (let column = 0; column < this.columns.length; column++) {
+      const c = this.columns[column];
+      if (!c.primaryKey) continue;
+      const raw = this.rawValue(row, column);
+      let key: string;
+      if (c.kind === 'integer') {
+        // A null key still names a stream: Windows Installer and msitools
+        // print the unflipped value.
+        key = String(c.storageBytes === 2 ? raw - 0x8000 : (raw ^ 0x80000000) | 0);
+      } else {
+        key = raw === 0 ? '' : this.context.pool.get(raw);
+      }
+      name += '.' + key;
+    }
+    return name;
+  }
+
+  row(index: number): Row {
+    const out: Row = {};
+    for (let column = 0; column < this.columns.length; column++) out[this.columns[column].name] = this.value(index, column);
+    return out;
+  }
+
+  rowValues(index: number): CellValue[] {
+    const out: CellValue[] = new Array(this.columns.length);
+    for (let column = 0; column < this.columns.length; column++) out[column] = this.value(index, column);
+    return out;
+  }
+
+  /** Every row as an object keyed by column name, in stored order. */
+  rows(): Row[] {
+    const out: Row[] = new Array(this.rowCount);
+    for (let i = 0; i < this.rowCount; i++) out[i] = this.row(i);
+    return out;
+  }
+
+  *[Symbol.iterator](): IterableIterator<Row> {
+    for (let i = 0; i < this.rowCount; i++) yield this.row(i);
+  }
+
+  private checkCell(row: number, column: number): void {
+    if (!(row >= 0 && row < this.rowCount && Number.isInteger(row))) {
+      throw new RangeError(`row ${row} is out of range for table ${this.name} (${this.rowCount} rows)`);
+    }
+    if (!(column >= 0 && column < this.columns.length && Number.isInteger(column))) {
+      throw new RangeError(`column ${column} is out of range for table ${this.name}`);
+    }
+  }
+}
+
+export interface Catalog {
+  /** Table names in the order _Tables stores them. */
+  tableNames: string[];
+  columns: Map<string, ColumnDefinition[]>;
+}
+
+/** Reads _Tables and _Columns. */
+export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | null, context: TableContext): Catalog {
+  const long = context.pool.longReferences;
+  const tables = new MsiTable('_Tables', catalogColumns('_Tables', long), tablesData, context);
+  const tableNames: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < tables.rowCount; i++) {
+    const id = tables.rawValue(i, 0);
+    if (id === 0) throw new MsiFormatError(`_Tables row ${i + 1} has no table name`, { where: '_Tables' });
+    const name = context.pool.get(id);
+    if (!seen.has(name)) {
+      seen.add(name);
+      tableNames.push(name);
+    }
+  }
+  const columnsTable = new MsiTable('_Columns', catalogColumns('_Columns', long), columnsData, context);
+  const raw = new Map<string, Map<number, { name: string; type: number }>>();
+  for (let i = 0; i < columnsTable.rowCount; i++) {
+    const tableId = columnsTable.rawValue(i, 0);
+    const numberRaw = columnsTable.rawValue(i, 1);
+    const nameId = columnsTable.rawValue(i, 2);
+    const typeRaw = columnsTable.rawValue(i, 3);
+    const table = context.pool.get(tableId);
+    const number = numberRaw - 0x8000;
+    const name = context.pool.get(nameId);
+    // The stored type has its sign bit flipped like any 2-byte integer.
+    const type = typeRaw ^ 0x8000;
+    let entries = raw.get(table);
+    if (!entries) raw.set(table, (entries = new Map()));
+    if (number < 1 || number > 0x7fff) {
+      throw new MsiFormatError(`_Columns row ${i + 1}: column ${table}.${name} has number ${number}`, { where: '_Columns' });
+    }
+    if (entries.has(number)) {
+      throw new MsiFormatError(`_Columns declares column ${number} of table ${table} twice`, { where: '_Columns' });
+    }
+    entries.set(number, { name, type });
+  }
+  const columns = new Map<string, ColumnDefinition[]>();
+  for (const [table, entries] of raw) {
+    const defs: ColumnDefinition[] = [];
+    for (let n = 1; n <= entries.size; n++) {
+      const entry = entries.get(n);
+      if (!entry) throw new MsiFormatError(`_Columns: table ${table} has ${entries.size} columns but no column ${n}`, { where: '_Columns' });
+      defs.push(defineColumn(table, n, entry.name, entry.type, long));
+    }
+    columns.set(table, defs);
+  }
+  return { tableNames, columns };
+}

@@ -1,0 +1,179 @@
+// msi-lua against msitools on the same files: every table of every fixture
+// exports byte-identical to `msiinfo export`, the table and stream lists and
+// the summary information match `msiinfo tables`, `streams` and `suminfo`.
+
+import * as fs from 'node:fs';
+import { readPackage, type MsiPackage, type SummaryInformation } from '../../../lib/package';
+import {
+  buildLargeMsiWithTiming,
+  msiinfoExport,
+  msiinfoStreams,
+  msiinfoSuminfo,
+  msiinfoTables,
+  scratchDir,
+} from '../../support/package-fixtures';
+import {
+  buildCertificateFixture,
+  buildCodepageFixtures,
+  buildLongReferencesFixture,
+  buildPatchFixture,
+  buildSignedFixtures,
+  buildSmallMsi,
+  CODEPAGE_MARKER,
+} from './fixtures';
+
+jest.setTimeout(300_000);
+
+const fixtures: Record<string, string> = {};
+let codepageFixtures: Awaited<ReturnType<typeof buildCodepageFixtures>>;
+let largeBuildSeconds: number | null = null;
+const exportDir = scratchDir('msiinfo-export');
+
+beforeAll(async () => {
+  const small = await buildSmallMsi();
+  const large = await buildLargeMsiWithTiming();
+  largeBuildSeconds = large.buildSeconds;
+  const signed = await buildSignedFixtures(small);
+  codepageFixtures = await buildCodepageFixtures(small);
+  Object.assign(fixtures, {
+    small,
+    large: large.path,
+    certificates: await buildCertificateFixture(small, signed.ca),
+    longReferences: await buildLongReferencesFixture(small),
+    signed: signed.signed,
+    signedWithMsiDigitalSignatureEx: signed.signedDse,
+    tampered: signed.tampered,
+    patch: await buildPatchFixture(),
+    codepage1252: codepageFixtures.cp1252,
+    codepage65001: codepageFixtures.cp65001,
+  });
+});
+
+afterAll(() => {
+  fs.rmSync(exportDir, { recursive: true, force: true });
+});
+
+function open(file: string): MsiPackage {
+  return readPackage(fs.readFileSync(file));
+}
+
+/** Every table msiinfo lists, msi-lua exports identically. Returns the names compared. */
+function compareEveryTable(file: string, skip: string[] = []): string[] {
+  const pkg = open(file);
+  const tables = msiinfoTables(file);
+  expect(['_SummaryInformation', '_ForceCodepage', ...pkg.tableNames]).toEqual(tables);
+  const compared: string[] = [];
+  for (const table of tables) {
+    if (skip.includes(table)) continue;
+    const theirs = msiinfoExport(file, table, exportDir);
+    const ours = pkg.exportIdt(table);
+    if (!ours.equals(theirs)) {
+      // Show the first differing line rather than two large buffers.
+      const a = ours.toString('latin1').split('\r\n');
+      const b = theirs.toString('latin1').split('\r\n');
+      const line = a.findIndex((l, i) => l !== b[i]);
+      throw new Error(`${file}: table ${table} differs at line ${line + 1}:\n  msi-lua: ${JSON.stringify(a[line])}\n  msiinfo: ${JSON.stringify(b[line])}`);
+    }
+    compared.push(table);
+  }
+  return compared;
+}
+
+const fixtureNames = [
+  'small', 'large', 'certificates', 'longReferences', 'signed', 'signedWithMsiDigitalSignatureEx',
+  'tampered', 'patch', 'codepage1252', 'codepage65001',
+];
+
+describe.each(fixtureNames)('fixture %s', (name) => {
+  test('every table exports byte-identical to msiinfo export', () => {
+    const compared = compareEveryTable(fixtures[name]);
+    expect(compared.length).toBeGreaterThan(2);
+  });
+
+  test('the streams are the ones msiinfo lists', () => {
+    const pkg = open(fixtures[name]);
+    expect(pkg.streams.map((s) => s.name).sort()).toEqual(msiinfoStreams(fixtures[name]).sort());
+  });
+
+  test('summary information matches msiinfo suminfo', () => {
+    const theirs = msiinfoSuminfo(fixtures[name]);
+    const ours = summaryAsSuminfo(open(fixtures[name]).summary);
+    expect(Object.fromEntries(ours)).toEqual(Object.fromEntries(theirs));
+  });
+});
+
+test('the large fixture has at least 20,000 files and uses them in File', () => {
+  const pkg = open(fixtures.large);
+  expect(pkg.table('File').rowCount).toBeGreaterThanOrEqual(20000);
+  expect(pkg.table('MsiFileHash').rowCount).toBe(pkg.table('File').rowCount);
+  // Recorded for the report: how long wixl took when it had to build it.
+  if (largeBuildSeconds !== null) console.log(`wixl built the 20,000-file fixture in ${largeBuildSeconds.toFixed(1)} s`);
+});
+
+test('the long-references fixture really uses 3-byte string references', () => {
+  const pkg = open(fixtures.longReferences);
+  expect(pkg.stringPool.longReferences).toBe(true);
+  expect(pkg.stringPool.size).toBeGreaterThan(0x10000);
+  expect(pkg.table('Property').rowCount).toBeGreaterThanOrEqual(34000);
+});
+
+describe('strings the package codepage cannot decode (msitools drops them)', () => {
+  test.each([
+    ['bad1252', 'QQQQ\u0081QQQQ'],
+    ['bad65001', 'QQQQ\ufffdQQQQ'],
+  ] as const)('%s: only that value differs, and msi-lua shows it as documented', (key, expected) => {
+    const file = codepageFixtures[key];
+    const compared = compareEveryTable(file, ['Property']);
+    expect(compared).not.toContain('Property');
+    const ours = open(file).exportIdt('Property').toString('utf8').split('\r\n');
+    const theirs = msiinfoExport(file, 'Property', exportDir).toString('utf8').split('\r\n');
+    expect(ours.length).toBe(theirs.length);
+    ours.forEach((line, i) => {
+      if (line.startsWith('MARKER\t')) {
+        expect(theirs[i]).toBe('MARKER\t');
+        expect(line).toBe(`MARKER\t${expected}`);
+      } else {
+        expect(line).toBe(theirs[i]);
+      }
+    });
+    expect(CODEPAGE_MARKER).toHaveLength(expected.length);
+  });
+});
+
+// ---------------------------------------------------------------- suminfo formatting
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** C ctime() in local time, without the newline. */
+function ctime(date: Date): string {
+  const d = new Date(Math.floor(date.getTime() / 1000) * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${WEEKDAYS[d.getDay()]} ${MONTHS[d.getMonth()]}${String(d.getDate()).padStart(3)} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`;
+}
+
+/** Our summary in the shape `msiinfo suminfo` prints (label -> value). */
+function summaryAsSuminfo(s: SummaryInformation): Map<string, string> {
+  const out = new Map<string, string>();
+  const text = (label: string, value: string | null) => { if (value !== null) out.set(label, value); };
+  const int = (label: string, value: number | null) => { if (value !== null) out.set(label, `${value} (${(value >>> 0).toString(16)})`); };
+  const time = (label: string, value: Date | null) => { if (value !== null) out.set(label, ctime(value)); };
+  text('Title', s.title);
+  text('Subject', s.subject);
+  text('Author', s.author);
+  text('Keywords', s.keywords);
+  text('Comments', s.comments);
+  text('Template', s.template);
+  text('Last author', s.lastSavedBy);
+  text('Revision number (UUID)', s.revisionNumber);
+  time('Edittime', s.editTime);
+  time('Last printed', s.lastPrinted);
+  time('Created', s.created);
+  time('Last saved', s.lastSaved);
+  int('Version', s.pageCount);
+  int('Source', s.wordCount);
+  int('Restrict', s.charCount);
+  text('Application', s.creatingApplication);
+  int('Security', s.security);
+  return out;
+}
