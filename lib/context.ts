@@ -147,6 +147,7 @@ export function interpretContextFacts(raw: NativeTokenFacts): InteractiveContext
       ['logonSid', base.logonSid],
       ['windowStationUserSid', base.windowStationUserSid],
       ['inputDesktopUserSid', base.inputDesktopUserSid],
+      ['shellUserSid', base.shellUserSid],
     ])}${raw.shellUserSid !== null ? '; the shell user equals the process user, which does not rule out Run As as the same user' : ''}`;
   }
 

@@ -193,7 +193,6 @@ class Session {
   std::vector<ComPtr<IUpdate>> Find(const std::vector<std::wstring>& updateIds);
   // On an MTA thread: releases every COM object; later calls fail with E_ABORT.
   void Close();
-  bool closed();
 
  private:
   void ThrowIfClosed();
@@ -296,7 +295,6 @@ ComPtr<Interface> ReadObject(const char* syscall, Object* object, HRESULT (STDME
 
 // Small helpers.
 double DecimalToDouble(const DECIMAL& value);
-std::string Hex32(uint32_t value);
 
 // A minimal IUnknown implementation for our callback objects (free-threaded).
 template <typename Interface>

@@ -3,7 +3,6 @@
 // function). Search is in wua_search.cc, download/install/uninstall in wua_install.cc.
 #include "wua.h"
 
-#include <cstdio>
 #include <thread>
 
 #include "addon_support.h"
@@ -90,11 +89,6 @@ Session::~Session() {
 
 void Session::ThrowIfClosed() {
   if (closed_) ThrowHResult("IUpdateSession", E_ABORT, "the update session is closed");
-}
-
-bool Session::closed() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return closed_;
 }
 
 ComPtr<IUpdateSession> Session::Get() {
@@ -329,12 +323,6 @@ double DecimalToDouble(const DECIMAL& value) {
   DECIMAL copy = value;
   if (FAILED(::VarR8FromDec(&copy, &result))) return 0;
   return result;
-}
-
-std::string Hex32(uint32_t value) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "0x%08X", value);
-  return buffer;
 }
 
 Napi::Object OptionsArg(const Napi::CallbackInfo& info, size_t index) {

@@ -5,6 +5,7 @@
 // Environment (read when used, so a test can switch between scenarios):
 //   MSI_LUA_AGENT_SCENARIO  path of the scenario JSON (read when a session is created)
 //   MSI_LUA_AGENT_RECORD    path of the record file (JSON lines, appended)
+//   MSI_LUA_AGENT_RECORD_RELEASES=0   do not record each object release (only allReleased)
 //
 // Scenario (every field optional):
 // {

@@ -22,5 +22,5 @@ export function agentBuilt(): boolean;
 export function useAgent(): void;
 export function useWineStub(): void;
 export function useScenario(scenario: unknown): string;
-export function startRecord(): AgentRecord;
+export function startRecord(options?: { releases?: boolean }): AgentRecord;
 export function readEvents(file: string): AgentEvent[];

@@ -145,10 +145,14 @@ function readEvents(file) {
     .map((line) => JSON.parse(line));
 }
 
-/** Starts a fresh record file for the agent; returns a reader. */
-function startRecord() {
+/**
+ * Starts a fresh record file for the agent; returns a reader. `releases: false` leaves out
+ * the line per released object (allReleased is still recorded).
+ */
+function startRecord({ releases = true } = {}) {
   const file = tempFile('record', 'jsonl');
   setEnv('MSI_LUA_AGENT_RECORD', file);
+  setEnv('MSI_LUA_AGENT_RECORD_RELEASES', releases ? '1' : '0');
   return {
     file,
     events: () => readEvents(file),

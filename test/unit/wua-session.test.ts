@@ -1,0 +1,385 @@
+// The Windows Update Agent facade with the native binding and the context facts injected.
+import {
+  AbortError,
+  InstallNotAllowedError,
+  MsiLuaError,
+  NoInteractiveUserError,
+  PlatformNotSupportedError,
+  UpdateInstallerBusyError,
+} from '../../lib/errors';
+import { setNativeBinding } from '../../lib/native';
+import { createUpdateSession, type InstallResult, type ProgressEvent, type UpdateSession } from '../../lib/wua';
+import { FakeWua, nativeFailure, nativeUpdate, runAsFacts, succeeded } from './wua-fake-binding';
+
+const A = 'aaaaaaaa-0000-0000-0000-000000000001';
+const B = 'bbbbbbbb-0000-0000-0000-000000000002';
+const UI = 'cccccccc-0000-0000-0000-000000000003';
+
+let fake: FakeWua;
+
+function interactive(id = UI) {
+  return nativeUpdate(id, {
+    title: 'Needs a user',
+    installationBehavior: { canRequestUserInput: true, rebootBehavior: 2, impact: 2, requiresNetworkConnectivity: true },
+  });
+}
+
+async function searched(updates = [nativeUpdate(A), nativeUpdate(B)]): Promise<UpdateSession> {
+  fake.updates = updates;
+  const session = createUpdateSession({ clientApplicationId: 'unit' });
+  await session.search('IsInstalled=0');
+  return session;
+}
+
+beforeEach(() => {
+  fake = new FakeWua();
+  setNativeBinding(fake as never);
+});
+
+afterEach(() => {
+  setNativeBinding(undefined);
+});
+
+describe('validation: TypeError naming the argument, before any native call', () => {
+  test.each([
+    ['clientApplicationId', () => createUpdateSession({ clientApplicationId: 5 as never })],
+    ['clientApplicationId', () => createUpdateSession({ clientApplicationId: '' })],
+    ['options', () => createUpdateSession('x' as never)],
+  ])('createUpdateSession: %s', (name, call) => {
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow(`"${name}"`);
+  });
+
+  test.each<[string, unknown, unknown]>([
+    ['criteria', '', undefined],
+    ['criteria', 42, undefined],
+    ['online', 'IsInstalled=0', { online: 'yes' }],
+    ['serverSelection', 'IsInstalled=0', { serverSelection: 'microsoftUpdate' }],
+    ['serviceId', 'IsInstalled=0', { serviceId: 'not-a-guid' }],
+    ['serviceId', 'IsInstalled=0', { serviceId: '7971f918-a847-4430-9279-4a52d1efe18d', serverSelection: 'windowsUpdate' }],
+    ['signal', 'IsInstalled=0', { signal: {} }],
+    ['options', 'IsInstalled=0', []],
+  ])('search: %s', async (name, criteria, options) => {
+    const session = createUpdateSession();
+    await expect(session.search(criteria as string, options as never)).rejects.toThrow(TypeError);
+    await expect(session.search(criteria as string, options as never)).rejects.toThrow(`"${name}"`);
+    expect(fake.calls).toEqual([]);
+  });
+
+  test.each<[string, unknown, unknown]>([
+    ['updates', [], undefined],
+    ['updates', 'A', undefined],
+    ['updates', [42], undefined],
+    ['updates', ['dddddddd-0000-0000-0000-000000000009'], undefined],
+    ['updates', [A, A.toUpperCase()], undefined],
+    ['forceQuiet', [A], { forceQuiet: 1 }],
+    ['acceptEulas', [A], { acceptEulas: 'yes' }],
+    ['userInputUpdates', [A], { userInputUpdates: 'ignore' }],
+    ['onProgress', [A], { onProgress: 'log' }],
+    ['signal', [A], { signal: 'stop' }],
+  ])('install: %s', async (name, updates, options) => {
+    const session = await searched();
+    fake.calls = [];
+    await expect(session.install(updates as never, options as never)).rejects.toThrow(TypeError);
+    await expect(session.install(updates as never, options as never)).rejects.toThrow(`"${name}"`);
+    expect(fake.calls).toEqual([]);
+  });
+
+  test('uninstall refuses acceptEulas; download refuses an unknown priority', async () => {
+    const session = await searched();
+    fake.calls = [];
+    await expect(session.uninstall([A], { acceptEulas: true } as never)).rejects.toThrow(/"acceptEulas"/);
+    await expect(session.download([A], { priority: 'urgent' as never })).rejects.toThrow(/"priority"/);
+    expect(fake.calls).toEqual([]);
+  });
+});
+
+describe('search', () => {
+  test('maps WUA numbers to names and keeps the session handle', async () => {
+    fake.updates = [
+      nativeUpdate(A, {
+        msrcSeverity: '',
+        type: 2,
+        installationBehavior: { canRequestUserInput: true, rebootBehavior: 1, impact: 2, requiresNetworkConnectivity: true },
+        uninstallationBehavior: { canRequestUserInput: false, rebootBehavior: 2, impact: 1, requiresNetworkConnectivity: false },
+      }),
+    ];
+    fake.searchResultCode = 3;
+    const session = createUpdateSession({ clientApplicationId: 'unit' });
+    const result = await session.search('IsInstalled=0', { online: false, serviceId: '{7971F918-A847-4430-9279-4A52D1EFE18D}' });
+    expect(result.resultCode).toBe('succeededWithErrors');
+    expect(result.updates[0]).toMatchObject({
+      id: A,
+      msrcSeverity: null,
+      type: 'driver',
+      installationBehavior: { canRequestUserInput: true, rebootBehavior: 'alwaysRequiresReboot', impact: 'requiresExclusiveHandling', requiresNetworkConnectivity: true },
+      uninstallationBehavior: { canRequestUserInput: false, rebootBehavior: 'canRequestReboot', impact: 'minor', requiresNetworkConnectivity: false },
+    });
+    expect(fake.searchOptions).toEqual([{ online: false, serverSelection: 3, serviceId: '7971F918-A847-4430-9279-4A52D1EFE18D' }]);
+    await session.search('IsInstalled=1');
+    expect(fake.calls).toEqual(['open:unit', 'search:IsInstalled=0', 'search:IsInstalled=1']);
+    expect(fake.searchOptions[1]).toEqual({});
+  });
+
+  test('the default client application id is msi-lua', async () => {
+    await createUpdateSession().search('IsInstalled=0');
+    expect(fake.calls[0]).toBe('open:msi-lua');
+  });
+
+  test('native failures come back as typed errors', async () => {
+    fake.wuaSearch = () => ({ promise: Promise.reject(nativeFailure(0x80240009, 'IUpdateSearcher::BeginSearch')), abort: () => undefined });
+    const error = await createUpdateSession().search('IsInstalled=0').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpdateInstallerBusyError);
+    expect(error).toMatchObject({ code: 'WU_E_OPERATIONINPROGRESS', syscall: 'IUpdateSearcher::BeginSearch' });
+  });
+
+  test('an unknown OperationResultCode is an error, not a guess', async () => {
+    fake.searchResultCode = 9;
+    await expect(createUpdateSession().search('IsInstalled=0')).rejects.toMatchObject({ code: 'MSI_LUA_UNEXPECTED_RESULT_CODE' });
+  });
+});
+
+describe('install and download results', () => {
+  test('options reach the native call; per-update errors are typed; success codes are not errors', async () => {
+    const session = await searched();
+    fake.autoResult = (ids) =>
+      succeeded(ids, {
+        resultCode: 3,
+        rebootRequired: true,
+        eulasAccepted: [B],
+        updates: [
+          { id: A, resultCode: 2, hresult: 0x80070bc2, rebootRequired: true }, // ERROR_SUCCESS_REBOOT_REQUIRED
+          { id: B, resultCode: 4, hresult: 0x80240016, rebootRequired: false },
+        ],
+      });
+    const result = await session.install([A, B], { forceQuiet: true, allowSourcePrompts: false, acceptEulas: true });
+    expect(fake.last.options).toEqual({ forceQuiet: true, allowSourcePrompts: false, acceptEulas: true });
+    expect(result).toMatchObject({ resultCode: 'succeededWithErrors', rebootRequired: true, eulasAccepted: [B] });
+    expect(result.updates[0]).toEqual({ id: A, title: `Title ${A}`, resultCode: 'succeeded', hresult: 0x80070bc2, rebootRequired: true });
+    expect(result.updates[1]!.error).toBeInstanceOf(InstallNotAllowedError);
+  });
+
+  test('a job that failed as a whole rejects with its typed error and carries the result', async () => {
+    const session = await searched();
+    fake.autoResult = (ids) => succeeded(ids, { resultCode: 4, hresult: 0, updates: ids.map((id) => ({ id, resultCode: 4, hresult: 0x80240016, rebootRequired: false })) });
+    const error = (await session.install([A, B]).catch((e: unknown) => e)) as InstallNotAllowedError & { result?: InstallResult };
+    expect(error).toBeInstanceOf(InstallNotAllowedError);
+    expect(error.result?.updates.map((u) => u.resultCode)).toEqual(['failed', 'failed']);
+  });
+
+  test('WUA 0x80240020 from BeginInstall becomes NoInteractiveUserError listing the updates that can request input', async () => {
+    const session = await searched([nativeUpdate(A), interactive()]);
+    const pending = session.install([A, UI], { userInputUpdates: 'attempt' });
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.last.reject(nativeFailure(0x80240020, 'IUpdateInstaller::BeginInstall'));
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoInteractiveUserError);
+    expect(error).toMatchObject({ syscall: 'IUpdateInstaller::BeginInstall', updates: [{ id: UI, title: 'Needs a user' }] });
+  });
+
+  test('a per-update 0x80240020 is a NoInteractiveUserError on that update', async () => {
+    const session = await searched([nativeUpdate(A), interactive()]);
+    fake.autoResult = (ids) => succeeded(ids, { resultCode: 3, updates: [{ id: A, resultCode: 2, hresult: 0 }, { id: UI, resultCode: 4, hresult: 0x80240020 }] });
+    const result = await session.install([A, UI], { userInputUpdates: 'attempt' });
+    expect(result.updates[1]!.error).toBeInstanceOf(NoInteractiveUserError);
+    expect((result.updates[1]!.error as NoInteractiveUserError).updates).toEqual([{ id: UI, title: 'Needs a user' }]);
+  });
+
+  test('download maps progress with bytes and phases, and its results', async () => {
+    const session = await searched();
+    const events: ProgressEvent[] = [];
+    const pending = session.download([B, A], { priority: 'low', onProgress: (e) => events.push(e) });
+    await new Promise((resolve) => setImmediate(resolve));
+    const job = fake.last;
+    expect(job.options).toEqual({ priority: 1 });
+    job.onProgress!({ currentUpdateIndex: 1, currentUpdatePercent: 40, percent: 70, downloadPhase: 2, currentUpdateBytes: 8, currentUpdateBytesTotal: 20, totalBytes: 28, totalBytesTotal: 40 });
+    job.resolve({ resultCode: 2, hresult: 0, abortRequested: false, updates: [{ id: B, resultCode: 2, hresult: 0 }, { id: A, resultCode: 2, hresult: 0 }] });
+    const result = await pending;
+    expect(events).toEqual([
+      {
+        operation: 'download',
+        updateIndex: 1,
+        update: { id: A, title: `Title ${A}` },
+        updatePercent: 40,
+        percent: 70,
+        download: { phase: 'verifying', updateBytes: 8, updateBytesTotal: 20, totalBytes: 28, totalBytesTotal: 40 },
+      },
+    ]);
+    expect(result).toEqual({
+      resultCode: 'succeeded',
+      hresult: 0,
+      updates: [
+        { id: B, title: `Title ${B}`, resultCode: 'succeeded', hresult: 0 },
+        { id: A, title: `Title ${A}`, resultCode: 'succeeded', hresult: 0 },
+      ],
+    });
+  });
+});
+
+describe('the Run As preflight (context facts injected)', () => {
+  test('secondary logon: rejects at once with NoInteractiveUserError; WUA is not called', async () => {
+    fake.facts = runAsFacts();
+    const session = await searched([nativeUpdate(A), interactive()]);
+    const error = await session.install([A, UI]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoInteractiveUserError);
+    expect(error).toMatchObject({ code: 'WU_E_NO_INTERACTIVE_USER', updates: [{ id: UI, title: 'Needs a user' }] });
+    expect((error as { preflight?: string }).preflight).toMatch(/secondary logon.*S-1-5-5-0-777/);
+    expect(fake.jobs).toHaveLength(0);
+  });
+
+  test("'skip': the others are installed and the skipped come back as skipped", async () => {
+    fake.facts = runAsFacts();
+    const session = await searched([nativeUpdate(A), interactive(), nativeUpdate(B)]);
+    fake.autoResult = (ids) => succeeded(ids);
+    const result = await session.install([A, UI, B], { userInputUpdates: 'skip' });
+    expect(fake.last.updateIds).toEqual([A, B]);
+    expect(result.updates.map((u) => [u.id, u.resultCode])).toEqual([
+      [A, 'succeeded'],
+      [UI, 'skipped'],
+      [B, 'succeeded'],
+    ]);
+    expect(result.updates[1]).toEqual({ id: UI, title: 'Needs a user', resultCode: 'skipped', hresult: 0, rebootRequired: false, skippedBecause: 'requiresUserInput' });
+  });
+
+  test("'skip' with nothing left: no native call, notStarted", async () => {
+    fake.facts = runAsFacts();
+    const session = await searched([interactive()]);
+    const result = await session.install([UI], { userInputUpdates: 'skip' });
+    expect(result.resultCode).toBe('notStarted');
+    expect(result.updates[0]!.resultCode).toBe('skipped');
+    expect(fake.jobs).toHaveLength(0);
+  });
+
+  test('a service (session 0) has no interactive user: refused', async () => {
+    fake.facts = { ...runAsFacts(), sessionId: 0, logonSid: 'S-1-5-5-0-123' };
+    const session = await searched([interactive()]);
+    const error = await session.install([UI]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoInteractiveUserError);
+    expect((error as { preflight?: string }).preflight).toMatch(/no interactive user.*session 0/);
+  });
+
+  test('unknown facts (as under Wine) never refuse: WUA decides', async () => {
+    const session = await searched([interactive()]);
+    fake.autoResult = (ids) => succeeded(ids);
+    await expect(session.install([UI])).resolves.toMatchObject({ resultCode: 'succeeded' });
+    expect(fake.calls).toContain('tokenContextFacts');
+  });
+
+  test('the context is read only when a selected update can request input, and never with attempt', async () => {
+    fake.facts = runAsFacts();
+    const session = await searched([nativeUpdate(A), interactive()]);
+    fake.autoResult = (ids) => succeeded(ids);
+    await session.install([A]);
+    await session.install([UI], { userInputUpdates: 'attempt' });
+    expect(fake.calls).not.toContain('tokenContextFacts');
+  });
+
+  test('uninstall checks the uninstallation behaviour', async () => {
+    fake.facts = runAsFacts();
+    const both = nativeUpdate(A, {
+      installationBehavior: { canRequestUserInput: true, rebootBehavior: 0, impact: 0, requiresNetworkConnectivity: false },
+      uninstallationBehavior: { canRequestUserInput: false, rebootBehavior: 0, impact: 0, requiresNetworkConnectivity: false },
+    });
+    const session = await searched([both]);
+    fake.autoResult = (ids) => succeeded(ids);
+    await expect(session.uninstall([A])).resolves.toMatchObject({ resultCode: 'succeeded' });
+    expect(fake.last.options).toEqual({ uninstall: true });
+    await expect(session.install([A])).rejects.toBeInstanceOf(NoInteractiveUserError);
+  });
+});
+
+describe('abort, progress and lifetime', () => {
+  test('abort calls the native abort; the AbortError carries what WUA reported', async () => {
+    const session = await searched();
+    const controller = new AbortController();
+    const pending = session.install([A, B], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect(fake.last.aborts).toBe(1);
+    fake.last.resolve(succeeded([A, B], { resultCode: 5, abortRequested: true, updates: [{ id: A, resultCode: 2, hresult: 0 }, { id: B, resultCode: 5, hresult: 0 }] }));
+    const error = (await pending.catch((e: unknown) => e)) as AbortError & { result?: InstallResult };
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error.name).toBe('AbortError');
+    expect(error.syscall).toBe('IInstallationJob::RequestAbort');
+    expect(error.result?.updates.map((u) => u.resultCode)).toEqual(['succeeded', 'aborted']);
+  });
+
+  test('a job that WUA fails while aborting is still an AbortError', async () => {
+    const session = await searched();
+    const controller = new AbortController();
+    const pending = session.download([A], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(new Error('user pressed cancel'));
+    fake.last.reject(nativeFailure(0x8024000b, 'IUpdateDownloader::EndDownload')); // WU_E_CALL_CANCELLED
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as Error).message).toMatch(/user pressed cancel/);
+  });
+
+  test('an already aborted signal rejects without a native call', async () => {
+    const session = await searched();
+    fake.calls = [];
+    await expect(session.install([A], { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    await expect(session.search('x', { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);
+    expect(fake.calls).toEqual([]);
+  });
+
+  test('a signal aborted after WUA finished does not turn success into an error', async () => {
+    const session = await searched();
+    const controller = new AbortController();
+    const pending = session.install([A], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.last.resolve(succeeded([A]));
+    controller.abort();
+    await expect(pending).resolves.toMatchObject({ resultCode: 'succeeded' });
+  });
+
+  test('progress events name the update; a throwing onProgress aborts and rejects with its error', async () => {
+    const session = await searched();
+    const seen: ProgressEvent[] = [];
+    const boom = new Error('handler failed');
+    const pending = session.install([A, B], {
+      onProgress: (e) => {
+        seen.push(e);
+        if (e.percent >= 50) throw boom;
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const job = fake.last;
+    job.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 100, percent: 50 });
+    job.onProgress!({ currentUpdateIndex: 1, currentUpdatePercent: 10, percent: 55 }); // ignored after the failure
+    expect(job.aborts).toBe(1);
+    job.resolve(succeeded([A, B], { resultCode: 5, abortRequested: true }));
+    await expect(pending).rejects.toBe(boom);
+    expect(seen).toEqual([{ operation: 'install', updateIndex: 0, update: { id: A, title: `Title ${A}` }, updatePercent: 100, percent: 50 }]);
+  });
+
+  test('close waits for running jobs, closes once, and later calls reject', async () => {
+    const session = await searched();
+    const pending = session.install([A]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const closing = session.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.calls).not.toContain('close');
+    fake.last.resolve(succeeded([A]));
+    await pending;
+    await closing;
+    await session.close();
+    expect(fake.calls.filter((c) => c === 'close')).toHaveLength(1);
+    const error = await session.search('IsInstalled=0').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MsiLuaError);
+    expect(error).toMatchObject({ code: 'MSI_LUA_SESSION_CLOSED' });
+  });
+
+  test('closing a session that never called WUA makes no native call', async () => {
+    await createUpdateSession().close();
+    expect(fake.calls).toEqual([]);
+  });
+});
+
+(process.platform === 'win32' ? describe.skip : describe)('off Windows', () => {
+  test('calls reject with PlatformNotSupportedError', async () => {
+    setNativeBinding(undefined);
+    await expect(createUpdateSession().search('IsInstalled=0')).rejects.toBeInstanceOf(PlatformNotSupportedError);
+  });
+});
