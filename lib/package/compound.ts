@@ -17,6 +17,7 @@
 
 import * as CFB from 'cfb';
 import { MsiFormatError } from '../errors';
+import { decodeStreamName } from './stream-names';
 
 const ENDOFCHAIN = -2; // 0xFFFFFFFE as int32
 const FREESECT = -1; // 0xFFFFFFFF
@@ -106,7 +107,7 @@ function describeSector(value: number): string {
  * Walks a FAT chain, marking each sector with `owner` so that cycles and
  * chains sharing sectors are detected. Returns the number of sectors.
  */
-function walkFatChain(layout: Layout, owners: Int32Array, owner: number, start: number, what: string): number {
+function walkFatChain(layout: Layout, owners: Int32Array, owner: number, start: number, what: string, where: string): number {
   let sector = start;
   let count = 0;
   let previous = -1;
@@ -114,14 +115,14 @@ function walkFatChain(layout: Layout, owners: Int32Array, owner: number, start: 
     if (sector < 0 || sector >= layout.sectorCount) {
       const from = previous < 0 ? 'starts at' : `continues from sector ${previous} to`;
       fail(`${what}: sector chain ${from} ${describeSector(sector)}, outside the ${layout.sectorCount} sectors in the file`,
-        what, previous < 0 ? undefined : sectorOffset(layout, previous));
+        where, previous < 0 ? undefined : sectorOffset(layout, previous));
     }
     const current = owners[sector];
     if (current === owner) {
-      fail(`${what}: sector chain loops back to sector ${sector}`, what, sectorOffset(layout, sector));
+      fail(`${what}: sector chain loops back to sector ${sector}`, where, sectorOffset(layout, sector));
     }
     if (current !== -1) {
-      fail(`${what}: sector ${sector} is also used by ${ownerName(current)}`, what, sectorOffset(layout, sector));
+      fail(`${what}: sector ${sector} is also used by ${ownerName(current)}`, where, sectorOffset(layout, sector));
     }
     owners[sector] = owner;
     count++;
@@ -380,7 +381,7 @@ export function inspectStructure(input: Uint8Array): Inspection {
   }
 
   // Directory.
-  const directorySectors = walkFatChain(layout, owners, OWNER_DIRECTORY, directoryStart, 'directory');
+  const directorySectors = walkFatChain(layout, owners, OWNER_DIRECTORY, directoryStart, 'directory', 'directory');
   const directoryBytes: number[] = [];
   {
     let sector = directoryStart;
@@ -400,11 +401,15 @@ export function inspectStructure(input: Uint8Array): Inspection {
 
   const rootRaw = rawEntry(0);
   if (rootRaw.type !== 5) fail(`the first directory entry has type ${rootRaw.type}, not the root storage (5)`, 'directory', rootRaw.offset + 66);
+  // The root has no siblings. cfb follows these links regardless.
+  if (rootRaw.left !== NOSTREAM || rootRaw.right !== NOSTREAM) {
+    fail('the root storage has sibling links', 'directory', rootRaw.offset + (rootRaw.left !== NOSTREAM ? 68 : 72));
+  }
 
   // Mini FAT and mini stream.
   let miniFatSectors = 0;
   if (miniFatStart !== ENDOFCHAIN && miniFatCount > 0) {
-    miniFatSectors = walkFatChain(layout, owners, OWNER_MINIFAT, miniFatStart, 'mini FAT');
+    miniFatSectors = walkFatChain(layout, owners, OWNER_MINIFAT, miniFatStart, 'mini FAT', 'mini FAT');
   }
   const miniFatOffsets: number[] = [];
   {
@@ -418,7 +423,7 @@ export function inspectStructure(input: Uint8Array): Inspection {
   const rootSize = rootRaw.size;
   if (rootRaw.start !== ENDOFCHAIN && rootSize > 0) {
     if (rootSize > length) fail(`the mini stream declares ${rootSize} bytes, more than the whole file (${length})`, 'directory', rootRaw.offset + 120);
-    miniStreamSectors = walkFatChain(layout, owners, 0, rootRaw.start, 'mini stream');
+    miniStreamSectors = walkFatChain(layout, owners, 0, rootRaw.start, 'mini stream', 'mini stream');
     if (miniStreamSectors * sectorSize < rootSize) {
       fail(`the mini stream declares ${rootSize} bytes but its chain holds only ${miniStreamSectors * sectorSize}`, 'mini stream', rootRaw.offset + 120);
     }
@@ -484,6 +489,9 @@ export function inspectStructure(input: Uint8Array): Inspection {
     if (raw.left !== NOSTREAM) pending.push({ id: raw.left, parent, from: raw.offset + 68 });
     if (raw.right !== NOSTREAM) pending.push({ id: raw.right, parent, from: raw.offset + 72 });
     if (raw.type === 1 && raw.child !== NOSTREAM) pending.push({ id: raw.child, parent: id, from: raw.offset + 76 });
+    // A stream has no children; cfb would still take this link as a parent
+    // relation, and a bad one can send its path building into a loop.
+    if (raw.type === 2 && raw.child !== NOSTREAM) fail(`stream entry ${id} has a child link`, 'directory', raw.offset + 76);
   }
   for (const entry of entries.values()) entry.children.sort((a, b) => a - b);
 
@@ -530,7 +538,7 @@ export function inspectStructure(input: Uint8Array): Inspection {
   for (const entry of entries.values()) {
     if (entry.type !== 'stream') continue;
     const raw = rawEntry(entry.id);
-    const what = `stream ${JSON.stringify(entry.name)} (directory entry ${entry.id})`;
+    const what = `stream ${JSON.stringify(decodeStreamName(entry.name).name)} (directory entry ${entry.id})`;
     if (majorVersion === 4 && raw.sizeHigh !== 0) {
       fail(`${what} declares a size over 4 GiB`, 'directory', raw.offset + 120);
     }
@@ -539,7 +547,7 @@ export function inspectStructure(input: Uint8Array): Inspection {
     }
     if (entry.size === 0) continue;
     if (entry.size >= MINI_STREAM_CUTOFF) {
-      const sectors = walkFatChain(layout, owners, entry.id, entry.startSector, what);
+      const sectors = walkFatChain(layout, owners, entry.id, entry.startSector, what, 'FAT');
       if (sectors * sectorSize < entry.size) {
         fail(`${what} declares ${entry.size} bytes but its sector chain holds only ${sectors * sectorSize}`, 'directory', raw.offset + 120);
       }
@@ -598,7 +606,7 @@ export function openCompoundFile(input: Uint8Array): CompoundFile {
       const cfbEntry = container.FileIndex[entry.id];
       const content = cfbEntry?.content as Uint8Array | undefined;
       if (!content || content.length < entry.size) {
-        fail(`stream ${JSON.stringify(entry.name)} declares ${entry.size} bytes but only ${content?.length ?? 0} could be read (file truncated?)`,
+        fail(`stream ${JSON.stringify(decodeStreamName(entry.name).name)} declares ${entry.size} bytes but only ${content?.length ?? 0} could be read (file truncated?)`,
           'stream', entry.offset + 120);
       }
       // A fresh view: cfb decorates its buffers with parsing helpers.

@@ -295,7 +295,10 @@ function parseSignedData(der: Buffer): ParsedSignedData {
     for (const item of (element as asn1js.Constructed).valueBlock.value) {
       if (item.idBlock.tagClass !== 1 || item.idBlock.tagNumber !== 16) continue;
       try {
-        certificates.push({ der: Buffer.from(item.valueBeforeDecodeView), parsed: new pkijs.Certificate({ schema: item }) });
+        const der = Buffer.from(item.valueBeforeDecodeView);
+        // Both parsers must accept it: pkijs to match the signer, node:crypto to describe it.
+        void new X509Certificate(der).publicKey;
+        certificates.push({ der, parsed: new pkijs.Certificate({ schema: item }) });
       } catch {
         // A certificate we cannot parse cannot be the signer; skip it.
       }
@@ -374,6 +377,16 @@ export interface SignatureInput {
 
 /** Parses and checks the package signature. Throws MsiFormatError if it cannot be parsed at all. */
 export function verifyPackageSignature(cf: CompoundFile, input: SignatureInput): SignatureReport {
+  try {
+    return checkSignature(cf, input);
+  } catch (error) {
+    if (error instanceof MsiFormatError) throw error;
+    // ASN.1 and X.509 parsers throw plain errors on malformed input.
+    fail(`the signature could not be parsed: ${(error as Error)?.message ?? String(error)}`, error);
+  }
+}
+
+function checkSignature(cf: CompoundFile, input: SignatureInput): SignatureReport {
   const problems: string[] = [];
   const parsed = parseSignedData(input.signature);
   if (parsed.contentType !== OID.spcIndirectData) fail(`signed content type is ${parsed.contentType}, not SpcIndirectDataContent`);

@@ -117,6 +117,60 @@ export class Layout {
     return found;
   }
 
+  /** Where the bytes of a stream are in the file: [offset, length] runs in stream order. */
+  streamSegments(e: RawEntry): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    let remaining = e.size;
+    if (e.size >= 4096) {
+      for (const sector of this.chain(e.start)) {
+        if (remaining <= 0) break;
+        const length = Math.min(this.sectorSize, remaining);
+        out.push([this.sectorOffset(sector), length]);
+        remaining -= length;
+      }
+      return out;
+    }
+    const miniStream = this.chain(this.entries[0].start);
+    for (let mini = e.start; remaining > 0; mini = this.buf.readUInt32LE(this.miniFatEntryOffset(mini))) {
+      const byte = mini * 64;
+      const length = Math.min(64, remaining);
+      out.push([this.sectorOffset(miniStream[Math.floor(byte / this.sectorSize)]) + (byte % this.sectorSize), length]);
+      remaining -= length;
+    }
+    return out;
+  }
+
+  readStream(e: RawEntry): Buffer {
+    return Buffer.concat(this.streamSegments(e).map(([at, length]) => this.buf.subarray(at, at + length)));
+  }
+
+  /** Overwrites a stream's content in place (same length). */
+  writeStream(e: RawEntry, data: Buffer): this {
+    if (data.length !== e.size) throw new Error(`writeStream: ${data.length} bytes for a ${e.size}-byte stream`);
+    let from = 0;
+    for (const [at, length] of this.streamSegments(e)) {
+      data.copy(this.buf, at, from, from + length);
+      from += length;
+    }
+    return this;
+  }
+
+  /**
+   * Moves a FAT stream's first two sectors past each other: contents swapped
+   * and the chain relinked, so the stream reads the same from a new layout.
+   */
+  swapFirstTwoSectors(e: RawEntry): this {
+    const [first, second] = this.chain(e.start);
+    const third = this.next(second);
+    const a = Buffer.from(this.buf.subarray(this.sectorOffset(first), this.sectorOffset(first) + this.sectorSize));
+    this.buf.copy(this.buf, this.sectorOffset(first), this.sectorOffset(second), this.sectorOffset(second) + this.sectorSize);
+    a.copy(this.buf, this.sectorOffset(second));
+    this.setU32(e.offset + ENTRY.start, second);
+    this.setU32(this.fatEntryOffset(second), first);
+    this.setU32(this.fatEntryOffset(first), third);
+    return this;
+  }
+
   setU32(offset: number, value: number): this {
     this.buf.writeUInt32LE(value >>> 0, offset);
     return this;

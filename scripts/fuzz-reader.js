@@ -1,0 +1,244 @@
+#!/usr/bin/env node
+'use strict';
+// Fuzzes the package reader with mutated fixture bytes. Every case must end
+// in one of two ways: the package reads in full, or an MsiFormatError. Any
+// other error, or a case slower than the time limit, is a failure.
+//
+// Two kinds of damage: to the file bytes (biased towards the compound file
+// header, FAT, mini FAT and directory, plus random bytes and truncation),
+// and to the content of one MSI stream (string pool, catalog, a table, the
+// summary, the signature) under an intact container.
+//
+// The unit suite runs a few hundred cases (test/unit/package/fuzz.test.ts);
+// this script runs as many as asked, against dist/ (build with
+// `npx tsc -p tsconfig.json` first):
+//
+//   node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS] [file ...]
+//
+// Without files it uses the packages the unit tests built and cached under
+// .cache/fixtures/package/.
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+/** Small fast seeded PRNG (mulberry32). */
+function makeRandom(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    pick: (list) => list[Math.floor(next() * list.length)],
+  };
+}
+
+const INTERESTING = [0, 1, 2, 0x7f, 0x80, 0xff, 0xffff, 0x8000, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe, 0xfffffffd, 0xfffffffc];
+
+/** Byte offsets of the compound file structures worth hitting. */
+function structuralOffsets(bytes, lib) {
+  const offsets = [];
+  for (let i = 24; i < 512; i += 2) offsets.push(i);
+  let inspection;
+  try {
+    inspection = lib.inspectStructure(bytes);
+  } catch {
+    return offsets;
+  }
+  const { layout, entries } = inspection;
+  for (const entry of entries.values()) {
+    for (const field of [64, 66, 68, 72, 76, 116, 120]) offsets.push(entry.offset + field);
+  }
+  for (const fatSector of layout.fatSectors.slice(0, 64)) {
+    const base = (fatSector + 1) * layout.sectorSize;
+    for (let i = 0; i < layout.sectorSize; i += 4) offsets.push(base + i);
+  }
+  return offsets.filter((o) => o + 4 <= bytes.length);
+}
+
+/** Damages the file bytes; returns a new buffer. */
+function mutateBytes(bytes, random, offsets) {
+  let out = Buffer.from(bytes);
+  const count = 1 + random.int(4);
+  for (let i = 0; i < count && out.length > 0; i++) {
+    const kind = random.int(10);
+    if (kind <= 4 && offsets.length > 0) {
+      const at = random.pick(offsets);
+      const value = random.next() < 0.7 ? random.pick(INTERESTING) : random.int(Math.ceil(out.length / 512) + 8);
+      if (at + 4 <= out.length) out.writeUInt32LE(value >>> 0, at);
+    } else if (kind <= 6) {
+      out[random.int(out.length)] = random.int(256);
+    } else if (kind === 7) {
+      const at = random.int(out.length);
+      out[at] ^= 1 << random.int(8);
+    } else if (kind === 8 && offsets.length > 1) {
+      // Copy a stretch of structure over another (e.g. a directory entry).
+      const from = random.pick(offsets);
+      const to = random.pick(offsets);
+      const length = Math.min(128, out.length - Math.max(from, to));
+      // (length <= 0 when a truncation came first: nothing to copy)
+      if (length > 0) out.copy(out, to, from, from + length);
+    } else {
+      out = out.subarray(0, random.int(out.length));
+    }
+  }
+  return out;
+}
+
+/** Damages one stream's content. */
+function mutateContent(content, random) {
+  let out = Buffer.from(content);
+  const count = 1 + random.int(4);
+  for (let i = 0; i < count && out.length > 0; i++) {
+    const kind = random.int(6);
+    const at = random.int(out.length);
+    if (kind <= 1) out[at] = random.int(256);
+    else if (kind === 2 && at + 4 <= out.length) out.writeUInt32LE(random.pick(INTERESTING) >>> 0, at);
+    else if (kind === 3 && at + 2 <= out.length) out.writeUInt16LE(random.pick(INTERESTING) & 0xffff, at);
+    else if (kind === 4) out = out.subarray(0, at);
+    else out = Buffer.concat([out, Buffer.alloc(1 + random.int(8), random.int(256))]);
+  }
+  return out;
+}
+
+/** Reads everything a package offers, so lazily-read damage surfaces too. */
+function readEverything(pkg) {
+  for (const name of ['_SummaryInformation', '_ForceCodepage', '_Tables', '_Columns', ...pkg.tableNames]) {
+    pkg.exportIdt(name);
+    if (name !== '_SummaryInformation' && name !== '_ForceCodepage') pkg.table(name).rows();
+  }
+  for (const s of pkg.streams) pkg.readStream(s.name);
+  for (const s of pkg.storages) void pkg.openStorage(s.name).summary;
+  pkg.verifySignature();
+  void pkg.patch;
+  void pkg.summary;
+}
+
+/**
+ * Runs `cases` fuzz cases over `files` (paths). `lib` is the package module
+ * (lib/package or dist/package), `isFormatError` tells typed errors apart.
+ */
+function runFuzz({ files, cases, seed, lib, isFormatError, timeLimitMs = 2000, onCase }) {
+  const random = makeRandom(seed);
+  const inputs = files.map((file) => {
+    const bytes = fs.readFileSync(file);
+    return { file, bytes, offsets: structuralOffsets(bytes, lib) };
+  });
+  const result = { cases: 0, accepted: 0, rejected: 0, failures: [], slowestMs: 0, rejectedBy: {} };
+  for (let i = 0; i < cases; i++) {
+    const input = inputs[random.int(inputs.length)];
+    const caseSeed = random.int(0x7fffffff);
+    const caseRandom = makeRandom(caseSeed);
+    const contentLevel = caseRandom.next() < 0.35;
+    const started = process.hrtime.bigint();
+    let description = `${path.basename(input.file)} seed ${caseSeed} ${contentLevel ? 'content' : 'bytes'}`;
+    try {
+      let pkg;
+      if (contentLevel) {
+        const compound = lib.openCompoundFile(input.bytes);
+        const streams = [];
+        const stack = [compound.root];
+        while (stack.length > 0) {
+          const storage = stack.pop();
+          for (const child of compound.childrenOf(storage)) {
+            if (child.type === 'stream' && child.size > 0) streams.push(child);
+            else if (child.type === 'storage') stack.push(child);
+          }
+        }
+        const target = caseRandom.pick(streams);
+        const damaged = mutateContent(compound.streamData(target), caseRandom);
+        description += ` stream ${JSON.stringify(lib.decodeStreamName(target.name).name)}`;
+        const wrapped = Object.create(compound);
+        wrapped.streamData = (entry) => (entry.id === target.id ? damaged : compound.streamData(entry));
+        pkg = new lib.MsiPackage(wrapped);
+      } else {
+        pkg = lib.readPackage(mutateBytes(input.bytes, caseRandom, input.offsets));
+      }
+      readEverything(pkg);
+      result.accepted++;
+    } catch (error) {
+      if (isFormatError(error)) {
+        result.rejected++;
+        const where = error.where ?? 'unknown';
+        result.rejectedBy[where] = (result.rejectedBy[where] ?? 0) + 1;
+      } else {
+        result.failures.push({ case: i, description, error: (error && error.stack) || String(error) });
+      }
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (ms > result.slowestMs) result.slowestMs = ms;
+    if (ms > timeLimitMs) result.failures.push({ case: i, description, error: `took ${ms.toFixed(0)} ms (limit ${timeLimitMs} ms)` });
+    result.cases++;
+    if (onCase) onCase(i, result);
+  }
+  return result;
+}
+
+function findCachedFixtures(root) {
+  const dir = path.join(root, '.cache', 'fixtures', 'package');
+  if (!fs.existsSync(dir)) return [];
+  const found = [];
+  for (const sub of fs.readdirSync(dir)) {
+    if (sub.startsWith('.') || sub.startsWith('large')) continue; // the large one is slow to mutate-and-read
+    for (const name of fs.readdirSync(path.join(dir, sub))) {
+      if (/\.(msi|msp)$/.test(name)) found.push(path.join(dir, sub, name));
+    }
+  }
+  return found;
+}
+
+function main(argv) {
+  const root = path.resolve(__dirname, '..');
+  const options = { cases: 20000, seed: Date.now() % 0x7fffffff, timeLimitMs: 2000 };
+  const files = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--cases') options.cases = Number(argv[++i]);
+    else if (arg === '--seed') options.seed = Number(argv[++i]);
+    else if (arg === '--time-limit') options.timeLimitMs = Number(argv[++i]);
+    else if (arg === '--help' || arg === '-h') {
+      console.log('usage: node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS] [file ...]');
+      return 0;
+    } else files.push(arg);
+  }
+  if (files.length === 0) files.push(...findCachedFixtures(root));
+  if (files.length === 0) {
+    console.error('no fixtures: pass .msi/.msp files, or run the unit tests once to build them (.cache/fixtures/package/)');
+    return 2;
+  }
+  let lib;
+  let errors;
+  try {
+    lib = require(path.join(root, 'dist', 'package'));
+    errors = require(path.join(root, 'dist', 'errors'));
+  } catch (error) {
+    console.error(`cannot load dist/: build first with \`npx tsc -p tsconfig.json\` (${error.message})`);
+    return 2;
+  }
+  console.log(`fuzzing ${files.length} file(s), ${options.cases} cases, seed ${options.seed}`);
+  const started = Date.now();
+  const result = runFuzz({
+    files,
+    cases: options.cases,
+    seed: options.seed,
+    lib,
+    isFormatError: (e) => e instanceof errors.MsiFormatError,
+    timeLimitMs: options.timeLimitMs,
+    onCase: (i, r) => {
+      if ((i + 1) % 1000 === 0) console.log(`  ${i + 1} cases: ${r.accepted} read, ${r.rejected} rejected, ${r.failures.length} failures`);
+    },
+  });
+  console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.accepted} read in full, ${result.rejected} rejected with MsiFormatError, slowest case ${result.slowestMs.toFixed(0)} ms`);
+  console.log('rejections by place:', JSON.stringify(result.rejectedBy));
+  for (const failure of result.failures.slice(0, 20)) console.log(`FAILURE case ${failure.case} (${failure.description}):\n${failure.error}\n`);
+  return result.failures.length === 0 ? 0 : 1;
+}
+
+module.exports = { runFuzz, makeRandom, mutateBytes, mutateContent, structuralOffsets };
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,333 @@
+// Bad input: every kind of damage gives an MsiFormatError that says what is
+// wrong and where, quickly, without allocating beyond what the file allows.
+
+import * as fs from 'node:fs';
+import { encodeStreamName, inspectStructure, readPackage } from '../../../lib/package';
+import { MsiFormatError } from '../../../lib/errors';
+import { buildSmallMsi } from './fixtures';
+import { ENTRY, ENDOFCHAIN, layoutOf, plainCompoundFile, reversedChainFile, rewrap } from './support/cfb-layout';
+
+jest.setTimeout(60_000);
+
+let small: Buffer;
+
+beforeAll(async () => {
+  small = fs.readFileSync(await buildSmallMsi());
+});
+
+/** Reads everything a package offers, so lazily-read damage surfaces too. */
+function readEverything(bytes: Buffer): void {
+  const pkg = readPackage(bytes);
+  for (const name of ['_SummaryInformation', '_ForceCodepage', '_Tables', '_Columns', ...pkg.tableNames]) {
+    pkg.exportIdt(name);
+    if (!name.startsWith('_S') && !name.startsWith('_F')) pkg.table(name).rows();
+  }
+  for (const s of pkg.streams) pkg.readStream(s.name);
+  for (const s of pkg.storages) void pkg.openStorage(s.name).summary;
+  pkg.verifySignature();
+  void pkg.patch;
+}
+
+function formatError(bytes: Buffer, read: (b: Buffer) => unknown = readEverything): MsiFormatError {
+  try {
+    read(bytes);
+  } catch (error) {
+    if (error instanceof MsiFormatError) return error;
+    throw new Error(`expected MsiFormatError, got ${(error as Error)?.stack ?? String(error)}`);
+  }
+  throw new Error('expected MsiFormatError, but the input was accepted');
+}
+
+const table = (name: string) => encodeStreamName(name, true);
+
+test('the untouched fixture reads in full', () => {
+  expect(() => readEverything(small)).not.toThrow();
+});
+
+describe('not a package at all', () => {
+  test('zero length', () => {
+    const error = formatError(Buffer.alloc(0));
+    expect(error.message).toMatch(/the file is empty/);
+    expect(error.where).toBe('header');
+    expect(error.offset).toBe(0);
+    expect(error.name).toBe('MsiFormatError');
+  });
+
+  test('a text file', () => {
+    expect(formatError(Buffer.from('just some text, not a package\n')).message).toMatch(/not a compound file/);
+  });
+
+  test('a ZIP file (which cfb would otherwise parse as a ZIP container)', () => {
+    expect(formatError(Buffer.from('PK\u0003\u0004 rest of a zip', 'latin1')).message).toMatch(/not a compound file/);
+  });
+
+  test('a compound file that is not a Windows Installer database', () => {
+    const doc = plainCompoundFile({ WordDocument: Buffer.alloc(5000, 1), '\u0005SummaryInformation': Buffer.alloc(10) });
+    const error = formatError(doc);
+    expect(error.message).toMatch(/not a Windows Installer database/);
+    expect(error.where).toBe('root storage');
+  });
+});
+
+describe('truncated files', () => {
+  test.each([8, 100, 511, 512, 700, 1024])('cut to %i bytes', (length) => {
+    const error = formatError(small.subarray(0, length));
+    expect(error.message).toMatch(/truncated|cut off|outside|beyond|past the end/);
+  });
+
+  test.each([0.25, 0.5, 0.75, 0.9, 0.99])('cut to %f of its size', (fraction) => {
+    const error = formatError(small.subarray(0, Math.floor(small.length * fraction)));
+    expect(error.where).toBeDefined();
+  });
+});
+
+describe('sector chains', () => {
+  test('a stream chain that loops back on itself', () => {
+    const layout = layoutOf(small);
+    const stream = layout.fatStream(3);
+    const [first, second] = layout.chain(stream.start);
+    layout.setU32(layout.fatEntryOffset(second), first);
+    const error = formatError(layout.buf);
+    expect(error.message).toMatch(/sector chain loops back to sector/);
+    expect(error.offset).toBe(layout.sectorOffset(first));
+  });
+
+  test('a chain pointing past the end of the file', () => {
+    const layout = layoutOf(small);
+    const stream = layout.fatStream(3);
+    const [, second] = layout.chain(stream.start);
+    layout.setU32(layout.fatEntryOffset(second), 0x00ffffff);
+    expect(formatError(layout.buf).message).toMatch(/beyond the \d+ sectors in the file/);
+  });
+
+  test('a stream starting at a free sector marker', () => {
+    const layout = layoutOf(small);
+    const stream = layout.fatStream(3);
+    layout.setU32(stream.offset + ENTRY.start, 0xffffffff);
+    expect(formatError(layout.buf).message).toMatch(/outside the \d+ sectors|free sector/);
+  });
+
+  test('two streams sharing sectors', () => {
+    const layout = layoutOf(small);
+    const streams = layout.entries.filter((e) => e.type === 2 && e.size >= 4096).sort((a, b) => a.size - b.size);
+    expect(streams.length).toBeGreaterThanOrEqual(2);
+    // The smaller stream now starts inside the larger one's chain.
+    layout.setU32(streams[0].offset + ENTRY.start, streams[1].start);
+    expect(formatError(layout.buf).message).toMatch(/is also used by/);
+  });
+
+  test('a mini stream chain that loops', () => {
+    const layout = layoutOf(small);
+    const stream = layout.miniStream(2);
+    layout.setU32(layout.miniFatEntryOffset(stream.start), stream.start);
+    expect(formatError(layout.buf).message).toMatch(/mini sector chain loops back/);
+  });
+
+  test('a directory chain that loops', () => {
+    const layout = layoutOf(small);
+    const directory = layout.chain(layout.directoryStart);
+    layout.setU32(layout.fatEntryOffset(directory[directory.length - 1]), directory[0]);
+    const error = formatError(layout.buf);
+    expect(error.message).toMatch(/directory: sector chain loops back/);
+  });
+
+  test('the directory starting outside the file', () => {
+    const layout = layoutOf(small).setU32(48, 999999);
+    const error = formatError(layout.buf);
+    expect(error.message).toMatch(/directory starts at sector 999999/);
+    expect(error.offset).toBe(48);
+  });
+
+  test('a DIFAT chain that loops', () => {
+    const layout = layoutOf(small);
+    const sector = layout.directoryStart;
+    layout.setU32(68, sector).setU32(72, 5);
+    layout.setU32(layout.sectorOffset(sector) + 508, sector);
+    expect(formatError(layout.buf).message).toMatch(/DIFAT chain loops back/);
+  });
+
+  test('a chain that runs backwards through the file is refused before it costs quadratic work', () => {
+    const started = Date.now();
+    const error = formatError(reversedChainFile(4000), (b) => inspectStructure(b));
+    expect(error.message).toMatch(/reading them would copy \d+ sectors for a file of \d+/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('a short backwards chain is fine', () => {
+    expect(() => inspectStructure(reversedChainFile(20))).not.toThrow();
+  });
+});
+
+describe('the directory', () => {
+  test('a sibling link that makes a cycle', () => {
+    const layout = layoutOf(small);
+    const entry = layout.entries.find((e) => e.type === 2 && e.left === 0xffffffff)!;
+    layout.setU32(entry.offset + ENTRY.left, layout.entries[0].child);
+    const error = formatError(layout.buf);
+    expect(error.message).toMatch(/linked more than once/);
+    expect(error.offset).toBe(entry.offset + ENTRY.left);
+  });
+
+  test('a link to an entry that does not exist', () => {
+    const layout = layoutOf(small);
+    const entry = layout.entries.find((e) => e.type === 2 && e.right === 0xffffffff)!;
+    layout.setU32(entry.offset + ENTRY.right, 4000);
+    expect(formatError(layout.buf).message).toMatch(/points to entry 4000, but the directory has \d+ entries/);
+  });
+
+  test('a root entry of the wrong type', () => {
+    const layout = layoutOf(small);
+    layout.buf[layout.entries[0].offset + ENTRY.type] = 1;
+    expect(formatError(layout.buf).message).toMatch(/not the root storage/);
+  });
+
+  test('an entry outside the tree that is not marked free', () => {
+    const layout = layoutOf(small);
+    const free = layout.entries.find((e) => e.type === 0);
+    expect(free).toBeDefined();
+    layout.buf[free!.offset + ENTRY.type] = 2;
+    expect(formatError(layout.buf).message).toMatch(/not linked into the directory tree but is not marked free/);
+  });
+
+  test('an impossible name length', () => {
+    const layout = layoutOf(small);
+    const entry = layout.entries.find((e) => e.type === 2)!;
+    layout.buf.writeUInt16LE(200, entry.offset + ENTRY.nameLength);
+    expect(formatError(layout.buf).message).toMatch(/invalid name length 200/);
+  });
+});
+
+describe('absurd declared sizes', () => {
+  test('a stream larger than the file', () => {
+    const layout = layoutOf(small);
+    const stream = layout.fatStream(3);
+    layout.setU32(stream.offset + ENTRY.size, 0x7ffffff0);
+    const error = formatError(layout.buf);
+    expect(error.message).toMatch(/declares 2147483632 bytes, more than the whole file/);
+    expect(error.offset).toBe(stream.offset + ENTRY.size);
+  });
+
+  test('a stream longer than its chain', () => {
+    const layout = layoutOf(small);
+    const stream = layout.fatStream(3);
+    layout.setU32(stream.offset + ENTRY.size, stream.size + 4096);
+    expect(formatError(layout.buf).message).toMatch(/its sector chain holds only/);
+  });
+
+  test('more FAT sectors than the file has sectors', () => {
+    expect(formatError(layoutOf(small).setU32(44, 0x7fffffff).buf).message).toMatch(/declares 2147483647 FAT sectors/);
+  });
+
+  test('more DIFAT sectors than the file has sectors', () => {
+    expect(formatError(layoutOf(small).setU32(68, 1).setU32(72, 0x10000000).buf).message).toMatch(/DIFAT sectors/);
+  });
+
+  test('a string pool entry longer than the string data', () => {
+    const bytes = rewrap(small, (name, content) => {
+      if (name !== table('_StringPool')) return undefined;
+      const copy = Buffer.from(content);
+      copy.writeUInt16LE(0xfff0, 4);
+      return copy;
+    });
+    const error = formatError(bytes);
+    expect(error.message).toMatch(/string 1 declares 65520 bytes at offset 0 but _StringData has only \d+ bytes/);
+    expect(error.where).toBe('_StringPool');
+  });
+
+  test('a long-string marker at the end of the pool', () => {
+    const bytes = rewrap(small, (name, content) => {
+      if (name !== table('_StringPool')) return undefined;
+      const copy = Buffer.from(content);
+      copy.writeUInt32LE(0x00010000, copy.length - 4); // length 0, refs 1: "longer than 64 KiB"
+      return copy;
+    });
+    expect(formatError(bytes).message).toMatch(/marked as longer than 64 KiB/);
+  });
+
+  test('a summary with more properties than its section can hold', () => {
+    const bytes = rewrap(small, (name, content) => {
+      if (name !== '\u0005SummaryInformation') return undefined;
+      const copy = Buffer.from(content);
+      copy.writeUInt32LE(1_000_000_000, copy.readUInt32LE(44) + 4);
+      return copy;
+    });
+    const error = formatError(bytes);
+    expect(error.message).toMatch(/declares 1000000000 properties/);
+    expect(error.where).toBe('\u0005SummaryInformation');
+  });
+
+  test('a summary string running past its section', () => {
+    const bytes = rewrap(small, (name, content) => {
+      if (name !== '\u0005SummaryInformation') return undefined;
+      const copy = Buffer.from(content);
+      const section = copy.readUInt32LE(44);
+      for (let i = 0; i < copy.readUInt32LE(section + 4); i++) {
+        const at = section + copy.readUInt32LE(section + 12 + i * 8);
+        if (copy.readUInt32LE(at) === 30) {
+          copy.writeUInt32LE(0x7fffffff, at + 4);
+          break;
+        }
+      }
+      return copy;
+    });
+    expect(formatError(bytes).message).toMatch(/string property \d+ declares 2147483647 bytes/);
+  });
+
+  test('a table stream that is not a whole number of rows', () => {
+    const bytes = rewrap(small, (name, content) => (name === table('Property') ? Buffer.concat([content, Buffer.from([1])]) : undefined));
+    const error = formatError(bytes);
+    expect(error.message).toMatch(/table Property: stream is \d+ bytes, not a whole number of 4-byte rows/);
+    expect(error.where).toBe('Property');
+  });
+});
+
+describe('tables', () => {
+  test('a string index past the end of the string pool', () => {
+    const bytes = rewrap(small, (name, content) => {
+      if (name !== table('Property')) return undefined;
+      const copy = Buffer.from(content);
+      copy.writeUInt16LE(0xfff0, 0); // first row's Property column
+      return copy;
+    });
+    // The package opens; reading the damaged table fails.
+    const pkg = readPackage(bytes);
+    const error = formatError(bytes, () => pkg.table('Property').rows());
+    expect(error.message).toMatch(/string index 65520 is out of range/);
+    expect(() => pkg.exportIdt('Property')).toThrow(MsiFormatError);
+    expect(() => pkg.table('File').rows()).not.toThrow();
+  });
+
+  test('_Columns declaring the same column twice', () => {
+    const bytes = rewrap(small, (name, content) => {
+      if (name !== table('_Columns')) return undefined;
+      const rows = content.length / 8;
+      const copy = Buffer.from(content);
+      // Column "Number" is the second block of 2-byte values: make row 2 repeat row 1.
+      copy.writeUInt16LE(copy.readUInt16LE(0), 2);
+      copy.writeUInt16LE(copy.readUInt16LE(rows * 2), rows * 2 + 2);
+      return copy;
+    });
+    expect(formatError(bytes).message).toMatch(/_Columns declares column \d+ of table \S+ twice/);
+  });
+
+  test('a table whose column 1 is missing from _Columns', () => {
+    // Row 1 of _Columns moves to a table with no name: its table loses column 1.
+    const bytes = rewrap(small, (name, content) => {
+      if (name !== table('_Columns')) return undefined;
+      const copy = Buffer.from(content);
+      copy.writeUInt16LE(0, 0);
+      return copy;
+    });
+    expect(formatError(bytes).message).toMatch(/has \d+ columns but no column 1/);
+  });
+});
+
+test('a damaged ministream root size is refused, not over-read', () => {
+  const layout = layoutOf(small);
+  layout.setU32(layout.entries[0].offset + ENTRY.size, small.length * 4);
+  expect(formatError(layout.buf).message).toMatch(/mini stream declares \d+ bytes, more than the whole file/);
+});
+
+test('an ENDOFCHAIN directory start is outside the file', () => {
+  expect(formatError(layoutOf(small).setU32(48, ENDOFCHAIN).buf).message).toMatch(/directory starts at end of chain/);
+});

@@ -1,0 +1,56 @@
+// A bounded fuzz run in the normal suite: mutated fixture bytes and mutated
+// stream contents must give a full read or an MsiFormatError, each within a
+// time limit. scripts/fuzz-reader.js runs the same engine for longer.
+
+import * as lib from '../../../lib/package';
+import { MsiFormatError } from '../../../lib/errors';
+import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from './fixtures';
+
+interface FuzzFailure { case: number; description: string; error: string }
+interface FuzzResult {
+  cases: number;
+  accepted: number;
+  rejected: number;
+  failures: FuzzFailure[];
+  slowestMs: number;
+  rejectedBy: Record<string, number>;
+}
+// Plain JS shared with the long-running script.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { runFuzz } = require('../../../scripts/fuzz-reader.js') as {
+  runFuzz(options: {
+    files: string[]; cases: number; seed: number; lib: typeof lib;
+    isFormatError(error: unknown): boolean; timeLimitMs?: number;
+  }): FuzzResult;
+};
+
+jest.setTimeout(180_000);
+
+let files: string[];
+
+beforeAll(async () => {
+  const small = await buildSmallMsi();
+  const signed = await buildSignedFixtures(small);
+  files = [small, signed.signedDse, await buildPatchFixture()];
+});
+
+const CASES = Number(process.env.MSI_LUA_FUZZ_CASES ?? 400);
+const SEED = Number(process.env.MSI_LUA_FUZZ_SEED ?? 20261120);
+
+test(`${CASES} mutated packages: read in full or MsiFormatError, never anything else`, () => {
+  const result = runFuzz({
+    files,
+    cases: CASES,
+    seed: SEED,
+    lib,
+    isFormatError: (error) => error instanceof MsiFormatError,
+    timeLimitMs: 2000,
+  });
+  expect(result.failures).toEqual([]);
+  expect(result.cases).toBe(CASES);
+  // The mutations must actually exercise both outcomes.
+  expect(result.rejected).toBeGreaterThan(CASES / 10);
+  expect(result.accepted).toBeGreaterThan(0);
+  // Errors come from several places, not one catch-all.
+  expect(Object.keys(result.rejectedBy).length).toBeGreaterThan(5);
+});
