@@ -155,7 +155,7 @@ inline constexpr GUID kClsidUpdateCollection = {0x13639463, 0x00db, 0x4646, {0x8
 namespace msilua {
 
 // Called by addon.cc: binds wuaOpenSession, wuaCloseSession, wuaSearch, wuaDownload,
-// wuaInstall (install and uninstall). See lib/wua/native-wua.ts for the JS shapes.
+// wuaInstall (install and uninstall) and wuaInstallerIsBusy. See lib/wua/native-wua.ts for the JS shapes.
 void RegisterWua(Napi::Env env, Napi::Object exports);
 
 namespace wua {

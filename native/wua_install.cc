@@ -311,11 +311,29 @@ Napi::Value Download(const Napi::CallbackInfo& info) {
   });
 }
 
+// wuaInstallerIsBusy(session) → Promise<boolean>: IUpdateInstaller.IsBusy (a short call,
+// on the libuv pool with its own MTA membership).
+Napi::Value InstallerIsBusy(const Napi::CallbackInfo& info) {
+  std::shared_ptr<Session> session = SessionFromValue(info, 0);
+  return PromiseWorker<bool>::Run(
+      info.Env(), "msi-lua:wuaInstallerIsBusy",
+      [session]() {
+        ComApartment apartment;
+        ComPtr<IUpdateSession> updateSession = session->Get();
+        ComPtr<IUpdateInstaller> installer;
+        CheckHResult("IUpdateSession::CreateUpdateInstaller", updateSession->CreateUpdateInstaller(installer.put()));
+        if (!installer) ThrowHResult("IUpdateSession::CreateUpdateInstaller", E_POINTER);
+        return ReadBool("IUpdateInstaller::get_IsBusy", installer.get(), &IUpdateInstaller::get_IsBusy);
+      },
+      [](Napi::Env env, bool& busy) { return Napi::Boolean::New(env, busy); });
+}
+
 }  // namespace
 
 void RegisterInstall(Napi::Env env, Napi::Object exports) {
   exports.Set("wuaInstall", Napi::Function::New(env, Install, "wuaInstall"));
   exports.Set("wuaDownload", Napi::Function::New(env, Download, "wuaDownload"));
+  exports.Set("wuaInstallerIsBusy", Napi::Function::New(env, InstallerIsBusy, "wuaInstallerIsBusy"));
 }
 
 }  // namespace msilua::wua

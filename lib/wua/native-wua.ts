@@ -145,6 +145,8 @@ export interface WuaBinding {
     options: NativeInstallOptions,
     onProgress?: (progress: NativeProgress) => void,
   ): NativeWuaJob<NativeJobResult>;
+  /** IUpdateInstaller.IsBusy. */
+  wuaInstallerIsBusy(session: NativeWuaSessionHandle): Promise<boolean>;
 }
 
 export interface TokenContextBinding {

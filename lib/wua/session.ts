@@ -302,6 +302,22 @@ export class UpdateSession {
     return this.#install(updates, options, true);
   }
 
+  /**
+   * IUpdateInstaller.IsBusy: whether an installation or uninstallation is running on this
+   * computer now (by anyone). It does not reserve the installer: install() may still meet
+   * WU_E_OPERATIONINPROGRESS (UpdateInstallerBusyError).
+   */
+  async isInstallerBusy(): Promise<boolean> {
+    if (this.#closing) throw sessionClosed('isInstallerBusy');
+    const binding = this.#binding();
+    this.#handle ??= binding.wuaOpenSession(this.clientApplicationId);
+    try {
+      return await binding.wuaInstallerIsBusy(this.#handle);
+    } catch (error) {
+      throw toTypedError(error);
+    }
+  }
+
   /** Waits for running jobs, then releases the session's COM objects. Later calls reject. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
@@ -502,8 +518,10 @@ export class UpdateSession {
           ),
         );
       } catch (error) {
-        // WUA's own WU_E_NO_INTERACTIVE_USER names the updates that can request input.
-        throw withUpdates(error, needInput.filter((u) => toRun.includes(u)).length ? needInput.filter((u) => toRun.includes(u)) : toRun);
+        // WUA's own WU_E_NO_INTERACTIVE_USER names the updates that can request input
+        // (all of them when none is flagged).
+        const flagged = needInput.filter((u) => toRun.includes(u));
+        throw withUpdates(error, flagged.length > 0 ? flagged : toRun);
       }
     }
 

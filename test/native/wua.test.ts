@@ -441,17 +441,28 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 20, stepsPerUpdate: 10 } });
     // The second starts once the first reports progress, i.e. while WUA is installing.
     let second: Promise<unknown> | undefined;
+    let busyDuring: Promise<boolean> | undefined;
     const first = s.install(updates, {
       onProgress: () => {
+        busyDuring ??= s.isInstallerBusy();
         second ??= s.install(updates).catch((e: unknown) => e);
       },
     });
     await first;
+    expect(await busyDuring).toBe(true);
+    expect(await s.isInstallerBusy()).toBe(false);
     const busy = await second;
     expect(busy).toBeInstanceOf(UpdateInstallerBusyError);
     expect(busy).toMatchObject({ code: 'WU_E_OPERATIONINPROGRESS', syscall: 'IUpdateInstaller::BeginInstall' });
     await expect(first).resolves.toMatchObject({ resultCode: 'succeeded' });
     expect(record.named('BeginInstall').map((e) => e.busy === true)).toEqual([false, true]);
+  });
+
+  test('an installer another client keeps busy: IsBusy says so and install gets the busy error', async () => {
+    const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { busy: true } });
+    expect(await s.isInstallerBusy()).toBe(true);
+    await expect(s.install(updates)).rejects.toBeInstanceOf(UpdateInstallerBusyError);
+    expect(record.named('BeginInstall')[0]).toMatchObject({ busy: true, hresult: 0x80240009 });
   });
 
   test('every COM object is released at the end', async () => {

@@ -125,6 +125,14 @@ export class FakeWua implements WuaBinding, TokenContextBinding {
     return this.job(options.uninstall ? 'uninstall' : 'install', session, updateIds, options, onProgress);
   }
 
+  busy = false;
+
+  async wuaInstallerIsBusy(session: NativeWuaSessionHandle): Promise<boolean> {
+    expectHandle(session, this.handle);
+    this.calls.push('isBusy');
+    return this.busy;
+  }
+
   async tokenContextFacts(): Promise<NativeTokenFacts> {
     this.calls.push('tokenContextFacts');
     return this.facts;

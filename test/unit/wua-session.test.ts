@@ -371,6 +371,17 @@ describe('abort, progress and lifetime', () => {
     expect(error).toMatchObject({ code: 'MSI_LUA_SESSION_CLOSED' });
   });
 
+  test('isInstallerBusy reads IUpdateInstaller.IsBusy', async () => {
+    const session = createUpdateSession();
+    fake.busy = true;
+    await expect(session.isInstallerBusy()).resolves.toBe(true);
+    fake.busy = false;
+    await expect(session.isInstallerBusy()).resolves.toBe(false);
+    expect(fake.calls).toEqual(['open:msi-lua', 'isBusy', 'isBusy']);
+    await session.close();
+    await expect(session.isInstallerBusy()).rejects.toMatchObject({ code: 'MSI_LUA_SESSION_CLOSED' });
+  });
+
   test('closing a session that never called WUA makes no native call', async () => {
     await createUpdateSession().close();
     expect(fake.calls).toEqual([]);
