@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MsiFormatError } from './errors';
 import { registerPackageCommands } from './cli/commands';
+import { registerLuaCommands } from './lua/cli';
 import { CannotReadError } from './cli/open';
 import {
   COMMON_EXIT_CODES,
@@ -22,6 +23,7 @@ export { ExitCode, registerCommand, listCommands, getCommand, UsageError } from 
 export type { CliCommand, CliIo, CliStream, CommandContext, OptionSpec, ParsedArgs } from './cli/registry';
 
 registerPackageCommands();
+registerLuaCommands();
 
 function version(): string {
   try {
@@ -41,7 +43,7 @@ function mainHelp(): string {
   return [
     'Usage: msi-lua <command> [options]',
     '',
-    'Reads Windows Installer packages (.msi), patches (.msp) and transforms on any platform.',
+    'Reads Windows Installer packages (.msi), patches (.msp) and transforms on any platform, and says whether a standard user can apply a patch (UAC patching).',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),

@@ -586,11 +586,15 @@ export function openCompoundFile(input: Uint8Array): CompoundFile {
   } catch (cause) {
     fail(`the compound file container could not be read: ${(cause as Error)?.message ?? String(cause)}`, 'container', undefined, cause);
   }
-  const { entries, root } = inspection;
+  // Keep only what reading needs: cfb's copies of the streams and our
+  // directory. The caller's file buffer can then be collected.
+  const { entries, root, majorVersion } = inspection;
+  const { sectorSize } = inspection.layout;
+  const byteLength = buf.length;
   return {
-    byteLength: buf.length,
-    majorVersion: inspection.majorVersion,
-    sectorSize: inspection.layout.sectorSize,
+    byteLength,
+    majorVersion,
+    sectorSize,
     root,
     entry(id: number): DirectoryEntry {
       const entry = entries.get(id);

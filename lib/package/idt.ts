@@ -25,23 +25,45 @@ function estimateSize(table: MsiTable, lengths: Uint32Array, exact: boolean): nu
   return size + table.rowCount * (table.columns.length + 1);
 }
 
-/** Growable output buffer: rows are written as bytes, never as one big string. */
+/** Where IDT bytes go: each chunk is only valid during the call (the buffer is reused). */
+export type ChunkSink = (chunk: Buffer) => void;
+
+const SINK_CHUNK = 64 * 1024;
+
+/**
+ * Output buffer for IDT rows, written as bytes rather than built as one big
+ * string. Without a sink it grows and holds the whole result; with a sink it
+ * hands over full 64 KiB chunks and reuses its buffer.
+ */
 class ByteWriter {
   private buf: Buffer;
   length = 0;
+  private readonly sink: ChunkSink | undefined;
 
-  constructor(initial: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(initial, 256));
+  constructor(initial: number, sink?: ChunkSink) {
+    this.sink = sink;
+    this.buf = Buffer.allocUnsafe(Math.max(sink ? Math.min(initial, SINK_CHUNK) : initial, 256));
   }
 
   ensure(extra: number): Buffer {
     const needed = this.length + extra;
     if (needed > this.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, Math.floor(this.buf.length * 1.5)));
+      if (this.sink && this.length > 0) {
+        this.sink(this.buf.subarray(0, this.length));
+        this.length = 0;
+        if (extra <= this.buf.length) return this.buf;
+      }
+      const grown = Buffer.allocUnsafe(Math.max(this.length + extra, Math.floor(this.buf.length * 1.5)));
       this.buf.copy(grown, 0, 0, this.length);
       this.buf = grown;
     }
     return this.buf;
+  }
+
+  /** Hands over what is left to the sink. */
+  flush(): void {
+    if (this.sink && this.length > 0) this.sink(this.buf.subarray(0, this.length));
+    this.length = 0;
   }
 
   text(value: string): void {
@@ -53,20 +75,34 @@ class ByteWriter {
     this.ensure(1)[this.length++] = value;
   }
 
-  /** Decimal digits of a 32-bit integer, without making a string. */
-  integer(value: number): void {
+  /**
+   * Decimal digits of the 32-bit integer high * 65536 + low (high: signed
+   * 16 bits, low: 0..65535). Works in 16-bit halves with exact divisions so
+   * that no intermediate leaves V8's small-integer range: until the loop is
+   * optimised, every larger or fractional number would be a heap allocation,
+   * and a 20,000-row table has hundreds of thousands of digits.
+   */
+  integer(high: number, low: number): void {
     const buf = this.ensure(11);
     let at = this.length;
-    let n = value;
-    if (n < 0) {
+    if (high < 0) {
       buf[at++] = 45; // '-'
-      n = -n;
+      // Magnitude of the negative value, in the same two halves.
+      if (low === 0) high = -high;
+      else {
+        high = -high - 1;
+        low = 65536 - low;
+      }
     }
     const start = at;
     do {
-      buf[at++] = 48 + (n % 10);
-      n = Math.floor(n / 10);
-    } while (n > 0);
+      const highDigit = high % 10;
+      high = (high - highDigit) / 10;
+      const rest = highDigit * 65536 + low;
+      const digit = rest % 10;
+      low = (rest - digit) / 10;
+      buf[at++] = 48 + digit;
+    } while (high > 0 || low > 0);
     for (let i = start, j = at - 1; i < j; i++, j--) {
       const t = buf[i];
       buf[i] = buf[j];
@@ -95,12 +131,23 @@ class ByteWriter {
 }
 
 export function tableToIdt(table: MsiTable): Buffer {
+  const writer = writeTable(table);
+  return writer.result();
+}
+
+/** Writes a table's IDT to `sink` in chunks, without holding the whole text. */
+export function tableToIdtSink(table: MsiTable, sink: ChunkSink): void {
+  writeTable(table, sink).flush();
+}
+
+function writeTable(table: MsiTable, sink?: ChunkSink): ByteWriter {
   const columns = table.columns;
   const pool = table.context.pool;
   const { data, offsets, lengths } = pool.rawView();
+  const cells = table.rawData();
   // ASCII strings are their own UTF-8: copy pool bytes without decoding.
   const copyRaw = pool.isAscii;
-  const writer = new ByteWriter(256 + estimateSize(table, lengths, copyRaw));
+  const writer = new ByteWriter(256 + estimateSize(table, lengths, copyRaw), sink);
   writer.text(columns.map((c) => c.name).join('\t') + '\r\n');
   writer.text(columns.map((c) => c.idtType).join('\t') + '\r\n');
   writer.text([table.name, ...table.primaryKeys].join('\t') + '\r\n');
@@ -108,10 +155,24 @@ export function tableToIdt(table: MsiTable): Buffer {
   for (let row = 0; row < table.rowCount; row++) {
     for (let column = 0; column <= last; column++) {
       const c = columns[column];
-      const raw = table.rawAt(row, column);
       if (c.kind === 'integer') {
-        if (raw !== 0) writer.integer(c.storageBytes === 2 ? raw - 0x8000 : (raw - 0x80000000) | 0);
-      } else if (c.kind === 'string') {
+        // Straight from the bytes: stored values have the sign bit flipped.
+        const at = table.cellOffset(row, column);
+        const low = cells[at] | (cells[at + 1] << 8);
+        if (c.storageBytes === 2) {
+          if (low !== 0) {
+            const value = low - 0x8000;
+            writer.integer(value < 0 ? -1 : 0, value & 0xffff);
+          }
+        } else {
+          const high = (cells[at + 2] | (cells[at + 3] << 8)) ^ 0x8000;
+          if (low !== 0 || high !== 0x8000) writer.integer(high >= 0x8000 ? high - 0x10000 : high, low);
+        }
+        writeSeparator(writer, column, last);
+        continue;
+      }
+      const raw = table.rawAt(row, column);
+      if (c.kind === 'string') {
         if (raw !== 0) {
           if (copyRaw) {
             if (raw >= pool.size) pool.check(raw);
@@ -124,14 +185,18 @@ export function tableToIdt(table: MsiTable): Buffer {
         const stream = table.streamName(row);
         if (table.context.hasStream(stream)) writer.text(stream);
       }
-      if (column < last) writer.byte(9);
-      else {
-        writer.byte(13);
-        writer.byte(10);
-      }
+      writeSeparator(writer, column, last);
     }
   }
-  return writer.result();
+  return writer;
+}
+
+function writeSeparator(writer: ByteWriter, column: number, last: number): void {
+  if (column < last) writer.byte(9);
+  else {
+    writer.byte(13);
+    writer.byte(10);
+  }
 }
 
 export function forceCodepageToIdt(codepage: number): Buffer {

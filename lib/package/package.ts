@@ -7,7 +7,7 @@ import { decodeStreamName } from './stream-names';
 import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
 import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
-import { forceCodepageToIdt, summaryToIdt, tableToIdt } from './idt';
+import { forceCodepageToIdt, summaryToIdt, tableToIdt, tableToIdtSink } from './idt';
 import { computePackageDigest, findSignatureStreams, verifyPackageSignature, type SignatureReport } from './signature';
 import { describeTransform, patchSummaryFields, type PatchInfo } from './patch';
 
@@ -218,6 +218,16 @@ export class MsiPackage extends MsiStorage {
     if (name === '_SummaryInformation') return summaryToIdt(this.summary);
     if (name === '_ForceCodepage') return forceCodepageToIdt(this.codepage);
     return tableToIdt(this.table(name));
+  }
+
+  /**
+   * exportIdt, written to `sink` in chunks instead of returned: large tables
+   * never exist as one buffer. Each chunk is valid only during the call (copy
+   * it to keep it); writing it synchronously (fs.writeSync) is the intended use.
+   */
+  exportIdtTo(name: string, sink: (chunk: Buffer) => void): void {
+    if (name === '_SummaryInformation' || name === '_ForceCodepage') sink(this.exportIdt(name));
+    else tableToIdtSink(this.table(name), sink);
   }
 
   /** Raw "\u0005DigitalSignature" (PKCS#7 DER), or null when unsigned. */

@@ -21,7 +21,8 @@ export class StringPool {
   private readonly lengths: Uint32Array;
   private readonly refCounts: Uint16Array;
   private readonly decoder: CodepageDecoder;
-  private readonly decoded: Array<string | undefined>;
+  /** Decoded strings by id, created on first use (bulk IDT export never decodes). */
+  private decoded: Array<string | undefined> | null = null;
   private wholeText: string | null = null;
   private asciiOnly: boolean | null = null;
 
@@ -69,7 +70,6 @@ export class StringPool {
     this.offsets = offsets;
     this.lengths = lengths;
     this.refCounts = refCounts;
-    this.decoded = new Array(this.size);
   }
 
   /** Name of the decoder in use, or null when the codepage is not supported. */
@@ -134,6 +134,7 @@ export class StringPool {
    * Windows Installer returns for them). Ids past the pool are an error.
    */
   get(id: number): string {
+    if (this.decoded === null) this.decoded = new Array(this.size);
     const cached = this.decoded[id];
     if (cached !== undefined) return cached;
     this.check(id);

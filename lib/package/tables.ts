@@ -168,6 +168,16 @@ export class MsiTable {
     return this.rawAt(row, column);
   }
 
+  /** @internal The table stream, column after column. */
+  rawData(): Buffer {
+    return this.data;
+  }
+
+  /** @internal Byte offset of a cell in rawData(). */
+  cellOffset(row: number, column: number): number {
+    return this.columnOffsets[column] + row * this.columns[column].storageBytes;
+  }
+
   /** @internal rawValue without the bounds check, for bulk readers. */
   rawAt(row: number, column: number): number {
     const bytes = this.columns[column].storageBytes;

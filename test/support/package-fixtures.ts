@@ -173,42 +173,20 @@ export interface LargeWxs {
   files: SourceFiles;
 }
 
+// Shared with bench/reader.js, hence plain JS.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const largeWxs = require('../fixtures/package/large-wxs.js') as {
+  generateLargeWxs(fileCount: number, filesPerComponent?: number): LargeWxs;
+  LARGE_FILE_COUNT: number;
+};
+
 /**
  * WiX source for a package of `fileCount` files, `filesPerComponent` to a
  * component, each component in its own directory, all in one feature.
  */
-export function generateLargeWxs(fileCount: number, filesPerComponent = 20): LargeWxs {
-  const files: SourceFiles = {};
-  const directories: string[] = [];
-  const refs: string[] = [];
-  const components = Math.ceil(fileCount / filesPerComponent);
-  for (let c = 0; c < components; c++) {
-    const entries: string[] = [];
-    for (let i = c * filesPerComponent; i < Math.min(fileCount, (c + 1) * filesPerComponent); i++) {
-      const name = `file${i}.txt`;
-      files[`files/${name}`] = `content of file ${i}\n`;
-      entries.push(`<File Id="f${i}" Name="${name}" Source="files/${name}"${i === c * filesPerComponent ? ' KeyPath="yes"' : ''}/>`);
-    }
-    const guid = `${(0x20000000 + c).toString(16).toUpperCase()}-5A5A-4B4B-8C8C-00000000000${c % 10}`;
-    directories.push(`<Directory Id="d${c}" Name="dir${c}"><Component Id="c${c}" Guid="{${guid}}">${entries.join('')}</Component></Directory>`);
-    refs.push(`<ComponentRef Id="c${c}"/>`);
-  }
-  const wxs = `<?xml version="1.0" encoding="utf-8"?>
-<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
-<Product Id="{7A1C3D5E-0000-4000-8000-000000020000}" Name="msi-lua Large" Language="1033" Version="2.0.0" Manufacturer="msi-lua tests" UpgradeCode="{7A1C3D5E-0000-4000-8000-0000000200FF}">
-<Package Id="{7A1C3D5E-0000-4000-8000-000000020001}" InstallerVersion="200" Compressed="yes" Description="${fileCount} files"/>
-<Media Id="1" Cabinet="large.cab" EmbedCab="yes"/>
-<Directory Id="TARGETDIR" Name="SourceDir"><Directory Id="ProgramFilesFolder"><Directory Id="INSTALLDIR" Name="msi-lua Large">
-${directories.join('\n')}
-</Directory></Directory></Directory>
-<Feature Id="All" Level="1">${refs.join('')}</Feature>
-</Product>
-</Wix>
-`;
-  return { wxs, files };
-}
+export const generateLargeWxs = largeWxs.generateLargeWxs;
 
-export const LARGE_FILE_COUNT = 20000;
+export const LARGE_FILE_COUNT = largeWxs.LARGE_FILE_COUNT;
 
 /** The 20,000-file package (cached; the first build takes several seconds). */
 export async function buildLargeMsiWithTiming(fileCount = LARGE_FILE_COUNT): Promise<BuildResult> {

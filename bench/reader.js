@@ -1,0 +1,203 @@
+#!/usr/bin/env node
+'use strict';
+// Package reader benchmark: export every table of the 20,000-file fixture
+// to IDT files, msi-lua against msitools' msidump on the same file, side by
+// side in one run, plus msi-lua's peak memory against the file size.
+// Targets: at most 1.0x msidump's time, at most 4x the file size in memory.
+// Reports figures; asserts nothing about them.
+//
+//   npx tsc -p tsconfig.json && node bench/reader.js [--runs N] [--file package.msi]
+//
+// msi-lua runs in a fresh node process per run (like msidump, which is a
+// script starting msiinfo once per table), so its peak RSS is its own. Two
+// times are given for msi-lua: wall clock including node's start-up (the
+// like-for-like figure with msidump) and in-process (open + export + write).
+
+const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const { generateLargeWxs, LARGE_FILE_COUNT } = require('../test/fixtures/package/large-wxs.js');
+
+function which(tool) {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+  if (found.status !== 0 || !found.stdout.trim()) throw new Error(`${tool} is needed by bench/reader.js (install msitools)`);
+  return found.stdout.trim();
+}
+
+/** The 20,000-file package: the one the unit tests cached, or built here the same way. */
+function largeFixture() {
+  const cache = path.join(root, '.cache', 'fixtures', 'package');
+  if (fs.existsSync(cache)) {
+    const candidates = fs.readdirSync(cache)
+      .filter((d) => d.startsWith(`large${LARGE_FILE_COUNT}-`))
+      .map((d) => path.join(cache, d, `large${LARGE_FILE_COUNT}.msi`))
+      .filter((f) => fs.existsSync(f))
+      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+    if (candidates.length > 0) return candidates[0];
+  }
+  const { wxs, files } = generateLargeWxs(LARGE_FILE_COUNT);
+  const key = crypto.createHash('sha256').update(wxs).digest('hex').slice(0, 16);
+  const dir = path.join(root, '.cache', 'bench', `reader-${key}`);
+  const output = path.join(dir, `large${LARGE_FILE_COUNT}.msi`);
+  if (fs.existsSync(output)) return output;
+  const src = path.join(dir, 'src');
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(src, name)), { recursive: true });
+    fs.writeFileSync(path.join(src, name), content);
+  }
+  fs.writeFileSync(path.join(src, 'large.wxs'), wxs);
+  console.log(`building the ${LARGE_FILE_COUNT}-file fixture with wixl (once)...`);
+  const built = spawnSync(which('wixl'), ['-o', output, 'large.wxs'], { cwd: src, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`wixl failed: ${built.stderr}`);
+  fs.rmSync(src, { recursive: true, force: true });
+  return output;
+}
+
+/** Child mode: open the package, export every table to `outDir`, report figures as JSON. */
+function child(file, outDir) {
+  const lib = require(path.join(root, 'dist', 'package'));
+  const before = process.resourceUsage().maxRSS; // KiB, after modules are loaded
+  const usage = () => { const u = process.memoryUsage(); return u.heapUsed + u.external; };
+  const heldBefore = usage();
+  const started = process.hrtime.bigint();
+  const pkg = lib.readPackage(fs.readFileSync(file));
+  const tables = ['_SummaryInformation', '_ForceCodepage', ...pkg.tableNames];
+  for (const table of tables) {
+    const fd = fs.openSync(path.join(outDir, `${table}.idt`), 'w');
+    try {
+      pkg.exportIdtTo(table, (chunk) => fs.writeSync(fd, chunk));
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const after = process.resourceUsage().maxRSS;
+  const held = usage() - heldBefore;
+  void pkg.byteLength; // keep the package alive until measured
+  process.stdout.write(JSON.stringify({ seconds, tables: tables.length, maxRssBeforeKiB: before, maxRssAfterKiB: after, heldBytes: held }));
+}
+
+function timed(fn) {
+  const started = process.hrtime.bigint();
+  const value = fn();
+  return { value, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function compareDirs(a, b) {
+  const names = fs.readdirSync(a).filter((n) => n.endsWith('.idt')).sort();
+  const other = new Set(fs.readdirSync(b).filter((n) => n.endsWith('.idt')));
+  let identical = 0;
+  const differing = [];
+  for (const name of names) {
+    if (other.has(name) && fs.readFileSync(path.join(a, name)).equals(fs.readFileSync(path.join(b, name)))) identical++;
+    else differing.push(name);
+  }
+  return { identical, total: Math.max(names.length, other.size), differing };
+}
+
+/**
+ * Runs the benchmark; prints and returns the figures.
+ * options: { runs = 3, file = the 20,000-file fixture, log = console.log }
+ */
+function runReaderBench(options = {}) {
+  const runs = options.runs ?? 3;
+  const log = options.log ?? console.log;
+  if (!fs.existsSync(path.join(root, 'dist', 'package', 'index.js'))) {
+    throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` first');
+  }
+  const msidump = which('msidump');
+  const file = options.file ?? largeFixture();
+  const size = fs.statSync(file).size;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-bench-reader-'));
+  try {
+    const msidumpTimes = [];
+    const luaWall = [];
+    const luaInProcess = [];
+    const memoryDeltas = [];
+    const held = [];
+    let tables = 0;
+    let comparison = null;
+    for (let run = 0; run < runs; run++) {
+      // Alternate the order so neither always runs on a warmer cache.
+      const order = run % 2 === 0 ? ['msidump', 'msi-lua'] : ['msi-lua', 'msidump'];
+      for (const which of order) {
+        const out = path.join(work, `${which}-${run}`);
+        fs.mkdirSync(out);
+        if (which === 'msidump') {
+          const t = timed(() => spawnSync(msidump, ['-t', '-d', out, file], { encoding: 'utf8' }));
+          if (t.value.status !== 0) throw new Error(`msidump failed: ${t.value.stderr}`);
+          msidumpTimes.push(t.seconds);
+        } else {
+          const t = timed(() => spawnSync(process.execPath, [__filename, '--child', file, out], { encoding: 'utf8' }));
+          if (t.value.status !== 0) throw new Error(`msi-lua child failed: ${t.value.stderr}`);
+          const figures = JSON.parse(t.value.stdout);
+          luaWall.push(t.seconds);
+          luaInProcess.push(figures.seconds);
+          memoryDeltas.push((figures.maxRssAfterKiB - figures.maxRssBeforeKiB) * 1024);
+          held.push(figures.heldBytes);
+          tables = figures.tables;
+        }
+      }
+      if (run === 0) comparison = compareDirs(path.join(work, 'msi-lua-0'), path.join(work, 'msidump-0'));
+    }
+    const figures = {
+      file,
+      fileBytes: size,
+      tables,
+      runs,
+      msidumpSeconds: median(msidumpTimes),
+      msiLuaWallSeconds: median(luaWall),
+      msiLuaInProcessSeconds: median(luaInProcess),
+      timeRatio: median(luaWall) / median(msidumpTimes),
+      inProcessTimeRatio: median(luaInProcess) / median(msidumpTimes),
+      peakMemoryBytes: Math.max(...memoryDeltas),
+      memoryRatio: Math.max(...memoryDeltas) / size,
+      heldBytes: Math.max(...held),
+      heldRatio: Math.max(...held) / size,
+      identicalTables: comparison.identical,
+      comparedTables: comparison.total,
+      differingTables: comparison.differing,
+    };
+    const mb = (n) => `${(n / 1048576).toFixed(1)} MiB`;
+    log(`reader: export every table of ${path.basename(file)} (${mb(size)}, ${tables} tables), median of ${runs} runs`);
+    log(`  msidump                   ${figures.msidumpSeconds.toFixed(3)} s`);
+    log(`  msi-lua (with node start) ${figures.msiLuaWallSeconds.toFixed(3)} s   ratio ${figures.timeRatio.toFixed(3)}x   (target <= 1.0x)`);
+    log(`  msi-lua (in-process)      ${figures.msiLuaInProcessSeconds.toFixed(3)} s   ratio ${figures.inProcessTimeRatio.toFixed(3)}x`);
+    log(`  msi-lua peak memory       ${mb(figures.peakMemoryBytes)} maxRSS growth = ${figures.memoryRatio.toFixed(1)}x file size   (target <= 4x)`);
+    log(`  msi-lua memory held       ${mb(figures.heldBytes)} heap + external growth at the end = ${figures.heldRatio.toFixed(1)}x file size`);
+    log(`  output                    ${figures.identicalTables}/${figures.comparedTables} tables byte-identical to msidump${figures.differingTables.length ? ` (differ: ${figures.differingTables.join(', ')})` : ''}`);
+    return figures;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+module.exports = { runReaderBench };
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    child(argv[1], argv[2]);
+  } else {
+    const options = {};
+    for (let i = 0; i < argv.length; i++) {
+      if (argv[i] === '--runs') options.runs = Number(argv[++i]);
+      else if (argv[i] === '--file') options.file = argv[++i];
+    }
+    try {
+      runReaderBench(options);
+    } catch (error) {
+      console.error(`bench/reader.js: ${error.message}`);
+      process.exitCode = 1;
+    }
+  }
+}
