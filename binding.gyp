@@ -10,7 +10,11 @@
             "native/win_types.cc",
             "native/products.cc",
             "native/policy.cc",
-            "native/signatures.cc"
+            "native/signatures.cc",
+            "native/token_context.cc",
+            "native/wua_session.cc",
+            "native/wua_search.cc",
+            "native/wua_install.cc"
           ],
           "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
           "defines": [

@@ -11,3 +11,11 @@ export type { InstallContext, InstalledProduct, ListProductsOptions, ProductProp
 export { getLuaPatchingPolicy } from './policy';
 export type { LuaPatchingPolicy } from './policy';
 export { NativeBindingNotFoundError } from './native';
+export * from './wua';
+export * from './package';
+export { checkLuaPatching } from './lua/offline';
+export type { OfflineLuaReport } from './lua/offline';
+export { evaluateLuaPatching } from './lua/machine';
+export type { EvaluateLuaPatchingOptions, MachineLuaReport } from './lua/machine';
+export { CHECK_IDS as LUA_CHECK_IDS, evaluateLuaRules } from './lua/rules';
+export type { Fact, LuaCheck, LuaCheckId, LuaCheckStatus, LuaFacts, LuaReport, PatchFacts } from './lua/rules';

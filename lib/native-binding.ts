@@ -1,5 +1,6 @@
 // The typed surface of the compiled addon (native/*.cc), so the facades compile
 // against what the binding really exports. Keep in step with each Register* function.
+import type { TokenContextBinding, WuaBinding } from './wua/native-wua';
 
 /** One property read by MsiGetProductInfoExW: a Win32 status and the value on success. */
 export interface NativePropertyOutcome {
@@ -46,6 +47,8 @@ export interface NativeSignatureFacts {
   /** WinVerifyTrust (generic verify v2) result. */
   trustHresult: number;
   revocationChecked: boolean;
+  /** Set when the verdicts come from Wine (whose WinVerifyTrust does not check MSI hashes). */
+  wineVersion: string | null;
 }
 
 export interface ProductsBinding {
@@ -64,6 +67,6 @@ export interface PolicyBinding {
   readRegistryValue(hive: 'HKLM' | 'HKCU' | 'HKU', subKey: string, valueName: string): Promise<NativeRegistryValue | null>;
 }
 
-export interface NativeBinding extends ProductsBinding, PolicyBinding, SignaturesBinding {
+export interface NativeBinding extends ProductsBinding, PolicyBinding, SignaturesBinding, WuaBinding, TokenContextBinding {
   napiVersion: number;
 }

@@ -5,6 +5,8 @@
 #include "policy.h"
 #include "products.h"
 #include "signatures.h"
+#include "token_context.h"
+#include "wua.h"
 
 namespace {
 
@@ -12,6 +14,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   msilua::RegisterProducts(env, exports);
   msilua::RegisterPolicy(env, exports);
   msilua::RegisterSignatures(env, exports);
+  msilua::RegisterWua(env, exports);
+  msilua::RegisterTokenContext(env, exports);
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

@@ -25,7 +25,19 @@ struct SignatureFacts {
   std::vector<uint8_t> signerCertificate;
   uint32_t trustHresult = 0;
   bool revocationChecked = false;
+  // Wine's ntdll exports wine_get_version; its WinVerifyTrust does not check the hash of
+  // MSI files, so the facade must know whose verdict it is reading.
+  std::string wineVersion;
 };
+
+std::string WineVersion() {
+  HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+  if (ntdll == nullptr) return {};
+  using GetVersionFn = const char*(__cdecl*)();
+  auto getVersion = reinterpret_cast<GetVersionFn>(reinterpret_cast<void*>(::GetProcAddress(ntdll, "wine_get_version")));
+  const char* version = getVersion ? getVersion() : nullptr;
+  return version ? std::string(version) : std::string();
+}
 
 uint32_t VerifyTrust(const std::wstring& path, bool checkRevocation) {
   WINTRUST_FILE_INFO file = {};
@@ -62,10 +74,11 @@ SignatureFacts GatherSignature(const std::wstring& path, bool checkRevocation) {
   }
   facts.trustHresult = VerifyTrust(path, checkRevocation);
   facts.revocationChecked = checkRevocation;
+  facts.wineVersion = WineVersion();
   return facts;
 }
 
-// fileSignature(path, checkRevocation) → { msiHresult, signerCertificate: Buffer|null, trustHresult, revocationChecked }
+// fileSignature(path, checkRevocation) → { msiHresult, signerCertificate: Buffer|null, trustHresult, revocationChecked, wineVersion }
 Napi::Value FileSignature(const Napi::CallbackInfo& info) {
   std::wstring path = Utf8ToWide(RequireString(info, 0, "path"));
   bool checkRevocation = RequireBoolean(info, 1, "checkRevocation");
@@ -81,6 +94,7 @@ Napi::Value FileSignature(const Napi::CallbackInfo& info) {
                                                   .As<Napi::Value>());
         object.Set("trustHresult", Napi::Number::New(env, facts.trustHresult));
         object.Set("revocationChecked", Napi::Boolean::New(env, facts.revocationChecked));
+        object.Set("wineVersion", facts.wineVersion.empty() ? env.Null() : Napi::String::New(env, facts.wineVersion));
         return object;
       });
 }

@@ -36,7 +36,7 @@ function msiexec(args) {
   return result.status;
 }
 
-// Builds and installs every fixture; returns the manifest.
+// Builds and installs the product fixtures; returns their manifest entries.
 function prepareProductFixtures() {
   fs.mkdirSync(outDir, { recursive: true });
   const products = [];
@@ -60,15 +60,84 @@ function prepareProductFixtures() {
       packageCode: summaryRevision(msiPath),
     });
   }
-  const manifest = { products };
+  return products;
+}
+
+// The test support code that builds signed packages is TypeScript; load it with a
+// transpile-only require hook instead of keeping a second copy in JavaScript.
+function requireTypeScript(file) {
+  const ts = require('typescript');
+  const Module = require('node:module');
+  const previous = Module._extensions['.ts'];
+  Module._extensions['.ts'] = (module, filename) => {
+    const source = fs.readFileSync(filename, 'utf8');
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true }, fileName: filename });
+    module._compile(outputText, filename);
+  };
+  try {
+    return require(file);
+  } finally {
+    if (previous) Module._extensions['.ts'] = previous;
+    else delete Module._extensions['.ts'];
+  }
+}
+
+// Serialized certificate-store element as the registry stores it: one property,
+// CERT_CERT_PROP_ID (32), holding the DER certificate.
+function rootStoreBlob(der) {
+  const header = Buffer.alloc(12);
+  header.writeUInt32LE(32, 0);
+  header.writeUInt32LE(1, 4);
+  header.writeUInt32LE(der.length, 8);
+  return Buffer.concat([header, der]);
+}
+
+// Builds the UAC-patching fixtures, installs the ready package per-machine and its
+// per-user twin, and trusts the test CA in the prefix's root store (the other CA stays
+// untrusted, as a certificate from an unknown issuer would be).
+async function prepareLuaFixtures() {
+  const { buildLuaFixtures, LUA_PRODUCT_CODE, LUA_PER_USER_PRODUCT_CODE } = requireTypeScript(path.join(root, 'test', 'support', 'lua-fixtures.ts'));
+  const fx = await buildLuaFixtures();
+  for (const [code, msi] of [
+    [LUA_PRODUCT_CODE, fx.ready],
+    [LUA_PER_USER_PRODUCT_CODE, fx.perUser],
+  ]) {
+    msiexec(['/x', code]);
+    const status = msiexec(['/i', toWindowsPath(msi)]);
+    if (status !== 0) throw new Error(`msiexec /i ${msi} exited with ${status}`);
+  }
+  const thumbprint = require('node:crypto').createHash('sha1').update(fx.ca.caDer).digest('hex').toUpperCase();
+  const key = `HKLM\\Software\\Microsoft\\SystemCertificates\\Root\\Certificates\\${thumbprint}`;
+  const added = runInWine(['reg', 'add', key, '/v', 'Blob', '/t', 'REG_BINARY', '/d', rootStoreBlob(fx.ca.caDer).toString('hex'), '/f'], { echo: false });
+  if (added.status !== 0) throw new Error('could not add the test CA to the prefix root store');
+  return {
+    productCode: LUA_PRODUCT_CODE,
+    perUserProductCode: LUA_PER_USER_PRODUCT_CODE,
+    trustedCaThumbprint: thumbprint,
+    signerDerHex: fx.ca.signerDer.toString('hex'),
+    signedPatch: toWindowsPath(fx.signedPatch),
+    otherSignerPatch: toWindowsPath(fx.otherSignerPatch),
+    unsignedPatch: toWindowsPath(fx.unsignedPatch),
+    tamperedPatch: toWindowsPath(fx.tamperedPatch),
+  };
+}
+
+// Every fixture the native suite needs; writes the manifest it reads.
+async function prepareFixtures() {
+  const manifest = { products: prepareProductFixtures(), lua: await prepareLuaFixtures() };
   const manifestPath = path.join(outDir, 'manifest.json');
   fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   return { manifest, manifestPath };
 }
 
-module.exports = { prepareProductFixtures, attribute };
+module.exports = { prepareFixtures, attribute };
 
 if (require.main === module) {
-  const { manifestPath } = prepareProductFixtures();
-  console.log(manifestPath);
+  prepareFixtures().then(
+    ({ manifestPath }) => console.log(manifestPath),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

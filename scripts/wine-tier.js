@@ -11,13 +11,13 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { nodeExe, prepare, root, runInWine, toWindowsPath, runWineServerWait } = require('./wine-env');
-const { prepareProductFixtures } = require('./fixtures');
+const { prepareFixtures } = require('./fixtures');
 
 const args = process.argv.slice(2);
 
-function step(label, fn) {
+async function step(label, fn) {
   const started = Date.now();
-  const result = fn();
+  const result = await fn();
   console.log(`wine-tier: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return result;
 }
@@ -31,6 +31,11 @@ function buildPrebuild() {
   const files = fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt).filter((f) => f.endsWith('.node')) : [];
   if (files.length === 0) throw new Error(`no prebuild in ${prebuilt}`);
   return files.map((f) => path.join(prebuilt, f));
+}
+
+function buildUpdateAgent() {
+  const built = spawnSync(process.execPath, [path.join(root, 'test', 'agent', 'build.js')], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the scripted update agent did not build');
 }
 
 function runJestPass(label, hostExe, env) {
@@ -54,14 +59,15 @@ function runJestPass(label, hostExe, env) {
   return { passed: report.numPassedTests, failed, skipped: report.numPendingTests + (report.numTodoTests || 0), exit: run.status };
 }
 
-function main() {
-  step('Wine prefix and Windows node ready', prepare);
+async function main() {
+  await step('Wine prefix and Windows node ready', prepare);
   if (!args.includes('--no-build')) {
-    const prebuilds = step('cross-built prebuilds/win32-x64', buildPrebuild);
+    const prebuilds = await step('cross-built prebuilds/win32-x64', buildPrebuild);
     console.log(`wine-tier: loading ${prebuilds.map((p) => path.relative(root, p)).join(', ')}`);
   }
-  const { manifestPath } = step('fixture products built and installed', prepareProductFixtures);
-  const env = { MSI_LUA_FIXTURES: toWindowsPath(manifestPath) };
+  const { manifestPath } = await step('fixtures built and installed', prepareFixtures);
+  await step('scripted update agent built', buildUpdateAgent);
+  const env = { MSI_LUA_FIXTURES: toWindowsPath(manifestPath), MSI_LUA_UNDER_WINE: '1' };
 
   // A host that is not called node.exe: the addon must resolve Node-API from it.
   const renamedHost = path.join(path.dirname(nodeExe), 'msi-lua-host.exe');
@@ -72,7 +78,7 @@ function main() {
     ['node', nodeExe],
     ['renamed-host', renamedHost],
   ]) {
-    const counts = step(`pass ${label}`, () => runJestPass(label, host, { ...env, MSI_LUA_HOST_LABEL: label }));
+    const counts = await step(`pass ${label}`, () => runJestPass(label, host, { ...env, MSI_LUA_HOST_LABEL: label }));
     console.log(`wine-tier: ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
     totals.passed += counts.passed;
     totals.failed += counts.failed;
@@ -84,4 +90,8 @@ function main() {
   process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
 }
 
-main();
+main().catch((error) => {
+  console.error(error);
+  console.log('wine: 0 passed, 1 failed');
+  process.exit(1);
+});

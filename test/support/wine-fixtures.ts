@@ -70,3 +70,25 @@ export function regSet(key: string, name: string, type: 'REG_DWORD' | 'REG_SZ' |
 export function regDelete(key: string, name: string): void {
   reg(['delete', key, '/v', name, '/f']);
 }
+
+export interface LuaMachineFixtures {
+  productCode: string;
+  perUserProductCode: string;
+  trustedCaThumbprint: string;
+  signerDerHex: string;
+  signedPatch: string;
+  otherSignerPatch: string;
+  unsignedPatch: string;
+  tamperedPatch: string;
+}
+
+export function loadLuaFixtures(): LuaMachineFixtures {
+  const manifestPath = process.env.MSI_LUA_FIXTURES;
+  if (!manifestPath) throw new Error('MSI_LUA_FIXTURES is not set: run the native suite through `npm run test:wine`');
+  return (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { lua: LuaMachineFixtures }).lua;
+}
+
+/** The product key of an installed product by code and scope. */
+export function productKeyFor(productCode: string, scope: 'perMachine' | 'perUser'): string {
+  return productKey({ name: '', wxs: '', msi: '', productCode, scope, packageCode: '' });
+}

@@ -1,0 +1,199 @@
+// On-machine UAC-patching evaluation: every fact gathered through the native layer
+// (Windows Installer, the registry, WinVerifyTrust, the token) and the package reader
+// (the cached package and the patch files), then judged by the shared rules.
+import * as os from 'node:os';
+
+import { getInteractiveContext } from '../context';
+import { describeHResult } from '../errors';
+import { callNative } from '../native';
+import { openPackage, type MsiPackage } from '../package';
+import { getLuaPatchingPolicy } from '../policy';
+import { type InstallContext, getInstalledProduct } from '../products';
+import { assertNonEmptyString, assertPlainObject, assertProductCode, describeValue } from '../validate';
+import { certificateSummary, patchTouchesCertificateTable, propertyDisablesLua, readPatchCertificateTable, readPatchFile } from './package-facts';
+import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
+
+export interface EvaluateLuaPatchingOptions {
+  productCode: string;
+  /** Patch file(s) to judge, in sequence order. */
+  patch?: string | readonly string[];
+  context?: InstallContext;
+  userSid?: string;
+}
+
+export interface MachineLuaReport extends LuaReport {
+  productCode: string;
+  context: InstallContext;
+  userSid: string | null;
+  patches: string[];
+}
+
+const S_OK = 0;
+const TRUST_E_NOSIGNATURE = 0x800b0100;
+const TRUST_E_SUBJECT_FORM_UNKNOWN = 0x800b0003;
+const CERT_E_REVOKED = 0x800b010c;
+const CRYPT_E_REVOKED = 0x80092010;
+const CERT_E_EXPIRED = 0x800b0101;
+/** Verdicts that mean "revocation could not be decided", not "not revoked". */
+const REVOCATION_UNDECIDED = new Set([0x80092012, 0x80092013, 0x800b010e, 0x800b010a, 0x800b0109]);
+
+function codeName(hr: number): string {
+  return describeHResult(hr).code;
+}
+
+async function settle<T>(work: Promise<T>): Promise<Fact<T>> {
+  try {
+    return known(await work);
+  } catch (error) {
+    return unknown(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function windowsXpFact(): Fact<boolean> {
+  const [major, minor] = os.release().split('.').map(Number);
+  if (major === undefined || Number.isNaN(major)) return unknown(`cannot read the Windows version from ${os.release()}`);
+  return known(major === 5 && (minor === 1 || minor === 2), `Windows ${os.release()}`);
+}
+
+async function patchFacts(label: string, productCode: string): Promise<PatchFacts> {
+  const [native, file] = await Promise.all([
+    settle(callNative((binding) => binding.fileSignature(label, true))),
+    settle(openPackage(label).then((p) => readPatchFile(p))),
+  ]);
+  const targetsProduct: Fact<boolean> = file.known
+    ? known(file.value.targetProductCodes.some((c) => c.toUpperCase() === productCode.toUpperCase()), 'patch summary (Template)')
+    : unknown(file.reason);
+  if (!native.known) {
+    return { patch: label, targetsProduct, signed: unknown(native.reason), signer: unknown(native.reason), signatureValid: unknown(native.reason), revoked: unknown(native.reason) };
+  }
+  const { msiHresult, trustHresult, signerCertificate, wineVersion } = native.value;
+  const verdict = `MsiGetFileSignatureInformationW: ${codeName(msiHresult)}; WinVerifyTrust: ${codeName(trustHresult)}`;
+  // The package reader checks the digest and the signer's signature itself; a patch it
+  // finds altered never passes, whatever the system says.
+  const readerRejects = file.known && file.value.signed && (file.value.digestValid === false || file.value.signatureValid === false);
+  const readerVerdict = file.known ? file.value.problems.join('; ') || 'digest and signer signature verified by msi-lua' : file.reason;
+  if (msiHresult === TRUST_E_NOSIGNATURE || msiHresult === TRUST_E_SUBJECT_FORM_UNKNOWN) {
+    return { patch: label, targetsProduct, signed: known(false, verdict), signer: known(null), signatureValid: known(false, verdict), revoked: unknown('not signed') };
+  }
+  // The signer as Windows Installer saw it, else as the file's PKCS#7 names it (an
+  // untrusted chain makes Windows return no certificate).
+  const signer: PatchFacts['signer'] = signerCertificate
+    ? known(certificateSummary(signerCertificate), 'MsiGetFileSignatureInformationW')
+    : file.known
+      ? known(file.value.signer, 'PKCS#7 signer in the patch')
+      : unknown(file.reason);
+  // Windows Installer accepts the signature only when this call succeeds: a bad digest
+  // (TRUST_E_BAD_DIGEST) or an untrusted chain (CERT_E_CHAINING, ...) both fail it.
+  // Wine's WinVerifyTrust does not hash MSI files and accepted unknown roots in our
+  // checks, so under Wine its "success" is no evidence of validity, trust or revocation.
+  const wine = wineVersion !== null;
+  const wineCaveat = `Wine ${wineVersion} does not verify MSI signatures (no hash check, no chain policy); ${verdict}`;
+  let signatureValid: Fact<boolean>;
+  if (readerRejects) signatureValid = known(false, `msi-lua: ${readerVerdict}`);
+  else if (wine && msiHresult === S_OK) signatureValid = unknown(wineCaveat);
+  else signatureValid = known(msiHresult === S_OK, verdict);
+  let revoked: Fact<boolean>;
+  if (wine && (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED)) revoked = unknown(wineCaveat);
+  else if (trustHresult === CERT_E_REVOKED || trustHresult === CRYPT_E_REVOKED) revoked = known(true, verdict);
+  else if (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED) revoked = known(false, `${verdict} (revocation checked for the whole chain)`);
+  else if (REVOCATION_UNDECIDED.has(trustHresult)) revoked = unknown(verdict);
+  else revoked = unknown(`the chain did not verify, so revocation was not decided: ${verdict}`);
+  return {
+    patch: label,
+    targetsProduct,
+    signed: known(true, verdict),
+    signer,
+    signatureValid,
+    trustVerdict: known(codeName(trustHresult)),
+    revoked,
+    expired: trustHresult === CERT_E_EXPIRED ? known(true) : file.known && file.value.expired !== null ? known(file.value.expired) : unknown('no signer'),
+  };
+}
+
+async function certificateTableFact(cached: Fact<MsiPackage>, productCode: string, context: InstallContext, userSid: string | null): Promise<Fact<PatchCertificateTableFact>> {
+  if (!cached.known) return unknown(`the cached package could not be read: ${cached.reason}`);
+  const fromPackage = readPatchCertificateTable(cached.value, 'package');
+  const applied = await settle(callNative((b) => b.enumAppliedPatches(productCode, contextFlag(context), userSid)));
+  if (!applied.known) return unknown(`applied patches could not be listed: ${applied.reason}`);
+  for (const patch of applied.value) {
+    if (!patch.localPackage) return unknown(`the cached copy of applied patch ${patch.patchCode} could not be located`);
+    const opened = await settle(openPackage(patch.localPackage));
+    if (!opened.known) return unknown(`applied patch ${patch.patchCode} could not be read: ${opened.reason}`);
+    if (patchTouchesCertificateTable(opened.value)) {
+      return unknown(`applied patch ${patch.patchCode} changes the MsiPatchCertificate table; msi-lua does not read certificates from transforms`);
+    }
+  }
+  return known(fromPackage, 'cached package (LocalPackage)');
+}
+
+function contextFlag(context: InstallContext): number {
+  return context === 'machine' ? 4 : context === 'userManaged' ? 1 : 2;
+}
+
+function checkOptions(options: unknown): { productCode: string; patches: string[]; context?: InstallContext; userSid?: string } {
+  assertPlainObject(options, 'options');
+  assertProductCode(options.productCode, 'options.productCode');
+  const raw = options.patch === undefined ? [] : Array.isArray(options.patch) ? options.patch : [options.patch];
+  raw.forEach((p: unknown, i: number) => assertNonEmptyString(p, `options.patch[${i}]`));
+  if (options.context !== undefined && !['machine', 'userManaged', 'userUnmanaged'].includes(options.context as string)) {
+    throw new TypeError(`The "options.context" option must be 'machine', 'userManaged' or 'userUnmanaged'; received ${describeValue(options.context)}`);
+  }
+  return {
+    productCode: options.productCode,
+    patches: raw as string[],
+    context: options.context as InstallContext | undefined,
+    userSid: options.userSid as string | undefined,
+  };
+}
+
+/** Says whether a standard user can apply the patch(es) to an installed product, and why not. */
+export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): Promise<MachineLuaReport> {
+  const { productCode, patches, context, userSid } = checkOptions(options);
+  const product = await getInstalledProduct(productCode, ['AuthorizedLUAApp', 'LocalPackage', 'LastUsedType'], { context, userSid });
+  const localPackage = product.properties.LocalPackage;
+  const cached: Fact<MsiPackage> = localPackage ? await settle(openPackage(localPackage)) : unknown('Windows Installer reports no LocalPackage');
+  const [engine, policy, caller, table, patchList] = await Promise.all([
+    settle(callNative((b) => b.installerVersion())),
+    settle(getLuaPatchingPolicy()),
+    settle(getInteractiveContext()),
+    certificateTableFact(cached, productCode, product.context, product.userSid),
+    Promise.all(patches.map((p) => patchFacts(p, productCode))),
+  ]);
+  const authorized = product.properties.AuthorizedLUAApp;
+  const propertyDisabled: Fact<boolean> = (() => {
+    if (cached.known) {
+      const fromTable = propertyDisablesLua(cached.value);
+      if (fromTable.known && fromTable.value) return fromTable;
+    }
+    // A value given on the msiexec command line is not recorded anywhere readable, but
+    // Windows Installer grants AuthorizedLUAApp only when it was not set.
+    if (authorized === '1') return known(false, 'AuthorizedLUAApp=1 is only granted when MSIDISABLELUAPATCHING was not set');
+    return unknown('a value given on the command line at installation is not recorded; the cached package does not set it');
+  })();
+  const lastUsedType = product.properties.LastUsedType;
+  const facts: LuaFacts = {
+    installerVersion: engine.known
+      ? known({ engine: engine.value, packageMinimum: cached.known ? cached.value.summary.pageCount ?? undefined : undefined }, 'msi.dll file version')
+      : unknown(engine.reason),
+    windowsXp: windowsXpFact(),
+    installedFromRemovableMedia: lastUsedType ? known(lastUsedType === 'm', `LastUsedType=${lastUsedType}`) : unknown('LastUsedType is not recorded'),
+    adminImage: cached.known
+      ? known(cached.value.summary.wordCountFlags?.administrativeImage === true, 'cached package summary word count')
+      : unknown(cached.reason),
+    perMachine: known(product.context === 'machine', `installed in the ${product.context} context`),
+    patchCertificateTable: table,
+    patches: patchList,
+    propertyDisabled,
+    policyDisabled: !policy.known
+      ? unknown(policy.reason)
+      : policy.value.disableLuaPatching === null
+        ? unknown(`DisableLUAPatching has the wrong registry type (${policy.value.registryType})`)
+        : known(policy.value.disableLuaPatching, policy.value.source),
+    authorizedLuaApp: known(authorized === '1', `AuthorizedLUAApp=${authorized ?? '(absent)'}`),
+    callerIsAdministrator:
+      caller.known && caller.value.elevated !== null
+        ? known(caller.value.elevated && (caller.value.facts.groupSids.value ?? []).includes('S-1-5-32-544'), 'process token')
+        : unknown(caller.known ? 'token elevation is not known' : caller.reason),
+  };
+  return { ...evaluateLuaRules(facts), productCode, context: product.context, userSid: product.userSid, patches };
+}

@@ -1,0 +1,95 @@
+// evaluateLuaPatching on the machine: the UAC-patching fixture installed by Wine's
+// msiexec (scripts/fixtures.js), its patches, the policy and AuthorizedLUAApp in the registry.
+import { evaluateLuaPatching } from '../../lib/lua/machine';
+import type { LuaReport } from '../../lib/lua/rules';
+import { INSTALLER_POLICY_KEY } from '../../lib/policy';
+import { loadLuaFixtures, productKeyFor, regDelete, regSet } from '../support/wine-fixtures';
+
+jest.setTimeout(60_000);
+
+const lua = loadLuaFixtures();
+const underWine = process.env.MSI_LUA_UNDER_WINE === '1';
+const machineKey = productKeyFor(lua.productCode, 'perMachine');
+const policyKey = `HKLM\\${INSTALLER_POLICY_KEY}`;
+
+function statuses(report: LuaReport): Record<string, string> {
+  return Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+}
+
+beforeEach(() => {
+  // What Windows Installer records for an application enabled for UAC patching.
+  regSet(machineKey, 'AuthorizedLUAApp', 'REG_DWORD', '1');
+  regDelete(policyKey, 'DisableLUAPatching');
+});
+afterAll(() => {
+  regDelete(machineKey, 'AuthorizedLUAApp');
+  regDelete(policyKey, 'DisableLUAPatching');
+});
+
+test('the installed fixture with its listed signer: every fact the machine can give, and Wine gaps as unknown', async () => {
+  const report = await evaluateLuaPatching({ productCode: lua.productCode, patch: lua.signedPatch });
+  expect(report.context).toBe('machine');
+  const expected: Record<string, string> = {
+    'installer-version': 'pass',
+    'removable-media': 'not-applicable',
+    'admin-image': 'pass',
+    'per-machine': 'pass',
+    'patch-certificate-table': 'pass',
+    'patch-signed': 'pass',
+    'signer-listed': 'pass',
+    // Wine's WinVerifyTrust does not verify MSI signatures: that must not read as pass.
+    'signature-valid': underWine ? 'unknown' : 'pass',
+    'certificate-not-revoked': underWine ? 'unknown' : 'pass',
+    'property-disabled': 'pass',
+    'policy-disabled': 'pass',
+    'authorized-lua-app': 'pass',
+  };
+  expect(statuses(report)).toEqual(expected);
+  expect(report.eligible).toBe(!underWine);
+  const listed = report.checks.find((c) => c.id === 'signer-listed');
+  expect(JSON.stringify(listed?.evidence)).toContain('msi-lua Patch Signer');
+  if (underWine) expect(JSON.stringify(report.checks.find((c) => c.id === 'signature-valid')?.evidence)).toMatch(/Wine .* does not verify MSI signatures/);
+});
+
+test('a patch signed by a certificate the product does not list', async () => {
+  const report = await evaluateLuaPatching({ productCode: lua.productCode, patch: lua.otherSignerPatch });
+  expect(statuses(report)['signer-listed']).toBe('fail');
+  expect(report.eligible).toBe(false);
+});
+
+test('an unsigned patch', async () => {
+  const report = await evaluateLuaPatching({ productCode: lua.productCode, patch: [lua.unsignedPatch] });
+  expect(statuses(report)['patch-signed']).toBe('fail');
+});
+
+test('a patch tampered after signing fails even where the system verifier says nothing', async () => {
+  const report = await evaluateLuaPatching({ productCode: lua.productCode, patch: lua.tamperedPatch });
+  expect(statuses(report)['signature-valid']).toBe('fail');
+  expect(report.eligible).toBe(false);
+});
+
+test('the DisableLUAPatching policy set, and of the wrong type', async () => {
+  regSet(policyKey, 'DisableLUAPatching', 'REG_DWORD', '1');
+  expect(statuses(await evaluateLuaPatching({ productCode: lua.productCode }))['policy-disabled']).toBe('fail');
+  regSet(policyKey, 'DisableLUAPatching', 'REG_SZ', '1');
+  expect(statuses(await evaluateLuaPatching({ productCode: lua.productCode }))['policy-disabled']).toBe('unknown');
+});
+
+test('AuthorizedLUAApp absent: not authorized, and MSIDISABLELUAPATCHING at install is then unknown', async () => {
+  regDelete(machineKey, 'AuthorizedLUAApp');
+  const report = await evaluateLuaPatching({ productCode: lua.productCode });
+  expect(statuses(report)['authorized-lua-app']).toBe('fail');
+  expect(statuses(report)['property-disabled']).toBe('unknown');
+});
+
+test('the per-user twin is not per-machine', async () => {
+  const report = await evaluateLuaPatching({ productCode: lua.perUserProductCode, patch: lua.signedPatch });
+  expect(report.context).toBe('userUnmanaged');
+  expect(statuses(report)['per-machine']).toBe('fail');
+  expect(report.eligible).toBe(false);
+});
+
+test('bad options are TypeErrors naming the option', async () => {
+  await expect(evaluateLuaPatching({ productCode: 'nope' })).rejects.toThrow(/"options\.productCode"/);
+  await expect(evaluateLuaPatching({ productCode: lua.productCode, patch: [''] })).rejects.toThrow(/"options\.patch\[0\]"/);
+});
