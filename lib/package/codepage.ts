@@ -50,6 +50,19 @@ const LABELS: ReadonlyMap<number, string> = new Map<number, string>([
 
 const MULTI_BYTE = new Set(['utf-8', 'shift_jis', 'gbk', 'euc-kr', 'big5', 'euc-jp', 'gb18030']);
 
+// windows-1252 is latin1 except for 0x80-0x9F. Decoded here rather than by
+// TextDecoder: some Node releases (20.x among them) decode it as plain
+// latin1, turning "€" (0x80) into U+0080.
+const CP1252_HIGH = [
+  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+  0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+].map((code) => String.fromCharCode(code));
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
+}
+
 export interface CodepageDecoder {
   readonly codepage: number;
   /** WHATWG label used, or null when the codepage is not supported. */
@@ -76,7 +89,7 @@ export function decoderFor(codepage: number): CodepageDecoder {
   let decoder: CodepageDecoder;
   const label = LABELS.get(codepage);
   let textDecoder: TextDecoder | null = null;
-  if (label && label !== 'utf-8') {
+  if (label && label !== 'utf-8' && label !== 'windows-1252') {
     try {
       textDecoder = new TextDecoder(label);
     } catch {
@@ -89,6 +102,8 @@ export function decoderFor(codepage: number): CodepageDecoder {
       codepage, label, singleByte: false,
       decode: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
     };
+  } else if (label === 'windows-1252') {
+    decoder = { codepage, label, singleByte: true, decode: decodeWindows1252 };
   } else if (textDecoder) {
     const td = textDecoder;
     decoder = { codepage, label: label!, singleByte: !MULTI_BYTE.has(label!), decode: (bytes) => td.decode(bytes) };

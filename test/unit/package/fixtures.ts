@@ -48,7 +48,7 @@ export const CODEPAGE_MARKER = 'QQQQxQQQQ';
 
 /** A package whose string pool declares `codepage`, with one string its codepage cannot decode. */
 export async function buildCodepageFixtures(small: string): Promise<{ cp1252: string; cp65001: string; bad1252: string; bad65001: string }> {
-  const property = (cp: number) => Buffer.from(`Property\tValue\r\ns72\tl0\r\nProperty\tProperty\r\nMARKER\t${CODEPAGE_MARKER}\r\nNAME\tcafé ünïcödé ${cp}\r\n`, 'utf8');
+  const property = (cp: number) => Buffer.from(`Property\tValue\r\ns72\tl0\r\nProperty\tProperty\r\nMARKER\t${CODEPAGE_MARKER}\r\nNAME\tcafé ünïcödé ${cp} €5 — “quoted”\r\n`, 'utf8');
   const dir = scratchDir('codepage');
   const cp1252 = await importIdtTables(small, { _ForceCodepage: '\r\n\r\n1252\t_ForceCodepage\r\n', Property: property(1252) }, path.join(dir, 'cp1252.msi'));
   const cp65001 = await importIdtTables(small, { _ForceCodepage: '\r\n\r\n65001\t_ForceCodepage\r\n', Property: property(65001) }, path.join(dir, 'cp65001.msi'));

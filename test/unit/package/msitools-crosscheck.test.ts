@@ -3,6 +3,7 @@
 // the summary information match `msiinfo tables`, `streams` and `suminfo`.
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { readPackage, type MsiPackage, type SummaryInformation } from '../../../lib/package';
 import {
   buildLargeMsiWithTiming,
@@ -11,7 +12,10 @@ import {
   msiinfoSuminfo,
   msiinfoTables,
   scratchDir,
+  summaryInformationStream,
+  type SummaryPropertyValue,
 } from '../../support/package-fixtures';
+import { rewrap } from './support/cfb-layout';
 import {
   buildCertificateFixture,
   buildCodepageFixtures,
@@ -177,3 +181,43 @@ function summaryAsSuminfo(s: SummaryInformation): Map<string, string> {
   int('Security', s.security);
   return out;
 }
+
+describe('summary information msitools reads partially', () => {
+  // msitools stops at the first property it does not know, converts numbers
+  // stored as strings with atoi and rejects other type mismatches; the
+  // _SummaryInformation export reproduces that, the API keeps everything.
+  test.each([
+    ['an unknown property id in the middle', [
+      { id: 1, type: 'i2', value: 1252 }, { id: 2, type: 'string', value: 'Title here' },
+      { id: 17, type: 'i4', value: 5 }, { id: 3, type: 'string', value: 'Subject after the unknown one' },
+    ]],
+    ['an I2 where an I4 belongs', [
+      { id: 1, type: 'i2', value: 1252 }, { id: 4, type: 'string', value: 'Author' }, { id: 15, type: 'i2', value: 2 }, { id: 19, type: 'i4', value: 2 },
+    ]],
+    ['properties out of order and a date', [
+      { id: 19, type: 'i4', value: 4 }, { id: 12, type: 'filetime', value: new Date(Date.UTC(2024, 1, 29, 12, 34, 56)) },
+      { id: 1, type: 'i2', value: 1252 }, { id: 9, type: 'string', value: '{11111111-2222-3333-4444-555555555555}' },
+    ]],
+  ] as const)('%s', async (_label, properties) => {
+    const file = path.join(scratchDir('suminfo'), 'quirks.msi');
+    const stream = summaryInformationStream(properties as unknown as SummaryPropertyValue[]);
+    fs.writeFileSync(file, rewrap(fs.readFileSync(fixtures.small), (name) => (name === '\u0005SummaryInformation' ? stream : undefined)));
+    const pkg = open(file);
+    expect(pkg.exportIdt('_SummaryInformation').equals(msiinfoExport(file, '_SummaryInformation', exportDir))).toBe(true);
+    // The API still has every property as stored.
+    expect(pkg.summary.properties.map((p) => p.id)).toEqual(properties.map((p) => p.id));
+  });
+
+  test('a number stored as a string (msiinfo crashes on it): read as atoi would', () => {
+    const file = path.join(scratchDir('suminfo'), 'string-number.msi');
+    const stream = summaryInformationStream([
+      { id: 1, type: 'i2', value: 1252 }, { id: 14, type: 'string', value: '  301 and text' }, { id: 4, type: 'string', value: 'Author' },
+    ]);
+    fs.writeFileSync(file, rewrap(fs.readFileSync(fixtures.small), (name) => (name === '\u0005SummaryInformation' ? stream : undefined)));
+    const pkg = open(file);
+    expect(pkg.summary.pageCount).toBe(301);
+    expect(pkg.exportIdt('_SummaryInformation').toString('latin1')).toBe(
+      'PropertyId\tValue\r\ni2\tl255\r\n_SummaryInformation\tPropertyId\r\n1\t1252\r\n4\tAuthor\r\n14\t301\r\n',
+    );
+  });
+});

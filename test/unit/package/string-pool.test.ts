@@ -1,0 +1,87 @@
+// The string pool format, on pools written by hand: ids, unused slots,
+// strings of 64 KiB and more, the 3-byte reference flag and the codepage.
+
+import { StringPool } from '../../../lib/package';
+import { MsiFormatError } from '../../../lib/errors';
+
+/** A _StringPool/_StringData pair; `strings` entries of null are unused ids. */
+function pool(codepage: number, strings: Array<Buffer | string | null>, options: { longReferences?: boolean } = {}) {
+  const entries: number[] = [];
+  const data: Buffer[] = [];
+  for (const s of strings) {
+    if (s === null) {
+      entries.push(0, 0);
+      continue;
+    }
+    const bytes = Buffer.isBuffer(s) ? s : Buffer.from(s, 'latin1');
+    if (bytes.length >= 0x10000) entries.push(0, bytes.length >>> 16);
+    entries.push(bytes.length & 0xffff, 1);
+    data.push(bytes);
+  }
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE((codepage | (options.longReferences ? 0x80000000 : 0)) >>> 0);
+  const body = Buffer.alloc(entries.length * 2);
+  entries.forEach((v, i) => body.writeUInt16LE(v, i * 2));
+  return new StringPool(Buffer.concat([header, body]), Buffer.concat(data));
+}
+
+test('ids count from 1; unused ids still take a number', () => {
+  const p = pool(1252, ['alpha', null, 'gamma']);
+  expect(p.get(1)).toBe('alpha');
+  expect(p.has(2)).toBe(false);
+  expect(p.get(2)).toBe('');
+  expect(p.get(3)).toBe('gamma');
+  expect(p.size).toBe(4);
+  expect(p.get(0)).toBe('');
+  expect(p.referenceCount(3)).toBe(1);
+});
+
+test('strings of 64 KiB and more use a second entry for the high length bits', () => {
+  const long = Buffer.alloc(0x12345, 0x41);
+  const p = pool(65001, ['before', long, 'after']);
+  expect(p.get(1)).toBe('before');
+  expect(p.get(2)).toHaveLength(0x12345);
+  expect(p.bytes(2).equals(long)).toBe(true);
+  expect(p.get(3)).toBe('after');
+  expect(p.size).toBe(4);
+});
+
+test('the codepage and the 3-byte reference flag share the header', () => {
+  const p = pool(65001, ['x'], { longReferences: true });
+  expect(p.codepage).toBe(65001);
+  expect(p.longReferences).toBe(true);
+  expect(pool(1252, ['x']).longReferences).toBe(false);
+});
+
+test('decoding follows the codepage', () => {
+  expect(pool(1252, [Buffer.from([0x63, 0x61, 0x66, 0xe9])]).get(1)).toBe('café');
+  expect(pool(65001, [Buffer.from('café', 'utf8')]).get(1)).toBe('café');
+  expect(pool(1251, [Buffer.from([0xcf, 0xf0, 0xe8])]).get(1)).toBe('При');
+  expect(pool(932, [Buffer.from([0x93, 0xfa, 0x96, 0x7b])]).get(1)).toBe('日本');
+  expect(pool(0, [Buffer.from([0x80])]).get(1)).toBe('€');
+  expect(pool(0, ['x']).encoding).toBe('windows-1252');
+});
+
+test('a codepage without a decoder keeps ASCII and marks the rest', () => {
+  const p = pool(437, [Buffer.from([0x41, 0x82, 0x42])]);
+  expect(p.encoding).toBeNull();
+  expect(p.get(1)).toBe('A\ufffdB');
+  expect(p.bytes(1)).toEqual(Buffer.from([0x41, 0x82, 0x42]));
+});
+
+test('an id past the pool is a format error, not undefined', () => {
+  const p = pool(1252, ['a', 'b']);
+  expect(() => p.get(3)).toThrow(MsiFormatError);
+  expect(() => p.get(-1)).toThrow(/string index -1 is out of range/);
+  expect(() => p.bytes(99)).toThrow(MsiFormatError);
+});
+
+test('a pool shorter than its header is a format error', () => {
+  expect(() => new StringPool(Buffer.from([1, 2]), Buffer.alloc(0))).toThrow(/too short for its 4-byte header/);
+});
+
+test('an empty pool is valid: only id 0', () => {
+  const p = new StringPool(Buffer.alloc(0), Buffer.alloc(0));
+  expect(p.size).toBe(1);
+  expect(p.codepage).toBe(0);
+});
