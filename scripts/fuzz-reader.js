@@ -129,7 +129,7 @@ function runFuzz({ files, cases, seed, lib, isFormatError, timeLimitMs = 2000, o
     const bytes = fs.readFileSync(file);
     return { file, bytes, offsets: structuralOffsets(bytes, lib) };
   });
-  const result = { cases: 0, accepted: 0, rejected: 0, failures: [], slowestMs: 0, rejectedBy: {} };
+  const result = { cases: 0, accepted: 0, rejected: 0, failures: [], slowestMs: 0, slowestCase: '', rejectedBy: {} };
   for (let i = 0; i < cases; i++) {
     const input = inputs[random.int(inputs.length)];
     const caseSeed = random.int(0x7fffffff);
@@ -171,7 +171,10 @@ function runFuzz({ files, cases, seed, lib, isFormatError, timeLimitMs = 2000, o
       }
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (ms > result.slowestMs) result.slowestMs = ms;
+    if (ms > result.slowestMs) {
+      result.slowestMs = ms;
+      result.slowestCase = description;
+    }
     if (ms > timeLimitMs) result.failures.push({ case: i, description, error: `took ${ms.toFixed(0)} ms (limit ${timeLimitMs} ms)` });
     result.cases++;
     if (onCase) onCase(i, result);
@@ -233,7 +236,7 @@ function main(argv) {
       if ((i + 1) % 1000 === 0) console.log(`  ${i + 1} cases: ${r.accepted} read, ${r.rejected} rejected, ${r.failures.length} failures`);
     },
   });
-  console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.accepted} read in full, ${result.rejected} rejected with MsiFormatError, slowest case ${result.slowestMs.toFixed(0)} ms`);
+  console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.accepted} read in full, ${result.rejected} rejected with MsiFormatError, slowest case ${result.slowestMs.toFixed(0)} ms (${result.slowestCase})`);
   console.log('rejections by place:', JSON.stringify(result.rejectedBy));
   for (const failure of result.failures.slice(0, 20)) console.log(`FAILURE case ${failure.case} (${failure.description}):\n${failure.error}\n`);
   return result.failures.length === 0 ? 0 : 1;

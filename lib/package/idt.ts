@@ -150,7 +150,10 @@ function writeTable(table: MsiTable, sink?: ChunkSink): ByteWriter {
   const writer = new ByteWriter(256 + estimateSize(table, lengths, copyRaw), sink);
   writer.text(columns.map((c) => c.name).join('\t') + '\r\n');
   writer.text(columns.map((c) => c.idtType).join('\t') + '\r\n');
-  writer.text([table.name, ...table.primaryKeys].join('\t') + '\r\n');
+  // msitools finds primary keys through _Columns, which does not describe
+  // the two catalog tables: their key line is the bare table name.
+  const keys = table.name === '_Tables' || table.name === '_Columns' ? [] : table.primaryKeys;
+  writer.text([table.name, ...keys].join('\t') + '\r\n');
   const last = columns.length - 1;
   for (let row = 0; row < table.rowCount; row++) {
     for (let column = 0; column <= last; column++) {
@@ -175,10 +178,10 @@ function writeTable(table: MsiTable, sink?: ChunkSink): ByteWriter {
       if (c.kind === 'string') {
         if (raw !== 0) {
           if (copyRaw) {
-            if (raw >= pool.size) pool.check(raw);
+            if (raw >= pool.size) table.stringAt(row, column, raw); // throws, naming the cell
             writer.copy(data, offsets[raw], lengths[raw]);
           } else {
-            writer.text(pool.get(raw));
+            writer.text(table.stringAt(row, column, raw));
           }
         }
       } else {

@@ -168,6 +168,21 @@ export class MsiTable {
     return this.rawAt(row, column);
   }
 
+  /**
+   * @internal The string a cell refers to, with a bad reference reported as
+   * the table, row and column it is in.
+   */
+  stringAt(row: number, column: number, id: number): string {
+    const pool = this.context.pool;
+    if (id >= pool.size) {
+      throw new MsiFormatError(
+        `table ${this.name}, row ${row + 1}, column ${this.columns[column].name}: string index ${id} is out of range (the string pool has ids 1 to ${pool.size - 1})`,
+        { where: this.name, offset: this.cellOffset(row, column) },
+      );
+    }
+    return pool.get(id);
+  }
+
   /** @internal The table stream, column after column. */
   rawData(): Buffer {
     return this.data;
@@ -196,7 +211,7 @@ export class MsiTable {
         if (raw === 0) return null;
         return c.storageBytes === 2 ? raw - 0x8000 : (raw - 0x80000000) | 0;
       case 'string':
-        return raw === 0 ? null : this.context.pool.get(raw);
+        return raw === 0 ? null : this.stringAt(row, column, raw);
       case 'binary': {
         const stream = this.streamName(row);
         return this.context.hasStream(stream) ? stream : null;
@@ -220,7 +235,7 @@ export class MsiTable {
         // print the unflipped value.
         key = String(c.storageBytes === 2 ? raw - 0x8000 : (raw ^ 0x80000000) | 0);
       } else {
-        key = raw === 0 ? '' : this.context.pool.get(raw);
+        key = raw === 0 ? '' : this.stringAt(row, column, raw);
       }
       name += '.' + key;
     }
@@ -275,7 +290,7 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
   for (let i = 0; i < tables.rowCount; i++) {
     const id = tables.rawValue(i, 0);
     if (id === 0) throw new MsiFormatError(`_Tables row ${i + 1} has no table name`, { where: '_Tables' });
-    const name = context.pool.get(id);
+    const name = tables.stringAt(i, 0, id);
     if (!seen.has(name)) {
       seen.add(name);
       tableNames.push(name);
@@ -288,9 +303,9 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
     const numberRaw = columnsTable.rawValue(i, 1);
     const nameId = columnsTable.rawValue(i, 2);
     const typeRaw = columnsTable.rawValue(i, 3);
-    const table = context.pool.get(tableId);
+    const table = columnsTable.stringAt(i, 0, tableId);
     const number = numberRaw - 0x8000;
-    const name = context.pool.get(nameId);
+    const name = columnsTable.stringAt(i, 2, nameId);
     // The stored type has its sign bit flipped like any 2-byte integer.
     const type = typeRaw ^ 0x8000;
     let entries = raw.get(table);

@@ -12,26 +12,22 @@ interface Exported {
   rows: Array<Record<string, CellValue>>;
 }
 
-/** The pseudo tables only exist as IDT; read their rows back from it. */
-function fromIdt(name: string, idt: Buffer): Exported {
-  const lines = idt.toString('utf8').replace(/\0$/, '').split('\r\n');
+/** The pseudo tables, as rows: the codepage, or one row per summary property. */
+function pseudoTable(pkg: MsiPackage, name: string): Exported {
   if (name === '_ForceCodepage') {
-    const [codepage] = (lines[2] ?? '').split('\t');
-    return { table: name, columns: [{ name: 'Codepage', type: 'i4' }], primaryKeys: [], rows: [{ Codepage: Number(codepage) }] };
+    return { table: name, columns: [{ name: 'Codepage', type: 'i4' }], primaryKeys: [], rows: [{ Codepage: pkg.codepage }] };
   }
-  const names = lines[0].split('\t');
-  const types = lines[1].split('\t');
-  const rows = lines.slice(3).filter((l) => l !== '').map((line) => {
-    const cells = line.split('\t');
-    const row: Record<string, CellValue> = {};
-    names.forEach((n, i) => { row[n] = types[i].startsWith('i') ? Number(cells[i]) : cells[i] ?? null; });
-    return row;
-  });
-  return { table: name, columns: names.map((n, i) => ({ name: n, type: types[i] })), primaryKeys: lines[2].split('\t').slice(1), rows };
+  const rows = [...pkg.summary.properties]
+    .sort((a, b) => a.id - b.id)
+    .map((p) => ({
+      PropertyId: p.id,
+      Value: p.value instanceof Date ? p.value.toISOString() : p.value === null || Buffer.isBuffer(p.value) ? null : String(p.value),
+    }));
+  return { table: name, columns: [{ name: 'PropertyId', type: 'i2' }, { name: 'Value', type: 'l255' }], primaryKeys: ['PropertyId'], rows };
 }
 
 function exported(pkg: MsiPackage, name: string): Exported {
-  if (PSEUDO_TABLES.includes(name)) return fromIdt(name, pkg.exportIdt(name));
+  if (PSEUDO_TABLES.includes(name)) return pseudoTable(pkg, name);
   const table = pkg.table(name);
   return {
     table: name,

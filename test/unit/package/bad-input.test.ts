@@ -292,7 +292,9 @@ describe('tables', () => {
     // The package opens; reading the damaged table fails.
     const pkg = readPackage(bytes);
     const error = formatError(bytes, () => pkg.table('Property').rows());
-    expect(error.message).toMatch(/string index 65520 is out of range/);
+    expect(error.message).toMatch(/table Property, row 1, column Property: string index 65520 is out of range/);
+    expect(error.where).toBe('Property');
+    expect(error.offset).toBe(0);
     expect(() => pkg.exportIdt('Property')).toThrow(MsiFormatError);
     expect(() => pkg.table('File').rows()).not.toThrow();
   });
