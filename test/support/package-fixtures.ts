@@ -319,7 +319,11 @@ export async function makeTestCa(options: TestCaOptions = {}): Promise<TestCa> {
     : ['-newkey', 'rsa:2048'];
   await run('openssl', ['req', ...keyArgs, '-nodes', '-keyout', 'signer.key', '-out', 'signer.csr',
     '-subj', `/CN=${signerName}/O=msi-lua tests`, '-config', config], dir);
-  const serial = randomBytes(8).toString('hex').replace(/^0+/, '').toUpperCase() || '1';
+  // First byte 0x10-0x6F: positive, no leading zero, so every tool prints
+  // the serial as these same 16 hex digits.
+  const serialBytes = randomBytes(8);
+  serialBytes[0] = (serialBytes[0] % 0x60) + 0x10;
+  const serial = serialBytes.toString('hex').toUpperCase();
   await run('openssl', ['x509', '-req', '-in', 'signer.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', `0x${serial}`,
     '-days', '825', '-out', 'signer.pem', '-extfile', config, '-extensions', 'signer_ext'], dir);
   await run('openssl', ['x509', '-in', 'ca.pem', '-outform', 'der', '-out', 'ca.der'], dir);
