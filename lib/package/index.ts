@@ -35,12 +35,9 @@ export {
   type SummaryValue,
   type WordCountFlags,
 } from './summary';
-export {
-  computePackageDigest,
-  describeCertificate,
-  type SignatureReport,
-  type CertificateInfo,
-} from './signature';
+export { computePackageDigest } from './digest';
+export { describeCertificate, type CertificateInfo } from './certificates';
+export type { SignatureReport } from './signature';
 export type { PatchInfo, TransformInfo, PatchMetadataEntry, PatchSequenceEntry } from './patch';
 export { inspectStructure, openCompoundFile, type CompoundFile, type DirectoryEntry } from './compound';
 

@@ -8,7 +8,8 @@ import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
 import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
 import { forceCodepageToIdt, summaryToIdt, tableToIdt, tableToIdtSink } from './idt';
-import { computePackageDigest, findSignatureStreams, verifyPackageSignature, type SignatureReport } from './signature';
+import { computePackageDigest, findSignatureStreams } from './digest';
+import type { SignatureReport } from './signature';
 import { describeTransform, patchSummaryFields, type PatchInfo } from './patch';
 
 export type PackageKind = 'installer' | 'patch' | 'transform' | 'unknown';
@@ -250,6 +251,9 @@ export class MsiPackage extends MsiStorage {
   verifySignature(): SignatureReport | null {
     if (this.signatureCache === undefined) {
       const signature = this.digitalSignature;
+      // Loaded on demand: pkijs is the slowest module of the reader to load.
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const { verifyPackageSignature } = require('./signature') as typeof import('./signature');
       this.signatureCache = signature
         ? verifyPackageSignature(this.compound, { signature, signatureEx: this.msiDigitalSignatureEx })
         : null;

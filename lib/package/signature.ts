@@ -1,26 +1,21 @@
 // Authenticode signatures of Windows Installer packages.
 //
-// "\u0005DigitalSignature" holds a PKCS#7 SignedData whose content is an
-// SpcIndirectDataContent carrying a digest of the package. That digest is
-// computed over the compound file, not the file bytes: for each storage,
-// starting at the root, its children sorted by their raw UTF-16LE names
-// (compared bytewise; of two names where one is a prefix of the other, the
-// longer first), the content of every non-empty stream and, recursively,
-// every sub-storage, then the storage's own CLSID. The signature streams
-// themselves are left out. When "\u0005MsiDigitalSignatureEx" is present, a
-// digest of the entries' metadata (names, sizes, CLSIDs, state bits,
-// timestamps, same order) comes first and that stream must hold it.
-// This is the order osslsigncode signs and verifies (msi.c, msi_hash_dir and
-// msi_prehash_dir); this file is our own implementation of it.
+// "\u0005DigitalSignature" holds a PKCS#7 SignedData (parsed here with
+// asn1js/pkijs) whose content, an SpcIndirectDataContent, carries a digest
+// of the package (computed in digest.ts). The signer's signature over the
+// signed attributes is checked with node:crypto. This module is loaded only
+// when a signature is checked: pkijs takes longer to load than the rest of
+// the reader together.
 
-import { createHash, X509Certificate, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createHash, X509Certificate, verify as cryptoVerify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { MsiFormatError } from '../errors';
-import type { CompoundFile, DirectoryEntry } from './compound';
+import type { CompoundFile } from './compound';
+import { buildChain, describeCertificate, type CertificateInfo } from './certificates';
+import { computePackageDigest } from './digest';
 
-const DIGITAL_SIGNATURE = Buffer.from('\u0005DigitalSignature\u0000', 'utf16le');
-const DIGITAL_SIGNATURE_EX = Buffer.from('\u0005MsiDigitalSignatureEx\u0000', 'utf16le');
+export type { CertificateInfo } from './certificates';
 
 const OID = {
   signedData: '1.2.840.113549.1.7.2',
@@ -60,20 +55,6 @@ const SIGNATURE_ALGORITHMS: Record<string, { name: string; hash: string | null }
   '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'sha512' },
 };
 
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  /** Serial number, uppercase hex. */
-  serialNumber: string;
-  validFrom: Date;
-  validTo: Date;
-  /** SHA-1 of the DER, uppercase hex (the "thumbprint" Windows shows). */
-  sha1Thumbprint: string;
-  sha256Thumbprint: string;
-  selfSigned: boolean;
-  der: Buffer;
-}
-
 export interface SignatureReport {
   /** Digest algorithm of the package digest, e.g. "sha256". */
   digestAlgorithm: string;
@@ -105,114 +86,6 @@ export interface SignatureReport {
   problems: string[];
 }
 
-function isName(entry: DirectoryEntry, name: Buffer): boolean {
-  return entry.nameBytes.equals(name);
-}
-
-export function findSignatureStreams(cf: CompoundFile): { signature: DirectoryEntry | null; signatureEx: DirectoryEntry | null } {
-  let signature: DirectoryEntry | null = null;
-  let signatureEx: DirectoryEntry | null = null;
-  for (const child of cf.childrenOf(cf.root)) {
-    if (child.type !== 'stream') continue;
-    if (isName(child, DIGITAL_SIGNATURE)) signature = child;
-    else if (isName(child, DIGITAL_SIGNATURE_EX)) signatureEx = child;
-  }
-  return { signature, signatureEx };
-}
-
-function compareForDigest(a: DirectoryEntry, b: DirectoryEntry): number {
-  const n = Math.min(a.nameBytes.length, b.nameBytes.length);
-  const diff = Buffer.compare(a.nameBytes.subarray(0, n), b.nameBytes.subarray(0, n));
-  if (diff !== 0) return diff;
-  return a.nameBytes.length > b.nameBytes.length ? -1 : 1;
-}
-
-function digestChildren(cf: CompoundFile, storage: DirectoryEntry, atRoot: boolean): DirectoryEntry[] {
-  // osslsigncode leaves out DigitalSignature at the root only but
-  // MsiDigitalSignatureEx wherever it is; we match it.
-  return cf.childrenOf(storage)
-    .filter((c) => !((atRoot && isName(c, DIGITAL_SIGNATURE)) || isName(c, DIGITAL_SIGNATURE_EX)))
-    .sort(compareForDigest);
-}
-
-interface Hasher { update(data: Buffer): void }
-
-/** Feeds the content part of the package digest into `hash`. */
-export function hashPackageContent(cf: CompoundFile, hash: Hasher): void {
-  // Explicit stack: storages can nest deeper than the call stack allows.
-  const stack: Array<{ storage: DirectoryEntry; children: DirectoryEntry[]; next: number }> = [
-    { storage: cf.root, children: digestChildren(cf, cf.root, true), next: 0 },
-  ];
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1];
-    if (frame.next >= frame.children.length) {
-      hash.update(frame.storage.clsid);
-      stack.pop();
-      continue;
-    }
-    const child = frame.children[frame.next++];
-    if (child.type === 'stream') {
-      if (child.size > 0) hash.update(cf.streamData(child));
-    } else if (child.type === 'storage') {
-      stack.push({ storage: child, children: digestChildren(cf, child, false), next: 0 });
-    }
-  }
-}
-
-function hashEntryMetadata(entry: DirectoryEntry, hash: Hasher): void {
-  if (entry.type !== 'root') hash.update(entry.nameBytes.subarray(0, entry.nameBytes.length - 2));
-  if (entry.type === 'stream') {
-    const size = Buffer.alloc(4);
-    size.writeUInt32LE(entry.size >>> 0);
-    hash.update(size);
-  } else {
-    hash.update(entry.clsid);
-  }
-  hash.update(entry.stateBits);
-  if (entry.type !== 'root') {
-    hash.update(entry.creationTime);
-    hash.update(entry.modifiedTime);
-  }
-}
-
-/** Feeds the metadata ("pre-hash") part used with MsiDigitalSignatureEx into `hash`. */
-export function hashPackageMetadata(cf: CompoundFile, hash: Hasher): void {
-  const stack: Array<{ children: DirectoryEntry[]; next: number }> = [];
-  hashEntryMetadata(cf.root, hash);
-  stack.push({ children: digestChildren(cf, cf.root, true), next: 0 });
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1];
-    if (frame.next >= frame.children.length) {
-      stack.pop();
-      continue;
-    }
-    const child = frame.children[frame.next++];
-    if (child.type === 'stream') {
-      hashEntryMetadata(child, hash);
-    } else if (child.type === 'storage') {
-      hashEntryMetadata(child, hash);
-      stack.push({ children: digestChildren(cf, child, false), next: 0 });
-    }
-  }
-}
-
-/**
- * The Authenticode digest of a package with the given hash algorithm
- * ("sha256", ...). With `withMetadata`, the MsiDigitalSignatureEx variant.
- */
-export function computePackageDigest(cf: CompoundFile, algorithm: string, withMetadata: boolean): { digest: Buffer; metadataDigest: Buffer | null } {
-  const hash = createHash(algorithm);
-  let metadataDigest: Buffer | null = null;
-  if (withMetadata) {
-    const pre = createHash(algorithm);
-    hashPackageMetadata(cf, pre);
-    metadataDigest = pre.digest();
-    hash.update(metadataDigest);
-  }
-  hashPackageContent(cf, hash);
-  return { digest: hash.digest(), metadataDigest };
-}
-
 function fail(message: string, cause?: unknown): never {
   throw new MsiFormatError(message, { where: '\u0005DigitalSignature', cause });
 }
@@ -233,33 +106,6 @@ function derContents(tlv: Buffer): Buffer {
   for (let i = 0; i < count; i++) length = length * 256 + tlv[at++];
   if (count === 0) return tlv.subarray(at); // indefinite length; not DER, best effort
   return tlv.subarray(at, at + length);
-}
-
-function describeName(text: string): string {
-  return text.split('\n').filter(Boolean).join(', ');
-}
-
-export function describeCertificate(der: Buffer): CertificateInfo {
-  const cert = new X509Certificate(der);
-  return {
-    subject: describeName(cert.subject),
-    issuer: describeName(cert.issuer),
-    serialNumber: cert.serialNumber.toUpperCase(),
-    validFrom: new Date(cert.validFrom),
-    validTo: new Date(cert.validTo),
-    sha1Thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase(),
-    sha256Thumbprint: createHash('sha256').update(der).digest('hex').toUpperCase(),
-    selfSigned: cert.subject === cert.issuer && safeVerify(cert, cert.publicKey),
-    der,
-  };
-}
-
-function safeVerify(cert: X509Certificate, key: KeyObject): boolean {
-  try {
-    return cert.verify(key);
-  } catch {
-    return false;
-  }
 }
 
 interface ParsedSignedData {
@@ -345,29 +191,6 @@ function findSignerCertificate(signerInfo: pkijs.SignerInfo, certificates: Parse
     if (value?.valueBlock && toBuffer(value.valueBlock.valueHexView).equals(wanted)) return c;
   }
   return null;
-}
-
-function buildChain(signer: Buffer, all: Buffer[]): Buffer[] {
-  const chain = [signer];
-  const used = new Set<number>();
-  let current = new X509Certificate(signer);
-  for (let guard = 0; guard < all.length; guard++) {
-    if (current.subject === current.issuer && safeVerify(current, current.publicKey)) break;
-    let found = -1;
-    for (let i = 0; i < all.length; i++) {
-      if (used.has(i) || all[i].equals(chain[chain.length - 1])) continue;
-      const candidate = new X509Certificate(all[i]);
-      if (current.checkIssued(candidate) && safeVerify(current, candidate.publicKey)) {
-        found = i;
-        break;
-      }
-    }
-    if (found < 0) break;
-    used.add(found);
-    chain.push(all[found]);
-    current = new X509Certificate(all[found]);
-  }
-  return chain;
 }
 
 export interface SignatureInput {
