@@ -58,6 +58,17 @@ Napi::Value JobOutcomeToJs(Napi::Env env, const JobOutcome& outcome) {
 
 // --- Callbacks (WUA calls them on its own threads; they hold the job weakly) ---------
 
+// The three figures both progress interfaces (IInstallationProgress, IDownloadProgress) report.
+template <typename ProgressInterface>
+Progress ReadCommonProgress(ProgressInterface* progress) {
+  Progress p;
+  LONG value = 0;
+  if (SUCCEEDED(progress->get_CurrentUpdateIndex(&value))) p.currentUpdateIndex = value;
+  if (SUCCEEDED(progress->get_CurrentUpdatePercentComplete(&value))) p.currentUpdatePercent = value;
+  if (SUCCEEDED(progress->get_PercentComplete(&value))) p.percent = value;
+  return p;
+}
+
 class InstallProgressChanged : public CallbackBase<IInstallationProgressChangedCallback> {
  public:
   explicit InstallProgressChanged(std::weak_ptr<Job> job) : job_(std::move(job)) {}
@@ -66,24 +77,7 @@ class InstallProgressChanged : public CallbackBase<IInstallationProgressChangedC
     if (!job || args == nullptr) return S_OK;
     ComPtr<IInstallationProgress> progress;
     if (FAILED(args->get_Progress(progress.put())) || !progress) return S_OK;
-    Progress p;
-    LONG value = 0;
-    if (SUCCEEDED(progress->get_CurrentUpdateIndex(&value))) p.currentUpdateIndex = value;
-    if (SUCCEEDED(progress->get_CurrentUpdatePercentComplete(&value))) p.currentUpdatePercent = value;
-    if (SUCCEEDED(progress->get_PercentComplete(&value))) p.percent = value;
-    job->PostProgress(p);
-    return S_OK;
-  }
-
- private:
-  std::weak_ptr<Job> job_;
-};
-
-class InstallCompleted : public CallbackBase<IInstallationCompletedCallback> {
- public:
-  explicit InstallCompleted(std::weak_ptr<Job> job) : job_(std::move(job)) {}
-  HRESULT STDMETHODCALLTYPE Invoke(IInstallationJob*, IInstallationCompletedCallbackArgs*) override {
-    if (auto job = job_.lock()) ::SetEvent(job->completedEvent());
+    job->PostProgress(ReadCommonProgress(progress.get()));
     return S_OK;
   }
 
@@ -99,11 +93,7 @@ class DownloadProgressChanged : public CallbackBase<IDownloadProgressChangedCall
     if (!job || args == nullptr) return S_OK;
     ComPtr<IDownloadProgress> progress;
     if (FAILED(args->get_Progress(progress.put())) || !progress) return S_OK;
-    Progress p;
-    LONG value = 0;
-    if (SUCCEEDED(progress->get_CurrentUpdateIndex(&value))) p.currentUpdateIndex = value;
-    if (SUCCEEDED(progress->get_CurrentUpdatePercentComplete(&value))) p.currentUpdatePercent = value;
-    if (SUCCEEDED(progress->get_PercentComplete(&value))) p.percent = value;
+    Progress p = ReadCommonProgress(progress.get());
     DownloadPhase phase = dphInitializing;
     p.downloadPhase = SUCCEEDED(progress->get_CurrentUpdateDownloadPhase(&phase)) ? static_cast<int32_t>(phase) : 0;
     DECIMAL amount{};
@@ -119,10 +109,13 @@ class DownloadProgressChanged : public CallbackBase<IDownloadProgressChangedCall
   std::weak_ptr<Job> job_;
 };
 
-class DownloadCompleted : public CallbackBase<IDownloadCompletedCallback> {
+// IInstallationCompletedCallback and IDownloadCompletedCallback differ only in types:
+// both wake the job's thread.
+template <typename CallbackInterface, typename JobInterface, typename ArgsInterface>
+class JobCompleted : public CallbackBase<CallbackInterface> {
  public:
-  explicit DownloadCompleted(std::weak_ptr<Job> job) : job_(std::move(job)) {}
-  HRESULT STDMETHODCALLTYPE Invoke(IDownloadJob*, IDownloadCompletedCallbackArgs*) override {
+  explicit JobCompleted(std::weak_ptr<Job> job) : job_(std::move(job)) {}
+  HRESULT STDMETHODCALLTYPE Invoke(JobInterface*, ArgsInterface*) override {
     if (auto job = job_.lock()) ::SetEvent(job->completedEvent());
     return S_OK;
   }
@@ -130,6 +123,8 @@ class DownloadCompleted : public CallbackBase<IDownloadCompletedCallback> {
  private:
   std::weak_ptr<Job> job_;
 };
+using InstallCompleted = JobCompleted<IInstallationCompletedCallback, IInstallationJob, IInstallationCompletedCallbackArgs>;
+using DownloadCompleted = JobCompleted<IDownloadCompletedCallback, IDownloadJob, IDownloadCompletedCallbackArgs>;
 
 // The IUpdateCollection WUA wants, filled with the session's IUpdate objects in order.
 ComPtr<IUpdateCollection> MakeCollection(const std::vector<ComPtr<IUpdate>>& updates) {

@@ -20,11 +20,10 @@ function wineEnv(extra = {}) {
     WINEPREFIX: prefix,
     WINEARCH: 'win64',
     WINEDEBUG: process.env.WINEDEBUG || '-all',
-    // No Mono or Gecko: the machine has no network for their installers.
-    WINEDLLOVERRIDES: ['mscoree=', 'mshtml=', extra.WINEDLLOVERRIDES].filter(Boolean).join(';'),
     DISPLAY: '',
     ...extra,
-    ...(extra.WINEDLLOVERRIDES ? { WINEDLLOVERRIDES: ['mscoree=', 'mshtml=', extra.WINEDLLOVERRIDES].join(';') } : {}),
+    // No Mono or Gecko: the machine has no network for their installers.
+    WINEDLLOVERRIDES: ['mscoree=', 'mshtml=', extra.WINEDLLOVERRIDES].filter(Boolean).join(';'),
   };
 }
 
