@@ -51,6 +51,26 @@ export interface NativeSignatureFacts {
   wineVersion: string | null;
 }
 
+export interface NativeChainElement {
+  certificate: Buffer;
+  /** CERT_TRUST_* error bits of this element. */
+  errorStatus: number;
+  infoStatus: number;
+  /** CERT_REVOCATION_INFO.dwRevocationResult when the engine recorded one. */
+  revocationResult: number | null;
+}
+
+export interface NativeChainFacts {
+  /** CERT_TRUST_* error bits of the whole chain. */
+  errorStatus: number;
+  infoStatus: number;
+  /** Authenticode chain policy verdict, with "revocation unknown" and "not time valid" ignored. */
+  policyHresult: number;
+  revocationChecked: boolean;
+  /** Signer first, root last, as the machine's chain engine built it. */
+  elements: NativeChainElement[];
+}
+
 export interface ProductsBinding {
   productInfo(productCode: string, properties: string[], context: number, userSid: string | null): Promise<NativeProductRecord>;
   enumProducts(contexts: number, userSid: string | null, properties: string[]): Promise<NativeProductRecord[]>;
@@ -61,6 +81,8 @@ export interface ProductsBinding {
 
 export interface SignaturesBinding {
   fileSignature(path: string, checkRevocation: boolean): Promise<NativeSignatureFacts>;
+  /** Builds the signer's chain (signer first, then the certificates the signature carries) with the machine's trust. */
+  verifyCertificateChain(certificates: Buffer[], checkRevocation: boolean): Promise<NativeChainFacts>;
 }
 
 export interface PolicyBinding {

@@ -56,6 +56,24 @@ uint32_t RequireUint32(const Napi::CallbackInfo& info, size_t index, const char*
   return static_cast<uint32_t>(value);
 }
 
+std::vector<std::vector<uint8_t>> RequireBufferArray(const Napi::CallbackInfo& info, size_t index, const char* name,
+                                                     uint32_t maxCount) {
+  if (info.Length() <= index || !info[index].IsArray()) ThrowArgumentError(info.Env(), name, "an array of Buffers");
+  Napi::Array array = info[index].As<Napi::Array>();
+  if (array.Length() == 0 || array.Length() > maxCount) {
+    ThrowArgumentError(info.Env(), name, ("an array of 1 to " + std::to_string(maxCount) + " Buffers").c_str());
+  }
+  std::vector<std::vector<uint8_t>> values;
+  values.reserve(array.Length());
+  for (uint32_t i = 0; i < array.Length(); ++i) {
+    Napi::Value item = array.Get(i);
+    if (!item.IsBuffer()) ThrowArgumentError(info.Env(), name, "an array of Buffers");
+    Napi::Buffer<uint8_t> buffer = item.As<Napi::Buffer<uint8_t>>();
+    values.emplace_back(buffer.Data(), buffer.Data() + buffer.Length());
+  }
+  return values;
+}
+
 bool RequireBoolean(const Napi::CallbackInfo& info, size_t index, const char* name) {
   if (info.Length() <= index || !info[index].IsBoolean()) ThrowArgumentError(info.Env(), name, "a boolean");
   return info[index].As<Napi::Boolean>().Value();

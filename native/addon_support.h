@@ -24,6 +24,9 @@ std::optional<std::string> OptionalString(const Napi::CallbackInfo& info, size_t
 std::vector<std::string> RequireStringArray(const Napi::CallbackInfo& info, size_t index, const char* name);
 uint32_t RequireUint32(const Napi::CallbackInfo& info, size_t index, const char* name);
 bool RequireBoolean(const Napi::CallbackInfo& info, size_t index, const char* name);
+// Copies the bytes so worker threads never touch JS memory; `maxCount` bounds the array.
+std::vector<std::vector<uint8_t>> RequireBufferArray(const Napi::CallbackInfo& info, size_t index, const char* name,
+                                                     uint32_t maxCount);
 
 // Runs `work` on a libuv worker thread and settles a promise: `convert` builds the JS
 // value on the main thread from the result; a NativeFailure thrown by `work` rejects

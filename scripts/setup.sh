@@ -24,4 +24,5 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
 fi
 
 node scripts/wine-env.js --prepare
+node scripts/node18.js --prepare
 echo "setup: done"

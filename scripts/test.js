@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// npm test: type-check and compile, the unit suite (any OS, Linux node), then the Wine
-// tier (the real addon under Windows node in Wine). The last line counts both.
+// npm test: type-check and compile, the unit suite (any OS, Linux node), the same suite
+// under Node 18 (the oldest supported), then the Wine tier (the real addon under Windows
+// node in Wine). The last line counts them all.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -38,15 +39,28 @@ try {
 }
 console.log(`unit: ${unit.passed} passed, ${unit.failed} failed${unit.skipped ? ` (${unit.skipped} skipped)` : ''}`);
 
-const wineRun = spawnSync(process.execPath, [path.join(__dirname, 'wine-tier.js')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-process.stdout.write(wineRun.stdout || '');
-const wineLine = (wineRun.stdout || '').trim().split('\n').pop() || '';
-const wineMatch = wineLine.match(/^wine: (\d+) passed, (\d+) failed$/);
-const wine = wineMatch ? { passed: Number(wineMatch[1]), failed: Number(wineMatch[2]) } : { passed: 0, failed: 1 };
-if (!wineMatch) console.error('test: the Wine tier did not finish with its count line');
+/** Runs a tier script whose last line is `<label>: N passed, N failed`; a missing line or a bad exit counts as a failure. */
+function runTier(label, script) {
+  const t0 = Date.now();
+  const tier = spawnSync(process.execPath, [path.join(__dirname, script)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  process.stdout.write(tier.stdout || '');
+  const last = (tier.stdout || '').trim().split('\n').pop() || '';
+  const match = last.match(new RegExp(`^${label}: (\\d+) passed, (\\d+) failed$`));
+  console.log(`test: ${label} tier exited ${tier.status} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  if (!match) {
+    console.error(`test: the ${label} tier did not finish with its count line`);
+    return { passed: 0, failed: 1 };
+  }
+  const counts = { passed: Number(match[1]), failed: Number(match[2]) };
+  if (tier.status !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
 
-const passed = unit.passed + wine.passed;
-const failed = unit.failed + wine.failed + (wineRun.status !== 0 && wine.failed === 0 ? 1 : 0);
+const node18 = runTier('node18', 'node18.js');
+const wine = runTier('wine', 'wine-tier.js');
+
+const passed = unit.passed + node18.passed + wine.passed;
+const failed = unit.failed + node18.failed + wine.failed;
 console.log(`test: finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`all: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -10,7 +10,8 @@ import { openPackage, type MsiPackage } from '../package';
 import { getLuaPatchingPolicy } from '../policy';
 import { type InstallContext, getInstalledProduct } from '../products';
 import { assertNonEmptyString, assertPlainObject, assertProductCode, describeValue } from '../validate';
-import { certificateSummary, patchTouchesCertificateTable, propertyDisablesLua, readPatchCertificateTable, readPatchFile } from './package-facts';
+import { type ChainVerdict, interpretChain } from './chain';
+import { type PatchFileFacts, certificateSummary, patchTouchesCertificateTable, propertyDisablesLua, readPatchCertificateTable, readPatchFile } from './package-facts';
 import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
 
 export interface EvaluateLuaPatchingOptions {
@@ -71,6 +72,7 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
   // The package reader checks the digest and the signer's signature itself; a patch it
   // finds altered never passes, whatever the system says.
   const readerRejects = file.known && file.value.signed && (file.value.digestValid === false || file.value.signatureValid === false);
+  const readerVerified = file.known && file.value.digestValid === true && file.value.signatureValid === true;
   const readerVerdict = file.known ? file.value.problems.join('; ') || 'digest and signer signature verified by msi-lua' : file.reason;
   if (msiHresult === TRUST_E_NOSIGNATURE || msiHresult === TRUST_E_SUBJECT_FORM_UNKNOWN) {
     return { patch: label, targetsProduct, signed: known(false, verdict), signer: known(null), signatureValid: known(false, verdict), revoked: unknown('not signed') };
@@ -82,18 +84,25 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
     : file.known
       ? known(file.value.signer, 'PKCS#7 signer in the patch')
       : unknown(file.reason);
-  // Windows Installer accepts the signature only when this call succeeds: a bad digest
-  // (TRUST_E_BAD_DIGEST) or an untrusted chain (CERT_E_CHAINING, ...) both fail it.
-  // Wine's WinVerifyTrust does not hash MSI files and accepted unknown roots in our
-  // checks, so under Wine its "success" is no evidence of validity, trust or revocation.
+  const chain = await chainVerdict(file);
+  // Windows Installer accepts the signature only when MsiGetFileSignatureInformationW
+  // succeeds: a bad digest (TRUST_E_BAD_DIGEST) or an untrusted chain (CERT_E_CHAINING,
+  // ...) both fail it. Wine's WinVerifyTrust neither hashes MSI files nor applies the
+  // chain policy to them, so under Wine its "success" is no evidence: the same two
+  // questions are answered by msi-lua's digest and signer check and by the machine's
+  // chain engine, which Wine does implement.
   const wine = wineVersion !== null;
-  const wineCaveat = `Wine ${wineVersion} does not verify MSI signatures (no hash check, no chain policy); ${verdict}`;
+  const wineCaveat = `Wine ${wineVersion} does not verify MSI signatures (no hash check, no chain policy), so its verdict is not used; ${verdict}`;
   let signatureValid: Fact<boolean>;
   if (readerRejects) signatureValid = known(false, `msi-lua: ${readerVerdict}`);
-  else if (wine && msiHresult === S_OK) signatureValid = unknown(wineCaveat);
-  else signatureValid = known(msiHresult === S_OK, verdict);
+  else if (wine && msiHresult === S_OK) {
+    if (!chain.known) signatureValid = unknown(`${wineCaveat}; ${chain.reason}`);
+    else if (!chain.value.trusted) signatureValid = known(false, chain.value.description);
+    else if (readerVerified) signatureValid = known(true, `msi-lua: ${readerVerdict}; ${chain.value.description}; ${wineCaveat}`);
+    else signatureValid = unknown(`${wineCaveat}; msi-lua: ${readerVerdict}`);
+  } else signatureValid = known(msiHresult === S_OK, verdict);
   let revoked: Fact<boolean>;
-  if (wine && (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED)) revoked = unknown(wineCaveat);
+  if (wine && (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED)) revoked = chain.known ? chain.value.revoked : unknown(`${wineCaveat}; ${chain.reason}`);
   else if (trustHresult === CERT_E_REVOKED || trustHresult === CRYPT_E_REVOKED) revoked = known(true, verdict);
   else if (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED) revoked = known(false, `${verdict} (revocation checked for the whole chain)`);
   else if (REVOCATION_UNDECIDED.has(trustHresult)) revoked = unknown(verdict);
@@ -106,8 +115,30 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
     signatureValid,
     trustVerdict: known(codeName(trustHresult)),
     revoked,
-    expired: trustHresult === CERT_E_EXPIRED ? known(true) : file.known && file.value.expired !== null ? known(file.value.expired) : unknown('no signer'),
+    expired: trustHresult === CERT_E_EXPIRED
+      ? known(true)
+      : chain.known && chain.value.expired.known
+        ? chain.value.expired
+        : file.known && file.value.expired !== null ? known(file.value.expired) : unknown('no signer'),
   };
+}
+
+/** The machine's chain engine on the certificates the patch's signature carries. */
+async function chainVerdict(file: Fact<PatchFileFacts>): Promise<Fact<ChainVerdict>> {
+  if (!file.known) return unknown(`the patch could not be read: ${file.reason}`);
+  if (file.value.signatureCertificates.length === 0) return unknown('the signature carries no signer certificate');
+  const certificates = file.value.signatureCertificates;
+  const chain = await settle(callNative((b) => b.verifyCertificateChain(certificates, true)));
+  if (!chain.known) return unknown(`the chain engine failed: ${chain.reason}`);
+  return known(interpretChain(chain.value, subjectOf));
+}
+
+function subjectOf(der: Buffer): string {
+  try {
+    return certificateSummary(der).subject;
+  } catch {
+    return '(unreadable certificate)';
+  }
 }
 
 async function certificateTableFact(cached: Fact<MsiPackage>, productCode: string, context: InstallContext, userSid: string | null): Promise<Fact<PatchCertificateTableFact>> {

@@ -1,6 +1,6 @@
 // Facts that the package reader can establish from .msi / .msp files, shared by the
 // offline check and the on-machine evaluation (which reads the cached package).
-import { describeCertificate, type MsiPackage } from '../package';
+import { describeCertificate, type MsiPackage, type SignatureReport } from '../package';
 import { type CertificateSummary, type Fact, type ListedCertificate, type PatchCertificateTableFact, known, unknown } from './rules';
 
 export function certificateSummary(der: Buffer): CertificateSummary & { der: Buffer } {
@@ -57,6 +57,14 @@ export interface PatchFileFacts {
   signatureValid: boolean | null;
   expired: boolean | null;
   problems: string[];
+  /** Signer first, then every other certificate the signature carries (for chain building). */
+  signatureCertificates: Buffer[];
+}
+
+function signatureCertificates(report: SignatureReport | null): Buffer[] {
+  const signer = report?.signer;
+  if (!report || !signer) return [];
+  return [signer.der, ...report.certificates.map((c) => c.der).filter((der) => !der.equals(signer.der))];
 }
 
 /** Signature and targeting facts read from a .msp file itself. */
@@ -72,6 +80,7 @@ export function readPatchFile(patch: MsiPackage, now = new Date()): PatchFileFac
     signatureValid: report ? report.signatureValid : null,
     expired: signerInfo ? signerInfo.validTo.getTime() < now.getTime() : null,
     problems: report ? report.problems : [],
+    signatureCertificates: signatureCertificates(report),
   };
 }
 

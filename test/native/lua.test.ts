@@ -3,6 +3,8 @@
 import { evaluateLuaPatching } from '../../lib/lua/machine';
 import type { LuaReport } from '../../lib/lua/rules';
 import { INSTALLER_POLICY_KEY } from '../../lib/policy';
+import { LuaExitCode } from '../../lib/lua/cli';
+import { cli } from '../support/run-cli';
 import { loadLuaFixtures, productKeyFor, regDelete, regSet } from '../support/wine-fixtures';
 
 jest.setTimeout(60_000);
@@ -37,8 +39,11 @@ test('the installed fixture with its listed signer: every fact the machine can g
     'patch-certificate-table': 'pass',
     'patch-signed': 'pass',
     'signer-listed': 'pass',
-    // Wine's WinVerifyTrust does not verify MSI signatures: that must not read as pass.
-    'signature-valid': underWine ? 'unknown' : 'pass',
+    // Under Wine the digest and signer are checked by msi-lua and the chain by Wine's
+    // chain engine (its WinVerifyTrust does not verify MSI signatures).
+    'signature-valid': 'pass',
+    // The test certificates name no CRL or OCSP location, so Wine's revocation provider
+    // cannot decide; that must not read as pass.
     'certificate-not-revoked': underWine ? 'unknown' : 'pass',
     'property-disabled': 'pass',
     'policy-disabled': 'pass',
@@ -48,7 +53,21 @@ test('the installed fixture with its listed signer: every fact the machine can g
   expect(report.eligible).toBe(!underWine);
   const listed = report.checks.find((c) => c.id === 'signer-listed');
   expect(JSON.stringify(listed?.evidence)).toContain('msi-lua Patch Signer');
-  if (underWine) expect(JSON.stringify(report.checks.find((c) => c.id === 'signature-valid')?.evidence)).toMatch(/Wine .* does not verify MSI signatures/);
+  const validity = JSON.stringify(report.checks.find((c) => c.id === 'signature-valid')?.evidence);
+  if (underWine) {
+    expect(validity).toMatch(/Wine .* does not verify MSI signatures/);
+    expect(validity).toContain('CN=msi-lua Patch Signer, O=msi-lua tests → CN=msi-lua LUA CA, O=msi-lua tests');
+    expect(validity).toContain('Authenticode policy: S_OK');
+    expect(JSON.stringify(report.checks.find((c) => c.id === 'certificate-not-revoked')?.evidence)).toMatch(/revocation could not be decided/);
+  }
+});
+
+test('a patch signed under a CA the machine does not trust fails signature-valid (the trusted one passes above)', async () => {
+  const report = await evaluateLuaPatching({ productCode: lua.productCode, patch: lua.otherSignerPatch });
+  expect(statuses(report)['signature-valid']).toBe('fail');
+  const validity = JSON.stringify(report.checks.find((c) => c.id === 'signature-valid')?.evidence);
+  // On Windows, MsiGetFileSignatureInformationW itself refuses the untrusted chain.
+  expect(validity).toMatch(underWine ? /CERT_TRUST_IS_UNTRUSTED_ROOT.*CERT_E_UNTRUSTEDROOT/ : /CERT_E_UNTRUSTEDROOT|CERT_E_CHAINING|TRUST_E/);
 });
 
 test('a patch signed by a certificate the product does not list', async () => {
@@ -92,4 +111,22 @@ test('the per-user twin is not per-machine', async () => {
 test('bad options are TypeErrors naming the option', async () => {
   await expect(evaluateLuaPatching({ productCode: 'nope' })).rejects.toThrow(/"options\.productCode"/);
   await expect(evaluateLuaPatching({ productCode: lua.productCode, patch: [''] })).rejects.toThrow(/"options\.patch\[0\]"/);
+});
+
+test('msi-lua lua-status: the same report as JSON, exit 0 only when eligible', async () => {
+  const run = await cli('lua-status', lua.productCode, '--patch', lua.signedPatch, '--json');
+  const report = JSON.parse(run.text);
+  expect(report.productCode).toBe(lua.productCode);
+  expect(statuses(report)['signer-listed']).toBe('pass');
+  // Under Wine revocation stays unknown, so a standard user is not shown as able to patch.
+  expect(run.code).toBe(report.eligible ? 0 : LuaExitCode.NOT_ELIGIBLE);
+  expect(report.eligible).toBe(!underWine);
+});
+
+test('msi-lua lua-status: a patch from an unlisted, untrusted signer reads as elevation required', async () => {
+  const run = await cli('lua-status', lua.productCode, '--patch', lua.otherSignerPatch);
+  expect(run.code).toBe(LuaExitCode.NOT_ELIGIBLE);
+  expect(run.text).toContain(`${lua.productCode}: elevation required.`);
+  expect(run.text).toMatch(/^ {2}FAIL {2}signer-listed/m);
+  expect(run.text).toMatch(/^ {2}FAIL {2}signature-valid/m);
 });

@@ -76,6 +76,10 @@ export interface LuaMachineFixtures {
   perUserProductCode: string;
   trustedCaThumbprint: string;
   signerDerHex: string;
+  /** The CA the prefix trusts (root store), and a signer under a CA it does not. */
+  caDerHex: string;
+  otherSignerDerHex: string;
+  otherCaDerHex: string;
   signedPatch: string;
   otherSignerPatch: string;
   unsignedPatch: string;

@@ -2,25 +2,13 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, getCommand, listCommands, registerCommand, runCli, type CliCommand } from '../../../lib/cli';
+import { ExitCode, getCommand, listCommands, registerCommand, type CliCommand } from '../../../lib/cli';
 import { readPackage } from '../../../lib/package';
 import { msiinfoExport, scratchDir } from '../../support/package-fixtures';
+import { cli } from '../../support/run-cli';
 import { buildPatchFixture, buildSignedFixtures, buildSmallMsi, PATCH, type SignedFixtures } from './fixtures';
 
 jest.setTimeout(120_000);
-
-interface Run { code: number; stdout: Buffer; stderr: string; text: string }
-
-async function cli(...argv: string[]): Promise<Run> {
-  const out: Buffer[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    stdout: { write: (chunk) => out.push(Buffer.from(chunk as string | Uint8Array)) },
-    stderr: { write: (chunk) => err.push(Buffer.from(chunk as string | Uint8Array).toString('utf8')) },
-  });
-  const stdout = Buffer.concat(out);
-  return { code, stdout, stderr: err.join(''), text: stdout.toString('utf8') };
-}
 
 let small: string;
 let signed: SignedFixtures;

