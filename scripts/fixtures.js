@@ -6,7 +6,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { cacheDir, root, runInWine, toWindowsPath } = require('./wine-env');
+const { cacheDir, prefix, root, runInWine, toWindowsPath } = require('./wine-env');
 
 const sourceDir = path.join(root, 'test', 'fixtures', 'products');
 const outDir = path.join(cacheDir, 'fixtures', 'products');
@@ -92,37 +92,77 @@ function rootStoreBlob(der) {
   return Buffer.concat([header, der]);
 }
 
+function loadLuaFixtureBuilder() {
+  return requireTypeScript(path.join(root, 'test', 'support', 'lua-fixtures.ts'));
+}
+
+/** The native suite's `lua` manifest section; `place` turns a built file into the path the suite opens. */
+function luaManifest(fx, codes, place) {
+  return {
+    productCode: codes.LUA_PRODUCT_CODE,
+    perUserProductCode: codes.LUA_PER_USER_PRODUCT_CODE,
+    trustedCaThumbprint: require('node:crypto').createHash('sha1').update(fx.ca.caDer).digest('hex').toUpperCase(),
+    signerDerHex: fx.ca.signerDer.toString('hex'),
+    caDerHex: fx.ca.caDer.toString('hex'),
+    revokedSignerDerHex: fx.ca.revoked.signerDer.toString('hex'),
+    otherSignerDerHex: fx.otherCa.signerDer.toString('hex'),
+    otherCaDerHex: fx.otherCa.caDer.toString('hex'),
+    signedPatch: place(fx.signedPatch, 'signed.msp'),
+    revokedSignerPatch: place(fx.revokedSignerPatch, 'revoked-signer.msp'),
+    otherSignerPatch: place(fx.otherSignerPatch, 'other-signer.msp'),
+    unsignedPatch: place(fx.unsignedPatch, 'unsigned.msp'),
+    tamperedPatch: place(fx.tamperedPatch, 'tampered.msp'),
+  };
+}
+
 // Builds the UAC-patching fixtures, installs the ready package per-machine and its
 // per-user twin, and trusts the test CA in the prefix's root store (the other CA stays
 // untrusted, as a certificate from an unknown issuer would be).
 async function prepareLuaFixtures() {
-  const { buildLuaFixtures, LUA_PRODUCT_CODE, LUA_PER_USER_PRODUCT_CODE } = requireTypeScript(path.join(root, 'test', 'support', 'lua-fixtures.ts'));
-  const fx = await buildLuaFixtures();
+  const builder = loadLuaFixtureBuilder();
+  const fx = await builder.buildLuaFixtures();
   for (const [code, msi] of [
-    [LUA_PRODUCT_CODE, fx.ready],
-    [LUA_PER_USER_PRODUCT_CODE, fx.perUser],
+    [builder.LUA_PRODUCT_CODE, fx.ready],
+    [builder.LUA_PER_USER_PRODUCT_CODE, fx.perUser],
   ]) {
     msiexec(['/x', code]);
     const status = msiexec(['/i', toWindowsPath(msi)]);
     if (status !== 0) throw new Error(`msiexec /i ${msi} exited with ${status}`);
   }
-  const thumbprint = require('node:crypto').createHash('sha1').update(fx.ca.caDer).digest('hex').toUpperCase();
-  const key = `HKLM\\Software\\Microsoft\\SystemCertificates\\Root\\Certificates\\${thumbprint}`;
+  const manifest = luaManifest(fx, builder, (file) => toWindowsPath(file));
+  // The LUA CA's signers name this file as their CRL distribution point. Wine 8.0's
+  // cryptnet caches every CRL verdict as "good" (a revoked one too) until the CRL's
+  // nextUpdate, so the prefix gets a CRL whose nextUpdate has passed: Wine then reads
+  // it afresh on every check. (msi-lua itself never takes "not revoked" from Wine.)
+  const crlTarget = path.join(prefix, 'drive_c', ...builder.LUA_CRL_WINDOWS_PATH.slice(3).split('\\'));
+  fs.mkdirSync(path.dirname(crlTarget), { recursive: true });
+  fs.copyFileSync(fx.ca.lapsedCrlPath, crlTarget);
+  const key = `HKLM\\Software\\Microsoft\\SystemCertificates\\Root\\Certificates\\${manifest.trustedCaThumbprint}`;
   const added = runInWine(['reg', 'add', key, '/v', 'Blob', '/t', 'REG_BINARY', '/d', rootStoreBlob(fx.ca.caDer).toString('hex'), '/f'], { echo: false });
   if (added.status !== 0) throw new Error('could not add the test CA to the prefix root store');
-  return {
-    productCode: LUA_PRODUCT_CODE,
-    perUserProductCode: LUA_PER_USER_PRODUCT_CODE,
-    trustedCaThumbprint: thumbprint,
-    signerDerHex: fx.ca.signerDer.toString('hex'),
-    caDerHex: fx.ca.caDer.toString('hex'),
-    otherSignerDerHex: fx.otherCa.signerDer.toString('hex'),
-    otherCaDerHex: fx.otherCa.caDer.toString('hex'),
-    signedPatch: toWindowsPath(fx.signedPatch),
-    otherSignerPatch: toWindowsPath(fx.otherSignerPatch),
-    unsignedPatch: toWindowsPath(fx.unsignedPatch),
-    tamperedPatch: toWindowsPath(fx.tamperedPatch),
+  return manifest;
+}
+
+// For the Windows workflow, which has no msitools or osslsigncode: builds the UAC-patching
+// fixtures here and copies them, with a manifest of file names, into `dir`.
+async function exportLuaFixtures(dir) {
+  const builder = loadLuaFixtureBuilder();
+  const fx = await builder.buildLuaFixtures();
+  fs.mkdirSync(dir, { recursive: true });
+  const copy = (file, name) => {
+    fs.copyFileSync(file, path.join(dir, name));
+    return name;
   };
+  const manifest = {
+    ...luaManifest(fx, builder, copy),
+    readyMsi: copy(fx.ready, 'ready.msi'),
+    perUserMsi: copy(fx.perUser, 'per-user.msi'),
+    trustedCa: copy(path.join(fx.ca.dir, 'ca.der'), 'trusted-ca.cer'),
+    crl: copy(fx.ca.crlPath, 'lua-ca.crl'),
+    crlWindowsPath: builder.LUA_CRL_WINDOWS_PATH,
+  };
+  fs.writeFileSync(path.join(dir, 'lua.json'), JSON.stringify(manifest, null, 2));
+  return manifest;
 }
 
 // Every fixture the native suite needs; writes the manifest it reads.
@@ -133,11 +173,15 @@ async function prepareFixtures() {
   return { manifest, manifestPath };
 }
 
-module.exports = { prepareFixtures, attribute };
+module.exports = { prepareFixtures, exportLuaFixtures, attribute };
 
+//   node scripts/fixtures.js                    build and install into the Wine prefix
+//   node scripts/fixtures.js --export-lua DIR   only build the UAC-patching fixtures into DIR
 if (require.main === module) {
-  prepareFixtures().then(
-    ({ manifestPath }) => console.log(manifestPath),
+  const exportAt = process.argv.indexOf('--export-lua');
+  const work = exportAt > 0 ? exportLuaFixtures(path.resolve(process.argv[exportAt + 1] ?? 'lua-fixtures')).then(() => process.argv[exportAt + 1]) : prepareFixtures().then(({ manifestPath }) => manifestPath);
+  work.then(
+    (where) => console.log(where),
     (error) => {
       console.error(error);
       process.exit(1);

@@ -53,8 +53,16 @@ function bitNames(bits: number): string {
   return names.length ? names.join(' | ') : 'no error bits';
 }
 
+export interface InterpretOptions {
+  /**
+   * Why a clean revocation result from this engine proves nothing (Wine 8.0 caches a
+   * revoked verdict as good); a revoked bit is still believed.
+   */
+  notRevokedUnreliable?: string;
+}
+
 /** Interprets the chain facts. `subjectOf` names a DER certificate for the evidence. */
-export function interpretChain(chain: NativeChainFacts, subjectOf: (der: Buffer) => string): ChainVerdict {
+export function interpretChain(chain: NativeChainFacts, subjectOf: (der: Buffer) => string, options: InterpretOptions = {}): ChainVerdict {
   const policy = describeHResult(chain.policyHresult).code;
   const path = chain.elements.map((e) => subjectOf(e.certificate));
   const where = `chain engine: ${path.join(' → ') || '(no chain)'}; ${bitNames(chain.errorStatus)}; Authenticode policy: ${policy}`;
@@ -77,6 +85,8 @@ export function interpretChain(chain: NativeChainFacts, subjectOf: (der: Buffer)
     revoked = unknown(`revocation could not be decided for ${undecided.join(', ') || 'the chain'}; ${where}`);
   } else if (!trusted) {
     revoked = unknown(`the chain is not trusted, so its revocation status is no evidence; ${where}`);
+  } else if (options.notRevokedUnreliable) {
+    revoked = unknown(`${options.notRevokedUnreliable}; ${where}`);
   } else {
     revoked = known(false, `revocation checked for the whole chain; ${where}`);
   }

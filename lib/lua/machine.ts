@@ -84,7 +84,7 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
     : file.known
       ? known(file.value.signer, 'PKCS#7 signer in the patch')
       : unknown(file.reason);
-  const chain = await chainVerdict(file);
+  const chain = await chainVerdict(file, wineVersion);
   // Windows Installer accepts the signature only when MsiGetFileSignatureInformationW
   // succeeds: a bad digest (TRUST_E_BAD_DIGEST) or an untrusted chain (CERT_E_CHAINING,
   // ...) both fail it. Wine's WinVerifyTrust neither hashes MSI files nor applies the
@@ -124,13 +124,18 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
 }
 
 /** The machine's chain engine on the certificates the patch's signature carries. */
-async function chainVerdict(file: Fact<PatchFileFacts>): Promise<Fact<ChainVerdict>> {
+async function chainVerdict(file: Fact<PatchFileFacts>, wineVersion: string | null): Promise<Fact<ChainVerdict>> {
   if (!file.known) return unknown(`the patch could not be read: ${file.reason}`);
   if (file.value.signatureCertificates.length === 0) return unknown('the signature carries no signer certificate');
   const certificates = file.value.signatureCertificates;
   const chain = await settle(callNative((b) => b.verifyCertificateChain(certificates, true)));
   if (!chain.known) return unknown(`the chain engine failed: ${chain.reason}`);
-  return known(interpretChain(chain.value, subjectOf));
+  // Wine 8.0's cryptnet writes a revoked certificate's verdict to its cache as "good" and
+  // answers from that cache until the CRL's nextUpdate, so only "revoked" is evidence.
+  const notRevokedUnreliable = wineVersion !== null
+    ? `Wine ${wineVersion} caches revocation verdicts without the revoked status, so its "not revoked" is no evidence`
+    : undefined;
+  return known(interpretChain(chain.value, subjectOf, { notRevokedUnreliable }));
 }
 
 function subjectOf(der: Buffer): string {

@@ -37,12 +37,18 @@ test('a CA the machine does not trust: CERT_E_UNTRUSTEDROOT, and CERT_E_CHAINING
   expect(verdict.description).toContain('CERT_TRUST_IS_PARTIAL_CHAIN');
 });
 
-test('revocation checking without a CRL or OCSP location is undecided, never "not revoked"', async () => {
-  const chain = await getBinding().verifyCertificateChain([der(lua.signerDerHex), der(lua.caDerHex)], true);
-  expect(chain.revocationChecked).toBe(true);
-  const verdict = interpretChain(chain, () => 'x');
-  expect(verdict.trusted).toBe(true);
-  expect(verdict.revoked.known).toBe(false);
+test('revocation: the CA\'s CRL (published where its signers point) decides; without one it stays undecided', async () => {
+  const good = interpretChain(await getBinding().verifyCertificateChain([der(lua.signerDerHex), der(lua.caDerHex)], true), () => 'x');
+  expect(good.trusted).toBe(true);
+  expect(good.revoked).toMatchObject({ known: true, value: false });
+  const revokedChain = await getBinding().verifyCertificateChain([der(lua.revokedSignerDerHex), der(lua.caDerHex)], true);
+  expect(revokedChain.revocationChecked).toBe(true);
+  expect(revokedChain.elements[0]?.errorStatus & CERT_TRUST.IS_REVOKED).toBe(CERT_TRUST.IS_REVOKED);
+  expect(interpretChain(revokedChain, () => 'x').revoked).toMatchObject({ known: true, value: true });
+  // The other CA's signer names no CRL or OCSP location.
+  const undecided = await getBinding().verifyCertificateChain([der(lua.otherSignerDerHex), der(lua.otherCaDerHex)], true);
+  expect(undecided.elements[0]?.errorStatus & CERT_TRUST.REVOCATION_STATUS_UNKNOWN).toBe(CERT_TRUST.REVOCATION_STATUS_UNKNOWN);
+  expect(interpretChain(undecided, () => 'x').revoked.known).toBe(false);
 });
 
 test('bad arguments are TypeErrors naming the argument', () => {

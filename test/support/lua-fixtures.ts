@@ -7,6 +7,13 @@ import { addCertificateTables, buildMsi, buildPatch, makeTestCa, patchBytes, sig
 
 export const LUA_PRODUCT_CODE = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E51}';
 export const LUA_PER_USER_PRODUCT_CODE = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E52}';
+/**
+ * Where the LUA CA's signers say its CRL is. A fixed drive C: path, so the same
+ * certificates work in a Wine prefix (drive_c) and on a Windows runner: whoever installs
+ * the fixtures on a machine copies `ca.crlPath` there.
+ */
+export const LUA_CRL_WINDOWS_PATH = 'C:\\msi-lua-fixtures\\lua-ca.crl';
+const LUA_CRL_URL = 'file:///C:/msi-lua-fixtures/lua-ca.crl';
 
 const source = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'lua', 'lua-app.wxs'), 'utf8');
 
@@ -30,17 +37,24 @@ export interface LuaFixtures {
   missingCertificate: string;
   propertyDisabled: string;
   signedPatch: string;
+  /** Signed by a certificate the package lists, which the CA has revoked. */
+  revokedSignerPatch: string;
   otherSignerPatch: string;
   unsignedPatch: string;
   tamperedPatch: string;
 }
 
 export async function buildLuaFixtures(): Promise<LuaFixtures> {
-  const [ca, otherCa] = await Promise.all([makeTestCa({ caName: 'msi-lua LUA CA', signerName: 'msi-lua Patch Signer' }), makeTestCa({ caName: 'msi-lua Other CA', signerName: 'msi-lua Other Signer' })]);
+  const [ca, otherCa] = await Promise.all([
+    makeTestCa({ caName: 'msi-lua LUA CA', signerName: 'msi-lua Patch Signer', crlDistributionPoint: LUA_CRL_URL, revokedSignerName: 'msi-lua Revoked Signer' }),
+    makeTestCa({ caName: 'msi-lua Other CA', signerName: 'msi-lua Other Signer' }),
+  ]);
+  const revoked = ca.revoked;
+  if (!revoked) throw new Error('the LUA test CA has no revoked signer');
   const files = { 'readme.txt': 'msi-lua UAC patching fixture\r\n' };
   const plain = await buildMsi('lua-machine', luaWxs('Machine'), files);
   const perUserPlain = await buildMsi('lua-user', luaWxs('User'), files);
-  const certs = [{ id: 'PatchSigner', der: ca.signerDer }];
+  const certs = [{ id: 'PatchSigner', der: ca.signerDer }, { id: 'RevokedSigner', der: revoked.signerDer }];
   const ready = await addCertificateTables(plain, certs);
   const perUser = await addCertificateTables(perUserPlain, certs);
   const missingCertificate = await addCertificateTables(plain, [], { patchCertificates: [['PatchSigner', 'NoSuchCertificate']] });
@@ -61,7 +75,8 @@ export async function buildLuaFixtures(): Promise<LuaFixtures> {
     title: 'msi-lua LUA patch',
   });
   const signedPatch = await signFile(unsignedPatch, ca.chainPath, ca.signerKeyPath);
+  const revokedSignerPatch = await signFile(unsignedPatch, revoked.chainPath, revoked.signerKeyPath);
   const otherSignerPatch = await signFile(unsignedPatch, otherCa.chainPath, otherCa.signerKeyPath);
   const tamperedPatch = patchBytes(signedPatch, 'msi-lua LUA patch', 'msi-lua LUA PATCH');
-  return { ca, otherCa, plain, ready, perUser, missingCertificate, propertyDisabled, signedPatch, otherSignerPatch, unsignedPatch, tamperedPatch };
+  return { ca, otherCa, plain, ready, perUser, missingCertificate, propertyDisabled, signedPatch, revokedSignerPatch, otherSignerPatch, unsignedPatch, tamperedPatch };
 }

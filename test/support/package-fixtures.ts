@@ -280,6 +280,12 @@ export interface TestCa {
   /** Signer then CA, PEM, as osslsigncode takes it with -certs. */
   chainPath: string;
   signerSerial: string;
+  /** With `revokedSignerName`: a second signer, revoked in the CA's CRL. */
+  revoked?: { signerDer: Buffer; signerKeyPath: string; chainPath: string };
+  /** With `crlDistributionPoint`: the CA's CRL (DER), to be published at that URL. */
+  crlPath?: string;
+  /** The same revocations in a CRL whose nextUpdate has passed (see scripts/fixtures.js). */
+  lapsedCrlPath?: string;
 }
 
 const OPENSSL_CONFIG = `[req]
@@ -303,42 +309,72 @@ export interface TestCaOptions {
   signerKey?: 'rsa' | 'ec';
   caName?: string;
   signerName?: string;
+  /** URL written into the signers' CRL distribution points; the CA also writes its CRL. */
+  crlDistributionPoint?: string;
+  /** Also issue a signer of this name and revoke it in the CRL. */
+  revokedSignerName?: string;
 }
 
 /** A throwaway CA and code signing certificate made with openssl. */
 export async function makeTestCa(options: TestCaOptions = {}): Promise<TestCa> {
   const dir = scratchDir('ca');
   const config = path.join(dir, 'openssl.cnf');
-  fs.writeFileSync(config, OPENSSL_CONFIG);
+  const crlExtension = options.crlDistributionPoint ? `crlDistributionPoints = URI:${options.crlDistributionPoint}\n` : '';
+  // `openssl ca` keeps its revocation list in index.txt.
+  fs.writeFileSync(config, `${OPENSSL_CONFIG}${crlExtension}[ca]\ndefault_ca = test_ca\n[test_ca]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\ndefault_crl_days = 3650\n`);
+  fs.writeFileSync(path.join(dir, 'index.txt'), '');
+  fs.writeFileSync(path.join(dir, 'crlnumber'), '01\n');
   const caName = options.caName ?? 'msi-lua Test CA';
   const signerName = options.signerName ?? 'msi-lua Test Signer';
   await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650',
     '-subj', `/CN=${caName}/O=msi-lua tests`, '-config', config, '-extensions', 'ca_ext'], dir);
-  const keyArgs = options.signerKey === 'ec'
-    ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']
-    : ['-newkey', 'rsa:2048'];
-  await run('openssl', ['req', ...keyArgs, '-nodes', '-keyout', 'signer.key', '-out', 'signer.csr',
-    '-subj', `/CN=${signerName}/O=msi-lua tests`, '-config', config], dir);
-  // First byte 0x10-0x6F: positive, no leading zero, so every tool prints
-  // the serial as these same 16 hex digits.
-  const serialBytes = randomBytes(8);
-  serialBytes[0] = (serialBytes[0] % 0x60) + 0x10;
-  const serial = serialBytes.toString('hex').toUpperCase();
-  await run('openssl', ['x509', '-req', '-in', 'signer.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', `0x${serial}`,
-    '-days', '825', '-out', 'signer.pem', '-extfile', config, '-extensions', 'signer_ext'], dir);
   await run('openssl', ['x509', '-in', 'ca.pem', '-outform', 'der', '-out', 'ca.der'], dir);
-  await run('openssl', ['x509', '-in', 'signer.pem', '-outform', 'der', '-out', 'signer.der'], dir);
-  fs.writeFileSync(path.join(dir, 'chain.pem'), fs.readFileSync(path.join(dir, 'signer.pem'), 'utf8') + fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8'));
+  const caPem = fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8');
+
+  const issue = async (base: string, name: string) => {
+    const keyArgs = options.signerKey === 'ec'
+      ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']
+      : ['-newkey', 'rsa:2048'];
+    await run('openssl', ['req', ...keyArgs, '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`,
+      '-subj', `/CN=${name}/O=msi-lua tests`, '-config', config], dir);
+    // First byte 0x10-0x6F: positive, no leading zero, so every tool prints
+    // the serial as these same 16 hex digits.
+    const serialBytes = randomBytes(8);
+    serialBytes[0] = (serialBytes[0] % 0x60) + 0x10;
+    const serial = serialBytes.toString('hex').toUpperCase();
+    await run('openssl', ['x509', '-req', '-in', `${base}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', `0x${serial}`,
+      '-days', '825', '-out', `${base}.pem`, '-extfile', config, '-extensions', 'signer_ext'], dir);
+    await run('openssl', ['x509', '-in', `${base}.pem`, '-outform', 'der', '-out', `${base}.der`], dir);
+    const chainPath = path.join(dir, `${base}-chain.pem`);
+    fs.writeFileSync(chainPath, fs.readFileSync(path.join(dir, `${base}.pem`), 'utf8') + caPem);
+    return { serial, chainPath, signerDer: fs.readFileSync(path.join(dir, `${base}.der`)), signerKeyPath: path.join(dir, `${base}.key`) };
+  };
+
+  const signer = await issue('signer', signerName);
+  const revoked = options.revokedSignerName ? await issue('revoked', options.revokedSignerName) : undefined;
+  let crlPath: string | undefined;
+  if (options.crlDistributionPoint || revoked) {
+    if (revoked) await run('openssl', ['ca', '-config', config, '-keyfile', 'ca.key', '-cert', 'ca.pem', '-revoke', 'revoked.pem'], dir);
+    await run('openssl', ['ca', '-config', config, '-keyfile', 'ca.key', '-cert', 'ca.pem', '-gencrl', '-out', 'ca-crl.pem'], dir);
+    await run('openssl', ['crl', '-in', 'ca-crl.pem', '-outform', 'der', '-out', 'ca.crl'], dir);
+    const utc = (offsetHours: number) => new Date(Date.now() + offsetHours * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+    await run('openssl', ['ca', '-config', config, '-keyfile', 'ca.key', '-cert', 'ca.pem', '-gencrl', '-crl_lastupdate', utc(-48),
+      '-crl_nextupdate', utc(-24), '-out', 'ca-lapsed-crl.pem'], dir);
+    await run('openssl', ['crl', '-in', 'ca-lapsed-crl.pem', '-outform', 'der', '-out', 'ca-lapsed.crl'], dir);
+    crlPath = path.join(dir, 'ca.crl');
+  }
   return {
     dir,
     caCertPath: path.join(dir, 'ca.pem'),
     caKeyPath: path.join(dir, 'ca.key'),
     caDer: fs.readFileSync(path.join(dir, 'ca.der')),
     signerCertPath: path.join(dir, 'signer.pem'),
-    signerKeyPath: path.join(dir, 'signer.key'),
-    signerDer: fs.readFileSync(path.join(dir, 'signer.der')),
-    chainPath: path.join(dir, 'chain.pem'),
-    signerSerial: serial,
+    signerKeyPath: signer.signerKeyPath,
+    signerDer: signer.signerDer,
+    chainPath: signer.chainPath,
+    signerSerial: signer.serial,
+    ...(revoked ? { revoked: { signerDer: revoked.signerDer, signerKeyPath: revoked.signerKeyPath, chainPath: revoked.chainPath } } : {}),
+    ...(crlPath ? { crlPath, lapsedCrlPath: path.join(dir, 'ca-lapsed.crl') } : {}),
   };
 }
 

@@ -78,9 +78,12 @@ export interface LuaMachineFixtures {
   signerDerHex: string;
   /** The CA the prefix trusts (root store), and a signer under a CA it does not. */
   caDerHex: string;
+  /** A listed signer under the trusted CA whose certificate that CA's CRL revokes. */
+  revokedSignerDerHex: string;
   otherSignerDerHex: string;
   otherCaDerHex: string;
   signedPatch: string;
+  revokedSignerPatch: string;
   otherSignerPatch: string;
   unsignedPatch: string;
   tamperedPatch: string;

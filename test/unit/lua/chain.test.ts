@@ -70,3 +70,12 @@ test('a partial chain is not trusted even when the policy verdict is S_OK (as Wi
   expect(verdict.description).toContain('CERT_TRUST_IS_PARTIAL_CHAIN');
   expect(verdict.revoked.known).toBe(false);
 });
+
+test('where the engine\'s "not revoked" is unreliable, only a revoked bit is believed', () => {
+  const options = { notRevokedUnreliable: 'the engine caches verdicts' };
+  const clean = interpretChain(chain([element('signer'), element('root')]), name, options);
+  expect(clean.revoked.known).toBe(false);
+  expect(!clean.revoked.known && clean.revoked.reason).toMatch(/^the engine caches verdicts; chain engine:/);
+  const revoked = interpretChain(chain([element('signer', CERT_TRUST.IS_REVOKED), element('root')]), name, options);
+  expect(revoked.revoked).toMatchObject({ known: true, value: true });
+});
