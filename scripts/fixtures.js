@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { cacheDir, root, runInWine, toWindowsPath } = require('./wine-env');
+const { prepareTransformCrossCheck } = require('./transform-crosscheck');
 
 const sourceDir = path.join(root, 'test', 'fixtures', 'products');
 const outDir = path.join(cacheDir, 'fixtures', 'products');
@@ -124,13 +125,17 @@ async function prepareLuaFixtures() {
 
 // Every fixture the native suite needs; writes the manifest it reads.
 async function prepareFixtures() {
-  const manifest = { products: prepareProductFixtures(), lua: await prepareLuaFixtures() };
+  const manifest = {
+    products: prepareProductFixtures(),
+    lua: await prepareLuaFixtures(),
+    transforms: await prepareTransformCrossCheck({ requireTypeScript }),
+  };
   const manifestPath = path.join(outDir, 'manifest.json');
   fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   return { manifest, manifestPath };
 }
 
-module.exports = { prepareFixtures, attribute };
+module.exports = { prepareFixtures, attribute, requireTypeScript };
 
 if (require.main === module) {
   prepareFixtures().then(

@@ -92,3 +92,22 @@ export function loadLuaFixtures(): LuaMachineFixtures {
 export function productKeyFor(productCode: string, scope: 'perMachine' | 'perUser'): string {
   return productKey({ name: '', wxs: '', msi: '', productCode, scope, packageCode: '' });
 }
+
+/** One transform cross-check case as scripts/transform-crosscheck.js left it (Windows paths). */
+export interface TransformCrossCheckCase {
+  name: string;
+  description: string;
+  base: string;
+  transforms: string[];
+  /** The copy of the base msi.dll transformed and committed, and its JSON dump of every table. */
+  wineDatabase: string;
+  wineDump: string;
+}
+
+export function loadTransformCrossCheck(): TransformCrossCheckCase[] {
+  const manifestPath = process.env.MSI_LUA_FIXTURES;
+  if (!manifestPath) throw new Error('MSI_LUA_FIXTURES is not set: run the native suite through `npm run test:wine`');
+  const cases = (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { transforms?: TransformCrossCheckCase[] }).transforms;
+  if (!cases || cases.length === 0) throw new Error(`${manifestPath} has no transform cross-check cases: scripts/fixtures.js did not run them`);
+  return cases;
+}
