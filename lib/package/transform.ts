@@ -415,6 +415,15 @@ function keyOfOperation(columns: readonly ColumnDefinition[], keyIndexes: readon
   return JSON.stringify(keyIndexes.map((k, i) => (key[i] === null && columns[k].kind !== 'integer' ? '' : key[i])));
 }
 
+/** What TransformedDatabase.applyPatch did with one patch. */
+export interface AppliedPatch {
+  patchCode: string | null;
+  /** Product code the transforms were chosen for (null when the database has none). */
+  productCode: string | null;
+  /** Transform sub-storages applied, in order (empty when none targets the product). */
+  transforms: string[];
+}
+
 /**
  * A database with transforms applied, in memory: the base package is not
  * changed. Tables no transform touches are read from the base as they are;
@@ -426,6 +435,8 @@ export class TransformedDatabase implements TransformTarget {
   /** Every transform applied, in order, as decoded. */
   readonly transforms: DecodedTransform[] = [];
   readonly conflicts: TransformConflict[] = [];
+  /** Every patch applied with applyPatch, in order. */
+  readonly patches: AppliedPatch[] = [];
   private readonly storages: MsiStorage[] = [];
   private names: string[];
   private readonly changed = new Map<string, TableState>();
@@ -568,6 +579,25 @@ export class TransformedDatabase implements TransformTarget {
     return decoded;
   }
 
+  /**
+   * Applies the transform pair of a patch (.msp) that targets the product
+   * as it is now: its ProductCode and ProductVersion in the Property table,
+   * chosen by patchTransformsFor. Applies nothing when no pair targets it.
+   */
+  applyPatch(patch: MsiPackage): AppliedPatch {
+    const property = (name: string): string | null => {
+      if (!this.hasTable('Property')) return null;
+      const row = this.rows('Property').find((r) => r.Property === name);
+      return row && typeof row.Value === 'string' ? row.Value : null;
+    };
+    const productCode = property('ProductCode');
+    const storages = productCode ? patchTransformsFor(patch, { productCode, productVersion: property('ProductVersion') }) : [];
+    for (const storage of storages) this.apply(storage);
+    const applied: AppliedPatch = { patchCode: patch.patch?.patchCode ?? null, productCode, transforms: storages.map((s) => s.name) };
+    this.patches.push(applied);
+    return applied;
+  }
+
   private reindex(state: TableState): void {
     state.keyIndexes = state.columns.map((c, i) => (c.primaryKey ? i : -1)).filter((i) => i >= 0);
     state.index.clear();
@@ -653,34 +683,13 @@ export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarg
   return storages;
 }
 
-/** What applyPatches did with one patch. */
-export interface AppliedPatch {
-  patchCode: string | null;
-  /** Product code the transforms were chosen for. */
-  productCode: string | null;
-  /** Transform sub-storages applied, in order (empty when none targets the product). */
-  transforms: string[];
-}
-
 /**
  * Applies patches, in order, to a base package: for each, the transform
- * pair that targets the product as it is after the patches before it
- * (its ProductCode and ProductVersion in the Property table), as
- * patchTransformsFor chooses. `applied` says what was used.
+ * pair that targets the product as the patches before it left it (see
+ * TransformedDatabase.applyPatch). `database.patches` says what was used.
  */
-export function applyPatches(base: MsiPackage, patches: Iterable<MsiPackage>): TransformedDatabase & { applied: AppliedPatch[] } {
-  const database = new TransformedDatabase(base) as TransformedDatabase & { applied: AppliedPatch[] };
-  database.applied = [];
-  for (const patch of patches) {
-    const property = (name: string): string | null => {
-      if (!database.hasTable('Property')) return null;
-      const row = database.rows('Property').find((r) => r.Property === name);
-      return row && typeof row.Value === 'string' ? row.Value : null;
-    };
-    const productCode = property('ProductCode');
-    const storages = productCode ? patchTransformsFor(patch, { productCode, productVersion: property('ProductVersion') }) : [];
-    for (const storage of storages) database.apply(storage);
-    database.applied.push({ patchCode: patch.patch?.patchCode ?? null, productCode, transforms: storages.map((s) => s.name) });
-  }
+export function applyPatches(base: MsiPackage, patches: Iterable<MsiPackage>): TransformedDatabase {
+  const database = new TransformedDatabase(base);
+  for (const patch of patches) database.applyPatch(patch);
   return database;
 }

@@ -270,7 +270,7 @@ describe('patches', () => {
 
   test('applyPatches applies the chosen pair of each patch, in order', () => {
     const db = applyPatches(base, [patch]);
-    expect(db.applied).toEqual([{ patchCode: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E92}', productCode: summary.targetProductCode, transforms: ['RTM.1', '#RTM.1'] }]);
+    expect(db.patches).toEqual([{ patchCode: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E92}', productCode: summary.targetProductCode, transforms: ['RTM.1', '#RTM.1'] }]);
     expect(db.rows('MsiPatchCertificate')).toEqual([{ PatchCertificate: 'patchcert1', DigitalCertificate_: 'PatchSigner' }]);
     expect(byKey(db.rows('Property'), 'Property').PATCHED.Value).toBe('1');
     // The other product's transform (which would rename the product) was not applied.
