@@ -97,8 +97,9 @@ function rootStoreBlob(der) {
 // per-user twin, and trusts the test CA in the prefix's root store (the other CA stays
 // untrusted, as a certificate from an unknown issuer would be).
 async function prepareLuaFixtures() {
-  const { buildLuaFixtures, LUA_PRODUCT_CODE, LUA_PER_USER_PRODUCT_CODE } = requireTypeScript(path.join(root, 'test', 'support', 'lua-fixtures.ts'));
+  const { buildLuaFixtures, buildLaterProductFixtures, LUA_PRODUCT_CODE, LUA_PER_USER_PRODUCT_CODE } = requireTypeScript(path.join(root, 'test', 'support', 'lua-fixtures.ts'));
   const fx = await buildLuaFixtures();
+  const later = await buildLaterProductFixtures(fx.ca);
   for (const [code, msi] of [
     [LUA_PRODUCT_CODE, fx.ready],
     [LUA_PER_USER_PRODUCT_CODE, fx.perUser],
@@ -107,6 +108,12 @@ async function prepareLuaFixtures() {
     const status = msiexec(['/i', toWindowsPath(msi)]);
     if (status !== 0) throw new Error(`msiexec /i ${msi} exited with ${status}`);
   }
+  // Installed without certificate tables; a patch applied by the administrator adds them.
+  msiexec(['/x', later.productCode]);
+  const installed = msiexec(['/i', toWindowsPath(later.msi)]);
+  if (installed !== 0) throw new Error(`msiexec /i ${later.msi} exited with ${installed}`);
+  const patched = msiexec(['/p', toWindowsPath(later.certificatePatch)]);
+  if (patched !== 0) throw new Error(`msiexec /p ${later.certificatePatch} exited with ${patched}`);
   const thumbprint = require('node:crypto').createHash('sha1').update(fx.ca.caDer).digest('hex').toUpperCase();
   const key = `HKLM\\Software\\Microsoft\\SystemCertificates\\Root\\Certificates\\${thumbprint}`;
   const added = runInWine(['reg', 'add', key, '/v', 'Blob', '/t', 'REG_BINARY', '/d', rootStoreBlob(fx.ca.caDer).toString('hex'), '/f'], { echo: false });
@@ -120,6 +127,8 @@ async function prepareLuaFixtures() {
     otherSignerPatch: toWindowsPath(fx.otherSignerPatch),
     unsignedPatch: toWindowsPath(fx.unsignedPatch),
     tamperedPatch: toWindowsPath(fx.tamperedPatch),
+    laterProductCode: later.productCode,
+    laterSignedPatch: toWindowsPath(later.signedPatch),
   };
 }
 

@@ -80,6 +80,10 @@ export interface LuaMachineFixtures {
   otherSignerPatch: string;
   unsignedPatch: string;
   tamperedPatch: string;
+  /** Installed without MsiPatchCertificate; an applied patch added it (scripts/fixtures.js). */
+  laterProductCode: string;
+  /** Signed by the certificate that patch listed. */
+  laterSignedPatch: string;
 }
 
 export function loadLuaFixtures(): LuaMachineFixtures {
