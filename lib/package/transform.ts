@@ -346,12 +346,14 @@ export function readTransform(storage: MsiStorage, target: TransformTarget): Dec
   for (const stream of storage.tableStreams) {
     const table = stream.name;
     if (POOL_STREAMS.has(table) || CATALOG.has(table)) continue;
+    const data = storage.readTableStream(table) ?? Buffer.alloc(0);
     if (!exists(table)) {
+      if (data.length === 0) continue; // changes nothing
+
       const reason = droppedTables.includes(table) ? 'which it drops' : 'which neither the database nor the transform defines';
       throw new MsiFormatError(`the transform changes rows of table ${table}, ${reason}`, { where: where(ctx, table) });
     }
     const columns = columnsOf(table);
-    const data = storage.readTableStream(table) ?? Buffer.alloc(0);
     tables.push({ table, columns: [...columns], operations: decodeRecords(ctx, table, columns, data) });
   }
   const streams = storage.streams.map((s) => s.name).filter((name) => name !== SUMMARY_STREAM);

@@ -25,7 +25,7 @@ import {
   TRANSFORM_SUMMARY,
   transformSpecs,
 } from '../../support/transform-cases';
-import { transformStreams, writeTransformFile, type TransformSpec } from '../../support/transform-writer';
+import { transformStreams, writeTransformFile, type TransformSpec, type WriterRecord } from '../../support/transform-writer';
 
 jest.setTimeout(120_000);
 
@@ -310,9 +310,12 @@ describe('damaged transforms throw MsiFormatError naming what and where', () => 
   });
 
   test('changes to a table nobody defines, to a dropped table, or column removals', () => {
-    expect(formatError(() => readTransform(mst({ summary, changes: [{ table: 'Nowhere', columns: widget, records: [] }] }), base)).message)
+    const nowhere = (records: WriterRecord[]) => mst({ summary, changes: [{ table: 'Nowhere', columns: widget, records }] });
+    expect(formatError(() => readTransform(nowhere([{ op: 'delete', key: ['x'] }]), base)).message)
       .toMatch(/changes rows of table Nowhere, which neither the database nor the transform defines/);
-    expect(formatError(() => readTransform(mst({ summary, dropTables: ['Widget'], changes: [{ table: 'Widget', columns: widget, records: [] }] }), base)).message)
+    // An empty stream changes nothing, wherever it is.
+    expect(readTransform(nowhere([]), base).tables).toEqual([]);
+    expect(formatError(() => readTransform(mst({ summary, dropTables: ['Widget'], changes: [{ table: 'Widget', columns: widget, records: [{ op: 'delete', key: ['nut'] }] }] }), base)).message)
       .toMatch(/changes rows of table Widget, which it drops/);
     const columnsStream = Buffer.from([0x00, 0x00, 0x01, 0x00, 0x01, 0x80]); // mask 0: delete Widget.1
     const error = formatError(() => readTransform(mst({ summary, dropTables: ['Gadget'], rawTableStreams: { _Columns: columnsStream } }), base));
