@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const { cacheDir, prefix, root, runInWine, toWindowsPath } = require('./wine-env');
+const { prepareTransformCrossCheck } = require('./transform-crosscheck');
 
 const sourceDir = path.join(root, 'test', 'fixtures', 'products');
 const outDir = path.join(cacheDir, 'fixtures', 'products');
@@ -97,7 +98,7 @@ function loadLuaFixtureBuilder() {
 }
 
 /** The native suite's `lua` manifest section; `place` turns a built file into the path the suite opens. */
-function luaManifest(fx, codes, place) {
+function luaManifest(fx, later, codes, place) {
   return {
     productCode: codes.LUA_PRODUCT_CODE,
     perUserProductCode: codes.LUA_PER_USER_PRODUCT_CODE,
@@ -112,6 +113,8 @@ function luaManifest(fx, codes, place) {
     otherSignerPatch: place(fx.otherSignerPatch, 'other-signer.msp'),
     unsignedPatch: place(fx.unsignedPatch, 'unsigned.msp'),
     tamperedPatch: place(fx.tamperedPatch, 'tampered.msp'),
+    laterProductCode: later.productCode,
+    laterSignedPatch: place(later.signedPatch, 'later-signed.msp'),
   };
 }
 
@@ -121,6 +124,7 @@ function luaManifest(fx, codes, place) {
 async function prepareLuaFixtures() {
   const builder = loadLuaFixtureBuilder();
   const fx = await builder.buildLuaFixtures();
+  const later = await builder.buildLaterProductFixtures(fx.ca);
   for (const [code, msi] of [
     [builder.LUA_PRODUCT_CODE, fx.ready],
     [builder.LUA_PER_USER_PRODUCT_CODE, fx.perUser],
@@ -129,7 +133,13 @@ async function prepareLuaFixtures() {
     const status = msiexec(['/i', toWindowsPath(msi)]);
     if (status !== 0) throw new Error(`msiexec /i ${msi} exited with ${status}`);
   }
-  const manifest = luaManifest(fx, builder, (file) => toWindowsPath(file));
+  // Installed without certificate tables; a patch applied by the administrator adds them.
+  msiexec(['/x', later.productCode]);
+  const installed = msiexec(['/i', toWindowsPath(later.msi)]);
+  if (installed !== 0) throw new Error(`msiexec /i ${later.msi} exited with ${installed}`);
+  const patched = msiexec(['/p', toWindowsPath(later.certificatePatch)]);
+  if (patched !== 0) throw new Error(`msiexec /p ${later.certificatePatch} exited with ${patched}`);
+  const manifest = luaManifest(fx, later, builder, (file) => toWindowsPath(file));
   // The LUA CA's signers name this file as their CRL distribution point. Wine 8.0's
   // cryptnet caches every CRL verdict as "good" (a revoked one too) until the CRL's
   // nextUpdate, so the prefix gets a CRL whose nextUpdate has passed: Wine then reads
@@ -148,15 +158,18 @@ async function prepareLuaFixtures() {
 async function exportLuaFixtures(dir) {
   const builder = loadLuaFixtureBuilder();
   const fx = await builder.buildLuaFixtures();
+  const later = await builder.buildLaterProductFixtures(fx.ca);
   fs.mkdirSync(dir, { recursive: true });
   const copy = (file, name) => {
     fs.copyFileSync(file, path.join(dir, name));
     return name;
   };
   const manifest = {
-    ...luaManifest(fx, builder, copy),
+    ...luaManifest(fx, later, builder, copy),
     readyMsi: copy(fx.ready, 'ready.msi'),
     perUserMsi: copy(fx.perUser, 'per-user.msi'),
+    laterMsi: copy(later.msi, 'later.msi'),
+    laterCertificatePatch: copy(later.certificatePatch, 'later-certificates.msp'),
     trustedCa: copy(path.join(fx.ca.dir, 'ca.der'), 'trusted-ca.cer'),
     crl: copy(fx.ca.crlPath, 'lua-ca.crl'),
     crlWindowsPath: builder.LUA_CRL_WINDOWS_PATH,
@@ -167,13 +180,17 @@ async function exportLuaFixtures(dir) {
 
 // Every fixture the native suite needs; writes the manifest it reads.
 async function prepareFixtures() {
-  const manifest = { products: prepareProductFixtures(), lua: await prepareLuaFixtures() };
+  const manifest = {
+    products: prepareProductFixtures(),
+    lua: await prepareLuaFixtures(),
+    transforms: await prepareTransformCrossCheck({ requireTypeScript }),
+  };
   const manifestPath = path.join(outDir, 'manifest.json');
   fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   return { manifest, manifestPath };
 }
 
-module.exports = { prepareFixtures, exportLuaFixtures, attribute };
+module.exports = { prepareFixtures, exportLuaFixtures, attribute, requireTypeScript };
 
 //   node scripts/fixtures.js                    build and install into the Wine prefix
 //   node scripts/fixtures.js --export-lua DIR   only build the UAC-patching fixtures into DIR

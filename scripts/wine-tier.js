@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // The Wine tier: cross-builds the addon as the shipped prebuild, installs the fixture
-// products into the Wine prefix, then runs the jest "native" project under Windows
+// products into the Wine prefix, applies the transform cross-check cases with Wine's
+// msi.dll (scripts/transform-crosscheck.js), then runs the jest "native" project under Windows
 // node.exe — once as node.exe and once under another executable name (as Electron
 // would host it). Its last line is `wine: N passed, N failed`.
 //   --no-build        use the existing prebuilds/win32-x64 as it is

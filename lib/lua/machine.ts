@@ -11,7 +11,7 @@ import { getLuaPatchingPolicy } from '../policy';
 import { type InstallContext, getInstalledProduct } from '../products';
 import { assertNonEmptyString, assertPlainObject, assertProductCode, describeValue } from '../validate';
 import { type ChainVerdict, interpretChain } from './chain';
-import { type PatchFileFacts, certificateSummary, patchTouchesCertificateTable, propertyDisablesLua, readPatchCertificateTable, readPatchFile } from './package-facts';
+import { type PatchFileFacts, certificateSummary, certificateTablesThroughPatches, propertyDisablesLua, readPatchFile } from './package-facts';
 import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
 
 export interface EvaluateLuaPatchingOptions {
@@ -148,18 +148,20 @@ function subjectOf(der: Buffer): string {
 
 async function certificateTableFact(cached: Fact<MsiPackage>, productCode: string, context: InstallContext, userSid: string | null): Promise<Fact<PatchCertificateTableFact>> {
   if (!cached.known) return unknown(`the cached package could not be read: ${cached.reason}`);
-  const fromPackage = readPatchCertificateTable(cached.value, 'package');
   const applied = await settle(callNative((b) => b.enumAppliedPatches(productCode, contextFlag(context), userSid)));
   if (!applied.known) return unknown(`applied patches could not be listed: ${applied.reason}`);
+  // The cached package is the original .msi; Windows Installer applies the cached patches'
+  // transforms to it, so a certificate table added by an applied patch counts.
+  const patches: MsiPackage[] = [];
   for (const patch of applied.value) {
     if (!patch.localPackage) return unknown(`the cached copy of applied patch ${patch.patchCode} could not be located`);
     const opened = await settle(openPackage(patch.localPackage));
     if (!opened.known) return unknown(`applied patch ${patch.patchCode} could not be read: ${opened.reason}`);
-    if (patchTouchesCertificateTable(opened.value)) {
-      return unknown(`applied patch ${patch.patchCode} changes the MsiPatchCertificate table; msi-lua does not read certificates from transforms`);
-    }
+    patches.push(opened.value);
   }
-  return known(fromPackage, 'cached package (LocalPackage)');
+  const labels = applied.value.map((p) => `applied patch ${p.patchCode}`);
+  const tables = certificateTablesThroughPatches(cached.value, patches, labels, 'cached package (LocalPackage)');
+  return tables[tables.length - 1] as Fact<PatchCertificateTableFact>;
 }
 
 function contextFlag(context: InstallContext): number {

@@ -2,7 +2,7 @@
 // author can know before shipping. What only the target machine knows is 'unknown'.
 import { openPackage, type MsiPackage } from '../package';
 import { assertNonEmptyString, describeValue } from '../validate';
-import { patchTouchesCertificateTable, propertyDisablesLua, propertyValue, readPatchCertificateTable, readPatchFile } from './package-facts';
+import { certificateTablesThroughPatches, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
 import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
 
 export interface OfflineLuaReport extends LuaReport {
@@ -44,6 +44,10 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
   const productCode = propertyValue(pkg, 'ProductCode');
   const patches = await Promise.all(mspPaths.map((p) => openPackage(p)));
 
+  // Each patch is judged against the table in the package plus what the patches sequenced
+  // before it added or changed (their transforms that target the product, applied in order).
+  const tables = certificateTablesThroughPatches(pkg, patches, mspPaths, msiPath);
+
   const patchFacts: PatchFacts[] = patches.map((patch, index) => {
     const label = mspPaths[index] as string;
     const file = readPatchFile(patch);
@@ -59,17 +63,12 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
         : known(false, 'not signed'),
       revoked: unknown(`revocation is checked by Windows on the target machine; ${ON_TARGET}`),
       expired: file.expired === null ? unknown('no signer') : known(file.expired),
+      certificateTable: tables[index] as Fact<PatchCertificateTableFact>,
     };
   });
 
-  // Each patch is judged against the table in the package plus what patches sequenced
-  // before it changed. msi-lua does not read certificate rows out of transforms, so when
-  // an earlier patch changes the table the table is unknown rather than guessed.
-  const changedBy = patches.slice(0, -1).findIndex((patch) => patchTouchesCertificateTable(patch));
-  const table: Fact<PatchCertificateTableFact> =
-    changedBy >= 0
-      ? unknown(`${mspPaths[changedBy]} changes the MsiPatchCertificate table through its transforms; msi-lua does not read certificates from transforms`)
-      : known(readPatchCertificateTable(pkg, 'package'), msiPath);
+  // The table check reports the table as the last patch sees it (the package alone without patches).
+  const table = tables[Math.max(0, patches.length - 1)] as Fact<PatchCertificateTableFact>;
 
   const facts: LuaFacts = {
     installerVersion: known({ packageMinimum: pkg.summary.pageCount ?? undefined }, 'summary PageCount'),

@@ -1,7 +1,15 @@
 // Facts that the package reader can establish from .msi / .msp files, shared by the
 // offline check and the on-machine evaluation (which reads the cached package).
-import { describeCertificate, type MsiPackage, type SignatureReport } from '../package';
+import { describeCertificate, TransformedDatabase, type MsiPackage, type Row, type SignatureReport } from '../package';
 import { type CertificateSummary, type Fact, type ListedCertificate, type PatchCertificateTableFact, known, unknown } from './rules';
+
+/** What the certificate tables are read from: a package, or a package with patches applied. */
+export interface CertificateTableSource {
+  hasTable(name: string): boolean;
+  readTable(name: string): { rows: Row[] };
+  hasStream(name: string): boolean;
+  readStream(name: string): Buffer;
+}
 
 export function certificateSummary(der: Buffer): CertificateSummary & { der: Buffer } {
   const info = describeCertificate(der);
@@ -9,7 +17,7 @@ export function certificateSummary(der: Buffer): CertificateSummary & { der: Buf
 }
 
 /** MsiPatchCertificate rows resolved through MsiDigitalCertificate to certificate bytes. */
-export function readPatchCertificateTable(pkg: MsiPackage, origin: 'package' | 'earlier-patch'): PatchCertificateTableFact {
+export function readPatchCertificateTable(pkg: CertificateTableSource, origin: 'package' | 'earlier-patch'): PatchCertificateTableFact {
   if (!pkg.hasTable('MsiPatchCertificate')) return { present: false, certificates: [], danglingRows: [] };
   const digital = new Map<string, string | null>();
   if (pkg.hasTable('MsiDigitalCertificate')) {
@@ -38,15 +46,39 @@ export function readPatchCertificateTable(pkg: MsiPackage, origin: 'package' | '
   return { present: true, origin, certificates, danglingRows };
 }
 
-/** Whether a patch's transforms add or change the MsiPatchCertificate table. */
-export function patchTouchesCertificateTable(patch: MsiPackage): boolean {
-  return patch.storages.some((storage) => {
+/**
+ * The MsiPatchCertificate table as each patch of a sequence sees it: entry k is the package
+ * with the transforms of patches 0..k-1 applied (each patch's pair that targets the product,
+ * see patchTransformsFor), so certificates an earlier patch added (rows and the certificate
+ * streams its transform carries) count. Origin 'package' when the package has the table,
+ * 'earlier-patch' when a patch added it. Returns patches.length + 1 facts; once a patch's
+ * transforms cannot be read, that entry and every later one are unknown.
+ */
+export function certificateTablesThroughPatches(
+  pkg: MsiPackage,
+  patches: readonly MsiPackage[],
+  labels: readonly string[],
+  baseLabel: string,
+): Array<Fact<PatchCertificateTableFact>> {
+  const origin = pkg.hasTable('MsiPatchCertificate') ? 'package' : 'earlier-patch';
+  const facts: Array<Fact<PatchCertificateTableFact>> = [known(readPatchCertificateTable(pkg, 'package'), baseLabel)];
+  const database = new TransformedDatabase(pkg);
+  const used: string[] = [];
+  for (let k = 0; k < patches.length; k++) {
+    const label = labels[k] ?? `patch ${k + 1}`;
+    let table: Fact<PatchCertificateTableFact>;
     try {
-      return patch.openStorage(storage.name).tableStreams.some((s) => s.name === 'MsiPatchCertificate');
-    } catch {
-      return false;
+      const applied = database.applyPatch(patches[k]);
+      if (applied.transforms.length > 0) used.push(`${label} (${applied.transforms.join(', ')})`);
+      table = known(readPatchCertificateTable(database, origin), used.length ? `${baseLabel} with the transforms of ${used.join(', ')}` : baseLabel);
+    } catch (error) {
+      const reason = `the transforms of ${label} could not be read: ${error instanceof Error ? error.message : String(error)}`;
+      while (facts.length <= patches.length) facts.push(unknown(reason));
+      return facts;
     }
-  });
+    facts.push(table);
+  }
+  return facts;
 }
 
 export interface PatchFileFacts {

@@ -61,6 +61,11 @@ export interface PatchFacts {
   trustVerdict?: Fact<string>;
   revoked: Fact<boolean>;
   expired?: Fact<boolean>;
+  /**
+   * The MsiPatchCertificate table this patch is judged against: the package's with the patches
+   * sequenced before it applied. Without it, LuaFacts.patchCertificateTable.
+   */
+  certificateTable?: Fact<PatchCertificateTableFact>;
 }
 
 export interface LuaFacts {
@@ -262,7 +267,6 @@ function certificateTableCheck(fact: LuaFacts['patchCertificateTable']): LuaChec
 }
 
 function perPatch(facts: LuaFacts): LuaCheck[] {
-  const listed = facts.patchCertificateTable.known ? facts.patchCertificateTable.value.certificates : null;
   const signed: LuaCheckStatus[] = [];
   const signerListed: LuaCheckStatus[] = [];
   const valid: LuaCheckStatus[] = [];
@@ -276,6 +280,8 @@ function perPatch(facts: LuaFacts): LuaCheck[] {
     signed.push(isSigned);
     signedEvidence.push({ patch: patch.patch, ...evidenceOf(patch.signed, 'signed') });
 
+    const table = patch.certificateTable ?? facts.patchCertificateTable;
+    const listed = table.known ? table.value.certificates : null;
     let listedStatus: LuaCheckStatus;
     let match: ListedCertificate | undefined;
     if (isSigned === 'fail') listedStatus = 'fail';
@@ -291,6 +297,9 @@ function perPatch(facts: LuaFacts): LuaCheck[] {
       signer: patch.signer.known ? certEvidence(patch.signer.value) : 'unknown',
       ...(patch.signer.known ? {} : { reason: patch.signer.reason }),
       matchedRow: match ? match.patchCertificate : null,
+      ...(patch.certificateTable
+        ? { certificateTable: table.known ? { present: table.value.present, origin: table.value.origin ?? null, source: table.source } : { unknown: table.reason } }
+        : {}),
     });
 
     const validStatus = isSigned === 'fail' ? 'fail' : statusOf(patch.signatureValid, true);

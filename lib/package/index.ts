@@ -39,6 +39,24 @@ export { computePackageDigest } from './digest';
 export { describeCertificate, type CertificateInfo } from './certificates';
 export type { SignatureReport } from './signature';
 export type { PatchInfo, TransformInfo, PatchMetadataEntry, PatchSequenceEntry } from './patch';
+export {
+  readTransform,
+  readTransformFile,
+  applyTransforms,
+  applyPatches,
+  patchTransformsFor,
+  TransformedDatabase,
+  type TransformTarget,
+  type DecodedTransform,
+  type TableTransform,
+  type TransformOperation,
+  type TransformOperationKind,
+  type AddedColumn,
+  type TransformConflict,
+  type TransformConflictKind,
+  type PatchTransformTarget,
+  type AppliedPatch,
+} from './transform';
 export { inspectStructure, openCompoundFile, type CompoundFile, type DirectoryEntry } from './compound';
 
 /**

@@ -116,6 +116,21 @@ test('the per-user twin is not per-machine', async () => {
   expect(report.eligible).toBe(false);
 });
 
+test('a product installed without MsiPatchCertificate: the table an applied patch added counts', async () => {
+  const report = await evaluateLuaPatching({ productCode: lua.laterProductCode, patch: lua.laterSignedPatch });
+  const table = report.checks.find((c) => c.id === 'patch-certificate-table');
+  expect(table).toMatchObject({
+    status: 'pass',
+    evidence: {
+      present: true,
+      origin: 'earlier-patch',
+      certificates: [{ patchCertificate: 'fromearlierpatch', digitalCertificate: 'EarlierSigner', subject: expect.stringContaining('msi-lua Patch Signer') }],
+      source: expect.stringMatching(/^cached package \(LocalPackage\) with the transforms of applied patch \{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E85\} \(RTM\.1, #RTM\.1\)$/),
+    },
+  });
+  expect(statuses(report)['signer-listed']).toBe('pass');
+});
+
 test('bad options are TypeErrors naming the option', async () => {
   await expect(evaluateLuaPatching({ productCode: 'nope' })).rejects.toThrow(/"options\.productCode"/);
   await expect(evaluateLuaPatching({ productCode: lua.productCode, patch: [''] })).rejects.toThrow(/"options\.patch\[0\]"/);

@@ -19,6 +19,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as CFB from 'cfb';
 
+import { encodeStreamName } from '../../lib/package/stream-names';
+
 const execFileAsync = promisify(execFile);
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -492,6 +494,12 @@ export interface PatchTransform {
   upgradedProductCode: string;
   upgradedVersion: string;
   upgradeCode: string;
+  /**
+   * The storage's streams as [stored name, content] (e.g. transformStreams()
+   * of test/support/transform-writer.ts, summary included). Without it the
+   * storage is an empty transform: a string pool and the summary.
+   */
+  streams?: Array<[string, Buffer]>;
 }
 
 export interface PatchOptions {
@@ -516,7 +524,8 @@ function sqlString(value: string): string {
  * and MsiPatchSequence, rewrapped with cfb under the patch CLSID with a patch
  * summary (patch code and obsoleted codes, target products, transform list)
  * and one transform sub-storage per transform, each with its own summary and
- * string pool. The transforms carry no table changes: enough for reading.
+ * string pool. The transforms carry the given streams (a transform written by
+ * test/support/transform-writer.ts), or no table changes at all.
  */
 export async function buildPatch(options: PatchOptions): Promise<string> {
   const work = scratchDir('patch');
@@ -541,12 +550,10 @@ export async function buildPatch(options: PatchOptions): Promise<string> {
 
   const source = CFB.read(fs.readFileSync(database), { type: 'buffer' });
   const out = CFB.utils.cfb_new({ root: 'Root Entry' });
-  const tableStreams: Array<[string, Buffer]> = [];
   for (const entry of source.FileIndex) {
     if (entry.type !== 2 || entry.name === '\u0005SummaryInformation') continue;
     const content = Buffer.from(entry.content as Uint8Array);
     CFB.utils.cfb_add(out, `/${entry.name}`, content);
-    tableStreams.push([entry.name, content]);
   }
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
   CFB.utils.cfb_add(out, '/\u0005SummaryInformation', summaryInformationStream([
@@ -566,9 +573,17 @@ export async function buildPatch(options: PatchOptions): Promise<string> {
     { id: 18, type: 'string', value: 'msi-lua test builder' },
     { id: 19, type: 'i4', value: 4 },
   ]));
-  // A transform storage holds its own string pool and table streams; copy
-  // the database's so each storage is well formed.
+  // A transform storage holds its own string pool and the table changes;
+  // without given content it is a transform that changes nothing.
   for (const transform of options.transforms) {
+    if (transform.streams) {
+      for (const [name, content] of transform.streams) CFB.utils.cfb_add(out, `/${transform.name}/${name}`, content);
+      continue;
+    }
+    const poolHeader = Buffer.alloc(4);
+    poolHeader.writeUInt32LE(1252, 0);
+    CFB.utils.cfb_add(out, `/${transform.name}/${encodeStreamName('_StringPool', true)}`, poolHeader);
+    CFB.utils.cfb_add(out, `/${transform.name}/${encodeStreamName('_StringData', true)}`, Buffer.alloc(0));
     CFB.utils.cfb_add(out, `/${transform.name}/\u0005SummaryInformation`, summaryInformationStream([
       { id: 1, type: 'i2', value: 1252 },
       { id: 7, type: 'string', value: 'Intel;1033' },
@@ -577,7 +592,6 @@ export async function buildPatch(options: PatchOptions): Promise<string> {
       { id: 14, type: 'i4', value: 200 },
       { id: 16, type: 'i4', value: 0x0001001f },
     ]));
-    for (const [name, content] of tableStreams) CFB.utils.cfb_add(out, `/${transform.name}/${name}`, content);
   }
   CFB.utils.cfb_gc(out);
   out.FileIndex[0].clsid = CLSID.patch;

@@ -87,6 +87,10 @@ export interface LuaMachineFixtures {
   otherSignerPatch: string;
   unsignedPatch: string;
   tamperedPatch: string;
+  /** Installed without MsiPatchCertificate; an applied patch added it (scripts/fixtures.js). */
+  laterProductCode: string;
+  /** Signed by the certificate that patch listed. */
+  laterSignedPatch: string;
 }
 
 export function loadLuaFixtures(): LuaMachineFixtures {
@@ -98,4 +102,23 @@ export function loadLuaFixtures(): LuaMachineFixtures {
 /** The product key of an installed product by code and scope. */
 export function productKeyFor(productCode: string, scope: 'perMachine' | 'perUser'): string {
   return productKey({ name: '', wxs: '', msi: '', productCode, scope, packageCode: '' });
+}
+
+/** One transform cross-check case as scripts/transform-crosscheck.js left it (Windows paths). */
+export interface TransformCrossCheckCase {
+  name: string;
+  description: string;
+  base: string;
+  transforms: string[];
+  /** The copy of the base msi.dll transformed and committed, and its JSON dump of every table. */
+  wineDatabase: string;
+  wineDump: string;
+}
+
+export function loadTransformCrossCheck(): TransformCrossCheckCase[] {
+  const manifestPath = process.env.MSI_LUA_FIXTURES;
+  if (!manifestPath) throw new Error('MSI_LUA_FIXTURES is not set: run the native suite through `npm run test:wine`');
+  const cases = (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { transforms?: TransformCrossCheckCase[] }).transforms;
+  if (!cases || cases.length === 0) throw new Error(`${manifestPath} has no transform cross-check cases: scripts/fixtures.js did not run them`);
+  return cases;
 }

@@ -1,13 +1,15 @@
 // checkLuaPatching on packages and patches built at test time.
 import { checkLuaPatching } from '../../../lib/lua/offline';
 import type { LuaReport } from '../../../lib/lua/rules';
-import { buildLuaFixtures, type LuaFixtures } from '../../support/lua-fixtures';
+import { buildEarlierPatchFixtures, buildLuaFixtures, type EarlierPatchFixtures, type LuaFixtures } from '../../support/lua-fixtures';
 
 jest.setTimeout(120_000);
 
 let fx: LuaFixtures;
+let earlier: EarlierPatchFixtures;
 beforeAll(async () => {
   fx = await buildLuaFixtures();
+  earlier = await buildEarlierPatchFixtures(fx.ca);
 });
 
 function statuses(report: LuaReport): Record<string, string> {
@@ -69,4 +71,56 @@ test('bad arguments are TypeErrors naming the argument', async () => {
   await expect(checkLuaPatching('')).rejects.toThrow(/"msiPath"/);
   await expect(checkLuaPatching(fx.ready, 'x.msp' as never)).rejects.toThrow(/"mspPaths"/);
   await expect(checkLuaPatching(fx.ready, [42 as never])).rejects.toThrow(/"mspPaths\[0\]"/);
+});
+
+describe('certificates added by a patch sequenced earlier', () => {
+  const check = (report: LuaReport, id: string) => report.checks.find((c) => c.id === id)!;
+
+  test('a package without MsiPatchCertificate, patch 1 adding it through its transform, patch 2 signed by the certificate it lists', async () => {
+    const report = await checkLuaPatching(fx.plain, [earlier.certificatePatch, fx.signedPatch]);
+    const table = check(report, 'patch-certificate-table');
+    expect(table.status).toBe('pass');
+    expect(table.evidence).toMatchObject({
+      present: true,
+      origin: 'earlier-patch',
+      certificates: [{ patchCertificate: 'fromearlierpatch', digitalCertificate: 'EarlierSigner', subject: expect.stringContaining('msi-lua Patch Signer') }],
+      source: expect.stringContaining(`${earlier.certificatePatch} (RTM.1, #RTM.1)`),
+    });
+    // Patch 2 is judged against the table patch 1 added; patch 1 against the package alone,
+    // which has no table: it needs an administrator, so the pair is not UAC-eligible.
+    expect(check(report, 'signer-listed').evidence).toMatchObject({
+      patches: [
+        { patch: earlier.certificatePatch, matchedRow: null, certificateTable: { present: false } },
+        { patch: fx.signedPatch, matchedRow: 'fromearlierpatch', certificateTable: { present: true, origin: 'earlier-patch' } },
+      ],
+    });
+    expect(check(report, 'signer-listed').status).toBe('fail');
+    expect(check(report, 'patch-signed').status).toBe('pass');
+  });
+
+  test('the table a patch adds does not count for that patch itself', async () => {
+    const report = await checkLuaPatching(fx.plain, [earlier.certificatePatch]);
+    expect(check(report, 'patch-certificate-table').status).toBe('fail');
+    expect(check(report, 'patch-certificate-table').evidence).toMatchObject({ present: false });
+  });
+
+  test('a patch whose transforms target another product adds nothing', async () => {
+    const report = await checkLuaPatching(fx.plain, [earlier.otherProductCertificatePatch, fx.signedPatch]);
+    expect(check(report, 'patch-certificate-table')).toMatchObject({ status: 'fail', evidence: { present: false } });
+  });
+
+  test('an earlier patch whose transform is damaged makes the table unknown, naming the patch', async () => {
+    const report = await checkLuaPatching(fx.plain, [earlier.damagedCertificatePatch, fx.signedPatch]);
+    const table = check(report, 'patch-certificate-table');
+    expect(table.status).toBe('unknown');
+    expect(String(table.evidence.reason)).toContain(`the transforms of ${earlier.damagedCertificatePatch} could not be read`);
+    expect(String(table.evidence.reason)).toMatch(/MsiPatchCertificate \(transform RTM\.1\)/);
+    expect(check(report, 'signer-listed').status).toBe('fail'); // patch 1 is still judged against the package
+  });
+
+  test('a package with its own table keeps origin package when an earlier patch changes nothing there', async () => {
+    const report = await checkLuaPatching(fx.ready, [fx.unsignedPatch, fx.signedPatch]);
+    expect(check(report, 'patch-certificate-table').evidence).toMatchObject({ present: true, origin: 'package' });
+    expect(check(report, 'signer-listed').evidence).toMatchObject({ patches: [{ matchedRow: null }, { matchedRow: 'patchcert1' }] });
+  });
 });

@@ -139,3 +139,23 @@ test('an elevated administrator needs no elevation even when a standard user wou
   const unknownCaller = evaluateLuaRules(eligibleFacts({ policyDisabled: known(true), callerIsAdministrator: unknown('x') }));
   expect(unknownCaller.elevationRequired).toBe(true);
 });
+
+test('a patch with a certificate table of its own (the package plus earlier patches) is judged against that table', () => {
+  const noTable = known({ present: false, certificates: [], danglingRows: [] });
+  const addedEarlier = known({ present: true, origin: 'earlier-patch' as const, certificates: [listed], danglingRows: [] }, 'app.msi with the transforms of first.msp (RTM.1)');
+  const report = evaluateLuaRules(eligibleFacts({
+    patchCertificateTable: addedEarlier,
+    patches: [goodPatch({ patch: 'first.msp', certificateTable: noTable }), goodPatch({ patch: 'second.msp', certificateTable: addedEarlier })],
+  }));
+  expect(status(report, 'patch-certificate-table')).toMatchObject({ status: 'pass', evidence: { origin: 'earlier-patch' } });
+  const listedCheck = status(report, 'signer-listed');
+  expect(listedCheck.status).toBe('fail');
+  expect(listedCheck.evidence).toMatchObject({
+    patches: [
+      { patch: 'first.msp', matchedRow: null, certificateTable: { present: false } },
+      { patch: 'second.msp', matchedRow: 'PatchCert', certificateTable: { present: true, origin: 'earlier-patch', source: expect.stringContaining('first.msp') } },
+    ],
+  });
+  const unknownTable = evaluateLuaRules(eligibleFacts({ patches: [goodPatch({ certificateTable: unknown('damaged transform') })] }));
+  expect(status(unknownTable, 'signer-listed')).toMatchObject({ status: 'unknown', evidence: { patches: [{ certificateTable: { unknown: 'damaged transform' } }] } });
+});

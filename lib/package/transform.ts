@@ -1,0 +1,697 @@
+// Database transforms: the table changes a transform (.mst, or a transform
+// sub-storage of a patch) makes, and a database with transforms applied.
+//
+// A transform storage holds its own string pool (_StringPool, _StringData)
+// and one stream per changed table, named like the table. The table streams
+// are not column-major tables but a sequence of records, each one a 16-bit
+// mask followed by cell values:
+//
+// * mask with the low bit set: the first (mask >> 8) columns follow, in
+//   order. The row is inserted, or replaces the row with the same primary
+//   key (the columns left out become null).
+// * mask 0: only the primary key columns follow; that row is deleted.
+// * any other mask: the primary key columns and each column i (0-based)
+//   whose bit (1 << i) is set follow; those columns of the row with that key
+//   are updated. A 16-bit mask can name columns 1 to 15 only (bit 0 is the
+//   mode bit); the low-bit form can carry up to 255 columns.
+//
+// Values are stored as in tables (integers with the sign bit flipped, 0 being
+// null), strings as references into the transform's own pool with the width
+// that pool declares (2 bytes, or 3 when its header sets bit 31), binary cells
+// as a 2-byte flag with the data in a stream of the transform storage named
+// "Table.key1.key2...". _Tables and _Columns use the same encoding: an
+// inserted _Tables row adds a table, a deleted one drops it, inserted
+// _Columns rows add columns (a null Number means "the next column"). They are
+// applied first, so the other table streams are decoded with the columns the
+// transform gives their tables. This follows Wine's msi.dll
+// (dlls/msi/table.c), the only public implementation.
+
+import { MsiFormatError } from '../errors';
+import { openCompoundFile } from './compound';
+import { MsiStorage, type MsiPackage, type TableData } from './package';
+import { describeTransform, type TransformInfo } from './patch';
+import { StringPool } from './string-pool';
+import { catalogColumns, ColumnFlags, defineColumn, type CellValue, type ColumnDefinition, type Row } from './tables';
+
+/** What a transform is decoded against: the tables and columns of the database it changes. */
+export interface TransformTarget {
+  readonly tableNames: readonly string[];
+  hasTable(name: string): boolean;
+  columns(name: string): readonly ColumnDefinition[];
+}
+
+export type TransformOperationKind = 'insert' | 'update' | 'delete';
+
+export interface TransformOperation {
+  /**
+   * 'insert': a row with the values given (columns left out are null); it
+   * replaces a row with the same primary key. 'update': the given columns
+   * of the row with this key. 'delete': the row with this key.
+   */
+  kind: TransformOperationKind;
+  /** Primary key values, in column order. */
+  key: CellValue[];
+  /**
+   * The cells the record carries, keys included, by column name. Binary
+   * cells hold the name of their stream ("Table.key") when the record marks
+   * data, else null.
+   */
+  values: Row;
+  /** The record's 16-bit mask as stored. */
+  mask: number;
+  /** Byte offset of the record in the table's transform stream. */
+  offset: number;
+}
+
+export interface TableTransform {
+  table: string;
+  /** Columns the records were decoded with: the table's columns after this transform's additions. */
+  columns: readonly ColumnDefinition[];
+  operations: TransformOperation[];
+}
+
+export interface AddedColumn {
+  table: string;
+  column: ColumnDefinition;
+}
+
+export interface DecodedTransform {
+  /** Sub-storage name in the patch, or '' for the root of a .mst file. */
+  name: string;
+  /** Summary of the transform: target and upgraded product code and version, upgrade code. */
+  info: TransformInfo;
+  /** Validation flags (high word of the summary Character Count) and error conditions (low word). */
+  validationFlags: number | null;
+  errorConditions: number | null;
+  /** The transform's own string pool. */
+  codepage: number;
+  longReferences: boolean;
+  /** Tables added (inserted _Tables rows) and dropped (deleted _Tables rows). */
+  addedTables: string[];
+  droppedTables: string[];
+  /** Columns added (inserted _Columns rows), to new tables and to existing ones. */
+  addedColumns: AddedColumn[];
+  /** Row changes, one entry per changed table (other than _Tables and _Columns), in storage order. */
+  tables: TableTransform[];
+  /** Streams other than tables the transform carries (binary cell data such as "MsiDigitalCertificate.x"). */
+  streams: string[];
+}
+
+const SUMMARY_STREAM = '\u0005SummaryInformation';
+const POOL_STREAMS = new Set(['_StringPool', '_StringData']);
+const CATALOG = new Set(['_Tables', '_Columns']);
+
+function isBinaryColumn(column: ColumnDefinition): boolean {
+  return column.kind === 'binary';
+}
+
+/** Bytes a value of this column takes in a transform whose pool uses `refBytes`-wide references. */
+function transformWidth(column: ColumnDefinition, refBytes: number): number {
+  if (column.kind === 'binary') return 2;
+  if (column.kind === 'string') return refBytes;
+  return column.storageBytes;
+}
+
+function readUInt(data: Buffer, at: number, bytes: number): number {
+  if (bytes === 2) return data[at] | (data[at + 1] << 8);
+  if (bytes === 3) return data[at] | (data[at + 1] << 8) | (data[at + 2] << 16);
+  return data.readUInt32LE(at);
+}
+
+function hex(value: number, digits = 4): string {
+  return '0x' + value.toString(16).padStart(digits, '0');
+}
+
+interface DecodeContext {
+  transform: string;
+  pool: StringPool;
+  refBytes: number;
+}
+
+function where(ctx: DecodeContext, table: string): string {
+  return ctx.transform ? `${table} (transform ${ctx.transform})` : `${table} (transform)`;
+}
+
+/**
+ * Decodes the records of one table stream. `columns` are the table's
+ * columns (with the transform's additions).
+ */
+function decodeRecords(ctx: DecodeContext, table: string, columns: readonly ColumnDefinition[], data: Buffer): TransformOperation[] {
+  const loc = where(ctx, table);
+  const keyIndexes: number[] = [];
+  columns.forEach((c, i) => {
+    if (c.primaryKey) keyIndexes.push(i);
+  });
+  const widths = columns.map((c) => transformWidth(c, ctx.refBytes));
+  const operations: TransformOperation[] = [];
+  let n = 0;
+  while (n < data.length) {
+    if (n + 2 > data.length) {
+      throw new MsiFormatError(`table ${table}: ${data.length - n} byte left at the end of the stream, too short for a record mask`, { where: loc, offset: n });
+    }
+    const mask = data[n] | (data[n + 1] << 8);
+    let kind: TransformOperationKind;
+    const present: number[] = [];
+    if (mask & 1) {
+      const count = mask >> 8;
+      if (count === 0) {
+        throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} inserts no columns`, { where: loc, offset: n });
+      }
+      if (count > columns.length) {
+        throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} carries ${count} columns but the table has ${columns.length}`, { where: loc, offset: n });
+      }
+      const missingKey = keyIndexes.find((k) => k >= count);
+      if (missingKey !== undefined) {
+        throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} carries ${count} columns, leaving out key column ${columns[missingKey].name}`, { where: loc, offset: n });
+      }
+      for (let i = 0; i < count; i++) present.push(i);
+      kind = 'insert';
+    } else {
+      // Bits for columns past the table are an error; a table of 16 or more
+      // columns cannot have any.
+      if (columns.length < 16 && mask >> columns.length !== 0) {
+        throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} marks columns beyond the table's ${columns.length}`, { where: loc, offset: n });
+      }
+      for (let i = 0; i < columns.length; i++) {
+        if (columns[i].primaryKey || (i < 16 && (mask & (1 << i)) !== 0)) present.push(i);
+      }
+      kind = mask === 0 ? 'delete' : 'update';
+    }
+    let size = 2;
+    for (const i of present) size += widths[i];
+    if (n + size > data.length) {
+      throw new MsiFormatError(
+        `table ${table}: record at offset ${n} (mask ${hex(mask)}) needs ${size} bytes but the stream ends after ${data.length - n}`,
+        { where: loc, offset: n },
+      );
+    }
+    const values: Row = {};
+    let at = n + 2;
+    for (const i of present) {
+      const column = columns[i];
+      const raw = readUInt(data, at, widths[i]);
+      let value: CellValue;
+      if (column.kind === 'integer') {
+        value = raw === 0 ? null : widths[i] === 2 ? raw - 0x8000 : (raw ^ 0x80000000) | 0;
+      } else if (column.kind === 'string') {
+        if (raw >= ctx.pool.size) {
+          throw new MsiFormatError(
+            `table ${table}, record at offset ${n}, column ${column.name}: string index ${raw} is out of range (the transform's string pool has ids 1 to ${ctx.pool.size - 1})`,
+            { where: loc, offset: at },
+          );
+        }
+        value = raw === 0 ? null : ctx.pool.get(raw);
+      } else {
+        value = raw === 0 ? null : 0; // placeholder, named below once the key is known
+      }
+      values[column.name] = value;
+      at += widths[i];
+    }
+    const key = keyIndexes.map((k) => values[columns[k].name] ?? null);
+    for (const i of present) {
+      const column = columns[i];
+      if (isBinaryColumn(column) && values[column.name] !== null) values[column.name] = streamNameFor(table, columns, key);
+    }
+    operations.push({ kind, key, values, mask, offset: n });
+    n += size;
+  }
+  return operations;
+}
+
+/** Name of the stream holding a binary cell: the table and the key values joined with dots. */
+function streamNameFor(table: string, columns: readonly ColumnDefinition[], key: readonly CellValue[]): string {
+  let name = table;
+  let k = 0;
+  for (const column of columns) {
+    if (!column.primaryKey) continue;
+    const value = key[k++];
+    name += '.' + (value === null || value === undefined ? '' : String(value));
+  }
+  return name;
+}
+
+function summaryWords(info: TransformInfo): { validationFlags: number | null; errorConditions: number | null } {
+  const count = info.summary?.charCount;
+  if (count === null || count === undefined) return { validationFlags: null, errorConditions: null };
+  const unsigned = count >>> 0;
+  return { validationFlags: unsigned >>> 16, errorConditions: unsigned & 0xffff };
+}
+
+/**
+ * Decodes a transform storage against the database it applies to (whose
+ * tables and columns the record layouts depend on). Throws MsiFormatError
+ * naming the table, record offset and problem when the transform is damaged.
+ */
+export function readTransform(storage: MsiStorage, target: TransformTarget): DecodedTransform {
+  const poolData = storage.readTableStream('_StringPool');
+  const stringData = storage.readTableStream('_StringData');
+  const label = storage.name;
+  if (poolData === null || stringData === null) {
+    throw new MsiFormatError(`transform ${label ? JSON.stringify(label) + ' ' : ''}has no string pool (_StringPool and _StringData)`, {
+      where: label ? `transform ${label}` : 'transform',
+    });
+  }
+  const pool = new StringPool(poolData, stringData);
+  const ctx: DecodeContext = { transform: label, pool, refBytes: pool.longReferences ? 3 : 2 };
+  const info = describeTransform(label, storage.summary, true);
+
+  // _Tables: added and dropped tables.
+  const addedTables: string[] = [];
+  const droppedTables: string[] = [];
+  const tablesData = storage.readTableStream('_Tables');
+  if (tablesData !== null) {
+    for (const op of decodeRecords(ctx, '_Tables', catalogColumns('_Tables', pool.longReferences), tablesData)) {
+      const name = op.values.Name;
+      if (typeof name !== 'string' || name === '') {
+        throw new MsiFormatError('_Tables record names no table', { where: where(ctx, '_Tables'), offset: op.offset });
+      }
+      if (op.kind === 'insert') addedTables.push(name);
+      else if (op.kind === 'delete') droppedTables.push(name);
+      else throw new MsiFormatError(`_Tables record for ${name} has mask ${hex(op.mask)}: a table can only be added or dropped`, { where: where(ctx, '_Tables'), offset: op.offset });
+    }
+  }
+  const exists = (table: string): boolean => (target.hasTable(table) && !droppedTables.includes(table)) || addedTables.includes(table);
+
+  // _Columns: added columns.
+  const addedColumns: AddedColumn[] = [];
+  const schema = new Map<string, ColumnDefinition[]>();
+  const columnsOf = (table: string): ColumnDefinition[] => {
+    let columns = schema.get(table);
+    if (!columns) {
+      const fresh = addedTables.includes(table) && (droppedTables.includes(table) || !target.hasTable(table));
+      columns = fresh ? [] : [...target.columns(table)];
+      schema.set(table, columns);
+    }
+    return columns;
+  };
+  const columnsData = storage.readTableStream('_Columns');
+  let nullRun = { table: '', count: 0 };
+  if (columnsData !== null) {
+    for (const op of decodeRecords(ctx, '_Columns', catalogColumns('_Columns', pool.longReferences), columnsData)) {
+      const loc = where(ctx, '_Columns');
+      const table = op.values.Table;
+      const name = op.values.Name;
+      if (typeof table !== 'string' || table === '') throw new MsiFormatError('_Columns record names no table', { where: loc, offset: op.offset });
+      if (op.kind !== 'insert') {
+        throw new MsiFormatError(`_Columns record for table ${table} has mask ${hex(op.mask)}: a transform can only add columns`, { where: loc, offset: op.offset });
+      }
+      if (typeof name !== 'string' || name === '') throw new MsiFormatError(`_Columns record for table ${table} names no column`, { where: loc, offset: op.offset });
+      if (!exists(table) || CATALOG.has(table)) {
+        throw new MsiFormatError(`_Columns adds column ${name} to table ${table}, which neither the database nor the transform defines`, { where: loc, offset: op.offset });
+      }
+      const typeValue = op.values.Type;
+      if (typeof typeValue !== 'number') throw new MsiFormatError(`_Columns record for ${table}.${name} has no type`, { where: loc, offset: op.offset });
+      const type = typeValue & 0xffff;
+      const size = type & ColumnFlags.SIZE_MASK;
+      if ((type & ColumnFlags.STRING) === 0 && size > 2 && size !== 4) {
+        throw new MsiFormatError(`_Columns record declares ${table}.${name} an integer of ${size} bytes (only 2 and 4 exist)`, { where: loc, offset: op.offset });
+      }
+      const columns = columnsOf(table);
+      // Windows writes a null Number for the columns of a new table: they are
+      // numbered from 1 in the order of the records, restarting whenever the
+      // table changes (as Wine numbers them).
+      const numberValue = op.values.Number;
+      let number: number;
+      if (typeof numberValue === 'number') number = numberValue;
+      else {
+        if (table !== nullRun.table) nullRun = { table, count: 0 };
+        number = ++nullRun.count;
+      }
+      if (number >= 1 && number <= columns.length) {
+        const existing = columns[number - 1];
+        const restated = defineColumn(table, number, name, type, pool.longReferences);
+        // A table added again (an error condition Windows can be told to ignore) restates its columns.
+        if (existing.name === name && existing.idtType === restated.idtType && existing.primaryKey === restated.primaryKey) continue;
+        throw new MsiFormatError(`_Columns record redefines column ${number} of table ${table} (${existing.name} ${existing.idtType}) as ${name} ${restated.idtType}`, { where: loc, offset: op.offset });
+      }
+      if (columns.some((c) => c.name === name)) {
+        throw new MsiFormatError(`_Columns record adds column ${name} to table ${table}, which already has a column of that name`, { where: loc, offset: op.offset });
+      }
+      if (number !== columns.length + 1) {
+        throw new MsiFormatError(`_Columns record adds column ${number} to table ${table}, which has ${columns.length} columns`, { where: loc, offset: op.offset });
+      }
+      const column = defineColumn(table, number, name, type, pool.longReferences);
+      columns.push(column);
+      addedColumns.push({ table, column });
+    }
+  }
+  for (const table of addedTables) {
+    if (columnsOf(table).length === 0) {
+      throw new MsiFormatError(`the transform adds table ${table} without columns`, { where: where(ctx, '_Columns') });
+    }
+  }
+
+  // Row changes.
+  const tables: TableTransform[] = [];
+  for (const stream of storage.tableStreams) {
+    const table = stream.name;
+    if (POOL_STREAMS.has(table) || CATALOG.has(table)) continue;
+    const data = storage.readTableStream(table) ?? Buffer.alloc(0);
+    if (!exists(table)) {
+      if (data.length === 0) continue; // changes nothing
+
+      const reason = droppedTables.includes(table) ? 'which it drops' : 'which neither the database nor the transform defines';
+      throw new MsiFormatError(`the transform changes rows of table ${table}, ${reason}`, { where: where(ctx, table) });
+    }
+    const columns = columnsOf(table);
+    tables.push({ table, columns: [...columns], operations: decodeRecords(ctx, table, columns, data) });
+  }
+  const streams = storage.streams.map((s) => s.name).filter((name) => name !== SUMMARY_STREAM);
+  return {
+    name: label,
+    info,
+    ...summaryWords(info),
+    codepage: pool.codepage,
+    longReferences: pool.longReferences,
+    addedTables,
+    droppedTables,
+    addedColumns,
+    tables,
+    streams,
+  };
+}
+
+/** The root storage of a transform file (.mst), read from bytes. */
+export function readTransformFile(data: Uint8Array): MsiStorage {
+  if (!(data instanceof Uint8Array)) throw new TypeError('readTransformFile expects a Buffer or Uint8Array');
+  const compound = openCompoundFile(data);
+  return new MsiStorage(compound, compound.root);
+}
+
+// ------------------------------------------------------------------ applying
+
+export type TransformConflictKind =
+  | 'insert-existing-row'
+  | 'update-missing-row'
+  | 'delete-missing-row'
+  | 'add-existing-table'
+  | 'drop-missing-table';
+
+/**
+ * A change that did not fit the database, as Windows Installer's transform
+ * error conditions name them. Inserting over an existing row replaces it;
+ * updating or deleting a missing row and adding an existing or dropping a
+ * missing table change nothing.
+ */
+export interface TransformConflict {
+  transform: string;
+  table: string;
+  kind: TransformConflictKind;
+  key: CellValue[];
+}
+
+interface TableState {
+  columns: ColumnDefinition[];
+  keyIndexes: number[];
+  /** Rows as value arrays; null marks a deleted row. */
+  rows: Array<CellValue[] | null>;
+  index: Map<string, number>;
+}
+
+function keyString(columns: readonly ColumnDefinition[], keyIndexes: readonly number[], values: readonly CellValue[]): string {
+  // A null string and an empty one are the same string id (0).
+  return JSON.stringify(keyIndexes.map((k) => (values[k] === null && columns[k].kind !== 'integer' ? '' : values[k])));
+}
+
+function keyOfOperation(columns: readonly ColumnDefinition[], keyIndexes: readonly number[], key: readonly CellValue[]): string {
+  return JSON.stringify(keyIndexes.map((k, i) => (key[i] === null && columns[k].kind !== 'integer' ? '' : key[i])));
+}
+
+/** What TransformedDatabase.applyPatch did with one patch. */
+export interface AppliedPatch {
+  patchCode: string | null;
+  /** Product code the transforms were chosen for (null when the database has none). */
+  productCode: string | null;
+  /** Transform sub-storages applied, in order (empty when none targets the product). */
+  transforms: string[];
+}
+
+/**
+ * A database with transforms applied, in memory: the base package is not
+ * changed. Tables no transform touches are read from the base as they are;
+ * a changed table keeps the base's row order with inserted rows at the end.
+ * Streams are looked up in the transforms, latest first, then in the base.
+ */
+export class TransformedDatabase implements TransformTarget {
+  readonly base: MsiPackage;
+  /** Every transform applied, in order, as decoded. */
+  readonly transforms: DecodedTransform[] = [];
+  readonly conflicts: TransformConflict[] = [];
+  /** Every patch applied with applyPatch, in order. */
+  readonly patches: AppliedPatch[] = [];
+  private readonly storages: MsiStorage[] = [];
+  private names: string[];
+  private readonly changed = new Map<string, TableState>();
+  /** Tables that exist only through a transform, or were dropped and re-added. */
+  private readonly detached = new Set<string>();
+
+  constructor(base: MsiPackage) {
+    this.base = base;
+    this.names = base.tableNames;
+  }
+
+  get tableNames(): string[] {
+    return [...this.names];
+  }
+
+  hasTable(name: string): boolean {
+    return name === '_Tables' || name === '_Columns' || this.names.includes(name);
+  }
+
+  columns(name: string): readonly ColumnDefinition[] {
+    const state = this.changed.get(name);
+    if (state) return state.columns;
+    if (!this.hasTable(name)) throw new RangeError(`no table named ${JSON.stringify(name)}`);
+    return this.base.columns(name);
+  }
+
+  /** Rows of a table after every transform, as objects keyed by column name. */
+  rows(name: string): Row[] {
+    const state = this.changed.get(name);
+    if (!state) {
+      if (!this.hasTable(name)) throw new RangeError(`no table named ${JSON.stringify(name)}`);
+      if (name === '_Tables' || name === '_Columns') return this.catalogRows(name);
+      return this.base.table(name).rows();
+    }
+    const out: Row[] = [];
+    for (const values of state.rows) {
+      if (values === null) continue;
+      const row: Row = {};
+      state.columns.forEach((column, i) => {
+        let value = values[i] ?? null;
+        // A binary cell names its stream only where some layer holds it.
+        if (column.kind === 'binary' && value !== null) {
+          const stream = streamNameFor(name, state.columns, state.keyIndexes.map((k) => values[k] ?? null));
+          value = this.hasStream(stream) ? stream : null;
+        }
+        row[column.name] = value;
+      });
+      out.push(row);
+    }
+    return out;
+  }
+
+  readTable(name: string): TableData {
+    const columns = this.columns(name);
+    return { name, columns, primaryKeys: columns.filter((c) => c.primaryKey).map((c) => c.name), rows: this.rows(name) };
+  }
+
+  /** Whether a (non-table) stream exists in a transform applied or in the base. */
+  hasStream(name: string): boolean {
+    return this.storages.some((s) => s.hasStream(name)) || this.base.hasStream(name);
+  }
+
+  /** A stream's content from the latest transform that carries it, else from the base. */
+  readStream(name: string): Buffer {
+    for (let i = this.storages.length - 1; i >= 0; i--) {
+      if (this.storages[i].hasStream(name)) return this.storages[i].readStream(name);
+    }
+    return this.base.readStream(name);
+  }
+
+  /** Where a stream comes from: the transform's name ('' for a .mst root), 'base', or null. */
+  streamSource(name: string): { transform: string } | 'base' | null {
+    for (let i = this.storages.length - 1; i >= 0; i--) {
+      if (this.storages[i].hasStream(name)) return { transform: this.storages[i].name };
+    }
+    return this.base.hasStream(name) ? 'base' : null;
+  }
+
+  /** Decodes a transform against the database as it is now and applies it. */
+  apply(storage: MsiStorage): DecodedTransform {
+    const decoded = readTransform(storage, this);
+    const conflict = (table: string, kind: TransformConflictKind, key: CellValue[]) =>
+      this.conflicts.push({ transform: decoded.name, table, kind, key });
+    for (const table of decoded.droppedTables) {
+      if (!this.names.includes(table)) {
+        conflict(table, 'drop-missing-table', []);
+        continue;
+      }
+      this.names = this.names.filter((n) => n !== table);
+      this.changed.delete(table);
+      this.detached.add(table);
+    }
+    for (const table of decoded.addedTables) {
+      if (this.names.includes(table)) {
+        conflict(table, 'add-existing-table', []);
+        continue;
+      }
+      this.names.push(table);
+      this.changed.set(table, { columns: [], keyIndexes: [], rows: [], index: new Map() });
+      this.detached.add(table);
+    }
+    for (const { table, column } of decoded.addedColumns) {
+      const state = this.state(table);
+      state.columns.push(column);
+      for (const row of state.rows) if (row) row.push(null);
+      if (column.primaryKey) this.reindex(state);
+    }
+    for (const change of decoded.tables) {
+      const state = this.state(change.table);
+      for (const op of change.operations) {
+        const key = keyOfOperation(state.columns, state.keyIndexes, op.key);
+        const found = state.keyIndexes.length > 0 ? state.index.get(key) : undefined;
+        if (op.kind === 'delete') {
+          if (found === undefined) conflict(change.table, 'delete-missing-row', op.key);
+          else {
+            state.rows[found] = null;
+            state.index.delete(key);
+          }
+        } else if (op.kind === 'insert') {
+          const values = state.columns.map((c) => (c.name in op.values ? op.values[c.name] : null));
+          if (found === undefined) {
+            state.rows.push(values);
+            if (state.keyIndexes.length > 0) state.index.set(key, state.rows.length - 1);
+          } else {
+            conflict(change.table, 'insert-existing-row', op.key);
+            state.rows[found] = values;
+          }
+        } else if (found === undefined) {
+          conflict(change.table, 'update-missing-row', op.key);
+        } else {
+          const row = state.rows[found] as CellValue[];
+          state.columns.forEach((c, i) => {
+            if (!c.primaryKey && c.name in op.values) row[i] = op.values[c.name];
+          });
+        }
+      }
+    }
+    this.storages.push(storage);
+    this.transforms.push(decoded);
+    return decoded;
+  }
+
+  /**
+   * Applies the transform pair of a patch (.msp) that targets the product
+   * as it is now: its ProductCode and ProductVersion in the Property table,
+   * chosen by patchTransformsFor. Applies nothing when no pair targets it.
+   */
+  applyPatch(patch: MsiPackage): AppliedPatch {
+    const property = (name: string): string | null => {
+      if (!this.hasTable('Property')) return null;
+      const row = this.rows('Property').find((r) => r.Property === name);
+      return row && typeof row.Value === 'string' ? row.Value : null;
+    };
+    const productCode = property('ProductCode');
+    const storages = productCode ? patchTransformsFor(patch, { productCode, productVersion: property('ProductVersion') }) : [];
+    for (const storage of storages) this.apply(storage);
+    const applied: AppliedPatch = { patchCode: patch.patch?.patchCode ?? null, productCode, transforms: storages.map((s) => s.name) };
+    this.patches.push(applied);
+    return applied;
+  }
+
+  private reindex(state: TableState): void {
+    state.keyIndexes = state.columns.map((c, i) => (c.primaryKey ? i : -1)).filter((i) => i >= 0);
+    state.index.clear();
+    if (state.keyIndexes.length === 0) return;
+    state.rows.forEach((row, i) => {
+      if (row) state.index.set(keyString(state.columns, state.keyIndexes, row), i);
+    });
+  }
+
+  /** The editable state of a table, copied from the base on first change. */
+  private state(table: string): TableState {
+    let state = this.changed.get(table);
+    if (state) return state;
+    if (this.detached.has(table) || !this.base.hasTable(table)) {
+      throw new RangeError(`table ${table} has no state`); // unreachable: readTransform checked the table exists
+    }
+    const source = this.base.table(table);
+    const rows: Array<CellValue[] | null> = [];
+    for (let i = 0; i < source.rowCount; i++) rows.push(source.rowValues(i));
+    state = { columns: [...source.columns], keyIndexes: [], rows, index: new Map() };
+    this.reindex(state);
+    this.changed.set(table, state);
+    return state;
+  }
+
+  private catalogRows(name: '_Tables' | '_Columns'): Row[] {
+    if (name === '_Tables') return this.names.map((table) => ({ Name: table }));
+    const out: Row[] = [];
+    for (const table of this.names) {
+      for (const column of this.columns(table)) out.push({ Table: table, Number: column.number, Name: column.name, Type: column.type });
+    }
+    return out;
+  }
+}
+
+/** Applies transforms, in order, to a base package (which is not changed). */
+export function applyTransforms(base: MsiPackage, transforms: Iterable<MsiStorage>): TransformedDatabase {
+  const database = new TransformedDatabase(base);
+  for (const storage of transforms) database.apply(storage);
+  return database;
+}
+
+// ------------------------------------------------------------------ patches
+
+export interface PatchTransformTarget {
+  /** ProductCode of the product the patch is applied to. */
+  productCode: string;
+  /** ProductVersion, used to choose between pairs for the same product code. */
+  productVersion?: string | null;
+}
+
+/**
+ * The transforms of a patch that apply to a product, in order: the first
+ * pair ("X" and its patch transform "#X") of the patch's transform list
+ * (summary Last Saved By, in order) whose own summary (Revision Number)
+ * names the product code as its target; among pairs for the same product
+ * code, the first whose target version equals the product's. A "#X"
+ * transform without a target of its own follows "X". Empty when no
+ * transform targets the product. Other validation conditions (language,
+ * upgrade code, version comparisons) are not evaluated.
+ */
+export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarget): MsiStorage[] {
+  const info = patch.patch;
+  if (!info) throw new TypeError('patchTransformsFor expects a patch package (.msp)');
+  const code = target.productCode.toUpperCase();
+  const listed = info.transformNames.length > 0 ? info.transformNames : info.transforms.map((t) => t.name);
+  const byName = new Map(info.transforms.map((t) => [t.name, t]));
+  const candidates: string[] = [];
+  for (const name of listed) {
+    if (name.startsWith('#')) continue;
+    const transform = byName.get(name);
+    if (transform?.present && transform.targetProductCode === code) candidates.push(name);
+  }
+  if (candidates.length === 0) return [];
+  const version = target.productVersion ?? null;
+  const chosen = (version !== null && candidates.find((name) => byName.get(name)?.targetProductVersion === version)) || candidates[0];
+  const storages = [patch.openStorage(chosen)];
+  const partner = `#${chosen}`;
+  const partnerInfo = byName.get(partner);
+  if (partnerInfo?.present && (partnerInfo.targetProductCode === null || partnerInfo.targetProductCode === code)) {
+    storages.push(patch.openStorage(partner));
+  }
+  return storages;
+}
+
+/**
+ * Applies patches, in order, to a base package: for each, the transform
+ * pair that targets the product as the patches before it left it (see
+ * TransformedDatabase.applyPatch). `database.patches` says what was used.
+ */
+export function applyPatches(base: MsiPackage, patches: Iterable<MsiPackage>): TransformedDatabase {
+  const database = new TransformedDatabase(base);
+  for (const patch of patches) database.applyPatch(patch);
+  return database;
+}
