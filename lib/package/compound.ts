@@ -1,21 +1,22 @@
 // Compound File (MS-CFB) layer of the package reader.
 //
-// The container is parsed by SheetJS `cfb`. cfb trusts the file: on a
-// malformed one it can loop forever (a cyclic FAT chain reached through a
-// stream that starts in the middle of another chain), allocate far more than
-// the file size (it concatenates every chain it walks, and a chain that runs
-// backwards through the file is walked once per sector), or throw untyped
-// errors. So before cfb sees a buffer, `inspectStructure` walks the header,
-// DIFAT, FAT, directory and mini FAT itself, bounded by the file size, and
-// rejects anything that would make cfb misbehave with an MsiFormatError that
-// names the structure and the byte offset. Only then is cfb asked for stream
-// contents, and whatever it still throws is wrapped as well.
+// `inspectStructure` walks the header, DIFAT, FAT, directory and mini FAT,
+// bounded by the file size, and rejects anything malformed (cyclic or shared
+// chains, links outside the file, a directory that is not a tree, sizes its
+// chain cannot hold) with an MsiFormatError that names the structure and the
+// byte offset. `openCompoundFile` then reads stream contents in place along
+// the chains it checked (see there for why not with SheetJS cfb).
+//
+// These checks were written to make cfb safe to run (cfb trusts the file: on
+// a malformed one it can loop forever, allocate far more than the file size
+// or throw untyped errors), and some still follow cfb's reading rules: how a
+// missing FAT sector ends a chain, a trailing partial sector counting as a
+// sector, refusing chain layouts cfb would copy quadratically. They are kept
+// as they are so that the set of files accepted does not change.
 //
 // The raw directory entries read here are also what the Authenticode digest
-// needs (exact UTF-16 name bytes, CLSIDs, state bits and FILETIMEs), which
-// cfb does not keep.
+// needs (exact UTF-16 name bytes, CLSIDs, state bits and FILETIMEs).
 
-import * as CFB from 'cfb';
 import { MsiFormatError } from '../errors';
 import { decodeStreamName } from './stream-names';
 
@@ -255,6 +256,10 @@ interface Inspection {
   majorVersion: number;
   entries: Map<number, DirectoryEntry>;
   root: DirectoryEntry;
+  /** Sectors of the mini stream (the root entry's chain), in order. */
+  miniStreamSectors: number[];
+  /** File offsets of the mini FAT sectors, in order. */
+  miniFatOffsets: number[];
 }
 
 /** Validates the container structure without cfb. Exported for tests. */
@@ -420,12 +425,18 @@ export function inspectStructure(input: Uint8Array): Inspection {
     }
   }
   let miniStreamSectors = 0;
+  const miniStreamSectorList: number[] = [];
   const rootSize = rootRaw.size;
   if (rootRaw.start !== ENDOFCHAIN && rootSize > 0) {
     if (rootSize > length) fail(`the mini stream declares ${rootSize} bytes, more than the whole file (${length})`, 'directory', rootRaw.offset + 120);
     miniStreamSectors = walkFatChain(layout, owners, 0, rootRaw.start, 'mini stream', 'mini stream');
     if (miniStreamSectors * sectorSize < rootSize) {
       fail(`the mini stream declares ${rootSize} bytes but its chain holds only ${miniStreamSectors * sectorSize}`, 'mini stream', rootRaw.offset + 120);
+    }
+    let sector = rootRaw.start;
+    for (let i = 0; i < miniStreamSectors; i++) {
+      miniStreamSectorList.push(sector);
+      sector = fatNext(layout, sector) as number;
     }
   }
   const miniSectorCount = Math.floor(Math.min(rootSize, miniStreamSectors * sectorSize) / MINI_SECTOR_SIZE);
@@ -573,24 +584,117 @@ export function inspectStructure(input: Uint8Array): Inspection {
     }
   }
 
-  return { layout, majorVersion, entries, root };
+  return { layout, majorVersion, entries, root, miniStreamSectors: miniStreamSectorList, miniFatOffsets };
 }
 
-/** Parses a compound file: structure checked here, contents read by cfb. */
+/**
+ * Gathers a stream's bytes from the file: a view of the file while its
+ * pieces follow each other (the usual layout, as Windows, libgsf and cfb
+ * write streams), one copy of the stream once they do not.
+ */
+class StreamReader {
+  private readonly buf: Buffer;
+  private readonly size: number;
+  private start = -1;
+  private out: Buffer | null = null;
+  filled = 0;
+
+  constructor(buf: Buffer, size: number) {
+    this.buf = buf;
+    this.size = size;
+  }
+
+  /** Takes up to `length` bytes at file offset `at`; false when they run past the end of the file. */
+  take(at: number, length: number): boolean {
+    const n = Math.min(length, this.size - this.filled);
+    if (at + n > this.buf.length) {
+      this.filled += Math.max(0, this.buf.length - at);
+      return false;
+    }
+    if (this.out === null) {
+      if (this.filled === 0) this.start = at;
+      else if (at !== this.start + this.filled) {
+        this.out = Buffer.allocUnsafe(this.size);
+        this.buf.copy(this.out, 0, this.start, this.start + this.filled);
+      }
+    }
+    if (this.out !== null) this.buf.copy(this.out, this.filled, at, at + n);
+    this.filled += n;
+    return true;
+  }
+
+  get done(): boolean {
+    return this.filled >= this.size;
+  }
+
+  result(): Buffer {
+    return this.out ?? this.buf.subarray(this.start, this.start + this.size);
+  }
+}
+
+/**
+ * Parses a compound file. The structure is checked by `inspectStructure`;
+ * stream contents are then read from the file in place.
+ *
+ * Why not cfb for the contents: `CFB.parse` has no lazy or in-place mode
+ * (its only option, `raw`, adds data). It concatenates every sector chain of
+ * the file into new buffers, and every small stream again out of the mini
+ * stream, before returning: a second copy of the whole file plus its
+ * bookkeeping, about 1.6 times the file size held for nothing, since
+ * `inspectStructure` has already followed every chain cfb would follow,
+ * with loop and bounds checks. Reading here is a view of the file when a
+ * stream's sectors are contiguous and one copy of that stream otherwise.
+ */
 export function openCompoundFile(input: Uint8Array): CompoundFile {
   const inspection = inspectStructure(input);
-  const buf = inspection.layout.buf;
-  let container: CFB.CFB$Container;
-  try {
-    container = CFB.parse(buf, { type: 'buffer' } as CFB.CFB$ParsingOptions);
-  } catch (cause) {
-    fail(`the compound file container could not be read: ${(cause as Error)?.message ?? String(cause)}`, 'container', undefined, cause);
-  }
-  // Keep only what reading needs: cfb's copies of the streams and our
-  // directory. The caller's file buffer can then be collected.
-  const { entries, root, majorVersion } = inspection;
-  const { sectorSize } = inspection.layout;
+  const { entries, root, majorVersion, layout, miniStreamSectors, miniFatOffsets } = inspection;
+  const { sectorSize, buf } = layout;
   const byteLength = buf.length;
+  const perFatSector = sectorSize / 4;
+
+  const truncated = (entry: DirectoryEntry, read: number): never =>
+    fail(`stream ${JSON.stringify(decodeStreamName(entry.name).name)} declares ${entry.size} bytes but only ${read} could be read (file truncated?)`,
+      'stream', entry.offset + 120);
+
+  // Chains of streams in the tree were followed by inspectStructure: no
+  // loops, no shared sectors, long enough for the declared size.
+  const readFatStream = (entry: DirectoryEntry): Buffer => {
+    const reader = new StreamReader(buf, entry.size);
+    let sector = entry.startSector;
+    while (!reader.done) {
+      if (sector < 0 || sector >= layout.sectorCount || !reader.take(sectorOffset(layout, sector), sectorSize)) {
+        truncated(entry, reader.filled);
+      }
+      if (reader.done) break;
+      const next = fatNext(layout, sector);
+      if (next === null) truncated(entry, reader.filled);
+      sector = next as number;
+    }
+    return reader.result();
+  };
+
+  const miniFatNext = (mini: number): number => {
+    const at = miniFatOffsets[Math.floor(mini / perFatSector)];
+    if (at === undefined) return ENDOFCHAIN;
+    const pos = at + (mini % perFatSector) * 4;
+    return pos + 4 > byteLength ? ENDOFCHAIN : buf.readInt32LE(pos);
+  };
+
+  const readMiniStream = (entry: DirectoryEntry): Buffer => {
+    const reader = new StreamReader(buf, entry.size);
+    const miniStreamBytes = Math.min(root.size, miniStreamSectors.length * sectorSize);
+    let mini = entry.startSector;
+    while (!reader.done) {
+      const position = mini * MINI_SECTOR_SIZE;
+      if (mini < 0 || position + MINI_SECTOR_SIZE > miniStreamBytes) truncated(entry, reader.filled);
+      const sector = miniStreamSectors[Math.floor(position / sectorSize)];
+      if (!reader.take(sectorOffset(layout, sector) + (position % sectorSize), MINI_SECTOR_SIZE)) truncated(entry, reader.filled);
+      if (reader.done) break;
+      mini = miniFatNext(mini);
+    }
+    return reader.result();
+  };
+
   return {
     byteLength,
     majorVersion,
@@ -607,14 +711,7 @@ export function openCompoundFile(input: Uint8Array): CompoundFile {
     streamData(entry: DirectoryEntry): Buffer {
       if (entry.type !== 'stream') throw new TypeError(`${entry.name} is not a stream`);
       if (entry.size === 0) return Buffer.alloc(0);
-      const cfbEntry = container.FileIndex[entry.id];
-      const content = cfbEntry?.content as Uint8Array | undefined;
-      if (!content || content.length < entry.size) {
-        fail(`stream ${JSON.stringify(decodeStreamName(entry.name).name)} declares ${entry.size} bytes but only ${content?.length ?? 0} could be read (file truncated?)`,
-          'stream', entry.offset + 120);
-      }
-      // A fresh view: cfb decorates its buffers with parsing helpers.
-      return Buffer.from(content.buffer, content.byteOffset, entry.size);
+      return entry.size >= MINI_STREAM_CUTOFF ? readFatStream(entry) : readMiniStream(entry);
     },
   };
 }

@@ -9,14 +9,14 @@ import type { MsiTable } from './tables';
 import { PID, VT_FILETIME, VT_I2, VT_I4, VT_LPSTR, type SummaryInformation, type SummaryProperty } from './summary';
 
 /** Output size for ASCII pools (exact for strings, 6 bytes per integer guessed). */
-function estimateSize(table: MsiTable, lengths: Uint32Array, exact: boolean): number {
+function estimateSize(table: MsiTable, starts: Uint32Array, poolSize: number, exact: boolean): number {
   let size = 0;
   for (let column = 0; column < table.columns.length; column++) {
     const c = table.columns[column];
     if (c.kind === 'string' && exact) {
       for (let row = 0; row < table.rowCount; row++) {
         const raw = table.rawAt(row, column);
-        size += raw < lengths.length ? lengths[raw] : 0;
+        size += raw < poolSize ? starts[raw + 1] - starts[raw] : 0;
       }
     } else {
       size += table.rowCount * (c.kind === 'integer' ? 6 : 16);
@@ -143,11 +143,14 @@ export function tableToIdtSink(table: MsiTable, sink: ChunkSink): void {
 function writeTable(table: MsiTable, sink?: ChunkSink): ByteWriter {
   const columns = table.columns;
   const pool = table.context.pool;
-  const { data, offsets, lengths } = pool.rawView();
+  const { data, starts } = pool.spans();
   const cells = table.rawData();
   // ASCII strings are their own UTF-8: copy pool bytes without decoding.
   const copyRaw = pool.isAscii;
-  const writer = new ByteWriter(256 + estimateSize(table, lengths, copyRaw), sink);
+  // A sink gets chunks of at most 64 KiB: a rough size is enough to choose
+  // the chunk buffer, without a pass over every string of the table.
+  const size = sink ? table.rowCount * 32 * table.columns.length : estimateSize(table, starts, pool.size, copyRaw);
+  const writer = new ByteWriter(256 + size, sink);
   writer.text(columns.map((c) => c.name).join('\t') + '\r\n');
   writer.text(columns.map((c) => c.idtType).join('\t') + '\r\n');
   // msitools finds primary keys through _Columns, which does not describe
@@ -179,7 +182,7 @@ function writeTable(table: MsiTable, sink?: ChunkSink): ByteWriter {
         if (raw !== 0) {
           if (copyRaw) {
             if (raw >= pool.size) table.stringAt(row, column, raw); // throws, naming the cell
-            writer.copy(data, offsets[raw], lengths[raw]);
+            writer.copy(data, starts[raw], starts[raw + 1] - starts[raw]);
           } else {
             writer.text(table.stringAt(row, column, raw));
           }
