@@ -74,24 +74,53 @@ interface Layout {
   fileLength: number;
   fatSectors: number[];
   buf: Buffer;
+  /** The FAT, decoded once (`decodeFat`): entry of each sector, valid where `hasNext` is 1. */
+  next: Int32Array;
+  hasNext: Uint8Array;
 }
 
 function sectorOffset(layout: Layout, sector: number): number {
   return (sector + 1) * layout.sectorSize;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
- * Next sector after `sector` according to the FAT, mirroring how cfb looks it
- * up: a missing FAT sector ends the chain (returns null here so callers can
- * report it).
+ * Reads every sector's FAT entry into `layout.next`, the way cfb looks them
+ * up: through the list of FAT sectors, a missing or out-of-file FAT sector
+ * (or a FAT sector cut off by the end of the file) leaving the entries it
+ * would hold unset. One pass with native copies, so that following chains
+ * afterwards is an array lookup rather than a computed read per sector.
+ */
+function decodeFat(layout: Layout): void {
+  const { sectorSize, sectorCount, fileLength, buf, fatSectors } = layout;
+  const perSector = sectorSize / 4;
+  const next = new Int32Array(sectorCount);
+  const hasNext = new Uint8Array(sectorCount);
+  for (let k = 0; k * perSector < sectorCount && k < fatSectors.length; k++) {
+    const fatSector = fatSectors[k];
+    if (fatSector < 0 || fatSector >= sectorCount) continue;
+    const first = k * perSector;
+    const start = sectorOffset(layout, fatSector);
+    const count = Math.min(perSector, sectorCount - first, Math.floor((fileLength - start) / 4));
+    if (count <= 0) continue;
+    if (LITTLE_ENDIAN) {
+      new Uint8Array(next.buffer, first * 4, count * 4).set(buf.subarray(start, start + count * 4));
+    } else {
+      for (let i = 0; i < count; i++) next[first + i] = buf.readInt32LE(start + i * 4);
+    }
+    hasNext.fill(1, first, first + count);
+  }
+  layout.next = next;
+  layout.hasNext = hasNext;
+}
+
+/**
+ * Next sector after `sector` (inside the file) according to the FAT: null
+ * when no FAT sector covers it (cfb ends the chain there; callers report it).
  */
 function fatNext(layout: Layout, sector: number): number | null {
-  const perSector = layout.sectorSize / 4;
-  const fatSector = layout.fatSectors[Math.floor(sector / perSector)];
-  if (fatSector === undefined || fatSector < 0 || fatSector >= layout.sectorCount) return null;
-  const at = sectorOffset(layout, fatSector) + (sector % perSector) * 4;
-  if (at + 4 > layout.fileLength) return null;
-  return layout.buf.readInt32LE(at);
+  return layout.hasNext[sector] === 1 ? layout.next[sector] : null;
 }
 
 function describeSector(value: number): string {
@@ -191,43 +220,43 @@ function readRawEntry(buf: Buffer, offset: number, id: number): RawEntry {
 function simulateCfbChainWalks(layout: Layout, directoryStart: number): { copiedSectors: number; heads: Uint8Array; reach: Int32Array; cyclic: Uint8Array } {
   const n = layout.sectorCount;
   const succ = new Int32Array(n);
-  for (let j = 0; j < n; j++) {
-    const next = fatNext(layout, j);
-    succ[j] = next !== null && next >= 0 && next < n ? next : -1;
-  }
+  const { next, hasNext } = layout;
+  for (let j = 0; j < n; j++) succ[j] = hasNext[j] === 1 && next[j] >= 0 && next[j] < n ? next[j] : -1;
   // reach[j]: sectors visited by a walk from j that stops at a terminal or a repeat.
   const reach = new Int32Array(n);
   const cyclic = new Uint8Array(n); // walk from j runs into a cycle
   const state = new Uint8Array(n); // 0 new, 1 on path, 2 done
-  const path: number[] = [];
+  // The walk in progress; a typed array, as a growing array would be garbage.
+  const path = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     if (state[k] !== 0) continue;
-    path.length = 0;
+    let pathLength = 0;
     let x = k;
     while (x !== -1 && state[x] === 0) {
       state[x] = 1;
-      path.push(x);
+      path[pathLength++] = x;
       x = succ[x];
     }
     let base = 0;
     let baseCyclic = 0;
     if (x !== -1 && state[x] === 1) {
       // Cycle: every node on it reaches exactly the cycle.
-      const at = path.indexOf(x);
-      const length = path.length - at;
-      for (let i = at; i < path.length; i++) {
+      let at = pathLength - 1;
+      while (path[at] !== x) at--;
+      const length = pathLength - at;
+      for (let i = at; i < pathLength; i++) {
         reach[path[i]] = length;
         cyclic[path[i]] = 1;
         state[path[i]] = 2;
       }
-      path.length = at;
+      pathLength = at;
       base = length;
       baseCyclic = 1;
     } else if (x !== -1) {
       base = reach[x];
       baseCyclic = cyclic[x];
     }
-    for (let i = path.length - 1; i >= 0; i--) {
+    for (let i = pathLength - 1; i >= 0; i--) {
       base += 1;
       reach[path[i]] = base;
       cyclic[path[i]] = baseCyclic;
@@ -308,7 +337,7 @@ export function inspectStructure(input: Uint8Array): Inspection {
   }
 
   const owners = new Int32Array(sectorCount).fill(-1);
-  const layout: Layout = { sectorSize, sectorCount, fileLength: length, fatSectors: [], buf };
+  const layout: Layout = { sectorSize, sectorCount, fileLength: length, fatSectors: [], buf, next: new Int32Array(0), hasNext: new Uint8Array(0) };
 
   // FAT sector list as cfb builds it: header entries up to the first
   // negative value, then every DIFAT sector's entries up to ENDOFCHAIN.
@@ -364,12 +393,12 @@ export function inspectStructure(input: Uint8Array): Inspection {
     }
     owners[fatSector] = OWNER_FAT;
   }
+  decodeFat(layout);
   // Every sector's FAT entry must be a marker or point inside the file:
   // cfb follows every one of them while reading.
   for (let j = 0; j < sectorCount; j++) {
-    const next = fatNext(layout, j);
-    if (next !== null && next >= sectorCount) {
-      fail(`FAT entry for sector ${j} points to sector ${next}, beyond the ${sectorCount} sectors in the file`, 'FAT');
+    if (layout.hasNext[j] === 1 && layout.next[j] >= sectorCount) {
+      fail(`FAT entry for sector ${j} points to sector ${layout.next[j]}, beyond the ${sectorCount} sectors in the file`, 'FAT');
     }
   }
 
@@ -659,16 +688,24 @@ export function openCompoundFile(input: Uint8Array): CompoundFile {
   // Chains of streams in the tree were followed by inspectStructure: no
   // loops, no shared sectors, long enough for the declared size.
   const readFatStream = (entry: DirectoryEntry): Buffer => {
+    const { next, hasNext, sectorCount } = layout;
     const reader = new StreamReader(buf, entry.size);
     let sector = entry.startSector;
-    while (!reader.done) {
-      if (sector < 0 || sector >= layout.sectorCount || !reader.take(sectorOffset(layout, sector), sectorSize)) {
-        truncated(entry, reader.filled);
+    let remaining = Math.ceil(entry.size / sectorSize);
+    while (remaining > 0) {
+      if (sector < 0 || sector >= sectorCount) truncated(entry, reader.filled);
+      // A run of consecutive sectors is taken at once.
+      const first = sector;
+      let run = 1;
+      while (run < remaining && hasNext[sector] === 1 && next[sector] === sector + 1) {
+        sector++;
+        run++;
       }
-      if (reader.done) break;
-      const next = fatNext(layout, sector);
-      if (next === null) truncated(entry, reader.filled);
-      sector = next as number;
+      if (!reader.take(sectorOffset(layout, first), run * sectorSize)) truncated(entry, reader.filled);
+      remaining -= run;
+      if (remaining === 0) break;
+      if (hasNext[sector] !== 1) truncated(entry, reader.filled);
+      sector = next[sector];
     }
     return reader.result();
   };

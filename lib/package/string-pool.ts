@@ -59,40 +59,67 @@ export class StringPool {
     const pairs = Math.floor(pool.length / 4);
     // Each pair yields at most one id, so `pairs` bounds the allocation.
     const starts = new Uint32Array(Math.max(pairs, 1) + 1);
-    let pairOf: Uint32Array | null = null;
-    let id = 1;
+    // Usual case first: one pair per id, so id i is pair i. A tight loop
+    // (it runs once per string) that stops at the first string of 64 KiB
+    // or more (length 0 with a non-zero second word).
+    let i = 1;
     let offset = 0;
-    for (let i = 1; i < pairs; i++, id++) {
-      starts[id] = offset;
-      if (pairOf !== null) pairOf[id] = i;
-      let length = pool.readUInt16LE(i * 4);
-      const refs = pool.readUInt16LE(i * 4 + 2);
-      if (length === 0 && refs === 0) continue;
-      if (length === 0) {
-        if (i + 1 >= pairs) {
-          throw new MsiFormatError(`string ${id} is marked as longer than 64 KiB but the pool ends before its length`, { where: '_StringPool', offset: i * 4 });
-        }
-        if (pairOf === null) {
-          pairOf = new Uint32Array(pairs);
-          for (let j = 1; j < id; j++) pairOf[j] = j;
-        }
-        const high = refs;
-        i++;
-        length = high * 0x10000 + pool.readUInt16LE(i * 4);
-        pairOf[id] = i;
-      }
-      if (offset + length > data.length) {
-        throw new MsiFormatError(
-          `string ${id} declares ${length} bytes at offset ${offset} but _StringData has only ${data.length} bytes`,
-          { where: '_StringPool', offset: i * 4 },
-        );
-      }
+    const limit = data.length;
+    for (; i < pairs && offset <= limit; i++) {
+      const at = i * 4;
+      const length = pool[at] | (pool[at + 1] << 8);
+      const high = pool[at + 2] | (pool[at + 3] << 8);
+      // (length - 1) >> 31 is -1 exactly when length is 0.
+      if ((high & ((length - 1) >> 31)) !== 0) break;
+      starts[i] = offset;
       offset += length;
     }
-    starts[id] = offset;
+    starts[i] = offset;
+    if (offset > limit) StringPool.overflow(starts, i, limit);
+    let id = i;
+    let pairOf: Uint32Array | null = null;
+    if (i < pairs) {
+      // Strings of 64 KiB or more take two pairs: from here on, ids and
+      // pairs part ways.
+      pairOf = new Uint32Array(pairs);
+      for (let j = 1; j < id; j++) pairOf[j] = j;
+      for (; i < pairs; i++, id++) {
+        starts[id] = offset;
+        pairOf[id] = i;
+        let length = pool.readUInt16LE(i * 4);
+        const refs = pool.readUInt16LE(i * 4 + 2);
+        if (length === 0 && refs === 0) continue;
+        if (length === 0) {
+          if (i + 1 >= pairs) {
+            throw new MsiFormatError(`string ${id} is marked as longer than 64 KiB but the pool ends before its length`, { where: '_StringPool', offset: i * 4 });
+          }
+          i++;
+          length = refs * 0x10000 + pool.readUInt16LE(i * 4);
+          pairOf[id] = i;
+        }
+        if (offset + length > data.length) {
+          throw new MsiFormatError(
+            `string ${id} declares ${length} bytes at offset ${offset} but _StringData has only ${data.length} bytes`,
+            { where: '_StringPool', offset: i * 4 },
+          );
+        }
+        offset += length;
+      }
+      starts[id] = offset;
+    }
     this.size = Math.max(id, 1);
     this.starts = starts;
     this.pairs = pairOf;
+  }
+
+  /** Reports the first of ids 1 .. end - 1 (one pair each) that runs past the string data. */
+  private static overflow(starts: Uint32Array, end: number, dataLength: number): never {
+    let id = 1;
+    while (id < end && starts[id + 1] <= dataLength) id++;
+    throw new MsiFormatError(
+      `string ${id} declares ${starts[id + 1] - starts[id]} bytes at offset ${starts[id]} but _StringData has only ${dataLength} bytes`,
+      { where: '_StringPool', offset: id * 4 },
+    );
   }
 
   /** Name of the decoder in use, or null when the codepage is not supported. */
