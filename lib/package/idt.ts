@@ -152,8 +152,8 @@ function writeTable(table: MsiTable, sink?: ChunkSink): ByteWriter {
 }
 
 // Column kinds of the row loop.
-const INT2 = 0;
-const INT4 = 1;
+/** An integer, 2 or 4 bytes. */
+const INTEGER = 1;
 /** A string copied as its pool bytes (ASCII pools). */
 const RAW_STRING = 2;
 /** A string decoded and written as UTF-8. */
@@ -171,8 +171,9 @@ const BINARY = 4;
  * every cell, compiled again each time a table took a path not seen
  * before. So the loop is kept small and closed: the output position lives
  * in locals, room is checked once per row, the sink is called from outside,
- * strings of an ASCII pool are copied byte by byte, integers are written by
- * one call site, and their sign is handled without branches.
+ * strings of an ASCII pool are copied byte by byte, and integers of both
+ * widths and signs take one path without branches (a path first taken after
+ * the compile sends the code back to the interpreter, to be compiled again).
  */
 class RowWriter {
   /** Next row to write. */
@@ -198,8 +199,7 @@ class RowWriter {
     this.separators[count - 1] = 10; // CR LF
     for (let column = 0; column < count; column++) {
       const c = columns[column];
-      this.kinds[column] = c.kind === 'integer' ? (c.storageBytes === 2 ? INT2 : INT4)
-        : c.kind === 'string' ? (copyRaw ? RAW_STRING : STRING) : BINARY;
+      this.kinds[column] = c.kind === 'integer' ? INTEGER : c.kind === 'string' ? (copyRaw ? RAW_STRING : STRING) : BINARY;
       this.widths[column] = c.storageBytes;
       this.bases[column] = table.rowCount === 0 ? 0 : table.cellOffset(0, column);
     }
@@ -220,7 +220,7 @@ class RowWriter {
       let need = count * 13;
       for (let column = 0; column < count; column++) {
         const kind = kinds[column];
-        if (kind < RAW_STRING) continue;
+        if (kind === INTEGER) continue;
         const cell = bases[column] + row * widths[column];
         if (kind === RAW_STRING) {
           let id = cells[cell] | (cells[cell + 1] << 8);
@@ -230,30 +230,28 @@ class RowWriter {
           need += 3 * this.decodedCell(row, column, kind).length;
         }
       }
-      if (at + need > buf.length) {
-        this.need = need;
-        break;
-      }
+      this.need = need;
+      if (at + need > buf.length) break;
       for (let column = 0; column < count; column++) {
         const kind = kinds[column];
         const width = widths[column];
         const cell = bases[column] + row * width;
-        // Integers: stored with the sign bit flipped, 0 meaning null.
         let present = false;
         let high = 0;
         let low = 0;
-        if (kind === INT2) {
-          const stored = cells[cell] | (cells[cell + 1] << 8);
-          const value = stored - 0x8000;
-          present = stored !== 0;
-          high = value >> 16;
-          low = value & 0xffff;
-        } else if (kind === INT4) {
-          low = cells[cell] | (cells[cell + 1] << 8);
-          const storedHigh = cells[cell + 2] | (cells[cell + 3] << 8);
-          present = (low | storedHigh) !== 0;
-          // The flipped high half, sign-extended.
-          high = ((storedHigh ^ 0x8000) << 16) >> 16;
+        if (kind === INTEGER) {
+          // Stored with the sign bit flipped, 0 meaning null. One path for
+          // both widths, without branches: `wide` is 1 for 4 bytes, 0 for 2
+          // (whose "high half" re-reads the low bytes and is masked away).
+          const wide = width >> 2;
+          const storedLow = cells[cell] | (cells[cell + 1] << 8);
+          const storedHigh = (cells[cell + 2 * wide] | (cells[cell + 3 * wide] << 8)) & -wide;
+          present = (storedLow | storedHigh) !== 0;
+          // 2 bytes: the value's low half is storedLow ^ 0x8000 and its high
+          // half the sign of that; 4 bytes: storedLow, and storedHigh ^ 0x8000.
+          low = storedLow ^ (0x8000 & (wide - 1));
+          const half = ((storedHigh ^ 0x8000) & -wide) | (((low << 16) >> 31) & 0xffff & (wide - 1));
+          high = (half << 16) >> 16;
         } else if (kind === RAW_STRING) {
           let id = cells[cell] | (cells[cell + 1] << 8);
           if (width === 3) id |= cells[cell + 2] << 16;
