@@ -133,7 +133,9 @@ function writeTable(table: MsiTable, sink?: ChunkSink): ByteWriter {
   const copyRaw = pool.isAscii;
   // A sink gets chunks of at most 64 KiB: a rough size is enough to choose
   // the chunk buffer, without a pass over every string of the table.
-  const size = sink ? table.rowCount * 32 * table.columns.length : estimateSize(table, starts, pool.size, copyRaw);
+  // Without a sink, the estimate plus the room one row may ask for (see
+  // RowWriter) is usually all the buffer ever needs.
+  const size = sink ? table.rowCount * 32 * table.columns.length : estimateSize(table, starts, pool.size, copyRaw) + 13 * columns.length;
   const writer = new ByteWriter(256 + size, sink);
   writer.text(columns.map((c) => c.name).join('\t') + '\r\n');
   writer.text(columns.map((c) => c.idtType).join('\t') + '\r\n');
