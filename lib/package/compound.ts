@@ -60,7 +60,10 @@ export interface CompoundFile {
   readonly root: DirectoryEntry;
   entry(id: number): DirectoryEntry;
   childrenOf(entry: DirectoryEntry): DirectoryEntry[];
-  /** Stream content. Throws MsiFormatError when it cannot be read in full. */
+  /**
+   * Stream content: a view of the file when its sectors are consecutive, a
+   * copy otherwise. Throws MsiFormatError when it cannot be read in full.
+   */
   streamData(entry: DirectoryEntry): Buffer;
 }
 
