@@ -1,21 +1,22 @@
 // Compound File (MS-CFB) layer of the package reader.
 //
-// The container is parsed by SheetJS `cfb`. cfb trusts the file: on a
-// malformed one it can loop forever (a cyclic FAT chain reached through a
-// stream that starts in the middle of another chain), allocate far more than
-// the file size (it concatenates every chain it walks, and a chain that runs
-// backwards through the file is walked once per sector), or throw untyped
-// errors. So before cfb sees a buffer, `inspectStructure` walks the header,
-// DIFAT, FAT, directory and mini FAT itself, bounded by the file size, and
-// rejects anything that would make cfb misbehave with an MsiFormatError that
-// names the structure and the byte offset. Only then is cfb asked for stream
-// contents, and whatever it still throws is wrapped as well.
+// `inspectStructure` walks the header, DIFAT, FAT, directory and mini FAT,
+// bounded by the file size, and rejects anything malformed (cyclic or shared
+// chains, links outside the file, a directory that is not a tree, sizes its
+// chain cannot hold) with an MsiFormatError that names the structure and the
+// byte offset. `openCompoundFile` then reads stream contents in place along
+// the chains it checked (see there for why not with SheetJS cfb).
+//
+// These checks were written to make cfb safe to run (cfb trusts the file: on
+// a malformed one it can loop forever, allocate far more than the file size
+// or throw untyped errors), and some still follow cfb's reading rules: how a
+// missing FAT sector ends a chain, a trailing partial sector counting as a
+// sector, refusing chain layouts cfb would copy quadratically. They are kept
+// as they are so that the set of files accepted does not change.
 //
 // The raw directory entries read here are also what the Authenticode digest
-// needs (exact UTF-16 name bytes, CLSIDs, state bits and FILETIMEs), which
-// cfb does not keep.
+// needs (exact UTF-16 name bytes, CLSIDs, state bits and FILETIMEs).
 
-import * as CFB from 'cfb';
 import { MsiFormatError } from '../errors';
 import { decodeStreamName } from './stream-names';
 
@@ -59,7 +60,10 @@ export interface CompoundFile {
   readonly root: DirectoryEntry;
   entry(id: number): DirectoryEntry;
   childrenOf(entry: DirectoryEntry): DirectoryEntry[];
-  /** Stream content. Throws MsiFormatError when it cannot be read in full. */
+  /**
+   * Stream content: a view of the file when its sectors are consecutive, a
+   * copy otherwise. Throws MsiFormatError when it cannot be read in full.
+   */
   streamData(entry: DirectoryEntry): Buffer;
 }
 
@@ -73,24 +77,53 @@ interface Layout {
   fileLength: number;
   fatSectors: number[];
   buf: Buffer;
+  /** The FAT, decoded once (`decodeFat`): entry of each sector, valid where `hasNext` is 1. */
+  next: Int32Array;
+  hasNext: Uint8Array;
 }
 
 function sectorOffset(layout: Layout, sector: number): number {
   return (sector + 1) * layout.sectorSize;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
- * Next sector after `sector` according to the FAT, mirroring how cfb looks it
- * up: a missing FAT sector ends the chain (returns null here so callers can
- * report it).
+ * Reads every sector's FAT entry into `layout.next`, the way cfb looks them
+ * up: through the list of FAT sectors, a missing or out-of-file FAT sector
+ * (or a FAT sector cut off by the end of the file) leaving the entries it
+ * would hold unset. One pass with native copies, so that following chains
+ * afterwards is an array lookup rather than a computed read per sector.
+ */
+function decodeFat(layout: Layout): void {
+  const { sectorSize, sectorCount, fileLength, buf, fatSectors } = layout;
+  const perSector = sectorSize / 4;
+  const next = new Int32Array(sectorCount);
+  const hasNext = new Uint8Array(sectorCount);
+  for (let k = 0; k * perSector < sectorCount && k < fatSectors.length; k++) {
+    const fatSector = fatSectors[k];
+    if (fatSector < 0 || fatSector >= sectorCount) continue;
+    const first = k * perSector;
+    const start = sectorOffset(layout, fatSector);
+    const count = Math.min(perSector, sectorCount - first, Math.floor((fileLength - start) / 4));
+    if (count <= 0) continue;
+    if (LITTLE_ENDIAN) {
+      new Uint8Array(next.buffer, first * 4, count * 4).set(buf.subarray(start, start + count * 4));
+    } else {
+      for (let i = 0; i < count; i++) next[first + i] = buf.readInt32LE(start + i * 4);
+    }
+    hasNext.fill(1, first, first + count);
+  }
+  layout.next = next;
+  layout.hasNext = hasNext;
+}
+
+/**
+ * Next sector after `sector` (inside the file) according to the FAT: null
+ * when no FAT sector covers it (cfb ends the chain there; callers report it).
  */
 function fatNext(layout: Layout, sector: number): number | null {
-  const perSector = layout.sectorSize / 4;
-  const fatSector = layout.fatSectors[Math.floor(sector / perSector)];
-  if (fatSector === undefined || fatSector < 0 || fatSector >= layout.sectorCount) return null;
-  const at = sectorOffset(layout, fatSector) + (sector % perSector) * 4;
-  if (at + 4 > layout.fileLength) return null;
-  return layout.buf.readInt32LE(at);
+  return layout.hasNext[sector] === 1 ? layout.next[sector] : null;
 }
 
 function describeSector(value: number): string {
@@ -190,43 +223,43 @@ function readRawEntry(buf: Buffer, offset: number, id: number): RawEntry {
 function simulateCfbChainWalks(layout: Layout, directoryStart: number): { copiedSectors: number; heads: Uint8Array; reach: Int32Array; cyclic: Uint8Array } {
   const n = layout.sectorCount;
   const succ = new Int32Array(n);
-  for (let j = 0; j < n; j++) {
-    const next = fatNext(layout, j);
-    succ[j] = next !== null && next >= 0 && next < n ? next : -1;
-  }
+  const { next, hasNext } = layout;
+  for (let j = 0; j < n; j++) succ[j] = hasNext[j] === 1 && next[j] >= 0 && next[j] < n ? next[j] : -1;
   // reach[j]: sectors visited by a walk from j that stops at a terminal or a repeat.
   const reach = new Int32Array(n);
   const cyclic = new Uint8Array(n); // walk from j runs into a cycle
   const state = new Uint8Array(n); // 0 new, 1 on path, 2 done
-  const path: number[] = [];
+  // The walk in progress; a typed array, as a growing array would be garbage.
+  const path = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     if (state[k] !== 0) continue;
-    path.length = 0;
+    let pathLength = 0;
     let x = k;
     while (x !== -1 && state[x] === 0) {
       state[x] = 1;
-      path.push(x);
+      path[pathLength++] = x;
       x = succ[x];
     }
     let base = 0;
     let baseCyclic = 0;
     if (x !== -1 && state[x] === 1) {
       // Cycle: every node on it reaches exactly the cycle.
-      const at = path.indexOf(x);
-      const length = path.length - at;
-      for (let i = at; i < path.length; i++) {
+      let at = pathLength - 1;
+      while (path[at] !== x) at--;
+      const length = pathLength - at;
+      for (let i = at; i < pathLength; i++) {
         reach[path[i]] = length;
         cyclic[path[i]] = 1;
         state[path[i]] = 2;
       }
-      path.length = at;
+      pathLength = at;
       base = length;
       baseCyclic = 1;
     } else if (x !== -1) {
       base = reach[x];
       baseCyclic = cyclic[x];
     }
-    for (let i = path.length - 1; i >= 0; i--) {
+    for (let i = pathLength - 1; i >= 0; i--) {
       base += 1;
       reach[path[i]] = base;
       cyclic[path[i]] = baseCyclic;
@@ -255,6 +288,10 @@ interface Inspection {
   majorVersion: number;
   entries: Map<number, DirectoryEntry>;
   root: DirectoryEntry;
+  /** Sectors of the mini stream (the root entry's chain), in order. */
+  miniStreamSectors: number[];
+  /** File offsets of the mini FAT sectors, in order. */
+  miniFatOffsets: number[];
 }
 
 /** Validates the container structure without cfb. Exported for tests. */
@@ -303,7 +340,7 @@ export function inspectStructure(input: Uint8Array): Inspection {
   }
 
   const owners = new Int32Array(sectorCount).fill(-1);
-  const layout: Layout = { sectorSize, sectorCount, fileLength: length, fatSectors: [], buf };
+  const layout: Layout = { sectorSize, sectorCount, fileLength: length, fatSectors: [], buf, next: new Int32Array(0), hasNext: new Uint8Array(0) };
 
   // FAT sector list as cfb builds it: header entries up to the first
   // negative value, then every DIFAT sector's entries up to ENDOFCHAIN.
@@ -359,12 +396,12 @@ export function inspectStructure(input: Uint8Array): Inspection {
     }
     owners[fatSector] = OWNER_FAT;
   }
+  decodeFat(layout);
   // Every sector's FAT entry must be a marker or point inside the file:
   // cfb follows every one of them while reading.
   for (let j = 0; j < sectorCount; j++) {
-    const next = fatNext(layout, j);
-    if (next !== null && next >= sectorCount) {
-      fail(`FAT entry for sector ${j} points to sector ${next}, beyond the ${sectorCount} sectors in the file`, 'FAT');
+    if (layout.hasNext[j] === 1 && layout.next[j] >= sectorCount) {
+      fail(`FAT entry for sector ${j} points to sector ${layout.next[j]}, beyond the ${sectorCount} sectors in the file`, 'FAT');
     }
   }
 
@@ -420,12 +457,18 @@ export function inspectStructure(input: Uint8Array): Inspection {
     }
   }
   let miniStreamSectors = 0;
+  const miniStreamSectorList: number[] = [];
   const rootSize = rootRaw.size;
   if (rootRaw.start !== ENDOFCHAIN && rootSize > 0) {
     if (rootSize > length) fail(`the mini stream declares ${rootSize} bytes, more than the whole file (${length})`, 'directory', rootRaw.offset + 120);
     miniStreamSectors = walkFatChain(layout, owners, 0, rootRaw.start, 'mini stream', 'mini stream');
     if (miniStreamSectors * sectorSize < rootSize) {
       fail(`the mini stream declares ${rootSize} bytes but its chain holds only ${miniStreamSectors * sectorSize}`, 'mini stream', rootRaw.offset + 120);
+    }
+    let sector = rootRaw.start;
+    for (let i = 0; i < miniStreamSectors; i++) {
+      miniStreamSectorList.push(sector);
+      sector = fatNext(layout, sector) as number;
     }
   }
   const miniSectorCount = Math.floor(Math.min(rootSize, miniStreamSectors * sectorSize) / MINI_SECTOR_SIZE);
@@ -573,24 +616,125 @@ export function inspectStructure(input: Uint8Array): Inspection {
     }
   }
 
-  return { layout, majorVersion, entries, root };
+  return { layout, majorVersion, entries, root, miniStreamSectors: miniStreamSectorList, miniFatOffsets };
 }
 
-/** Parses a compound file: structure checked here, contents read by cfb. */
+/**
+ * Gathers a stream's bytes from the file: a view of the file while its
+ * pieces follow each other (the usual layout, as Windows, libgsf and cfb
+ * write streams), one copy of the stream once they do not.
+ */
+class StreamReader {
+  private readonly buf: Buffer;
+  private readonly size: number;
+  private start = -1;
+  private out: Buffer | null = null;
+  filled = 0;
+
+  constructor(buf: Buffer, size: number) {
+    this.buf = buf;
+    this.size = size;
+  }
+
+  /** Takes up to `length` bytes at file offset `at`; false when they run past the end of the file. */
+  take(at: number, length: number): boolean {
+    const n = Math.min(length, this.size - this.filled);
+    if (at + n > this.buf.length) {
+      this.filled += Math.max(0, this.buf.length - at);
+      return false;
+    }
+    if (this.out === null) {
+      if (this.filled === 0) this.start = at;
+      else if (at !== this.start + this.filled) {
+        this.out = Buffer.allocUnsafe(this.size);
+        this.buf.copy(this.out, 0, this.start, this.start + this.filled);
+      }
+    }
+    if (this.out !== null) this.buf.copy(this.out, this.filled, at, at + n);
+    this.filled += n;
+    return true;
+  }
+
+  get done(): boolean {
+    return this.filled >= this.size;
+  }
+
+  result(): Buffer {
+    return this.out ?? this.buf.subarray(this.start, this.start + this.size);
+  }
+}
+
+/**
+ * Parses a compound file. The structure is checked by `inspectStructure`;
+ * stream contents are then read from the file in place.
+ *
+ * Why not cfb for the contents: `CFB.parse` has no lazy or in-place mode
+ * (its only option, `raw`, adds data). It concatenates every sector chain of
+ * the file into new buffers, and every small stream again out of the mini
+ * stream, before returning: a second copy of the whole file plus its
+ * bookkeeping, about 1.6 times the file size held for nothing, since
+ * `inspectStructure` has already followed every chain cfb would follow,
+ * with loop and bounds checks. Reading here is a view of the file when a
+ * stream's sectors are contiguous and one copy of that stream otherwise.
+ */
 export function openCompoundFile(input: Uint8Array): CompoundFile {
   const inspection = inspectStructure(input);
-  const buf = inspection.layout.buf;
-  let container: CFB.CFB$Container;
-  try {
-    container = CFB.parse(buf, { type: 'buffer' } as CFB.CFB$ParsingOptions);
-  } catch (cause) {
-    fail(`the compound file container could not be read: ${(cause as Error)?.message ?? String(cause)}`, 'container', undefined, cause);
-  }
-  // Keep only what reading needs: cfb's copies of the streams and our
-  // directory. The caller's file buffer can then be collected.
-  const { entries, root, majorVersion } = inspection;
-  const { sectorSize } = inspection.layout;
+  const { entries, root, majorVersion, layout, miniStreamSectors, miniFatOffsets } = inspection;
+  const { sectorSize, buf } = layout;
   const byteLength = buf.length;
+  const perFatSector = sectorSize / 4;
+
+  const truncated = (entry: DirectoryEntry, read: number): never =>
+    fail(`stream ${JSON.stringify(decodeStreamName(entry.name).name)} declares ${entry.size} bytes but only ${read} could be read (file truncated?)`,
+      'stream', entry.offset + 120);
+
+  // Chains of streams in the tree were followed by inspectStructure: no
+  // loops, no shared sectors, long enough for the declared size.
+  const readFatStream = (entry: DirectoryEntry): Buffer => {
+    const { next, hasNext, sectorCount } = layout;
+    const reader = new StreamReader(buf, entry.size);
+    let sector = entry.startSector;
+    let remaining = Math.ceil(entry.size / sectorSize);
+    while (remaining > 0) {
+      if (sector < 0 || sector >= sectorCount) truncated(entry, reader.filled);
+      // A run of consecutive sectors is taken at once.
+      const first = sector;
+      let run = 1;
+      while (run < remaining && hasNext[sector] === 1 && next[sector] === sector + 1) {
+        sector++;
+        run++;
+      }
+      if (!reader.take(sectorOffset(layout, first), run * sectorSize)) truncated(entry, reader.filled);
+      remaining -= run;
+      if (remaining === 0) break;
+      if (hasNext[sector] !== 1) truncated(entry, reader.filled);
+      sector = next[sector];
+    }
+    return reader.result();
+  };
+
+  const miniFatNext = (mini: number): number => {
+    const at = miniFatOffsets[Math.floor(mini / perFatSector)];
+    if (at === undefined) return ENDOFCHAIN;
+    const pos = at + (mini % perFatSector) * 4;
+    return pos + 4 > byteLength ? ENDOFCHAIN : buf.readInt32LE(pos);
+  };
+
+  const readMiniStream = (entry: DirectoryEntry): Buffer => {
+    const reader = new StreamReader(buf, entry.size);
+    const miniStreamBytes = Math.min(root.size, miniStreamSectors.length * sectorSize);
+    let mini = entry.startSector;
+    while (!reader.done) {
+      const position = mini * MINI_SECTOR_SIZE;
+      if (mini < 0 || position + MINI_SECTOR_SIZE > miniStreamBytes) truncated(entry, reader.filled);
+      const sector = miniStreamSectors[Math.floor(position / sectorSize)];
+      if (!reader.take(sectorOffset(layout, sector) + (position % sectorSize), MINI_SECTOR_SIZE)) truncated(entry, reader.filled);
+      if (reader.done) break;
+      mini = miniFatNext(mini);
+    }
+    return reader.result();
+  };
+
   return {
     byteLength,
     majorVersion,
@@ -607,14 +751,7 @@ export function openCompoundFile(input: Uint8Array): CompoundFile {
     streamData(entry: DirectoryEntry): Buffer {
       if (entry.type !== 'stream') throw new TypeError(`${entry.name} is not a stream`);
       if (entry.size === 0) return Buffer.alloc(0);
-      const cfbEntry = container.FileIndex[entry.id];
-      const content = cfbEntry?.content as Uint8Array | undefined;
-      if (!content || content.length < entry.size) {
-        fail(`stream ${JSON.stringify(decodeStreamName(entry.name).name)} declares ${entry.size} bytes but only ${content?.length ?? 0} could be read (file truncated?)`,
-          'stream', entry.offset + 120);
-      }
-      // A fresh view: cfb decorates its buffers with parsing helpers.
-      return Buffer.from(content.buffer, content.byteOffset, entry.size);
+      return entry.size >= MINI_STREAM_CUTOFF ? readFatStream(entry) : readMiniStream(entry);
     },
   };
 }

@@ -9,14 +9,14 @@ import type { MsiTable } from './tables';
 import { PID, VT_FILETIME, VT_I2, VT_I4, VT_LPSTR, type SummaryInformation, type SummaryProperty } from './summary';
 
 /** Output size for ASCII pools (exact for strings, 6 bytes per integer guessed). */
-function estimateSize(table: MsiTable, lengths: Uint32Array, exact: boolean): number {
+function estimateSize(table: MsiTable, starts: Uint32Array, poolSize: number, exact: boolean): number {
   let size = 0;
   for (let column = 0; column < table.columns.length; column++) {
     const c = table.columns[column];
     if (c.kind === 'string' && exact) {
       for (let row = 0; row < table.rowCount; row++) {
         const raw = table.rawAt(row, column);
-        size += raw < lengths.length ? lengths[raw] : 0;
+        size += raw < poolSize ? starts[raw + 1] - starts[raw] : 0;
       }
     } else {
       size += table.rowCount * (c.kind === 'integer' ? 6 : 16);
@@ -31,12 +31,49 @@ export type ChunkSink = (chunk: Buffer) => void;
 const SINK_CHUNK = 64 * 1024;
 
 /**
+ * Writes the decimal digits of the 32-bit integer high * 65536 + low (high:
+ * signed 16 bits, low: 0..65535) at `at` (room for 11 bytes needed);
+ * returns the end. Works in 16-bit halves with exact divisions so that no
+ * intermediate leaves V8's small-integer range: until the loop is
+ * optimised, every larger or fractional number would be a heap allocation,
+ * and a 20,000-row table has hundreds of thousands of digits. The sign is
+ * handled without branches, so that the first negative number does not send
+ * optimised code back to the interpreter (see RowWriter).
+ */
+function writeDecimal(buf: Buffer, at: number, high: number, low: number): number {
+  // Magnitude as in two's complement, (v ^ s) - s with s = -1 for negative
+  // numbers, in the same two halves.
+  const sign = high >> 31;
+  buf[at] = 45; // '-', kept only for a negative number
+  at -= sign;
+  low = (low ^ (sign & 0xffff)) - sign;
+  high = (high ^ sign) + (low >> 16);
+  low &= 0xffff;
+  const start = at;
+  do {
+    const highDigit = high % 10;
+    high = (high - highDigit) / 10;
+    const rest = highDigit * 65536 + low;
+    const digit = rest % 10;
+    low = (rest - digit) / 10;
+    buf[at++] = 48 + digit;
+  } while (high > 0 || low > 0);
+  for (let i = start, j = at - 1; i < j; i++, j--) {
+    const t = buf[i];
+    buf[i] = buf[j];
+    buf[j] = t;
+  }
+  return at;
+}
+
+/**
  * Output buffer for IDT rows, written as bytes rather than built as one big
  * string. Without a sink it grows and holds the whole result; with a sink it
  * hands over full 64 KiB chunks and reuses its buffer.
  */
 class ByteWriter {
-  private buf: Buffer;
+  /** Current buffer; `length` bytes of it are written. Replaced by `ensure`. */
+  buf: Buffer;
   length = 0;
   private readonly sink: ChunkSink | undefined;
 
@@ -71,58 +108,6 @@ class ByteWriter {
     this.length += this.buf.write(value, this.length, 'utf8');
   }
 
-  byte(value: number): void {
-    this.ensure(1)[this.length++] = value;
-  }
-
-  /**
-   * Decimal digits of the 32-bit integer high * 65536 + low (high: signed
-   * 16 bits, low: 0..65535). Works in 16-bit halves with exact divisions so
-   * that no intermediate leaves V8's small-integer range: until the loop is
-   * optimised, every larger or fractional number would be a heap allocation,
-   * and a 20,000-row table has hundreds of thousands of digits.
-   */
-  integer(high: number, low: number): void {
-    const buf = this.ensure(11);
-    let at = this.length;
-    if (high < 0) {
-      buf[at++] = 45; // '-'
-      // Magnitude of the negative value, in the same two halves.
-      if (low === 0) high = -high;
-      else {
-        high = -high - 1;
-        low = 65536 - low;
-      }
-    }
-    const start = at;
-    do {
-      const highDigit = high % 10;
-      high = (high - highDigit) / 10;
-      const rest = highDigit * 65536 + low;
-      const digit = rest % 10;
-      low = (rest - digit) / 10;
-      buf[at++] = 48 + digit;
-    } while (high > 0 || low > 0);
-    for (let i = start, j = at - 1; i < j; i++, j--) {
-      const t = buf[i];
-      buf[i] = buf[j];
-      buf[j] = t;
-    }
-    this.length = at;
-  }
-
-  /** Bytes from `source`; short runs copied inline (cheaper than a native call). */
-  copy(source: Buffer, start: number, length: number): void {
-    const buf = this.ensure(length);
-    if (length < 48) {
-      let at = this.length;
-      for (let i = start, end = start + length; i < end; i++) buf[at++] = source[i];
-    } else {
-      source.copy(buf, this.length, start, start + length);
-    }
-    this.length += length;
-  }
-
   result(): Buffer {
     const used = this.buf.subarray(0, this.length);
     // Copy out only when much of the buffer is spare, so it is not kept alive.
@@ -143,62 +128,159 @@ export function tableToIdtSink(table: MsiTable, sink: ChunkSink): void {
 function writeTable(table: MsiTable, sink?: ChunkSink): ByteWriter {
   const columns = table.columns;
   const pool = table.context.pool;
-  const { data, offsets, lengths } = pool.rawView();
-  const cells = table.rawData();
+  const { starts } = pool.spans();
   // ASCII strings are their own UTF-8: copy pool bytes without decoding.
   const copyRaw = pool.isAscii;
-  const writer = new ByteWriter(256 + estimateSize(table, lengths, copyRaw), sink);
+  // A sink gets chunks of at most 64 KiB: a rough size is enough to choose
+  // the chunk buffer, without a pass over every string of the table.
+  // Without a sink, the estimate plus the room one row may ask for (see
+  // RowWriter) is usually all the buffer ever needs.
+  const size = sink ? table.rowCount * 32 * table.columns.length : estimateSize(table, starts, pool.size, copyRaw) + 13 * columns.length;
+  const writer = new ByteWriter(256 + size, sink);
   writer.text(columns.map((c) => c.name).join('\t') + '\r\n');
   writer.text(columns.map((c) => c.idtType).join('\t') + '\r\n');
   // msitools finds primary keys through _Columns, which does not describe
   // the two catalog tables: their key line is the bare table name.
   const keys = table.name === '_Tables' || table.name === '_Columns' ? [] : table.primaryKeys;
   writer.text([table.name, ...keys].join('\t') + '\r\n');
-  const last = columns.length - 1;
-  for (let row = 0; row < table.rowCount; row++) {
-    for (let column = 0; column <= last; column++) {
-      const c = columns[column];
-      if (c.kind === 'integer') {
-        // Straight from the bytes: stored values have the sign bit flipped.
-        const at = table.cellOffset(row, column);
-        const low = cells[at] | (cells[at + 1] << 8);
-        if (c.storageBytes === 2) {
-          if (low !== 0) {
-            const value = low - 0x8000;
-            writer.integer(value < 0 ? -1 : 0, value & 0xffff);
-          }
-        } else {
-          const high = (cells[at + 2] | (cells[at + 3] << 8)) ^ 0x8000;
-          if (low !== 0 || high !== 0x8000) writer.integer(high >= 0x8000 ? high - 0x10000 : high, low);
-        }
-        writeSeparator(writer, column, last);
-        continue;
-      }
-      const raw = table.rawAt(row, column);
-      if (c.kind === 'string') {
-        if (raw !== 0) {
-          if (copyRaw) {
-            if (raw >= pool.size) table.stringAt(row, column, raw); // throws, naming the cell
-            writer.copy(data, offsets[raw], lengths[raw]);
-          } else {
-            writer.text(table.stringAt(row, column, raw));
-          }
-        }
-      } else {
-        const stream = table.streamName(row);
-        if (table.context.hasStream(stream)) writer.text(stream);
-      }
-      writeSeparator(writer, column, last);
-    }
+  const rows = new RowWriter(table, copyRaw);
+  for (;;) {
+    writer.length = rows.fill(writer.buf, writer.length);
+    if (rows.row >= table.rowCount) break;
+    // The next row does not fit: hand over what is written (or grow).
+    writer.ensure(rows.need);
   }
   return writer;
 }
 
-function writeSeparator(writer: ByteWriter, column: number, last: number): void {
-  if (column < last) writer.byte(9);
-  else {
-    writer.byte(13);
-    writer.byte(10);
+// Column kinds of the row loop.
+/** An integer, 2 or 4 bytes. */
+const INTEGER = 1;
+/** A string copied as its pool bytes (ASCII pools). */
+const RAW_STRING = 2;
+/** A string decoded and written as UTF-8. */
+const STRING = 3;
+const BINARY = 4;
+
+/**
+ * Writes rows, cell by cell, straight from the table stream into a buffer,
+ * as many as fit; the caller hands the buffer over and asks for more.
+ *
+ * `fill` runs for every cell of the largest tables, so V8 compiles it with
+ * its optimising compiler, and that compiler's working memory, not the
+ * data, was the largest transient cost of an export: over 2 MB per compile
+ * of the earlier loop that called the writer (and through it the sink) for
+ * every cell, compiled again each time a table took a path not seen
+ * before. So the loop is kept small and closed: the output position lives
+ * in locals, room is checked once per row, the sink is called from outside,
+ * strings of an ASCII pool are copied byte by byte, and integers of both
+ * widths and signs take one path without branches (a path first taken after
+ * the compile sends the code back to the interpreter, to be compiled again).
+ */
+class RowWriter {
+  /** Next row to write. */
+  row = 0;
+  /** Bytes the next row may take (valid when `fill` stopped early). */
+  need = 0;
+  private readonly table: MsiTable;
+  private readonly count: number;
+  private readonly kinds: Uint8Array;
+  private readonly widths: Uint8Array;
+  private readonly bases: Int32Array;
+  private readonly separators: Uint8Array;
+
+  constructor(table: MsiTable, copyRaw: boolean) {
+    const columns = table.columns;
+    const count = columns.length;
+    this.table = table;
+    this.count = count;
+    this.kinds = new Uint8Array(count);
+    this.widths = new Uint8Array(count);
+    this.bases = new Int32Array(count);
+    this.separators = new Uint8Array(count).fill(9);
+    this.separators[count - 1] = 10; // CR LF
+    for (let column = 0; column < count; column++) {
+      const c = columns[column];
+      this.kinds[column] = c.kind === 'integer' ? INTEGER : c.kind === 'string' ? (copyRaw ? RAW_STRING : STRING) : BINARY;
+      this.widths[column] = c.storageBytes;
+      this.bases[column] = table.rowCount === 0 ? 0 : table.cellOffset(0, column);
+    }
+  }
+
+  /** Writes rows from `this.row` into `buf` at `at` while they fit; returns the end. */
+  fill(buf: Buffer, at: number): number {
+    const { table, count, kinds, widths, bases, separators } = this;
+    const rows = table.rowCount;
+    const cells = table.rawData();
+    const pool = table.context.pool;
+    const poolSize = pool.size;
+    const { data, starts } = pool.spans();
+    let row = this.row;
+    for (; row < rows; row++) {
+      // Room: 11 bytes for a number and 2 for its separator, per column,
+      // plus the row's strings.
+      let need = count * 13;
+      for (let column = 0; column < count; column++) {
+        const kind = kinds[column];
+        if (kind === INTEGER) continue;
+        const cell = bases[column] + row * widths[column];
+        if (kind === RAW_STRING) {
+          let id = cells[cell] | (cells[cell + 1] << 8);
+          if (widths[column] === 3) id |= cells[cell + 2] << 16;
+          if (id < poolSize) need += starts[id + 1] - starts[id];
+        } else {
+          need += 3 * this.decodedCell(row, column, kind).length;
+        }
+      }
+      this.need = need;
+      if (at + need > buf.length) break;
+      for (let column = 0; column < count; column++) {
+        const kind = kinds[column];
+        const width = widths[column];
+        const cell = bases[column] + row * width;
+        let present = false;
+        let high = 0;
+        let low = 0;
+        if (kind === INTEGER) {
+          // Stored with the sign bit flipped, 0 meaning null. One path for
+          // both widths, without branches: `wide` is 1 for 4 bytes, 0 for 2
+          // (whose "high half" re-reads the low bytes and is masked away).
+          const wide = width >> 2;
+          const storedLow = cells[cell] | (cells[cell + 1] << 8);
+          const storedHigh = (cells[cell + 2 * wide] | (cells[cell + 3 * wide] << 8)) & -wide;
+          present = (storedLow | storedHigh) !== 0;
+          // 2 bytes: the value's low half is storedLow ^ 0x8000 and its high
+          // half the sign of that; 4 bytes: storedLow, and storedHigh ^ 0x8000.
+          low = storedLow ^ (0x8000 & (wide - 1));
+          const half = ((storedHigh ^ 0x8000) & -wide) | (((low << 16) >> 31) & 0xffff & (wide - 1));
+          high = (half << 16) >> 16;
+        } else if (kind === RAW_STRING) {
+          let id = cells[cell] | (cells[cell + 1] << 8);
+          if (width === 3) id |= cells[cell + 2] << 16;
+          if (id >= poolSize) table.stringAt(row, column, id); // throws, naming the cell
+          for (let i = starts[id], end = starts[id + 1]; i < end; i++) buf[at++] = data[i];
+        } else {
+          at += buf.write(this.decodedCell(row, column, kind), at, 'utf8');
+        }
+        if (present) at = writeDecimal(buf, at, high, low);
+        const separator = separators[column];
+        if (separator === 10) buf[at++] = 13;
+        buf[at++] = separator;
+      }
+    }
+    this.row = row;
+    return at;
+  }
+
+  /** Text of a string cell of a pool that is not plain ASCII, or of a binary cell (its stream's name). */
+  private decodedCell(row: number, column: number, kind: number): string {
+    const table = this.table;
+    if (kind === STRING) {
+      const raw = table.rawAt(row, column);
+      return raw === 0 ? '' : table.stringAt(row, column, raw);
+    }
+    const stream = table.streamName(row);
+    return table.context.hasStream(stream) ? stream : '';
   }
 }
 

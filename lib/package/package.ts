@@ -99,7 +99,11 @@ export class MsiStorage {
     return this.streamEntries.has(name);
   }
 
-  /** Content of a non-table stream by decoded name. */
+  /**
+   * Content of a non-table stream by decoded name: a view of the package
+   * bytes when the stream is stored in consecutive sectors (copy it before
+   * changing it), a copy otherwise.
+   */
   readStream(name: string): Buffer {
     const entry = this.streamEntries.get(name);
     if (!entry) throw new RangeError(`no stream named ${JSON.stringify(name)}`);
@@ -299,7 +303,11 @@ export class MsiPackage extends MsiStorage {
   }
 }
 
-/** Reads a package from bytes already in memory. */
+/**
+ * Reads a package from bytes already in memory. The package reads from
+ * those bytes as it goes (they are not copied): leave them unchanged while
+ * it is in use.
+ */
 export function readPackage(data: Uint8Array): MsiPackage {
   if (!(data instanceof Uint8Array)) throw new TypeError('readPackage expects a Buffer or Uint8Array');
   return new MsiPackage(openCompoundFile(data));

@@ -9,6 +9,17 @@
 
 import { MsiFormatError } from '../errors';
 import { decoderFor, type CodepageDecoder } from './codepage';
+import * as buffer from 'node:buffer';
+
+/** buffer.isAscii (Node 18.15 and 19.6 on); older releases scan in JS. */
+const nativeIsAscii = (buffer as { isAscii?: (input: Uint8Array) => boolean }).isAscii;
+
+/**
+ * Strings decoded one by one (and cached in a Map) before the pool switches
+ * to decoding in bulk: opening a package reads only the table and column
+ * names, a few dozen strings, and should not pay for the whole pool.
+ */
+const FEW_STRINGS = 512;
 
 export class StringPool {
   readonly codepage: number;
@@ -16,15 +27,24 @@ export class StringPool {
   readonly longReferences: boolean;
   /** Number of string ids, including the unused id 0. */
   readonly size: number;
+  private readonly pool: Buffer;
   private readonly data: Buffer;
-  private readonly offsets: Uint32Array;
-  private readonly lengths: Uint32Array;
-  private readonly refCounts: Uint16Array;
+  /**
+   * Byte offset of each string in _StringData, plus one entry past the last
+   * id: string `id` is starts[id] .. starts[id + 1] (unused ids are empty).
+   * The only per-id array kept: lengths and reference counts are read from
+   * _StringPool itself.
+   */
+  private readonly starts: Uint32Array;
+  /** _StringPool pair holding each id's length low word and reference count; null when that is pair `id` (no strings of 64 KiB or more). */
+  private readonly pairs: Uint32Array | null;
   private readonly decoder: CodepageDecoder;
   /** Decoded strings by id, created on first use (bulk IDT export never decodes). */
+  private few: Map<number, string> | null = null;
   private decoded: Array<string | undefined> | null = null;
   private wholeText: string | null = null;
   private asciiOnly: boolean | null = null;
+  private lengthsView: Uint32Array | null = null;
 
   constructor(pool: Buffer, data: Buffer) {
     if (pool.length > 0 && pool.length < 4) {
@@ -33,43 +53,73 @@ export class StringPool {
     const header = pool.length >= 4 ? pool.readUInt32LE(0) : 0;
     this.codepage = header & 0x7fffffff;
     this.longReferences = (header & 0x80000000) !== 0;
+    this.pool = pool;
     this.data = data;
     this.decoder = decoderFor(this.codepage);
     const pairs = Math.floor(pool.length / 4);
     // Each pair yields at most one id, so `pairs` bounds the allocation.
-    const offsets = new Uint32Array(pairs);
-    const lengths = new Uint32Array(pairs);
-    const refCounts = new Uint16Array(pairs);
-    let id = 1;
+    const starts = new Uint32Array(Math.max(pairs, 1) + 1);
+    // Usual case first: one pair per id, so id i is pair i. A tight loop
+    // (it runs once per string) that stops at the first string of 64 KiB
+    // or more (length 0 with a non-zero second word).
+    let i = 1;
     let offset = 0;
-    for (let i = 1; i < pairs; i++, id++) {
-      let length = pool.readUInt16LE(i * 4);
-      let refs = pool.readUInt16LE(i * 4 + 2);
-      if (length === 0 && refs === 0) continue;
-      if (length === 0) {
-        if (i + 1 >= pairs) {
-          throw new MsiFormatError(`string ${id} is marked as longer than 64 KiB but the pool ends before its length`, { where: '_StringPool', offset: i * 4 });
-        }
-        const high = refs;
-        i++;
-        length = high * 0x10000 + pool.readUInt16LE(i * 4);
-        refs = pool.readUInt16LE(i * 4 + 2);
-      }
-      if (offset + length > data.length) {
-        throw new MsiFormatError(
-          `string ${id} declares ${length} bytes at offset ${offset} but _StringData has only ${data.length} bytes`,
-          { where: '_StringPool', offset: i * 4 },
-        );
-      }
-      offsets[id] = offset;
-      lengths[id] = length;
-      refCounts[id] = refs;
+    const limit = data.length;
+    for (; i < pairs && offset <= limit; i++) {
+      const at = i * 4;
+      const length = pool[at] | (pool[at + 1] << 8);
+      const high = pool[at + 2] | (pool[at + 3] << 8);
+      // (length - 1) >> 31 is -1 exactly when length is 0.
+      if ((high & ((length - 1) >> 31)) !== 0) break;
+      starts[i] = offset;
       offset += length;
     }
+    starts[i] = offset;
+    if (offset > limit) StringPool.overflow(starts, i, limit);
+    let id = i;
+    let pairOf: Uint32Array | null = null;
+    if (i < pairs) {
+      // Strings of 64 KiB or more take two pairs: from here on, ids and
+      // pairs part ways.
+      pairOf = new Uint32Array(pairs);
+      for (let j = 1; j < id; j++) pairOf[j] = j;
+      for (; i < pairs; i++, id++) {
+        starts[id] = offset;
+        pairOf[id] = i;
+        let length = pool.readUInt16LE(i * 4);
+        const refs = pool.readUInt16LE(i * 4 + 2);
+        if (length === 0 && refs === 0) continue;
+        if (length === 0) {
+          if (i + 1 >= pairs) {
+            throw new MsiFormatError(`string ${id} is marked as longer than 64 KiB but the pool ends before its length`, { where: '_StringPool', offset: i * 4 });
+          }
+          i++;
+          length = refs * 0x10000 + pool.readUInt16LE(i * 4);
+          pairOf[id] = i;
+        }
+        if (offset + length > data.length) {
+          throw new MsiFormatError(
+            `string ${id} declares ${length} bytes at offset ${offset} but _StringData has only ${data.length} bytes`,
+            { where: '_StringPool', offset: i * 4 },
+          );
+        }
+        offset += length;
+      }
+      starts[id] = offset;
+    }
     this.size = Math.max(id, 1);
-    this.offsets = offsets;
-    this.lengths = lengths;
-    this.refCounts = refCounts;
+    this.starts = starts;
+    this.pairs = pairOf;
+  }
+
+  /** Reports the first of ids 1 .. end - 1 (one pair each) that runs past the string data. */
+  private static overflow(starts: Uint32Array, end: number, dataLength: number): never {
+    let id = 1;
+    while (id < end && starts[id + 1] <= dataLength) id++;
+    throw new MsiFormatError(
+      `string ${id} declares ${starts[id + 1] - starts[id]} bytes at offset ${starts[id]} but _StringData has only ${dataLength} bytes`,
+      { where: '_StringPool', offset: id * 4 },
+    );
   }
 
   /** Name of the decoder in use, or null when the codepage is not supported. */
@@ -78,26 +128,31 @@ export class StringPool {
   }
 
   has(id: number): boolean {
-    return id > 0 && id < this.size && this.lengths[id] > 0;
+    return id > 0 && id < this.size && this.starts[id + 1] > this.starts[id];
   }
 
   referenceCount(id: number): number {
     this.check(id);
-    return this.refCounts[id];
+    if (id === 0) return 0;
+    return this.pool.readUInt16LE((this.pairs === null ? id : this.pairs[id]) * 4 + 2);
   }
 
   /** Every string is plain ASCII, so its bytes are also its UTF-8 form. */
   get isAscii(): boolean {
     if (this.asciiOnly === null) {
-      let ascii = true;
-      const data = this.data;
-      for (let i = 0; i < data.length; i++) {
-        if (data[i] >= 0x80) {
-          ascii = false;
-          break;
+      if (nativeIsAscii) {
+        this.asciiOnly = nativeIsAscii(this.data);
+      } else {
+        let ascii = true;
+        const data = this.data;
+        for (let i = 0; i < data.length; i++) {
+          if (data[i] >= 0x80) {
+            ascii = false;
+            break;
+          }
         }
+        this.asciiOnly = ascii;
       }
-      this.asciiOnly = ascii;
     }
     return this.asciiOnly;
   }
@@ -105,28 +160,42 @@ export class StringPool {
   /** Copies the raw bytes of a string into `target`; returns the count. */
   copyBytes(id: number, target: Buffer, at: number): number {
     this.check(id);
-    const start = this.offsets[id];
-    return this.data.copy(target, at, start, start + this.lengths[id]);
+    return this.data.copy(target, at, this.starts[id], this.starts[id + 1]);
   }
 
   /**
    * @internal Direct view of the pool for bulk copying: raw bytes, and
    * per-id offset and length. Callers must bounds-check ids against `size`.
+   * (The lengths array is built on first call; `spans()` needs none.)
    */
   rawView(): { data: Buffer; offsets: Uint32Array; lengths: Uint32Array } {
-    return { data: this.data, offsets: this.offsets, lengths: this.lengths };
+    if (this.lengthsView === null) {
+      const lengths = new Uint32Array(this.size);
+      for (let id = 1; id < this.size; id++) lengths[id] = this.starts[id + 1] - this.starts[id];
+      this.lengthsView = lengths;
+    }
+    return { data: this.data, offsets: this.starts.subarray(0, this.size), lengths: this.lengthsView };
+  }
+
+  /**
+   * @internal Raw bytes and string boundaries: string `id` is
+   * `data[starts[id]] .. data[starts[id + 1]]`. Callers must bounds-check
+   * ids against `size`.
+   */
+  spans(): { data: Buffer; starts: Uint32Array } {
+    return { data: this.data, starts: this.starts };
   }
 
   /** Byte length of a string in the database codepage. */
   byteLength(id: number): number {
     this.check(id);
-    return this.lengths[id];
+    return this.starts[id + 1] - this.starts[id];
   }
 
   /** Raw bytes of a string, in the database codepage. */
   bytes(id: number): Buffer {
     this.check(id);
-    return this.data.subarray(this.offsets[id], this.offsets[id] + this.lengths[id]);
+    return this.data.subarray(this.starts[id], this.starts[id + 1]);
   }
 
   /**
@@ -134,22 +203,41 @@ export class StringPool {
    * Windows Installer returns for them). Ids past the pool are an error.
    */
   get(id: number): string {
-    if (this.decoded === null) this.decoded = new Array(this.size);
-    const cached = this.decoded[id];
-    if (cached !== undefined) return cached;
+    if (this.decoded !== null) {
+      const cached = this.decoded[id];
+      if (cached !== undefined) return cached;
+    } else if (this.few !== null) {
+      const cached = this.few.get(id);
+      if (cached !== undefined) return cached;
+    }
     this.check(id);
-    const length = this.lengths[id];
+    const start = this.starts[id];
+    const end = this.starts[id + 1];
     let text: string;
-    if (length === 0) {
+    if (end === start) {
       text = '';
+    } else if (this.decoded === null) {
+      // One by one until many are asked for.
+      text = this.decoder.decode(this.data.subarray(start, end));
     } else if (this.decoder.singleByte) {
       // One byte per code unit: decode the whole pool once and slice.
       if (this.wholeText === null) this.wholeText = this.decoder.decode(this.data);
-      text = this.wholeText.slice(this.offsets[id], this.offsets[id] + length);
+      text = this.wholeText.slice(start, end);
     } else {
-      text = this.decoder.decode(this.data.subarray(this.offsets[id], this.offsets[id] + length));
+      text = this.decoder.decode(this.data.subarray(start, end));
     }
-    this.decoded[id] = text;
+    if (this.decoded !== null) {
+      this.decoded[id] = text;
+    } else {
+      if (this.few === null) this.few = new Map();
+      this.few.set(id, text);
+      if (this.few.size >= FEW_STRINGS) {
+        // Many strings wanted (rows of a large table): an array by id.
+        this.decoded = new Array(this.size);
+        for (const [known, value] of this.few) this.decoded[known] = value;
+        this.few = null;
+      }
+    }
     return text;
   }
 

@@ -85,3 +85,31 @@ test('an empty pool is valid: only id 0', () => {
   expect(p.size).toBe(1);
   expect(p.codepage).toBe(0);
 });
+
+test('reference counts come with each id, also for unused ids and after a string of 64 KiB or more', () => {
+  const entries = [3, 1, 0, 0, 0, 1, 0x2345, 7, 2, 9]; // "abc" x1, unused, 65536+0x2345 bytes x7, "de" x9
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(1252);
+  const body = Buffer.alloc(entries.length * 2);
+  entries.forEach((v, i) => body.writeUInt16LE(v, i * 2));
+  const data = Buffer.concat([Buffer.from('abc'), Buffer.alloc(0x12345, 0x41), Buffer.from('de')]);
+  const p = new StringPool(Buffer.concat([header, body]), data);
+  expect(p.size).toBe(5);
+  expect([0, 1, 2, 3, 4].map((id) => p.referenceCount(id))).toEqual([0, 1, 0, 7, 9]);
+  expect([0, 1, 2, 3, 4].map((id) => p.byteLength(id))).toEqual([0, 3, 0, 0x12345, 2]);
+  expect(p.get(4)).toBe('de');
+  expect(p.has(2)).toBe(false);
+  expect(p.has(3)).toBe(true);
+});
+
+test('many strings decode the same whether asked for singly or in bulk', () => {
+  // Past the first few hundred, the pool switches to decoding in bulk.
+  for (const codepage of [1252, 65001]) {
+    const strings = Array.from({ length: 2000 }, (_, i) => (i % 7 === 3 ? null : `s${i}-${'é€'.repeat(i % 5)}`));
+    const encode = (s: string) => (codepage === 65001 ? Buffer.from(s, 'utf8') : Buffer.from(s.replace(/€/g, '\x80'), 'latin1'));
+    const p = pool(codepage, strings.map((s) => (s === null ? null : encode(s))));
+    // Out of order, each asked for twice.
+    const ids = Array.from({ length: 2000 }, (_, i) => ((i * 761) % 2000) + 1);
+    for (const id of [...ids, ...ids]) expect(p.get(id)).toBe(strings[id - 1] ?? '');
+  }
+});
