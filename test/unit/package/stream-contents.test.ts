@@ -3,10 +3,11 @@
 // other, one copy of the stream otherwise. Checked here against an
 // independent walk of the chains (support/cfb-layout).
 
+import * as CFB from 'cfb';
 import * as fs from 'node:fs';
-import { decodeStreamName, openCompoundFile, readPackage } from '../../../lib/package';
+import { decodeStreamName, openCompoundFile, readPackage, type DirectoryEntry } from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
-import { buildSmallMsi } from './fixtures';
+import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from './fixtures';
 import { layoutOf, plainCompoundFile, reversedChainFile, type Layout, type RawEntry } from './support/cfb-layout';
 
 jest.setTimeout(60_000);
@@ -113,4 +114,40 @@ test('a small stream cut off by the end of the file is a format error when read;
     }
   }
   expect(failed).toBeGreaterThan(0);
+});
+
+/** Every stream in every storage, keyed by full path, as a maintained CFB library reads it. */
+function cfbStreams(bytes: Buffer): Map<string, Buffer> {
+  const container = CFB.parse(bytes, { type: 'buffer' } as CFB.CFB$ParsingOptions);
+  const out = new Map<string, Buffer>();
+  container.FileIndex.forEach((entry, i) => {
+    if (entry.type === 2) out.set(container.FullPaths[i]?.replace(/^[^/]*\//, '') ?? '', Buffer.from(entry.content as Uint8Array));
+  });
+  return out;
+}
+
+/** The same through msi-lua's container layer. */
+function ourStreams(bytes: Buffer): Map<string, Buffer> {
+  const compound = openCompoundFile(bytes);
+  const out = new Map<string, Buffer>();
+  const walk = (entry: DirectoryEntry, prefix: string) => {
+    for (const child of compound.childrenOf(entry)) {
+      if (child.type === 'storage') walk(child, `${prefix}${child.name}/`);
+      else if (child.type === 'stream') out.set(`${prefix}${child.name}`, Buffer.from(compound.streamData(child)));
+    }
+  };
+  walk(compound.root, '');
+  return out;
+}
+
+test('every stream of every storage reads byte for byte what SheetJS cfb reads (plain, signed, patch with transforms)', async () => {
+  const signed = await buildSignedFixtures(await buildSmallMsi());
+  const files = [small, fs.readFileSync(signed.signed), fs.readFileSync(await buildPatchFixture())];
+  for (const bytes of files) {
+    const ours = ourStreams(bytes);
+    const theirs = cfbStreams(bytes);
+    expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
+    for (const [name, data] of theirs) expect(ours.get(name)?.equals(data)).toBe(true);
+    expect(ours.size).toBeGreaterThan(5);
+  }
 });
