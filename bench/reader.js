@@ -159,8 +159,12 @@ function runReaderBench(options = {}) {
       msiLuaInProcessSeconds: median(luaInProcess),
       timeRatio: median(luaWall) / median(msidumpTimes),
       inProcessTimeRatio: median(luaInProcess) / median(msidumpTimes),
-      peakMemoryBytes: Math.max(...memoryDeltas),
-      memoryRatio: Math.max(...memoryDeltas) / size,
+      // Each run's peak moves by a few MiB with V8's background compiler threads and
+      // heap sizing, so both the median run and the worst run are reported.
+      peakMemoryBytes: median(memoryDeltas),
+      memoryRatio: median(memoryDeltas) / size,
+      worstPeakMemoryBytes: Math.max(...memoryDeltas),
+      worstMemoryRatio: Math.max(...memoryDeltas) / size,
       heldBytes: Math.max(...held),
       heldRatio: Math.max(...held) / size,
       identicalTables: comparison.identical,
@@ -172,7 +176,8 @@ function runReaderBench(options = {}) {
     log(`  msidump                   ${figures.msidumpSeconds.toFixed(3)} s`);
     log(`  msi-lua (with node start) ${figures.msiLuaWallSeconds.toFixed(3)} s   ratio ${figures.timeRatio.toFixed(3)}x   (target <= 1.0x)`);
     log(`  msi-lua (in-process)      ${figures.msiLuaInProcessSeconds.toFixed(3)} s   ratio ${figures.inProcessTimeRatio.toFixed(3)}x`);
-    log(`  msi-lua peak memory       ${mb(figures.peakMemoryBytes)} maxRSS growth = ${figures.memoryRatio.toFixed(1)}x file size   (target <= 4x)`);
+    log(`  msi-lua peak memory       ${mb(figures.peakMemoryBytes)} maxRSS growth = ${figures.memoryRatio.toFixed(1)}x file size, median run   (target <= 4x)`);
+    log(`                            ${mb(figures.worstPeakMemoryBytes)} = ${figures.worstMemoryRatio.toFixed(1)}x in the worst of ${runs} runs`);
     log(`  msi-lua memory held       ${mb(figures.heldBytes)} heap + external growth at the end = ${figures.heldRatio.toFixed(1)}x file size`);
     log(`  output                    ${figures.identicalTables}/${figures.comparedTables} tables byte-identical to msidump${figures.differingTables.length ? ` (differ: ${figures.differingTables.join(', ')})` : ''}`);
     return figures;
