@@ -146,22 +146,42 @@ function subjectOf(der: Buffer): string {
   }
 }
 
-async function certificateTableFact(cached: Fact<MsiPackage>, productCode: string, context: InstallContext, userSid: string | null): Promise<Fact<PatchCertificateTableFact>> {
-  if (!cached.known) return unknown(`the cached package could not be read: ${cached.reason}`);
+interface CertificateTables {
+  /** The table as the last patch sees it (no patch: the installed product as it is). */
+  table: Fact<PatchCertificateTableFact>;
+  /** For each patch to judge: the installed product plus the patches listed before it. */
+  perPatch: Array<Fact<PatchCertificateTableFact>>;
+}
+
+async function certificateTables(cached: Fact<MsiPackage>, productCode: string, context: InstallContext, userSid: string | null, candidates: readonly string[]): Promise<CertificateTables> {
+  const everywhere = (reason: string): CertificateTables => ({ table: unknown(reason), perPatch: candidates.map(() => unknown(reason)) });
+  if (!cached.known) return everywhere(`the cached package could not be read: ${cached.reason}`);
   const applied = await settle(callNative((b) => b.enumAppliedPatches(productCode, contextFlag(context), userSid)));
-  if (!applied.known) return unknown(`applied patches could not be listed: ${applied.reason}`);
+  if (!applied.known) return everywhere(`applied patches could not be listed: ${applied.reason}`);
   // The cached package is the original .msi; Windows Installer applies the cached patches'
-  // transforms to it, so a certificate table added by an applied patch counts.
+  // transforms to it, so a certificate table added by an applied patch counts, and so does
+  // one added by a patch listed earlier in the same request.
   const patches: MsiPackage[] = [];
   for (const patch of applied.value) {
-    if (!patch.localPackage) return unknown(`the cached copy of applied patch ${patch.patchCode} could not be located`);
+    if (!patch.localPackage) return everywhere(`the cached copy of applied patch ${patch.patchCode} could not be located`);
     const opened = await settle(openPackage(patch.localPackage));
-    if (!opened.known) return unknown(`applied patch ${patch.patchCode} could not be read: ${opened.reason}`);
+    if (!opened.known) return everywhere(`applied patch ${patch.patchCode} could not be read: ${opened.reason}`);
     patches.push(opened.value);
   }
   const labels = applied.value.map((p) => `applied patch ${p.patchCode}`);
+  let unreadable: string | null = null;
+  for (const candidate of candidates) {
+    const opened = await settle(openPackage(candidate));
+    if (!opened.known) {
+      unreadable = `${candidate} could not be read: ${opened.reason}`;
+      break;
+    }
+    patches.push(opened.value);
+    labels.push(candidate);
+  }
   const tables = certificateTablesThroughPatches(cached.value, patches, labels, 'cached package (LocalPackage)');
-  return tables[tables.length - 1] as Fact<PatchCertificateTableFact>;
+  const perPatch = candidates.map((_, i) => tables[applied.value.length + i] ?? unknown<PatchCertificateTableFact>(unreadable ?? 'not read'));
+  return { table: perPatch[perPatch.length - 1] ?? (tables[applied.value.length] as Fact<PatchCertificateTableFact>), perPatch };
 }
 
 function contextFlag(context: InstallContext): number {
@@ -190,13 +210,16 @@ export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): 
   const product = await getInstalledProduct(productCode, ['AuthorizedLUAApp', 'LocalPackage', 'LastUsedType'], { context, userSid });
   const localPackage = product.properties.LocalPackage;
   const cached: Fact<MsiPackage> = localPackage ? await settle(openPackage(localPackage)) : unknown('Windows Installer reports no LocalPackage');
-  const [engine, policy, caller, table, patchList] = await Promise.all([
+  const [engine, policy, caller, tables, patchList] = await Promise.all([
     settle(callNative((b) => b.installerVersion())),
     settle(getLuaPatchingPolicy()),
     settle(getInteractiveContext()),
-    certificateTableFact(cached, productCode, product.context, product.userSid),
+    certificateTables(cached, productCode, product.context, product.userSid, patches),
     Promise.all(patches.map((p) => patchFacts(p, productCode))),
   ]);
+  patchList.forEach((facts, i) => {
+    facts.certificateTable = tables.perPatch[i];
+  });
   const authorized = product.properties.AuthorizedLUAApp;
   const propertyDisabled: Fact<boolean> = (() => {
     if (cached.known) {
@@ -219,7 +242,7 @@ export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): 
       ? known(cached.value.summary.wordCountFlags?.administrativeImage === true, 'cached package summary word count')
       : unknown(cached.reason),
     perMachine: known(product.context === 'machine', `installed in the ${product.context} context`),
-    patchCertificateTable: table,
+    patchCertificateTable: tables.table,
     patches: patchList,
     propertyDisabled,
     policyDisabled: !policy.known
