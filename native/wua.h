@@ -21,6 +21,9 @@
 #include <oleauto.h>
 #include <wuapi.h>
 
+#include <atomic>
+#include <type_traits>
+
 // ---------------------------------------------------------------------------------
 // Interfaces from the Windows SDK's wuapi.idl that mingw-w64's wuapi.h does not have.
 // IIDs and method order as documented for wuapi.h (learn.microsoft.com, "wuapi.h").
@@ -135,6 +138,38 @@ namespace msilua::wua {
 inline constexpr GUID kClsidUpdateSession = {0x4cb43d7f, 0x7eee, 0x4906, {0x86, 0x98, 0x60, 0xda, 0x1c, 0x38, 0xf2, 0xfe}};
 // {13639463-00DB-4646-803D-528026140D88}
 inline constexpr GUID kClsidUpdateCollection = {0x13639463, 0x00db, 0x4646, {0x80, 0x3d, 0x52, 0x80, 0x26, 0x14, 0x0d, 0x88}};
+
+// A free-threaded IUnknown for one interface: our callback objects and the scripted test
+// agent's objects. IDispatch is answered when the interface derives from it; a subclass
+// adds further interfaces through Supports.
+template <typename Interface>
+class ComObject : public Interface {
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** out) override {
+    if (out == nullptr) return E_POINTER;
+    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, __uuidof(Interface)) ||
+        (std::is_base_of_v<IDispatch, Interface> && IsEqualIID(riid, IID_IDispatch)) || Supports(riid)) {
+      *out = static_cast<Interface*>(this);
+      this->AddRef();
+      return S_OK;
+    }
+    *out = nullptr;
+    return E_NOINTERFACE;
+  }
+  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
+  ULONG STDMETHODCALLTYPE Release() override {
+    ULONG left = --refs_;
+    if (left == 0) delete this;
+    return left;
+  }
+
+ protected:
+  virtual ~ComObject() = default;
+  virtual bool Supports(REFIID) { return false; }
+
+ private:
+  std::atomic<ULONG> refs_{1};
+};
 
 }  // namespace msilua::wua
 
@@ -296,33 +331,9 @@ ComPtr<Interface> ReadObject(const char* syscall, Object* object, HRESULT (STDME
 // Small helpers.
 double DecimalToDouble(const DECIMAL& value);
 
-// A minimal IUnknown implementation for our callback objects (free-threaded).
+// Our callback objects (free-threaded).
 template <typename Interface>
-class CallbackBase : public Interface {
- public:
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** out) override {
-    if (out == nullptr) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, __uuidof(Interface))) {
-      *out = static_cast<Interface*>(this);
-      this->AddRef();
-      return S_OK;
-    }
-    *out = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    ULONG left = --refs_;
-    if (left == 0) delete this;
-    return left;
-  }
-
- protected:
-  virtual ~CallbackBase() = default;
-
- private:
-  std::atomic<ULONG> refs_{1};
-};
+using CallbackBase = ComObject<Interface>;
 
 // Options objects (the facade validates first; these keep the native surface safe).
 Napi::Object OptionsArg(const Napi::CallbackInfo& info, size_t index);

@@ -88,27 +88,10 @@ std::shared_ptr<const Scenario> LoadScenario();  // throws std::runtime_error
 // --- COM object base ---------------------------------------------------------------------
 
 template <typename Interface>
-class Object : public Interface {
+class Object : public msilua::wua::ComObject<Interface> {
  public:
   explicit Object(const char* kind) : kind_(kind) { ObjectCreated(kind_); }
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** out) override {
-    if (out == nullptr) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IDispatch) || IsEqualIID(riid, __uuidof(Interface)) ||
-        Supports(riid)) {
-      *out = static_cast<Interface*>(this);
-      this->AddRef();
-      return S_OK;
-    }
-    *out = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    ULONG left = --refs_;
-    if (left == 0) delete this;
-    return left;
-  }
   // IDispatch: msi-lua uses early-bound calls only.
   HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT* count) override {
     if (count) *count = 0;
@@ -121,12 +104,10 @@ class Object : public Interface {
   }
 
  protected:
-  virtual ~Object() { ObjectDestroyed(kind_); }
-  virtual bool Supports(REFIID) { return false; }
+  ~Object() override { ObjectDestroyed(kind_); }
 
  private:
   const char* kind_;
-  std::atomic<ULONG> refs_{1};
 };
 
 // Owning pointer for the agent's own use.

@@ -45,25 +45,9 @@ std::string LiveSummaryLocked() {
   return summary;
 }
 
-class ClassFactory : public IClassFactory {
+class ClassFactory : public msilua::wua::ComObject<IClassFactory> {
  public:
   explicit ClassFactory(const CLSID& clsid) : clsid_(clsid) { LockModule(); }
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** out) override {
-    if (out == nullptr) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IClassFactory)) {
-      *out = static_cast<IClassFactory*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *out = nullptr;
-    return E_NOINTERFACE;
-  }
-  ULONG STDMETHODCALLTYPE AddRef() override { return ++refs_; }
-  ULONG STDMETHODCALLTYPE Release() override {
-    ULONG left = --refs_;
-    if (left == 0) delete this;
-    return left;
-  }
   HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown* outer, REFIID riid, void** out) override {
     if (out == nullptr) return E_POINTER;
     *out = nullptr;
@@ -98,9 +82,8 @@ class ClassFactory : public IClassFactory {
   }
 
  private:
-  virtual ~ClassFactory() { UnlockModule(); }
+  ~ClassFactory() override { UnlockModule(); }
   CLSID clsid_;
-  std::atomic<ULONG> refs_{1};
 };
 
 }  // namespace
