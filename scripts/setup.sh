@@ -5,7 +5,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(wine64 g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 msitools wixl osslsigncode openssl cmake make)
+# Installed without Recommends, so every package whose programs we run is named here:
+# wine64 alone lacks /usr/bin/wine, wineboot and winepath (they come with `wine`).
+# test/unit/setup-packages.test.ts checks that each program below is owned by a package
+# in the dependency closure of this list.
+apt_packages=(wine wine64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 msitools wixl osslsigncode openssl cmake make tar)
+
+# program:package for every program the scripts, tests and benches run.
+required_programs=(
+  wine:wine wineboot:wine winepath:wine wineserver:wine
+  x86_64-w64-mingw32-g++-posix:g++-mingw-w64-x86-64-posix
+  x86_64-w64-mingw32-gcc-posix:gcc-mingw-w64-x86-64-posix
+  x86_64-w64-mingw32-dlltool:binutils-mingw-w64-x86-64
+  x86_64-w64-mingw32-windres:binutils-mingw-w64-x86-64
+  x86_64-w64-mingw32-strip:binutils-mingw-w64-x86-64
+  msiinfo:msitools msibuild:msitools msidump:msitools wixl:wixl
+  osslsigncode:osslsigncode openssl:openssl cmake:cmake make:make tar:tar
+)
+
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -16,6 +33,17 @@ if ((${#missing[@]})); then
   [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+absent=()
+for entry in "${required_programs[@]}"; do
+  program=${entry%%:*}
+  command -v "$program" >/dev/null 2>&1 || absent+=("$program (Debian package ${entry#*:})")
+done
+if ((${#absent[@]})); then
+  echo "setup: these programs are still missing after the apt install:" >&2
+  printf '  %s\n' "${absent[@]}" >&2
+  exit 1
 fi
 
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
