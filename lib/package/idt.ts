@@ -322,26 +322,36 @@ function formatFiletime(ticks: bigint): string {
   return `${date.getFullYear()}/${pad(date.getMonth() + 1)}/${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
-/** Inverse of formatFiletime for string-typed date properties, as msitools parses them. */
-function parseLocalFiletime(text: string): bigint | null {
+/**
+ * Inverse of formatFiletime for string-typed date properties, as msitools
+ * parses them: null when the text is not a date at all (msitools keeps
+ * FILETIME 0), 'unrepresentable' when it is one no FILETIME can hold (a year
+ * past what a Date or a FILETIME reaches: msitools cannot format it and stops
+ * its export there).
+ */
+function parseLocalFiletime(text: string): bigint | null | 'unrepresentable' {
   const match = /^[ \t]*(\d+)\/(\d+)\/(\d+) [ \t]*(\d+):(\d+):(\d+)/.exec(text);
   if (!match) return null;
   const [, y, mo, d, h, mi, s] = match.map(Number);
   const ms = new Date(y, mo - 1, d, h, mi, s).getTime();
-  return (BigInt(Math.floor(ms / 1000)) + 11644473600n) * 10000000n;
+  if (!Number.isFinite(ms)) return 'unrepresentable';
+  const ticks = (BigInt(Math.floor(ms / 1000)) + 11644473600n) * 10000000n;
+  return ticks < 0n || ticks > 0xffffffffffffffffn ? 'unrepresentable' : ticks;
 }
 
 interface ExportedProperty { kind: 'int'; value: number }
 interface ExportedString { kind: 'string'; bytes: Buffer }
 interface ExportedTime { kind: 'time'; ticks: bigint }
+/** A date msitools reads but cannot write back as text: its export ends there. */
+interface Unwritable { kind: 'unwritable' }
 
 /**
  * The summary properties as msitools keeps them: it reads in stored order,
  * stops at the first property it does not know or cannot convert, reads
  * I2 values as 32 bits and converts string-typed numbers with atoi.
  */
-function msitoolsSummaryView(properties: SummaryProperty[]): Map<number, ExportedProperty | ExportedString | ExportedTime> {
-  const out = new Map<number, ExportedProperty | ExportedString | ExportedTime>();
+function msitoolsSummaryView(properties: SummaryProperty[]): Map<number, ExportedProperty | ExportedString | ExportedTime | Unwritable> {
+  const out = new Map<number, ExportedProperty | ExportedString | ExportedTime | Unwritable>();
   if (properties.length > 20) return out;
   for (const p of properties) {
     if (p.id >= 20) break;
@@ -355,7 +365,10 @@ function msitoolsSummaryView(properties: SummaryProperty[]): Map<number, Exporte
       else out.set(p.id, { kind: 'int', value: p.rawDword ?? 0 });
     } else if (p.vt === VT_LPSTR) {
       const text = (p.raw ?? Buffer.alloc(0)).toString('latin1');
-      if (type === VT_FILETIME) out.set(p.id, { kind: 'time', ticks: parseLocalFiletime(text) ?? 0n });
+      if (type === VT_FILETIME) {
+        const ticks = parseLocalFiletime(text);
+        out.set(p.id, ticks === 'unrepresentable' ? { kind: 'unwritable' } : { kind: 'time', ticks: ticks ?? 0n });
+      }
       else out.set(p.id, { kind: 'int', value: atoi(text) });
     } else {
       break;
@@ -370,6 +383,8 @@ export function summaryToIdt(summary: SummaryInformation): Buffer {
   for (let id = 0; id < 20; id++) {
     const p = view.get(id);
     if (!p) continue;
+    // msiinfo export writes the properties before it and stops.
+    if (p.kind === 'unwritable') break;
     let value: Buffer;
     if (p.kind === 'int') value = Buffer.from(String(p.value), 'latin1');
     else if (p.kind === 'string') value = p.bytes;

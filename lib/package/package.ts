@@ -167,8 +167,9 @@ export class MsiPackage extends MsiStorage {
       pool: this.stringPool,
       hasStream: (name) => this.hasStream(name),
     });
-    // Parse the summary now so a corrupt one is reported at open time.
-    void this.summary;
+    // The summary is parsed on first use: a damaged summary fails reading
+    // the summary only (msitools then starts from an empty property set;
+    // Windows Installer reads it only when asked).
   }
 
   /** Codepage of the database strings (0 = neutral). */
@@ -197,8 +198,9 @@ export class MsiPackage extends MsiStorage {
     let columns: ColumnDefinition[] | undefined;
     if (name === '_Tables' || name === '_Columns') columns = catalogColumns(name, this.stringPool.longReferences);
     else if (this.catalog.tableNames.includes(name)) {
+      const error = this.catalog.errors.get(name);
+      if (error) throw error;
       columns = this.catalog.columns.get(name);
-      if (!columns) throw new MsiFormatError(`table ${name} is listed in _Tables but has no columns in _Columns`, { where: '_Columns' });
     }
     if (!columns) throw new RangeError(`no table named ${JSON.stringify(name)}`);
     const table = new MsiTable(name, columns, this.readTableStream(name), {

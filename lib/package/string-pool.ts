@@ -3,9 +3,10 @@
 // tables are 3 bytes wide), one (length, reference count) pair of 16-bit
 // words per string id starting at 1; _StringData holds the strings back to
 // back in the database codepage. A pair (0, 0) is an unused id. A string of
-// 64 KiB or more takes two pairs: (0, high 16 bits of the length) and then
-// (low 16 bits, reference count), which is how Windows Installer and the
-// msitools writer lay it out.
+// 64 KiB or more takes two pairs: (0, reference count) and then the 32-bit
+// length, low 16 bits first, then high 16 bits. That is how Windows
+// Installer writes it and how Wine's msi.dll (dlls/msi/string.c) and
+// msitools' libmsi read and write it.
 
 import { MsiFormatError } from '../errors';
 import { decoderFor, type CodepageDecoder } from './codepage';
@@ -36,7 +37,7 @@ export class StringPool {
    * _StringPool itself.
    */
   private readonly starts: Uint32Array;
-  /** _StringPool pair holding each id's length low word and reference count; null when that is pair `id` (no strings of 64 KiB or more). */
+  /** _StringPool pair holding each id's reference count (the first of its two pairs for a string of 64 KiB or more); null when that is pair `id` (no such strings). */
   private readonly pairs: Uint32Array | null;
   private readonly decoder: CodepageDecoder;
   /** Decoded strings by id, created on first use (bulk IDT export never decodes). */
@@ -93,9 +94,10 @@ export class StringPool {
           if (i + 1 >= pairs) {
             throw new MsiFormatError(`string ${id} is marked as longer than 64 KiB but the pool ends before its length`, { where: '_StringPool', offset: i * 4 });
           }
+          // (0, refs) keeps the reference count (pairOf[id] stays on it);
+          // the next pair is the length, low word then high word.
           i++;
-          length = refs * 0x10000 + pool.readUInt16LE(i * 4);
-          pairOf[id] = i;
+          length = pool.readUInt16LE(i * 4) + pool.readUInt16LE(i * 4 + 2) * 0x10000;
         }
         if (offset + length > data.length) {
           throw new MsiFormatError(

@@ -43,6 +43,17 @@ export interface ColumnDefinition {
 export type CellValue = string | number | null;
 export type Row = Record<string, CellValue>;
 
+/**
+ * An empty row object without a prototype: a column may be named anything,
+ * `__proto__`, `constructor` or `toString` included, and assigning such a
+ * name to an object without a prototype makes an own property like any
+ * other (on a plain `{}` it would change the prototype or be shadowed).
+ * Every row the reader builds starts here.
+ */
+export function emptyRow(): Row {
+  return Object.create(null) as Row;
+}
+
 function isBinary(type: number): boolean {
   return (type & ~ColumnFlags.NULLABLE & 0xffff) === (ColumnFlags.STRING | ColumnFlags.VALID);
 }
@@ -74,7 +85,7 @@ export function defineColumn(table: string, number: number, name: string, type: 
     if (size <= 2) storageBytes = 2;
     else if (size === 4) storageBytes = 4;
     else {
-      throw new MsiFormatError(`column ${table}.${name} declares an integer of ${size} bytes (only 2 and 4 exist)`, { where: '_Columns' });
+      throw new MsiFormatError(`table ${table}, column ${name}: declares an integer of ${size} bytes (only 2 and 4 exist)`, { where: table });
     }
   }
   return {
@@ -243,7 +254,7 @@ export class MsiTable {
   }
 
   row(index: number): Row {
-    const out: Row = {};
+    const out = emptyRow();
     for (let column = 0; column < this.columns.length; column++) out[this.columns[column].name] = this.value(index, column);
     return out;
   }
@@ -278,55 +289,102 @@ export class MsiTable {
 export interface Catalog {
   /** Table names in the order _Tables stores them. */
   tableNames: string[];
+  /** Column definitions of each table whose _Columns rows are sound. */
   columns: Map<string, ColumnDefinition[]>;
+  /**
+   * Why a table listed in _Tables (or described in _Columns) cannot be read:
+   * its _Columns rows are damaged, or it has none. Reading that table throws
+   * this error; every other table reads. Windows Installer (Wine's msi.dll
+   * too) looks a table's columns up when the table is opened, so damage in
+   * one table's rows fails that table alone.
+   */
+  errors: Map<string, MsiFormatError>;
 }
 
-/** Reads _Tables and _Columns. */
+/**
+ * Reads _Tables and _Columns. Damage that belongs to one table (a column
+ * of an impossible type, a missing or repeated column number, a column
+ * name that is not in the string pool) is kept in `errors` for that table;
+ * only damage to the catalog streams themselves (a stream that is not a
+ * whole number of rows, a table name that is not in the string pool) fails
+ * the whole catalog.
+ */
 export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | null, context: TableContext): Catalog {
   const long = context.pool.longReferences;
   const tables = new MsiTable('_Tables', catalogColumns('_Tables', long), tablesData, context);
   const tableNames: string[] = [];
   const seen = new Set<string>();
+  const errors = new Map<string, MsiFormatError>();
   for (let i = 0; i < tables.rowCount; i++) {
     const id = tables.rawValue(i, 0);
-    if (id === 0) throw new MsiFormatError(`_Tables row ${i + 1} has no table name`, { where: '_Tables' });
-    const name = tables.stringAt(i, 0, id);
+    // A null name is listed as an empty name, as msiinfo lists it; it
+    // cannot be read (the key of _Tables is never null in a sound package).
+    const name = id === 0 ? '' : tables.stringAt(i, 0, id);
     if (!seen.has(name)) {
       seen.add(name);
       tableNames.push(name);
+      if (id === 0) errors.set(name, new MsiFormatError(`_Tables row ${i + 1} has no table name`, { where: '_Tables' }));
     }
   }
   const columnsTable = new MsiTable('_Columns', catalogColumns('_Columns', long), columnsData, context);
   const raw = new Map<string, Map<number, { name: string; type: number }>>();
+  const fail = (table: string, error: MsiFormatError) => {
+    if (!errors.has(table)) errors.set(table, error);
+  };
   for (let i = 0; i < columnsTable.rowCount; i++) {
     const tableId = columnsTable.rawValue(i, 0);
     const numberRaw = columnsTable.rawValue(i, 1);
     const nameId = columnsTable.rawValue(i, 2);
     const typeRaw = columnsTable.rawValue(i, 3);
-    const table = columnsTable.stringAt(i, 0, tableId);
-    const number = numberRaw - 0x8000;
-    const name = columnsTable.stringAt(i, 2, nameId);
-    // The stored type has its sign bit flipped like any 2-byte integer.
-    const type = typeRaw ^ 0x8000;
+    // A row whose table name is not in the string pool belongs to no table
+    // (Windows Installer finds a table's columns by its name's string id);
+    // a table it would have described then misses a column and fails.
+    if (tableId === 0 || tableId >= context.pool.size) continue;
+    const table = context.pool.get(tableId);
     let entries = raw.get(table);
     if (!entries) raw.set(table, (entries = new Map()));
+    const number = numberRaw - 0x8000;
+    if (nameId >= context.pool.size) {
+      fail(table, new MsiFormatError(
+        `_Columns row ${i + 1} (table ${table}, column ${number}): string index ${nameId} is out of range (the string pool has ids 1 to ${context.pool.size - 1})`,
+        { where: '_Columns', offset: columnsTable.cellOffset(i, 2) },
+      ));
+      continue;
+    }
+    const name = context.pool.get(nameId);
+    // The stored type has its sign bit flipped like any 2-byte integer.
+    const type = typeRaw ^ 0x8000;
     if (number < 1 || number > 0x7fff) {
-      throw new MsiFormatError(`_Columns row ${i + 1}: column ${table}.${name} has number ${number}`, { where: '_Columns' });
+      fail(table, new MsiFormatError(`_Columns row ${i + 1}: column ${table}.${name} has number ${number}`, { where: '_Columns' }));
+      continue;
     }
     if (entries.has(number)) {
-      throw new MsiFormatError(`_Columns declares column ${number} of table ${table} twice`, { where: '_Columns' });
+      fail(table, new MsiFormatError(`_Columns declares column ${number} of table ${table} twice`, { where: '_Columns' }));
+      continue;
     }
     entries.set(number, { name, type });
   }
   const columns = new Map<string, ColumnDefinition[]>();
   for (const [table, entries] of raw) {
+    if (errors.has(table)) continue;
     const defs: ColumnDefinition[] = [];
-    for (let n = 1; n <= entries.size; n++) {
-      const entry = entries.get(n);
-      if (!entry) throw new MsiFormatError(`_Columns: table ${table} has ${entries.size} columns but no column ${n}`, { where: '_Columns' });
-      defs.push(defineColumn(table, n, entry.name, entry.type, long));
+    try {
+      for (let n = 1; n <= entries.size; n++) {
+        const entry = entries.get(n);
+        if (!entry) throw new MsiFormatError(`_Columns: table ${table} has ${entries.size} columns but no column ${n}`, { where: '_Columns' });
+        defs.push(defineColumn(table, n, entry.name, entry.type, long));
+      }
+    } catch (error) {
+      if (!(error instanceof MsiFormatError)) throw error;
+      errors.set(table, error);
+      continue;
     }
     columns.set(table, defs);
   }
-  return { tableNames, columns };
+  for (const table of tableNames) {
+    if (!columns.has(table) && !errors.has(table)) {
+      errors.set(table, new MsiFormatError(`table ${table} is listed in _Tables but has no columns in _Columns`, { where: '_Columns' }));
+    }
+  }
+  return { tableNames, columns, errors };
 }

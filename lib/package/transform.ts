@@ -31,7 +31,7 @@ import { openCompoundFile } from './compound';
 import { MsiStorage, type MsiPackage, type TableData } from './package';
 import { describeTransform, type TransformInfo } from './patch';
 import { StringPool } from './string-pool';
-import { catalogColumns, ColumnFlags, defineColumn, type CellValue, type ColumnDefinition, type Row } from './tables';
+import { catalogColumns, ColumnFlags, defineColumn, emptyRow, type CellValue, type ColumnDefinition, type Row } from './tables';
 
 /** What a transform is decoded against: the tables and columns of the database it changes. */
 export interface TransformTarget {
@@ -185,7 +185,7 @@ function decodeRecords(ctx: DecodeContext, table: string, columns: readonly Colu
         { where: loc, offset: n },
       );
     }
-    const values: Row = {};
+    const values = emptyRow();
     let at = n + 2;
     for (const i of present) {
       const column = columns[i];
@@ -476,7 +476,7 @@ export class TransformedDatabase implements TransformTarget {
     const out: Row[] = [];
     for (const values of state.rows) {
       if (values === null) continue;
-      const row: Row = {};
+      const row = emptyRow();
       state.columns.forEach((column, i) => {
         let value = values[i] ?? null;
         // A binary cell names its stream only where some layer holds it.
@@ -626,10 +626,11 @@ export class TransformedDatabase implements TransformTarget {
   }
 
   private catalogRows(name: '_Tables' | '_Columns'): Row[] {
-    if (name === '_Tables') return this.names.map((table) => ({ Name: table }));
+    const row = (values: Row) => Object.assign(emptyRow(), values);
+    if (name === '_Tables') return this.names.map((table) => row({ Name: table }));
     const out: Row[] = [];
     for (const table of this.names) {
-      for (const column of this.columns(table)) out.push({ Table: table, Number: column.number, Name: column.name, Type: column.type });
+      for (const column of this.columns(table)) out.push(row({ Table: table, Number: column.number, Name: column.name, Type: column.type }));
     }
     return out;
   }

@@ -12,8 +12,8 @@ const { VALID, STRING, NULLABLE, KEY } = ColumnFlags;
 function stringPool(codepage: number, strings: Buffer[], longReferences: boolean): StringPool {
   const header = Buffer.alloc(4);
   header.writeUInt32LE((codepage | (longReferences ? 0x80000000 : 0)) >>> 0);
-  // One (length, references) pair per string; (0, high bits) first for 64 KiB or more.
-  const words = strings.flatMap((s) => (s.length >= 0x10000 ? [0, s.length >>> 16, s.length & 0xffff, 1] : [s.length, 1]));
+  // One (length, references) pair per string; (0, references) then the length, low word first, for 64 KiB or more.
+  const words = strings.flatMap((s) => (s.length >= 0x10000 ? [0, 1, s.length & 0xffff, s.length >>> 16] : [s.length, 1]));
   const pairs = Buffer.alloc(words.length * 2);
   words.forEach((w, i) => pairs.writeUInt16LE(w, i * 2));
   return new StringPool(Buffer.concat([header, pairs]), Buffer.concat(strings));

@@ -14,8 +14,9 @@ function pool(codepage: number, strings: Array<Buffer | string | null>, options:
       continue;
     }
     const bytes = Buffer.isBuffer(s) ? s : Buffer.from(s, 'latin1');
-    if (bytes.length >= 0x10000) entries.push(0, bytes.length >>> 16);
-    entries.push(bytes.length & 0xffff, 1);
+    // 64 KiB or more: (0, references), then the length, low word first.
+    if (bytes.length >= 0x10000) entries.push(0, 1, bytes.length & 0xffff, bytes.length >>> 16);
+    else entries.push(bytes.length, 1);
     data.push(bytes);
   }
   const header = Buffer.alloc(4);
@@ -36,7 +37,7 @@ test('ids count from 1; unused ids still take a number', () => {
   expect(p.referenceCount(3)).toBe(1);
 });
 
-test('strings of 64 KiB and more use a second entry for the high length bits', () => {
+test('strings of 64 KiB and more use a second entry holding the 32-bit length, low word first', () => {
   const long = Buffer.alloc(0x12345, 0x41);
   const p = pool(65001, ['before', long, 'after']);
   expect(p.get(1)).toBe('before');
@@ -87,7 +88,7 @@ test('an empty pool is valid: only id 0', () => {
 });
 
 test('reference counts come with each id, also for unused ids and after a string of 64 KiB or more', () => {
-  const entries = [3, 1, 0, 0, 0, 1, 0x2345, 7, 2, 9]; // "abc" x1, unused, 65536+0x2345 bytes x7, "de" x9
+  const entries = [3, 1, 0, 0, 0, 7, 0x2345, 1, 2, 9]; // "abc" x1, unused, 65536+0x2345 bytes x7, "de" x9
   const header = Buffer.alloc(4);
   header.writeUInt32LE(1252);
   const body = Buffer.alloc(entries.length * 2);
@@ -112,4 +113,21 @@ test('many strings decode the same whether asked for singly or in bulk', () => {
     const ids = Array.from({ length: 2000 }, (_, i) => ((i * 761) % 2000) + 1);
     for (const id of [...ids, ...ids]) expect(p.get(id)).toBe(strings[id - 1] ?? '');
   }
+});
+
+test('a string over 128 KiB used more than once keeps its length and every later string (Wine string.c layout)', () => {
+  // 201,300 bytes = 0x31254: the high word (3) is not the reference count (2),
+  // so reading either word in the wrong place changes the length.
+  const long = Buffer.alloc(201300, 0x4c);
+  const entries = [6, 1, 0, 2, 201300 & 0xffff, 201300 >>> 16, 7, 3];
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(1252);
+  const body = Buffer.alloc(entries.length * 2);
+  entries.forEach((v, i) => body.writeUInt16LE(v, i * 2));
+  const p = new StringPool(Buffer.concat([header, body]), Buffer.concat([Buffer.from('before'), long, Buffer.from('Feature')]));
+  expect(p.size).toBe(4);
+  expect(p.byteLength(2)).toBe(201300);
+  expect(p.referenceCount(2)).toBe(2);
+  expect(p.get(3)).toBe('Feature');
+  expect(p.referenceCount(3)).toBe(3);
 });
