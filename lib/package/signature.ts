@@ -13,7 +13,7 @@ import * as pkijs from 'pkijs';
 import { MsiFormatError } from '../errors';
 import type { CompoundFile } from './compound';
 import { buildChain, describeCertificate, type CertificateInfo } from './certificates';
-import { computePackageDigest } from './digest';
+import { hashPackageContent, hashPackageMetadata } from './digest';
 
 export type { CertificateInfo } from './certificates';
 
@@ -61,14 +61,27 @@ export interface SignatureReport {
   digestAlgorithmOid: string;
   /** Digest carried in the signature, hex. */
   signedDigest: string;
-  /** Digest of the package as it is now, hex. */
+  /**
+   * Digest of the package as it is now, hex, computed as Windows does: with
+   * MsiDigitalSignatureEx, over its stored bytes followed by the content.
+   */
   computedDigest: string;
-  /** The package content matches what was signed. */
+  /** The package content (and the stored MsiDigitalSignatureEx) matches what was signed: what Windows checks. */
   digestValid: boolean;
   /** "\u0005MsiDigitalSignatureEx" is present (metadata is signed too). */
   hasMsiDigitalSignatureEx: boolean;
-  /** The metadata digest stored in MsiDigitalSignatureEx matches the package (null when absent). */
+  /**
+   * The metadata digest stored in MsiDigitalSignatureEx still matches the
+   * directory entries (null when absent). Not part of what Windows decides:
+   * the signed digest covers the stored bytes, and `digestValid` checks that.
+   */
   metadataDigestValid: boolean | null;
+  /** MsiDigitalSignatureEx as stored, hex (null when absent). */
+  storedMetadataDigest: string | null;
+  /** The metadata digest of the directory as it is now, hex (null without MsiDigitalSignatureEx). */
+  computedMetadataDigest: string | null;
+  /** In words, what changed when the metadata no longer matches (metadata only, or content too); null when it matches or is absent. */
+  metadataChange: string | null;
   /** The signer's signature over the signed attributes verifies and they bind the signed content. */
   signatureValid: boolean;
   signatureAlgorithm: string;
@@ -217,15 +230,36 @@ function checkSignature(cf: CompoundFile, input: SignatureInput): SignatureRepor
   const digestAlgorithm = DIGEST_ALGORITHMS[indirect.digestOid];
   if (!digestAlgorithm) fail(`unsupported digest algorithm ${indirect.digestOid}`);
 
+  // What Windows checks: the signed digest covers the MsiDigitalSignatureEx
+  // bytes as stored, followed by the content; the stored bytes are not
+  // recomputed from the directory. Whether they still describe the
+  // directory (names, sizes, CLSIDs, state bits, timestamps) is a separate
+  // fact: a timestamp changed after signing leaves the content, and what
+  // Windows verifies, intact.
   const withMetadata = input.signatureEx !== null;
-  const { digest, metadataDigest } = computePackageDigest(cf, digestAlgorithm, withMetadata);
+  const hash = createHash(digestAlgorithm);
+  if (withMetadata) hash.update(input.signatureEx!);
+  hashPackageContent(cf, hash);
+  const digest = hash.digest();
   const digestValid = digest.equals(indirect.digest);
-  if (!digestValid) problems.push('the package content does not match the signed digest (modified after signing)');
   let metadataDigestValid: boolean | null = null;
+  let metadataDigest: Buffer | null = null;
   if (withMetadata) {
-    metadataDigestValid = metadataDigest !== null && metadataDigest.equals(input.signatureEx!);
-    if (!metadataDigestValid) problems.push('MsiDigitalSignatureEx does not match the package metadata');
+    const pre = createHash(digestAlgorithm);
+    hashPackageMetadata(cf, pre);
+    metadataDigest = pre.digest();
+    metadataDigestValid = metadataDigest.equals(input.signatureEx!);
   }
+  if (!digestValid) {
+    problems.push(withMetadata
+      ? 'the content (streams, storages and the stored MsiDigitalSignatureEx) does not match the signed digest: modified after signing'
+      : 'the package content does not match the signed digest (modified after signing)');
+  }
+  const metadataChange = metadataDigestValid === false
+    ? digestValid
+      ? 'the directory metadata (names, sizes, CLSIDs, state bits or timestamps) changed after signing; the content did not: Windows verifies the content with the stored MsiDigitalSignatureEx and accepts it'
+      : 'the directory metadata (names, sizes, CLSIDs, state bits or timestamps) no longer matches MsiDigitalSignatureEx'
+    : null;
 
   const certificates = parsed.certificates.map((c) => describeCertificate(c.der));
   const signerInfo = parsed.signedData.signerInfos[0];
@@ -292,6 +326,9 @@ function checkSignature(cf: CompoundFile, input: SignatureInput): SignatureRepor
     digestValid,
     hasMsiDigitalSignatureEx: withMetadata,
     metadataDigestValid,
+    storedMetadataDigest: withMetadata ? input.signatureEx!.toString('hex') : null,
+    computedMetadataDigest: metadataDigest === null ? null : metadataDigest.toString('hex'),
+    metadataChange,
     signatureValid,
     signatureAlgorithm,
     signer,

@@ -243,6 +243,30 @@ function summaryWords(info: TransformInfo): { validationFlags: number | null; er
  * naming the table, record offset and problem when the transform is damaged.
  */
 export function readTransform(storage: MsiStorage, target: TransformTarget): DecodedTransform {
+  const { undecoded: _undecoded, ...decoded } = decodeTransform(storage, target);
+  return decoded;
+}
+
+/**
+ * What a transform holds, read without the database it applies to (as
+ * `msi-lua info` shows a .mst): its summary, the tables and columns it adds
+ * and drops, the rows of the tables it adds, and which other tables it
+ * changes. Rows of a table the transform does not define cannot be decoded
+ * without that table's columns: those tables are listed in `undecoded` with
+ * the size of their records. Throws MsiFormatError when the transform is
+ * damaged.
+ */
+export function describeTransformStorage(storage: MsiStorage): TransformOverview {
+  return decodeTransform(storage, null);
+}
+
+export interface TransformOverview extends DecodedTransform {
+  /** Tables whose rows the transform changes but which it does not define: their records need the target's columns. */
+  undecoded: Array<{ table: string; bytes: number }>;
+}
+
+/** readTransform; with a null target, what can be decoded without one (describeTransformStorage). */
+function decodeTransform(storage: MsiStorage, target: TransformTarget | null): TransformOverview {
   const poolData = storage.readTableStream('_StringPool');
   const stringData = storage.readTableStream('_StringData');
   const label = storage.name;
@@ -270,7 +294,11 @@ export function readTransform(storage: MsiStorage, target: TransformTarget): Dec
       else throw new MsiFormatError(`_Tables record for ${name} has mask ${hex(op.mask)}: a table can only be added or dropped`, { where: where(ctx, '_Tables'), offset: op.offset });
     }
   }
-  const exists = (table: string): boolean => (target.hasTable(table) && !droppedTables.includes(table)) || addedTables.includes(table);
+  // Without a target, any table the transform does not drop may exist.
+  const inTarget = (table: string): boolean => (target === null ? true : target.hasTable(table));
+  const exists = (table: string): boolean => (inTarget(table) && !droppedTables.includes(table)) || addedTables.includes(table);
+  /** Tables whose columns are unknown (no target, and the transform does not add them). */
+  const unknown = (table: string): boolean => target === null && !addedTables.includes(table);
 
   // _Columns: added columns.
   const addedColumns: AddedColumn[] = [];
@@ -278,8 +306,8 @@ export function readTransform(storage: MsiStorage, target: TransformTarget): Dec
   const columnsOf = (table: string): ColumnDefinition[] => {
     let columns = schema.get(table);
     if (!columns) {
-      const fresh = addedTables.includes(table) && (droppedTables.includes(table) || !target.hasTable(table));
-      columns = fresh ? [] : [...target.columns(table)];
+      const fresh = addedTables.includes(table) && (droppedTables.includes(table) || !inTarget(table));
+      columns = fresh || target === null ? [] : [...target.columns(table)];
       schema.set(table, columns);
     }
     return columns;
@@ -305,6 +333,13 @@ export function readTransform(storage: MsiStorage, target: TransformTarget): Dec
       const size = type & ColumnFlags.SIZE_MASK;
       if ((type & ColumnFlags.STRING) === 0 && size > 2 && size !== 4) {
         throw new MsiFormatError(`_Columns record declares ${table}.${name} an integer of ${size} bytes (only 2 and 4 exist)`, { where: loc, offset: op.offset });
+      }
+      if (unknown(table)) {
+        // Added to a table of the target, whose columns are not known here.
+        const numberValue = op.values.Number;
+        const number = typeof numberValue === 'number' ? numberValue : 0;
+        addedColumns.push({ table, column: defineColumn(table, number, name, type, pool.longReferences) });
+        continue;
       }
       const columns = columnsOf(table);
       // Windows writes a null Number for the columns of a new table: they are
@@ -343,6 +378,7 @@ export function readTransform(storage: MsiStorage, target: TransformTarget): Dec
 
   // Row changes.
   const tables: TableTransform[] = [];
+  const undecoded: Array<{ table: string; bytes: number }> = [];
   for (const stream of storage.tableStreams) {
     const table = stream.name;
     if (POOL_STREAMS.has(table) || CATALOG.has(table)) continue;
@@ -352,6 +388,10 @@ export function readTransform(storage: MsiStorage, target: TransformTarget): Dec
 
       const reason = droppedTables.includes(table) ? 'which it drops' : 'which neither the database nor the transform defines';
       throw new MsiFormatError(`the transform changes rows of table ${table}, ${reason}`, { where: where(ctx, table) });
+    }
+    if (unknown(table)) {
+      undecoded.push({ table, bytes: data.length });
+      continue;
     }
     const columns = columnsOf(table);
     tables.push({ table, columns: [...columns], operations: decodeRecords(ctx, table, columns, data) });
@@ -368,6 +408,7 @@ export function readTransform(storage: MsiStorage, target: TransformTarget): Dec
     addedColumns,
     tables,
     streams,
+    undecoded,
   };
 }
 

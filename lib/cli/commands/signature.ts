@@ -23,8 +23,10 @@ export const signatureCommand: CliCommand = {
   summary: 'check the Authenticode signature of a package',
   usage: 'signature <file> [--json]',
   description: 'Parses the PKCS#7 signature in \\005DigitalSignature, recomputes the package digest the way '
-    + 'Windows and osslsigncode do (streams in name order, then the root CLSID; metadata first when '
-    + 'MsiDigitalSignatureEx is present) and compares it with the signed one, and verifies the signer\'s '
+    + 'Windows does (streams in name order, then the root CLSID; when MsiDigitalSignatureEx is present, its '
+    + 'stored bytes first) and compares it with the signed one, says apart whether the metadata stored in '
+    + 'MsiDigitalSignatureEx still matches the directory (a timestamp changed after signing changes only the '
+    + 'metadata, which Windows does not check), and verifies the signer\'s '
     + 'signature with its certificate. Prints the signer (subject, issuer, serial, validity, SHA-1 and '
     + 'SHA-256 thumbprints) and the certificate chain found in the signature. Trust in the chain\'s root is '
     + 'not checked.',
@@ -43,7 +45,10 @@ export const signatureCommand: CliCommand = {
       else io.stdout.write(`${file}: not signed\n`);
       return ExitCode.UNSIGNED;
     }
-    const valid = report.digestValid && report.signatureValid && report.metadataDigestValid !== false;
+    // What Windows decides: the content digest (over the stored
+    // MsiDigitalSignatureEx and the content) and the signer's signature.
+    // Metadata that changed after signing is reported, apart.
+    const valid = report.digestValid && report.signatureValid;
     if (args.options.json) {
       io.stdout.write(toJson({
         file,
@@ -64,7 +69,10 @@ export const signatureCommand: CliCommand = {
       ['Signed digest', report.signedDigest],
       ['Computed digest', report.computedDigest],
       ['Digest valid', yesNo(report.digestValid)],
-      ['MsiDigitalSignatureEx', report.hasMsiDigitalSignatureEx ? `present, ${report.metadataDigestValid ? 'matches' : 'DOES NOT MATCH'}` : 'absent'],
+      ['Content', report.digestValid ? 'unchanged since signing' : 'MODIFIED after signing'],
+      ['MsiDigitalSignatureEx', report.hasMsiDigitalSignatureEx
+        ? `present; metadata ${report.metadataDigestValid ? 'unchanged since signing' : 'CHANGED after signing (names, sizes, CLSIDs, state bits or timestamps)'}`
+        : 'absent'],
       ['Signature valid', `${yesNo(report.signatureValid)} (${report.signatureAlgorithm})`],
       ['Signing time', report.signingTime ?? 'not stated'],
       ['Timestamped', report.timestamped ? 'yes' : 'no'],
@@ -73,6 +81,7 @@ export const signatureCommand: CliCommand = {
     if (report.signer) fields.push(...certificateFields('Signer ', report.signer));
     report.chain.slice(1).forEach((c, i) => fields.push(...certificateFields(`Chain ${i + 2} `, c)));
     report.problems.forEach((p, i) => fields.push([`Problem ${i + 1}`, p]));
+    if (report.metadataChange) fields.push(['Note', report.metadataChange]);
     io.stdout.write(formatFields(fields));
     return valid ? ExitCode.OK : ExitCode.SIGNATURE_INVALID;
   },
