@@ -1,7 +1,10 @@
-import type { CellValue, MsiPackage } from '../../package';
+import type { CellValue, MsiPackage, MsiStorage, SummaryInformation, TransformOverview } from '../../package';
+import { forceCodepageToIdt, summaryToIdt } from '../../package/idt';
+import { emptyRow } from '../../package/tables';
 import { formatTable, toJson } from '../format';
-import { openForCli } from '../open';
-import { ExitCode, type CliCommand } from '../registry';
+import { openAnyForCli } from '../open';
+import { ExitCode, UsageError, type CliCommand } from '../registry';
+import { describeTransformStorage } from '../transform-view';
 
 const PSEUDO_TABLES = ['_SummaryInformation', '_ForceCodepage'];
 
@@ -13,17 +16,31 @@ interface Exported {
 }
 
 /** The pseudo tables, as rows: the codepage, or one row per summary property. */
-function pseudoTable(pkg: MsiPackage, name: string): Exported {
+function pseudoTable(source: { summary: SummaryInformation; codepage: number }, name: string): Exported {
   if (name === '_ForceCodepage') {
-    return { table: name, columns: [{ name: 'Codepage', type: 'i4' }], primaryKeys: [], rows: [{ Codepage: pkg.codepage }] };
+    return { table: name, columns: [{ name: 'Codepage', type: 'i4' }], primaryKeys: [], rows: [{ Codepage: source.codepage }] };
   }
-  const rows = [...pkg.summary.properties]
+  const rows = [...source.summary.properties]
     .sort((a, b) => a.id - b.id)
     .map((p) => ({
       PropertyId: p.id,
       Value: p.value instanceof Date ? p.value.toISOString() : p.value === null || Buffer.isBuffer(p.value) ? null : String(p.value),
     }));
   return { table: name, columns: [{ name: 'PropertyId', type: 'i2' }, { name: 'Value', type: 'l255' }], primaryKeys: ['PropertyId'], rows };
+}
+
+/** A transform's records for one table it changes, as rows with the change first. */
+function transformRecords(overview: TransformOverview, name: string): Exported | null {
+  const table = overview.tables.find((t) => t.table === name);
+  if (!table) return null;
+  const columns = [{ name: 'Change', type: 's6' }, ...table.columns.map((c) => ({ name: c.name, type: c.idtType }))];
+  const rows = table.operations.map((op) => {
+    const row = emptyRow();
+    row.Change = op.kind;
+    for (const c of table.columns) row[c.name] = c.name in op.values ? op.values[c.name] : null;
+    return row;
+  });
+  return { table: name, columns, primaryKeys: table.columns.filter((c) => c.primaryKey).map((c) => c.name), rows };
 }
 
 function exported(pkg: MsiPackage, name: string): Exported {
@@ -44,16 +61,21 @@ export const exportCommand: CliCommand = {
   description: 'Prints a table. By default as aligned columns for reading; with --idt exactly what '
     + '`msiinfo export` of msitools writes (tab-separated, column names, column types and table/keys lines, '
     + 'CRLF line ends, UTF-8; binary cells hold their stream name); with --json as JSON with typed values '
-    + '(numbers, strings, null). The pseudo tables _SummaryInformation and _ForceCodepage are accepted too.',
+    + '(numbers, strings, null). The pseudo tables _SummaryInformation and _ForceCodepage are accepted too. '
+    + 'One exception to "byte-identical": integer columns declared with 0 or 1 bytes are written with the value '
+    + 'stored, as Windows\' own tools read it; msitools and Wine add 0x80008000 to it. '
+    + 'For a transform (.mst): its summary, its codepage, and the change records of a table it adds.',
   options: [
-    { name: 'idt', type: 'boolean', description: 'IDT text, byte-identical to msiinfo export', conflicts: ['json'] },
+    { name: 'idt', type: 'boolean', description: 'IDT text, byte-identical to msiinfo export (but see integer columns of 0 or 1 bytes)', conflicts: ['json'] },
     { name: 'json', type: 'boolean', description: 'machine-readable JSON', conflicts: ['idt'] },
   ],
   positionals: [2, 2],
   exitCodes: [[ExitCode.NO_SUCH_TABLE, 'the package has no such table']],
   async run({ io, args }) {
     const [file, name] = args.positionals;
-    const pkg = await openForCli(file);
+    const opened = await openAnyForCli(file);
+    if (opened.kind === 'transform') return exportFromTransform(io, file, name, opened.storage, args.options);
+    const pkg = opened.pkg;
     if (!pkg.hasTable(name) && !PSEUDO_TABLES.includes(name)) {
       io.stderr.write(`msi-lua: ${file} has no table ${name} (see: msi-lua tables ${file})\n`);
       return ExitCode.NO_SUCH_TABLE;
@@ -62,15 +84,49 @@ export const exportCommand: CliCommand = {
       io.stdout.write(pkg.exportIdt(name));
       return ExitCode.OK;
     }
-    const data = exported(pkg, name);
-    if (args.options.json) {
-      io.stdout.write(toJson(data));
-      return ExitCode.OK;
-    }
-    const headers = data.columns.map((c) => c.name);
-    const numeric = data.columns.map((c) => /^[ij]/i.test(c.type));
-    io.stdout.write(formatTable(headers, data.rows.map((r) => headers.map((h) => r[h])), numeric));
-    io.stdout.write(`(${data.rows.length} row${data.rows.length === 1 ? '' : 's'})\n`);
-    return ExitCode.OK;
+    return write(io, PSEUDO_TABLES.includes(name) ? pseudoTable(pkg, name) : exported(pkg, name), args.options.json === true);
   },
 };
+
+function write(io: { stdout: { write(chunk: string): unknown } }, data: Exported, json: boolean): number {
+  if (json) {
+    io.stdout.write(toJson(data));
+    return ExitCode.OK;
+  }
+  const headers = data.columns.map((c) => c.name);
+  const numeric = data.columns.map((c) => /^[ij]/i.test(c.type));
+  io.stdout.write(formatTable(headers, data.rows.map((r) => headers.map((h) => r[h])), numeric));
+  io.stdout.write(`(${data.rows.length} row${data.rows.length === 1 ? '' : 's'})\n`);
+  return ExitCode.OK;
+}
+
+/**
+ * export on a transform: its summary and codepage as the pseudo tables, and
+ * for a table it adds, its change records.
+ */
+function exportFromTransform(
+  io: { stdout: { write(chunk: string | Uint8Array): unknown }; stderr: { write(chunk: string): unknown } },
+  file: string, name: string, storage: MsiStorage, options: Record<string, unknown>,
+): number {
+  const overview = describeTransformStorage(storage);
+  if (PSEUDO_TABLES.includes(name)) {
+    if (options.idt) {
+      io.stdout.write(name === '_SummaryInformation' ? summaryToIdt(storage.summary) : forceCodepageToIdt(overview.codepage));
+      return ExitCode.OK;
+    }
+    return write(io, pseudoTable({ summary: storage.summary, codepage: overview.codepage }, name), options.json === true);
+  }
+  const records = transformRecords(overview, name);
+  if (records) {
+    if (options.idt) throw new UsageError(`${file} is a transform: its change records for ${name} have no IDT form (use --json or the default output)`);
+    return write(io, records, options.json === true);
+  }
+  if (overview.droppedTables.includes(name)) {
+    io.stderr.write(`msi-lua: ${file} is a transform that drops table ${name}: it holds no rows of it\n`);
+  } else if (overview.undecoded.some((u) => u.table === name)) {
+    io.stderr.write(`msi-lua: ${file} is a transform that changes rows of ${name}, a table of the database it applies to: its records need that database's columns (see: msi-lua info ${file})\n`);
+  } else {
+    io.stderr.write(`msi-lua: ${file} is a transform and does not change table ${name} (see: msi-lua tables ${file})\n`);
+  }
+  return ExitCode.NO_SUCH_TABLE;
+}

@@ -1,7 +1,9 @@
+import { MsiFormatError } from '../../errors';
 import type { MsiPackage, SummaryInformation } from '../../package';
 import { formatFields, toJson } from '../format';
-import { openForCli } from '../open';
+import { openAnyForCli } from '../open';
 import { ExitCode, type CliCommand } from '../registry';
+import { describeTransformStorage, transformFields, transformJson } from '../transform-view';
 
 const KIND_LABEL: Record<string, string> = {
   installer: 'installer package (.msi)',
@@ -32,13 +34,51 @@ function describePageCount(summary: SummaryInformation): string | null {
   return `${v} (minimum installer version ${Math.floor(v / 100)}.${v % 100})`;
 }
 
+/** The summary, or the error that keeps it from being read (a damaged summary fails the summary only). */
+function readSummary(read: () => SummaryInformation): { summary: SummaryInformation | null; error: MsiFormatError | null } {
+  try {
+    return { summary: read(), error: null };
+  } catch (error) {
+    if (error instanceof MsiFormatError) return { summary: null, error };
+    throw error;
+  }
+}
+
+function summaryFields(s: SummaryInformation, kind: string): Array<[string, unknown]> {
+  return [
+    ['Title', s.title],
+    ['Subject', s.subject],
+    ['Author', s.author],
+    ['Keywords', s.keywords],
+    ['Comments', s.comments],
+    ['Template', s.template === null ? null
+      : kind === 'patch' ? `${s.template} (target product codes)`
+        : `${s.template} (platform ${s.platform || 'neutral'}, languages ${s.languages.join(',') || 'neutral'})`],
+    ['Revision number', s.revisionNumber === null ? null
+      : `${s.revisionNumber}${kind === 'installer' ? ' (package code)' : kind === 'patch' ? ' (patch code, obsoleted patches)' : kind === 'transform' ? ' (target product, upgraded product, upgrade code)' : ''}`],
+    ['Last saved by', s.lastSavedBy],
+    ['Created', s.created],
+    ['Last saved', s.lastSaved],
+    ['Last printed', s.lastPrinted],
+    ['Edit time', s.editTime],
+    ['Page count', describePageCount(s)],
+    ['Word count', describeWordCount(s, kind)],
+    ['Char count', s.charCount],
+    ['Security', s.security === null ? null : `${s.security} (${SECURITY_LABEL[s.security] ?? 'unknown'})`],
+    ['Creating application', s.creatingApplication],
+    ['Summary codepage', s.codepage],
+  ];
+}
+
 export function packageInfo(file: string, pkg: MsiPackage): Record<string, unknown> {
+  const { summary, error } = readSummary(() => pkg.summary);
   return {
     file,
     size: pkg.byteLength,
     kind: pkg.kind,
     clsid: pkg.clsid,
-    summary: pkg.summary,
+    summary,
+    ...(error ? { summaryError: error.message } : {}),
     stringPool: {
       codepage: pkg.codepage,
       encoding: pkg.stringPool.encoding,
@@ -61,41 +101,40 @@ export const infoCommand: CliCommand = {
   description: 'Prints every summary information property (title, subject, author, template, revision number, '
     + 'page count, word count flags, security, codepage, timestamps, creating application), the string pool '
     + 'codepage, the number of tables, streams and sub-storages, whether the package is signed, and for a '
-    + 'patch its patch code, target products and transforms.',
+    + 'patch its patch code, target products and transforms. For a transform (.mst): its summary, the product '
+    + 'and version it applies to and the one it produces, and the tables and columns it adds, drops and changes. '
+    + 'A damaged summary is reported and the rest still shown (exit 1).',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, 1],
   async run({ io, args }) {
     const file = args.positionals[0];
-    const pkg = await openForCli(file);
-    if (args.options.json) {
-      io.stdout.write(toJson(packageInfo(file, pkg)));
+    const opened = await openAnyForCli(file);
+    if (opened.kind === 'transform') {
+      const { storage, bytes } = opened;
+      const overview = describeTransformStorage(storage);
+      if (args.options.json) {
+        io.stdout.write(toJson(transformJson(file, bytes.length, storage, overview)));
+        return ExitCode.OK;
+      }
+      io.stdout.write(formatFields([
+        ['File', `${file} (${bytes.length} bytes)`],
+        ['Kind', `${KIND_LABEL[storage.kind]} ${storage.clsid}`],
+        ...summaryFields(storage.summary, storage.kind),
+        ...transformFields(overview),
+      ].filter(([, v]) => v !== null) as Array<[string, unknown]>));
       return ExitCode.OK;
     }
-    const s = pkg.summary;
+    const pkg = opened.pkg;
+    if (args.options.json) {
+      const info = packageInfo(file, pkg);
+      io.stdout.write(toJson(info));
+      return info.summaryError ? ExitCode.INVALID_PACKAGE : ExitCode.OK;
+    }
+    const { summary: s, error: summaryError } = readSummary(() => pkg.summary);
     const fields: Array<[string, unknown]> = [
       ['File', `${file} (${pkg.byteLength} bytes)`],
       ['Kind', `${KIND_LABEL[pkg.kind]} ${pkg.clsid}`],
-      ['Title', s.title],
-      ['Subject', s.subject],
-      ['Author', s.author],
-      ['Keywords', s.keywords],
-      ['Comments', s.comments],
-      ['Template', s.template === null ? null
-        : pkg.kind === 'patch' ? `${s.template} (target product codes)`
-          : `${s.template} (platform ${s.platform || 'neutral'}, languages ${s.languages.join(',') || 'neutral'})`],
-      ['Revision number', s.revisionNumber === null ? null
-        : `${s.revisionNumber}${pkg.kind === 'installer' ? ' (package code)' : pkg.kind === 'patch' ? ' (patch code, obsoleted patches)' : ''}`],
-      ['Last saved by', s.lastSavedBy],
-      ['Created', s.created],
-      ['Last saved', s.lastSaved],
-      ['Last printed', s.lastPrinted],
-      ['Edit time', s.editTime],
-      ['Page count', describePageCount(s)],
-      ['Word count', describeWordCount(s, pkg.kind)],
-      ['Char count', s.charCount],
-      ['Security', s.security === null ? null : `${s.security} (${SECURITY_LABEL[s.security] ?? 'unknown'})`],
-      ['Creating application', s.creatingApplication],
-      ['Summary codepage', s.codepage],
+      ...(s ? summaryFields(s, pkg.kind) : [['Summary', `cannot be read: ${summaryError!.message}`] as [string, unknown]]),
       ['String codepage', `${pkg.codepage}${pkg.codepage === 0 ? ' (neutral)' : ''}${pkg.stringPool.encoding ? `, read as ${pkg.stringPool.encoding}` : ', not supported: non-ASCII shown as U+FFFD'}`],
       ['Strings', `${pkg.stringPool.size - 1}${pkg.stringPool.longReferences ? ' (3-byte references)' : ''}`],
       ['Tables', pkg.tableNames.length],
@@ -115,6 +154,7 @@ export const infoCommand: CliCommand = {
       for (const q of patch.sequence) fields.push([`Sequence ${q.patchFamily}`, `${q.sequence}${q.productCode ? ` for ${q.productCode}` : ''}`]);
     }
     io.stdout.write(formatFields(fields.filter(([, v]) => v !== null)));
-    return ExitCode.OK;
+    // Everything else was shown; the summary, which info is for, was not.
+    return summaryError ? ExitCode.INVALID_PACKAGE : ExitCode.OK;
   },
 };

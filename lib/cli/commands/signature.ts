@@ -1,6 +1,8 @@
 import type { CertificateInfo } from '../../package';
 import { formatFields, formatDate, toJson } from '../format';
-import { openForCli } from '../open';
+import { openAnyForCli } from '../open';
+import { openCompoundFile } from '../../package';
+import { findSignatureStreams } from '../../package/digest';
 import { ExitCode, type CliCommand } from '../registry';
 
 function certificateFields(prefix: string, c: CertificateInfo): Array<[string, unknown]> {
@@ -38,8 +40,21 @@ export const signatureCommand: CliCommand = {
   ],
   async run({ io, args }) {
     const file = args.positionals[0];
-    const pkg = await openForCli(file);
-    const report = pkg.verifySignature();
+    const opened = await openAnyForCli(file);
+    let report;
+    if (opened.kind === 'transform') {
+      // A transform is not a database, but its signature streams and digest
+      // are those of any Windows Installer compound file.
+      const compound = openCompoundFile(opened.bytes);
+      const { signature, signatureEx } = findSignatureStreams(compound);
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const { verifyPackageSignature } = require('../../package/signature') as typeof import('../../package/signature');
+      report = signature
+        ? verifyPackageSignature(compound, { signature: compound.streamData(signature), signatureEx: signatureEx && compound.streamData(signatureEx) })
+        : null;
+    } else {
+      report = opened.pkg.verifySignature();
+    }
     if (!report) {
       if (args.options.json) io.stdout.write(toJson({ file, signed: false }));
       else io.stdout.write(`${file}: not signed\n`);

@@ -1,20 +1,47 @@
+import { MsiFormatError } from '../../errors';
+import type { MsiPackage, MsiTable } from '../../package';
 import { formatTable, toJson } from '../format';
-import { openForCli } from '../open';
+import { openAnyForCli } from '../open';
 import { ExitCode, type CliCommand } from '../registry';
+import { describeTransformStorage, transformJson, transformTablesText } from '../transform-view';
+
+/** A table, or why it cannot be read: one damaged table does not hide the others. */
+function tryTable(pkg: MsiPackage, name: string): MsiTable | MsiFormatError {
+  try {
+    return pkg.table(name);
+  } catch (error) {
+    if (error instanceof MsiFormatError) return error;
+    throw error;
+  }
+}
 
 export const tablesCommand: CliCommand = {
   name: 'tables',
   summary: 'list the tables of a package with row counts',
   usage: 'tables <file> [--json]',
   description: 'Lists the tables in _Tables order with their row and column counts and primary keys. '
-    + 'With --json, also every column definition (name, IDT type, kind, size, nullable, key, localizable).',
+    + 'With --json, also every column definition (name, IDT type, kind, size, nullable, key, localizable). '
+    + 'Every table in _Tables is listed, as msiinfo lists them: a table that cannot be read (damaged '
+    + 'columns or stream) is listed with the reason, here and on stderr, and the others are read. '
+    + 'For a transform (.mst): the tables it adds, drops and changes, with their record counts.',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, 1],
   async run({ io, args }) {
-    const pkg = await openForCli(args.positionals[0]);
-    const tables = pkg.tableNames.map((name) => pkg.table(name));
+    const file = args.positionals[0];
+    const opened = await openAnyForCli(file);
+    if (opened.kind === 'transform') {
+      const overview = describeTransformStorage(opened.storage);
+      if (args.options.json) io.stdout.write(toJson((transformJson(file, opened.bytes.length, opened.storage, overview).transform as { tables: unknown }).tables));
+      else io.stdout.write(transformTablesText(overview));
+      return ExitCode.OK;
+    }
+    const pkg = opened.pkg;
+    const tables = pkg.tableNames.map((name) => ({ name, table: tryTable(pkg, name) }));
+    for (const { name, table } of tables) {
+      if (table instanceof MsiFormatError) io.stderr.write(`msi-lua: ${file}: table ${name} cannot be read: ${table.message}\n`);
+    }
     if (args.options.json) {
-      io.stdout.write(toJson(tables.map((t) => ({
+      io.stdout.write(toJson(tables.map(({ name, table: t }) => (t instanceof MsiFormatError ? { name, error: t.message } : {
         name: t.name,
         rows: t.rowCount,
         primaryKeys: t.primaryKeys,
@@ -27,7 +54,9 @@ export const tablesCommand: CliCommand = {
     }
     io.stdout.write(formatTable(
       ['Table', 'Rows', 'Columns', 'Primary key'],
-      tables.map((t) => [t.name, t.rowCount, t.columns.length, t.primaryKeys.join(', ')]),
+      tables.map(({ name, table: t }) => (t instanceof MsiFormatError
+        ? [name, '?', '?', '(cannot be read, see above)']
+        : [t.name, t.rowCount, t.columns.length, t.primaryKeys.join(', ')])),
       [false, true, true, false],
     ));
     return ExitCode.OK;
