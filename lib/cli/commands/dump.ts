@@ -1,0 +1,93 @@
+// msi-lua dump: a whole package at once, as msitools' msidump writes it
+// (`msidump -t -s -d DIR`): every table as DIR/<table>.idt (the pseudo
+// tables _SummaryInformation and _ForceCodepage too, as `msiinfo tables`
+// lists them) and every stream that is not a table as DIR/_Streams/<name>,
+// in one process.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { MsiFormatError } from '../../errors';
+import { toJson } from '../format';
+import { openAnyForCli } from '../open';
+import { ExitCode, UsageError, type CliCommand } from '../registry';
+
+/** Characters no file name may hold on some platform msi-lua runs on (Windows' set, which includes POSIX's "/" and NUL). */
+const UNSAFE = process.platform === 'win32' ? /[\u0000-\u001f<>:"/\\|?*%]/g : /[\u0000/%]/g;
+
+/**
+ * A table or stream name as a file name inside the dump folder. Names come
+ * from the package (the string pool, the directory) and may hold anything:
+ * characters a file name cannot hold, and "%", are written as %XX so that
+ * two names never meet and no name leaves the folder ("." and ".." become
+ * %2E and %2E%2E). Other names are kept as msidump keeps them (on Linux,
+ * "\u0005SummaryInformation" with its control character).
+ */
+export function dumpFileName(name: string): string {
+  const escaped = name.replace(UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  if (escaped === '') return '%';
+  if (/^\.+$/.test(escaped)) return escaped.replace(/\./g, '%2E');
+  return escaped;
+}
+
+interface Failure { kind: 'table' | 'stream'; name: string; reason: string }
+
+export const dumpCommand: CliCommand = {
+  name: 'dump',
+  summary: 'write every table (as IDT) and every stream of a package into a folder',
+  usage: 'dump <file> <folder> [--json]',
+  description: 'Writes what `msidump -t -s -d <folder>` of msitools writes, in one process: each table as '
+    + '<folder>/<table>.idt (byte-identical to `msiinfo export`, with the exception export --help names), '
+    + '_SummaryInformation.idt and _ForceCodepage.idt included, and each stream that is not a table as '
+    + '<folder>/_Streams/<name> (binary cells, cabinets, \\005SummaryInformation, signatures). The folder is '
+    + 'created if needed; files in it are overwritten. A character a file name cannot hold (and "%") is '
+    + 'written as %XX. A table or stream that cannot be read is reported and the rest still written (exit 1). '
+    + 'Prints what it wrote (with --json, as JSON).',
+  options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
+  positionals: [2, 2],
+  async run({ io, args }) {
+    const [file, folder] = args.positionals;
+    const opened = await openAnyForCli(file);
+    if (opened.kind === 'transform') {
+      throw new UsageError(`${file} is a transform: its changes apply to a database (see: msi-lua info ${file})`);
+    }
+    const pkg = opened.pkg;
+    const streamsFolder = path.join(folder, '_Streams');
+    await mkdir(streamsFolder, { recursive: true });
+    const failures: Failure[] = [];
+    const tables: string[] = [];
+    const streams: string[] = [];
+    // Each step settles before the next: one table's IDT in memory at a time.
+    for (const name of ['_SummaryInformation', '_ForceCodepage', ...pkg.tableNames]) {
+      let idt: Buffer;
+      try {
+        idt = pkg.exportIdt(name);
+      } catch (error) {
+        if (!(error instanceof MsiFormatError)) throw error;
+        failures.push({ kind: 'table', name, reason: error.message });
+        continue;
+      }
+      await writeFile(path.join(folder, `${dumpFileName(name)}.idt`), idt);
+      tables.push(name);
+    }
+    for (const stream of pkg.streams) {
+      let data: Buffer;
+      try {
+        data = pkg.readStream(stream.name);
+      } catch (error) {
+        if (!(error instanceof MsiFormatError)) throw error;
+        failures.push({ kind: 'stream', name: stream.name, reason: error.message });
+        continue;
+      }
+      await writeFile(path.join(streamsFolder, dumpFileName(stream.name)), data);
+      streams.push(stream.name);
+    }
+    for (const f of failures) io.stderr.write(`msi-lua: ${file}: ${f.kind} ${JSON.stringify(f.name)} cannot be read: ${f.reason}\n`);
+    if (args.options.json) {
+      io.stdout.write(toJson({ file, folder, tables, streams, failures }));
+    } else {
+      io.stdout.write(`${file}: wrote ${tables.length} table${tables.length === 1 ? '' : 's'} and ${streams.length} stream${streams.length === 1 ? '' : 's'} to ${folder}`
+        + `${failures.length ? `; ${failures.length} could not be read` : ''}\n`);
+    }
+    return failures.length ? ExitCode.INVALID_PACKAGE : ExitCode.OK;
+  },
+};
