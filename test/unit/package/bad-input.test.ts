@@ -2,9 +2,13 @@
 // wrong and where, quickly, without allocating beyond what the file allows.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExitCode } from '../../../lib/cli';
 import { encodeStreamName, inspectStructure, readPackage } from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
 import { buildSmallMsi } from './fixtures';
+import { cli } from '../../support/run-cli';
 import { ENTRY, ENDOFCHAIN, layoutOf, plainCompoundFile, reversedChainFile, rewrap } from './support/cfb-layout';
 
 jest.setTimeout(60_000);
@@ -332,4 +336,86 @@ test('a damaged ministream root size is refused, not over-read', () => {
 
 test('an ENDOFCHAIN directory start is outside the file', () => {
   expect(formatError(layoutOf(small).setU32(48, ENDOFCHAIN).buf).message).toMatch(/directory starts at end of chain/);
+});
+
+describe('one damaged part fails that part only (the package opens, every other part reads)', () => {
+  let scratch = '';
+  beforeAll(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-isolation-'));
+  });
+  afterAll(() => {
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** The damaged table fails typed; every other table and the summary read; `tables` lists them all. */
+  async function isolated(bytes: Buffer, damaged: string, message: RegExp): Promise<void> {
+    const pkg = readPackage(bytes);
+    const error = formatError(bytes, () => pkg.table(damaged).rows());
+    expect(error.message).toMatch(message);
+    expect(() => pkg.exportIdt(damaged)).toThrow(MsiFormatError);
+    for (const name of pkg.tableNames.filter((n) => n !== damaged)) {
+      expect(() => pkg.table(name).rows()).not.toThrow();
+      expect(() => pkg.exportIdt(name)).not.toThrow();
+    }
+    expect(() => pkg.exportIdt('_SummaryInformation')).not.toThrow();
+    const file = path.join(scratch, `${damaged}.msi`);
+    fs.writeFileSync(file, bytes);
+    const listed = await cli('tables', file, '--json');
+    expect(listed.code).toBe(ExitCode.OK);
+    const tables = JSON.parse(listed.text) as Array<{ name: string; error?: string }>;
+    expect(tables.map((t) => t.name)).toEqual(pkg.tableNames);
+    expect(tables.filter((t) => t.error).map((t) => t.name)).toEqual([damaged]);
+    const other = pkg.tableNames.find((n) => n !== damaged)!;
+    expect((await cli('export', file, other, '--idt')).code).toBe(ExitCode.OK);
+    const refused = await cli('export', file, damaged, '--idt');
+    expect(refused.code).toBe(ExitCode.INVALID_PACKAGE);
+    expect(refused.stderr).toMatch(message);
+  }
+
+  /** Rewrites one cell of _Columns (column 0 Table, 1 Number, 2 Name, 3 Type) for the row of table.column. */
+  function columnsCell(tableName: string, columnName: string, cell: number, value: number): Buffer {
+    const rows = readPackage(small).table('_Columns').rows();
+    const row = rows.findIndex((r) => r.Table === tableName && r.Name === columnName);
+    expect(row).toBeGreaterThanOrEqual(0);
+    return rewrap(small, (name, content) => {
+      if (name !== table('_Columns')) return undefined;
+      const copy = Buffer.from(content);
+      copy.writeUInt16LE(value, cell * rows.length * 2 + row * 2);
+      return copy;
+    });
+  }
+
+  test('an integer column declared with 3 bytes', async () => {
+    const type = 0x0100 | 3; // valid, integer, 3 bytes
+    await isolated(columnsCell('File', 'FileSize', 3, type ^ 0x8000), 'File', /table File, column FileSize: declares an integer of 3 bytes/);
+  });
+
+  test('a column name that is not in the string pool', async () => {
+    await isolated(columnsCell('File', 'FileSize', 2, 0xfff0), 'File', /_Columns row \d+ \(table File, column \d+\): string index 65520 is out of range/);
+  });
+
+  test('a column number repeated', async () => {
+    const rows = readPackage(small).table('_Columns').rows();
+    const first = rows.find((r) => r.Table === 'File' && r.Number === 1)!;
+    expect(first).toBeDefined();
+    await isolated(columnsCell('File', 'FileName', 1, 0x8000 + 1), 'File', /_Columns declares column 1 of table File twice/);
+  });
+
+  test('a table stream that is not a whole number of rows', async () => {
+    const bytes = rewrap(small, (name, content) => (name === table('Property') ? Buffer.concat([content, Buffer.from([1])]) : undefined));
+    await isolated(bytes, 'Property', /table Property: stream is \d+ bytes, not a whole number of 4-byte rows/);
+  });
+
+  test('a damaged summary fails the summary only', async () => {
+    const bytes = rewrap(small, (name, content) => (name === '\u0005SummaryInformation' ? content.subarray(0, 20) : undefined));
+    const pkg = readPackage(bytes);
+    expect(formatError(bytes, () => pkg.summary).where).toBe('\u0005SummaryInformation');
+    for (const name of pkg.tableNames) expect(() => pkg.exportIdt(name)).not.toThrow();
+    const file = path.join(scratch, 'summary.msi');
+    fs.writeFileSync(file, bytes);
+    const info = await cli('info', file);
+    expect(info.code).toBe(ExitCode.INVALID_PACKAGE);
+    expect(info.text).toMatch(/^Summary\s+cannot be read: .*too short for a property set header/m);
+    expect(info.text).toMatch(/^Tables\s+\d+$/m);
+  });
 });

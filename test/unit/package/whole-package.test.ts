@@ -1,0 +1,194 @@
+// `msi-lua dump` against msidump; the commands on a transform; rows whose
+// column names are also JavaScript object keys.
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ExitCode } from '../../../lib/cli';
+import { dumpFileName } from '../../../lib/cli/commands/dump';
+import { applyTransforms, readPackage, readTransform, readTransformFile, StringPool, MsiTable, ColumnFlags } from '../../../lib/package';
+import { defineColumn } from '../../../lib/package/tables';
+import { msiinfoExport, requireTool, scratchDir } from '../../support/package-fixtures';
+import { cli } from '../../support/run-cli';
+import { TRANSFORM_SUMMARY } from '../../support/transform-cases';
+import { writeTransformFile, type TransformSpec, type WriterColumn } from '../../support/transform-writer';
+import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from './fixtures';
+
+jest.setTimeout(180_000);
+
+let scratch = '';
+let small = '';
+
+beforeAll(async () => {
+  scratch = scratchDir('whole');
+  small = await buildSmallMsi();
+});
+
+afterAll(() => {
+  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Every file under `dir`, relative, sorted. */
+function tree(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (at: string) => {
+    for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+      const full = path.join(at, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else out.push(path.relative(dir, full));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe('dump', () => {
+  test('writes what msidump -t -s -d writes, table for table and stream for stream', async () => {
+    const signed = await buildSignedFixtures(small);
+    for (const file of [small, signed.signedDse, await buildPatchFixture()]) {
+      const theirs = fs.mkdtempSync(path.join(scratch, 'msidump-'));
+      const ours = path.join(fs.mkdtempSync(path.join(scratch, 'dump-')), 'out');
+      const reference = spawnSync(requireTool('msidump'), ['-t', '-s', '-d', theirs, file]);
+      expect(reference.status).toBe(0);
+      const run = await cli('dump', file, ours);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(ExitCode.OK);
+      expect(tree(ours)).toEqual(tree(theirs));
+      for (const name of tree(theirs)) expect(fs.readFileSync(path.join(ours, name)).equals(fs.readFileSync(path.join(theirs, name)))).toBe(true);
+      const json = JSON.parse((await cli('dump', file, ours, '--json')).text) as { tables: string[]; failures: unknown[] };
+      expect(json.tables.slice(0, 2)).toEqual(['_SummaryInformation', '_ForceCodepage']);
+      expect(json.failures).toEqual([]);
+    }
+  });
+
+  test('a table that cannot be read is reported and the rest is written', async () => {
+    const pkg = readPackage(fs.readFileSync(small));
+    const rows = pkg.table('_Columns').rows();
+    const row = rows.findIndex((r) => r.Table === 'File' && r.Name === 'FileSize');
+    const { rewrap } = await import('./support/cfb-layout');
+    const { encodeStreamName } = await import('../../../lib/package');
+    const damaged = rewrap(fs.readFileSync(small), (name, content) => {
+      if (name !== encodeStreamName('_Columns', true)) return undefined;
+      const copy = Buffer.from(content);
+      copy.writeUInt16LE((0x0100 | 3) ^ 0x8000, 3 * rows.length * 2 + row * 2);
+      return copy;
+    });
+    const file = path.join(scratch, 'damaged.msi');
+    fs.writeFileSync(file, damaged);
+    const out = path.join(scratch, 'damaged-dump');
+    const run = await cli('dump', file, out);
+    expect(run.code).toBe(ExitCode.INVALID_PACKAGE);
+    expect(run.stderr).toMatch(/table "File" cannot be read: .*declares an integer of 3 bytes/);
+    expect(fs.existsSync(path.join(out, 'File.idt'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'Property.idt')).equals(msiinfoExport(file, 'Property', scratch))).toBe(true);
+  });
+
+  test('names become file names inside the folder, never outside it, and never meet', () => {
+    const names = ['..', '.', '../../etc/passwd', 'a/b', 'a%2Fb', '', 'Binary.x', '\u0005SummaryInformation', 'C:\\x'];
+    const files = names.map(dumpFileName);
+    for (const f of files) {
+      expect(f).not.toMatch(/[/\u0000]/);
+      expect(f === '.' || f === '..' || f === '').toBe(false);
+      expect(path.dirname(path.join('/out', f))).toBe('/out');
+    }
+    expect(new Set(files).size).toBe(names.length);
+    expect(dumpFileName('Binary.x')).toBe('Binary.x');
+    if (process.platform !== 'win32') expect(dumpFileName('\u0005SummaryInformation')).toBe('\u0005SummaryInformation');
+  });
+});
+
+const WEIRD: WriterColumn[] = [
+  { name: 'Key', type: 's72', key: true },
+  { name: '__proto__', type: 'S72' },
+  { name: 'constructor', type: 'S72' },
+  { name: 'toString', type: 'I2' },
+];
+
+const weirdTransform: TransformSpec = {
+  summary: TRANSFORM_SUMMARY,
+  addTables: [{ name: 'Weird', columns: WEIRD }],
+  changes: [
+    { table: 'Weird', columns: WEIRD, records: [{ op: 'insert', values: ['k1', 'p1', 'c1', 7] }, { op: 'insert', values: ['k2', null, null, null] }] },
+    { table: 'Property', columns: [{ name: 'Property', type: 's72', key: true }, { name: 'Value', type: 'l0' }], records: [{ op: 'update', key: ['ProductName'], set: { Value: 'Changed' } }] },
+  ],
+};
+
+describe('the commands on a transform (.mst)', () => {
+  let mst = '';
+  beforeAll(() => {
+    mst = path.join(scratch, 'weird.mst');
+    fs.writeFileSync(mst, writeTransformFile(weirdTransform));
+  });
+
+  test('info says what it applies to and what it adds and changes', async () => {
+    const run = await cli('info', mst);
+    expect(run.code).toBe(ExitCode.OK);
+    expect(run.text).toMatch(/^Kind\s+transform \(\.mst\)/m);
+    expect(run.text).toMatch(new RegExp(`^Applies to\\s+\\${TRANSFORM_SUMMARY.targetProductCode} version 1\\.0\\.0$`, 'm'));
+    expect(run.text).toMatch(/^Produces\s+.* version 1\.0\.1$/m);
+    expect(run.text).toMatch(/^Adds tables\s+Weird$/m);
+    expect(run.text).toMatch(/^Changes rows of\s+Property \(records need the target database\)$/m);
+    const json = JSON.parse((await cli('info', mst, '--json')).text) as { kind: string; transform: { addedTables: string[]; upgradeCode: string } };
+    expect(json.kind).toBe('transform');
+    expect(json.transform.addedTables).toEqual(['Weird']);
+    expect(json.transform.upgradeCode).toBe(TRANSFORM_SUMMARY.upgradeCode);
+  });
+
+  test('tables lists the tables it adds and changes; export shows its records; signature says unsigned', async () => {
+    const tables = JSON.parse((await cli('tables', mst, '--json')).text);
+    expect(tables).toEqual([
+      { table: 'Weird', change: 'added', records: 2, addedColumns: 4 },
+      { table: 'Property', change: 'changed', records: null, addedColumns: 0 },
+    ]);
+    const exported = JSON.parse((await cli('export', mst, 'Weird', '--json')).text) as { rows: Array<Record<string, unknown>> };
+    expect(exported.rows.map((r) => [r.Change, r.Key, Object.getOwnPropertyDescriptor(r, '__proto__')?.value, r.constructor, r.toString])).toEqual([
+      ['insert', 'k1', 'p1', 'c1', 7],
+      ['insert', 'k2', null, null, null],
+    ]);
+    const text = await cli('export', mst, 'Weird');
+    expect(text.text).not.toMatch(/object Object|function/);
+    const undecodable = await cli('export', mst, 'Property');
+    expect(undecodable.code).toBe(ExitCode.NO_SUCH_TABLE);
+    expect(undecodable.stderr).toMatch(/need that database's columns/);
+    expect((await cli('export', mst, 'Weird', '--idt')).code).toBe(ExitCode.USAGE);
+    const summary = await cli('export', mst, '_SummaryInformation', '--idt');
+    expect(summary.stdout.equals(msiinfoExport(mst, '_SummaryInformation', scratch))).toBe(true);
+    expect((await cli('signature', mst)).code).toBe(ExitCode.UNSIGNED);
+  });
+
+  test('rows keep columns named like object keys: decoded records and the transformed database', async () => {
+    const { buildTransformBase } = await import('../../support/transform-cases');
+    const base = readPackage(fs.readFileSync(await buildTransformBase()));
+    const storage = readTransformFile(writeTransformFile(weirdTransform));
+    const decoded = readTransform(storage, base).tables.find((t) => t.table === 'Weird')!;
+    expect(Object.getOwnPropertyDescriptor(decoded.operations[0].values, '__proto__')?.value).toBe('p1');
+    const rows = applyTransforms(base, [storage]).rows('Weird');
+    expect(rows.map((r) => Object.keys(r))).toEqual([WEIRD.map((c) => c.name), WEIRD.map((c) => c.name)]);
+    expect(rows.map((r) => [r.__proto__, r.constructor, r.toString])).toEqual([['p1', 'c1', 7], [null, null, null]]);
+  });
+});
+
+test('rows of a table read from a package keep columns named like object keys, null cells included', () => {
+  const strings = ['k1', 'p1', 'c1', 'k2'].map((s) => Buffer.from(s));
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(1252);
+  const pairs = Buffer.alloc(strings.length * 4);
+  strings.forEach((s, i) => { pairs.writeUInt16LE(s.length, i * 4); pairs.writeUInt16LE(1, i * 4 + 2); });
+  const pool = new StringPool(Buffer.concat([header, pairs]), Buffer.concat(strings));
+  const { VALID, STRING, NULLABLE, KEY } = ColumnFlags;
+  const columns = [
+    defineColumn('W', 1, 'Key', VALID | STRING | KEY | 72, false),
+    defineColumn('W', 2, '__proto__', VALID | STRING | NULLABLE | 72, false),
+    defineColumn('W', 3, 'constructor', VALID | STRING | NULLABLE | 72, false),
+    defineColumn('W', 4, 'hasOwnProperty', VALID | NULLABLE | 2, false),
+  ];
+  // Two rows, column by column: Key (1, 4), __proto__ (2, null), constructor (3, null), hasOwnProperty (5, null).
+  const data = Buffer.alloc(16);
+  [1, 4, 2, 0, 3, 0, 0x8000 + 5, 0].forEach((v, i) => data.writeUInt16LE(v, i * 2));
+  const table = new MsiTable('W', columns, data, { pool, hasStream: () => false });
+  const rows = table.rows();
+  expect(rows.map((r) => Object.keys(r))).toEqual([['Key', '__proto__', 'constructor', 'hasOwnProperty'], ['Key', '__proto__', 'constructor', 'hasOwnProperty']]);
+  expect(rows.map((r) => [r.Key, r.__proto__, r.constructor, r.hasOwnProperty])).toEqual([['k1', 'p1', 'c1', 5], ['k2', null, null, null]]);
+  expect(JSON.parse(JSON.stringify(rows[0]))).toEqual({ Key: 'k1', ['__proto__']: 'p1', constructor: 'c1', hasOwnProperty: 5 });
+  expect([...table].map((r) => r.__proto__)).toEqual(['p1', null]);
+});
