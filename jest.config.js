@@ -11,6 +11,7 @@ module.exports = {
       roots: ['<rootDir>/test/unit'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/test/support/cleanup.ts'],
     },
     {
       displayName: 'native',

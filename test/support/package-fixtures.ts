@@ -76,9 +76,19 @@ function runSync(tool: Parameters<typeof requireTool>[0], args: string[], cwd: s
   return result.stdout;
 }
 
-/** A fresh scratch directory under the OS temp dir. */
+/** Scratch directories this test file made (jest gives each test file its own module registry). */
+const scratchDirs: string[] = [];
+
+/** A fresh scratch directory under the OS temp dir, removed by removeScratchDirs when the test file ends. */
 export function scratchDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `msi-lua-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `msi-lua-${label}-`));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+/** Removes every scratch directory made so far (test/support/cleanup.ts runs it after each test file, pass or fail). */
+export function removeScratchDirs(): void {
+  for (const dir of scratchDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------- wixl builds
