@@ -218,7 +218,9 @@ export class MsiPackage extends MsiStorage {
   }
 
   /**
-   * A table in IDT form, byte for byte as `msiinfo export` writes it. Also
+   * A table in IDT form, byte for byte as `msiinfo export` writes it (except
+   * integer columns declared with 0 or 1 bytes: msi-lua writes the value v
+   * Windows reads where msitools writes 0x80008000 + v). Also
    * accepts the pseudo tables _SummaryInformation and _ForceCodepage.
    */
   exportIdt(name: string): Buffer {
