@@ -8,6 +8,7 @@ const path = require('node:path');
 
 const { cacheDir, prefix, root, runInWine, toWindowsPath } = require('./wine-env');
 const { prepareTransformCrossCheck } = require('./transform-crosscheck');
+const { prepareCorpusCrossCheck } = require('./corpus-crosscheck');
 
 const sourceDir = path.join(root, 'test', 'fixtures', 'products');
 const outDir = path.join(cacheDir, 'fixtures', 'products');
@@ -184,6 +185,7 @@ async function prepareFixtures() {
     products: prepareProductFixtures(),
     lua: await prepareLuaFixtures(),
     transforms: await prepareTransformCrossCheck({ requireTypeScript }),
+    corpus: await prepareCorpusCrossCheck(),
   };
   const manifestPath = path.join(outDir, 'manifest.json');
   fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));

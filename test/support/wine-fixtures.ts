@@ -122,3 +122,22 @@ export function loadTransformCrossCheck(): TransformCrossCheckCase[] {
   if (!cases || cases.length === 0) throw new Error(`${manifestPath} has no transform cross-check cases: scripts/fixtures.js did not run them`);
   return cases;
 }
+
+/** One corpus file msitools cannot read (whole or in part), as scripts/corpus-crosscheck.js left it (Windows paths). */
+export interface CorpusCrossCheckEntry {
+  name: string;
+  file: string;
+  msitoolsOpens: boolean;
+  /** Tables msitools lists but cannot export. */
+  msitoolsFailedTables: string[];
+  /** Wine's msi.dll dump: {"open": code, "tables": {name: {columns, keys, rows} | {error: code}}}. */
+  wineDump: string;
+}
+
+/** The corpus entries, or null when the manifest has none (../shared/corpus was absent when it was built). */
+export function loadCorpusCrossCheck(): CorpusCrossCheckEntry[] | null {
+  const manifestPath = process.env.MSI_LUA_FIXTURES;
+  if (!manifestPath) throw new Error('MSI_LUA_FIXTURES is not set: run the native suite through `npm run test:wine`');
+  const entries = (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { corpus?: CorpusCrossCheckEntry[] }).corpus;
+  return entries && entries.length > 0 ? entries : null;
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Builds the test tools in this directory with mingw-w64 into .cache/tools/: for now
-// apply-transform.exe, the msi.dll side of the transform cross-check. Test code only:
+// apply-transform.exe, the msi.dll side of the transform cross-check, and
+// dump-database.exe, the msi.dll side of the corpus cross-check. Test code only:
 // never shipped. Rebuilds only when a source is newer than the executable.
 //   node test/tools/build.js [--force]
 const { spawnSync } = require('node:child_process');
@@ -14,6 +15,7 @@ const compiler = process.env.MINGW_CC || 'x86_64-w64-mingw32-gcc';
 
 const TOOLS = {
   'apply-transform': { sources: ['apply-transform.c'], libs: ['-lmsi'] },
+  'dump-database': { sources: ['dump-database.c'], libs: ['-lmsi'] },
 };
 
 function exePath(name) {

@@ -6,6 +6,7 @@
  *
  *   msitools-reference <package> <out-dir>
  *
+ * (<package> must be an absolute path: the tool works in <out-dir>.)
  * Writes <out-dir>/tables (the names, one per line, as `msiinfo tables`
  * prints them), and for the i-th name <out-dir>/<i>.idt (what
  * `msiinfo export <package> <name>` writes) or <out-dir>/<i>.err (its error
@@ -69,6 +70,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: msitools-reference <package> <out-dir>\n");
         return 2;
     }
+    /* libmsi_database_export writes the streams of binary columns into the
+     * current directory (Binary/..., Icon/...): keep them in the out dir. */
+    if (chdir(argv[2]) != 0) {
+        perror(argv[2]);
+        return 2;
+    }
     void *msi = dlopen("libmsi.so.0", RTLD_NOW | RTLD_GLOBAL);
     if (!msi) {
         fprintf(stderr, "msitools-reference: cannot load libmsi.so.0: %s\n", dlerror());
@@ -87,6 +94,8 @@ int main(int argc, char **argv)
     char path[4096];
     GErrorView *error = NULL;
     void *database = database_new(argv[1], LIBMSI_DB_FLAGS_READONLY, NULL, &error);
+    /* Paths below are relative to the out dir, now the current directory. */
+    argv[2] = ".";
     if (!database) {
         snprintf(path, sizeof path, "%s/open.err", argv[2]);
         write_text(path, error && error->message ? error->message : "open failed");

@@ -76,7 +76,7 @@ async function makeReference(file: string, index: number): Promise<Reference> {
   let source = 'msitools (libmsi, as msiinfo export)';
   let crashed = false;
   try {
-    await run(tool, [full, out], { timeout: 120_000, maxBuffer: 1 << 20 });
+    await run(tool, [full, out], { cwd: out, timeout: 120_000, maxBuffer: 1 << 20 });
   } catch (error) {
     const e = error as { code?: number; signal?: string };
     // Exit 1: libmsi could not open the file (open.err says why).
@@ -84,7 +84,7 @@ async function makeReference(file: string, index: number): Promise<Reference> {
   }
   let suminfo: string | null = null;
   try {
-    suminfo = (await run('msiinfo', ['suminfo', full], { timeout: 60_000, maxBuffer: 16 << 20, encoding: 'buffer' })).stdout.toString('utf8');
+    suminfo = (await run('msiinfo', ['suminfo', full], { cwd: out, timeout: 60_000, maxBuffer: 16 << 20, encoding: 'buffer' })).stdout.toString('utf8');
   } catch {
     suminfo = null; // msiinfo cannot read it (or crashes on it): no summary reference
   }
@@ -96,13 +96,13 @@ async function makeReference(file: string, index: number): Promise<Reference> {
     // libmsi crashed on one table: one msiinfo run per table instead, so the others still count.
     source = 'msiinfo (one run per table: libmsi crashed in one process)';
     try {
-      tables = (await run('msiinfo', ['tables', full], { timeout: 60_000 })).stdout.split('\n').slice(0, -1);
+      tables = (await run('msiinfo', ['tables', full], { cwd: out, timeout: 60_000 })).stdout.split('\n').slice(0, -1);
     } catch (error) {
       return { openError: `msiinfo tables failed: ${(error as Error).message}`, tables: [], exports, suminfo, source };
     }
     for (const name of tables) {
       try {
-        exports.set(name, { idt: (await run('msiinfo', ['export', full, name], { timeout: 60_000, maxBuffer: 256 << 20, encoding: 'buffer' })).stdout });
+        exports.set(name, { idt: (await run('msiinfo', ['export', full, name], { cwd: out, timeout: 60_000, maxBuffer: 256 << 20, encoding: 'buffer' })).stdout });
       } catch (error) {
         exports.set(name, { error: `msiinfo export failed: ${String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim()}` });
       }
@@ -248,6 +248,7 @@ describeCorpus('corpus: every file reads as msitools reads it', () => {
       const message = typed(error);
       if (reference.openError === null) outcome.differences.push(`msitools reads it; msi-lua refuses it: ${message}`);
       else outcome.notes.push(`neither msitools (${reference.openError.trim()}) nor msi-lua (${message}) reads it; Wine's msi.dll is the reference in the Wine tier`);
+      outcome.identical = outcome.differences.length === 0;
       expect(outcome.differences).toEqual([]);
       return;
     }

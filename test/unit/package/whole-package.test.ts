@@ -48,7 +48,8 @@ describe('dump', () => {
     for (const file of [small, signed.signedDse, await buildPatchFixture()]) {
       const theirs = fs.mkdtempSync(path.join(scratch, 'msidump-'));
       const ours = path.join(fs.mkdtempSync(path.join(scratch, 'dump-')), 'out');
-      const reference = spawnSync(requireTool('msidump'), ['-t', '-s', '-d', theirs, file]);
+      // msiinfo export (which msidump runs) writes binary columns' streams into its working directory.
+      const reference = spawnSync(requireTool('msidump'), ['-t', '-s', '-d', theirs, path.resolve(file)], { cwd: fs.mkdtempSync(path.join(scratch, 'cwd-')) });
       expect(reference.status).toBe(0);
       const run = await cli('dump', file, ours);
       expect(run.stderr).toBe('');
