@@ -9,11 +9,12 @@ cd "$(dirname "$0")/.."
 # wine64 alone lacks /usr/bin/wine, wineboot and winepath (they come with `wine`).
 # test/unit/setup-packages.test.ts checks that each program below is owned by a package
 # in the dependency closure of this list.
-apt_packages=(wine wine64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 msitools wixl osslsigncode openssl cmake make tar)
+apt_packages=(wine wine64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 msitools wixl osslsigncode openssl cmake make tar gcc)
 
 # program:package for every program the scripts, tests and benches run.
 required_programs=(
   wine:wine wineboot:wine winepath:wine wineserver:wine
+  gcc:gcc
   x86_64-w64-mingw32-g++-posix:g++-mingw-w64-x86-64-posix
   x86_64-w64-mingw32-gcc-posix:gcc-mingw-w64-x86-64-posix
   x86_64-w64-mingw32-dlltool:binutils-mingw-w64-x86-64
