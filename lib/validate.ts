@@ -44,6 +44,10 @@ export function assertNoNul(value: string, name: string, kind = 'argument'): voi
   }
 }
 
+export function isBracedGuid(value: unknown): value is string {
+  return typeof value === 'string' && BRACED_GUID.test(value);
+}
+
 export function assertProductCode(value: unknown, name = 'productCode'): asserts value is string {
   if (typeof value !== 'string' || !BRACED_GUID.test(value)) {
     throw new TypeError(`The "${name}" argument must be a braced GUID such as {12345678-1234-1234-1234-123456789ABC}; received ${describeValue(value)}`);

@@ -111,6 +111,7 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
     patch: label,
     targetsProduct,
     signed: known(true, verdict),
+    ...(file.known ? { digestAlgorithms: { digest: file.value.digestAlgorithm, signature: file.value.signatureAlgorithm } } : {}),
     signer,
     signatureValid,
     trustVerdict: known(codeName(trustHresult)),
