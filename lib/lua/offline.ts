@@ -50,7 +50,8 @@ export class PackageKindError extends TypeError {
   /** What the file is: 'installation package', 'patch', 'transform', 'merge module' or 'unknown'. */
   readonly kind: string;
   constructor(argument: string, path: string, kind: string, expected: string) {
-    super(`The "${argument}" argument must name ${expected}; ${path} is ${kind === 'unknown' ? 'a compound file of unknown kind' : `a ${kind}`}`);
+    const what = kind === 'unknown' ? 'a compound file of unknown kind' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+    super(`The "${argument}" argument must name ${expected}; ${path} is ${what}`);
     this.name = 'PackageKindError';
     this.path = path;
     this.kind = kind;
