@@ -116,3 +116,10 @@ export function iterableItems(value: unknown, name: string, what: string): unkno
   }
   return [...(value as Iterable<unknown>)];
 }
+
+/** A Buffer or Uint8Array (`buffer`: a Buffer only). */
+export function assertBytes(value: unknown, name: string, buffer = false): asserts value is Uint8Array {
+  if (buffer ? !Buffer.isBuffer(value) : !(value instanceof Uint8Array)) {
+    throw new TypeError(`The "${name}" argument must be a Buffer${buffer ? '' : ' or Uint8Array'}; received ${describeValue(value)}`);
+  }
+}

@@ -12,6 +12,7 @@ import { assertDigestAlgorithm, computePackageDigest, findSignatureStreams } fro
 import { describeValue } from '../validate';
 import type { SignatureReport } from './signature';
 import { describeTransform, patchSummaryFields, type PatchInfo } from './patch';
+import { assertBytes } from '../validate';
 
 export type PackageKind = 'installer' | 'patch' | 'transform' | 'unknown';
 
@@ -26,6 +27,8 @@ const SUMMARY_STREAM = '\u0005SummaryInformation';
 
 /** CLSID bytes (little-endian GUID layout) to "{XXXXXXXX-XXXX-...}". */
 export function clsidToString(bytes: Buffer): string {
+  assertBytes(bytes, 'bytes', true);
+  if (bytes.length < 16) throw new TypeError(`The "bytes" argument must hold a 16-byte CLSID; received ${bytes.length} bytes`);
   const hex = (b: Buffer) => b.toString('hex').toUpperCase();
   const le = (start: number, length: number) => hex(Buffer.from(bytes.subarray(start, start + length)).reverse());
   return `{${le(0, 4)}-${le(4, 2)}-${le(6, 2)}-${hex(bytes.subarray(8, 10))}-${hex(bytes.subarray(10, 16))}}`;

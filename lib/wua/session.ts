@@ -175,6 +175,10 @@ function requestsUserInput(update: Update, uninstall: boolean): boolean {
  * can request user input, or null. Unknown facts never refuse: WUA then decides.
  */
 export function interactiveRefusal(context: InteractiveContext): string | null {
+  assertPlainObject(context, 'context');
+  if (typeof context.facts !== 'object' || context.facts === null) {
+    throw new TypeError(`The "context" argument must be an InteractiveContext (getInteractiveContext()); received an object without facts`);
+  }
   if (context.isService === true) return `this process has no interactive user: ${context.facts.reasoning.isService}`;
   if (context.isSecondaryLogon === true) {
     return `this process runs under a secondary logon (Run As): ${context.facts.reasoning.isSecondaryLogon}`;

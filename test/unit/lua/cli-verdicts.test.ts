@@ -60,8 +60,8 @@ describe('lua-check', () => {
   });
 
   test.each([
-    ['md5', /package digest md5/],
-    ['sha1', /package digest sha1/],
+    ['md5' as const, /package digest md5/],
+    ['sha1' as const, /package digest sha1/],
   ])('a patch signed with %s is reported as weak in the text and the JSON', async (hash, pattern) => {
     const weak = await signFile(fx.unsignedPatch, fx.ca.chainPath, fx.ca.signerKeyPath, { hash, output: path.join(scratch, `weak-${hash}.msp`) });
     const run = await cli('lua-check', fx.ready, weak);
