@@ -40,9 +40,16 @@ function version(): string {
 function mainHelp(): string {
   const commands = listCommands();
   const width = Math.max(...commands.map((c) => c.name.length));
-  const codes = COMMON_EXIT_CODES.concat(
-    commands.flatMap((c) => c.exitCodes ?? []).filter(([code], i, all) => all.findIndex(([other]) => other === code) === i),
-  ).sort((a, b) => a[0] - b[0]);
+  // Commands that give one code different meanings are listed together, each by name.
+  const byCode = new Map<number, string[]>(COMMON_EXIT_CODES.map(([code, text]) => [code, [text]]));
+  for (const command of commands) {
+    for (const [code, text] of command.exitCodes ?? []) {
+      const texts = byCode.get(code) ?? [];
+      texts.push(`${command.name}: ${text}`);
+      byCode.set(code, texts);
+    }
+  }
+  const codes: Array<[number, string]> = [...byCode.entries()].map(([code, texts]) => [code, texts.join('; ')] as [number, string]).sort((a, b) => a[0] - b[0]);
   return [
     'Usage: msi-lua <command> [options]',
     '',
