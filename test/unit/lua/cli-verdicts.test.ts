@@ -8,7 +8,8 @@ import { ExitCode } from '../../../lib/cli';
 import { LuaExitCode } from '../../../lib/lua/cli';
 import { setNativeBinding } from '../../../lib/native';
 import type { NativeBinding } from '../../../lib/native-binding';
-import { scratchDir, signFile } from '../../support/package-fixtures';
+import { importIdtTables, scratchDir, signFile } from '../../support/package-fixtures';
+import { writeTransformFile } from '../../support/transform-writer';
 import {
   buildEarlierPatchFixtures,
   buildLaterProductFixtures,
@@ -83,6 +84,22 @@ describe('lua-check', () => {
     const packageAsPatch = await cli('lua-check', fx.ready, fx.plain);
     expect(packageAsPatch.code).toBe(ExitCode.USAGE);
     expect(packageAsPatch.stderr).toMatch(/"mspPaths\[0\]" argument must name a patch \(\.msp\); .* is an installation package/);
+  });
+
+  test('a transform or a merge module as the package is a usage error naming what it got', async () => {
+    const transform = path.join(scratch, 'change.mst');
+    fs.writeFileSync(transform, writeTransformFile({}));
+    const asTransform = await cli('lua-check', transform);
+    expect(asTransform.code).toBe(ExitCode.USAGE);
+    expect(asTransform.stderr).toMatch(/change\.mst is a transform/);
+    // A merge module is a database with a ModuleSignature table.
+    const module = await importIdtTables(fx.plain, {
+      ModuleSignature: 'ModuleID\tLanguage\tVersion\ns72\ti2\ts32\nModuleSignature\tModuleID\nLua.Module.1\t0\t1.0.0\n',
+    }, path.join(scratch, 'lua.msm'));
+    const asModule = await cli('lua-check', module);
+    expect(asModule.code).toBe(ExitCode.USAGE);
+    expect(asModule.stderr).toMatch(/lua\.msm is a merge module/);
+    expect(asModule.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   test('a broken patch is named, not the package', async () => {
