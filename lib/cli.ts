@@ -4,7 +4,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MsiFormatError } from './errors';
+import { MsiFormatError, MsiLuaError } from './errors';
+import { toJson } from './cli/format';
+import { PackageKindError } from './lua/offline';
 import { registerPackageCommands } from './cli/commands';
 import { registerLuaCommands } from './lua/cli';
 import { CannotReadError } from './cli/open';
@@ -16,6 +18,7 @@ import {
   UsageError,
   type CliCommand,
   type CliIo,
+  type CliStream,
   type ParsedArgs,
 } from './cli/registry';
 
@@ -37,9 +40,16 @@ function version(): string {
 function mainHelp(): string {
   const commands = listCommands();
   const width = Math.max(...commands.map((c) => c.name.length));
-  const codes = COMMON_EXIT_CODES.concat(
-    commands.flatMap((c) => c.exitCodes ?? []).filter(([code], i, all) => all.findIndex(([other]) => other === code) === i),
-  ).sort((a, b) => a[0] - b[0]);
+  // Commands that give one code different meanings are listed together, each by name.
+  const byCode = new Map<number, string[]>(COMMON_EXIT_CODES.map(([code, text]) => [code, [text]]));
+  for (const command of commands) {
+    for (const [code, text] of command.exitCodes ?? []) {
+      const texts = byCode.get(code) ?? [];
+      texts.push(`${command.name}: ${text}`);
+      byCode.set(code, texts);
+    }
+  }
+  const codes: Array<[number, string]> = [...byCode.entries()].map(([code, texts]) => [code, texts.join('; ')] as [number, string]).sort((a, b) => a[0] - b[0]);
   return [
     'Usage: msi-lua <command> [options]',
     '',
@@ -149,12 +159,79 @@ export function parseArgs(command: CliCommand, argv: string[]): ParsedArgs & { h
   return { positionals, options, help };
 }
 
-function describeError(error: unknown): string {
-  if (error instanceof MsiFormatError) {
-    // The error's message carries the code and explanation; keep it whole.
-    return error.message;
+const FILE_SYSTEM_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'ELOOP', 'ENAMETOOLONG', 'EMFILE', 'ENFILE', 'EIO', 'ERR_FS_FILE_TOO_LARGE']);
+
+/** A failure of the run: its exit code, one line for people and the JSON error object. */
+interface Failure {
+  exitCode: number;
+  line: string;
+  json: Record<string, unknown>;
+}
+
+function errorJson(error: unknown, fallback: { name: string; code: string }): Record<string, unknown> {
+  if (error instanceof MsiLuaError) return { ...error.toJSON() };
+  const e = error as Partial<NodeJS.ErrnoException> & { path?: unknown } | null;
+  const out: Record<string, unknown> = {
+    name: typeof e?.name === 'string' ? e.name : fallback.name,
+    code: typeof e?.code === 'string' ? e.code : fallback.code,
+    hresult: null,
+    message: typeof e?.message === 'string' ? e.message : String(error),
+  };
+  if (typeof e?.errno === 'number') out.errno = e.errno;
+  if (typeof e?.syscall === 'string') out.syscall = e.syscall;
+  if (typeof e?.path === 'string') out.path = e.path;
+  return out;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/**
+ * Maps an error from a command to its exit code. Only what nothing else explains is
+ * INTERNAL (70): a bug in msi-lua.
+ */
+function classify(command: CliCommand, error: unknown, positionals: string[]): Failure {
+  const failure = (exitCode: number, line: string, json: Record<string, unknown>): Failure => ({ exitCode, line, json: { ...json, exitCode } });
+  const fromCommand = command.classifyError?.(error);
+  if (fromCommand) return failure(fromCommand.exitCode, `msi-lua ${command.name}: ${oneLine(fromCommand.message)}`, errorJson(error, { name: 'Error', code: 'ERR_MSI_LUA' }));
+  if (error instanceof UsageError || error instanceof PackageKindError) {
+    return failure(ExitCode.USAGE, `msi-lua ${command.name}: ${oneLine(error.message)} (see msi-lua ${command.name} --help)`, errorJson(error, { name: 'UsageError', code: 'ERR_USAGE' }));
   }
-  return (error as Error)?.message ?? String(error);
+  if (error instanceof CannotReadError) {
+    return failure(ExitCode.CANNOT_READ, `msi-lua: ${error.message}`, { ...errorJson(error.cause ?? error, { name: 'CannotReadError', code: error.code }), name: 'CannotReadError', code: error.code, message: error.message, path: error.path });
+  }
+  const fsCode = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof fsCode === 'string' && FILE_SYSTEM_CODES.has(fsCode)) {
+    const path = (error as NodeJS.ErrnoException).path ?? positionals[0] ?? '';
+    const wrapped = new CannotReadError(path, error);
+    return failure(ExitCode.CANNOT_READ, `msi-lua: ${wrapped.message}`, { ...errorJson(error, { name: 'Error', code: fsCode }), message: wrapped.message, path });
+  }
+  if (error instanceof MsiFormatError) {
+    const path = (error as { path?: unknown }).path;
+    const file = typeof path === 'string' ? path : positionals[0];
+    return failure(ExitCode.INVALID_PACKAGE, `msi-lua: ${file}: ${oneLine(error.message)}`, { ...errorJson(error, { name: 'MsiFormatError', code: 'ERROR_INSTALL_PACKAGE_INVALID' }), path: file });
+  }
+  if (error instanceof MsiLuaError) {
+    return failure(ExitCode.SYSTEM_ERROR, `msi-lua ${command.name}: ${oneLine(error.message)}`, errorJson(error, { name: 'MsiLuaError', code: 'ERR_MSI_LUA' }));
+  }
+  return failure(
+    ExitCode.INTERNAL,
+    `msi-lua: internal error: ${(error as Error)?.stack ?? String(error)}`,
+    errorJson(error, { name: 'Error', code: 'ERR_INTERNAL' }),
+  );
+}
+
+function report(io: CliIo, json: boolean, failure: Failure): number {
+  if (json) io.stdout.write(toJson({ error: failure.json }));
+  io.stderr.write(`${failure.line}\n`);
+  return failure.exitCode;
+}
+
+/** --json before any "--": the caller wants errors as JSON too, even when the command line is bad. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
 }
 
 /** Runs the tool with `argv` (without node and script) and returns the exit code. */
@@ -177,20 +254,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`msi-lua ${version()}\n`);
     return ExitCode.OK;
   }
+  const json = wantsJson(rest);
   const command = getCommand(first);
   if (!command) {
-    io.stderr.write(`msi-lua: unknown command ${first}\n\n${mainHelp()}`);
+    if (json) {
+      io.stdout.write(toJson({ error: { name: 'UsageError', code: 'ERR_USAGE', hresult: null, message: `unknown command ${first}`, exitCode: ExitCode.USAGE } }));
+      io.stderr.write(`msi-lua: unknown command ${first} (see msi-lua --help)\n`);
+    } else io.stderr.write(`msi-lua: unknown command ${first}\n\n${mainHelp()}`);
     return ExitCode.USAGE;
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(command, rest);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`msi-lua ${command.name}: ${error.message}\n\n${commandHelp(command)}`);
-      return ExitCode.USAGE;
-    }
-    throw error;
+    return report(io, json, classify(command, error, []));
   }
   if (parsed.help) {
     io.stdout.write(commandHelp(command));
@@ -199,34 +276,54 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run({ io, args: { positionals: parsed.positionals, options: parsed.options } });
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`msi-lua ${command.name}: ${error.message}\n`);
-      return ExitCode.USAGE;
-    }
-    if (error instanceof CannotReadError) {
-      io.stderr.write(`msi-lua: ${error.message}\n`);
-      return ExitCode.CANNOT_READ;
-    }
-    if (error instanceof MsiFormatError) {
-      io.stderr.write(`msi-lua: ${parsed.positionals[0]}: ${describeError(error)}\n`);
-      return ExitCode.INVALID_PACKAGE;
-    }
-    io.stderr.write(`msi-lua: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-    return ExitCode.INTERNAL;
+    return report(io, json && parsed.options.json === true, classify(command, error, parsed.positionals));
   }
+}
+
+/**
+ * A stream that never throws and never emits an unhandled 'error': a failed write (ENOSPC on
+ * /dev/full, EPIPE on a closed pipe) is recorded once and later writes are dropped.
+ */
+function guarded(stream: NodeJS.WriteStream, onError: (error: NodeJS.ErrnoException) => void): CliStream {
+  let failed = false;
+  const fail = (error: NodeJS.ErrnoException): void => {
+    if (failed) return;
+    failed = true;
+    onError(error);
+  };
+  stream.on('error', fail);
+  return {
+    write(chunk) {
+      if (failed) return false;
+      try {
+        return stream.write(chunk);
+      } catch (error) {
+        fail(error as NodeJS.ErrnoException);
+        return false;
+      }
+    },
+  };
 }
 
 /** Entry point of bin/msi-lua.js. */
 export function main(argv: string[] = process.argv.slice(2)): void {
-  // A closed pipe (msi-lua ... | head) is not an error worth a stack trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+  let outputFailed = false;
+  const stderr = guarded(process.stderr, () => {
+    outputFailed = true;
+    process.exitCode = ExitCode.OUTPUT_ERROR;
   });
-  runCli(argv, { stdout: process.stdout, stderr: process.stderr }).then(
-    (code) => { process.exitCode = code; },
+  const stdout = guarded(process.stdout, (error) => {
+    outputFailed = true;
+    process.exitCode = ExitCode.OUTPUT_ERROR;
+    // A closed pipe (msi-lua ... | head) is the reader's choice: no message.
+    if (error.code !== 'EPIPE') stderr.write(`msi-lua: cannot write the output: ${error.code === 'ENOSPC' ? 'no space left on device' : error.message}\n`);
+  });
+  runCli(argv, { stdout, stderr }).then(
+    (code) => {
+      process.exitCode = outputFailed ? ExitCode.OUTPUT_ERROR : code;
+    },
     (error: unknown) => {
-      process.stderr.write(`msi-lua: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+      stderr.write(`msi-lua: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
       process.exitCode = ExitCode.INTERNAL;
     },
   );

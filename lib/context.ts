@@ -3,6 +3,7 @@
 // facts; this file decides what they mean. A conclusion the facts do not support is
 // reported as null (unknown) with the reason, never guessed.
 import { getBinding, toTypedError } from './native';
+import { assertPlainObject } from './validate';
 import type { NativeTokenFacts, TokenContextBinding } from './wua/native-wua';
 
 /** One fact as read from Windows: its value, or null and why it is not known. */
@@ -81,6 +82,8 @@ function unknown(facts: Array<[string, ContextFact<unknown>]>): string {
  * gather facts elsewhere; getInteractiveContext() is the usual entry point.
  */
 export function interpretContextFacts(raw: NativeTokenFacts): InteractiveContext {
+  assertPlainObject(raw, 'raw');
+  assertPlainObject(raw.failures, 'raw.failures');
   const elevationName = raw.elevationType === null ? null : (ELEVATION_TYPES as Record<number, 'default' | 'full' | 'limited'>)[raw.elevationType] ?? null;
   const base = {
     sessionId: fact(raw, 'sessionId', raw.sessionId),

@@ -13,7 +13,7 @@ export type { LuaPatchingPolicy } from './policy';
 export { NativeBindingNotFoundError } from './native';
 export * from './wua';
 export * from './package';
-export { checkLuaPatching } from './lua/offline';
+export { checkLuaPatching, PackageKindError } from './lua/offline';
 export type { OfflineLuaReport } from './lua/offline';
 export { evaluateLuaPatching } from './lua/machine';
 export type { EvaluateLuaPatchingOptions, MachineLuaReport } from './lua/machine';

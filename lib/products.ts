@@ -2,11 +2,13 @@
 import { MsiLuaError, errorFromWin32 } from './errors';
 import { callNative } from './native';
 import type { NativeProductRecord } from './native-binding';
-import { assertPlainObject, assertProductCode, assertSid, describeValue } from './validate';
+import { assertNoNul, assertOneOf, assertPlainObject, assertProductCode, assertSid, describeValue } from './validate';
 
 export type InstallContext = 'machine' | 'userManaged' | 'userUnmanaged';
 
 const CONTEXT_FLAGS: Record<InstallContext, number> = { userManaged: 1, userUnmanaged: 2, machine: 4 };
+/** The context names, looked up as a Set so that inherited names ('toString') never match. */
+export const INSTALL_CONTEXTS: ReadonlySet<InstallContext> = new Set<InstallContext>(['machine', 'userManaged', 'userUnmanaged']);
 const ALL_CONTEXTS = 7;
 
 /** Installed-product property names documented for MsiGetProductInfoEx (INSTALLPROPERTY_*). */
@@ -83,19 +85,24 @@ function contextName(flag: number): InstallContext {
 
 function checkContext(value: unknown, name: string): InstallContext | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !(value in CONTEXT_FLAGS)) {
-    throw new TypeError(`The "${name}" option must be 'machine', 'userManaged' or 'userUnmanaged'; received ${describeValue(value)}`);
-  }
-  return value as InstallContext;
+  return assertOneOf(value, INSTALL_CONTEXTS, name);
 }
 
-function checkProperties(value: unknown, name: string): string[] {
-  const list = Array.isArray(value) ? value : [value];
-  if (list.length === 0) throw new TypeError(`The "${name}" argument must name at least one property`);
+/**
+ * A property name or an array of them (`single` false: an array only). Names are passed to
+ * MsiGetProductInfoExW, so a NUL is refused.
+ */
+function checkProperties(value: unknown, name: string, single = true): string[] {
+  if (!Array.isArray(value) && !(single && typeof value === 'string')) {
+    throw new TypeError(`The "${name}" argument must be ${single ? 'a property name or ' : ''}an array of property names; received ${describeValue(value)}`);
+  }
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  if (list.length === 0 && single) throw new TypeError(`The "${name}" argument must name at least one property`);
   list.forEach((item, index) => {
     if (typeof item !== 'string' || item.length === 0) {
       throw new TypeError(`The "${name}" argument must be a property name or an array of them; item ${index} is ${describeValue(item)}`);
     }
+    assertNoNul(item, Array.isArray(value) ? `${name}[${index}]` : name);
   });
   return list as string[];
 }
@@ -180,7 +187,7 @@ export async function getProductInfo(
 /** Where and for whom a product is installed, plus the given properties. */
 export async function getInstalledProduct(productCode: string, properties: readonly string[] = [], options?: ProductQueryOptions): Promise<InstalledProduct> {
   assertProductCode(productCode);
-  const names = properties.length === 0 ? [] : checkProperties(properties, 'properties');
+  const names = checkProperties(properties, 'properties', false);
   const { context, userSid } = checkQueryOptions(options, 'options');
   const record = await callNative((binding) => binding.productInfo(productCode, names, context ? CONTEXT_FLAGS[context] : 0, userSid ?? null));
   return {
@@ -196,7 +203,7 @@ export async function listProducts(options?: ListProductsOptions): Promise<Insta
   let properties: string[] = [];
   if (options !== undefined) {
     assertPlainObject(options, 'options');
-    if (options.properties !== undefined) properties = checkProperties(options.properties, 'options.properties');
+    if (options.properties !== undefined) properties = checkProperties(options.properties, 'options.properties', false);
   }
   const { context, userSid } = checkQueryOptions(options === undefined ? undefined : { context: options.context, userSid: options.userSid }, 'options');
   const records = await callNative((binding) => binding.enumProducts(context ? CONTEXT_FLAGS[context] : ALL_CONTEXTS, userSid ?? null, properties));

@@ -1,13 +1,51 @@
-// Argument checks shared by the facades: each message names the argument.
+// Argument checks shared by the facades: each message names the argument. Every string
+// that reaches a Windows API passes assertNoNul (through one of the helpers below): the
+// wide-string APIs stop at the first NUL, so 'ProductName\0junk' would be answered for
+// 'ProductName' and 'x.msp\0junk' judged as 'x.msp' by one layer and as the full name by
+// another.
 
 const BRACED_GUID = /^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$/;
-const SID_STRING = /^S-1-\d+(-\d+){0,15}$/i;
+/**
+ * A SID string as ConvertStringSidToSid reads it (MS-DTYP 2.4.2.1): S-1, an identifier
+ * authority (decimal below 2^32, or 0x and 12 hex digits), then at most 15 sub-authorities
+ * (SID_MAX_SUB_AUTHORITIES) of 32 bits each. The digit counts bound the length (at most
+ * 184 characters); the 32-bit bound is checked on the numbers.
+ */
+const SID_STRING = /^S-1-(\d{1,10}|0x[0-9A-Fa-f]{12})((?:-\d{1,10}){0,15})$/i;
+const UINT32_MAX = 0xffffffff;
 
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)}`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'string') {
+    const shown = JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
+    return `the string ${shown}`;
+  }
+  if (typeof value === 'bigint') return `bigint ${String(value)}n`;
+  if (typeof value === 'symbol') return `a symbol`;
   return `${typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`}`;
+}
+
+/** The own property `key` of `record` (never one inherited from Object.prototype). */
+export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/**
+ * Throws a TypeError naming `name` when `value` holds U+0000. Call it for every string
+ * that is passed to a Windows API (paths, property names, product codes, SIDs, WUA
+ * criteria and ids).
+ */
+export function assertNoNul(value: string, name: string, kind = 'argument'): void {
+  const at = value.indexOf('\0');
+  if (at >= 0) {
+    throw new TypeError(`The "${name}" ${kind} must not contain a NUL character (found at index ${at}); received ${describeValue(value)}`);
+  }
+}
+
+export function isBracedGuid(value: unknown): value is string {
+  return typeof value === 'string' && BRACED_GUID.test(value);
 }
 
 export function assertProductCode(value: unknown, name = 'productCode'): asserts value is string {
@@ -16,9 +54,21 @@ export function assertProductCode(value: unknown, name = 'productCode'): asserts
   }
 }
 
+/** True for a SID string within the limits of MS-DTYP (see SID_STRING). */
+export function isSidString(value: string): boolean {
+  const match = SID_STRING.exec(value);
+  if (!match) return false;
+  const authority = match[1] as string;
+  if (!/^0x/i.test(authority) && Number(authority) > UINT32_MAX) return false;
+  const subAuthorities = (match[2] as string).split('-').slice(1);
+  return subAuthorities.every((s) => Number(s) <= UINT32_MAX);
+}
+
 export function assertSid(value: unknown, name = 'userSid'): asserts value is string {
-  if (typeof value !== 'string' || !SID_STRING.test(value)) {
-    throw new TypeError(`The "${name}" option must be a SID string such as S-1-5-21-...; received ${describeValue(value)}`);
+  if (typeof value !== 'string' || !isSidString(value)) {
+    throw new TypeError(
+      `The "${name}" option must be a SID string such as S-1-5-21-... (at most 15 sub-authorities of 32 bits); received ${describeValue(value)}`,
+    );
   }
 }
 
@@ -31,5 +81,45 @@ export function assertPlainObject(value: unknown, name: string): asserts value i
 export function assertNonEmptyString(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new TypeError(`The "${name}" argument must be a non-empty string; received ${describeValue(value)}`);
+  }
+}
+
+/** A non-empty string without NUL: a file path or a name handed to Windows. */
+export function assertWindowsString(value: unknown, name: string): asserts value is string {
+  assertNonEmptyString(value, name);
+  assertNoNul(value, name);
+}
+
+/**
+ * `value` is one of `allowed` (looked up in a Set, so inherited names such as 'toString' or
+ * '__proto__' are never accepted). Returns it typed.
+ */
+export function assertOneOf<T extends string>(value: unknown, allowed: ReadonlySet<T> | readonly T[], name: string, kind = 'option'): T {
+  const set: ReadonlySet<string> = allowed instanceof Set ? allowed : new Set(allowed as readonly T[]);
+  if (typeof value !== 'string' || !set.has(value)) {
+    const names = [...set].map((a) => `'${a}'`);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
+    throw new TypeError(`The "${name}" ${kind} must be ${list}; received ${describeValue(value)}`);
+  }
+  return value as T;
+}
+
+/** `value` is an instance of `type` (a class of the package reader, say). */
+export function assertInstance<T>(value: unknown, type: abstract new (...args: never[]) => T, name: string, what = `a ${type.name}`): asserts value is T {
+  if (!(value instanceof type)) throw new TypeError(`The "${name}" argument must be ${what}; received ${describeValue(value)}`);
+}
+
+/** An iterable that is not a string (a list of packages, transforms, paths). Returns its items. */
+export function iterableItems(value: unknown, name: string, what: string): unknown[] {
+  if (value === null || value === undefined || typeof value === 'string' || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`The "${name}" argument must be an iterable of ${what}; received ${describeValue(value)}`);
+  }
+  return [...(value as Iterable<unknown>)];
+}
+
+/** A Buffer or Uint8Array (`buffer`: a Buffer only). */
+export function assertBytes(value: unknown, name: string, buffer = false): asserts value is Uint8Array {
+  if (buffer ? !Buffer.isBuffer(value) : !(value instanceof Uint8Array)) {
+    throw new TypeError(`The "${name}" argument must be a Buffer${buffer ? '' : ' or Uint8Array'}; received ${describeValue(value)}`);
   }
 }

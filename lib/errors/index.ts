@@ -39,21 +39,25 @@ const ERROR_SUCCESS_REBOOT_INITIATED = 1641;
 const ERROR_SUCCESS_REBOOT_REQUIRED = 3010;
 const WU_S_REBOOT_REQUIRED = 0x00240005;
 
-function checkNumber(n: unknown, what: string): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) {
-    throw new RangeError(`${what}: expected a 32-bit integer (signed or unsigned), got ${String(n)}`);
+/** Node's convention: a value of the wrong type is a TypeError, a number out of range a RangeError. */
+function checkNumber(n: unknown, what: string, argument = 'hr'): number {
+  if (typeof n !== 'number') {
+    throw new TypeError(`${what}: the "${argument}" argument must be a 32-bit integer (signed or unsigned); received ${typeof n === 'string' ? JSON.stringify(n) : typeof n}`);
+  }
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) {
+    throw new RangeError(`${what}: the "${argument}" argument must be a 32-bit integer (signed or unsigned); received ${String(n)}`);
   }
   return n;
 }
 
 /** The unsigned 32-bit form of an HRESULT given signed or unsigned. Throws RangeError otherwise. */
 export function toUnsignedHResult(n: number): number {
-  return checkNumber(n, 'toUnsignedHResult') >>> 0;
+  return checkNumber(n, 'toUnsignedHResult', 'n') >>> 0;
 }
 
 /** '0x80240020': the unsigned HRESULT as 8 upper-case hex digits. */
 export function formatHResult(n: number): string {
-  return '0x' + toUnsignedHResult(n).toString(16).toUpperCase().padStart(8, '0');
+  return '0x' + (checkNumber(n, 'formatHResult', 'n') >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }
 
 /**
@@ -62,7 +66,7 @@ export function formatHResult(n: number): string {
  * FACILITY_WIN32 with the failure bit set. Always returns the unsigned form.
  */
 export function hresultFromWin32(code: number): number {
-  checkNumber(code, 'hresultFromWin32');
+  checkNumber(code, 'hresultFromWin32', 'code');
   if ((code | 0) <= 0) return code >>> 0;
   return ((code & 0xffff) | (FACILITY_WIN32 << 16) | 0x80000000) >>> 0;
 }
@@ -78,17 +82,17 @@ interface Normalized {
   fromWin32: boolean;
 }
 
-function normalizeHResult(hr: number, what: string): Normalized {
-  const u = checkNumber(hr, what) >>> 0;
+function normalizeHResult(hr: number, what: string, argument = 'hr'): Normalized {
+  const u = checkNumber(hr, what, argument) >>> 0;
   if (u >= 2 && u <= 0xffff) return { hresult: hresultFromWin32(u), win32: u, fromWin32: true };
   const win32 = win32Of(u);
   return win32 === undefined ? { hresult: u, fromWin32: false } : { hresult: u, win32, fromWin32: false };
 }
 
 function normalizeWin32(code: number, what: string): Normalized {
-  checkNumber(code, what);
+  checkNumber(code, what, 'code');
   if (code >= 0 && code <= 0xffff) return { hresult: hresultFromWin32(code), win32: code, fromWin32: true };
-  return normalizeHResult(code, what);
+  return normalizeHResult(code, what, 'code');
 }
 
 // ------------------------------------------------------------------------------------------
@@ -284,6 +288,7 @@ export function describeWin32(code: number): HResultDescription {
  * or a header alias such as 'NO_ERROR'). Returns undefined for an unknown name.
  */
 export function describeCode(name: string): HResultDescription | undefined {
+  if (typeof name !== 'string') throw new TypeError(`describeCode: the "name" argument must be a code name such as 'E_ACCESSDENIED'; received ${typeof name}`);
   const hit = getMaps().byName.get(name);
   if (!hit) return undefined;
   return hit.kind === 'win32' ? describeWin32(hit.row[0]) : describeHResult(hit.row[0]);
@@ -408,7 +413,8 @@ export class MsiLuaError extends Error {
   constructor(init: MsiLuaErrorInit) {
     // Subclasses declared elsewhere get their class name too (before super(), so the stack shows it).
     if (!Object.prototype.hasOwnProperty.call(new.target.prototype, 'name')) setName(new.target, new.target.name);
-    const n = normalizeHResult(init.hresult, 'MsiLuaError');
+    if (typeof init !== 'object' || init === null) throw new TypeError(`MsiLuaError: the "init" argument must be an object with an hresult; received ${init === null ? 'null' : typeof init}`);
+    const n = normalizeHResult(init.hresult, 'MsiLuaError', 'init.hresult');
     const entry = lookup(n);
     const code = init.code ?? entry.code;
     const explanation = init.explanation ?? explain(code === entry.code ? entry : { ...entry, code }, n);
@@ -737,6 +743,9 @@ function errorClassFor(group: CodeGroup, hresult: number): ErrorClass {
 }
 
 function errorFromNormalized(n: Normalized, options: ErrorFromCodeOptions | undefined, fn: string): MsiLuaError {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new TypeError(`${fn}: the "options" argument must be an object; received ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
   const entry = lookup(n);
   if (isSuccessNormalized(n)) {
     throw new TypeError(

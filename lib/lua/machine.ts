@@ -8,8 +8,8 @@ import { describeHResult } from '../errors';
 import { callNative } from '../native';
 import { openPackage, type MsiPackage } from '../package';
 import { getLuaPatchingPolicy } from '../policy';
-import { type InstallContext, getInstalledProduct } from '../products';
-import { assertNonEmptyString, assertPlainObject, assertProductCode, describeValue } from '../validate';
+import { INSTALL_CONTEXTS, type InstallContext, getInstalledProduct } from '../products';
+import { assertOneOf, assertPlainObject, assertProductCode, assertSid, assertWindowsString, describeValue } from '../validate';
 import { type ChainVerdict, interpretChain } from './chain';
 import { type PatchFileFacts, certificateSummary, certificateTablesThroughPatches, propertyDisablesLua, readPatchFile } from './package-facts';
 import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
@@ -111,6 +111,7 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
     patch: label,
     targetsProduct,
     signed: known(true, verdict),
+    ...(file.known ? { digestAlgorithms: { digest: file.value.digestAlgorithm, signature: file.value.signatureAlgorithm } } : {}),
     signer,
     signatureValid,
     trustVerdict: known(codeName(trustHresult)),
@@ -191,15 +192,19 @@ function contextFlag(context: InstallContext): number {
 function checkOptions(options: unknown): { productCode: string; patches: string[]; context?: InstallContext; userSid?: string } {
   assertPlainObject(options, 'options');
   assertProductCode(options.productCode, 'options.productCode');
-  const raw = options.patch === undefined ? [] : Array.isArray(options.patch) ? options.patch : [options.patch];
-  raw.forEach((p: unknown, i: number) => assertNonEmptyString(p, `options.patch[${i}]`));
-  if (options.context !== undefined && !['machine', 'userManaged', 'userUnmanaged'].includes(options.context as string)) {
-    throw new TypeError(`The "options.context" option must be 'machine', 'userManaged' or 'userUnmanaged'; received ${describeValue(options.context)}`);
+  const patch = options.patch;
+  if (patch !== undefined && typeof patch !== 'string' && !Array.isArray(patch)) {
+    throw new TypeError(`The "options.patch" option must be a path or an array of paths; received ${describeValue(patch)}`);
   }
+  const raw: unknown[] = patch === undefined ? [] : Array.isArray(patch) ? patch : [patch];
+  // One string for both layers: the native signature check and the reader open the same path.
+  raw.forEach((p: unknown, i: number) => assertWindowsString(p, Array.isArray(patch) ? `options.patch[${i}]` : 'options.patch'));
+  const context = options.context === undefined ? undefined : assertOneOf(options.context, INSTALL_CONTEXTS, 'options.context');
+  if (options.userSid !== undefined) assertSid(options.userSid, 'options.userSid');
   return {
     productCode: options.productCode,
     patches: raw as string[],
-    context: options.context as InstallContext | undefined,
+    context,
     userSid: options.userSid as string | undefined,
   };
 }

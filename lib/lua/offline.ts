@@ -1,13 +1,22 @@
 // Offline UAC-patching check from .msi and .msp files, on any platform: what an
 // author can know before shipping. What only the target machine knows is 'unknown'.
 import { openPackage, type MsiPackage } from '../package';
-import { assertNonEmptyString, describeValue } from '../validate';
+import { assertWindowsString, describeValue } from '../validate';
 import { certificateTablesThroughPatches, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
 import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
 
 export interface OfflineLuaReport extends LuaReport {
-  /** Every check the files can decide passes (the rest are 'unknown' or 'not-applicable'). */
+  /**
+   * Every check the files can decide passes (the rest are 'unknown' or 'not-applicable'),
+   * every patch targets the product and no file is damaged.
+   */
   decidableChecksPass: boolean;
+  /**
+   * Files that open but part of which cannot be decoded (a patch whose transforms are
+   * damaged): the checks that depend on them are 'unknown' for a reason that is the file's
+   * fault, so the run fails (msi-lua lua-check exits 7).
+   */
+  damaged: Array<{ file: string; reason: string }>;
   productCode: string | null;
   package: string;
   patches: string[];
@@ -32,26 +41,85 @@ function adminImageFact(pkg: MsiPackage): Fact<boolean> {
 }
 
 /**
+ * A file given in place of another kind: an .msp, .mst or merge module where an installation
+ * package is expected, or the reverse. A TypeError, since the argument is wrong; `path` and
+ * `kind` say what was given.
+ */
+export class PackageKindError extends TypeError {
+  readonly path: string;
+  /** What the file is: 'installation package', 'patch', 'transform', 'merge module' or 'unknown'. */
+  readonly kind: string;
+  constructor(argument: string, path: string, kind: string, expected: string) {
+    const what = kind === 'unknown' ? 'a compound file of unknown kind' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+    super(`The "${argument}" argument must name ${expected}; ${path} is ${what}`);
+    this.name = 'PackageKindError';
+    this.path = path;
+    this.kind = kind;
+  }
+}
+
+export function packageKind(pkg: MsiPackage): string {
+  if (pkg.kind === 'installer') return pkg.hasTable('ModuleSignature') ? 'merge module' : 'installation package';
+  return pkg.kind;
+}
+
+/** Tags an error with the file it came from (Node's file-system errors already carry `path`). */
+function withPath(error: unknown, path: string): unknown {
+  if (typeof error === 'object' && error !== null && typeof (error as { path?: unknown }).path !== 'string') {
+    Object.defineProperty(error, 'path', { value: path, enumerable: true, configurable: true });
+  }
+  return error;
+}
+
+async function open(path: string): Promise<MsiPackage> {
+  try {
+    return await openPackage(path);
+  } catch (error) {
+    throw withPath(error, path);
+  }
+}
+
+/**
  * Checks an .msi (and patches for it, in sequence order) against every condition of UAC
- * patching that the files can decide.
+ * patching that the files can decide. There is no limit on the number of patches.
+ *
+ * Throws TypeError for arguments of the wrong type, PackageKindError (a TypeError) when
+ * `msiPath` is not an installation package or a patch path is not a patch, MsiFormatError
+ * for a file that is not a readable package, and Node's file-system errors (ENOENT, EISDIR,
+ * EACCES) for a path that cannot be read; the last two carry the file in `path`.
  */
 export async function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
-  assertNonEmptyString(msiPath, 'msiPath');
+  assertWindowsString(msiPath, 'msiPath');
   if (!Array.isArray(mspPaths)) throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
-  mspPaths.forEach((p, i) => assertNonEmptyString(p, `mspPaths[${i}]`));
+  mspPaths.forEach((p, i) => assertWindowsString(p, `mspPaths[${i}]`));
 
-  const pkg = await openPackage(msiPath);
+  const pkg = await open(msiPath);
+  const kind = packageKind(pkg);
+  if (kind !== 'installation package') throw new PackageKindError('msiPath', msiPath, kind, 'an installation package (.msi)');
   const productCode = propertyValue(pkg, 'ProductCode');
-  const patches = await Promise.all(mspPaths.map((p) => openPackage(p)));
+  const patches: MsiPackage[] = [];
+  for (const [index, path] of mspPaths.entries()) {
+    const patch = await open(path);
+    const patchKind = packageKind(patch);
+    if (patchKind !== 'patch') throw new PackageKindError(`mspPaths[${index}]`, path, patchKind, 'a patch (.msp)');
+    patches.push(patch);
+  }
 
   // Each patch is judged against the table in the package plus what the patches sequenced
   // before it added or changed (their transforms that target the product, applied in order).
-  const tables = certificateTablesThroughPatches(pkg, patches, mspPaths, msiPath);
+  const damaged: Array<{ file: string; reason: string }> = [];
+  const tables = certificateTablesThroughPatches(pkg, patches, mspPaths, msiPath, damaged);
 
   const patchFacts: PatchFacts[] = patches.map((patch, index) => {
     const label = mspPaths[index] as string;
-    const file = readPatchFile(patch);
+    let file: ReturnType<typeof readPatchFile>;
+    try {
+      file = readPatchFile(patch);
+    } catch (error) {
+      throw withPath(error, label);
+    }
     return {
+      digestAlgorithms: { digest: file.digestAlgorithm, signature: file.signatureAlgorithm },
       patch: label,
       targetsProduct: productCode
         ? known(file.targetProductCodes.some((c) => c.toUpperCase() === productCode.toUpperCase()), 'patch summary (Template)')
@@ -84,7 +152,6 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
     callerIsAdministrator: unknown('offline'),
   };
   const report = evaluateLuaRules(facts);
-  const notTargeting = patchFacts.some((p) => p.targetsProduct?.known && !p.targetsProduct.value);
-  const decidableChecksPass = !notTargeting && report.checks.every((c) => c.status !== 'fail');
-  return { ...report, decidableChecksPass, productCode, package: msiPath, patches: [...mspPaths] };
+  const decidableChecksPass = damaged.length === 0 && report.patchesNotTargeting.length === 0 && report.checks.every((c) => c.status !== 'fail');
+  return { ...report, decidableChecksPass, damaged, productCode, package: msiPath, patches: [...mspPaths] };
 }

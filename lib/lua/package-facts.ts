@@ -52,13 +52,15 @@ export function readPatchCertificateTable(pkg: CertificateTableSource, origin: '
  * see patchTransformsFor), so certificates an earlier patch added (rows and the certificate
  * streams its transform carries) count. Origin 'package' when the package has the table,
  * 'earlier-patch' when a patch added it. Returns patches.length + 1 facts; once a patch's
- * transforms cannot be read, that entry and every later one are unknown.
+ * transforms cannot be read, that entry and every later one are unknown, and the patch is
+ * added to `damaged` (when given) with the reason.
  */
 export function certificateTablesThroughPatches(
   pkg: MsiPackage,
   patches: readonly MsiPackage[],
   labels: readonly string[],
   baseLabel: string,
+  damaged?: Array<{ file: string; reason: string }>,
 ): Array<Fact<PatchCertificateTableFact>> {
   const origin = pkg.hasTable('MsiPatchCertificate') ? 'package' : 'earlier-patch';
   const facts: Array<Fact<PatchCertificateTableFact>> = [known(readPatchCertificateTable(pkg, 'package'), baseLabel)];
@@ -73,6 +75,7 @@ export function certificateTablesThroughPatches(
       table = known(readPatchCertificateTable(database, origin), used.length ? `${baseLabel} with the transforms of ${used.join(', ')}` : baseLabel);
     } catch (error) {
       const reason = `the transforms of ${label} could not be read: ${error instanceof Error ? error.message : String(error)}`;
+      damaged?.push({ file: label, reason });
       while (facts.length <= patches.length) facts.push(unknown(reason));
       return facts;
     }
@@ -83,6 +86,10 @@ export function certificateTablesThroughPatches(
 
 export interface PatchFileFacts {
   targetProductCodes: string[];
+  /** Hash of the signed package digest (SpcIndirectDataContent), e.g. 'sha256'; null when unsigned. */
+  digestAlgorithm: string | null;
+  /** The signer's signature algorithm, e.g. 'sha256WithRSAEncryption'; null when unsigned. */
+  signatureAlgorithm: string | null;
   signed: boolean;
   signer: (CertificateSummary & { der: Buffer }) | null;
   digestValid: boolean | null;
@@ -106,6 +113,8 @@ export function readPatchFile(patch: MsiPackage, now = new Date()): PatchFileFac
   const signerInfo = report?.signer ?? null;
   return {
     targetProductCodes: info ? info.targetProductCodes : [],
+    digestAlgorithm: report ? report.digestAlgorithm : null,
+    signatureAlgorithm: report ? report.signatureAlgorithm : null,
     signed: report !== null,
     signer: signerInfo ? certificateSummary(signerInfo.der) : null,
     digestValid: report ? report.digestValid : null,

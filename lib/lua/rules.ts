@@ -57,6 +57,11 @@ export interface PatchFacts {
   signer: Fact<(CertificateSummary & { der: Buffer }) | null>;
   /** The signature and digest verify (the signed content matches). */
   signatureValid: Fact<boolean>;
+  /**
+   * Hash algorithms of the signature: the package digest ('sha256', 'sha1', 'md5', ...) and the
+   * signer's signature ('sha256WithRSAEncryption', ...). MD5 and SHA-1 are reported as weak.
+   */
+  digestAlgorithms?: { digest: string | null; signature: string | null };
   /** The verifying system's trust verdict, when there is one (HRESULT name). */
   trustVerdict?: Fact<string>;
   revoked: Fact<boolean>;
@@ -94,11 +99,31 @@ export interface LuaCheck {
   hint?: string;
 }
 
+/**
+ * The verdict on UAC (LUA) patching.
+ *
+ * - `eligible`: every check passed or does not apply, and every patch targets the product: a
+ *   standard user can apply the patch(es) without elevation. It says nothing about the
+ *   caller; an elevated administrator gets the same answer as anyone else.
+ * - `elevationRequired`: applying needs administrator rights that the caller does not have
+ *   now: not eligible, and the caller is not known to be an elevated administrator. For an
+ *   elevated administrator it is false even when `eligible` is false (that caller can apply
+ *   the patch as it is, without UAC patching), and `callerIsAdministrator` is true.
+ *   Offline (`checkLuaPatching`) the caller is unknown, so it is simply `!eligible`.
+ */
 export interface LuaReport {
-  /** Every check passed or does not apply: a standard user can apply the patch(es) without elevation. */
   eligible: boolean;
-  /** Applying needs an administrator: not eligible, and the caller is not (known to be) one. */
   elevationRequired: boolean;
+  /** The caller runs elevated with the Administrators group; null when not known (always offline). */
+  callerIsAdministrator: boolean | null;
+  /** Patches whose target product codes do not include the product: they cannot be applied to it at all. */
+  patchesNotTargeting: string[];
+  /**
+   * What passes but should be known: a patch signed with an MD5 or SHA-1 digest (Windows
+   * Installer leaves the algorithm to WinVerifyTrust, which may still accept them; see
+   * docs/lua-patching.md).
+   */
+  warnings: string[];
   checks: LuaCheck[];
 }
 
@@ -304,7 +329,13 @@ function perPatch(facts: LuaFacts): LuaCheck[] {
 
     const validStatus = isSigned === 'fail' ? 'fail' : statusOf(patch.signatureValid, true);
     valid.push(validStatus);
-    validEvidence.push({ patch: patch.patch, ...evidenceOf(patch.signatureValid, 'signatureValid'), trustVerdict: patch.trustVerdict?.known ? patch.trustVerdict.value : undefined });
+    validEvidence.push({
+      patch: patch.patch,
+      ...evidenceOf(patch.signatureValid, 'signatureValid'),
+      trustVerdict: patch.trustVerdict?.known ? patch.trustVerdict.value : undefined,
+      digestAlgorithm: patch.digestAlgorithms?.digest ?? undefined,
+      signatureAlgorithm: patch.digestAlgorithms?.signature ?? undefined,
+    });
 
     // Expiry alone never fails the evaluation; revocation always does.
     const revokedStatus = isSigned === 'fail' ? 'not-applicable' : statusOf(patch.revoked, false);
@@ -327,8 +358,71 @@ function perPatch(facts: LuaFacts): LuaCheck[] {
   return [signedCheck, listedCheck, validCheck, revokedCheck];
 }
 
-/** Judges the facts against every condition of UAC patching. */
+const WEAK_HASH = /^(md5|sha1)$|^(md5|sha1)With|With(md5|sha1)$|-with-SHA1$/i;
+
+function weakAlgorithms(algorithms: PatchFacts['digestAlgorithms']): string[] {
+  if (!algorithms) return [];
+  const weak: string[] = [];
+  if (algorithms.digest && WEAK_HASH.test(algorithms.digest)) weak.push(`package digest ${algorithms.digest}`);
+  if (algorithms.signature && WEAK_HASH.test(algorithms.signature)) weak.push(`signature ${algorithms.signature}`);
+  return weak;
+}
+
+const FACT_KEYS = [
+  'installerVersion',
+  'windowsXp',
+  'installedFromRemovableMedia',
+  'adminImage',
+  'perMachine',
+  'patchCertificateTable',
+  'propertyDisabled',
+  'policyDisabled',
+  'authorizedLuaApp',
+  'callerIsAdministrator',
+] as const;
+const PATCH_FACT_KEYS = ['signed', 'signer', 'signatureValid', 'revoked'] as const;
+
+function isFact(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const fact = value as { known?: unknown; reason?: unknown };
+  return fact.known === true ? 'value' in fact : fact.known === false && typeof fact.reason === 'string';
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+function checkFacts(facts: unknown): asserts facts is LuaFacts {
+  if (typeof facts !== 'object' || facts === null || Array.isArray(facts)) {
+    throw new TypeError(`The "facts" argument must be a LuaFacts object; received ${describe(facts)}`);
+  }
+  const f = facts as Record<string, unknown>;
+  for (const key of FACT_KEYS) {
+    if (!isFact(f[key])) throw new TypeError(`The "facts.${key}" argument must be a Fact ({ known: true, value } or { known: false, reason }); received ${describe(f[key])}`);
+  }
+  if (!Array.isArray(f.patches)) throw new TypeError(`The "facts.patches" argument must be an array of PatchFacts; received ${describe(f.patches)}`);
+  f.patches.forEach((patch: unknown, i: number) => {
+    const p = patch as Record<string, unknown> | null;
+    if (typeof p !== 'object' || p === null || typeof p.patch !== 'string') {
+      throw new TypeError(`The "facts.patches[${i}]" argument must be a PatchFacts object with a patch label; received ${describe(patch)}`);
+    }
+    for (const key of PATCH_FACT_KEYS) {
+      if (!isFact(p[key])) throw new TypeError(`The "facts.patches[${i}].${key}" argument must be a Fact; received ${describe(p[key])}`);
+    }
+    for (const key of ['targetsProduct', 'trustVerdict', 'expired', 'certificateTable']) {
+      if (p[key] !== undefined && !isFact(p[key])) throw new TypeError(`The "facts.patches[${i}].${key}" argument must be a Fact or absent; received ${describe(p[key])}`);
+    }
+  });
+}
+
+/**
+ * Judges the facts against every condition of UAC patching. Throws a TypeError naming the
+ * field when `facts` is not a LuaFacts object (every fact present, each a Fact).
+ */
 export function evaluateLuaRules(facts: LuaFacts): LuaReport {
+  checkFacts(facts);
   const checks: LuaCheck[] = [
     installerVersionCheck(facts.installerVersion),
     removableMediaCheck(facts),
@@ -340,10 +434,15 @@ export function evaluateLuaRules(facts: LuaFacts): LuaReport {
     check('policy-disabled', statusOf(facts.policyDisabled, false), evidenceOf(facts.policyDisabled, 'DisableLUAPatching')),
     check('authorized-lua-app', statusOf(facts.authorizedLuaApp, true), evidenceOf(facts.authorizedLuaApp, 'AuthorizedLUAApp')),
   ];
-  const notTargeting = facts.patches.some((p) => p.targetsProduct?.known && !p.targetsProduct.value);
-  const eligible = !notTargeting && checks.every((c) => c.status === 'pass' || c.status === 'not-applicable');
+  const warnings: string[] = [];
+  for (const patch of facts.patches) {
+    const weak = weakAlgorithms(patch.digestAlgorithms);
+    if (weak.length > 0) warnings.push(`${patch.patch} is signed with a weak hash (${weak.join(', ')}); sign it with SHA-256`);
+  }
+  const patchesNotTargeting = facts.patches.filter((p) => p.targetsProduct?.known && !p.targetsProduct.value).map((p) => p.patch);
+  const eligible = patchesNotTargeting.length === 0 && checks.every((c) => c.status === 'pass' || c.status === 'not-applicable');
   // Administrators can patch per-machine products whatever the UAC setting, so an
   // elevated administrator needs no further elevation; everyone else does when not eligible.
-  const isAdmin = facts.callerIsAdministrator.known && facts.callerIsAdministrator.value;
-  return { eligible, elevationRequired: !eligible && !isAdmin, checks };
+  const callerIsAdministrator = facts.callerIsAdministrator.known ? facts.callerIsAdministrator.value === true : null;
+  return { eligible, elevationRequired: !eligible && callerIsAdministrator !== true, callerIsAdministrator, patchesNotTargeting, warnings, checks };
 }

@@ -1,6 +1,7 @@
 // X.509 certificates found in package signatures, described with node:crypto.
 
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import { assertBytes } from '../validate';
 
 export interface CertificateInfo {
   subject: string;
@@ -21,6 +22,7 @@ function describeName(text: string): string {
 }
 
 export function describeCertificate(der: Buffer): CertificateInfo {
+  assertBytes(der, 'der');
   const cert = new X509Certificate(der);
   return {
     subject: describeName(cert.subject),

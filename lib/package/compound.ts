@@ -19,6 +19,7 @@
 
 import { MsiFormatError } from '../errors';
 import { decodeStreamName } from './stream-names';
+import { assertBytes } from '../validate';
 
 const ENDOFCHAIN = -2; // 0xFFFFFFFE as int32
 const FREESECT = -1; // 0xFFFFFFFF
@@ -296,6 +297,7 @@ interface Inspection {
 
 /** Validates the container structure without cfb. Exported for tests. */
 export function inspectStructure(input: Uint8Array): Inspection {
+  assertBytes(input, 'input');
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const length = buf.length;
   if (length === 0) fail('the file is empty', 'header', 0);

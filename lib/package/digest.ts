@@ -14,6 +14,7 @@
 // msi_prehash_dir); this file is our own implementation of it.
 
 import { createHash } from 'node:crypto';
+import { describeValue } from '../validate';
 import type { CompoundFile, DirectoryEntry } from './compound';
 
 const DIGITAL_SIGNATURE = Buffer.from('\u0005DigitalSignature\u0000', 'utf16le');
@@ -111,10 +112,30 @@ export function hashPackageMetadata(cf: CompoundFile, hash: Hasher): void {
 }
 
 /**
+ * The digest algorithms an Authenticode signature of a Windows Installer package can name
+ * (the SpcIndirectDataContent DigestInfo): SHA-1 and SHA-256 in practice (signtool /fd),
+ * SHA-384/512 and SHA-224 in the PKCS#7 algorithm set, and MD5 in old signatures, which the
+ * reader still checks so that it can report them as weak.
+ */
+export const DIGEST_ALGORITHMS: ReadonlySet<string> = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']);
+
+/** Throws a TypeError naming `name` unless `algorithm` is one of DIGEST_ALGORITHMS. */
+export function assertDigestAlgorithm(algorithm: unknown, name: string): asserts algorithm is string {
+  if (typeof algorithm !== 'string' || !DIGEST_ALGORITHMS.has(algorithm)) {
+    throw new TypeError(`The "${name}" argument must be a package digest algorithm (${[...DIGEST_ALGORITHMS].join(', ')}); received ${describeValue(algorithm)}`);
+  }
+}
+
+/**
  * The Authenticode digest of a package with the given hash algorithm
  * ("sha256", ...). With `withMetadata`, the MsiDigitalSignatureEx variant.
  */
 export function computePackageDigest(cf: CompoundFile, algorithm: string, withMetadata: boolean): { digest: Buffer; metadataDigest: Buffer | null } {
+  if (typeof cf !== 'object' || cf === null || typeof (cf as Partial<CompoundFile>).streamData !== 'function') {
+    throw new TypeError(`The "cf" argument must be a compound file (openCompoundFile); received ${describeValue(cf)}`);
+  }
+  assertDigestAlgorithm(algorithm, 'algorithm');
+  if (typeof withMetadata !== 'boolean') throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
   const hash = createHash(algorithm);
   let metadataDigest: Buffer | null = null;
   if (withMetadata) {

@@ -3,6 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { readPackage, type MsiPackage } from './package';
+import { assertWindowsString, describeValue } from '../validate';
 
 export {
   MsiPackage,
@@ -67,7 +68,10 @@ export { inspectStructure, openCompoundFile, type CompoundFile, type DirectoryEn
  * file system's error when the path cannot be read.
  */
 export async function openPackage(source: string | Uint8Array): Promise<MsiPackage> {
-  if (typeof source === 'string') return readPackage(await readFile(source));
+  if (typeof source === 'string') {
+    assertWindowsString(source, 'source');
+    return readPackage(await readFile(source));
+  }
   if (source instanceof Uint8Array) return readPackage(source);
-  throw new TypeError('openPackage expects a file path, a Buffer or a Uint8Array');
+  throw new TypeError(`The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`);
 }

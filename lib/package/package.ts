@@ -8,9 +8,11 @@ import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
 import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
 import { forceCodepageToIdt, summaryToIdt, tableToIdt, tableToIdtSink } from './idt';
-import { computePackageDigest, findSignatureStreams } from './digest';
+import { assertDigestAlgorithm, computePackageDigest, findSignatureStreams } from './digest';
+import { describeValue } from '../validate';
 import type { SignatureReport } from './signature';
 import { describeTransform, patchSummaryFields, type PatchInfo } from './patch';
+import { assertBytes } from '../validate';
 
 export type PackageKind = 'installer' | 'patch' | 'transform' | 'unknown';
 
@@ -25,6 +27,8 @@ const SUMMARY_STREAM = '\u0005SummaryInformation';
 
 /** CLSID bytes (little-endian GUID layout) to "{XXXXXXXX-XXXX-...}". */
 export function clsidToString(bytes: Buffer): string {
+  assertBytes(bytes, 'bytes', true);
+  if (bytes.length < 16) throw new TypeError(`The "bytes" argument must hold a 16-byte CLSID; received ${bytes.length} bytes`);
   const hex = (b: Buffer) => b.toString('hex').toUpperCase();
   const le = (start: number, length: number) => hex(Buffer.from(bytes.subarray(start, start + length)).reverse());
   return `{${le(0, 4)}-${le(4, 2)}-${le(6, 2)}-${hex(bytes.subarray(8, 10))}-${hex(bytes.subarray(10, 16))}}`;
@@ -193,6 +197,7 @@ export class MsiPackage extends MsiStorage {
 
   /** A table, read lazily; cells decode on access. */
   table(name: string): MsiTable {
+    if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a table name; received ${describeValue(name)}`);
     const cached = this.tableCache.get(name);
     if (cached) return cached;
     let columns: ColumnDefinition[] | undefined;
@@ -271,6 +276,8 @@ export class MsiPackage extends MsiStorage {
 
   /** The Authenticode digest of the package as it is now. */
   computeDigest(algorithm = 'sha256', withMetadata = false): Buffer {
+    assertDigestAlgorithm(algorithm, 'algorithm');
+    if (typeof withMetadata !== 'boolean') throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
     return computePackageDigest(this.compound, algorithm, withMetadata).digest;
   }
 
@@ -313,6 +320,6 @@ export class MsiPackage extends MsiStorage {
  * it is in use.
  */
 export function readPackage(data: Uint8Array): MsiPackage {
-  if (!(data instanceof Uint8Array)) throw new TypeError('readPackage expects a Buffer or Uint8Array');
+  if (!(data instanceof Uint8Array)) throw new TypeError(`The "data" argument of readPackage must be a Buffer or Uint8Array; received ${describeValue(data)}`);
   return new MsiPackage(openCompoundFile(data));
 }

@@ -3,6 +3,7 @@
 // code unit in U+3800..U+47FF, a lone alphabet character is U+4800..U+483F,
 // and U+4840 in front marks the stream of a database table. Anything else is
 // kept as is (e.g. "\u0005SummaryInformation").
+import { describeValue } from '../validate';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._';
 const ALPHABET_INDEX = new Map<string, number>([...ALPHABET].map((c, i) => [c, i]));
@@ -19,6 +20,7 @@ export interface DecodedStreamName {
 }
 
 export function decodeStreamName(stored: string): DecodedStreamName {
+  if (typeof stored !== 'string') throw new TypeError(`The "stored" argument must be a stream name; received ${describeValue(stored)}`);
   let isTable = false;
   let out = '';
   for (let i = 0; i < stored.length; i++) {
@@ -38,6 +40,8 @@ export function decodeStreamName(stored: string): DecodedStreamName {
 }
 
 export function encodeStreamName(name: string, isTable: boolean): string {
+  if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a stream or table name; received ${describeValue(name)}`);
+  if (typeof isTable !== 'boolean') throw new TypeError(`The "isTable" argument must be a boolean; received ${describeValue(isTable)}`);
   let out = isTable ? String.fromCharCode(TABLE_MARKER) : '';
   for (let i = 0; i < name.length; i++) {
     const first = ALPHABET_INDEX.get(name[i]);

@@ -3,6 +3,7 @@
 
 import { MsiFormatError } from '../errors';
 import { decoderFor } from './codepage';
+import { assertBytes, describeValue } from '../validate';
 
 const FMTID_SUMMARY_INFORMATION = Buffer.from('e0859ff2f94f6810ab9108002b27b3d9', 'hex');
 
@@ -105,6 +106,7 @@ export interface SummaryInformation {
 
 /** FILETIME ticks to a Date (millisecond precision). */
 export function filetimeToDate(ticks: bigint): Date {
+  if (typeof ticks !== 'bigint') throw new TypeError(`The "ticks" argument must be a bigint (100 ns since 1601); received ${describeValue(ticks)}`);
   const ms = Number(ticks / 10000n) - 11644473600000;
   return new Date(ms);
 }
@@ -123,6 +125,7 @@ export function emptySummary(): SummaryInformation {
 }
 
 export function parseSummaryInformation(data: Buffer): SummaryInformation {
+  assertBytes(data, 'data', true);
   if (data.length < 48) fail(`the stream is ${data.length} bytes, too short for a property set header`, 0);
   if (data.readUInt16LE(0) !== 0xfffe) fail('byte order mark is not FFFE', 0);
   const sets = data.readUInt32LE(24);

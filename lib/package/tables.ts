@@ -7,6 +7,7 @@
 
 import { MsiFormatError } from '../errors';
 import type { StringPool } from './string-pool';
+import { describeValue } from '../validate';
 
 /** Column type flags as stored in _Columns.Type. */
 export const ColumnFlags = {
@@ -60,6 +61,7 @@ function isBinary(type: number): boolean {
 
 /** IDT type code, spelled the way msitools and Windows Installer export it. */
 export function idtTypeCode(type: number): string {
+  if (!Number.isInteger(type) || type < 0 || type > 0xffff) throw new TypeError(`The "type" argument must be a column type (an integer 0..0xFFFF); received ${describeValue(type)}`);
   let letter: string;
   if (isBinary(type)) letter = 'v';
   else if (type & ColumnFlags.LOCALIZABLE) letter = 'l';

@@ -28,7 +28,8 @@
 
 import { MsiFormatError } from '../errors';
 import { openCompoundFile } from './compound';
-import { MsiStorage, type MsiPackage, type TableData } from './package';
+import { MsiPackage, MsiStorage, type TableData } from './package';
+import { assertInstance, assertNonEmptyString, assertPlainObject, describeValue, iterableItems } from '../validate';
 import { describeTransform, type TransformInfo } from './patch';
 import { StringPool } from './string-pool';
 import { catalogColumns, ColumnFlags, defineColumn, emptyRow, type CellValue, type ColumnDefinition, type Row } from './tables';
@@ -243,6 +244,8 @@ function summaryWords(info: TransformInfo): { validationFlags: number | null; er
  * naming the table, record offset and problem when the transform is damaged.
  */
 export function readTransform(storage: MsiStorage, target: TransformTarget): DecodedTransform {
+  assertInstance(storage, MsiStorage, 'storage', 'a transform storage (MsiStorage)');
+  assertTransformTarget(target, 'target');
   const { undecoded: _undecoded, ...decoded } = decodeTransform(storage, target);
   return decoded;
 }
@@ -257,6 +260,7 @@ export function readTransform(storage: MsiStorage, target: TransformTarget): Dec
  * damaged.
  */
 export function describeTransformStorage(storage: MsiStorage): TransformOverview {
+  assertInstance(storage, MsiStorage, 'storage', 'a transform storage (MsiStorage)');
   return decodeTransform(storage, null);
 }
 
@@ -414,7 +418,7 @@ function decodeTransform(storage: MsiStorage, target: TransformTarget | null): T
 
 /** The root storage of a transform file (.mst), read from bytes. */
 export function readTransformFile(data: Uint8Array): MsiStorage {
-  if (!(data instanceof Uint8Array)) throw new TypeError('readTransformFile expects a Buffer or Uint8Array');
+  if (!(data instanceof Uint8Array)) throw new TypeError(`The "data" argument of readTransformFile must be a Buffer or Uint8Array; received ${describeValue(data)}`);
   const compound = openCompoundFile(data);
   return new MsiStorage(compound, compound.root);
 }
@@ -487,6 +491,7 @@ export class TransformedDatabase implements TransformTarget {
   private readonly detached = new Set<string>();
 
   constructor(base: MsiPackage) {
+    assertInstance(base, MsiPackage, 'base', 'an MsiPackage');
     this.base = base;
     this.names = base.tableNames;
   }
@@ -560,6 +565,7 @@ export class TransformedDatabase implements TransformTarget {
 
   /** Decodes a transform against the database as it is now and applies it. */
   apply(storage: MsiStorage): DecodedTransform {
+    assertInstance(storage, MsiStorage, 'storage', 'a transform storage (MsiStorage)');
     const decoded = readTransform(storage, this);
     const conflict = (table: string, kind: TransformConflictKind, key: CellValue[]) =>
       this.conflicts.push({ transform: decoded.name, table, kind, key });
@@ -628,6 +634,7 @@ export class TransformedDatabase implements TransformTarget {
    * chosen by patchTransformsFor. Applies nothing when no pair targets it.
    */
   applyPatch(patch: MsiPackage): AppliedPatch {
+    assertInstance(patch, MsiPackage, 'patch', 'a patch package (MsiPackage)');
     const property = (name: string): string | null => {
       if (!this.hasTable('Property')) return null;
       const row = this.rows('Property').find((r) => r.Property === name);
@@ -677,10 +684,20 @@ export class TransformedDatabase implements TransformTarget {
   }
 }
 
-/** Applies transforms, in order, to a base package (which is not changed). */
+function assertTransformTarget(target: unknown, name: string): asserts target is TransformTarget {
+  const t = target as Partial<TransformTarget> | null;
+  if (typeof t !== 'object' || t === null || !Array.isArray(t.tableNames) || typeof t.hasTable !== 'function' || typeof t.columns !== 'function') {
+    throw new TypeError(`The "${name}" argument must be the database the transform applies to (an MsiPackage or TransformedDatabase); received ${describeValue(target)}`);
+  }
+}
+
+/** Applies transforms, in order, to a base package (which is not changed). Throws TypeError for arguments of the wrong kind. */
 export function applyTransforms(base: MsiPackage, transforms: Iterable<MsiStorage>): TransformedDatabase {
+  assertInstance(base, MsiPackage, 'base', 'an MsiPackage');
+  const list = iterableItems(transforms, 'transforms', 'transform storages (MsiStorage)');
+  list.forEach((t, i) => assertInstance(t, MsiStorage, `transforms[${i}]`, 'a transform storage (MsiStorage)'));
   const database = new TransformedDatabase(base);
-  for (const storage of transforms) database.apply(storage);
+  for (const storage of list as MsiStorage[]) database.apply(storage);
   return database;
 }
 
@@ -704,6 +721,12 @@ export interface PatchTransformTarget {
  * upgrade code, version comparisons) are not evaluated.
  */
 export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarget): MsiStorage[] {
+  assertInstance(patch, MsiPackage, 'patch', 'a patch package (MsiPackage)');
+  assertPlainObject(target, 'target');
+  assertNonEmptyString(target.productCode, 'target.productCode');
+  if (target.productVersion !== undefined && target.productVersion !== null && typeof target.productVersion !== 'string') {
+    throw new TypeError(`The "target.productVersion" argument must be a string or null; received ${describeValue(target.productVersion)}`);
+  }
   const info = patch.patch;
   if (!info) throw new TypeError('patchTransformsFor expects a patch package (.msp)');
   const code = target.productCode.toUpperCase();
@@ -733,7 +756,10 @@ export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarg
  * TransformedDatabase.applyPatch). `database.patches` says what was used.
  */
 export function applyPatches(base: MsiPackage, patches: Iterable<MsiPackage>): TransformedDatabase {
+  assertInstance(base, MsiPackage, 'base', 'an MsiPackage');
+  const list = iterableItems(patches, 'patches', 'patch packages (MsiPackage)');
+  list.forEach((p, i) => assertInstance(p, MsiPackage, `patches[${i}]`, 'a patch package (MsiPackage)'));
   const database = new TransformedDatabase(base);
-  for (const patch of patches) database.applyPatch(patch);
+  for (const patch of list as MsiPackage[]) database.applyPatch(patch);
   return database;
 }

@@ -11,7 +11,7 @@ import {
   type UpdateRef,
 } from '../errors';
 import { getBinding, toTypedError } from '../native';
-import { assertPlainObject, describeValue } from '../validate';
+import { assertNoNul, assertPlainObject, describeValue } from '../validate';
 import type {
   NativeJobResult,
   NativeProgress,
@@ -175,6 +175,10 @@ function requestsUserInput(update: Update, uninstall: boolean): boolean {
  * can request user input, or null. Unknown facts never refuse: WUA then decides.
  */
 export function interactiveRefusal(context: InteractiveContext): string | null {
+  assertPlainObject(context, 'context');
+  if (typeof context.facts !== 'object' || context.facts === null) {
+    throw new TypeError(`The "context" argument must be an InteractiveContext (getInteractiveContext()); received an object without facts`);
+  }
   if (context.isService === true) return `this process has no interactive user: ${context.facts.reasoning.isService}`;
   if (context.isSecondaryLogon === true) {
     return `this process runs under a secondary logon (Run As): ${context.facts.reasoning.isSecondaryLogon}`;
@@ -237,6 +241,7 @@ export class UpdateSession {
     if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
       throw new TypeError(`The "clientApplicationId" option must be a non-empty string; received ${describeValue(id)}`);
     }
+    if (id !== undefined) assertNoNul(id, 'clientApplicationId', 'option');
     this.clientApplicationId = id ?? 'msi-lua';
   }
 
@@ -245,6 +250,7 @@ export class UpdateSession {
     if (typeof criteria !== 'string' || criteria.trim().length === 0) {
       throw new TypeError(`The "criteria" argument must be a non-empty WUA search criteria string; received ${describeValue(criteria)}`);
     }
+    assertNoNul(criteria, 'criteria');
     const o = optionsObject(options, 'options');
     const online = optionalBoolean(o, 'online');
     let serverSelection = optionalEnum(o, 'serverSelection', SERVER_SELECTIONS);
@@ -351,6 +357,7 @@ export class UpdateSession {
       if (typeof id !== 'string') {
         throw new TypeError(`The "updates" argument must hold updates or update ids; item ${index} is ${describeValue(item)}`);
       }
+      assertNoNul(id, `updates[${index}]`);
       const key = id.toLowerCase();
       const known = this.#known.get(key);
       if (!known) throw new TypeError(`The "updates" argument holds ${id}, which no search of this session found`);

@@ -393,7 +393,7 @@ export async function makeTestCa(options: TestCaOptions = {}): Promise<TestCa> {
 export interface SignOptions {
   output?: string;
   /** Digest algorithm, default sha256. */
-  hash?: 'sha1' | 'sha256' | 'sha384' | 'sha512';
+  hash?: 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
   /** Also write MsiDigitalSignatureEx (metadata signed too). */
   msiDse?: boolean;
   /** Description (-n). */

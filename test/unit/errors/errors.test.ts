@@ -41,10 +41,16 @@ describe('number helpers', () => {
   });
 
   test('they reject what is not a 32-bit integer', () => {
-    for (const bad of [1.5, NaN, Infinity, 2 ** 32, -(2 ** 31) - 1, '0x1' as unknown as number, undefined as unknown as number]) {
+    for (const bad of [1.5, NaN, Infinity, 2 ** 32, -(2 ** 31) - 1]) {
       expect(() => toUnsignedHResult(bad)).toThrow(RangeError);
       expect(() => errorFromHResult(bad)).toThrow(RangeError);
       expect(() => describeHResult(bad)).toThrow(RangeError);
+    }
+    // A value that is not a number at all is a TypeError naming the argument (Node's convention).
+    for (const bad of ['0x1' as unknown as number, undefined as unknown as number]) {
+      expect(() => toUnsignedHResult(bad)).toThrow(TypeError);
+      expect(() => errorFromHResult(bad)).toThrow(/"hr" argument/);
+      expect(() => describeHResult(bad)).toThrow(TypeError);
     }
   });
 
