@@ -13,6 +13,14 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
     },
     {
+      // Run by scripts/ship-tier.js, which builds what these tests inspect.
+      displayName: 'ship',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/ship'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+    {
       displayName: 'native',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/native'],
