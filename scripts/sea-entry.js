@@ -13,8 +13,12 @@ const path = require('node:path');
 const { setNativeBinding } = require('../dist/native.js');
 const { main } = require('../dist/cli.js');
 
-/** %LOCALAPPDATA%\msi-lua\sea: per user, not world-writable like %TEMP% can be. */
+/**
+ * %LOCALAPPDATA%\msi-lua\sea: per user (for SYSTEM, under systemprofile), not shared like
+ * C:\Windows\Temp. MSI_LUA_ADDON_DIR overrides it (a locked-down profile, or a test).
+ */
 function privateFolder() {
+  if (process.env.MSI_LUA_ADDON_DIR) return process.env.MSI_LUA_ADDON_DIR;
   const base = process.env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local');
   return path.join(base, 'msi-lua', 'sea');
 }
