@@ -14,7 +14,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { NODE_WIN_VERSION, nodeExe, prepare, root, runInWine, toWindowsPath } = require('./wine-env');
+const { NODE_WIN_VERSION, nodeExe, prepare, prepareNodeWin, root, runInWine, toWindowsPath } = require('./wine-env');
 
 // The fuse postject flips so node.exe looks for its SEA blob (Node's documented value).
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -79,7 +79,9 @@ function build() {
   const addon = path.resolve(root, argValue('addon', path.join('prebuilds', 'win32-x64', 'node.napi.node')));
   if (!fs.existsSync(addon)) throw new Error(`sea: no addon at ${addon}: run node scripts/build-native.js --prebuild first`);
   if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('sea: no dist/: run npm run build first');
-  prepare();
+  // Only the Windows node.exe (from the npm registry); Wine is needed only for a blob
+  // when this Node's version differs.
+  prepareNodeWin();
   const workDir = path.join(path.dirname(out), 'work');
   fs.rmSync(workDir, { recursive: true, force: true });
   fs.mkdirSync(workDir, { recursive: true });

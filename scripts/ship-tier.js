@@ -30,8 +30,27 @@ function run(command, commandArgs, options = {}) {
   return result;
 }
 
+/** True when `file` exists and is newer than every native source and build file. */
+function upToDate(file) {
+  if (!fs.existsSync(file)) return false;
+  const built = fs.statSync(file).mtimeMs;
+  const inputs = [
+    ...fs.readdirSync(path.join(root, 'native')).map((f) => path.join(root, 'native', f)),
+    ...fs.readdirSync(path.join(root, 'cmake')).map((f) => path.join(root, 'cmake', f)),
+    path.join(root, 'CMakeLists.txt'),
+  ];
+  return inputs.every((input) => fs.statSync(input).mtimeMs < built);
+}
+
 function buildArtifacts() {
   for (const arch of ['x64', 'ia32']) {
+    // The Wine tier (run just before in npm test) has built the x64 one from these sources.
+    const unstripped = path.join(root, 'build', `prebuild-${arch}`, 'Release', 'msi_lua.node');
+    const shipped = path.join(root, 'prebuilds', `win32-${arch}`, 'node.napi.node');
+    if (upToDate(shipped) && upToDate(unstripped)) {
+      console.log(`ship-tier: prebuilds/win32-${arch} is up to date`);
+      continue;
+    }
     step(`prebuilds/win32-${arch}`, () => run(process.execPath, [path.join(__dirname, 'build-native.js'), '--prebuild', `--arch=${arch}`]));
   }
   // node-gyp-build prefers build/Release over prebuilds/: the tarball must not depend on it.
