@@ -49,17 +49,26 @@ function extractAddon(bytes) {
 
 function loadAddonAsset() {
   const sea = require('node:sea');
-  if (!sea.isSea()) return;
   const bytes = Buffer.from(sea.getRawAsset('msi_lua.node'));
   const addon = { exports: {} };
   process.dlopen(addon, extractAddon(bytes));
-  setNativeBinding(addon.exports);
+  return addon.exports;
 }
 
-try {
-  loadAddonAsset();
-} catch (error) {
-  // The reader commands work without the addon; the Windows ones then report it.
-  process.stderr.write(`msi-lua: the native addon could not be loaded: ${error && error.message}\n`);
+if (require('node:sea').isSea()) {
+  // Loaded on first use: the reader commands and --version never touch the addon, and a
+  // failure to load becomes the rejection of the native call that needed it.
+  let binding;
+  setNativeBinding(
+    new Proxy(
+      {},
+      {
+        get(_target, property) {
+          binding ??= loadAddonAsset();
+          return binding[property];
+        },
+      },
+    ),
+  );
 }
 main();
