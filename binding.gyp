@@ -30,8 +30,16 @@
             "wintrust.lib", "crypt32.lib", "wtsapi32.lib", "userenv.lib"
           ],
           "msvs_settings": {
-            "VCCLCompilerTool": { "ExceptionHandling": 1, "AdditionalOptions": ["/std:c++17"] }
+            "VCCLCompilerTool": {
+              "ExceptionHandling": 1,
+              "WarningLevel": 4,
+              "AdditionalOptions": ["/std:c++17", "/sdl", "/guard:cf", "/permissive-", "/utf-8"]
+            },
+            "VCLinkerTool": { "AdditionalOptions": ["/guard:cf", "/DYNAMICBASE", "/NXCOMPAT"] }
           }
+        }],
+        ["OS!='win'", {
+          "type": "none"
         }]
       ]
     }

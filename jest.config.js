@@ -14,6 +14,14 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/support/cleanup.ts'],
     },
     {
+      // Run by scripts/ship-tier.js, which builds what these tests inspect.
+      displayName: 'ship',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/ship'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+    },
+    {
       displayName: 'native',
       testEnvironment: 'node',
       roots: ['<rootDir>/test/native'],

@@ -28,7 +28,11 @@ export type { CliCommand, CliIo, CliStream, CommandContext, OptionSpec, ParsedAr
 registerPackageCommands();
 registerLuaCommands();
 
+// Set by scripts/sea.js (esbuild `define`) in msi-lua.exe, which has no package.json beside it.
+declare const __MSI_LUA_VERSION__: string | undefined;
+
 function version(): string {
+  if (typeof __MSI_LUA_VERSION__ === 'string') return __MSI_LUA_VERSION__;
   try {
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
     return manifest.version ?? 'unknown';

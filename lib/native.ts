@@ -1,6 +1,7 @@
 // Loads the compiled addon (Windows only) and is the one path by which a native
 // failure becomes a typed error.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { MsiLuaError, PlatformNotSupportedError, errorFromHResult } from './errors';
@@ -11,44 +12,123 @@ const packageRoot = path.resolve(__dirname, '..');
 let injected: Partial<NativeBinding> | undefined;
 let loaded: NativeBinding | undefined;
 
-/** Raised when no compiled addon matches this Windows machine; lists where it looked. */
+/** What was looked for and found when no addon could be loaded. */
+export interface BindingLookupFacts {
+  /** The platform and architecture the addon was looked for (node-gyp-build's terms: win32, x64/ia32/arm64). */
+  platform: string;
+  arch: string;
+  /** The folder searched: the msi-lua package folder, or the bundle's parent when bundled. */
+  root: string;
+  /** Every path tried, in order. */
+  searchedPaths: string[];
+  /** The `<platform>-<arch>` folders under prebuilds/ that hold an addon, e.g. ['win32-ia32', 'win32-x64']. */
+  prebuildsPresent: string[];
+  /** True when `root` is not a msi-lua package folder: the code runs from a bundle. */
+  bundled: boolean;
+}
+
+/**
+ * Raised (as the rejection of every native call) when no compiled addon matches this Windows
+ * machine. Names the platform, architecture and the prebuilds the package holds; when the
+ * code runs from a bundle (the lookup folder is not a msi-lua package folder) it says to mark
+ * msi-lua external in the bundler instead of advising a rebuild. HRESULT 0x8007007E
+ * (ERROR_MOD_NOT_FOUND).
+ */
 export class NativeBindingNotFoundError extends MsiLuaError {
-  readonly searchedPaths: string[];
-  constructor(searchedPaths: string[], cause: unknown) {
+  declare readonly searchedPaths: string[];
+  declare readonly platform: string;
+  declare readonly arch: string;
+  declare readonly prebuildsPresent: string[];
+  declare readonly bundled: boolean;
+  constructor(facts: BindingLookupFacts, cause?: unknown) {
+    const present = facts.prebuildsPresent.length ? facts.prebuildsPresent.join(', ') : 'none';
+    const advice = facts.bundled
+      ? `msi-lua is running from a bundle (${facts.root} is not a msi-lua package folder), so its native addon is not beside it: ` +
+        'mark msi-lua external in your bundler (esbuild --external:msi-lua, webpack `externals`, Vite/Rollup `external`) ' +
+        'so it loads from node_modules, and ship node_modules/msi-lua with the app.'
+      : `Install on a supported architecture (prebuilds: ${present}), or build the addon for ${facts.platform}-${facts.arch} ` +
+        'with a C++ compiler (`npm rebuild msi-lua` on Windows with Visual Studio).';
     super({
       code: 'MSI_LUA_BINDING_NOT_FOUND',
       hresult: 0x8007007e, // HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND)
       message:
-        `No msi-lua native addon was found for ${process.platform}-${process.arch}. Looked in:\n  ` +
-        searchedPaths.join('\n  ') +
-        '\nReinstall the package, or build it with `npm run build:native`.',
+        `No msi-lua native addon was found for ${facts.platform}-${facts.arch}; prebuilds present: ${present}. Looked in:\n  ` +
+        facts.searchedPaths.join('\n  ') +
+        `\n${advice}`,
       cause,
     });
-    this.searchedPaths = searchedPaths;
+    const define = (key: string, value: unknown): void => {
+      Object.defineProperty(this, key, { value, enumerable: true, writable: false, configurable: true });
+    };
+    define('searchedPaths', facts.searchedPaths);
+    define('platform', facts.platform);
+    define('arch', facts.arch);
+    define('prebuildsPresent', facts.prebuildsPresent);
+    define('bundled', facts.bundled);
+  }
+
+  protected override extraProperties(): Record<string, unknown> {
+    return { platform: this.platform, arch: this.arch, prebuildsPresent: this.prebuildsPresent, bundled: this.bundled };
   }
 }
 
-function candidatePaths(): string[] {
-  const prebuildDir = path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`);
-  const prebuilds = fs.existsSync(prebuildDir)
-    ? fs.readdirSync(prebuildDir).filter((f) => f.endsWith('.node')).map((f) => path.join(prebuildDir, f))
-    : [path.join(prebuildDir, '*.napi.node')];
-  return [
-    path.join(packageRoot, 'build', 'Release', 'msi_lua.node'),
-    path.join(packageRoot, 'build', 'Debug', 'msi_lua.node'),
-    ...prebuilds,
-  ];
+function readDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
-function loadCompiledAddon(): NativeBinding {
-  // node-gyp-build picks build/Release, build/Debug, then prebuilds/<platform>-<arch>.
+/** True when `dir` holds msi-lua's own package.json (not an app's, as next to a bundle). */
+function isMsiLuaPackageFolder(dir: string): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'msi-lua';
+  } catch {
+    return false;
+  }
+}
+
+/** The facts for NativeBindingNotFoundError: what node-gyp-build searched under `root`. */
+export function describeBindingLookup(root: string, platform: string, arch: string): BindingLookupFacts {
+  const prebuildsRoot = path.join(root, 'prebuilds');
+  const prebuildsPresent = readDir(prebuildsRoot)
+    .filter((tuple) => readDir(path.join(prebuildsRoot, tuple)).some((f) => f.endsWith('.node')))
+    .sort();
+  const tupleDir = path.join(prebuildsRoot, `${platform}-${arch}`);
+  const inTuple = readDir(tupleDir).filter((f) => f.endsWith('.node'));
+  return {
+    platform,
+    arch,
+    root,
+    searchedPaths: [
+      path.join(root, 'build', 'Release', '*.node'),
+      path.join(root, 'build', 'Debug', '*.node'),
+      ...(inTuple.length ? inTuple.map((f) => path.join(tupleDir, f)) : [path.join(tupleDir, '*.napi.node')]),
+    ],
+    prebuildsPresent,
+    bundled: !isMsiLuaPackageFolder(root),
+  };
+}
+
+/**
+ * Loads the addon from a package folder the way node-gyp-build does (build/Release,
+ * build/Debug, then prebuilds/<platform>-<arch>/ with Node-API tags). Throws
+ * NativeBindingNotFoundError when nothing there matches this process.
+ */
+export function loadBindingFrom(root: string): NativeBinding {
+  // node-gyp-build reads the target from npm_config_arch/os.arch() when it is first loaded.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
   try {
-    return nodeGypBuild(packageRoot);
+    return nodeGypBuild(root);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (message.startsWith('No native build was found')) throw new NativeBindingNotFoundError(candidatePaths(), error);
+    if (message.startsWith('No native build was found')) {
+      const arch = process.env.npm_config_arch || os.arch();
+      const platform = process.env.npm_config_platform || os.platform();
+      throw new NativeBindingNotFoundError(describeBindingLookup(root, platform, arch), error);
+    }
     throw error;
   }
 }
@@ -62,7 +142,7 @@ export function getBinding(): NativeBinding {
   if (process.platform !== 'win32') {
     throw new PlatformNotSupportedError({ feature: "msi-lua's Windows Installer and Windows Update functions" });
   }
-  loaded ??= loadCompiledAddon();
+  loaded ??= loadBindingFrom(packageRoot);
   return loaded;
 }
 

@@ -2,7 +2,8 @@
 'use strict';
 // npm test: type-check and compile, the unit suite (any OS, Linux node), the same suite
 // under Node 18 (the oldest supported), then the Wine tier (the real addon under Windows
-// node in Wine). The last line counts them all.
+// node in Wine), then the ship tier (prebuilds, packed tarball, @electron/rebuild,
+// msi-lua.exe). The last line counts them all.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -58,9 +59,10 @@ function runTier(label, script) {
 
 const node18 = runTier('node18', 'node18.js');
 const wine = runTier('wine', 'wine-tier.js');
+const ship = runTier('ship', 'ship-tier.js');
 
-const passed = unit.passed + node18.passed + wine.passed;
-const failed = unit.failed + node18.failed + wine.failed;
+const passed = unit.passed + node18.passed + wine.passed + ship.passed;
+const failed = unit.failed + node18.failed + wine.failed + ship.failed;
 console.log(`test: finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`all: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -113,6 +113,7 @@ module.exports = {
   runInWine,
   runWineServerWait,
   prepare,
+  prepareNodeWin,
   toWindowsPath,
 };
 
