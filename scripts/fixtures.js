@@ -178,19 +178,32 @@ async function exportLuaFixtures(dir) {
   return manifest;
 }
 
+// The installer-action fixtures (test/support/installer-fixtures.ts): built, not installed;
+// a product left installed by an earlier run is removed so the tests start clean.
+async function prepareInstallerFixtures() {
+  const builder = requireTypeScript(path.join(root, 'test', 'support', 'installer-fixtures.ts'));
+  const built = await builder.buildInstallerFixtures(path.join(cacheDir, 'fixtures', 'installer'));
+  for (const code of [builder.ACTIONS_PRODUCT_CODE, builder.FAILING_PRODUCT_CODE]) msiexec(['/x', code]);
+  const manifest = { productCode: builder.ACTIONS_PRODUCT_CODE, upgradeCode: builder.ACTIONS_UPGRADE_CODE, failingProductCode: builder.FAILING_PRODUCT_CODE };
+  manifest.patchCodes = { one: builder.PATCH_ONE_CODE, two: builder.PATCH_TWO_CODE, foreign: builder.FOREIGN_PATCH_CODE };
+  for (const [key, file] of Object.entries(built)) manifest[key] = toWindowsPath(file);
+  return manifest;
+}
+
 // Every fixture the native suite needs; writes the manifest it reads.
 async function prepareFixtures() {
   const manifest = {
     products: prepareProductFixtures(),
     lua: await prepareLuaFixtures(),
     transforms: await prepareTransformCrossCheck({ requireTypeScript }),
+    installer: await prepareInstallerFixtures(),
   };
   const manifestPath = path.join(outDir, 'manifest.json');
   fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   return { manifest, manifestPath };
 }
 
-module.exports = { prepareFixtures, exportLuaFixtures, attribute, requireTypeScript };
+module.exports = { prepareFixtures, prepareInstallerFixtures, exportLuaFixtures, attribute, requireTypeScript };
 
 //   node scripts/fixtures.js                    build and install into the Wine prefix
 //   node scripts/fixtures.js --export-lua DIR   only build the UAC-patching fixtures into DIR
