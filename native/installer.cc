@@ -12,10 +12,12 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include <msi.h>
 #include <msiquery.h>
+#include <winternl.h>
 
 namespace msilua {
 namespace {
@@ -26,7 +28,6 @@ namespace {
 std::mutex actionLock;
 
 struct ForwardedRecord {
-  bool done = false;
   uint32_t messageType = 0;
   // Raw fields 0..n as strings (MsiRecordGetStringW) and integers
   // (MsiRecordGetInteger, absent when not an integer); null fields flagged.
@@ -36,9 +37,6 @@ struct ForwardedRecord {
   std::vector<uint8_t> isNull;
   bool hasRecord = false;
   std::string text;  // MsiFormatRecordW without an install handle
-  // Completion.
-  uint32_t status = 0;
-  std::optional<NativeFailure> failure;
 };
 
 struct ActionRequest {
@@ -69,6 +67,9 @@ struct ActionState {
   std::thread thread;
   std::shared_ptr<std::atomic<bool>> cancelRequested = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> cancelAnswered{false};
+  // Written by the action's thread before it releases the thread-safe function.
+  uint32_t status = 0;
+  std::optional<NativeFailure> failure;
   explicit ActionState(Napi::Env env) : deferred(Napi::Promise::Deferred::New(env)) {}
 };
 
@@ -106,18 +107,6 @@ void DeliverRecord(Napi::Env env, Napi::Function, ActionState* state, ForwardedR
   std::unique_ptr<ForwardedRecord> record(data);
   if (env == nullptr || state == nullptr) return;
   Napi::HandleScope scope(env);
-  if (record->done) {
-    if (record->failure) {
-      state->deferred.Reject(ToJsError(env, *record->failure).Value());
-      return;
-    }
-    Napi::Object result = Napi::Object::New(env);
-    result.Set("status", Napi::Number::New(env, record->status));
-    result.Set("cancelRequested", Napi::Boolean::New(env, state->cancelRequested->load()));
-    result.Set("cancelAnswered", Napi::Boolean::New(env, state->cancelAnswered.load()));
-    state->deferred.Resolve(result);
-    return;
-  }
   Napi::Value fields = env.Null();
   if (record->hasRecord) {
     Napi::Array array = Napi::Array::New(env, record->strings.size());
@@ -231,20 +220,35 @@ uint32_t RunAction(const ActionRequest& request) {
 }
 
 void ActionThread(ActionState* state) {
-  auto done = std::make_unique<ForwardedRecord>();
-  done->done = true;
   try {
     std::lock_guard<std::mutex> hold(actionLock);
     InstallerStateScope scope(state);
-    done->status = RunAction(state->request);
+    state->status = RunAction(state->request);
   } catch (const NativeFailure& failure) {
-    done->failure = failure;
+    state->failure = failure;
   } catch (const std::exception& e) {
-    done->failure = NativeFailure("installerAction", static_cast<uint32_t>(E_UNEXPECTED), L"", e.what());
+    state->failure = NativeFailure("installerAction", static_cast<uint32_t>(E_UNEXPECTED), L"", e.what());
   }
-  // Queued after every record the handler forwarded, so the promise settles last.
-  state->tsfn.BlockingCall(done.release());
+  // The finalizer settles the promise once every forwarded record has been delivered
+  // and this thread has been joined.
   state->tsfn.Release();
+}
+
+// Runs on the JS thread after the last record: joins the action's thread, then settles.
+void Finish(Napi::Env env, void*, ActionState* state) {
+  std::unique_ptr<ActionState> owner(state);
+  if (state->thread.joinable()) state->thread.join();
+  if (env == nullptr) return;
+  Napi::HandleScope scope(env);
+  if (state->failure) {
+    state->deferred.Reject(ToJsError(env, *state->failure).Value());
+    return;
+  }
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("status", Napi::Number::New(env, state->status));
+  result.Set("cancelRequested", Napi::Boolean::New(env, state->cancelRequested->load()));
+  result.Set("cancelAnswered", Napi::Boolean::New(env, state->cancelAnswered.load()));
+  state->deferred.Resolve(result);
 }
 
 std::wstring OptionalWide(const Napi::Object& object, const char* key, bool* present) {
@@ -294,18 +298,37 @@ Napi::Value InstallerAction(const Napi::CallbackInfo& info) {
     throw;
   }
   state->onRecord = Napi::Persistent(info[1].As<Napi::Function>());
-  state->tsfn = RecordTsfn::New(env, "msi-lua:installerAction", 0, 1, state, [](Napi::Env, void*, ActionState* finished) {
-    if (finished->thread.joinable()) finished->thread.join();
-    delete finished;
-  });
+  state->tsfn = RecordTsfn::New(env, "msi-lua:installerAction", 0, 1, state, Finish, static_cast<void*>(nullptr));
   Napi::Object handle = Napi::Object::New(env);
   handle.Set("promise", state->deferred.Promise());
   // The flag outlives the action: cancel() may be called after the promise settled.
   std::shared_ptr<std::atomic<bool>> flag = state->cancelRequested;
   handle.Set("cancel", Napi::Function::New(env, [flag](const Napi::CallbackInfo&) { flag->store(true); }));
   ActionState* raw = state;
-  state->thread = std::thread([raw]() { ActionThread(raw); });
+  try {
+    state->thread = std::thread([raw]() { ActionThread(raw); });
+  } catch (const std::system_error& e) {
+    // No thread: the finalizer still settles the promise, with this failure.
+    state->failure = NativeFailure("std::thread", static_cast<uint32_t>(E_OUTOFMEMORY), L"", e.what());
+    state->tsfn.Release();
+  }
   return handle;
+}
+
+// The object type's name (NtQueryObject ObjectTypeInformation) of one of this process's
+// handles, e.g. "Key" or "Thread"; the type number when that fails.
+std::string TypeName(BYTE typeNumber, USHORT handleValue) {
+  using QueryObject = LONG(NTAPI*)(HANDLE, ULONG, PVOID, ULONG, PULONG);
+  static auto query = reinterpret_cast<QueryObject>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQueryObject"));
+  if (query) {
+    alignas(8) uint8_t buffer[1024];
+    ULONG length = 0;
+    if (query(reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(handleValue)), 2 /* ObjectTypeInformation */, buffer, sizeof(buffer), &length) >= 0) {
+      auto* name = reinterpret_cast<UNICODE_STRING*>(buffer);
+      if (name->Buffer && name->Length) return WideToUtf8(name->Buffer, name->Length / sizeof(wchar_t));
+    }
+  }
+  return std::to_string(typeNumber);
 }
 
 // processHandleCount() → { processHandleCount, systemHandleCount }: GetProcessHandleCount
@@ -346,7 +369,7 @@ Napi::Value ProcessHandleCount(const Napi::CallbackInfo& info) {
         for (ULONG i = 0; i < total && i < capacity; ++i) {
           if (entries[i].ownerPid != pid) continue;
           ++mine;
-          std::string type = std::to_string(entries[i].objectType);
+          std::string type = TypeName(entries[i].objectType, entries[i].handleValue);
           Napi::Value seen = byType.Get(type);
           byType.Set(type, Napi::Number::New(env, (seen.IsNumber() ? seen.As<Napi::Number>().Uint32Value() : 0) + 1));
         }
