@@ -77,13 +77,33 @@ const SUCCESS_STATUS: Record<number, InstallerResult['status']> = { 0: 'success'
 /** INSTALLLOGMODE_* for a verbose log: every message kind plus INSTALLLOGMODE_VERBOSE (0x1000) and EXTRADEBUG (0x2000). */
 const VERBOSE_LOG_MODE = 0x3fff;
 
-let queue: Promise<unknown> = Promise.resolve();
+let queue: Promise<void> = Promise.resolve();
 
-/** Runs `task` after every action queued before it has settled. */
-function enqueue<T>(task: () => Promise<T>): Promise<T> {
-  const run = queue.then(task, task);
-  queue = run.catch(() => undefined);
-  return run;
+interface Ticket {
+  /** Settles when every action called before this one has settled. */
+  turn: Promise<void>;
+  release: () => void;
+}
+
+/** A place in the queue, taken synchronously when an action is called, so call order is run order. */
+function takeTicket(): Ticket {
+  let release!: () => void;
+  const finished = new Promise<void>((resolve) => (release = resolve));
+  const turn = queue;
+  queue = queue.then(() => finished);
+  return { turn, release };
+}
+
+/** Validates, waits for its turn, runs; the ticket is released however it ends. */
+async function queued(prepare: () => Promise<{ request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>; options: CommonOptions; syscall: string }>): Promise<InstallerResult> {
+  const ticket = takeTicket();
+  try {
+    const { request, options, syscall } = await prepare();
+    await ticket.turn;
+    return await runAction(request, options, syscall);
+  } finally {
+    ticket.release();
+  }
 }
 
 interface CommonOptions {
@@ -131,8 +151,8 @@ function failure(status: number, syscall: string, decoder: ProgressDecoder): Err
 
 async function runAction(request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>, options: CommonOptions, syscall: string): Promise<InstallerResult> {
   const binding = getBinding();
-  return enqueue(async () => {
-    if (options.signal?.aborted) throw abortError(syscall);
+  if (options.signal?.aborted) throw abortError(syscall);
+  {
     const onProgress = options.onProgress;
     const decoder = new ProgressDecoder((event) => {
       if (!onProgress) return;
@@ -174,7 +194,7 @@ async function runAction(request: Omit<NativeInstallerRequest, 'messageFilter' |
       actions: decoder.actions,
       cancelRequested: outcome.cancelRequested,
     };
-  });
+  }
 }
 
 /**
@@ -184,10 +204,12 @@ async function runAction(request: Omit<NativeInstallerRequest, 'messageFilter' |
  * WindowsInstallerError for 1638 (another version installed), 1612 (source unavailable) and the rest.
  * Throws TypeError before any native call for a missing file or bad options.
  */
-export async function installProduct(packagePath: string, options?: InstallerActionOptions): Promise<InstallerResult> {
-  const absolute = await checkExistingFile(packagePath, 'packagePath');
-  const common = await checkOptions(options, true);
-  return runAction({ kind: 'install', packagePath: absolute, commandLine: common.commandLine }, common, 'MsiInstallProductW');
+export function installProduct(packagePath: string, options?: InstallerActionOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    const absolute = await checkExistingFile(packagePath, 'packagePath');
+    const common = await checkOptions(options, true);
+    return { request: { kind: 'install', packagePath: absolute, commandLine: common.commandLine }, options: common, syscall: 'MsiInstallProductW' };
+  });
 }
 
 export interface ApplyPatchOptions extends InstallerActionOptions {
@@ -200,21 +222,26 @@ export interface ApplyPatchOptions extends InstallerActionOptions {
  * WindowsInstallerError 1636 (the patch cannot be opened) or 1642 (it applies to no installed product)
  * besides the errors of installProduct.
  */
-export async function applyPatch(patchPaths: string | readonly string[], options?: ApplyPatchOptions): Promise<InstallerResult> {
-  const paths = await checkPatchPaths(patchPaths);
-  if (options !== undefined) assertPlainObject(options, 'options');
-  const productCode = options?.productCode;
-  if (productCode !== undefined) assertProductCode(productCode, 'options.productCode');
-  const common = await checkOptions(options === undefined ? undefined : { ...options, productCode: undefined }, true);
-  return runAction({ kind: 'applyPatches', patchList: paths.join(';'), productCode: productCode ?? null, commandLine: common.commandLine }, common, 'MsiApplyMultiplePatchesW');
+export function applyPatch(patchPaths: string | readonly string[], options?: ApplyPatchOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    const paths = await checkPatchPaths(patchPaths);
+    if (options !== undefined) assertPlainObject(options, 'options');
+    const productCode = options?.productCode;
+    if (productCode !== undefined) assertProductCode(productCode, 'options.productCode');
+    const common = await checkOptions(options === undefined ? undefined : { ...options, productCode: undefined }, true);
+    const request = { kind: 'applyPatches' as const, patchList: paths.join(';'), productCode: productCode ?? null, commandLine: common.commandLine };
+    return { request, options: common, syscall: 'MsiApplyMultiplePatchesW' };
+  });
 }
 
 /** Removes applied patches, by patch code, from a product (MsiRemovePatchesW). */
-export async function removePatches(productCode: string, patchCodes: string | readonly string[], options?: InstallerActionOptions): Promise<InstallerResult> {
-  assertProductCode(productCode);
-  const codes = checkPatchCodes(patchCodes);
-  const common = await checkOptions(options, true);
-  return runAction({ kind: 'removePatches', productCode, patchList: codes.join(';'), commandLine: common.commandLine }, common, 'MsiRemovePatchesW');
+export function removePatches(productCode: string, patchCodes: string | readonly string[], options?: InstallerActionOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    assertProductCode(productCode);
+    const codes = checkPatchCodes(patchCodes);
+    const common = await checkOptions(options, true);
+    return { request: { kind: 'removePatches', productCode, patchList: codes.join(';'), commandLine: common.commandLine }, options: common, syscall: 'MsiRemovePatchesW' };
+  });
 }
 
 export interface RepairOptions extends Omit<InstallerActionOptions, 'properties'> {
@@ -223,12 +250,14 @@ export interface RepairOptions extends Omit<InstallerActionOptions, 'properties'
 }
 
 /** Repairs a product (MsiReinstallProductW). MsiReinstallProduct takes no properties: use configureProduct for those. */
-export async function repairProduct(productCode: string, options?: RepairOptions): Promise<InstallerResult> {
-  assertProductCode(productCode);
-  if (options !== undefined) assertPlainObject(options, 'options');
-  const flags = reinstallModeFlags(options?.mode);
-  const common = await checkOptions(options === undefined ? undefined : { ...options, mode: undefined }, false);
-  return runAction({ kind: 'reinstall', productCode, reinstallMode: flags }, common, 'MsiReinstallProductW');
+export function repairProduct(productCode: string, options?: RepairOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    assertProductCode(productCode);
+    if (options !== undefined) assertPlainObject(options, 'options');
+    const flags = reinstallModeFlags(options?.mode);
+    const common = await checkOptions(options === undefined ? undefined : { ...options, mode: undefined }, false);
+    return { request: { kind: 'reinstall', productCode, reinstallMode: flags }, options: common, syscall: 'MsiReinstallProductW' };
+  });
 }
 
 export interface ConfigureRequest {
@@ -239,25 +268,24 @@ export interface ConfigureRequest {
 }
 
 /** Installs, changes or removes a product's features as a whole (MsiConfigureProductExW). */
-export async function configureProduct(productCode: string, request: ConfigureRequest, options?: InstallerActionOptions): Promise<InstallerResult> {
-  assertProductCode(productCode);
-  assertPlainObject(request, 'request');
-  const level = request.installLevel ?? 0;
-  if (!Number.isInteger(level) || level < 0 || level > 65535) {
-    throw new TypeError(`The "request.installLevel" argument must be an integer from 0 to 65535; received ${describeValue(level)}`);
-  }
-  if (typeof request.state !== 'string' || !Object.prototype.hasOwnProperty.call(INSTALL_STATES, request.state)) {
-    throw new TypeError(`The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`);
-  }
-  const common = await checkOptions(options, true);
-  return runAction(
-    { kind: 'configure', productCode, installLevel: level, installState: INSTALL_STATES[request.state], commandLine: common.commandLine },
-    common,
-    'MsiConfigureProductExW',
-  );
+export function configureProduct(productCode: string, request: ConfigureRequest, options?: InstallerActionOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    assertProductCode(productCode);
+    assertPlainObject(request, 'request');
+    const level = request.installLevel ?? 0;
+    if (!Number.isInteger(level) || level < 0 || level > 65535) {
+      throw new TypeError(`The "request.installLevel" argument must be an integer from 0 to 65535; received ${describeValue(level)}`);
+    }
+    if (typeof request.state !== 'string' || !Object.prototype.hasOwnProperty.call(INSTALL_STATES, request.state)) {
+      throw new TypeError(`The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`);
+    }
+    const common = await checkOptions(options, true);
+    const installState = INSTALL_STATES[request.state];
+    return { request: { kind: 'configure', productCode, installLevel: level, installState, commandLine: common.commandLine }, options: common, syscall: 'MsiConfigureProductExW' };
+  });
 }
 
 /** Uninstalls a product: MsiConfigureProductExW with INSTALLSTATE_ABSENT. */
-export async function uninstallProduct(productCode: string, options?: InstallerActionOptions): Promise<InstallerResult> {
+export function uninstallProduct(productCode: string, options?: InstallerActionOptions): Promise<InstallerResult> {
   return configureProduct(productCode, { state: 'absent' }, options);
 }
