@@ -4,6 +4,7 @@
 import { getCommand, registerCommand } from '../registry';
 import { exportCommand } from './export';
 import { infoCommand } from './info';
+import { installerCommands } from './installer';
 import { signatureCommand } from './signature';
 import { tablesCommand } from './tables';
 
@@ -11,6 +12,12 @@ export function registerPackageCommands(): void {
   for (const command of [infoCommand, tablesCommand, exportCommand, signatureCommand]) {
     if (!getCommand(command.name)) registerCommand(command);
   }
+  registerInstallerCommands();
+}
+
+/** The Windows Installer action and query commands (lib/cli/commands/installer.ts). */
+export function registerInstallerCommands(): void {
+  for (const command of installerCommands) if (!getCommand(command.name)) registerCommand(command);
 }
 
 export { exportCommand, infoCommand, signatureCommand, tablesCommand };
