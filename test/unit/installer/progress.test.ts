@@ -1,9 +1,10 @@
 import { INSTALLMESSAGE, ProgressDecoder, type InstallerProgressEvent, type RecordField } from '../../../lib/installer/progress';
 
 const type = (kind: number) => (kind << 24) >>> 0;
-const progress = (...fields: RecordField[]) => [type(INSTALLMESSAGE.PROGRESS), [null, ...fields], ''] as const;
+type Rec = readonly [number, RecordField[] | null, string];
+const progress = (...fields: RecordField[]): Rec => [type(INSTALLMESSAGE.PROGRESS), [null, ...fields], ''];
 
-function decode(records: ReadonlyArray<readonly [number, RecordField[] | null, string]>) {
+function decode(records: ReadonlyArray<Rec>) {
   const events: InstallerProgressEvent[] = [];
   const decoder = new ProgressDecoder((e) => events.push(e));
   for (const [t, f, text] of records) decoder.record(t, f, text);
@@ -66,8 +67,8 @@ test('error records: code, text and the failing custom action named by 1722', ()
 });
 
 test('without error records the action end records name the failure (Windows 3, Wine 0), never a top-level action', () => {
-  const info = (action: string, value: number) => [type(INSTALLMESSAGE.INFO), ['Action ended [Time]: [1]. Return value [2].', action, value], ''] as const;
-  const start = (action: string) => [type(INSTALLMESSAGE.ACTIONSTART), [null, action, '', null], ''] as const;
+  const info = (action: string, value: number): Rec => [type(INSTALLMESSAGE.INFO), ['Action ended [Time]: [1]. Return value [2].', action, value], ''];
+  const start = (action: string): Rec => [type(INSTALLMESSAGE.ACTIONSTART), [null, action, '', null], ''];
   expect(decode([start('INSTALL'), start('A'), info('A', 1), start('B'), info('B', 3), info('INSTALL', 3)]).decoder.failedAction).toBe('B');
   expect(decode([start('INSTALL'), start('A'), info('A', 1), start('FailOnPurpose'), info('FailOnPurpose', 0), info('INSTALL', 0)]).decoder.failedAction).toBe('FailOnPurpose');
   expect(decode([start('A'), info('A', 0), start('B'), info('B', 3)]).decoder.failedAction).toBe('B');
