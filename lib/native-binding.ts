@@ -147,7 +147,8 @@ export interface InstallerBinding {
   enumPatches(productCode: string | null, userSid: string | null, contexts: number, filter: number, properties: string[]): Promise<NativePatchRecord[]>;
   productState(productCode: string): Promise<number>;
   relatedProducts(upgradeCode: string): Promise<string[]>;
-  features(productCode: string): Promise<Array<{ feature: string; parent: string | null; state: number }>>;
+  /** The features MsiEnumFeaturesW lists, then the `names` it did not list (enumerated: false), each with MsiQueryFeatureStateW. */
+  features(productCode: string, names: string[]): Promise<Array<{ feature: string; parent: string | null; state: number; enumerated: boolean }>>;
   /** context 0: `target` is a package path (MsiDetermineApplicablePatchesW); else a product code (MsiDeterminePatchSequenceW). */
   applicablePatches(target: string, patchPaths: string[], context: number, userSid: string | null): Promise<{ status: number; patches: Array<{ order: number; status: number; systemMessage?: string }> }>;
 }

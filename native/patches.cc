@@ -160,14 +160,17 @@ struct FeatureRecord {
   std::string feature;
   std::string parent;
   int state = 0;
+  bool enumerated = true;
 };
 
-// features(productCode) → [{ feature, parent, state }] (MsiEnumFeaturesW + MsiQueryFeatureStateW)
+// features(productCode, extraNames[]) → [{ feature, parent, state, enumerated }]: the features
+// MsiEnumFeaturesW lists, then the named ones it did not list, each with MsiQueryFeatureStateW.
 Napi::Value Features(const Napi::CallbackInfo& info) {
   std::wstring productCode = Utf8ToWide(RequireString(info, 0, "productCode"));
+  std::vector<std::string> extraNames = info.Length() > 1 ? RequireStringArray(info, 1, "names") : std::vector<std::string>();
   return PromiseWorker<std::vector<FeatureRecord>>::Run(
       info.Env(), "msi-lua:features",
-      [productCode]() {
+      [productCode, extraNames]() {
         std::vector<FeatureRecord> features;
         {
           std::lock_guard<std::mutex> hold(enumerationLock);
@@ -183,6 +186,16 @@ Napi::Value Features(const Napi::CallbackInfo& info) {
             features.push_back(std::move(record));
           }
         }
+        size_t enumerated = features.size();
+        for (const auto& name : extraNames) {
+          bool listed = false;
+          for (size_t i = 0; i < enumerated; ++i) listed = listed || features[i].feature == name;
+          if (listed) continue;
+          FeatureRecord record;
+          record.feature = name;
+          record.enumerated = false;
+          features.push_back(std::move(record));
+        }
         for (auto& record : features) {
           record.state = static_cast<int>(::MsiQueryFeatureStateW(productCode.c_str(), Utf8ToWide(record.feature).c_str()));
         }
@@ -195,6 +208,7 @@ Napi::Value Features(const Napi::CallbackInfo& info) {
           item.Set("feature", features[i].feature);
           item.Set("parent", features[i].parent.empty() ? env.Null() : Napi::String::New(env, features[i].parent));
           item.Set("state", Napi::Number::New(env, features[i].state));
+          item.Set("enumerated", Napi::Boolean::New(env, features[i].enumerated));
           array.Set(static_cast<uint32_t>(i), item);
         }
         return array;

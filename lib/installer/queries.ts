@@ -153,19 +153,38 @@ export async function findRelatedProducts(upgradeCode: string): Promise<string[]
 
 export interface FeatureInfo {
   feature: string;
+  /** From MsiEnumFeaturesW; null for a top-level feature and for one only named in `options.features`. */
   parent: string | null;
-  /** MsiQueryFeatureStateW. */
+  /** MsiQueryFeatureStateW: 'local', 'source', 'absent', 'advertised', 'unknown' (no such feature) ... */
   state: InstallState;
+  /** MsiEnumFeaturesW listed it (false: it was only named in `options.features`). */
+  enumerated: boolean;
 }
 
+/** Feature names are Windows Installer identifiers of up to 38 characters. */
+const FEATURE_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,37}$/;
+
 /**
- * A product's published features and their states (MsiEnumFeaturesW + MsiQueryFeatureStateW).
- * Wine 8's MsiEnumFeaturesW lists none for the fixtures (measured), so under Wine this is empty.
+ * A product's published features and their states (MsiEnumFeaturesW + MsiQueryFeatureStateW),
+ * plus the state of each feature named in `options.features` that the enumeration did not list.
+ * Wine 8's MsiEnumFeaturesW lists no feature of a per-machine product (measured: the
+ * registration is there), so under Wine only named features are reported.
  */
-export async function listFeatures(productCode: string): Promise<FeatureInfo[]> {
+export async function listFeatures(productCode: string, options?: { features?: readonly string[] }): Promise<FeatureInfo[]> {
   assertProductCode(productCode);
-  const features = await callNative((binding) => binding.features(productCode));
-  return features.map((f) => ({ feature: f.feature, parent: f.parent, state: stateName(f.state) }));
+  let names: string[] = [];
+  if (options !== undefined) {
+    assertPlainObject(options, 'options');
+    if (options.features !== undefined) {
+      if (!Array.isArray(options.features)) throw new TypeError(`The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`);
+      options.features.forEach((name: unknown, i: number) => {
+        if (typeof name !== 'string' || !FEATURE_NAME.test(name)) throw new TypeError(`The "options.features[${i}]" option must be a feature name (an identifier of up to 38 characters); received ${describeValue(name)}`);
+      });
+      names = [...options.features];
+    }
+  }
+  const features = await callNative((binding) => binding.features(productCode, names));
+  return features.map((f) => ({ feature: f.feature, parent: f.parent, state: stateName(f.state), enumerated: f.enumerated }));
 }
 
 export interface PatchApplicability {

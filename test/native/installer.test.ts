@@ -112,19 +112,23 @@ describe('one product through its life', () => {
     });
     expect(fs.existsSync(product.properties.LocalPackage as string)).toBe(true);
     expect(await findRelatedProducts(fx.upgradeCode)).toEqual([code]);
-    const features = await listFeatures(code);
+    const listed = await listFeatures(code);
     if (underWine) {
       // Measured: Wine 8's MsiEnumFeaturesW lists no feature of a per-machine product.
-      expect(features).toEqual([]);
+      expect(listed).toEqual([]);
     } else {
-      expect(features).toEqual(
+      expect(listed).toEqual(
         expect.arrayContaining([
-          { feature: 'Main', parent: null, state: 'local' },
-          { feature: 'Extras', parent: 'Main', state: 'local' },
-          { feature: 'Docs', parent: null, state: 'absent' },
+          { feature: 'Main', parent: null, state: 'local', enumerated: true },
+          { feature: 'Extras', parent: 'Main', state: 'local', enumerated: true },
+          { feature: 'Docs', parent: null, state: 'absent', enumerated: true },
         ]),
       );
     }
+    // Named features get their states from MsiQueryFeatureStateW under both.
+    const named = await listFeatures(code, { features: ['Main', 'Extras', 'Docs', 'NoSuchFeature'] });
+    const states = Object.fromEntries(named.map((f) => [f.feature, f.state]));
+    expect(states).toEqual({ Main: 'local', Extras: 'local', Docs: 'absent', NoSuchFeature: 'unknown' });
     expect(await listPatches(code)).toEqual([]);
   });
 
