@@ -135,3 +135,23 @@ test('getApplicablePatches: a product code goes through the product\'s context, 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('listFeatures names states and passes the named features on', async () => {
+  const { listFeatures } = await import('../../../lib/installer');
+  bind({
+    async features(productCode, names) {
+      calls.push(`${productCode} ${names.join(',')}`);
+      return [
+        { feature: 'Main', parent: null, state: 3, enumerated: true },
+        { feature: 'Docs', parent: null, state: -1, enumerated: false },
+      ];
+    },
+  });
+  expect(await listFeatures(CODE, { features: ['Docs'] })).toEqual([
+    { feature: 'Main', parent: null, state: 'local', enumerated: true },
+    { feature: 'Docs', parent: null, state: 'unknown', enumerated: false },
+  ]);
+  await expect(listFeatures(CODE, { features: ['has space'] })).rejects.toThrow(/"options\.features\[0\]" option must be a feature name/);
+  await expect(listFeatures(CODE, { features: 'Main' as never })).rejects.toThrow(TypeError);
+  expect(calls).toEqual([`${CODE} Docs`]);
+});
