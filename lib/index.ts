@@ -19,3 +19,4 @@ export { evaluateLuaPatching } from './lua/machine';
 export type { EvaluateLuaPatchingOptions, MachineLuaReport } from './lua/machine';
 export { CHECK_IDS as LUA_CHECK_IDS, evaluateLuaRules } from './lua/rules';
 export type { Fact, LuaCheck, LuaCheckId, LuaCheckStatus, LuaFacts, LuaReport, PatchFacts } from './lua/rules';
+export * from './installer';

@@ -89,6 +89,70 @@ export interface PolicyBinding {
   readRegistryValue(hive: 'HKLM' | 'HKCU' | 'HKU', subKey: string, valueName: string): Promise<NativeRegistryValue | null>;
 }
 
-export interface NativeBinding extends ProductsBinding, PolicyBinding, SignaturesBinding, WuaBinding, TokenContextBinding {
+/** What installerAction sends msi.dll (lib/installer/actions.ts builds it). */
+export interface NativeInstallerRequest {
+  kind: 'install' | 'applyPatches' | 'removePatches' | 'reinstall' | 'configure';
+  packagePath?: string;
+  /** Patch paths or codes joined with ';'. */
+  patchList?: string;
+  productCode?: string | null;
+  /** Property list (NAME="value" ...). */
+  commandLine?: string;
+  reinstallMode?: number;
+  installLevel?: number;
+  installState?: number;
+  logPath?: string | null;
+  /** INSTALLLOGMODE_* bits for MsiEnableLogW. */
+  logMode?: number;
+  /** INSTALLLOGMODE_* bits of the messages the record handler receives. */
+  messageFilter: number;
+}
+
+export interface NativeInstallerOutcome {
+  /** The API's own return code, success or not. */
+  status: number;
+  cancelRequested: boolean;
+  /** The handler answered IDCANCEL at least once. */
+  cancelAnswered: boolean;
+}
+
+export interface NativeInstallerHandle {
+  promise: Promise<NativeInstallerOutcome>;
+  /** From now on the record handler answers IDCANCEL. */
+  cancel(): void;
+}
+
+export interface NativeInfoOutcome {
+  status: number;
+  value?: string;
+  systemMessage?: string;
+}
+
+export interface NativePatchRecord {
+  patchCode: string;
+  targetProductCode: string;
+  context: number;
+  userSid: string | null;
+  values: NativeInfoOutcome[];
+}
+
+export interface InstallerBinding {
+  installerAction(request: NativeInstallerRequest, onRecord: (messageType: number, fields: Array<string | number | null> | null, text: string) => void): NativeInstallerHandle;
+  /** Handles this process holds: GetProcessHandleCount (0 under Wine) and NtQuerySystemInformation's entries by object type number. */
+  processHandleCount(): { processHandleCount: number | null; systemHandleCount: number | null; systemHandlesByType?: Record<string, number> };
+  /** MsiSetInternalUI(INSTALLUILEVEL_NOCHANGE) and whether an external record handler is installed. */
+  installerUiState(): { uiLevel: number; recordHandler: boolean };
+  /** MsiSetInternalUI(level); returns the previous level. */
+  setInternalUiLevel(level: number): number;
+  enumPatches(productCode: string | null, userSid: string | null, contexts: number, filter: number, properties: string[]): Promise<NativePatchRecord[]>;
+  productState(productCode: string): Promise<number>;
+  relatedProducts(upgradeCode: string): Promise<string[]>;
+  /** The features MsiEnumFeaturesW lists, then the `names` it did not list (enumerated: false), each with MsiQueryFeatureStateW. */
+  features(productCode: string, names: string[]): Promise<Array<{ feature: string; parent: string | null; state: number; enumerated: boolean }>>;
+  /** context 0: `target` is a package path (MsiDetermineApplicablePatchesW); else a product code (MsiDeterminePatchSequenceW). */
+  applicablePatches(target: string, patchPaths: string[], context: number, userSid: string | null): Promise<{ status: number; patches: Array<{ order: number; status: number; systemMessage?: string }> }>;
+}
+
+export interface NativeBinding extends ProductsBinding, InstallerBinding, PolicyBinding, SignaturesBinding, WuaBinding, TokenContextBinding {
   napiVersion: number;
 }

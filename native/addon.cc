@@ -2,6 +2,7 @@
 // addon_support.h); nothing else happens at load time.
 #include <napi.h>
 
+#include "installer.h"
 #include "policy.h"
 #include "products.h"
 #include "signatures.h"
@@ -16,6 +17,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   msilua::RegisterSignatures(env, exports);
   msilua::RegisterWua(env, exports);
   msilua::RegisterTokenContext(env, exports);
+  msilua::RegisterInstaller(env, exports);
+  msilua::RegisterPatches(env, exports);
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

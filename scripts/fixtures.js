@@ -179,6 +179,30 @@ async function exportLuaFixtures(dir) {
   return manifest;
 }
 
+// The installer-action fixtures (test/support/installer-fixtures.ts): built, not installed;
+// a product left installed by an earlier run is removed so the tests start clean.
+async function prepareInstallerFixtures() {
+  const builder = requireTypeScript(path.join(root, 'test', 'support', 'installer-fixtures.ts'));
+  const built = await builder.buildInstallerFixtures(path.join(cacheDir, 'fixtures', 'installer'));
+  for (const code of [builder.ACTIONS_PRODUCT_CODE, builder.FAILING_PRODUCT_CODE]) msiexec(['/x', code]);
+  const manifest = { productCode: builder.ACTIONS_PRODUCT_CODE, upgradeCode: builder.ACTIONS_UPGRADE_CODE, failingProductCode: builder.FAILING_PRODUCT_CODE };
+  manifest.patchCodes = { one: builder.PATCH_ONE_CODE, two: builder.PATCH_TWO_CODE, foreign: builder.FOREIGN_PATCH_CODE };
+  for (const [key, file] of Object.entries(built)) manifest[key] = toWindowsPath(file);
+  return manifest;
+}
+
+// For the Windows workflow: the installer-action fixtures built here into `dir`, with
+// installer.json naming them (file names relative to `dir`).
+async function exportInstallerFixtures(dir) {
+  const builder = requireTypeScript(path.join(root, 'test', 'support', 'installer-fixtures.ts'));
+  const built = await builder.buildInstallerFixtures(dir);
+  const manifest = { productCode: builder.ACTIONS_PRODUCT_CODE, upgradeCode: builder.ACTIONS_UPGRADE_CODE, failingProductCode: builder.FAILING_PRODUCT_CODE };
+  manifest.patchCodes = { one: builder.PATCH_ONE_CODE, two: builder.PATCH_TWO_CODE, foreign: builder.FOREIGN_PATCH_CODE };
+  for (const [key, file] of Object.entries(built)) manifest[key] = path.basename(file);
+  fs.writeFileSync(path.join(dir, 'installer.json'), JSON.stringify(manifest, null, 2));
+  return manifest;
+}
+
 // Every fixture the native suite needs; writes the manifest it reads.
 async function prepareFixtures() {
   const manifest = {
@@ -186,17 +210,28 @@ async function prepareFixtures() {
     lua: await prepareLuaFixtures(),
     transforms: await prepareTransformCrossCheck({ requireTypeScript }),
     corpus: await prepareCorpusCrossCheck(),
+    installer: await prepareInstallerFixtures(),
   };
   const manifestPath = path.join(outDir, 'manifest.json');
   fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   return { manifest, manifestPath };
 }
 
-module.exports = { prepareFixtures, exportLuaFixtures, attribute, requireTypeScript };
+module.exports = { prepareFixtures, prepareInstallerFixtures, exportInstallerFixtures, exportLuaFixtures, attribute, requireTypeScript };
 
 //   node scripts/fixtures.js                    build and install into the Wine prefix
 //   node scripts/fixtures.js --export-lua DIR   only build the UAC-patching fixtures into DIR
-if (require.main === module) {
+//   node scripts/fixtures.js --export-installer DIR   only build the installer-action fixtures into DIR
+if (require.main === module && process.argv.includes('--export-installer')) {
+  const dir = path.resolve(process.argv[process.argv.indexOf('--export-installer') + 1] ?? 'installer-fixtures');
+  exportInstallerFixtures(dir).then(
+    () => console.log(dir),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+} else if (require.main === module) {
   const exportAt = process.argv.indexOf('--export-lua');
   const work = exportAt > 0 ? exportLuaFixtures(path.resolve(process.argv[exportAt + 1] ?? 'lua-fixtures')).then(() => process.argv[exportAt + 1]) : prepareFixtures().then(({ manifestPath }) => manifestPath);
   work.then(

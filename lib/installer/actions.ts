@@ -1,0 +1,291 @@
+// Windows Installer actions: install, apply and remove patches, repair, configure and
+// uninstall, each on a native thread of its own with an external UI record handler.
+// Windows Installer runs one installation at a time on a machine, and the record
+// handler, the internal UI level and the log setting are msi.dll's process state, so
+// msi-lua runs its own actions one after another (a queue), in the order they were called.
+import { AbortError, WindowsInstallerError, errorFromWin32, hresultFromWin32, type MsiLuaErrorInit } from '../errors';
+import { getBinding, toTypedError } from '../native';
+import type { NativeInstallerHandle, NativeInstallerOutcome, NativeInstallerRequest } from '../native-binding';
+import { assertPlainObject, assertProductCode, describeValue } from '../validate';
+import {
+  INSTALL_STATES,
+  buildPropertyString,
+  checkExistingFile,
+  checkLogPath,
+  checkPatchCodes,
+  checkPatchPaths,
+  checkSignal,
+  reinstallModeFlags,
+  type ConfigureState,
+  type PropertyValue,
+  type ReinstallMode,
+} from './arguments';
+import { MESSAGE_FILTER, ProgressDecoder, type InstallerMessage, type InstallerProgressEvent } from './progress';
+
+export interface InstallerActionOptions {
+  /** Receives every progress event in order, on the JS thread (see InstallerProgressEvent). Exceptions it throws are ignored. */
+  onProgress?: (event: InstallerProgressEvent) => void;
+  /**
+   * Cancels: the record handler answers IDCANCEL from then on, and Windows rolls back and
+   * returns 1602 (the promise rejects with AbortError). Aborted while queued, the action never
+   * starts. Wine 8's msi.dll ignores IDCANCEL and finishes: the result then has `cancelRequested: true`.
+   */
+  signal?: AbortSignal;
+  /** A verbose log file (MsiEnableLogW, flushed after each line); its directory must exist. */
+  log?: string;
+  /** Windows Installer properties for the command line: names are identifiers, values are quoted for you. */
+  properties?: Record<string, PropertyValue>;
+}
+
+export interface InstallerResult {
+  /** 'success' (0), 'rebootRequired' (3010) or 'rebootInitiated' (1641). */
+  status: 'success' | 'rebootRequired' | 'rebootInitiated';
+  /** The Win32 code the API returned: 0, 3010 or 1641. */
+  exitCode: number;
+  rebootRequired: boolean;
+  rebootInitiated: boolean;
+  /** Errors, warnings and user messages the engine reported on the way. */
+  messages: InstallerMessage[];
+  /** The non-top-level actions that started, in order. */
+  actions: string[];
+  /** options.signal was aborted while the action ran, and the engine finished anyway (Wine does). */
+  cancelRequested: boolean;
+}
+
+/** ERROR_INSTALL_FAILURE (1603), or ERROR_FUNCTION_FAILED (1627, what Wine 8 returns when a custom action fails): carries the failing action and the engine's messages. */
+export class InstallFailedError extends WindowsInstallerError {
+  /** The action the engine reported as failing (or the last one it started), null when none ran. */
+  declare readonly failedAction: string | null;
+  /** The error records (with their error numbers, e.g. 1722 for a custom action) and other messages. */
+  declare readonly messages: InstallerMessage[];
+
+  constructor(init: MsiLuaErrorInit, failedAction: string | null, messages: InstallerMessage[]) {
+    super(init);
+    Object.defineProperty(this, 'failedAction', { value: failedAction, enumerable: true, configurable: true });
+    Object.defineProperty(this, 'messages', { value: messages, enumerable: true, configurable: true });
+  }
+
+  protected override extraProperties(): Record<string, unknown> {
+    return { failedAction: this.failedAction, messages: this.messages };
+  }
+}
+
+const ERROR_INSTALL_USEREXIT = 1602;
+const ERROR_INSTALL_FAILURE = 1603;
+const ERROR_FUNCTION_FAILED = 1627;
+const SUCCESS_STATUS: Record<number, InstallerResult['status']> = { 0: 'success', 3010: 'rebootRequired', 1641: 'rebootInitiated' };
+/** INSTALLLOGMODE_* for a verbose log: every message kind plus INSTALLLOGMODE_VERBOSE (0x1000) and EXTRADEBUG (0x2000). */
+const VERBOSE_LOG_MODE = 0x3fff;
+
+let queue: Promise<void> = Promise.resolve();
+
+interface Ticket {
+  /** Settles when every action called before this one has settled. */
+  turn: Promise<void>;
+  release: () => void;
+}
+
+/** A place in the queue, taken synchronously when an action is called, so call order is run order. */
+function takeTicket(): Ticket {
+  let release!: () => void;
+  const finished = new Promise<void>((resolve) => (release = resolve));
+  const turn = queue;
+  queue = queue.then(() => finished);
+  return { turn, release };
+}
+
+/** Validates, waits for its turn, runs; the ticket is released however it ends. */
+async function queued(prepare: () => Promise<{ request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>; options: CommonOptions; syscall: string }>): Promise<InstallerResult> {
+  const ticket = takeTicket();
+  try {
+    const { request, options, syscall } = await prepare();
+    await ticket.turn;
+    return await runAction(request, options, syscall);
+  } finally {
+    ticket.release();
+  }
+}
+
+interface CommonOptions {
+  onProgress?: (event: InstallerProgressEvent) => void;
+  signal?: AbortSignal;
+  log?: string;
+  commandLine: string;
+}
+
+async function checkOptions(options: unknown, allowProperties: boolean): Promise<CommonOptions> {
+  if (options === undefined) return { commandLine: '' };
+  assertPlainObject(options, 'options');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new TypeError(`The "options.onProgress" option must be a function; received ${describeValue(options.onProgress)}`);
+  }
+  const signal = checkSignal(options.signal);
+  const log = options.log === undefined ? undefined : await checkLogPath(options.log);
+  if (!allowProperties && options.properties !== undefined) {
+    throw new TypeError('The "options.properties" option is not accepted here: MsiReinstallProduct takes no property list (use configureProduct)');
+  }
+  return {
+    onProgress: options.onProgress as CommonOptions['onProgress'],
+    signal,
+    log,
+    commandLine: buildPropertyString(options.properties),
+  };
+}
+
+function abortError(syscall: string): AbortError {
+  return new AbortError({ hresult: hresultFromWin32(ERROR_INSTALL_USEREXIT), syscall });
+}
+
+function failure(status: number, syscall: string, decoder: ProgressDecoder): Error {
+  if (status === ERROR_INSTALL_USEREXIT) return abortError(syscall);
+  const base = errorFromWin32(status, { syscall });
+  if (status === ERROR_INSTALL_FAILURE || status === ERROR_FUNCTION_FAILED) {
+    const action = decoder.failedAction ?? decoder.lastAction;
+    const where = action ? ` (failing action: ${action})` : '';
+    const errors = decoder.messages.filter((m) => m.severity === 'error' || m.severity === 'fatal');
+    const detail = errors.length ? `; ${errors.map((m) => (m.code !== null ? `${m.code}: ` : '') + m.text).join('; ')}` : '';
+    return new InstallFailedError({ hresult: base.hresult, code: base.code, syscall, message: `${base.message}${where}${detail}` }, action, decoder.messages);
+  }
+  return base;
+}
+
+async function runAction(request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>, options: CommonOptions, syscall: string): Promise<InstallerResult> {
+  const binding = getBinding();
+  if (options.signal?.aborted) throw abortError(syscall);
+  {
+    const onProgress = options.onProgress;
+    const decoder = new ProgressDecoder((event) => {
+      if (!onProgress) return;
+      try {
+        onProgress(event);
+      } catch {
+        // A listener's bug must not stop the records that follow.
+      }
+    });
+    let handle: NativeInstallerHandle;
+    try {
+      handle = binding.installerAction(
+        { ...request, messageFilter: MESSAGE_FILTER, logPath: options.log ?? null, logMode: options.log ? VERBOSE_LOG_MODE : 0 },
+        (messageType, fields, text) => decoder.record(messageType, fields, text),
+      );
+    } catch (error) {
+      throw toTypedError(error);
+    }
+    const signal = options.signal;
+    const onAbort = () => handle.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let outcome: NativeInstallerOutcome;
+    try {
+      outcome = await handle.promise;
+    } catch (error) {
+      throw toTypedError(error);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    const status = SUCCESS_STATUS[outcome.status];
+    if (status === undefined) throw failure(outcome.status, syscall, decoder);
+    decoder.finish();
+    return {
+      status,
+      exitCode: outcome.status,
+      rebootRequired: outcome.status === 3010 || outcome.status === 1641,
+      rebootInitiated: outcome.status === 1641,
+      messages: decoder.messages,
+      actions: decoder.actions,
+      cancelRequested: outcome.cancelRequested,
+    };
+  }
+}
+
+/**
+ * Installs a package (MsiInstallProductW) with `options.properties` as its property list.
+ * Resolves an InstallerResult (3010/1641 are statuses); rejects with a typed error:
+ * InstallFailedError (1603), AbortError (1602), InstallAlreadyRunningError (1618),
+ * WindowsInstallerError for 1638 (another version installed), 1612 (source unavailable) and the rest.
+ * Throws TypeError before any native call for a missing file or bad options.
+ */
+export function installProduct(packagePath: string, options?: InstallerActionOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    const absolute = await checkExistingFile(packagePath, 'packagePath');
+    const common = await checkOptions(options, true);
+    return { request: { kind: 'install', packagePath: absolute, commandLine: common.commandLine }, options: common, syscall: 'MsiInstallProductW' };
+  });
+}
+
+export interface ApplyPatchOptions extends InstallerActionOptions {
+  /** Only this product; omitted: every installed product the patches target. */
+  productCode?: string;
+}
+
+/**
+ * Applies one or several .msp files in one transaction (MsiApplyMultiplePatchesW). Rejects with
+ * WindowsInstallerError 1636 (the patch cannot be opened) or 1642 (it applies to no installed product)
+ * besides the errors of installProduct.
+ */
+export function applyPatch(patchPaths: string | readonly string[], options?: ApplyPatchOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    const paths = await checkPatchPaths(patchPaths);
+    if (options !== undefined) assertPlainObject(options, 'options');
+    const productCode = options?.productCode;
+    if (productCode !== undefined) assertProductCode(productCode, 'options.productCode');
+    const common = await checkOptions(options === undefined ? undefined : { ...options, productCode: undefined }, true);
+    const request = { kind: 'applyPatches' as const, patchList: paths.join(';'), productCode: productCode ?? null, commandLine: common.commandLine };
+    return { request, options: common, syscall: 'MsiApplyMultiplePatchesW' };
+  });
+}
+
+/** Removes applied patches, by patch code, from a product (MsiRemovePatchesW). */
+export function removePatches(productCode: string, patchCodes: string | readonly string[], options?: InstallerActionOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    assertProductCode(productCode);
+    const codes = checkPatchCodes(patchCodes);
+    const common = await checkOptions(options, true);
+    return { request: { kind: 'removePatches', productCode, patchList: codes.join(';'), commandLine: common.commandLine }, options: common, syscall: 'MsiRemovePatchesW' };
+  });
+}
+
+export interface RepairOptions extends Omit<InstallerActionOptions, 'properties'> {
+  /** REINSTALLMODE flags by name; default DEFAULT_REINSTALL_MODE ("omus"). */
+  mode?: readonly ReinstallMode[];
+}
+
+/** Repairs a product (MsiReinstallProductW). MsiReinstallProduct takes no properties: use configureProduct for those. */
+export function repairProduct(productCode: string, options?: RepairOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    assertProductCode(productCode);
+    if (options !== undefined) assertPlainObject(options, 'options');
+    const flags = reinstallModeFlags(options?.mode);
+    const common = await checkOptions(options === undefined ? undefined : { ...options, mode: undefined }, false);
+    return { request: { kind: 'reinstall', productCode, reinstallMode: flags }, options: common, syscall: 'MsiReinstallProductW' };
+  });
+}
+
+export interface ConfigureRequest {
+  /** INSTALLLEVEL: 0 the package's default, 65535 every feature. Default 0. */
+  installLevel?: number;
+  /** default, local, source, absent (uninstall) or advertised. */
+  state: ConfigureState;
+}
+
+/** Installs, changes or removes a product's features as a whole (MsiConfigureProductExW). */
+export function configureProduct(productCode: string, request: ConfigureRequest, options?: InstallerActionOptions): Promise<InstallerResult> {
+  return queued(async () => {
+    assertProductCode(productCode);
+    assertPlainObject(request, 'request');
+    const level = request.installLevel ?? 0;
+    if (!Number.isInteger(level) || level < 0 || level > 65535) {
+      throw new TypeError(`The "request.installLevel" argument must be an integer from 0 to 65535; received ${describeValue(level)}`);
+    }
+    if (typeof request.state !== 'string' || !Object.prototype.hasOwnProperty.call(INSTALL_STATES, request.state)) {
+      throw new TypeError(`The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`);
+    }
+    const common = await checkOptions(options, true);
+    const installState = INSTALL_STATES[request.state];
+    return { request: { kind: 'configure', productCode, installLevel: level, installState, commandLine: common.commandLine }, options: common, syscall: 'MsiConfigureProductExW' };
+  });
+}
+
+/** Uninstalls a product: MsiConfigureProductExW with INSTALLSTATE_ABSENT. */
+export function uninstallProduct(productCode: string, options?: InstallerActionOptions): Promise<InstallerResult> {
+  return configureProduct(productCode, { state: 'absent' }, options);
+}

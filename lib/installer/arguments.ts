@@ -1,0 +1,139 @@
+// Argument checks and command-line building for the installer actions. Every check runs
+// before any native call; messages name the argument.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+
+import { assertPlainObject, assertProductCode, describeValue } from '../validate';
+
+/** A Windows Installer identifier ("Identifier" column type): a letter or underscore, then letters, digits, underscores, periods. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+const MAX_PATCHES = 127;
+
+export type PropertyValue = string | number | boolean;
+
+export function assertNoNul(value: string, name: string): void {
+  if (value.includes('\0')) throw new TypeError(`The "${name}" argument must not contain a NUL character`);
+}
+
+/**
+ * The property list Windows Installer parses (MsiInstallProduct's szCommandLine): NAME="value"
+ * pairs separated by spaces, each value in double quotes with inner double quotes doubled.
+ * Rejects names that are not identifiers and values with NUL; booleans become "1" and "".
+ */
+export function buildPropertyString(properties: unknown, name = 'options.properties'): string {
+  if (properties === undefined) return '';
+  assertPlainObject(properties, name);
+  const parts: string[] = [];
+  for (const [key, raw] of Object.entries(properties)) {
+    if (!IDENTIFIER.test(key)) {
+      throw new TypeError(`The "${name}" argument has a property name that is not a Windows Installer identifier: ${JSON.stringify(key)}`);
+    }
+    let value: string;
+    if (typeof raw === 'string') value = raw;
+    else if (typeof raw === 'number' && Number.isFinite(raw)) value = String(raw);
+    else if (typeof raw === 'boolean') value = raw ? '1' : '';
+    else throw new TypeError(`The "${name}.${key}" property must be a string, a finite number or a boolean; received ${describeValue(raw)}`);
+    assertNoNul(value, `${name}.${key}`);
+    parts.push(`${key}="${value.replace(/"/g, '""')}"`);
+  }
+  return parts.join(' ');
+}
+
+/** An existing file, as an absolute path (Windows Installer resolves relative paths against its own directory). */
+export async function checkExistingFile(value: unknown, name: string): Promise<string> {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TypeError(`The "${name}" argument must be a path to a file; received ${describeValue(value)}`);
+  }
+  assertNoNul(value, name);
+  const absolute = path.resolve(value);
+  const stat = await fsp.stat(absolute).catch(() => null);
+  if (!stat || !stat.isFile()) throw new TypeError(`The "${name}" argument must be a path to an existing file; ${JSON.stringify(value)} is not one`);
+  return absolute;
+}
+
+/** One .msp path or a non-empty array of them; `;` separates the list Windows Installer takes, so a path may not hold one. */
+export async function checkPatchPaths(value: unknown, name = 'patchPaths'): Promise<string[]> {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_PATCHES) {
+    throw new TypeError(`The "${name}" argument must be a path or an array of 1 to ${MAX_PATCHES} paths; received ${describeValue(value)}`);
+  }
+  const paths: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const item: unknown = list[i];
+    if (typeof item === 'string' && item.includes(';')) throw new TypeError(`The "${name}[${i}]" path must not contain ";" (Windows Installer separates patches with it)`);
+    paths.push(await checkExistingFile(item, `${name}[${i}]`));
+  }
+  return paths;
+}
+
+export function checkPatchCodes(value: unknown, name = 'patchCodes'): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_PATCHES) {
+    throw new TypeError(`The "${name}" argument must be a patch code or an array of 1 to ${MAX_PATCHES} of them; received ${describeValue(value)}`);
+  }
+  list.forEach((code: unknown, i) => assertProductCode(code, `${name}[${i}]`));
+  return list as string[];
+}
+
+/** A log file path whose directory exists. */
+export async function checkLogPath(value: unknown, name = 'options.log'): Promise<string> {
+  if (typeof value !== 'string' || value.length === 0) throw new TypeError(`The "${name}" option must be a file path; received ${describeValue(value)}`);
+  assertNoNul(value, name);
+  const absolute = path.resolve(value);
+  const dir = await fsp.stat(path.dirname(absolute)).catch(() => null);
+  if (!dir || !dir.isDirectory()) throw new TypeError(`The "${name}" option must be a path in an existing directory; ${JSON.stringify(path.dirname(absolute))} is not one`);
+  return absolute;
+}
+
+/** REINSTALLMODE flags by name (MsiReinstallProduct's dwReinstallMode). */
+export const REINSTALL_MODES = {
+  /** p: reinstall only a missing file. */
+  fileMissing: 0x2,
+  /** o: a missing file or an older version. */
+  fileOlderVersion: 0x4,
+  /** e: a missing file, or an equal or older version. */
+  fileEqualVersion: 0x8,
+  /** d: a missing file or a different version. */
+  fileExact: 0x10,
+  /** c: verify checksums, reinstall a missing or corrupt file. */
+  fileVerify: 0x20,
+  /** a: reinstall every file. */
+  fileReplace: 0x40,
+  /** m: rewrite the per-machine registry entries. */
+  machineData: 0x80,
+  /** u: rewrite the per-user registry entries. */
+  userData: 0x100,
+  /** s: reinstall shortcuts and icons. */
+  shortcut: 0x200,
+  /** v: run from the source package and re-cache the local package. */
+  package: 0x400,
+} as const;
+export type ReinstallMode = keyof typeof REINSTALL_MODES;
+
+/** The documented default: "omus" (older files, machine and user data, shortcuts), as `msiexec /f` uses. */
+export const DEFAULT_REINSTALL_MODE: readonly ReinstallMode[] = ['fileOlderVersion', 'machineData', 'userData', 'shortcut'];
+
+export function reinstallModeFlags(value: unknown, name = 'options.mode'): number {
+  const list = value === undefined ? DEFAULT_REINSTALL_MODE : value;
+  if (!Array.isArray(list) || list.length === 0) throw new TypeError(`The "${name}" option must be a non-empty array of reinstall modes; received ${describeValue(value)}`);
+  let flags = 0;
+  for (const mode of list) {
+    if (typeof mode !== 'string' || !Object.prototype.hasOwnProperty.call(REINSTALL_MODES, mode)) {
+      throw new TypeError(`The "${name}" option has an unknown reinstall mode ${describeValue(mode)}; known: ${Object.keys(REINSTALL_MODES).join(', ')}`);
+    }
+    flags |= REINSTALL_MODES[mode as ReinstallMode];
+  }
+  return flags;
+}
+
+/** Feature and product install states (INSTALLSTATE_*) by name, for configureProduct. */
+export const INSTALL_STATES = { default: 5, local: 3, source: 4, absent: 2, advertised: 1 } as const;
+export type ConfigureState = keyof typeof INSTALL_STATES;
+
+export function checkSignal(value: unknown, name = 'options.signal'): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean' || typeof (value as AbortSignal).addEventListener !== 'function') {
+    throw new TypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
+  }
+  return value as AbortSignal;
+}
