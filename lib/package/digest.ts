@@ -66,7 +66,8 @@ export function hashPackageContent(cf: CompoundFile, hash: Hasher): void {
     }
     const child = frame.children[frame.next++];
     if (child.type === 'stream') {
-      if (child.size > 0) hash.update(cf.streamData(child));
+      // In chunks: a package's payload is never held whole to be hashed.
+      if (child.size > 0) cf.streamChunks(child, (chunk) => hash.update(chunk));
     } else if (child.type === 'storage') {
       stack.push({ storage: child, children: digestChildren(cf, child, false), next: 0 });
     }
