@@ -1,8 +1,8 @@
 // Opening a package for a command, with file errors told apart from format
 // errors (they map to different exit codes).
 
-import { readFile } from 'node:fs/promises';
-import { readPackage, type MsiPackage } from '../package';
+import { MsiFormatError } from '../errors';
+import { readPackageFile, type MsiPackage } from '../package';
 
 /** The file could not be read at all. */
 export class CannotReadError extends Error {
@@ -12,6 +12,7 @@ export class CannotReadError extends Error {
     const reason = code === 'ENOENT' ? 'no such file'
       : code === 'EISDIR' ? 'is a directory'
         : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+          : code === 'ENOTREGULAR' ? `not a regular file (${(cause as { fileType?: string }).fileType ?? 'unknown'})`
           : (cause as Error)?.message ?? String(cause);
     super(`cannot read ${path}: ${reason}`, { cause });
     this.name = 'CannotReadError';
@@ -19,12 +20,16 @@ export class CannotReadError extends Error {
   }
 }
 
+/**
+ * Opens a package for a command, reading on demand (readPackageFile): only
+ * regular files; what cannot be opened or read is a CannotReadError, a
+ * damaged package an MsiFormatError.
+ */
 export async function openForCli(path: string): Promise<MsiPackage> {
-  let data: Buffer;
   try {
-    data = await readFile(path);
+    return await readPackageFile(path);
   } catch (error) {
+    if (error instanceof MsiFormatError) throw error;
     throw new CannotReadError(path, error);
   }
-  return readPackage(data);
 }

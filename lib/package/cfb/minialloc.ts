@@ -28,9 +28,9 @@ export class MiniAllocation {
   /** Bytes of the mini stream its chain reaches (some may lie past the end of the file). */
   private readonly chainBytes: number;
   /** Why the mini stream's chain ends before its declared size, if it does. */
-  private readonly shortfall: MsiFormatError | null;
+  private readonly shortfall: string | null;
 
-  constructor(header: Header, miniFat: Buffer, streamSectors: number[], chainBytes: number, streamBytes: number, shortfall: MsiFormatError | null) {
+  constructor(header: Header, miniFat: Buffer, streamSectors: number[], chainBytes: number, streamBytes: number, shortfall: string | null) {
     this.header = header;
     this.chainBytes = chainBytes;
     this.miniFat = miniFat;
@@ -67,7 +67,7 @@ export class MiniAllocation {
         fail(truncatedMessage(entry, entry.size - remaining + Math.max(0, this.streamBytes - position)), 'stream', entry.offset + 120);
       }
       if (mini >= 0xfffffffa || position + take > this.streamBytes) {
-        const why = this.shortfall && mini < 0xfffffffa ? ` (the mini stream is cut short: ${this.shortfall.message})` : '';
+        const why = this.shortfall && mini < 0xfffffffa ? ` (${this.shortfall})` : '';
         fail(`${what}: mini sector chain reaches ${describeSector(mini).replace('sector', 'mini sector')}, outside the ${this.miniSectorCount} mini sectors of the mini stream${why}`,
           'mini FAT', entry.offset + 116);
       }
@@ -101,23 +101,27 @@ export function* readMiniAllocation(header: Header, alloc: Allocation, root: Dir
   }
 
   const streamSectors: number[] = [];
-  let shortfall: MsiFormatError | null = null;
+  let shortfall: string | null = null;
   const declared = root.size;
   if (declared > fileSize) {
     fail(`the mini stream declares ${declared} bytes, more than the whole file (${fileSize})`, 'directory', root.offset + 120);
   }
   if (declared > 0 && root.startSector !== ENDOFCHAIN) {
+    const needed = Math.ceil(declared / sectorSize);
     try {
       alloc.chain(root.startSector, {
         what: 'mini stream',
         where: 'mini stream',
-        needed: Math.ceil(declared / sectorSize),
+        needed,
+        short: (n) => `its sector chain holds only ${n * sectorSize} bytes`,
         startOffset: root.offset + 116,
         into: streamSectors,
       });
     } catch (error) {
       if (!(error instanceof MsiFormatError)) throw error;
-      shortfall = error;
+      // The reason without the error code prefix and the location suffix.
+      const reason = error.message.replace(/^[A-Z_0-9]+ \([^)]*\): (mini stream: )?/, '').replace(/ \(in .*\)$/, '');
+      shortfall = `the mini stream's sector chain ends after ${streamSectors.length} of its ${needed} sectors: ${reason}`;
     }
   }
   // Bytes the file really holds of those sectors.
