@@ -1,6 +1,7 @@
 // Offline UAC-patching check from .msi and .msp files, on any platform: what an
 // author can know before shipping. What only the target machine knows is 'unknown'.
 import { openPackage, type MsiPackage } from '../package';
+import { slice } from '../package/scheduler';
 import { assertNonEmptyString, describeValue } from '../validate';
 import { certificateTablesThroughPatches, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
 import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
@@ -40,17 +41,21 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
   if (!Array.isArray(mspPaths)) throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
   mspPaths.forEach((p, i) => assertNonEmptyString(p, `mspPaths[${i}]`));
 
+  // The package work runs in slices of the reader's shared scheduler, so
+  // many concurrent checks do not hold the event loop.
   const pkg = await openPackage(msiPath);
-  const productCode = propertyValue(pkg, 'ProductCode');
+  const productCode = await slice(() => propertyValue(pkg, 'ProductCode'));
   const patches = await Promise.all(mspPaths.map((p) => openPackage(p)));
 
   // Each patch is judged against the table in the package plus what the patches sequenced
   // before it added or changed (their transforms that target the product, applied in order).
-  const tables = certificateTablesThroughPatches(pkg, patches, mspPaths, msiPath);
+  const tables = await slice(() => certificateTablesThroughPatches(pkg, patches, mspPaths, msiPath));
 
+  const patchFiles: Array<ReturnType<typeof readPatchFile>> = [];
+  for (const patch of patches) patchFiles.push(await slice(() => readPatchFile(patch)));
   const patchFacts: PatchFacts[] = patches.map((patch, index) => {
     const label = mspPaths[index] as string;
-    const file = readPatchFile(patch);
+    const file = patchFiles[index]!;
     return {
       patch: label,
       targetsProduct: productCode
@@ -70,6 +75,10 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
   // The table check reports the table as the last patch sees it (the package alone without patches).
   const table = tables[Math.max(0, patches.length - 1)] as Fact<PatchCertificateTableFact>;
 
+  return slice(() => offlineVerdict(pkg, patchFacts, table, productCode, msiPath, mspPaths));
+}
+
+function offlineVerdict(pkg: MsiPackage, patchFacts: PatchFacts[], table: Fact<PatchCertificateTableFact>, productCode: string | null, msiPath: string, mspPaths: readonly string[]): OfflineLuaReport {
   const facts: LuaFacts = {
     installerVersion: known({ packageMinimum: pkg.summary.pageCount ?? undefined }, 'summary PageCount'),
     windowsXp: known(false, 'UAC patching on current Windows; the Windows XP removable-media rule is not checked offline'),

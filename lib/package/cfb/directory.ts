@@ -52,6 +52,47 @@ export interface Directory {
   readonly sectors: readonly number[];
 }
 
+/**
+ * A directory entry over its 128-byte record: the raw fields are views of
+ * the directory sector read at open, made when asked for (a package with
+ * many entries, opened many times, keeps one object per entry, not six).
+ */
+class Entry implements DirectoryEntry {
+  readonly children: number[] = [];
+  constructor(
+    private readonly record: Buffer,
+    private readonly at: number,
+    private readonly nameLength: number,
+    readonly id: number,
+    readonly name: string,
+    readonly type: EntryType,
+    readonly startSector: number,
+    readonly size: number,
+    readonly parent: number,
+    readonly offset: number,
+  ) {}
+
+  get nameBytes(): Buffer {
+    return this.record.subarray(this.at, this.at + this.nameLength);
+  }
+
+  get clsid(): Buffer {
+    return this.record.subarray(this.at + 80, this.at + 96);
+  }
+
+  get stateBits(): Buffer {
+    return this.record.subarray(this.at + 96, this.at + 100);
+  }
+
+  get creationTime(): Buffer {
+    return this.record.subarray(this.at + 100, this.at + 108);
+  }
+
+  get modifiedTime(): Buffer {
+    return this.record.subarray(this.at + 108, this.at + 116);
+  }
+}
+
 const TYPE_UNALLOCATED = 0;
 const TYPE_STORAGE = 1;
 const TYPE_STREAM = 2;
@@ -98,27 +139,23 @@ export function* readDirectory(header: Header, alloc: Allocation): Reader<Direct
       fail(`directory entry ${id} has an invalid name length ${nameLength}`, 'directory', offset + 64);
     }
     const length = Math.min(64, nameLength - (nameLength % 2));
-    const nameBytes = Buffer.from(bytes.subarray(at, at + length));
-    const name = nameBytes.toString('utf16le').replace(/\u0000+$/, '');
+    const name = bytes.toString('utf16le', at, at + length).replace(/\u0000+$/, '');
     const isStream = type === TYPE_STREAM;
     const low = bytes.readUInt32LE(at + 120);
     const high = header.majorVersion === 4 ? bytes.readUInt32LE(at + 124) : 0;
-    const entry: DirectoryEntry = {
+    const entry = new Entry(
+      bytes,
+      at,
+      length,
       id,
       name,
-      nameBytes,
-      type: type === TYPE_ROOT ? 'root' : type === TYPE_STORAGE ? 'storage' : 'stream',
-      clsid: Buffer.from(bytes.subarray(at + 80, at + 96)),
-      stateBits: Buffer.from(bytes.subarray(at + 96, at + 100)),
-      creationTime: Buffer.from(bytes.subarray(at + 100, at + 108)),
-      modifiedTime: Buffer.from(bytes.subarray(at + 108, at + 116)),
+      type === TYPE_ROOT ? 'root' : type === TYPE_STORAGE ? 'storage' : 'stream',
       // The root's start and size locate the mini stream; a storage's are ignored.
-      startSector: isStream || type === TYPE_ROOT ? bytes.readUInt32LE(at + 116) : ENDOFCHAIN,
-      size: isStream || type === TYPE_ROOT ? high * 0x100000000 + low : 0,
+      isStream || type === TYPE_ROOT ? bytes.readUInt32LE(at + 116) : ENDOFCHAIN,
+      isStream || type === TYPE_ROOT ? high * 0x100000000 + low : 0,
       parent,
-      children: [],
       offset,
-    };
+    );
     return {
       entry,
       left: bytes.readUInt32LE(at + 68),
