@@ -13,7 +13,6 @@
 // This is the order osslsigncode signs and verifies (msi.c, msi_hash_dir and
 // msi_prehash_dir); this file is our own implementation of it.
 
-import { createHash } from 'node:crypto';
 import type { CompoundFile, DirectoryEntry } from './compound';
 
 const DIGITAL_SIGNATURE = Buffer.from('\u0005DigitalSignature\u0000', 'utf16le');
@@ -116,6 +115,9 @@ export function hashPackageMetadata(cf: CompoundFile, hash: Hasher): void {
  * ("sha256", ...). With `withMetadata`, the MsiDigitalSignatureEx variant.
  */
 export function computePackageDigest(cf: CompoundFile, algorithm: string, withMetadata: boolean): { digest: Buffer; metadataDigest: Buffer | null } {
+  // Loaded here: commands that never hash should not pay for node:crypto at start-up.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const hash = createHash(algorithm);
   let metadataDigest: Buffer | null = null;
   if (withMetadata) {
