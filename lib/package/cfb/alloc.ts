@@ -14,6 +14,8 @@
 import type { Reader } from './reads';
 import { DIFSECT, ENDOFCHAIN, FREESECT, HEADER_DIFAT_ENTRIES, MAXREGSECT, describeSector, fail, sectorPosition, type Header } from './header';
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** Internal FAT value: no FAT sector in the file covers this sector. */
 const UNCOVERED = 0xfffffffb;
 
@@ -158,29 +160,33 @@ export function* readAllocation(header: Header): Reader<Allocation> {
   fatSectors.forEach((s, index) => {
     if (s < sectorCount && s !== DIFSECT) present.push({ index, sector: s });
   });
-  const ranges: Array<[number, number]> = [];
-  const runs: Array<{ firstIndex: number; count: number }> = [];
-  for (let i = 0; i < present.length; i++) {
-    const { index, sector: s } = present[i];
-    const prev = present[i - 1];
-    if (prev && prev.sector + 1 === s && prev.index + 1 === index) {
-      runs[runs.length - 1].count++;
-      ranges[ranges.length - 1][1] += sectorSize;
-    } else {
-      runs.push({ firstIndex: index, count: 1 });
-      ranges.push([sectorPosition(header, s), sectorSize]);
+  // Runs of consecutive FAT sectors (consecutive in the DIFAT too), each
+  // read in pieces of at most 1 MiB and decoded straight into `fat`, so a
+  // large FAT is never held twice.
+  const MAX_READ = 1 << 20;
+  const pieces: Array<{ position: number; length: number; firstEntry: number }> = [];
+  for (let i = 0; i < present.length;) {
+    let j = i + 1;
+    while (j < present.length && present[j].sector === present[j - 1].sector + 1 && present[j].index === present[j - 1].index + 1) j++;
+    const position = sectorPosition(header, present[i].sector);
+    const length = (j - i) * sectorSize;
+    for (let done = 0; done < length; done += MAX_READ) {
+      pieces.push({ position: position + done, length: Math.min(MAX_READ, length - done), firstEntry: present[i].index * perSector + done / 4 });
     }
+    i = j;
   }
-  // Read in batches so a large FAT is not one huge request.
-  const BATCH = 64;
-  for (let b = 0; b < ranges.length; b += BATCH) {
-    const batch = ranges.slice(b, b + BATCH).map(([p, l]) => [p, Math.max(0, Math.min(l, header.fileSize - p))] as [number, number]);
-    const buffers = yield batch;
+  const BATCH = 16;
+  for (let b = 0; b < pieces.length; b += BATCH) {
+    const batch = pieces.slice(b, b + BATCH);
+    const buffers = yield batch.map((p) => [p.position, Math.max(0, Math.min(p.length, header.fileSize - p.position))] as [number, number]);
     for (let k = 0; k < batch.length; k++) {
       const bytes = buffers[k];
-      const first = runs[b + k].firstIndex * perSector;
+      const first = batch[k].firstEntry;
       const entries = Math.min(Math.floor(bytes.length / 4), sectorCount - first);
-      for (let i = 0; i < entries; i++) fat[first + i] = bytes.readUInt32LE(i * 4);
+      if (entries <= 0) continue;
+      // Little-endian hosts: one byte copy into the FAT's memory.
+      if (LITTLE_ENDIAN) new Uint8Array(fat.buffer, first * 4, entries * 4).set(bytes.subarray(0, entries * 4));
+      else for (let i = 0; i < entries; i++) fat[first + i] = bytes.readUInt32LE(i * 4);
     }
   }
   return new Allocation(header, fatSectors, fat);
