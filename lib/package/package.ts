@@ -4,7 +4,7 @@
 import { MsiFormatError } from '../errors';
 import { openCompoundFile, openCompoundFileAsync, type CompoundFile, type DirectoryEntry } from './compound';
 import { decodeStreamName, encodeStreamName } from './stream-names';
-import { slice } from './scheduler';
+import { limitOpens, slice } from './scheduler';
 import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
 import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
@@ -331,6 +331,8 @@ const OPENING_STREAMS = new Set([
  * path cannot be opened.
  */
 export async function readPackageFile(path: string): Promise<MsiPackage> {
-  const compound = await openCompoundFileAsync(path, (cf) => cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)));
-  return slice(() => new MsiPackage(compound));
+  return limitOpens(async () => {
+    const compound = await openCompoundFileAsync(path, (cf) => cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)));
+    return slice(() => new MsiPackage(compound));
+  });
 }

@@ -58,3 +58,26 @@ export function slice<T>(fn: () => T): Promise<T> {
     schedule();
   });
 }
+
+/** Opens in progress at once (see `limitOpens`). */
+const MAX_OPENS = 8;
+let opening = 0;
+const waiting: Array<() => void> = [];
+
+/**
+ * Runs an open with at most MAX_OPENS of them in progress: 1,000 callers
+ * then finish a few at a time instead of all advancing together, so the
+ * half-built state of all of them is never alive at once (which made the
+ * garbage collector, not the parsing, hold the event loop). The order of
+ * completion is the order of the calls.
+ */
+export async function limitOpens<T>(open: () => Promise<T>): Promise<T> {
+  if (opening >= MAX_OPENS) await new Promise<void>((resolve) => waiting.push(resolve));
+  opening++;
+  try {
+    return await open();
+  } finally {
+    opening--;
+    waiting.shift()?.();
+  }
+}
