@@ -2,7 +2,7 @@
 // errors (they map to different exit codes).
 
 import { MsiFormatError } from '../errors';
-import { readPackageFile, type MsiPackage } from '../package';
+import { NotRegularFileError, readPackageFile, type MsiPackage } from '../package';
 
 /** The file could not be read at all. */
 export class CannotReadError extends Error {
@@ -29,7 +29,12 @@ export async function openForCli(path: string): Promise<MsiPackage> {
   try {
     return await readPackageFile(path);
   } catch (error) {
+    // Only what the file system said (an errno code, or not a regular
+    // file) is "cannot read"; anything else is passed on as it is.
     if (error instanceof MsiFormatError) throw error;
-    throw new CannotReadError(path, error);
+    if (error instanceof NotRegularFileError || typeof (error as NodeJS.ErrnoException)?.code === 'string') {
+      throw new CannotReadError(path, error);
+    }
+    throw error;
   }
 }
