@@ -12,7 +12,7 @@
 // entry points one sector past the end opens, as it does for them.
 
 import type { Reader } from './reads';
-import { DIFSECT, ENDOFCHAIN, FREESECT, HEADER_DIFAT_ENTRIES, MAXREGSECT, describeSector, fail, sectorPosition, type Header } from './header';
+import { ENDOFCHAIN, FREESECT, HEADER_DIFAT_ENTRIES, MAXREGSECT, describeSector, fail, sectorPosition, type Header } from './header';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -119,6 +119,58 @@ export function sectorRanges(header: Header, sectors: readonly number[]): Array<
   return ranges;
 }
 
+// The loops of readAllocation live in plain functions: a generator's body
+// is optimised poorly, and a 400 MiB file has 6,451 FAT sectors.
+
+/** Appends a DIFAT sector's FAT sector numbers to `out`; returns its link to the next DIFAT sector. */
+function takeDifatEntries(bytes: Buffer, perSector: number, out: number[]): number {
+  for (let i = 0; i < perSector - 1; i++) {
+    const value = bytes.readUInt32LE(i * 4);
+    if (value === FREESECT || value === ENDOFCHAIN) break;
+    out.push(value);
+  }
+  return bytes.readUInt32LE((perSector - 1) * 4);
+}
+
+interface FatPiece { position: number; length: number; firstEntry: number }
+
+/**
+ * The reads that fill the FAT: runs of FAT sectors consecutive in the file
+ * and in the DIFAT, each in pieces of at most 1 MiB decoded straight into
+ * the FAT array, so a large FAT is never held twice. FAT sectors outside
+ * the file are skipped (the entries they would hold stay uncovered).
+ */
+function planFatReads(header: Header, fatSectors: readonly number[]): FatPiece[] {
+  const { sectorSize, sectorCount } = header;
+  const perSector = sectorSize / 4;
+  const MAX_READ = 1 << 20;
+  const pieces: FatPiece[] = [];
+  for (let i = 0; i < fatSectors.length;) {
+    if (fatSectors[i] >= sectorCount) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < fatSectors.length && fatSectors[j] === fatSectors[j - 1] + 1 && fatSectors[j] < sectorCount) j++;
+    const position = sectorPosition(header, fatSectors[i]);
+    const length = Math.max(0, Math.min((j - i) * sectorSize, header.fileSize - position));
+    for (let done = 0; done < length; done += MAX_READ) {
+      pieces.push({ position: position + done, length: Math.min(MAX_READ, length - done), firstEntry: i * perSector + done / 4 });
+    }
+    i = j;
+  }
+  return pieces;
+}
+
+/** Copies FAT entries read from the file into `fat` from entry `first` on. */
+function decodeFat(fat: Uint32Array, first: number, bytes: Buffer): void {
+  const entries = Math.min(Math.floor(bytes.length / 4), fat.length - first);
+  if (entries <= 0) return;
+  // Little-endian hosts: one byte copy into the FAT's memory.
+  if (LITTLE_ENDIAN) new Uint8Array(fat.buffer, first * 4, entries * 4).set(bytes.subarray(0, entries * 4));
+  else for (let i = 0; i < entries; i++) fat[first + i] = bytes.readUInt32LE(i * 4);
+}
+
 /** Reads the DIFAT and the FAT. */
 export function* readAllocation(header: Header): Reader<Allocation> {
   const { sectorSize, sectorCount } = header;
@@ -133,6 +185,7 @@ export function* readAllocation(header: Header): Reader<Allocation> {
   // DIFAT sectors: as many as the header declares, along their chain.
   let sector = header.difatStart;
   const seen = new Set<number>();
+  let ahead: { first: number; bytes: Buffer } | null = null;
   for (let n = 0; n < header.difatSectorCount && sector !== ENDOFCHAIN && sector !== FREESECT; n++) {
     if (sector >= sectorCount) {
       fail(`DIFAT chain points to ${describeSector(sector)}, outside the ${sectorCount} sectors in the file`, 'DIFAT', n === 0 ? 68 : undefined);
@@ -140,14 +193,20 @@ export function* readAllocation(header: Header): Reader<Allocation> {
     if (seen.has(sector)) fail(`DIFAT chain loops back to sector ${sector}`, 'DIFAT', sectorPosition(header, sector));
     seen.add(sector);
     const position = sectorPosition(header, sector);
-    const [bytes] = yield [[position, sectorSize]];
-    if (bytes.length < sectorSize) fail(`DIFAT sector ${sector} is cut off by the end of the file`, 'DIFAT', position);
-    for (let i = 0; i < perSector - 1; i++) {
-      const value = bytes.readUInt32LE(i * 4);
-      if (value === FREESECT || value === ENDOFCHAIN) break;
-      fatSectors.push(value);
+    // DIFAT sectors are usually written one after the other: read ahead the
+    // ones the header still declares (at most 256), so a large DIFAT costs
+    // one read, not one per sector; a link elsewhere reads again.
+    let bytes: Buffer;
+    if (ahead && sector >= ahead.first && (sector - ahead.first + 1) * sectorSize <= ahead.bytes.length) {
+      bytes = ahead.bytes.subarray((sector - ahead.first) * sectorSize, (sector - ahead.first + 1) * sectorSize);
+    } else {
+      const count = Math.max(1, Math.min(header.difatSectorCount - n, sectorCount - sector, 256));
+      const [read] = yield [[position, Math.min(count * sectorSize, header.fileSize - position)]];
+      ahead = { first: sector, bytes: read };
+      bytes = read.subarray(0, sectorSize);
     }
-    sector = bytes.readUInt32LE((perSector - 1) * 4);
+    if (bytes.length < sectorSize) fail(`DIFAT sector ${sector} is cut off by the end of the file`, 'DIFAT', position);
+    sector = takeDifatEntries(bytes, perSector, fatSectors);
   }
   // A FAT longer than the file has sectors cannot be right; what is past
   // that is not needed to read anything in the file.
@@ -155,39 +214,12 @@ export function* readAllocation(header: Header): Reader<Allocation> {
   fatSectors.length = Math.min(fatSectors.length, neededFatSectors);
 
   const fat = new Uint32Array(sectorCount).fill(UNCOVERED);
-  // Read the FAT sectors that are in the file, consecutive ones at once.
-  const present: Array<{ index: number; sector: number }> = [];
-  fatSectors.forEach((s, index) => {
-    if (s < sectorCount && s !== DIFSECT) present.push({ index, sector: s });
-  });
-  // Runs of consecutive FAT sectors (consecutive in the DIFAT too), each
-  // read in pieces of at most 1 MiB and decoded straight into `fat`, so a
-  // large FAT is never held twice.
-  const MAX_READ = 1 << 20;
-  const pieces: Array<{ position: number; length: number; firstEntry: number }> = [];
-  for (let i = 0; i < present.length;) {
-    let j = i + 1;
-    while (j < present.length && present[j].sector === present[j - 1].sector + 1 && present[j].index === present[j - 1].index + 1) j++;
-    const position = sectorPosition(header, present[i].sector);
-    const length = (j - i) * sectorSize;
-    for (let done = 0; done < length; done += MAX_READ) {
-      pieces.push({ position: position + done, length: Math.min(MAX_READ, length - done), firstEntry: present[i].index * perSector + done / 4 });
-    }
-    i = j;
-  }
+  const pieces = planFatReads(header, fatSectors);
   const BATCH = 16;
   for (let b = 0; b < pieces.length; b += BATCH) {
     const batch = pieces.slice(b, b + BATCH);
-    const buffers = yield batch.map((p) => [p.position, Math.max(0, Math.min(p.length, header.fileSize - p.position))] as [number, number]);
-    for (let k = 0; k < batch.length; k++) {
-      const bytes = buffers[k];
-      const first = batch[k].firstEntry;
-      const entries = Math.min(Math.floor(bytes.length / 4), sectorCount - first);
-      if (entries <= 0) continue;
-      // Little-endian hosts: one byte copy into the FAT's memory.
-      if (LITTLE_ENDIAN) new Uint8Array(fat.buffer, first * 4, entries * 4).set(bytes.subarray(0, entries * 4));
-      else for (let i = 0; i < entries; i++) fat[first + i] = bytes.readUInt32LE(i * 4);
-    }
+    const buffers = yield batch.map((p) => [p.position, p.length] as [number, number]);
+    for (let k = 0; k < batch.length; k++) decodeFat(fat, batch[k].firstEntry, buffers[k]);
   }
   return new Allocation(header, fatSectors, fat);
 }
