@@ -58,13 +58,14 @@ function largeFixture() {
 }
 
 /** Child mode: open the package, export every table to `outDir`, report figures as JSON. */
-function child(file, outDir) {
+async function child(file, outDir) {
   const lib = require(path.join(root, 'dist', 'package'));
   const before = process.resourceUsage().maxRSS; // KiB, after modules are loaded
   const usage = () => { const u = process.memoryUsage(); return u.heapUsed + u.external; };
   const heldBefore = usage();
   const started = process.hrtime.bigint();
-  const pkg = lib.readPackage(fs.readFileSync(file));
+  // Opened from the path, read on demand, as the CLI does.
+  const pkg = await lib.readPackageFile(file);
   const tables = ['_SummaryInformation', '_ForceCodepage', ...pkg.tableNames];
   for (const table of tables) {
     const fd = fs.openSync(path.join(outDir, `${table}.idt`), 'w');
@@ -191,7 +192,10 @@ module.exports = { runReaderBench };
 if (require.main === module) {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
-    child(argv[1], argv[2]);
+    child(argv[1], argv[2]).catch((error) => {
+      console.error(error.stack);
+      process.exitCode = 1;
+    });
   } else {
     const options = {};
     for (let i = 0; i < argv.length; i++) {

@@ -104,6 +104,11 @@ async function main() {
     const fn = mod.runReaderBench || mod.runWuaBench;
     if (typeof fn === 'function') await fn();
   }
+  // The package reader's payload cost and event-loop benches (each prints its own ratios).
+  for (const extra of ['big-package.js', 'event-loop-reader.js']) {
+    const file = path.join(__dirname, extra);
+    if (fs.existsSync(file)) await require(file).main([]);
+  }
 }
 
 main().catch((error) => {

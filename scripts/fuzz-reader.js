@@ -4,8 +4,11 @@
 // in one of two ways: the package reads in full, or an MsiFormatError. Any
 // other error, or a case slower than the time limit, is a failure.
 //
-// Two kinds of damage: to the file bytes (biased towards the compound file
-// header, FAT, mini FAT and directory, plus random bytes and truncation),
+// Three kinds of damage: structure-aware (header fields, DIFAT, FAT and mini
+// FAT entries, directory entry fields set to values aimed at the checks;
+// share set with --structure-share, 0.5 by default), to the file bytes
+// (biased towards the compound file header, FAT, mini FAT and directory,
+// plus random bytes and truncation),
 // and to the content of one MSI stream (string pool, catalog, a table, the
 // summary, the signature) under an intact container.
 //
@@ -13,7 +16,8 @@
 // this script runs as many as asked, against dist/ (build with
 // `npx tsc -p tsconfig.json` first):
 //
-//   node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS] [file ...]
+//   node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS]
+//     [--structure-share 0..1] [file ...]
 //
 // Without files it uses the packages the unit tests built and cached under
 // .cache/fixtures/package/.
@@ -59,6 +63,106 @@ function structuralOffsets(bytes, lib) {
     for (let i = 0; i < layout.sectorSize; i += 4) offsets.push(base + i);
   }
   return offsets.filter((o) => o + 4 <= bytes.length);
+}
+
+/**
+ * What the structure-aware mutator needs to know of a file: where each
+ * field of the header, the FAT, the mini FAT and the directory entries is.
+ */
+function structureMap(bytes, lib) {
+  let inspection;
+  try {
+    inspection = lib.inspectStructure(bytes);
+  } catch {
+    return null;
+  }
+  const { layout, entries } = inspection;
+  const sectorSize = layout.sectorSize;
+  const at = (sector) => (sector + 1) * sectorSize;
+  const fatEntries = [];
+  layout.fatSectors.forEach((fatSector, k) => {
+    for (let i = 0; i < sectorSize / 4; i++) {
+      const sector = k * (sectorSize / 4) + i;
+      if (sector >= layout.sectorCount) break;
+      fatEntries.push({ sector, offset: at(fatSector) + i * 4 });
+    }
+  });
+  const miniFatOffsets = [];
+  const miniFatStart = bytes.readUInt32LE(60);
+  if (miniFatStart < layout.sectorCount) {
+    for (let i = 0; i < sectorSize / 4; i++) miniFatOffsets.push(at(miniFatStart) + i * 4);
+  }
+  // Every directory slot, used or not, from the directory's first sector.
+  const directorySlots = [];
+  const directoryStart = bytes.readUInt32LE(48);
+  for (const entry of entries.values()) directorySlots.push(entry.offset);
+  for (let i = 0; i < sectorSize / 128; i++) directorySlots.push(at(directoryStart) + i * 128);
+  return { sectorSize, sectorCount: layout.sectorCount, entryCount: entries.size, fatEntries, miniFatOffsets, directorySlots, fileLength: bytes.length };
+}
+
+const HEADER_FIELDS = [
+  [24, 2], [26, 2], [28, 2], [30, 2], [32, 2], [34, 2], [40, 4], [44, 4], [48, 4], [52, 4], [56, 4], [60, 4], [64, 4], [68, 4], [72, 4],
+];
+const SPECIAL_SECTORS = [0xffffffff, 0xfffffffe, 0xfffffffd, 0xfffffffc, 0xfffffffb, 0xfffffffa];
+
+/** A sector number a structure might plausibly (or not) hold. */
+function sectorValue(random, map, current) {
+  switch (random.int(7)) {
+    case 0: return random.pick(SPECIAL_SECTORS);
+    case 1: return current + 1;
+    case 2: return current;
+    case 3: return map.sectorCount + random.int(3) - 1;
+    case 4: return random.int(map.sectorCount);
+    case 5: return random.pick(INTERESTING);
+    default: return Math.max(0, current - 1 - random.int(4));
+  }
+}
+
+/**
+ * Structure-aware damage: header fields, DIFAT entries of the header, FAT
+ * and mini FAT entries, directory entry fields (type, links, start, size,
+ * name length), each set to values chosen to hit the checks (special sector
+ * markers, off-by-one sectors, self links, sizes around the file's).
+ */
+function mutateStructure(bytes, random, map) {
+  const out = Buffer.from(bytes);
+  const count = 1 + random.int(3);
+  for (let i = 0; i < count; i++) {
+    const kind = random.int(6);
+    if (kind === 0) {
+      const [offset, width] = random.pick(HEADER_FIELDS);
+      const value = random.next() < 0.5 ? random.pick(INTERESTING) : sectorValue(random, map, out.readUInt32LE(offset & ~3));
+      if (width === 2) out.writeUInt16LE(value & 0xffff, offset);
+      else out.writeUInt32LE(value >>> 0, offset);
+    } else if (kind === 1) {
+      const slot = random.int(109);
+      out.writeUInt32LE(sectorValue(random, map, out.readUInt32LE(76 + slot * 4)) >>> 0, 76 + slot * 4);
+    } else if (kind === 2 && map.fatEntries.length > 0) {
+      const { sector, offset } = random.pick(map.fatEntries);
+      out.writeUInt32LE(sectorValue(random, map, sector) >>> 0, offset);
+    } else if (kind === 3 && map.miniFatOffsets.length > 0) {
+      const offset = random.pick(map.miniFatOffsets);
+      out.writeUInt32LE(sectorValue(random, { sectorCount: 64 }, out.readUInt32LE(offset)) >>> 0, offset);
+    } else {
+      const base = random.pick(map.directorySlots);
+      if (base + 128 > out.length) continue;
+      const field = random.int(6);
+      if (field === 0) out[base + 66] = random.pick([0, 1, 2, 3, 4, 5, 6, 0xff]);
+      else if (field === 1) {
+        const link = random.pick([68, 72, 76]);
+        const value = random.next() < 0.3 ? 0xffffffff : random.int(map.entryCount + 4);
+        out.writeUInt32LE(value >>> 0, base + link);
+      } else if (field === 2) out.writeUInt32LE(sectorValue(random, map, out.readUInt32LE(base + 116)) >>> 0, base + 116);
+      else if (field === 3) {
+        const size = random.pick([0, 1, 63, 64, 4095, 4096, 4097, map.fileLength - 1, map.fileLength, map.fileLength + 1, map.fileLength * 2, 0x7fffffff, 0xffffffff]);
+        out.writeUInt32LE(size >>> 0, base + 120);
+        if (random.next() < 0.2) out.writeUInt32LE(random.pick([0, 1, 0xffffffff]), base + 124);
+      } else if (field === 4) out.writeUInt16LE(random.pick([0, 1, 2, 3, 62, 64, 66, 0xffff]), base + 64);
+      else out.fill(random.pick([0, 0xff]), base, base + 128);
+    }
+  }
+  if (random.next() < 0.1) return out.subarray(0, Math.max(0, out.length - 1 - random.int(map.sectorSize * 4)));
+  return out;
 }
 
 /** Damages the file bytes; returns a new buffer. */
@@ -123,20 +227,23 @@ function readEverything(pkg) {
  * Runs `cases` fuzz cases over `files` (paths). `lib` is the package module
  * (lib/package or dist/package), `isFormatError` tells typed errors apart.
  */
-function runFuzz({ files, cases, seed, lib, isFormatError, timeLimitMs = 2000, onCase }) {
+function runFuzz({ files, cases, seed, lib, isFormatError, timeLimitMs = 2000, onCase, structureShare = 0 }) {
   const random = makeRandom(seed);
   const inputs = files.map((file) => {
     const bytes = fs.readFileSync(file);
-    return { file, bytes, offsets: structuralOffsets(bytes, lib) };
+    return { file, bytes, offsets: structuralOffsets(bytes, lib), map: structureMap(bytes, lib) };
   });
-  const result = { cases: 0, accepted: 0, rejected: 0, failures: [], slowestMs: 0, slowestCase: '', rejectedBy: {} };
+  const result = { cases: 0, accepted: 0, rejected: 0, failures: [], slowestMs: 0, slowestCase: '', rejectedBy: {}, byKind: { bytes: 0, content: 0, structure: 0 } };
   for (let i = 0; i < cases; i++) {
     const input = inputs[random.int(inputs.length)];
     const caseSeed = random.int(0x7fffffff);
     const caseRandom = makeRandom(caseSeed);
-    const contentLevel = caseRandom.next() < 0.35;
+    const structureLevel = input.map !== null && caseRandom.next() < structureShare;
+    const contentLevel = !structureLevel && caseRandom.next() < 0.35;
+    const kind = structureLevel ? 'structure' : contentLevel ? 'content' : 'bytes';
+    result.byKind[kind]++;
     const started = process.hrtime.bigint();
-    let description = `${path.basename(input.file)} seed ${caseSeed} ${contentLevel ? 'content' : 'bytes'}`;
+    let description = `${path.basename(input.file)} seed ${caseSeed} ${kind}`;
     try {
       let pkg;
       if (contentLevel) {
@@ -156,6 +263,8 @@ function runFuzz({ files, cases, seed, lib, isFormatError, timeLimitMs = 2000, o
         const wrapped = Object.create(compound);
         wrapped.streamData = (entry) => (entry.id === target.id ? damaged : compound.streamData(entry));
         pkg = new lib.MsiPackage(wrapped);
+      } else if (structureLevel) {
+        pkg = lib.readPackage(mutateStructure(input.bytes, caseRandom, input.map));
       } else {
         pkg = lib.readPackage(mutateBytes(input.bytes, caseRandom, input.offsets));
       }
@@ -197,15 +306,16 @@ function findCachedFixtures(root) {
 
 function main(argv) {
   const root = path.resolve(__dirname, '..');
-  const options = { cases: 20000, seed: Date.now() % 0x7fffffff, timeLimitMs: 2000 };
+  const options = { cases: 20000, seed: Date.now() % 0x7fffffff, timeLimitMs: 2000, structureShare: 0.5 };
   const files = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--cases') options.cases = Number(argv[++i]);
     else if (arg === '--seed') options.seed = Number(argv[++i]);
     else if (arg === '--time-limit') options.timeLimitMs = Number(argv[++i]);
+    else if (arg === '--structure-share') options.structureShare = Number(argv[++i]);
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS] [file ...]');
+      console.log('usage: node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS] [--structure-share 0..1] [file ...]');
       return 0;
     } else files.push(arg);
   }
@@ -232,16 +342,18 @@ function main(argv) {
     lib,
     isFormatError: (e) => e instanceof errors.MsiFormatError,
     timeLimitMs: options.timeLimitMs,
+    structureShare: options.structureShare,
     onCase: (i, r) => {
       if ((i + 1) % 1000 === 0) console.log(`  ${i + 1} cases: ${r.accepted} read, ${r.rejected} rejected, ${r.failures.length} failures`);
     },
   });
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.accepted} read in full, ${result.rejected} rejected with MsiFormatError, slowest case ${result.slowestMs.toFixed(0)} ms (${result.slowestCase})`);
+  console.log('cases by mutator:', JSON.stringify(result.byKind));
   console.log('rejections by place:', JSON.stringify(result.rejectedBy));
   for (const failure of result.failures.slice(0, 20)) console.log(`FAILURE case ${failure.case} (${failure.description}):\n${failure.error}\n`);
   return result.failures.length === 0 ? 0 : 1;
 }
 
-module.exports = { runFuzz, makeRandom, mutateBytes, mutateContent, structuralOffsets };
+module.exports = { runFuzz, makeRandom, mutateBytes, mutateContent, mutateStructure, structureMap, structuralOffsets };
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

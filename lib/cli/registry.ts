@@ -67,7 +67,7 @@ export const ExitCode = {
   INVALID_PACKAGE: 1,
   /** Bad command line: unknown command or option, missing argument, a malformed value, the wrong kind of file. */
   USAGE: 2,
-  /** The file cannot be read (missing, a directory, no permission, not a regular file, over 2 GiB). */
+  /** The file cannot be read (missing, a directory, no permission, not a regular file). */
   CANNOT_READ: 3,
   /** `signature`: the package is not signed. */
   UNSIGNED: 4,
@@ -87,7 +87,7 @@ export const COMMON_EXIT_CODES: Array<[number, string]> = [
   [ExitCode.OK, 'success'],
   [ExitCode.INVALID_PACKAGE, 'the file is not a valid Windows Installer package'],
   [ExitCode.USAGE, 'bad command line (unknown option, missing or malformed argument, wrong kind of file)'],
-  [ExitCode.CANNOT_READ, 'the file cannot be read (missing, directory, no permission, not a regular file, over 2 GiB)'],
+  [ExitCode.CANNOT_READ, 'the file cannot be read (missing, directory, no permission, not a regular file)'],
   [ExitCode.SYSTEM_ERROR, 'a Windows call failed'],
   [ExitCode.INTERNAL, 'internal error: a bug in msi-lua (please report it)'],
   [ExitCode.OUTPUT_ERROR, 'the output could not be written (disk full, closed pipe)'],

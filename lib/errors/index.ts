@@ -17,7 +17,10 @@
  * TypeError for them; branch with `isSuccessCode` and report them with `describeStatus`.
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { ALIASES, GROUPS, HRESULT_ROWS, WIN32_ROWS, type CodeRow, type ErrorGroup } from './table.generated';
+// The code table (about 200 KB of source) is loaded on first use, not when
+// this module is imported: most callers never look a code up.
+import type { CodeRow, ErrorGroup } from './table.generated';
+import { GROUPS } from './groups';
 import { EXPLANATIONS } from './messages';
 import { DESCRIPTIONS } from './descriptions';
 
@@ -116,6 +119,8 @@ let maps: Maps | undefined;
 function getMaps(): Maps {
   if (maps) return maps;
   const m: Maps = { hresult: new Map(), win32: new Map(), byName: new Map() };
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { HRESULT_ROWS, WIN32_ROWS, ALIASES } = require('./table.generated') as typeof import('./table.generated');
   for (const row of HRESULT_ROWS) {
     m.hresult.set(row[0], row);
     m.byName.set(row[1], { row, kind: 'hresult' });

@@ -66,7 +66,7 @@ export const luaCheckCommand: CliCommand = {
   ],
   async run({ io, args }) {
     const [msi, ...patches] = args.positionals as [string, ...string[]];
-    // Only regular files of at most 2 GiB: a FIFO or /dev/zero would never end.
+    // Only regular files: a FIFO or /dev/zero would never end.
     for (const path of args.positionals) await checkReadable(path);
     const report = await checkLuaPatching(msi, patches);
     const damaged = report.damaged.length > 0;

@@ -7,6 +7,7 @@ import { getInteractiveContext } from '../context';
 import { describeHResult } from '../errors';
 import { callNative } from '../native';
 import { openPackage, type MsiPackage } from '../package';
+import { slice } from '../package/scheduler';
 import { getLuaPatchingPolicy } from '../policy';
 import { INSTALL_CONTEXTS, type InstallContext, getInstalledProduct } from '../products';
 import { assertOneOf, assertPlainObject, assertProductCode, assertSid, assertWindowsString, describeValue } from '../validate';
@@ -59,7 +60,7 @@ function windowsXpFact(): Fact<boolean> {
 async function patchFacts(label: string, productCode: string): Promise<PatchFacts> {
   const [native, file] = await Promise.all([
     settle(callNative((binding) => binding.fileSignature(label, true))),
-    settle(openPackage(label).then((p) => readPatchFile(p))),
+    settle(openPackage(label).then((p) => slice(() => readPatchFile(p)))),
   ]);
   const targetsProduct: Fact<boolean> = file.known
     ? known(file.value.targetProductCodes.some((c) => c.toUpperCase() === productCode.toUpperCase()), 'patch summary (Template)')
@@ -180,7 +181,7 @@ async function certificateTables(cached: Fact<MsiPackage>, productCode: string, 
     patches.push(opened.value);
     labels.push(candidate);
   }
-  const tables = certificateTablesThroughPatches(cached.value, patches, labels, 'cached package (LocalPackage)');
+  const tables = await slice(() => certificateTablesThroughPatches(cached.value, patches, labels, 'cached package (LocalPackage)'));
   const perPatch = candidates.map((_, i) => tables[applied.value.length + i] ?? unknown<PatchCertificateTableFact>(unreadable ?? 'not read'));
   return { table: perPatch[perPatch.length - 1] ?? (tables[applied.value.length] as Fact<PatchCertificateTableFact>), perPatch };
 }

@@ -1,6 +1,7 @@
 // Offline UAC-patching check from .msi and .msp files, on any platform: what an
 // author can know before shipping. What only the target machine knows is 'unknown'.
 import { openPackage, type MsiPackage } from '../package';
+import { slice } from '../package/scheduler';
 import { assertWindowsString, describeValue } from '../validate';
 import { certificateTablesThroughPatches, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
 import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
@@ -93,14 +94,16 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
   if (!Array.isArray(mspPaths)) throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
   mspPaths.forEach((p, i) => assertWindowsString(p, `mspPaths[${i}]`));
 
+  // The package work runs in slices of the reader's shared scheduler, so
+  // many concurrent checks do not hold the event loop.
   const pkg = await open(msiPath);
-  const kind = packageKind(pkg);
+  const kind = await slice(() => packageKind(pkg));
   if (kind !== 'installation package') throw new PackageKindError('msiPath', msiPath, kind, 'an installation package (.msi)');
-  const productCode = propertyValue(pkg, 'ProductCode');
+  const productCode = await slice(() => propertyValue(pkg, 'ProductCode'));
   const patches: MsiPackage[] = [];
   for (const [index, path] of mspPaths.entries()) {
     const patch = await open(path);
-    const patchKind = packageKind(patch);
+    const patchKind = await slice(() => packageKind(patch));
     if (patchKind !== 'patch') throw new PackageKindError(`mspPaths[${index}]`, path, patchKind, 'a patch (.msp)');
     patches.push(patch);
   }
@@ -108,16 +111,19 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
   // Each patch is judged against the table in the package plus what the patches sequenced
   // before it added or changed (their transforms that target the product, applied in order).
   const damaged: Array<{ file: string; reason: string }> = [];
-  const tables = certificateTablesThroughPatches(pkg, patches, mspPaths, msiPath, damaged);
+  const tables = await slice(() => certificateTablesThroughPatches(pkg, patches, mspPaths, msiPath, damaged));
 
+  const patchFiles: Array<ReturnType<typeof readPatchFile>> = [];
+  for (const [index, patch] of patches.entries()) {
+    try {
+      patchFiles.push(await slice(() => readPatchFile(patch)));
+    } catch (error) {
+      throw withPath(error, mspPaths[index] as string);
+    }
+  }
   const patchFacts: PatchFacts[] = patches.map((patch, index) => {
     const label = mspPaths[index] as string;
-    let file: ReturnType<typeof readPatchFile>;
-    try {
-      file = readPatchFile(patch);
-    } catch (error) {
-      throw withPath(error, label);
-    }
+    const file = patchFiles[index]!;
     return {
       digestAlgorithms: { digest: file.digestAlgorithm, signature: file.signatureAlgorithm },
       patch: label,
@@ -138,6 +144,10 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
   // The table check reports the table as the last patch sees it (the package alone without patches).
   const table = tables[Math.max(0, patches.length - 1)] as Fact<PatchCertificateTableFact>;
 
+  return slice(() => offlineVerdict(pkg, patchFacts, table, productCode, msiPath, mspPaths, damaged));
+}
+
+function offlineVerdict(pkg: MsiPackage, patchFacts: PatchFacts[], table: Fact<PatchCertificateTableFact>, productCode: string | null, msiPath: string, mspPaths: readonly string[], damaged: Array<{ file: string; reason: string }>): OfflineLuaReport {
   const facts: LuaFacts = {
     installerVersion: known({ packageMinimum: pkg.summary.pageCount ?? undefined }, 'summary PageCount'),
     windowsXp: known(false, 'UAC patching on current Windows; the Windows XP removable-media rule is not checked offline'),

@@ -13,7 +13,6 @@
 // This is the order osslsigncode signs and verifies (msi.c, msi_hash_dir and
 // msi_prehash_dir); this file is our own implementation of it.
 
-import { createHash } from 'node:crypto';
 import { describeValue } from '../validate';
 import type { CompoundFile, DirectoryEntry } from './compound';
 
@@ -67,7 +66,8 @@ export function hashPackageContent(cf: CompoundFile, hash: Hasher): void {
     }
     const child = frame.children[frame.next++];
     if (child.type === 'stream') {
-      if (child.size > 0) hash.update(cf.streamData(child));
+      // In chunks: a package's payload is never held whole to be hashed.
+      if (child.size > 0) cf.streamChunks(child, (chunk) => hash.update(chunk));
     } else if (child.type === 'storage') {
       stack.push({ storage: child, children: digestChildren(cf, child, false), next: 0 });
     }
@@ -136,6 +136,9 @@ export function computePackageDigest(cf: CompoundFile, algorithm: string, withMe
   }
   assertDigestAlgorithm(algorithm, 'algorithm');
   if (typeof withMetadata !== 'boolean') throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
+  // Loaded here: commands that never hash should not pay for node:crypto at start-up.
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const hash = createHash(algorithm);
   let metadataDigest: Buffer | null = null;
   if (withMetadata) {

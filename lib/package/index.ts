@@ -1,8 +1,8 @@
 // Pure TypeScript reader for Windows Installer packages (.msi), patches
 // (.msp) and transforms (.mst). Works on any platform Node runs on.
 
-import { readFile } from 'node:fs/promises';
-import { readPackage, type MsiPackage } from './package';
+import { readPackage, readPackageFile, type MsiPackage } from './package';
+import { slice } from './scheduler';
 import { assertWindowsString, describeValue } from '../validate';
 
 export {
@@ -60,18 +60,32 @@ export {
   type PatchTransformTarget,
   type AppliedPatch,
 } from './transform';
-export { inspectStructure, openCompoundFile, type CompoundFile, type DirectoryEntry } from './compound';
+export {
+  inspectStructure,
+  openCompoundFile,
+  openCompoundFileSync,
+  openCompoundFileAsync,
+  NotRegularFileError,
+  type CompoundFile,
+  type DirectoryEntry,
+  type ByteSource,
+} from './compound';
+export { readPackageFile } from './package';
 
 /**
- * Opens a package from a path or from bytes. Rejects with MsiFormatError
- * when the content is not a readable Windows Installer file, and with the
- * file system's error when the path cannot be read.
+ * Opens a package from a path or from bytes. A path is read on demand
+ * (structures and catalog at open, other streams when asked for; see
+ * readPackageFile); parsing runs in short slices of a shared scheduler, so
+ * many concurrent opens do not hold the event loop. Rejects with
+ * MsiFormatError when the content is not a readable Windows Installer file,
+ * with NotRegularFileError for a directory, FIFO or device, and with the file
+ * system's error when the path cannot be opened.
  */
 export async function openPackage(source: string | Uint8Array): Promise<MsiPackage> {
   if (typeof source === 'string') {
     assertWindowsString(source, 'source');
-    return readPackage(await readFile(source));
+    return readPackageFile(source);
   }
-  if (source instanceof Uint8Array) return readPackage(source);
+  if (source instanceof Uint8Array) return slice(() => readPackage(source));
   throw new TypeError(`The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`);
 }

@@ -2,8 +2,9 @@
 // read from a compound file.
 
 import { MsiFormatError } from '../errors';
-import { openCompoundFile, type CompoundFile, type DirectoryEntry } from './compound';
-import { decodeStreamName } from './stream-names';
+import { openCompoundFile, openCompoundFileAsync, type CompoundFile, type DirectoryEntry } from './compound';
+import { decodeStreamName, encodeStreamName } from './stream-names';
+import { limitOpens, slice } from './scheduler';
 import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
 import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
@@ -322,4 +323,27 @@ export class MsiPackage extends MsiStorage {
 export function readPackage(data: Uint8Array): MsiPackage {
   if (!(data instanceof Uint8Array)) throw new TypeError(`The "data" argument of readPackage must be a Buffer or Uint8Array; received ${describeValue(data)}`);
   return new MsiPackage(openCompoundFile(data));
+}
+
+/** Streams the MsiPackage constructor reads: read ahead when a package is opened asynchronously. */
+const OPENING_STREAMS = new Set([
+  ...['_StringPool', '_StringData', '_Tables', '_Columns'].map((name) => encodeStreamName(name, true)),
+  SUMMARY_STREAM,
+]);
+
+/**
+ * Opens a package from a path without holding the event loop and without
+ * reading more than its structures and catalog: header, FAT, directory and
+ * the string pool, _Tables, _Columns and summary are read with FileHandle
+ * reads at open; every other stream is read from the file (synchronous
+ * positional reads) when asked for. Only regular files are opened
+ * (NotRegularFileError otherwise). Rejects with MsiFormatError for a file
+ * that is not a readable package, with the file system's error when the
+ * path cannot be opened.
+ */
+export async function readPackageFile(path: string): Promise<MsiPackage> {
+  return limitOpens(async () => {
+    const compound = await openCompoundFileAsync(path, (cf) => cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)));
+    return slice(() => new MsiPackage(compound));
+  });
 }

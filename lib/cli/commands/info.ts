@@ -110,14 +110,14 @@ export const infoCommand: CliCommand = {
     const file = args.positionals[0];
     const opened = await openAnyForCli(file);
     if (opened.kind === 'transform') {
-      const { storage, bytes } = opened;
+      const { storage, byteLength } = opened;
       const overview = describeTransformStorage(storage);
       if (args.options.json) {
-        io.stdout.write(toJson(transformJson(file, bytes.length, storage, overview)));
+        io.stdout.write(toJson(transformJson(file, byteLength, storage, overview)));
         return ExitCode.OK;
       }
       io.stdout.write(formatFields([
-        ['File', `${file} (${bytes.length} bytes)`],
+        ['File', `${file} (${byteLength} bytes)`],
         ['Kind', `${KIND_LABEL[storage.kind]} ${storage.clsid}`],
         ...summaryFields(storage.summary, storage.kind),
         ...transformFields(overview),

@@ -45,7 +45,7 @@ export const signatureCommand: CliCommand = {
     if (opened.kind === 'transform') {
       // A transform is not a database, but its signature streams and digest
       // are those of any Windows Installer compound file.
-      const compound = openCompoundFile(opened.bytes);
+      const compound = opened.compound;
       const { signature, signatureEx } = findSignatureStreams(compound);
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       const { verifyPackageSignature } = require('../../package/signature') as typeof import('../../package/signature');

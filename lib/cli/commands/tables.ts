@@ -31,7 +31,7 @@ export const tablesCommand: CliCommand = {
     const opened = await openAnyForCli(file);
     if (opened.kind === 'transform') {
       const overview = describeTransformStorage(opened.storage);
-      if (args.options.json) io.stdout.write(toJson((transformJson(file, opened.bytes.length, opened.storage, overview).transform as { tables: unknown }).tables));
+      if (args.options.json) io.stdout.write(toJson((transformJson(file, opened.byteLength, opened.storage, overview).transform as { tables: unknown }).tables));
       else io.stdout.write(transformTablesText(overview));
       return ExitCode.OK;
     }

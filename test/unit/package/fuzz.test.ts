@@ -20,8 +20,8 @@ interface FuzzResult {
 const { runFuzz } = require('../../../scripts/fuzz-reader.js') as {
   runFuzz(options: {
     files: string[]; cases: number; seed: number; lib: typeof lib;
-    isFormatError(error: unknown): boolean; timeLimitMs?: number;
-  }): FuzzResult;
+    isFormatError(error: unknown): boolean; timeLimitMs?: number; structureShare?: number;
+  }): FuzzResult & { byKind: Record<'bytes' | 'content' | 'structure', number> };
 };
 
 jest.setTimeout(180_000);
@@ -45,8 +45,13 @@ test(`${CASES} mutated packages: read in full or MsiFormatError, never anything 
     lib,
     isFormatError: (error) => error instanceof MsiFormatError,
     timeLimitMs: 2000,
+    structureShare: 0.4,
   });
   expect(result.failures).toEqual([]);
+  // All three mutators ran (structure-aware, bytes, stream content).
+  expect(result.byKind.structure).toBeGreaterThan(CASES / 5);
+  expect(result.byKind.bytes).toBeGreaterThan(0);
+  expect(result.byKind.content).toBeGreaterThan(0);
   expect(result.cases).toBe(CASES);
   // The mutations must actually exercise both outcomes.
   expect(result.rejected).toBeGreaterThan(CASES / 10);

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+'use strict';
+// Cost of the payload: a package with a 400 MiB embedded cabinet against a
+// small package written from the same source by the same writer (the big
+// one only adds a zero-filled, sparse "BigCabinet.cab" stream), for
+// `tables`, `info --json` and `lua-check --json`, msiinfo beside it; then a
+// package over 2 GiB (version 4, sparse) that must open and list its
+// tables; then cold start: `msi-lua tables` on the small package against
+// `node -e 0` plus `msiinfo tables`. Side by side in one run, medians of
+// --runs runs; wall time and peak RSS from /usr/bin/time. Targets: big/small
+// at most 1.5x time and 1.3x peak RSS; cold start at most 2x.
+// Reports figures; asserts nothing about them.
+//
+//   npx tsc -p tsconfig.json && node bench/big-package.js [--runs N] [--source a.msi]
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { writeSparsePackage } = require('./support/sparse-cfb');
+
+const root = path.resolve(__dirname, '..');
+const cli = path.join(root, 'bin', 'msi-lua.js');
+
+function cachedFixture(prefix) {
+  const dir = path.join(root, '.cache', 'fixtures', 'package');
+  if (!fs.existsSync(dir)) return null;
+  for (const sub of fs.readdirSync(dir).filter((d) => d.startsWith(`${prefix}-`))) {
+    const file = path.join(dir, sub, `${prefix}.msi`);
+    if (fs.existsSync(file)) return file;
+  }
+  return null;
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds and peak RSS in KiB. */
+function measure(command, args) {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const line = result.stderr.trim().split('\n').pop();
+  const [seconds, kib] = line.split(' ').map(Number);
+  return { seconds, kib, status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function series(runs, command, args) {
+  const times = [];
+  const rss = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    last = measure(command, args);
+    times.push(last.seconds);
+    rss.push(last.kib);
+  }
+  return { seconds: median(times), kib: median(rss), status: last.status, stderr: last.stderr };
+}
+
+function main(argv) {
+  let runs = 3;
+  let source = null;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--runs') runs = Number(argv[++i]);
+    else if (argv[i] === '--source') source = argv[++i];
+  }
+  source ??= cachedFixture('lua-machine') ?? cachedFixture('small');
+  if (!source) throw new Error('no source package: run the unit tests once (.cache/fixtures/package/) or pass --source');
+  const lib = require(path.join(root, 'dist', 'package'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-bench-big-'));
+  const log = console.log;
+  try {
+    const bytes = fs.readFileSync(source);
+    const small = path.join(work, 'small.msi');
+    const big = path.join(work, 'big.msi');
+    const huge = path.join(work, 'huge.msi');
+    writeSparsePackage({ lib, source: bytes, output: small });
+    const bigInfo = writeSparsePackage({ lib, source: bytes, output: big, extra: [{ name: 'BigCabinet.cab', size: 400 * 1048576 }] });
+    const hugeInfo = writeSparsePackage({ lib, source: bytes, output: huge, extra: [{ name: 'BigCabinet.cab', size: 2300 * 1048576 }], sectorShift: 12 });
+    const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
+    log(`payload cost: ${path.basename(source)} rewritten small (${mib(fs.statSync(small).size)}) and with a 400 MiB cabinet (${mib(bigInfo.fileSize)}), median of ${runs} runs`);
+    log(`  ${'command'.padEnd(28)} ${'small'.padStart(16)} ${'big'.padStart(16)}   time ratio   RSS ratio`);
+    const rows = [];
+    const commands = [
+      ['msi-lua tables', process.execPath, (f) => [cli, 'tables', f]],
+      ['msi-lua info --json', process.execPath, (f) => [cli, 'info', f, '--json']],
+      ['msi-lua lua-check --json', process.execPath, (f) => [cli, 'lua-check', f, '--json']],
+      ['msiinfo tables', 'msiinfo', (f) => ['tables', f]],
+    ];
+    for (const [label, command, args] of commands) {
+      const a = series(runs, command, args(small));
+      const b = series(runs, command, args(big));
+      const row = { label, small: a, big: b, timeRatio: b.seconds / a.seconds, rssRatio: b.kib / a.kib };
+      rows.push(row);
+      const cell = (x) => `${x.seconds.toFixed(2)} s ${(x.kib / 1024).toFixed(0).padStart(4)} MB`;
+      const status = a.status === b.status ? '' : `   (exit ${a.status} vs ${b.status})`;
+      log(`  ${label.padEnd(28)} ${cell(a).padStart(16)} ${cell(b).padStart(16)}   ${row.timeRatio.toFixed(2)}x${' '.repeat(7)}${row.rssRatio.toFixed(2)}x${status}`);
+    }
+    log('  targets (msi-lua rows): time <= 1.5x, peak RSS <= 1.3x');
+
+    const hugeRun = measure(process.execPath, [cli, 'tables', huge, '--json']);
+    let hugeTables = null;
+    try {
+      hugeTables = JSON.parse(hugeRun.stdout).length;
+    } catch {
+      hugeTables = null;
+    }
+    const hugeRef = measure('msiinfo', ['tables', huge]);
+    log(`over 2 GiB: ${mib(hugeInfo.fileSize)} (version 4, ${hugeInfo.difatSectors} DIFAT sectors): msi-lua tables exit ${hugeRun.status}, ${hugeTables ?? '?'} tables, ${hugeRun.seconds.toFixed(2)} s, ${(hugeRun.kib / 1024).toFixed(0)} MB; msiinfo exit ${hugeRef.status}, ${hugeRef.stdout.split('\n').filter(Boolean).length} names, ${hugeRef.seconds.toFixed(2)} s`);
+    if (hugeRun.status !== 0) log(`  msi-lua: ${hugeRun.stderr.trim().split('\n')[0]}`);
+
+    const nodeZero = series(runs * 2 + 1, process.execPath, ['-e', '0']);
+    const msiinfo = series(runs * 2 + 1, 'msiinfo', ['tables', small]);
+    const ours = series(runs * 2 + 1, process.execPath, [cli, 'tables', small]);
+    const budget = nodeZero.seconds + msiinfo.seconds;
+    log(`cold start: msi-lua tables ${ours.seconds.toFixed(3)} s vs node -e 0 ${nodeZero.seconds.toFixed(3)} s + msiinfo tables ${msiinfo.seconds.toFixed(3)} s = ${budget.toFixed(3)} s: ratio ${(ours.seconds / budget).toFixed(2)}x (target <= 2x)`);
+    return rows;
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+module.exports = { main };
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    console.error(`bench/big-package.js: ${error.message}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,83 @@
+// A cooperative scheduler shared by every package being opened: parsing
+// work is queued as short synchronous slices and run a few milliseconds per
+// turn of the event loop, then the loop is given back (setImmediate).
+//
+// Why shared: 1,000 callers that each yield with setImmediate after their
+// own slice still queue 1,000 slices into the same turn, and the loop is
+// held for all of them. One queue with one time budget per turn bounds the
+// delay whatever the number of callers. A slice itself is not cut: keep
+// slices short (one structure, one table).
+
+/** Time budget per turn, in milliseconds. */
+const BUDGET_MS = 1;
+
+interface Task {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const queue: Task[] = [];
+let head = 0;
+let scheduled = false;
+
+function pump(): void {
+  scheduled = false;
+  const started = performance.now();
+  while (head < queue.length) {
+    const task = queue[head];
+    queue[head++] = undefined as unknown as Task;
+    try {
+      task.resolve(task.run());
+    } catch (error) {
+      task.reject(error);
+    }
+    if (performance.now() - started >= BUDGET_MS) break;
+  }
+  if (head === queue.length) {
+    queue.length = 0;
+    head = 0;
+  } else {
+    schedule();
+  }
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(pump);
+}
+
+/**
+ * Runs `fn` in a later turn of the event loop, when the shared budget
+ * allows; settles with its result or its error. Never runs it synchronously.
+ */
+export function slice<T>(fn: () => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    queue.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+    schedule();
+  });
+}
+
+/** Opens in progress at once (see `limitOpens`). */
+const MAX_OPENS = 8;
+let opening = 0;
+const waiting: Array<() => void> = [];
+
+/**
+ * Runs an open with at most MAX_OPENS of them in progress: 1,000 callers
+ * then finish a few at a time instead of all advancing together, so the
+ * half-built state of all of them is never alive at once (which made the
+ * garbage collector, not the parsing, hold the event loop). The order of
+ * completion is the order of the calls.
+ */
+export async function limitOpens<T>(open: () => Promise<T>): Promise<T> {
+  if (opening >= MAX_OPENS) await new Promise<void>((resolve) => waiting.push(resolve));
+  opening++;
+  try {
+    return await open();
+  } finally {
+    opening--;
+    waiting.shift()?.();
+  }
+}
