@@ -241,6 +241,10 @@ class Session {
 
 std::shared_ptr<Session> SessionFromValue(const Napi::CallbackInfo& info, size_t index);
 
+// Runs `body` on a new Win32 thread (CreateThread, not std::thread: see wua_session.cc).
+// Throws NativeFailure when no thread can be made; the body must catch its own failures.
+UniqueHandle StartThread(std::function<void()> body);
+
 // What a job reports while it runs (download and installation progress share it).
 struct Progress {
   int32_t currentUpdateIndex = 0;
@@ -257,7 +261,7 @@ struct Progress {
 // Builds the JS value of a finished job on the main thread from plain C++ data.
 using ResultBuilder = std::function<Napi::Value(Napi::Env)>;
 
-// A long WUA job (search, download, install, uninstall) on its own std::thread, which
+// A long WUA job (search, download, install, uninstall) on its own thread, which
 // joins the MTA for its lifetime. Progress and the outcome reach JS in order through one
 // thread-safe function; JS gets { promise, abort }.
 class Job : public std::enable_shared_from_this<Job> {
@@ -273,14 +277,16 @@ class Job : public std::enable_shared_from_this<Job> {
   // Signalled by the completed callback.
   HANDLE completedEvent() const { return completedEvent_; }
   bool abortRequested() const { return abortRequested_.load(); }
-  void MarkAbortRequested() { abortRequested_.store(true); }
+  // RequestAbort's own HRESULT (meaningful when abortRequested()).
+  HRESULT abortHResult() const { return abortHResult_.load(); }
 
   // From any thread (WUA's callback threads): queue a progress event for JS.
   void PostProgress(const Progress& progress);
 
   // Waits until the completed callback fires (or the job says it is complete), calling
-  // requestAbort once when JS asks to abort. isCompleted polls the job as a safety net.
-  void WaitForCompletion(const std::function<void()>& requestAbort, const std::function<bool()>& isCompleted);
+  // requestAbort once when JS asks to abort and keeping its HRESULT. isCompleted polls
+  // the job as a safety net.
+  void WaitForCompletion(const std::function<HRESULT()>& requestAbort, const std::function<bool()>& isCompleted);
 
  private:
   struct Message;
@@ -294,6 +300,7 @@ class Job : public std::enable_shared_from_this<Job> {
   HANDLE abortEvent_ = nullptr;
   HANDLE completedEvent_ = nullptr;
   std::atomic<bool> abortRequested_{false};
+  std::atomic<HRESULT> abortHResult_{S_OK};
   std::mutex postMutex_;
   bool finished_ = false;
   std::optional<Napi::Promise::Deferred> deferred_;  // main thread only

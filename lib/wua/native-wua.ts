@@ -51,6 +51,8 @@ export interface NativeSearchResult {
   /** OperationResultCode 0..5. */
   resultCode: number;
   abortRequested: boolean;
+  /** RequestAbort's own HRESULT (unsigned), when abortRequested. */
+  abortHresult?: number;
   updates: NativeUpdate[];
 }
 
@@ -79,6 +81,8 @@ export interface NativeJobResult {
   resultCode: number;
   hresult: number;
   abortRequested: boolean;
+  /** RequestAbort's own HRESULT (unsigned), when abortRequested. */
+  abortHresult?: number;
   /** Install/uninstall only. */
   rebootRequired?: boolean;
   rebootRequiredBeforeInstallation?: boolean;

@@ -56,7 +56,6 @@ const GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0
 
 const E_FAIL = 0x80004005;
 const E_ILLEGAL_METHOD_CALL = 0x8000000e;
-const E_UNEXPECTED = 0x8000ffff;
 const WU_E_NO_INTERACTIVE_USER = 0x80240020;
 
 type Operation = 'search' | 'download' | 'install' | 'uninstall';
@@ -114,12 +113,17 @@ function optionalProgress(options: Record<string, unknown>): ((event: ProgressEv
 
 // --- shaping -----------------------------------------------------------------------------------
 
+/**
+ * OperationResultCode by name; a value outside the documented 0..5 becomes 'unknown' (the
+ * caller keeps the number as rawResultCode) rather than throwing the whole result away.
+ */
 function resultName(code: number): OperationResult {
-  const name = RESULT_CODES[code];
-  if (name === undefined) {
-    throw new MsiLuaError({ hresult: E_UNEXPECTED, code: 'MSI_LUA_UNEXPECTED_RESULT_CODE', message: `Windows Update reported an unknown OperationResultCode ${code}` });
-  }
-  return name;
+  return (Number.isInteger(code) ? RESULT_CODES[code] : undefined) ?? 'unknown';
+}
+
+/** { rawResultCode } when the code has no name, else nothing. */
+function rawCode(code: number): { rawResultCode?: number } {
+  return resultName(code) === 'unknown' ? { rawResultCode: code } : {};
 }
 
 function behavior(native: NativeUpdate['installationBehavior']): InstallationBehavior {
@@ -191,6 +195,19 @@ function withUpdates(error: unknown, updates: readonly Update[]): unknown {
     cause: error.cause,
     updates: updates.map(ref),
   });
+}
+
+/**
+ * What a finished job says about an abort: nothing when none was asked for; otherwise
+ * abortRequested and RequestAbort's own HRESULT (null when the job had completed before
+ * the request reached WUA, so RequestAbort was never called).
+ */
+function abortFacts(
+  signal: AbortSignal | undefined,
+  raw: { abortRequested: boolean; abortHresult?: number },
+): { abortRequested: true; abortHresult: number | null } | undefined {
+  if (!raw.abortRequested && signal?.aborted !== true) return undefined;
+  return { abortRequested: true, abortHresult: raw.abortRequested && raw.abortHresult !== undefined ? raw.abortHresult >>> 0 : null };
 }
 
 function abortError(operation: Operation, signal: AbortSignal, syscall?: string): AbortError {
@@ -267,10 +284,12 @@ export class UpdateSession {
         ...(typeof serviceId === 'string' ? { serviceId: serviceId.replace(/[{}]/g, '') } : {}),
       }),
     );
-    if (signal?.aborted && raw.abortRequested) throw abortError('search', signal, 'ISearchJob::RequestAbort');
+    const resultCode = resultName(raw.resultCode);
+    const abort = abortFacts(signal, raw);
+    if (abort && resultCode === 'aborted') throw abortError('search', signal!, 'ISearchJob::RequestAbort');
     const updates = raw.updates.map(shapeUpdate);
     for (const update of updates) this.#known.set(update.id.toLowerCase(), update);
-    return { resultCode: resultName(raw.resultCode), updates };
+    return { resultCode, ...rawCode(raw.resultCode), ...abort, updates };
   }
 
   /** IUpdateDownloader.BeginDownload of updates found by this session. */
@@ -286,6 +305,7 @@ export class UpdateSession {
     );
     const result: DownloadResult = {
       resultCode: resultName(raw.resultCode),
+      ...rawCode(raw.resultCode),
       hresult: raw.hresult >>> 0,
       updates: raw.updates.map((u, i) => this.#outcome(selected[i]!, u.resultCode, u.hresult, 'IUpdateDownloadResult::get_HResult')),
     };
@@ -362,7 +382,7 @@ export class UpdateSession {
 
   #outcome(update: Update, resultCode: number, hresult: number, syscall: string): UpdateOutcome {
     const hr = hresult >>> 0;
-    const outcome: UpdateOutcome = { id: update.id, title: update.title, resultCode: resultName(resultCode), hresult: hr };
+    const outcome: UpdateOutcome = { id: update.id, title: update.title, resultCode: resultName(resultCode), ...rawCode(resultCode), hresult: hr };
     if (isFailure(hr)) outcome.error = errorFromHResult(hr, { syscall, updates: hr === WU_E_NO_INTERACTIVE_USER ? [ref(update)] : undefined });
     return outcome;
   }
@@ -439,16 +459,22 @@ export class UpdateSession {
     }
   }
 
-  /** Rejects for an aborted job (AbortError) or a job that failed as a whole; resolves otherwise. */
-  #settle<T extends { resultCode: OperationResult; hresult: number; updates: UpdateOutcome[] }>(
+  /**
+   * Rejects with AbortError only for a job that really stopped (resultCode 'aborted' after an
+   * abort was requested), or with the typed error of a job that failed as a whole; resolves
+   * otherwise, with abortRequested/abortHresult when an abort came too late to stop it.
+   */
+  #settle<T extends { resultCode: OperationResult; hresult: number; updates: UpdateOutcome[]; abortRequested?: boolean; abortHresult?: number | null }>(
     operation: Operation,
     signal: AbortSignal | undefined,
     raw: NativeJobResult,
     result: T,
     attempted: readonly Update[],
   ): T {
-    if (signal?.aborted && raw.abortRequested) {
-      const error = abortError(operation, signal, operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort') as AbortedJobError<T>;
+    const abort = abortFacts(signal, raw);
+    if (abort) Object.assign(result, abort);
+    if (abort && result.resultCode === 'aborted') {
+      const error = abortError(operation, signal!, operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort') as AbortedJobError<T>;
       Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
       throw error;
     }
@@ -535,6 +561,7 @@ export class UpdateSession {
     });
     const result: InstallResult = {
       resultCode: raw ? resultName(raw.resultCode) : 'notStarted',
+      ...(raw ? rawCode(raw.resultCode) : {}),
       hresult: raw ? raw.hresult >>> 0 : 0,
       rebootRequired: raw?.rebootRequired === true,
       rebootRequiredBeforeInstallation: raw?.rebootRequiredBeforeInstallation === true,

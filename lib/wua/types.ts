@@ -1,8 +1,21 @@
 // Public types of the Windows Update Agent facade (lib/wua).
 import type { MsiLuaError } from '../errors';
 
-/** WUA's OperationResultCode by name. */
-export type OperationResult = 'notStarted' | 'inProgress' | 'succeeded' | 'succeededWithErrors' | 'failed' | 'aborted';
+/**
+ * WUA's OperationResultCode by name (orcNotStarted 0 .. orcAborted 5). 'unknown' is a value
+ * outside the documented ones: the result carries the number as rawResultCode.
+ */
+export type OperationResult = 'notStarted' | 'inProgress' | 'succeeded' | 'succeededWithErrors' | 'failed' | 'aborted' | 'unknown';
+
+/**
+ * Present on a result that resolved although an abort was requested (the job completed
+ * anyway: the abort came at 100%, RequestAbort failed, or the agent ignored it).
+ */
+export interface AbortFacts {
+  abortRequested?: true;
+  /** RequestAbort's own HRESULT (unsigned); null when the job completed before RequestAbort was called. */
+  abortHresult?: number | null;
+}
 
 export type RebootBehavior = 'neverReboots' | 'alwaysRequiresReboot' | 'canRequestReboot';
 export type InstallationImpact = 'normal' | 'minor' | 'requiresExclusiveHandling';
@@ -53,8 +66,10 @@ export interface Update {
   uninstallationBehavior: InstallationBehavior | null;
 }
 
-export interface SearchResult {
+export interface SearchResult extends AbortFacts {
   resultCode: OperationResult;
+  /** The OperationResultCode number when resultCode is 'unknown'. */
+  rawResultCode?: number;
   updates: Update[];
 }
 
@@ -91,7 +106,11 @@ export interface ProgressEvent {
 export type UpdateSelector = Update | string;
 
 export interface JobOptions {
-  /** Aborts the job: WUA's RequestAbort, then the promise rejects with AbortError. */
+  /**
+   * Aborts the job: WUA's RequestAbort. The promise rejects with AbortError when the job
+   * stopped (resultCode 'aborted'); a job that completed anyway resolves with its result and
+   * abortRequested: true.
+   */
   signal?: AbortSignal;
   /** Called on the JS thread for every progress report, in order. If it throws, the job is aborted and rejects with that error. */
   onProgress?: (event: ProgressEvent) => void;
@@ -128,6 +147,8 @@ export interface UpdateOutcome {
   title: string;
   /** 'skipped': left out by the userInputUpdates: 'skip' preflight; WUA never saw it. */
   resultCode: OperationResult | 'skipped';
+  /** The OperationResultCode number when resultCode is 'unknown'. */
+  rawResultCode?: number;
   /** Unsigned HRESULT WUA reported for this update (0 when it succeeded or was skipped). */
   hresult: number;
   /** The typed error for a failing hresult (e.g. InstallNotAllowedError). */
@@ -140,14 +161,16 @@ export interface InstallUpdateOutcome extends UpdateOutcome {
   skippedBecause?: 'requiresUserInput';
 }
 
-export interface DownloadResult {
+export interface DownloadResult extends AbortFacts {
   resultCode: OperationResult;
+  rawResultCode?: number;
   hresult: number;
   updates: UpdateOutcome[];
 }
 
-export interface InstallResult {
+export interface InstallResult extends AbortFacts {
   resultCode: OperationResult;
+  rawResultCode?: number;
   hresult: number;
   rebootRequired: boolean;
   /** IUpdateInstaller.RebootRequiredBeforeInstallation, read before the job started. */
