@@ -14,7 +14,8 @@
             "native/token_context.cc",
             "native/wua_session.cc",
             "native/wua_search.cc",
-            "native/wua_install.cc"
+            "native/wua_install.cc",
+            "native/wua_system.cc"
           ],
           "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
           "defines": [

@@ -434,6 +434,7 @@ void RegisterWua(Napi::Env env, Napi::Object exports) {
   exports.Set("wuaCloseSession", Napi::Function::New(env, wua::CloseSession, "wuaCloseSession"));
   wua::RegisterSearch(env, exports);
   wua::RegisterInstall(env, exports);
+  wua::RegisterSystem(env, exports);
 }
 
 }  // namespace msilua

@@ -12,7 +12,9 @@ import {
 } from '../errors';
 import { getBinding, toTypedError } from '../native';
 import { assertPlainObject, describeValue } from '../validate';
+import { dateFromOle } from './system';
 import type {
+  NativeHistoryEntry,
   NativeJobResult,
   NativeProgress,
   NativeSearchResult,
@@ -20,12 +22,17 @@ import type {
   NativeWuaJob,
   NativeWuaSessionHandle,
   WuaBinding,
+  WuaSystemBinding,
 } from './native-wua';
 import type {
   DownloadOptions,
   DownloadPhase,
   DownloadPriority,
   DownloadResult,
+  HideOutcome,
+  HistoryEntry,
+  HistoryOptions,
+  HistoryPage,
   InstallationBehavior,
   InstallationImpact,
   InstallOptions,
@@ -95,6 +102,41 @@ function optionalEnum<T extends string>(options: Record<string, unknown>, key: s
     throw new TypeError(`The "${key}" option must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${describeValue(value)}`);
   }
   return value as T;
+}
+
+function optionalInteger(options: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`The "${key}" option must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
+  }
+  return value;
+}
+
+const MAX_HISTORY_PAGE = 10_000;
+const OPERATIONS = { 1: 'installation', 2: 'uninstallation' } as const;
+
+function shapeHistoryEntry(e: NativeHistoryEntry): HistoryEntry {
+  const hr = e.hresult >>> 0;
+  const entry: HistoryEntry = {
+    date: dateFromOle(e.date),
+    operation: (OPERATIONS as Record<number, HistoryEntry['operation']>)[e.operation] ?? 'unknown',
+    resultCode: resultName(e.resultCode),
+    ...rawCode(e.resultCode),
+    hresult: hr,
+    unmappedResultCode: e.unmappedResultCode >>> 0,
+    updateId: e.updateId,
+    revision: e.revision,
+    title: e.title,
+    description: e.description,
+    clientApplicationId: e.clientApplicationId,
+    serverSelection: SERVER_SELECTIONS[e.serverSelection] ?? 'default',
+    serviceId: e.serviceId,
+    supportUrl: e.supportUrl,
+    categories: e.categories ? e.categories.map((c) => ({ id: c.id, name: c.name, type: c.type })) : null,
+  };
+  if (isFailure(hr)) entry.error = errorFromHResult(hr, { syscall: 'IUpdateHistoryEntry::get_HResult' });
+  return entry;
 }
 
 function optionalSignal(options: Record<string, unknown>): AbortSignal | undefined {
@@ -338,6 +380,55 @@ export class UpdateSession {
     }
   }
 
+  /**
+   * One page of the update history (IUpdateSearcher::GetTotalHistoryCount + QueryHistory),
+   * newest first as WUA orders it. `start` (default 0) and `count` (default 100, at most
+   * 10,000) are integers; TypeError otherwise. Past the end the page is empty; `total` is
+   * the whole history's length, so a caller pages without loading everything at once.
+   */
+  async history(options: HistoryOptions = {}): Promise<HistoryPage> {
+    const o = optionsObject(options, 'options');
+    const start = optionalInteger(o, 'start', 0, 0x7fffffff) ?? 0;
+    const count = optionalInteger(o, 'count', 0, MAX_HISTORY_PAGE) ?? 100;
+    const raw = await this.#short('history', (binding, handle) => (binding as unknown as WuaSystemBinding).wuaHistory(handle, start, count));
+    return { total: raw.total, start, entries: raw.entries.map(shapeHistoryEntry) };
+  }
+
+  /** Every history entry, page by page (`pageSize` default 100): never the whole history in memory at once. */
+  async *historyEntries(options: { pageSize?: number } = {}): AsyncGenerator<HistoryEntry, void, undefined> {
+    const o = optionsObject(options, 'options');
+    const pageSize = optionalInteger(o, 'pageSize', 1, MAX_HISTORY_PAGE) ?? 100;
+    for (let start = 0; ; start += pageSize) {
+      const page = await this.history({ start, count: pageSize });
+      yield* page.entries;
+      if (page.entries.length < pageSize || start + page.entries.length >= page.total) return;
+    }
+  }
+
+  /**
+   * IUpdate::put_IsHidden on updates found by this session's search (Hide-WindowsUpdate /
+   * Show-WindowsUpdate): one outcome per update, in order; a refusal (e.g. E_ACCESSDENIED
+   * without administrator rights) is that update's typed `error`, not a rejection.
+   */
+  async setHidden(updates: readonly UpdateSelector[], hidden: boolean): Promise<HideOutcome[]> {
+    const selected = this.#resolve(updates);
+    if (typeof hidden !== 'boolean') throw new TypeError(`The "hidden" argument must be a boolean; received ${describeValue(hidden)}`);
+    const raw = await this.#short('setHidden', (binding, handle) =>
+      (binding as unknown as WuaSystemBinding).wuaSetHidden(handle, selected.map((u) => u.id), hidden),
+    );
+    return raw.map((r, i) => {
+      const update = selected[i]!;
+      const hr = r.hresult >>> 0;
+      const outcome: HideOutcome = { id: update.id, title: update.title, hresult: hr, isHidden: r.isHidden };
+      if (isFailure(hr)) outcome.error = errorFromHResult(hr, { syscall: 'IUpdate::put_IsHidden' });
+      if (r.isHidden !== null) {
+        const known = this.#known.get(update.id.toLowerCase());
+        if (known) known.isHidden = r.isHidden;
+      }
+      return outcome;
+    });
+  }
+
   /** Waits for running jobs, then releases the session's COM objects. Later calls reject. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
@@ -411,6 +502,25 @@ export class UpdateSession {
       onProgress(event);
       return event;
     };
+  }
+
+  /** A call without progress or abort on the session (its own job thread); close() waits for it. */
+  async #short<R>(operation: string, start: (binding: WuaBinding, handle: NativeWuaSessionHandle) => NativeWuaJob<R>): Promise<R> {
+    if (this.#closing) throw sessionClosed(operation);
+    const binding = this.#binding();
+    this.#handle ??= binding.wuaOpenSession(this.clientApplicationId);
+    const job = start(binding, this.#handle);
+    const settled = job.promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#pending.add(settled);
+    void settled.then(() => this.#pending.delete(settled));
+    try {
+      return await job.promise;
+    } catch (error) {
+      throw toTypedError(error);
+    }
   }
 
   async #run<R>(

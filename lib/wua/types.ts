@@ -184,3 +184,53 @@ export interface UpdateSessionOptions {
   /** IUpdateSession.ClientApplicationID: how this program appears in the Windows Update log. Default 'msi-lua'. */
   clientApplicationId?: string;
 }
+
+export interface HistoryOptions {
+  /** Index of the first entry (0 is the newest). Default 0. */
+  start?: number;
+  /** Entries to read, 0..10,000. Default 100. */
+  count?: number;
+}
+
+/** One IUpdateHistoryEntry (Get-WUHistory). */
+export interface HistoryEntry {
+  /** When it happened (WUA reports UTC); null when WUA has no date. */
+  date: Date | null;
+  operation: 'installation' | 'uninstallation' | 'unknown';
+  resultCode: OperationResult;
+  rawResultCode?: number;
+  /** Unsigned HRESULT; 0 when it succeeded. */
+  hresult: number;
+  /** The typed error for a failing hresult. */
+  error?: MsiLuaError;
+  /** IUpdateHistoryEntry.UnmappedResultCode: the installer's own code before WUA mapped it (unsigned). */
+  unmappedResultCode: number;
+  updateId: string;
+  revision: number;
+  title: string;
+  description: string;
+  /** Who ran it (IUpdateSession.ClientApplicationID of that caller). */
+  clientApplicationId: string;
+  serverSelection: ServerSelection;
+  serviceId: string;
+  supportUrl: string;
+  /** IUpdateHistoryEntry2.Categories; null when the agent lacks IUpdateHistoryEntry2. */
+  categories: UpdateCategory[] | null;
+}
+
+export interface HistoryPage {
+  /** IUpdateSearcher.GetTotalHistoryCount. */
+  total: number;
+  start: number;
+  entries: HistoryEntry[];
+}
+
+export interface HideOutcome {
+  id: string;
+  title: string;
+  /** put_IsHidden's HRESULT (unsigned); 0 when it succeeded. */
+  hresult: number;
+  error?: MsiLuaError;
+  /** IUpdate.IsHidden read back afterwards; null when it could not be read. */
+  isHidden: boolean | null;
+}

@@ -65,6 +65,15 @@ class ClassFactory : public msilua::wua::ComObject<IClassFactory> {
       Record("CreateSession");
     } else if (IsEqualCLSID(clsid_, msilua::wua::kClsidUpdateCollection)) {
       object = NewUpdateCollection();
+    } else if (IsSystemClass(clsid_)) {
+      std::shared_ptr<const Scenario> scenario;
+      try {
+        scenario = LoadScenario();
+      } catch (const std::exception& error) {
+        Record("scenarioError", "\"message\":" + Quote(error.what()));
+        return E_FAIL;
+      }
+      object = NewSystemObject(clsid_, scenario);
     } else {
       return CLASS_E_CLASSNOTAVAILABLE;
     }
@@ -178,6 +187,7 @@ std::shared_ptr<const Scenario> LoadScenario() {
   while (::ReadFile(file, buffer, sizeof buffer, &read, nullptr) && read > 0) text.append(buffer, read);
   ::CloseHandle(file);
   scenario->root = Json::Parse(text);
+  scenario->path = Utf8(path.c_str());
   return scenario;
 }
 
@@ -196,7 +206,8 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID) {
 __declspec(dllexport) HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void** out) {
   if (out == nullptr) return E_POINTER;
   *out = nullptr;
-  if (!IsEqualCLSID(clsid, msilua::wua::kClsidUpdateSession) && !IsEqualCLSID(clsid, msilua::wua::kClsidUpdateCollection)) {
+  if (!IsEqualCLSID(clsid, msilua::wua::kClsidUpdateSession) && !IsEqualCLSID(clsid, msilua::wua::kClsidUpdateCollection) &&
+      !agent::IsSystemClass(clsid)) {
     return CLASS_E_CLASSNOTAVAILABLE;
   }
   auto* factory = new agent::ClassFactory(clsid);

@@ -6,7 +6,8 @@
 // process per run). Writes one JSON document to --out:
 //   { jobs, settled, resolved, rejected, byName: { ['<error name>:<code>']: n }, closeSettled, ms }
 //
-//   node.exe test/agent/stress.js --out <file> [--jobs 10000] [--wine-stub] [--kind search|install]
+//   node.exe test/agent/stress.js --out <file> [--jobs 10000] [--wine-stub] [--addon <msi_lua.node>]
+// --addon loads another build of the addon (e.g. an older one, to compare side by side).
 // Default: the scripted agent answering BeginSearch with ERROR_SERVICE_DISABLED (0x80070422,
 // what WUA answers when its service is disabled). --wine-stub: Wine's own wuapi.dll.
 const fs = require('node:fs');
@@ -21,13 +22,18 @@ function option(name, fallback) {
 
 const out = option('--out');
 const jobs = Number(option('--jobs', '10000'));
-const kind = option('--kind', 'search');
 const wineStub = process.argv.includes('--wine-stub');
 if (!out || !Number.isInteger(jobs) || jobs < 1) {
-  console.error('usage: node stress.js --out <file> [--jobs N] [--wine-stub] [--kind search]');
+  console.error('usage: node stress.js --out <file> [--jobs N] [--wine-stub] [--addon <file>]');
   process.exitCode = 2;
 } else {
   const agent = require('./harness.js');
+  const addon = option('--addon');
+  if (addon) {
+    const m = { exports: {} };
+    process.dlopen(m, addon);
+    require(path.join(root, 'dist', 'native.js')).setNativeBinding(m.exports);
+  }
   const { createUpdateSession } = require(path.join(root, 'dist', 'wua'));
   if (wineStub) {
     agent.useWineStub();
@@ -36,7 +42,7 @@ if (!out || !Number.isInteger(jobs) || jobs < 1) {
     agent.useScenario({ updates: [], search: { beginHresult: 0x80070422 } });
     agent.startRecord({ releases: false });
   }
-  const report = { jobs, kind, wineStub, settled: 0, resolved: 0, rejected: 0, byName: {}, closeSettled: false, ms: 0 };
+  const report = { jobs, wineStub, settled: 0, resolved: 0, rejected: 0, byName: {}, closeSettled: false, ms: 0 };
   const write = () => fs.writeFileSync(out, JSON.stringify(report));
   const started = Date.now();
   const session = createUpdateSession({ clientApplicationId: 'msi-lua stress' });
