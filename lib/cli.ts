@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MsiFormatError } from './errors';
-import { registerPackageCommands } from './cli/commands';
+import { registerPackageCommands, registerUpdatesCommands } from './cli/commands';
 import { registerLuaCommands } from './lua/cli';
 import { CannotReadError } from './cli/open';
 import {
@@ -24,6 +24,7 @@ export type { CliCommand, CliIo, CliStream, CommandContext, OptionSpec, ParsedAr
 
 registerPackageCommands();
 registerLuaCommands();
+registerUpdatesCommands();
 
 function version(): string {
   try {

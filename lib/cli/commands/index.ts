@@ -6,6 +6,7 @@ import { exportCommand } from './export';
 import { infoCommand } from './info';
 import { signatureCommand } from './signature';
 import { tablesCommand } from './tables';
+import { updatesCommand } from './updates';
 
 export function registerPackageCommands(): void {
   for (const command of [infoCommand, tablesCommand, exportCommand, signatureCommand]) {
@@ -13,4 +14,9 @@ export function registerPackageCommands(): void {
   }
 }
 
-export { exportCommand, infoCommand, signatureCommand, tablesCommand };
+/** `msi-lua updates ...` (Windows Update; Windows only). */
+export function registerUpdatesCommands(): void {
+  if (!getCommand(updatesCommand.name)) registerCommand(updatesCommand);
+}
+
+export { exportCommand, infoCommand, signatureCommand, tablesCommand, updatesCommand };
