@@ -132,7 +132,7 @@ MSI_LUA_UUID_DECL(IInstallationCompletedCallback, 0x45f4f6f3, 0xd602, 0x4f98, 0x
 #endif
 
 // Update services, Automatic Updates settings and history categories (wuapi.idl; method
-// order as in the SDK header). Enumerations mingw lacks are passed as LONG.
+// order as in the SDK header), with the enumerations they use.
 #ifndef __IUpdateService_INTERFACE_DEFINED__
 #define __IUpdateService_INTERFACE_DEFINED__
 MIDL_INTERFACE("76b3b17e-aed6-4da5-85f0-83587f81abe3")
@@ -176,10 +176,15 @@ MSI_LUA_UUID_DECL(IUpdateServiceCollection, 0x9b0353aa, 0x0e52, 0x44ff, 0xb8, 0x
 
 #ifndef __IUpdateServiceRegistration_INTERFACE_DEFINED__
 #define __IUpdateServiceRegistration_INTERFACE_DEFINED__
+// The SDK header defines the enumeration with the interface; mingw has neither.
+typedef enum tagUpdateServiceRegistrationState {
+  usrsNotRegistered = 1,
+  usrsRegistrationPending = 2,
+  usrsRegistered = 3
+} UpdateServiceRegistrationState;
 MIDL_INTERFACE("dde02280-12b3-4e0b-937b-6747f6acb286")
 IUpdateServiceRegistration : public IDispatch {
-  // UpdateServiceRegistrationState: 1 not registered, 2 registration pending, 3 registered.
-  virtual HRESULT STDMETHODCALLTYPE get_RegistrationState(LONG * retval) = 0;
+  virtual HRESULT STDMETHODCALLTYPE get_RegistrationState(UpdateServiceRegistrationState * retval) = 0;
   virtual HRESULT STDMETHODCALLTYPE get_ServiceID(BSTR * retval) = 0;
   virtual HRESULT STDMETHODCALLTYPE get_IsPendingRegistrationWithAU(VARIANT_BOOL * retval) = 0;
   virtual HRESULT STDMETHODCALLTYPE get_Service(IUpdateService2 * *retval) = 0;
@@ -237,11 +242,20 @@ MSI_LUA_UUID_DECL(IAutomaticUpdates2, 0x4a2f5c31, 0xcfd9, 0x410e, 0xb7, 0xfb, 0x
 
 #ifndef __IAutomaticUpdatesSettings2_INTERFACE_DEFINED__
 #define __IAutomaticUpdatesSettings2_INTERFACE_DEFINED__
+typedef enum tagAutomaticUpdatesUserType { auutCurrentUser = 1, auutLocalAdministrator = 2 } AutomaticUpdatesUserType;
+typedef enum tagAutomaticUpdatesPermissionType {
+  auptSetNotificationLevel = 1,
+  auptDisableAutomaticUpdates = 2,
+  auptSetIncludeRecommendedUpdates = 3,
+  auptSetFeaturedUpdatesEnabled = 4,
+  auptSetNonAdministratorsElevated = 5
+} AutomaticUpdatesPermissionType;
 MIDL_INTERFACE("6abc136a-c3ca-4384-8171-cb2b1e59b8dc")
 IAutomaticUpdatesSettings2 : public IAutomaticUpdatesSettings {
   virtual HRESULT STDMETHODCALLTYPE get_IncludeRecommendedUpdates(VARIANT_BOOL * retval) = 0;
   virtual HRESULT STDMETHODCALLTYPE put_IncludeRecommendedUpdates(VARIANT_BOOL value) = 0;
-  virtual HRESULT STDMETHODCALLTYPE CheckPermission(LONG userType, LONG permissionType, VARIANT_BOOL * userHasPermission) = 0;
+  virtual HRESULT STDMETHODCALLTYPE CheckPermission(AutomaticUpdatesUserType userType, AutomaticUpdatesPermissionType permissionType,
+                                                    VARIANT_BOOL * userHasPermission) = 0;
 };
 MSI_LUA_UUID_DECL(IAutomaticUpdatesSettings2, 0x6abc136a, 0xc3ca, 0x4384, 0x81, 0x71, 0xcb, 0x2b, 0x1e, 0x59, 0xb8, 0xdc)
 #endif

@@ -193,6 +193,14 @@ std::shared_ptr<const Scenario> LoadScenario() {
 
 }  // namespace agent
 
+// MSVC exports through the .def file build.js writes: objbase.h declares both entry points
+// without dllexport, and MSVC refuses to change a declared function's linkage.
+#ifdef _MSC_VER
+#define AGENT_EXPORT
+#else
+#define AGENT_EXPORT __declspec(dllexport)
+#endif
+
 extern "C" {
 
 BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID) {
@@ -203,7 +211,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID) {
   return TRUE;
 }
 
-__declspec(dllexport) HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void** out) {
+AGENT_EXPORT HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void** out) {
   if (out == nullptr) return E_POINTER;
   *out = nullptr;
   if (!IsEqualCLSID(clsid, msilua::wua::kClsidUpdateSession) && !IsEqualCLSID(clsid, msilua::wua::kClsidUpdateCollection) &&
@@ -216,7 +224,7 @@ __declspec(dllexport) HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID ri
   return hr;
 }
 
-__declspec(dllexport) HRESULT WINAPI DllCanUnloadNow() {
+AGENT_EXPORT HRESULT WINAPI DllCanUnloadNow() {
   return (agent::g_live.load() == 0 && agent::g_locks.load() == 0) ? S_OK : S_FALSE;
 }
 

@@ -151,19 +151,19 @@ class ServiceCollection : public Object<IUpdateServiceCollection> {
 
 class Registration : public Object<IUpdateServiceRegistration> {
  public:
-  Registration(LONG state, bool pending, ServiceData service)
+  Registration(UpdateServiceRegistrationState state, bool pending, ServiceData service)
       : Object("UpdateServiceRegistration"), state_(state), pending_(pending), service_(std::move(service)) {}
-  HRESULT STDMETHODCALLTYPE get_RegistrationState(LONG* out) override { return ToValue(state_, out); }
+  HRESULT STDMETHODCALLTYPE get_RegistrationState(UpdateServiceRegistrationState* out) override { return ToValue(state_, out); }
   HRESULT STDMETHODCALLTYPE get_ServiceID(BSTR* out) override { return ToBstr(service_.serviceId, out); }
   HRESULT STDMETHODCALLTYPE get_IsPendingRegistrationWithAU(VARIANT_BOOL* out) override { return ToBool(pending_, out); }
   HRESULT STDMETHODCALLTYPE get_Service(IUpdateService2** out) override {
     if (out == nullptr) return E_POINTER;
-    *out = state_ == 3 ? new Service(service_) : nullptr;
+    *out = state_ == usrsRegistered ? new Service(service_) : nullptr;
     return S_OK;
   }
 
  private:
-  LONG state_;
+  UpdateServiceRegistrationState state_;
   bool pending_;
   ServiceData service_;
 };
@@ -216,19 +216,19 @@ class ServiceManager : public Object<IUpdateServiceManager2> {
     Record("AddService2", "\"serviceId\":" + Quote(id) + ",\"flags\":" + std::to_string(flags) +
                               ",\"cab\":" + Quote(Utf8(cabPath)) + ",\"hresult\":" + std::to_string(static_cast<uint32_t>(hr)));
     if (FAILED(hr)) return hr;
-    LONG state = static_cast<LONG>(section["registrationState"].asInt(3));
+    auto state = static_cast<UpdateServiceRegistrationState>(section["registrationState"].asInt(usrsRegistered));
     ServiceData data;
     data.serviceId = id;
     data.name = section["name"].asString("Added service");
     data.isRegisteredWithAU = (flags & 4) != 0;
     data.offersWindowsUpdates = true;
     data.canRegisterWithAU = true;
-    if (state == 3) {
+    if (state == usrsRegistered) {
       Services(*scenario_);
       std::lock_guard<std::mutex> lock(g_servicesMutex);
       g_services.push_back(data);
     }
-    *out = new Registration(state, section["pending"].asBool(state == 2), data);
+    *out = new Registration(state, section["pending"].asBool(state == usrsRegistrationPending), data);
     return S_OK;
   }
 
@@ -265,7 +265,9 @@ class AutomaticUpdatesSettings : public Object<IAutomaticUpdatesSettings3> {
     return ToBool(d_["includeRecommendedUpdates"].asBool(), out);
   }
   HRESULT STDMETHODCALLTYPE put_IncludeRecommendedUpdates(VARIANT_BOOL) override { return Refused("put_IncludeRecommendedUpdates"); }
-  HRESULT STDMETHODCALLTYPE CheckPermission(LONG, LONG, VARIANT_BOOL*) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE CheckPermission(AutomaticUpdatesUserType, AutomaticUpdatesPermissionType, VARIANT_BOOL*) override {
+    return E_NOTIMPL;
+  }
   HRESULT STDMETHODCALLTYPE get_NonAdministratorsElevated(VARIANT_BOOL* out) override {
     return ToBool(d_["nonAdministratorsElevated"].asBool(), out);
   }
