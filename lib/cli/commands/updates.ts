@@ -220,6 +220,13 @@ async function run(sub: Subcommand, args: ParsedArgs, io: CliIo, json: boolean, 
               ? await session.install(selected, { ...options, ...(args.options['accept-eula'] ? { acceptEulas: true } : {}) })
               : await session.uninstall(selected, options);
         }
+      } catch (error) {
+        // The job ran and failed as a whole: its per-update results say why (exit 21), unless
+        // the Run As rule is the reason (exit 22, from failure()).
+        const failed = (error as { result?: InstallResult | DownloadResult }).result;
+        if (!failed || !(error instanceof MsiLuaError) || error instanceof NoInteractiveUserError || error.name === 'AbortError') throw error;
+        if (!json) writeJobResult(io, failed);
+        return { doc: failed, code: UpdatesExitCode.SOME_FAILED };
       } finally {
         progress.stop();
       }
