@@ -421,10 +421,6 @@ export class UpdateSession {
       const hr = r.hresult >>> 0;
       const outcome: HideOutcome = { id: update.id, title: update.title, hresult: hr, isHidden: r.isHidden };
       if (isFailure(hr)) outcome.error = errorFromHResult(hr, { syscall: 'IUpdate::put_IsHidden' });
-      if (r.isHidden !== null) {
-        const known = this.#known.get(update.id.toLowerCase());
-        if (known) known.isHidden = r.isHidden;
-      }
       return outcome;
     });
   }
