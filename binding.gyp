@@ -16,7 +16,8 @@
             "native/wua_search.cc",
             "native/wua_install.cc",
             "native/installer.cc",
-            "native/patches.cc"
+            "native/patches.cc",
+            "native/wua_system.cc"
           ],
           "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
           "defines": [

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { MsiFormatError, MsiLuaError } from './errors';
 import { toJson } from './cli/format';
 import { PackageKindError } from './lua/offline';
-import { registerPackageCommands } from './cli/commands';
+import { registerPackageCommands, registerUpdatesCommands } from './cli/commands';
 import { registerLuaCommands } from './lua/cli';
 import { CannotReadError } from './cli/open';
 import {
@@ -27,6 +27,7 @@ export type { CliCommand, CliIo, CliStream, CommandContext, OptionSpec, ParsedAr
 
 registerPackageCommands();
 registerLuaCommands();
+registerUpdatesCommands();
 
 // Set by scripts/sea.js (esbuild `define`) in msi-lua.exe, which has no package.json beside it.
 declare const __MSI_LUA_VERSION__: string | undefined;

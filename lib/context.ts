@@ -36,6 +36,7 @@ export interface InteractiveContextFacts {
     isService: string;
     isSecondaryLogon: string;
     interactiveUserSid: string;
+    isRemoteSession: string;
   };
 }
 
@@ -53,10 +54,19 @@ export interface InteractiveContext {
   userSid: string | null;
   /** The interactive user's SID when it is known. */
   interactiveUserSid: string | null;
+  /**
+   * True for a network logon (the token has the NETWORK group S-1-5-2: WinRM, PowerShell
+   * remoting, OpenSSH): no interactive desktop, and WUA answers E_ACCESSDENIED when such a
+   * process creates an update downloader or installer. False for an interactive (S-1-5-4),
+   * Remote Desktop or service logon; null when the token's groups cannot be read.
+   */
+  isRemoteSession: boolean | null;
   facts: InteractiveContextFacts;
 }
 
 const SERVICE_GROUP = 'S-1-5-6';
+const NETWORK_GROUP = 'S-1-5-2';
+const INTERACTIVE_GROUP = 'S-1-5-4';
 const SERVICE_ACCOUNTS: Record<string, string> = {
   'S-1-5-18': 'LocalSystem',
   'S-1-5-19': 'LocalService',
@@ -168,6 +178,23 @@ export function interpretContextFacts(raw: NativeTokenFacts): InteractiveContext
     interactiveReason = `unknown: ${unknown([['shellUserSid', base.shellUserSid]])}`;
   }
 
+  // --- isRemoteSession --------------------------------------------------------------------------
+  let isRemoteSession: boolean | null;
+  let remoteReason: string;
+  if (raw.groupSids === null) {
+    isRemoteSession = null;
+    remoteReason = `unknown: ${unknown([['groupSids', base.groupSids]])}`;
+  } else if (raw.groupSids.includes(NETWORK_GROUP)) {
+    isRemoteSession = true;
+    remoteReason = 'the token has the NETWORK group (S-1-5-2): a network logon (WinRM, PowerShell remoting, SSH)';
+  } else if (raw.groupSids.includes(INTERACTIVE_GROUP)) {
+    isRemoteSession = false;
+    remoteReason = 'the token has the INTERACTIVE group (S-1-5-4) and not NETWORK';
+  } else {
+    isRemoteSession = false;
+    remoteReason = 'the token has no NETWORK group (S-1-5-2)';
+  }
+
   return {
     sessionId: raw.sessionId,
     isService,
@@ -175,9 +202,15 @@ export function interpretContextFacts(raw: NativeTokenFacts): InteractiveContext
     elevated: raw.elevated,
     userSid: raw.userSid,
     interactiveUserSid,
+    isRemoteSession,
     facts: {
       ...base,
-      reasoning: { isService: serviceReason, isSecondaryLogon: secondaryReason, interactiveUserSid: interactiveReason },
+      reasoning: {
+        isService: serviceReason,
+        isSecondaryLogon: secondaryReason,
+        interactiveUserSid: interactiveReason,
+        isRemoteSession: remoteReason,
+      },
     },
   };
 }

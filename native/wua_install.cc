@@ -25,6 +25,7 @@ struct JobOutcome {
   bool rebootRequired = false;
   bool rebootRequiredBeforeInstallation = false;
   bool abortRequested = false;
+  uint32_t abortHresult = 0;
   bool download = false;
   std::vector<std::string> eulasAccepted;
   std::vector<UpdateOutcome> updates;
@@ -35,6 +36,7 @@ Napi::Value JobOutcomeToJs(Napi::Env env, const JobOutcome& outcome) {
   result.Set("resultCode", outcome.resultCode);
   result.Set("hresult", outcome.hresult);
   result.Set("abortRequested", outcome.abortRequested);
+  if (outcome.abortRequested) result.Set("abortHresult", outcome.abortHresult);
   if (!outcome.download) {
     result.Set("rebootRequired", outcome.rebootRequired);
     result.Set("rebootRequiredBeforeInstallation", outcome.rebootRequiredBeforeInstallation);
@@ -207,7 +209,7 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
     }
     if (!installJob) ThrowHResult(uninstall ? "IUpdateInstaller::BeginUninstall" : "IUpdateInstaller::BeginInstall", E_POINTER);
 
-    job.WaitForCompletion([&] { installJob->RequestAbort(); },
+    job.WaitForCompletion([&] { return installJob->RequestAbort(); },
                           [&] {
                             VARIANT_BOOL done = VARIANT_FALSE;
                             return SUCCEEDED(installJob->get_IsCompleted(&done)) && done != VARIANT_FALSE;
@@ -221,6 +223,7 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
     if (!result) ThrowHResult(uninstall ? "IUpdateInstaller::EndUninstall" : "IUpdateInstaller::EndInstall", E_POINTER);
 
     outcome->abortRequested = job.abortRequested();
+    outcome->abortHresult = static_cast<uint32_t>(job.abortHResult());
     outcome->resultCode =
         static_cast<int32_t>(ReadValue("IInstallationResult::get_ResultCode", result.get(), &IInstallationResult::get_ResultCode));
     outcome->hresult =
@@ -276,7 +279,7 @@ Napi::Value Download(const Napi::CallbackInfo& info) {
                  downloader->BeginDownload(progress.get(), completed.get(), *state.get(), downloadJob.put()));
     if (!downloadJob) ThrowHResult("IUpdateDownloader::BeginDownload", E_POINTER);
 
-    job.WaitForCompletion([&] { downloadJob->RequestAbort(); },
+    job.WaitForCompletion([&] { return downloadJob->RequestAbort(); },
                           [&] {
                             VARIANT_BOOL done = VARIANT_FALSE;
                             return SUCCEEDED(downloadJob->get_IsCompleted(&done)) && done != VARIANT_FALSE;
@@ -289,6 +292,7 @@ Napi::Value Download(const Napi::CallbackInfo& info) {
     if (!result) ThrowHResult("IUpdateDownloader::EndDownload", E_POINTER);
 
     outcome->abortRequested = job.abortRequested();
+    outcome->abortHresult = static_cast<uint32_t>(job.abortHResult());
     outcome->resultCode = static_cast<int32_t>(ReadValue("IDownloadResult::get_ResultCode", result.get(), &IDownloadResult::get_ResultCode));
     outcome->hresult = static_cast<uint32_t>(ReadValue("IDownloadResult::get_HResult", result.get(), &IDownloadResult::get_HResult));
     for (size_t i = 0; i < updates.size(); ++i) {

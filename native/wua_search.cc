@@ -50,6 +50,7 @@ struct UpdateFacts {
 struct SearchOutcome {
   int32_t resultCode = 0;
   bool abortRequested = false;
+  uint32_t abortHresult = 0;
   std::vector<UpdateFacts> updates;
 };
 
@@ -160,6 +161,7 @@ Napi::Value SearchOutcomeToJs(Napi::Env env, const SearchOutcome& outcome) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("resultCode", outcome.resultCode);
   result.Set("abortRequested", outcome.abortRequested);
+  if (outcome.abortRequested) result.Set("abortHresult", outcome.abortHresult);
   Napi::Array updates = Napi::Array::New(env, outcome.updates.size());
   for (size_t i = 0; i < outcome.updates.size(); ++i) {
     const UpdateFacts& u = outcome.updates[i];
@@ -231,7 +233,7 @@ Napi::Value Search(const Napi::CallbackInfo& info) {
                  searcher->BeginSearch(criteriaBstr.get(), completed.get(), *state.get(), searchJob.put()));
     if (!searchJob) ThrowHResult("IUpdateSearcher::BeginSearch", E_POINTER);
 
-    job.WaitForCompletion([&] { searchJob->RequestAbort(); },
+    job.WaitForCompletion([&] { return searchJob->RequestAbort(); },
                           [&] {
                             VARIANT_BOOL done = VARIANT_FALSE;
                             return SUCCEEDED(searchJob->get_IsCompleted(&done)) && done != VARIANT_FALSE;
@@ -245,6 +247,7 @@ Napi::Value Search(const Napi::CallbackInfo& info) {
 
     auto outcome = std::make_shared<SearchOutcome>();
     outcome->abortRequested = job.abortRequested();
+    outcome->abortHresult = static_cast<uint32_t>(job.abortHResult());
     outcome->resultCode = static_cast<int32_t>(ReadValue("ISearchResult::get_ResultCode", result.get(), &ISearchResult::get_ResultCode));
     ComPtr<IUpdateCollection> updates = ReadObject("ISearchResult::get_Updates", result.get(), &ISearchResult::get_Updates);
     if (updates) {

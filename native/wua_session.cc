@@ -1,13 +1,43 @@
 // Windows Update Agent: the session handle, the MTA keeper and the long-job runner
-// (a dedicated std::thread per job; progress and outcome through one thread-safe
+// (a dedicated CreateThread thread per job; progress and outcome through one thread-safe
 // function). Search is in wua_search.cc, download/install/uninstall in wua_install.cc.
 #include "wua.h"
-
-#include <thread>
 
 #include "addon_support.h"
 
 namespace msilua::wua {
+
+// ---------------------------------------------------------------------------------
+// Job threads
+// ---------------------------------------------------------------------------------
+// Not std::thread: mingw's std::thread (winpthreads) under Wine loses about 1 thread in
+// 3,000 and sometimes crashes in its start routine (issue 12); CreateThread lost none of
+// 9,000. Long jobs get their own thread rather than a libuv pool thread, so a search
+// that runs for minutes never starves the 4-thread pool.
+namespace {
+
+DWORD WINAPI ThreadMain(void* parameter) {
+  std::unique_ptr<std::function<void()>> body(static_cast<std::function<void()>*>(parameter));
+  try {
+    (*body)();
+  } catch (...) {
+    // The body reports its own failures; nothing may escape a Win32 thread procedure.
+  }
+  return 0;
+}
+
+}  // namespace
+
+UniqueHandle StartThread(std::function<void()> body) {
+  auto* heap = new std::function<void()>(std::move(body));
+  HANDLE thread = ::CreateThread(nullptr, 0, ThreadMain, heap, 0, nullptr);
+  if (thread == nullptr) {
+    DWORD error = ::GetLastError();
+    delete heap;
+    ThrowWin32("CreateThread", error);
+  }
+  return UniqueHandle(thread);
+}
 
 // ---------------------------------------------------------------------------------
 // MtaKeeper
@@ -77,14 +107,16 @@ Session::~Session() {
   if (!holdsObjects) return;
   // Dropped without close() (garbage collected): release on a thread that has joined
   // the MTA, never on the JS thread, which has no apartment.
-  std::thread releaser([this] {
-    try {
+  try {
+    UniqueHandle releaser = StartThread([this] {
       ComApartment apartment;
       Close();
-    } catch (...) {
-    }
-  });
-  releaser.join();
+    });
+    ::WaitForSingleObject(releaser.get(), INFINITE);
+  } catch (...) {
+    // No thread for the release: the objects leak rather than being released on a
+    // thread without an apartment.
+  }
 }
 
 void Session::ThrowIfClosed() {
@@ -215,10 +247,12 @@ Napi::Object Job::Start(Napi::Env env, const char* name, Napi::Value onProgress,
                           },
                           "abort"));
   try {
-    std::thread([job, work = std::move(work)]() mutable { job->Run(std::move(work)); }).detach();
-  } catch (const std::system_error& error) {
+    // The handle closes at once: the thread owns the job through its shared_ptr and the
+    // outcome reaches JS through the thread-safe function, never through a join.
+    StartThread([job, work = std::move(work)]() mutable { job->Run(std::move(work)); });
+  } catch (const NativeFailure& failure) {
     job->tsfn_.Release();
-    throw Napi::Error::New(env, std::string("could not start the job thread: ") + error.what());
+    throw ToJsError(env, failure);
   }
   return handle;
 }
@@ -242,6 +276,9 @@ void Job::Run(Work work) {
   } catch (const std::exception& error) {
     message->kind = Message::Kind::Failed;
     message->failure = NativeFailure("native", static_cast<uint32_t>(E_UNEXPECTED), L"", error.what());
+  } catch (...) {
+    message->kind = Message::Kind::Failed;
+    message->failure = NativeFailure("native", static_cast<uint32_t>(E_UNEXPECTED), L"", "unknown exception on the job thread");
   }
   Finish(message);
 }
@@ -296,7 +333,7 @@ void Job::CallJs(Napi::Env env, Napi::Function callback, Job* job, Message* raw)
   }
 }
 
-void Job::WaitForCompletion(const std::function<void()>& requestAbort, const std::function<bool()>& isCompleted) {
+void Job::WaitForCompletion(const std::function<HRESULT()>& requestAbort, const std::function<bool()>& isCompleted) {
   HANDLE handles[2] = {completedEvent_, abortEvent_};
   bool abortSent = false;
   for (;;) {
@@ -305,8 +342,8 @@ void Job::WaitForCompletion(const std::function<void()>& requestAbort, const std
     if (wait == WAIT_OBJECT_0) return;
     if (wait == WAIT_OBJECT_0 + 1) {
       abortSent = true;
-      MarkAbortRequested();
-      requestAbort();
+      abortHResult_.store(requestAbort());
+      abortRequested_.store(true);
       continue;
     }
     if (wait == WAIT_FAILED) ThrowWin32("WaitForMultipleObjects", ::GetLastError());
@@ -397,6 +434,7 @@ void RegisterWua(Napi::Env env, Napi::Object exports) {
   exports.Set("wuaCloseSession", Napi::Function::New(env, wua::CloseSession, "wuaCloseSession"));
   wua::RegisterSearch(env, exports);
   wua::RegisterInstall(env, exports);
+  wua::RegisterSystem(env, exports);
 }
 
 }  // namespace msilua

@@ -2,6 +2,29 @@
 // AbortSignal, typed errors and the Run As (secondary logon) rule. See docs/wua.md.
 export { UpdateSession, createUpdateSession, interactiveRefusal } from './session';
 export type { AbortedJobError } from './session';
+export {
+  MICROSOFT_UPDATE_SERVICE_ID,
+  WINDOWS_UPDATE_SERVICE_ID,
+  addService,
+  getAgentInfo,
+  getAutomaticUpdatesSettings,
+  getRebootStatus,
+  getWindowsUpdatePolicy,
+  listServices,
+  removeService,
+} from './system';
+export type {
+  AddServiceOptions,
+  AgentInfo,
+  AutomaticUpdatesSettings,
+  NotificationLevel,
+  PolicyValue,
+  RebootSignal,
+  RebootStatus,
+  ServiceRegistration,
+  UpdateService,
+  WindowsUpdatePolicy,
+} from './system';
 export type * from './types';
 export { getInteractiveContext, interpretContextFacts } from '../context';
 export type { ContextFact, InteractiveContext, InteractiveContextFacts } from '../context';

@@ -51,6 +51,8 @@ export interface NativeSearchResult {
   /** OperationResultCode 0..5. */
   resultCode: number;
   abortRequested: boolean;
+  /** RequestAbort's own HRESULT (unsigned), when abortRequested. */
+  abortHresult?: number;
   updates: NativeUpdate[];
 }
 
@@ -79,6 +81,8 @@ export interface NativeJobResult {
   resultCode: number;
   hresult: number;
   abortRequested: boolean;
+  /** RequestAbort's own HRESULT (unsigned), when abortRequested. */
+  abortHresult?: number;
   /** Install/uninstall only. */
   rebootRequired?: boolean;
   rebootRequiredBeforeInstallation?: boolean;
@@ -147,6 +151,90 @@ export interface WuaBinding {
   ): NativeWuaJob<NativeJobResult>;
   /** IUpdateInstaller.IsBusy. */
   wuaInstallerIsBusy(session: NativeWuaSessionHandle): Promise<boolean>;
+}
+
+export interface NativeService {
+  name: string;
+  serviceId: string;
+  isManaged: boolean;
+  isRegisteredWithAU: boolean;
+  offersWindowsUpdates: boolean;
+  isScanPackageService: boolean;
+  canRegisterWithAU: boolean;
+  serviceUrl: string;
+  /** OLE Automation DATE. */
+  issueDate: number;
+  /** null when the agent has no IUpdateService2. */
+  isDefaultAUService: boolean | null;
+}
+
+export interface NativeServiceRegistration {
+  /** UpdateServiceRegistrationState 1..3. */
+  registrationState: number;
+  serviceId: string;
+  isPendingRegistrationWithAU: boolean;
+  service: NativeService | null;
+}
+
+export interface NativeAutomaticUpdates {
+  serviceEnabled: boolean;
+  /** AutomaticUpdatesNotificationLevel 0..4. */
+  notificationLevel: number;
+  readOnly: boolean;
+  required: boolean;
+  includeRecommendedUpdates: boolean | null;
+  nonAdministratorsElevated: boolean | null;
+  featuredUpdatesEnabled: boolean | null;
+}
+
+export interface NativeHistoryEntry {
+  /** UpdateOperation: 1 installation, 2 uninstallation. */
+  operation: number;
+  resultCode: number;
+  /** Unsigned HRESULT. */
+  hresult: number;
+  /** OLE Automation DATE (UTC). */
+  date: number;
+  updateId: string;
+  revision: number;
+  title: string;
+  description: string;
+  /** Unsigned: the agent's own code before mapping to hresult. */
+  unmappedResultCode: number;
+  clientApplicationId: string;
+  serverSelection: number;
+  serviceId: string;
+  supportUrl: string;
+  /** null when the entry has no IUpdateHistoryEntry2. */
+  categories: { id: string; name: string; type: string }[] | null;
+}
+
+export interface NativeHistoryPage {
+  total: number;
+  entries: NativeHistoryEntry[];
+}
+
+export interface NativeSetHidden {
+  id: string;
+  /** put_IsHidden's HRESULT (unsigned). */
+  hresult: number;
+  /** get_IsHidden afterwards; null when it could not be read. */
+  isHidden: boolean | null;
+}
+
+/** native/wua_system.cc. */
+export interface WuaSystemBinding {
+  wuaAgentInfo(): NativeWuaJob<{ apiMajorVersion: number; apiMinorVersion: number; productVersionString: string }>;
+  wuaRebootRequired(): NativeWuaJob<boolean>;
+  wuaServices(): NativeWuaJob<NativeService[]>;
+  /** flags: AddServiceFlag bits (1 pending, 2 online, 4 register with AU). */
+  wuaAddService(serviceId: string, flags: number): NativeWuaJob<NativeServiceRegistration>;
+  wuaRemoveService(serviceId: string): NativeWuaJob<void>;
+  wuaAutomaticUpdates(): NativeWuaJob<NativeAutomaticUpdates>;
+  wuaHistory(session: NativeWuaSessionHandle, start: number, count: number): NativeWuaJob<NativeHistoryPage>;
+  wuaSetHidden(session: NativeWuaSessionHandle, updateIds: string[], hidden: boolean): NativeWuaJob<NativeSetHidden[]>;
+  /** Whether HKLM\subKey exists (64-bit view). */
+  wuaRegistryKeyExists(subKey: string): Promise<boolean>;
 }
 
 export interface TokenContextBinding {

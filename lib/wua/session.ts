@@ -12,7 +12,9 @@ import {
 } from '../errors';
 import { getBinding, toTypedError } from '../native';
 import { assertNoNul, assertPlainObject, describeValue } from '../validate';
+import { dateFromOle } from './system';
 import type {
+  NativeHistoryEntry,
   NativeJobResult,
   NativeProgress,
   NativeSearchResult,
@@ -20,12 +22,17 @@ import type {
   NativeWuaJob,
   NativeWuaSessionHandle,
   WuaBinding,
+  WuaSystemBinding,
 } from './native-wua';
 import type {
   DownloadOptions,
   DownloadPhase,
   DownloadPriority,
   DownloadResult,
+  HideOutcome,
+  HistoryEntry,
+  HistoryOptions,
+  HistoryPage,
   InstallationBehavior,
   InstallationImpact,
   InstallOptions,
@@ -56,7 +63,6 @@ const GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0
 
 const E_FAIL = 0x80004005;
 const E_ILLEGAL_METHOD_CALL = 0x8000000e;
-const E_UNEXPECTED = 0x8000ffff;
 const WU_E_NO_INTERACTIVE_USER = 0x80240020;
 
 type Operation = 'search' | 'download' | 'install' | 'uninstall';
@@ -98,6 +104,41 @@ function optionalEnum<T extends string>(options: Record<string, unknown>, key: s
   return value as T;
 }
 
+function optionalInteger(options: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`The "${key}" option must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
+  }
+  return value;
+}
+
+const MAX_HISTORY_PAGE = 10_000;
+const OPERATIONS = { 1: 'installation', 2: 'uninstallation' } as const;
+
+function shapeHistoryEntry(e: NativeHistoryEntry): HistoryEntry {
+  const hr = e.hresult >>> 0;
+  const entry: HistoryEntry = {
+    date: dateFromOle(e.date),
+    operation: (OPERATIONS as Record<number, HistoryEntry['operation']>)[e.operation] ?? 'unknown',
+    resultCode: resultName(e.resultCode),
+    ...rawCode(e.resultCode),
+    hresult: hr,
+    unmappedResultCode: e.unmappedResultCode >>> 0,
+    updateId: e.updateId,
+    revision: e.revision,
+    title: e.title,
+    description: e.description,
+    clientApplicationId: e.clientApplicationId,
+    serverSelection: SERVER_SELECTIONS[e.serverSelection] ?? 'default',
+    serviceId: e.serviceId,
+    supportUrl: e.supportUrl,
+    categories: e.categories ? e.categories.map((c) => ({ id: c.id, name: c.name, type: c.type })) : null,
+  };
+  if (isFailure(hr)) entry.error = errorFromHResult(hr, { syscall: 'IUpdateHistoryEntry::get_HResult' });
+  return entry;
+}
+
 function optionalSignal(options: Record<string, unknown>): AbortSignal | undefined {
   const value = options.signal;
   if (value === undefined) return undefined;
@@ -114,12 +155,17 @@ function optionalProgress(options: Record<string, unknown>): ((event: ProgressEv
 
 // --- shaping -----------------------------------------------------------------------------------
 
+/**
+ * OperationResultCode by name; a value outside the documented 0..5 becomes 'unknown' (the
+ * caller keeps the number as rawResultCode) rather than throwing the whole result away.
+ */
 function resultName(code: number): OperationResult {
-  const name = RESULT_CODES[code];
-  if (name === undefined) {
-    throw new MsiLuaError({ hresult: E_UNEXPECTED, code: 'MSI_LUA_UNEXPECTED_RESULT_CODE', message: `Windows Update reported an unknown OperationResultCode ${code}` });
-  }
-  return name;
+  return (Number.isInteger(code) ? RESULT_CODES[code] : undefined) ?? 'unknown';
+}
+
+/** { rawResultCode } when the code has no name, else nothing. */
+function rawCode(code: number): { rawResultCode?: number } {
+  return resultName(code) === 'unknown' ? { rawResultCode: code } : {};
 }
 
 function behavior(native: NativeUpdate['installationBehavior']): InstallationBehavior {
@@ -195,6 +241,19 @@ function withUpdates(error: unknown, updates: readonly Update[]): unknown {
     cause: error.cause,
     updates: updates.map(ref),
   });
+}
+
+/**
+ * What a finished job says about an abort: nothing when none was asked for; otherwise
+ * abortRequested and RequestAbort's own HRESULT (null when the job had completed before
+ * the request reached WUA, so RequestAbort was never called).
+ */
+function abortFacts(
+  signal: AbortSignal | undefined,
+  raw: { abortRequested: boolean; abortHresult?: number },
+): { abortRequested: true; abortHresult: number | null } | undefined {
+  if (!raw.abortRequested && signal?.aborted !== true) return undefined;
+  return { abortRequested: true, abortHresult: raw.abortRequested && raw.abortHresult !== undefined ? raw.abortHresult >>> 0 : null };
 }
 
 function abortError(operation: Operation, signal: AbortSignal, syscall?: string): AbortError {
@@ -273,10 +332,12 @@ export class UpdateSession {
         ...(typeof serviceId === 'string' ? { serviceId: serviceId.replace(/[{}]/g, '') } : {}),
       }),
     );
-    if (signal?.aborted && raw.abortRequested) throw abortError('search', signal, 'ISearchJob::RequestAbort');
+    const resultCode = resultName(raw.resultCode);
+    const abort = abortFacts(signal, raw);
+    if (abort && resultCode === 'aborted') throw abortError('search', signal!, 'ISearchJob::RequestAbort');
     const updates = raw.updates.map(shapeUpdate);
     for (const update of updates) this.#known.set(update.id.toLowerCase(), update);
-    return { resultCode: resultName(raw.resultCode), updates };
+    return { resultCode, ...rawCode(raw.resultCode), ...abort, updates };
   }
 
   /** IUpdateDownloader.BeginDownload of updates found by this session. */
@@ -292,6 +353,7 @@ export class UpdateSession {
     );
     const result: DownloadResult = {
       resultCode: resultName(raw.resultCode),
+      ...rawCode(raw.resultCode),
       hresult: raw.hresult >>> 0,
       updates: raw.updates.map((u, i) => this.#outcome(selected[i]!, u.resultCode, u.hresult, 'IUpdateDownloadResult::get_HResult')),
     };
@@ -322,6 +384,51 @@ export class UpdateSession {
     } catch (error) {
       throw toTypedError(error);
     }
+  }
+
+  /**
+   * One page of the update history (IUpdateSearcher::GetTotalHistoryCount + QueryHistory),
+   * newest first as WUA orders it. `start` (default 0) and `count` (default 100, at most
+   * 10,000) are integers; TypeError otherwise. Past the end the page is empty; `total` is
+   * the whole history's length, so a caller pages without loading everything at once.
+   */
+  async history(options: HistoryOptions = {}): Promise<HistoryPage> {
+    const o = optionsObject(options, 'options');
+    const start = optionalInteger(o, 'start', 0, 0x7fffffff) ?? 0;
+    const count = optionalInteger(o, 'count', 0, MAX_HISTORY_PAGE) ?? 100;
+    const raw = await this.#short('history', (binding, handle) => (binding as unknown as WuaSystemBinding).wuaHistory(handle, start, count));
+    return { total: raw.total, start, entries: raw.entries.map(shapeHistoryEntry) };
+  }
+
+  /** Every history entry, page by page (`pageSize` default 100): never the whole history in memory at once. */
+  async *historyEntries(options: { pageSize?: number } = {}): AsyncGenerator<HistoryEntry, void, undefined> {
+    const o = optionsObject(options, 'options');
+    const pageSize = optionalInteger(o, 'pageSize', 1, MAX_HISTORY_PAGE) ?? 100;
+    for (let start = 0; ; start += pageSize) {
+      const page = await this.history({ start, count: pageSize });
+      yield* page.entries;
+      if (page.entries.length < pageSize || start + page.entries.length >= page.total) return;
+    }
+  }
+
+  /**
+   * IUpdate::put_IsHidden on updates found by this session's search (Hide-WindowsUpdate /
+   * Show-WindowsUpdate): one outcome per update, in order; a refusal (e.g. E_ACCESSDENIED
+   * without administrator rights) is that update's typed `error`, not a rejection.
+   */
+  async setHidden(updates: readonly UpdateSelector[], hidden: boolean): Promise<HideOutcome[]> {
+    const selected = this.#resolve(updates);
+    if (typeof hidden !== 'boolean') throw new TypeError(`The "hidden" argument must be a boolean; received ${describeValue(hidden)}`);
+    const raw = await this.#short('setHidden', (binding, handle) =>
+      (binding as unknown as WuaSystemBinding).wuaSetHidden(handle, selected.map((u) => u.id), hidden),
+    );
+    return raw.map((r, i) => {
+      const update = selected[i]!;
+      const hr = r.hresult >>> 0;
+      const outcome: HideOutcome = { id: update.id, title: update.title, hresult: hr, isHidden: r.isHidden };
+      if (isFailure(hr)) outcome.error = errorFromHResult(hr, { syscall: 'IUpdate::put_IsHidden' });
+      return outcome;
+    });
   }
 
   /** Waits for running jobs, then releases the session's COM objects. Later calls reject. */
@@ -369,7 +476,7 @@ export class UpdateSession {
 
   #outcome(update: Update, resultCode: number, hresult: number, syscall: string): UpdateOutcome {
     const hr = hresult >>> 0;
-    const outcome: UpdateOutcome = { id: update.id, title: update.title, resultCode: resultName(resultCode), hresult: hr };
+    const outcome: UpdateOutcome = { id: update.id, title: update.title, resultCode: resultName(resultCode), ...rawCode(resultCode), hresult: hr };
     if (isFailure(hr)) outcome.error = errorFromHResult(hr, { syscall, updates: hr === WU_E_NO_INTERACTIVE_USER ? [ref(update)] : undefined });
     return outcome;
   }
@@ -398,6 +505,25 @@ export class UpdateSession {
       onProgress(event);
       return event;
     };
+  }
+
+  /** A call without progress or abort on the session (its own job thread); close() waits for it. */
+  async #short<R>(operation: string, start: (binding: WuaBinding, handle: NativeWuaSessionHandle) => NativeWuaJob<R>): Promise<R> {
+    if (this.#closing) throw sessionClosed(operation);
+    const binding = this.#binding();
+    this.#handle ??= binding.wuaOpenSession(this.clientApplicationId);
+    const job = start(binding, this.#handle);
+    const settled = job.promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#pending.add(settled);
+    void settled.then(() => this.#pending.delete(settled));
+    try {
+      return await job.promise;
+    } catch (error) {
+      throw toTypedError(error);
+    }
   }
 
   async #run<R>(
@@ -446,16 +572,22 @@ export class UpdateSession {
     }
   }
 
-  /** Rejects for an aborted job (AbortError) or a job that failed as a whole; resolves otherwise. */
-  #settle<T extends { resultCode: OperationResult; hresult: number; updates: UpdateOutcome[] }>(
+  /**
+   * Rejects with AbortError only for a job that really stopped (resultCode 'aborted' after an
+   * abort was requested), or with the typed error of a job that failed as a whole; resolves
+   * otherwise, with abortRequested/abortHresult when an abort came too late to stop it.
+   */
+  #settle<T extends { resultCode: OperationResult; hresult: number; updates: UpdateOutcome[]; abortRequested?: boolean; abortHresult?: number | null }>(
     operation: Operation,
     signal: AbortSignal | undefined,
     raw: NativeJobResult,
     result: T,
     attempted: readonly Update[],
   ): T {
-    if (signal?.aborted && raw.abortRequested) {
-      const error = abortError(operation, signal, operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort') as AbortedJobError<T>;
+    const abort = abortFacts(signal, raw);
+    if (abort) Object.assign(result, abort);
+    if (abort && result.resultCode === 'aborted') {
+      const error = abortError(operation, signal!, operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort') as AbortedJobError<T>;
       Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
       throw error;
     }
@@ -542,6 +674,7 @@ export class UpdateSession {
     });
     const result: InstallResult = {
       resultCode: raw ? resultName(raw.resultCode) : 'notStarted',
+      ...(raw ? rawCode(raw.resultCode) : {}),
       hresult: raw ? raw.hresult >>> 0 : 0,
       rebootRequired: raw?.rebootRequired === true,
       rebootRequiredBeforeInstallation: raw?.rebootRequiredBeforeInstallation === true,

@@ -1,8 +1,21 @@
 // Public types of the Windows Update Agent facade (lib/wua).
 import type { MsiLuaError } from '../errors';
 
-/** WUA's OperationResultCode by name. */
-export type OperationResult = 'notStarted' | 'inProgress' | 'succeeded' | 'succeededWithErrors' | 'failed' | 'aborted';
+/**
+ * WUA's OperationResultCode by name (orcNotStarted 0 .. orcAborted 5). 'unknown' is a value
+ * outside the documented ones: the result carries the number as rawResultCode.
+ */
+export type OperationResult = 'notStarted' | 'inProgress' | 'succeeded' | 'succeededWithErrors' | 'failed' | 'aborted' | 'unknown';
+
+/**
+ * Present on a result that resolved although an abort was requested (the job completed
+ * anyway: the abort came at 100%, RequestAbort failed, or the agent ignored it).
+ */
+export interface AbortFacts {
+  abortRequested?: true;
+  /** RequestAbort's own HRESULT (unsigned); null when the job completed before RequestAbort was called. */
+  abortHresult?: number | null;
+}
 
 export type RebootBehavior = 'neverReboots' | 'alwaysRequiresReboot' | 'canRequestReboot';
 export type InstallationImpact = 'normal' | 'minor' | 'requiresExclusiveHandling';
@@ -53,8 +66,10 @@ export interface Update {
   uninstallationBehavior: InstallationBehavior | null;
 }
 
-export interface SearchResult {
+export interface SearchResult extends AbortFacts {
   resultCode: OperationResult;
+  /** The OperationResultCode number when resultCode is 'unknown'. */
+  rawResultCode?: number;
   updates: Update[];
 }
 
@@ -91,7 +106,11 @@ export interface ProgressEvent {
 export type UpdateSelector = Update | string;
 
 export interface JobOptions {
-  /** Aborts the job: WUA's RequestAbort, then the promise rejects with AbortError. */
+  /**
+   * Aborts the job: WUA's RequestAbort. The promise rejects with AbortError when the job
+   * stopped (resultCode 'aborted'); a job that completed anyway resolves with its result and
+   * abortRequested: true.
+   */
   signal?: AbortSignal;
   /** Called on the JS thread for every progress report, in order. If it throws, the job is aborted and rejects with that error. */
   onProgress?: (event: ProgressEvent) => void;
@@ -128,6 +147,8 @@ export interface UpdateOutcome {
   title: string;
   /** 'skipped': left out by the userInputUpdates: 'skip' preflight; WUA never saw it. */
   resultCode: OperationResult | 'skipped';
+  /** The OperationResultCode number when resultCode is 'unknown'. */
+  rawResultCode?: number;
   /** Unsigned HRESULT WUA reported for this update (0 when it succeeded or was skipped). */
   hresult: number;
   /** The typed error for a failing hresult (e.g. InstallNotAllowedError). */
@@ -140,14 +161,16 @@ export interface InstallUpdateOutcome extends UpdateOutcome {
   skippedBecause?: 'requiresUserInput';
 }
 
-export interface DownloadResult {
+export interface DownloadResult extends AbortFacts {
   resultCode: OperationResult;
+  rawResultCode?: number;
   hresult: number;
   updates: UpdateOutcome[];
 }
 
-export interface InstallResult {
+export interface InstallResult extends AbortFacts {
   resultCode: OperationResult;
+  rawResultCode?: number;
   hresult: number;
   rebootRequired: boolean;
   /** IUpdateInstaller.RebootRequiredBeforeInstallation, read before the job started. */
@@ -160,4 +183,54 @@ export interface InstallResult {
 export interface UpdateSessionOptions {
   /** IUpdateSession.ClientApplicationID: how this program appears in the Windows Update log. Default 'msi-lua'. */
   clientApplicationId?: string;
+}
+
+export interface HistoryOptions {
+  /** Index of the first entry (0 is the newest). Default 0. */
+  start?: number;
+  /** Entries to read, 0..10,000. Default 100. */
+  count?: number;
+}
+
+/** One IUpdateHistoryEntry (Get-WUHistory). */
+export interface HistoryEntry {
+  /** When it happened (WUA reports UTC); null when WUA has no date. */
+  date: Date | null;
+  operation: 'installation' | 'uninstallation' | 'unknown';
+  resultCode: OperationResult;
+  rawResultCode?: number;
+  /** Unsigned HRESULT; 0 when it succeeded. */
+  hresult: number;
+  /** The typed error for a failing hresult. */
+  error?: MsiLuaError;
+  /** IUpdateHistoryEntry.UnmappedResultCode: the installer's own code before WUA mapped it (unsigned). */
+  unmappedResultCode: number;
+  updateId: string;
+  revision: number;
+  title: string;
+  description: string;
+  /** Who ran it (IUpdateSession.ClientApplicationID of that caller). */
+  clientApplicationId: string;
+  serverSelection: ServerSelection;
+  serviceId: string;
+  supportUrl: string;
+  /** IUpdateHistoryEntry2.Categories; null when the agent lacks IUpdateHistoryEntry2. */
+  categories: UpdateCategory[] | null;
+}
+
+export interface HistoryPage {
+  /** IUpdateSearcher.GetTotalHistoryCount. */
+  total: number;
+  start: number;
+  entries: HistoryEntry[];
+}
+
+export interface HideOutcome {
+  id: string;
+  title: string;
+  /** put_IsHidden's HRESULT (unsigned); 0 when it succeeded. */
+  hresult: number;
+  error?: MsiLuaError;
+  /** IUpdate.IsHidden read back afterwards; null when it could not be read. */
+  isHidden: boolean | null;
 }

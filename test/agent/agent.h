@@ -18,6 +18,19 @@
 //                 "uninstallationBehavior": { ... } | null,
 //                 "download" | "install" | "uninstall": { "resultCode", "hresult", "rebootRequired" } }],
 //   "search":    { "delayMs", "beginHresult", "endHresult", "resultCode" },
+//   "history":   [{ "operation", "resultCode", "hresult", "date" (OLE DATE), "updateId", "revision", "title",
+//                   "description", "unmappedResultCode", "clientApplicationId", "serverSelection", "serviceId",
+//                   "supportUrl", "categories": [...] | null (null: no IUpdateHistoryEntry2) }],
+//   "historyHresult": HRESULT of GetTotalHistoryCount/QueryHistory,
+//   updates[].hideHresult: HRESULT of put_IsHidden for that update,
+//   "reboot":    { "required", "hresult" },
+//   "agentInfo": { "apiMajorVersion", "apiMinorVersion", "productVersionString", "hresult" },
+//   "services":  [{ "name", "serviceId", "isManaged", "isRegisteredWithAU", "offersWindowsUpdates",
+//                   "isScanPackageService", "canRegisterWithAU", "serviceUrl", "issueDate", "isDefaultAUService" }],
+//   "serviceManager": { "addHresult", "removeHresult", "registrationState", "pending" },
+//   "automaticUpdates": { "serviceEnabled", "notificationLevel", "readOnly", "required",
+//                   "includeRecommendedUpdates", "nonAdministratorsElevated", "featuredUpdatesEnabled",
+//                   "settingsVersion" (1..3: the newest IAutomaticUpdatesSettingsN answered), "hresult" },
 //   "download" | "install" | "uninstall":
 //                { "stepMs", "stepsPerUpdate", "beginHresult", "endHresult", "resultCode", "hresult",
 //                  "rebootRequired", "abortDelayMs", "ignoreAbort", "requestAbortHresult",
@@ -72,10 +85,12 @@ struct UpdateStatus {
   bool downloaded = false;
   bool installed = false;
   bool eulaAccepted = false;
+  bool hidden = false;
 };
 
 struct Scenario {
   Json root;
+  std::string path;  // the scenario file (UTF-8), empty when none
   const Json& updates() const { return root["updates"]; }
   const Json& section(const char* name) const { return root[name]; }
 
@@ -184,6 +199,10 @@ IUpdateCollection* NewUpdateCollection();
 IUpdateDownloader* NewDownloader(std::shared_ptr<const Scenario> scenario);
 IUpdateInstaller* NewInstaller(std::shared_ptr<const Scenario> scenario);
 IUpdateSearcher* NewSearcher(std::shared_ptr<const Scenario> scenario);
+IUpdateHistoryEntryCollection* NewHistory(std::shared_ptr<const Scenario> scenario, LONG start, LONG count);
+// agent_system.cc: the classes beside UpdateSession (null for another CLSID).
+IUnknown* NewSystemObject(const CLSID& clsid, std::shared_ptr<const Scenario> scenario);
+bool IsSystemClass(const CLSID& clsid);
 
 // What jobs need to know about an update object the agent made.
 std::string UpdateIdOf(IUpdate* update);

@@ -65,6 +65,15 @@ class ClassFactory : public msilua::wua::ComObject<IClassFactory> {
       Record("CreateSession");
     } else if (IsEqualCLSID(clsid_, msilua::wua::kClsidUpdateCollection)) {
       object = NewUpdateCollection();
+    } else if (IsSystemClass(clsid_)) {
+      std::shared_ptr<const Scenario> scenario;
+      try {
+        scenario = LoadScenario();
+      } catch (const std::exception& error) {
+        Record("scenarioError", "\"message\":" + Quote(error.what()));
+        return E_FAIL;
+      }
+      object = NewSystemObject(clsid_, scenario);
     } else {
       return CLASS_E_CLASSNOTAVAILABLE;
     }
@@ -178,10 +187,19 @@ std::shared_ptr<const Scenario> LoadScenario() {
   while (::ReadFile(file, buffer, sizeof buffer, &read, nullptr) && read > 0) text.append(buffer, read);
   ::CloseHandle(file);
   scenario->root = Json::Parse(text);
+  scenario->path = Utf8(path.c_str());
   return scenario;
 }
 
 }  // namespace agent
+
+// MSVC exports through the .def file build.js writes: objbase.h declares both entry points
+// without dllexport, and MSVC refuses to change a declared function's linkage.
+#ifdef _MSC_VER
+#define AGENT_EXPORT
+#else
+#define AGENT_EXPORT __declspec(dllexport)
+#endif
 
 extern "C" {
 
@@ -193,10 +211,11 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID) {
   return TRUE;
 }
 
-__declspec(dllexport) HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void** out) {
+AGENT_EXPORT HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void** out) {
   if (out == nullptr) return E_POINTER;
   *out = nullptr;
-  if (!IsEqualCLSID(clsid, msilua::wua::kClsidUpdateSession) && !IsEqualCLSID(clsid, msilua::wua::kClsidUpdateCollection)) {
+  if (!IsEqualCLSID(clsid, msilua::wua::kClsidUpdateSession) && !IsEqualCLSID(clsid, msilua::wua::kClsidUpdateCollection) &&
+      !agent::IsSystemClass(clsid)) {
     return CLASS_E_CLASSNOTAVAILABLE;
   }
   auto* factory = new agent::ClassFactory(clsid);
@@ -205,7 +224,7 @@ __declspec(dllexport) HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID ri
   return hr;
 }
 
-__declspec(dllexport) HRESULT WINAPI DllCanUnloadNow() {
+AGENT_EXPORT HRESULT WINAPI DllCanUnloadNow() {
   return (agent::g_live.load() == 0 && agent::g_locks.load() == 0) ? S_OK : S_FALSE;
 }
 

@@ -242,7 +242,7 @@ class Operation {
     const DWORD stepMs = static_cast<DWORD>(std::max<long long>(0, section_["stepMs"].asInt(10)));
     double bytesBefore = 0;
     size_t i = 0;
-    for (; i < n && !aborted_; ++i) {
+    for (; i < n && ::WaitForSingleObject(abort_, 0) != WAIT_OBJECT_0; ++i) {
       {
         std::lock_guard<std::mutex> lock(mutex_);
         snapshot_.currentIndex = static_cast<LONG>(i);
@@ -252,8 +252,15 @@ class Operation {
         snapshot_.phase = dphDownloading;
         snapshot_.results[i].resultCode = orcInProgress;
       }
+      // An update whose last step was reported is done: an abort that arrives after its
+      // 100% progress (e.g. from that progress callback) no longer stops it, as with the
+      // real agent, whose last update is committed before the completed callback.
+      bool stepsDone = true;
       for (LONG s = 1; s <= steps; ++s) {
-        if (::WaitForSingleObject(abort_, stepMs) == WAIT_OBJECT_0) break;
+        if (::WaitForSingleObject(abort_, stepMs) == WAIT_OBJECT_0) {
+          stepsDone = false;
+          break;
+        }
         Snapshot copy;
         {
           std::lock_guard<std::mutex> lock(mutex_);
@@ -266,7 +273,7 @@ class Operation {
         }
         progress(copy);
       }
-      if (aborted_) break;
+      if (!stepsDone) break;
       const Json* data = UpdateScenarioOf(updates_[i].get());
       const Json& outcome = data ? (*data)[OpName(op_)] : Json();
       UpdateState state;
@@ -282,7 +289,8 @@ class Operation {
       std::lock_guard<std::mutex> lock(mutex_);
       snapshot_.results[i] = state;
     }
-    if (aborted_) {
+    const bool stopped = i < n;
+    if (stopped) {
       DWORD delay = static_cast<DWORD>(std::max<long long>(0, section_["abortDelayMs"].asInt(50)));
       if (delay > 0) ::Sleep(delay);
       std::lock_guard<std::mutex> lock(mutex_);
@@ -293,7 +301,7 @@ class Operation {
         }
       }
     }
-    Finish();
+    Finish(stopped);
     if (op_ != Op::Download) --g_installsRunning;
     completed_ = true;
     Record("Completed", std::string("\"job\":") + Quote(OpName(op_)) + ",\"resultCode\":" + std::to_string(overall_) +
@@ -302,7 +310,7 @@ class Operation {
   }
 
  private:
-  void Finish() {
+  void Finish(bool stopped) {
     std::lock_guard<std::mutex> lock(mutex_);
     int succeeded = 0;
     int failed = 0;
@@ -313,7 +321,7 @@ class Operation {
       reboot = reboot || state.rebootRequired;
     }
     OperationResultCode derived = orcSucceeded;
-    if (aborted_) {
+    if (stopped) {
       derived = orcAborted;
     } else if (failed > 0) {
       derived = succeeded > 0 ? orcSucceededWithErrors : orcFailed;

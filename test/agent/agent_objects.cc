@@ -4,6 +4,8 @@
 // and IStringCollection, all answering from the scenario.
 #include <map>
 
+#include <algorithm>
+
 #include "agent.h"
 #include "agent_worker.h"
 
@@ -126,6 +128,7 @@ class Update : public Object<IUpdate> {
         initial.downloaded = data["isDownloaded"].asBool(false);
         initial.installed = data["isInstalled"].asBool(false);
         initial.eulaAccepted = data["eulaAccepted"].asBool(true);
+        initial.hidden = data["isHidden"].asBool(false);
         scenario_->status[id_] = initial;
       }
     }
@@ -179,8 +182,18 @@ class Update : public Object<IUpdate> {
   }
   HRESULT STDMETHODCALLTYPE get_IsBeta(VARIANT_BOOL* out) override { return ToBool(data_["isBeta"].asBool(), out); }
   HRESULT STDMETHODCALLTYPE get_IsDownloaded(VARIANT_BOOL* out) override { return ToBool(status().downloaded, out); }
-  HRESULT STDMETHODCALLTYPE get_IsHidden(VARIANT_BOOL* out) override { return ToBool(data_["isHidden"].asBool(), out); }
-  HRESULT STDMETHODCALLTYPE put_IsHidden(VARIANT_BOOL) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_IsHidden(VARIANT_BOOL* out) override { return ToBool(status().hidden, out); }
+  HRESULT STDMETHODCALLTYPE put_IsHidden(VARIANT_BOOL value) override {
+    HRESULT hr = data_["hideHresult"].type() == Json::Type::Number
+                     ? static_cast<HRESULT>(static_cast<uint32_t>(data_["hideHresult"].asInt()))
+                     : S_OK;
+    Record("put_IsHidden", "\"update\":" + Quote(id_) + ",\"value\":" + (value != VARIANT_FALSE ? "true" : "false") +
+                               ",\"hresult\":" + std::to_string(static_cast<uint32_t>(hr)));
+    if (FAILED(hr)) return hr;
+    std::lock_guard<std::mutex> lock(scenario_->stateMutex);
+    scenario_->status[id_].hidden = value != VARIANT_FALSE;
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE get_IsInstalled(VARIANT_BOOL* out) override { return ToBool(status().installed, out); }
   HRESULT STDMETHODCALLTYPE get_IsMandatory(VARIANT_BOOL* out) override { return ToBool(data_["isMandatory"].asBool(), out); }
   HRESULT STDMETHODCALLTYPE get_IsUninstallable(VARIANT_BOOL* out) override {
@@ -408,6 +421,95 @@ class SearchJob : public Object<ISearchJob> {
   std::atomic<bool> completedFlag_{false};
 };
 
+// --- History ---------------------------------------------------------------------------------
+
+class HistoryIdentity : public Object<IUpdateIdentity> {
+ public:
+  HistoryIdentity(std::string id, LONG revision) : Object("UpdateIdentity"), id_(std::move(id)), revision_(revision) {}
+  HRESULT STDMETHODCALLTYPE get_RevisionNumber(LONG* out) override { return ToValue(revision_, out); }
+  HRESULT STDMETHODCALLTYPE get_UpdateID(BSTR* out) override { return ToBstr(id_, out); }
+
+ private:
+  std::string id_;
+  LONG revision_;
+};
+
+class HistoryEntry : public Object<IUpdateHistoryEntry2> {
+ public:
+  explicit HistoryEntry(const Json& data) : Object("UpdateHistoryEntry"), data_(data) {}
+  HRESULT STDMETHODCALLTYPE get_Operation(UpdateOperation* out) override {
+    return ToValue(static_cast<UpdateOperation>(data_["operation"].asInt(1)), out);
+  }
+  HRESULT STDMETHODCALLTYPE get_ResultCode(OperationResultCode* out) override {
+    return ToValue(static_cast<OperationResultCode>(data_["resultCode"].asInt(2)), out);
+  }
+  HRESULT STDMETHODCALLTYPE get_HResult(LONG* out) override {
+    return ToValue(static_cast<LONG>(static_cast<uint32_t>(data_["hresult"].asInt(0))), out);
+  }
+  HRESULT STDMETHODCALLTYPE get_Date(DATE* out) override { return ToValue<DATE>(data_["date"].asNumber(0), out); }
+  HRESULT STDMETHODCALLTYPE get_UpdateIdentity(IUpdateIdentity** out) override {
+    if (out == nullptr) return E_POINTER;
+    *out = new HistoryIdentity(data_["updateId"].asString(), static_cast<LONG>(data_["revision"].asInt(1)));
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE get_Title(BSTR* out) override { return ToBstr(data_["title"].asString(), out); }
+  HRESULT STDMETHODCALLTYPE get_Description(BSTR* out) override { return ToBstr(data_["description"].asString(), out); }
+  HRESULT STDMETHODCALLTYPE get_UnmappedResultCode(LONG* out) override {
+    return ToValue(static_cast<LONG>(static_cast<uint32_t>(data_["unmappedResultCode"].asInt(0))), out);
+  }
+  HRESULT STDMETHODCALLTYPE get_ClientApplicationID(BSTR* out) override { return ToBstr(data_["clientApplicationId"].asString(), out); }
+  HRESULT STDMETHODCALLTYPE get_ServerSelection(ServerSelection* out) override {
+    return ToValue(static_cast<ServerSelection>(data_["serverSelection"].asInt(0)), out);
+  }
+  HRESULT STDMETHODCALLTYPE get_ServiceID(BSTR* out) override { return ToBstr(data_["serviceId"].asString(), out); }
+  HRESULT STDMETHODCALLTYPE get_UninstallationSteps(IStringCollection**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_UninstallationNotes(BSTR* out) override { return ToBstr("", out); }
+  HRESULT STDMETHODCALLTYPE get_SupportUrl(BSTR* out) override { return ToBstr(data_["supportUrl"].asString(), out); }
+  HRESULT STDMETHODCALLTYPE get_Categories(ICategoryCollection** out) override {
+    if (out == nullptr) return E_POINTER;
+    *out = new CategoryCollection(data_["categories"]);
+    return S_OK;
+  }
+
+ protected:
+  // "categories": null plays an agent older than IUpdateHistoryEntry2.
+  bool Supports(REFIID riid) override {
+    if (IsEqualIID(riid, __uuidof(IUpdateHistoryEntry))) return true;
+    return false;
+  }
+
+ public:
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** out) override {
+    if (out != nullptr && IsEqualIID(riid, __uuidof(IUpdateHistoryEntry2)) && data_["categories"].type() == Json::Type::Null) {
+      *out = nullptr;
+      return E_NOINTERFACE;
+    }
+    return Object<IUpdateHistoryEntry2>::QueryInterface(riid, out);
+  }
+
+ private:
+  Json data_;
+};
+
+class HistoryCollection : public Object<IUpdateHistoryEntryCollection> {
+ public:
+  HistoryCollection(std::shared_ptr<const Scenario> scenario, LONG start, LONG count)
+      : Object("UpdateHistoryEntryCollection"), scenario_(std::move(scenario)), start_(start), count_(count) {}
+  HRESULT STDMETHODCALLTYPE get_Item(LONG index, IUpdateHistoryEntry** out) override {
+    if (out == nullptr) return E_POINTER;
+    if (index < 0 || index >= count_) return E_INVALIDARG;
+    *out = new HistoryEntry(scenario_->section("history")[static_cast<size_t>(start_ + index)]);
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE get__NewEnum(IUnknown**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_Count(LONG* out) override { return ToValue(count_, out); }
+
+ private:
+  std::shared_ptr<const Scenario> scenario_;
+  LONG start_;
+  LONG count_;
+};
+
 class UpdateSearcher : public Object<IUpdateSearcher> {
  public:
   explicit UpdateSearcher(std::shared_ptr<const Scenario> scenario) : Object("UpdateSearcher"), scenario_(std::move(scenario)) {}
@@ -463,7 +565,17 @@ class UpdateSearcher : public Object<IUpdateSearcher> {
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE EscapeString(BSTR, BSTR*) override { return E_NOTIMPL; }
-  HRESULT STDMETHODCALLTYPE QueryHistory(LONG, LONG, IUpdateHistoryEntryCollection**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE QueryHistory(LONG start, LONG count, IUpdateHistoryEntryCollection** out) override {
+    if (out == nullptr) return E_POINTER;
+    *out = nullptr;
+    Record("QueryHistory", "\"start\":" + std::to_string(start) + ",\"count\":" + std::to_string(count));
+    HRESULT hr = HistoryHResult();
+    if (FAILED(hr)) return hr;
+    LONG total = static_cast<LONG>(scenario_->section("history").size());
+    if (start < 0 || count < 0 || start > total) return E_INVALIDARG;
+    *out = NewHistory(scenario_, start, std::min(count, total - start));
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE Search(BSTR, ISearchResult**) override {
     Record("Search");  // msi-lua must use BeginSearch
     return E_NOTIMPL;
@@ -474,7 +586,17 @@ class UpdateSearcher : public Object<IUpdateSearcher> {
     onlineSet_ = true;
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE GetTotalHistoryCount(LONG*) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE GetTotalHistoryCount(LONG* out) override {
+    if (out == nullptr) return E_POINTER;
+    HRESULT hr = HistoryHResult();
+    if (FAILED(hr)) return hr;
+    *out = static_cast<LONG>(scenario_->section("history").size());
+    return S_OK;
+  }
+  HRESULT HistoryHResult() const {
+    const Json& hr = scenario_->section("historyHresult");
+    return hr.type() == Json::Type::Number ? static_cast<HRESULT>(static_cast<uint32_t>(hr.asInt())) : S_OK;
+  }
   HRESULT STDMETHODCALLTYPE get_ServiceID(BSTR* out) override { return ToBstr(serviceId_, out); }
   HRESULT STDMETHODCALLTYPE put_ServiceID(BSTR value) override {
     serviceId_ = Utf8(value);
@@ -534,6 +656,9 @@ Update* FindUpdate(IUpdate* update) {
 IUpdateSession* NewUpdateSession(std::shared_ptr<const Scenario> scenario) { return new UpdateSession(std::move(scenario)); }
 IUpdateCollection* NewUpdateCollection() { return new UpdateCollection(false); }
 IUpdateSearcher* NewSearcher(std::shared_ptr<const Scenario> scenario) { return new UpdateSearcher(std::move(scenario)); }
+IUpdateHistoryEntryCollection* NewHistory(std::shared_ptr<const Scenario> scenario, LONG start, LONG count) {
+  return new HistoryCollection(std::move(scenario), start, count);
+}
 
 std::string UpdateIdOf(IUpdate* update) {
   Update* ours = FindUpdate(update);

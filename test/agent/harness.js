@@ -20,7 +20,16 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
 const AGENT_DLL = path.join(root, '.cache', 'agent', 'wua-agent.dll');
-const CLSIDS = ['{4CB43D7F-7EEE-4906-8698-60DA1C38F2FE}', '{13639463-00DB-4646-803D-528026140D88}'];
+// UpdateSession, UpdateCollection, WindowsUpdateAgentInfo, SystemInformation,
+// UpdateServiceManager, AutomaticUpdates.
+const CLSIDS = [
+  '{4CB43D7F-7EEE-4906-8698-60DA1C38F2FE}',
+  '{13639463-00DB-4646-803D-528026140D88}',
+  '{C2E88C2F-6F5B-4AAA-894B-55C847AD3A2D}',
+  '{C01B9BA0-BEA7-41BA-B604-D0A36F469133}',
+  '{F8D253D9-89A4-4DAA-87B6-1168369F0B21}',
+  '{BFE18E9C-6D87-4450-B37C-E02F0B373803}',
+];
 const ENV_VAR = 'MSI_LUA_WUAPI_DLL';
 const WINE_STUB = 'C:\\windows\\system32\\wuapi.dll';
 const MACHINE_ENV_KEY = 'HKLM\\System\\CurrentControlSet\\Control\\Session Manager\\Environment';

@@ -411,6 +411,72 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     expect(Math.max(...events.map((e) => e.percent))).toBeLessThan(100);
   });
 
+  test('abort from the 100% progress callback: the install completed, so it resolves with abortRequested', async () => {
+    const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 10, stepsPerUpdate: 4 } });
+    const controller = new AbortController();
+    const result = await s.install(updates, {
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.percent === 100) controller.abort();
+      },
+    });
+    expect(result.resultCode).toBe('succeeded');
+    expect(result.updates.map((u) => u.resultCode)).toEqual(['succeeded']);
+    expect(result.abortRequested).toBe(true);
+    // RequestAbort reaches the agent only when the abort beat the completed callback to the
+    // job thread: then its own HRESULT (S_OK) is kept; otherwise it was never called.
+    const requested = record.named('RequestAbort').length;
+    expect(result.abortHresult).toBe(requested === 1 ? 0 : null);
+    const [completed] = await record.waitFor((e) => e.some((x) => x.event === 'Completed')).then((e) => e.filter((x) => x.event === 'Completed'));
+    expect(completed).toMatchObject({ job: 'install', resultCode: 2 });
+  });
+
+  test('the agent ignores RequestAbort: the install completes and resolves with abortRequested and S_OK', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1), scenarioUpdate(ID2)],
+      install: { stepMs: 20, stepsPerUpdate: 5, ignoreAbort: true },
+    });
+    const controller = new AbortController();
+    const result = await s.install(updates, {
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.percent >= 20 && !controller.signal.aborted) controller.abort();
+      },
+    });
+    expect(result).toMatchObject({ resultCode: 'succeeded', abortRequested: true, abortHresult: 0 });
+    expect(result.updates.map((u) => u.resultCode)).toEqual(['succeeded', 'succeeded']);
+    expect(record.named('RequestAbort')).toEqual([expect.objectContaining({ job: 'install' })]);
+  });
+
+  test('RequestAbort fails: the install completes and resolves with RequestAbort\'s own HRESULT', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1)],
+      install: { stepMs: 20, stepsPerUpdate: 5, requestAbortHresult: 0x8024001e },
+    });
+    const controller = new AbortController();
+    const result = await s.install(updates, {
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.percent >= 20 && !controller.signal.aborted) controller.abort();
+      },
+    });
+    expect(result).toMatchObject({ resultCode: 'succeeded', abortRequested: true, abortHresult: 0x8024001e });
+    expect(record.named('RequestAbort')).toHaveLength(1);
+  });
+
+  test('an OperationResultCode outside the documented values is reported raw with the rest of the result', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1, { install: { resultCode: 7, hresult: 0, rebootRequired: true } }), scenarioUpdate(ID2)],
+      install: { stepMs: 2, stepsPerUpdate: 1, resultCode: 42 },
+    });
+    const result = await s.install(updates);
+    expect(result).toMatchObject({ resultCode: 'unknown', rawResultCode: 42, rebootRequired: true });
+    expect(result.updates.map((u) => [u.id, u.resultCode, u.rawResultCode])).toEqual([
+      [ID1, 'unknown', 7],
+      [ID2, 'succeeded', undefined],
+    ]);
+  });
+
   test('an already aborted signal rejects without calling WUA', async () => {
     const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)] });
     await expect(s.install(updates, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortError);

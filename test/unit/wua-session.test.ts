@@ -133,9 +133,25 @@ describe('search', () => {
     expect(error).toMatchObject({ code: 'WU_E_OPERATIONINPROGRESS', syscall: 'IUpdateSearcher::BeginSearch' });
   });
 
-  test('an unknown OperationResultCode is an error, not a guess', async () => {
+  test('an unknown OperationResultCode is reported raw, not guessed and not thrown away', async () => {
     fake.searchResultCode = 9;
-    await expect(createUpdateSession().search('IsInstalled=0')).rejects.toMatchObject({ code: 'MSI_LUA_UNEXPECTED_RESULT_CODE' });
+    fake.updates = [nativeUpdate(A)];
+    const result = await createUpdateSession().search('IsInstalled=0');
+    expect(result).toMatchObject({ resultCode: 'unknown', rawResultCode: 9 });
+    expect(result.updates.map((u) => u.id)).toEqual([A]);
+  });
+
+  test('an unknown OperationResultCode in a job keeps every other fact of the result', async () => {
+    const session = await searched();
+    const pending = session.install([A, B]);
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.last.resolve(succeeded([A, B], { resultCode: 12, rebootRequired: true, updates: [{ id: A, resultCode: 2, hresult: 0 }, { id: B, resultCode: -1, hresult: 0 }] }));
+    const result = await pending;
+    expect(result).toMatchObject({ resultCode: 'unknown', rawResultCode: 12, rebootRequired: true });
+    expect(result.updates.map((u) => [u.resultCode, u.rawResultCode])).toEqual([
+      ['succeeded', undefined],
+      ['unknown', -1],
+    ]);
   });
 });
 
@@ -302,6 +318,39 @@ describe('abort, progress and lifetime', () => {
     expect(error.name).toBe('AbortError');
     expect(error.syscall).toBe('IInstallationJob::RequestAbort');
     expect(error.result?.updates.map((u) => u.resultCode)).toEqual(['succeeded', 'aborted']);
+  });
+
+  test.each<[string, number]>([
+    ['the agent ignored RequestAbort', 0],
+    ['RequestAbort failed', 0x80004005],
+  ])('an install that completes although an abort was requested resolves (%s)', async (_why, abortHresult) => {
+    const session = await searched();
+    const controller = new AbortController();
+    const pending = session.install([A, B], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    fake.last.resolve(succeeded([A, B], { abortRequested: true, abortHresult }));
+    const result = await pending;
+    expect(result).toMatchObject({ resultCode: 'succeeded', abortRequested: true, abortHresult });
+    expect(result.updates.map((u) => u.resultCode)).toEqual(['succeeded', 'succeeded']);
+  });
+
+  test('an abort that never reached WUA (the job had completed) resolves with abortHresult null', async () => {
+    const session = await searched();
+    const controller = new AbortController();
+    const pending = session.download([A], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    fake.last.resolve(succeeded([A]));
+    await expect(pending).resolves.toMatchObject({ resultCode: 'succeeded', abortRequested: true, abortHresult: null });
+  });
+
+  test('a result without an abort has no abort fields', async () => {
+    const session = await searched();
+    fake.autoResult = (ids) => succeeded(ids);
+    const result = await session.install([A]);
+    expect('abortRequested' in result).toBe(false);
+    expect('abortHresult' in result).toBe(false);
   });
 
   test('a job that WUA fails while aborting is still an AbortError', async () => {

@@ -8,6 +8,7 @@ import { infoCommand } from './info';
 import { installerCommands } from './installer';
 import { signatureCommand } from './signature';
 import { tablesCommand } from './tables';
+import { updatesCommand } from './updates';
 
 export function registerPackageCommands(): void {
   for (const command of [infoCommand, tablesCommand, exportCommand, dumpCommand, signatureCommand]) {
@@ -21,4 +22,10 @@ export function registerInstallerCommands(): void {
   for (const command of installerCommands) if (!getCommand(command.name)) registerCommand(command);
 }
 
-export { dumpCommand, exportCommand, infoCommand, signatureCommand, tablesCommand };
+
+/** `msi-lua updates ...` (Windows Update; Windows only). */
+export function registerUpdatesCommands(): void {
+  if (!getCommand(updatesCommand.name)) registerCommand(updatesCommand);
+}
+
+export { dumpCommand, exportCommand, infoCommand, signatureCommand, tablesCommand, updatesCommand };

@@ -1,0 +1,398 @@
+// `msi-lua updates <subcommand>`: Windows Update from the command line (Windows only).
+// Readable aligned output by default; with --json one JSON document on stdout (the result,
+// or { error } when it failed) and progress as JSON lines on stderr. A progress bar
+// (cli-progress) on a terminal for download and install. Exit codes: UpdatesExitCode.
+import { SingleBar } from 'cli-progress';
+import { getInteractiveContext } from '../../context';
+import { MsiLuaError, NoInteractiveUserError, PlatformNotSupportedError } from '../../errors';
+import {
+  createUpdateSession,
+  getAgentInfo,
+  getAutomaticUpdatesSettings,
+  getRebootStatus,
+  listServices,
+  type InstallResult,
+  type DownloadResult,
+  type ProgressEvent,
+  type Update,
+  type UpdateSession,
+} from '../../wua';
+import { formatTable, printable, toJson } from '../format';
+import { ExitCode, UsageError, type CliCommand, type CliIo, type CliStream, type ParsedArgs } from '../registry';
+
+/** Exit codes of `msi-lua updates` (beyond 0 success and 2 bad command line). */
+export const UpdatesExitCode = {
+  /** The command needs Windows (the same code as lua-status). */
+  WINDOWS_ONLY: 9,
+  /** Done, and a reboot is required to finish (install/uninstall), or pending (reboot-status). */
+  REBOOT_REQUIRED: 20,
+  /** Some or all updates failed (their results say which and why). */
+  SOME_FAILED: 21,
+  /** Refused before WUA was called by the Run As rule: updates that can request user input, no interactive user. */
+  RUN_AS_REFUSED: 22,
+  /** WUA answered E_ACCESSDENIED in a remote (network logon) session: see docs/wua.md for the scheduled-task workaround. */
+  REMOTE_ACCESS_DENIED: 23,
+  /** No update found by the search matches an id or KB given. */
+  NO_MATCH: 24,
+  /** Windows Update failed as a whole (a typed error; --json has its code and HRESULT). */
+  WUA_ERROR: 25,
+} as const;
+
+const SUBCOMMANDS = ['search', 'download', 'install', 'uninstall', 'history', 'reboot-status', 'hide', 'unhide', 'services', 'settings', 'agent'] as const;
+type Subcommand = (typeof SUBCOMMANDS)[number];
+const TAKES_UPDATES: readonly Subcommand[] = ['download', 'install', 'uninstall', 'hide', 'unhide'];
+const E_ACCESSDENIED = 0x80070005;
+
+const hex = (hr: number): string => `0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+
+function errorDocument(error: unknown): Record<string, unknown> {
+  if (error instanceof MsiLuaError) {
+    const e = error as MsiLuaError & { updates?: unknown; preflight?: unknown };
+    return {
+      name: e.name,
+      code: e.code,
+      hresult: e.hresult,
+      hresultHex: hex(e.hresult),
+      syscall: e.syscall ?? null,
+      message: e.message,
+      ...(e.updates ? { updates: e.updates } : {}),
+      ...(typeof e.preflight === 'string' ? { preflight: e.preflight } : {}),
+    };
+  }
+  return { name: (error as Error)?.name ?? 'Error', message: (error as Error)?.message ?? String(error) };
+}
+
+/** The document for --json: typed errors inside results become plain { name, code, hresult, ... }. */
+function jsonSafe(value: unknown): unknown {
+  if (value instanceof MsiLuaError) return errorDocument(value);
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+}
+
+/** Which selectors are update ids and which KB numbers; TypeError-free: a usage error names the bad one. */
+function parseSelectors(values: string[]): Array<{ text: string; id?: string; kb?: string }> {
+  return values.map((text) => {
+    if (/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(text)) return { text, id: text.replace(/[{}]/g, '').toLowerCase() };
+    const kb = /^(?:KB)?(\d{4,10})$/i.exec(text);
+    if (kb) return { text, kb: kb[1] };
+    throw new UsageError(`${JSON.stringify(text)} is neither an update id (GUID) nor a KB number (KB1234567)`);
+  });
+}
+
+function select(found: Update[], selectors: ReturnType<typeof parseSelectors>): { selected: Update[]; missing: string[] } {
+  const selected: Update[] = [];
+  const missing: string[] = [];
+  for (const s of selectors) {
+    const matches = found.filter((u) => (s.id ? u.id.toLowerCase() === s.id : u.kbArticleIds.includes(s.kb!)));
+    if (matches.length === 0) missing.push(s.text);
+    for (const m of matches) if (!selected.includes(m)) selected.push(m);
+  }
+  return { selected, missing };
+}
+
+function isTty(stream: CliStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
+/** Progress: JSON lines on stderr with --json, a bar on a terminal, nothing otherwise. */
+function progressReporter(io: CliIo, json: boolean): { onProgress?: (e: ProgressEvent) => void; stop(): void } {
+  if (json) {
+    return {
+      onProgress: (e) => io.stderr.write(`${JSON.stringify({ event: 'progress', ...e })}\n`),
+      stop: () => undefined,
+    };
+  }
+  if (!isTty(io.stderr)) return { stop: () => undefined };
+  const bar = new SingleBar({
+    stream: io.stderr as NodeJS.WritableStream,
+    format: '{operation} [{bar}] {percentage}% | update {index}/{count} {title}',
+    hideCursor: true,
+    clearOnComplete: false,
+  });
+  let started = false;
+  return {
+    onProgress: (e) => {
+      const payload = { operation: e.operation, index: e.updateIndex + 1, count: '?', title: e.update.title.slice(0, 40) };
+      if (!started) {
+        bar.start(100, e.percent, payload);
+        started = true;
+      } else {
+        bar.update(e.percent, payload);
+      }
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
+function updateRows(updates: Update[]): unknown[][] {
+  return updates.map((u) => [
+    u.kbArticleIds.map((k) => `KB${k}`).join(' '),
+    u.id,
+    `${(u.maxDownloadSize / 1048576).toFixed(1)} MB`,
+    [u.isDownloaded ? 'D' : '', u.isInstalled ? 'I' : '', u.isHidden ? 'H' : '', u.installationBehavior.canRequestUserInput ? 'U' : ''].join(''),
+    u.title,
+  ]);
+}
+
+function writeKeyValues(out: CliStream, pairs: Array<[string, unknown]>): void {
+  const width = Math.max(...pairs.map(([k]) => k.length));
+  out.write(pairs.map(([k, v]) => `${k.padEnd(width)}  ${v === null ? 'unknown' : printable(v)}`).join('\n') + '\n');
+}
+
+function jobExit(result: InstallResult | DownloadResult): number {
+  const failed = result.updates.some((u) => u.resultCode === 'failed' || u.resultCode === 'aborted' || u.resultCode === 'unknown') ||
+    result.resultCode === 'succeededWithErrors' || result.resultCode === 'failed' || result.resultCode === 'unknown';
+  if (failed) return UpdatesExitCode.SOME_FAILED;
+  if ('rebootRequired' in result && result.rebootRequired) return UpdatesExitCode.REBOOT_REQUIRED;
+  return ExitCode.OK;
+}
+
+function writeJobResult(io: CliIo, result: InstallResult | DownloadResult): void {
+  io.stdout.write(
+    formatTable(
+      ['Update', 'Result', 'HRESULT', 'Reboot'],
+      result.updates.map((u) => [
+        u.title,
+        u.resultCode === 'skipped' ? 'skipped (requires user input)' : u.resultCode,
+        u.hresult ? hex(u.hresult) : '',
+        'rebootRequired' in u && u.rebootRequired ? 'required' : '',
+      ]),
+    ),
+  );
+  const reboot = 'rebootRequired' in result && result.rebootRequired ? '; a reboot is required' : '';
+  io.stdout.write(`Overall: ${result.resultCode}${result.hresult ? ` (${hex(result.hresult)})` : ''}${reboot}\n`);
+}
+
+async function run(sub: Subcommand, args: ParsedArgs, io: CliIo, json: boolean, session: UpdateSession): Promise<{ doc: unknown; code: number }> {
+  const rest = args.positionals.slice(1);
+  const online = args.options.offline ? false : args.options.online ? true : undefined;
+  const searchOptions = online === undefined ? {} : { online };
+  switch (sub) {
+    case 'search': {
+      const criteria = rest[0] ?? 'IsInstalled=0 and IsHidden=0';
+      const result = await session.search(criteria, searchOptions);
+      if (!json) {
+        io.stdout.write(formatTable(['KB', 'Update id', 'Size', 'Flags', 'Title'], updateRows(result.updates), [false, false, true]));
+        io.stdout.write(`${result.updates.length} update(s); flags: D downloaded, I installed, H hidden, U can request user input\n`);
+      }
+      return { doc: result, code: ExitCode.OK };
+    }
+    case 'download':
+    case 'install':
+    case 'uninstall':
+    case 'hide':
+    case 'unhide': {
+      const selectors = parseSelectors(rest);
+      const criteria =
+        sub === 'uninstall' ? 'IsInstalled=1' : sub === 'hide' ? 'IsInstalled=0 and IsHidden=0' : sub === 'unhide' ? 'IsInstalled=0 and IsHidden=1' : 'IsInstalled=0';
+      const { updates } = await session.search(criteria, searchOptions);
+      const { selected, missing } = select(updates, selectors);
+      if (missing.length > 0) {
+        const message = `no update found by "${criteria}" matches ${missing.join(', ')}`;
+        if (!json) io.stderr.write(`msi-lua updates ${sub}: ${message}\n`);
+        return { doc: { error: { name: 'NoMatch', message, missing } }, code: UpdatesExitCode.NO_MATCH };
+      }
+      if (sub === 'hide' || sub === 'unhide') {
+        const outcomes = await session.setHidden(selected, sub === 'hide');
+        if (!json) {
+          io.stdout.write(
+            formatTable(['Update', 'Hidden', 'HRESULT'], outcomes.map((o) => [o.title, o.isHidden === null ? 'unknown' : o.isHidden ? 'yes' : 'no', o.hresult ? hex(o.hresult) : ''])),
+          );
+        }
+        return { doc: outcomes, code: outcomes.some((o) => o.error) ? UpdatesExitCode.SOME_FAILED : ExitCode.OK };
+      }
+      const progress = progressReporter(io, json);
+      let result: InstallResult | DownloadResult;
+      try {
+        if (sub === 'download') {
+          result = await session.download(selected, { ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+        } else {
+          const options = {
+            ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+            ...(args.options['force-quiet'] ? { forceQuiet: true } : {}),
+            ...(args.options['skip-interactive'] ? { userInputUpdates: 'skip' as const } : {}),
+          };
+          result =
+            sub === 'install'
+              ? await session.install(selected, { ...options, ...(args.options['accept-eula'] ? { acceptEulas: true } : {}) })
+              : await session.uninstall(selected, options);
+        }
+      } catch (error) {
+        // The job ran and failed as a whole: its per-update results say why (exit 21), unless
+        // the Run As rule is the reason (exit 22, from failure()).
+        const failed = (error as { result?: InstallResult | DownloadResult }).result;
+        if (!failed || !(error instanceof MsiLuaError) || error instanceof NoInteractiveUserError || error.name === 'AbortError') throw error;
+        if (!json) writeJobResult(io, failed);
+        return { doc: failed, code: UpdatesExitCode.SOME_FAILED };
+      } finally {
+        progress.stop();
+      }
+      if (!json) writeJobResult(io, result);
+      return { doc: result, code: jobExit(result) };
+    }
+    case 'history': {
+      const countText = args.options.count;
+      let count = 50;
+      if (countText !== undefined) {
+        if (typeof countText !== 'string' || !/^\d+$/.test(countText) || Number(countText) > 10_000) {
+          throw new UsageError(`--count must be a whole number from 0 to 10000; received ${JSON.stringify(countText)}`);
+        }
+        count = Number(countText);
+      }
+      const page = await session.history({ count });
+      if (!json) {
+        io.stdout.write(
+          formatTable(
+            ['Date', 'Operation', 'Result', 'HRESULT', 'Title'],
+            page.entries.map((e) => [e.date, e.operation, e.resultCode, e.hresult ? hex(e.hresult) : '', e.title]),
+          ),
+        );
+        io.stdout.write(`${page.entries.length} of ${page.total} entries\n`);
+      }
+      return { doc: page, code: ExitCode.OK };
+    }
+    case 'reboot-status': {
+      const status = await getRebootStatus();
+      if (!json) {
+        io.stdout.write(
+          formatTable(
+            ['Signal', 'Pending', 'Source'],
+            status.signals.map((s) => [s.name, s.pending === null ? `unknown (${s.reason ?? ''})` : s.pending ? 'yes' : 'no', s.source]),
+          ),
+        );
+      }
+      return { doc: status, code: status.anyPending === true ? UpdatesExitCode.REBOOT_REQUIRED : ExitCode.OK };
+    }
+    case 'services': {
+      const services = await listServices();
+      if (!json) {
+        io.stdout.write(
+          formatTable(
+            ['Name', 'Service id', 'Default AU', 'Registered with AU', 'Managed'],
+            services.map((s) => [s.name, s.serviceId, s.isDefaultAUService === null ? 'unknown' : s.isDefaultAUService ? 'yes' : 'no', s.isRegisteredWithAU ? 'yes' : 'no', s.isManaged ? 'yes' : 'no']),
+          ),
+        );
+      }
+      return { doc: services, code: ExitCode.OK };
+    }
+    case 'settings': {
+      const settings = await getAutomaticUpdatesSettings();
+      if (!json) {
+        const p = settings.policy;
+        const policy = (v: { value: unknown; state: string; registryType: string | null }) =>
+          v.state === 'absent' ? 'not set' : v.state === 'wrong-type' ? `ignored: ${v.registryType}` : v.value;
+        writeKeyValues(io.stdout, [
+          ['Service enabled', settings.serviceEnabled],
+          ['Notification level', settings.notificationLevel],
+          ['Read only', settings.readOnly],
+          ['Required by policy', settings.required],
+          ['Include recommended updates', settings.includeRecommendedUpdates],
+          ['Non-administrators elevated', settings.nonAdministratorsElevated],
+          ['Policy WUServer', policy(p.wuServer)],
+          ['Policy WUStatusServer', policy(p.wuStatusServer)],
+          ['Policy TargetGroup', policy(p.targetGroup)],
+          ['Policy UseWUServer', policy(p.useWuServer)],
+          ['Policy NoAutoUpdate', policy(p.noAutoUpdate)],
+          ['Policy AUOptions', policy(p.auOptions)],
+        ]);
+      }
+      return { doc: settings, code: ExitCode.OK };
+    }
+    case 'agent': {
+      const info = await getAgentInfo();
+      if (!json) {
+        writeKeyValues(io.stdout, [
+          ['API version', `${info.apiMajorVersion}.${info.apiMinorVersion}`],
+          ['Product version', info.productVersionString],
+        ]);
+      }
+      return { doc: info, code: ExitCode.OK };
+    }
+  }
+}
+
+/** The exit code and text for a failure of the whole command. */
+async function failure(error: unknown): Promise<{ code: number; text: string }> {
+  if (error instanceof PlatformNotSupportedError) return { code: UpdatesExitCode.WINDOWS_ONLY, text: 'this command needs Windows' };
+  if (error instanceof NoInteractiveUserError) {
+    const why = (error as NoInteractiveUserError & { preflight?: string }).preflight;
+    const names = (error.updates ?? []).map((u) => u.title).join(', ');
+    return { code: UpdatesExitCode.RUN_AS_REFUSED, text: `refused by the Run As rule${why ? ` (${why})` : ''}: ${names} can request user input; use --skip-interactive to install the others` };
+  }
+  if (error instanceof MsiLuaError) {
+    if (error.hresult >>> 0 === E_ACCESSDENIED) {
+      const remote = await getInteractiveContext().then(
+        (c) => c.isRemoteSession,
+        () => null,
+      );
+      if (remote === true) {
+        return {
+          code: UpdatesExitCode.REMOTE_ACCESS_DENIED,
+          text: `${error.message}\nThis is a remote (network logon) session, where Windows Update refuses to download or install; run msi-lua from a scheduled task instead (docs/wua.md, "Remote sessions").`,
+        };
+      }
+    }
+    return { code: UpdatesExitCode.WUA_ERROR, text: error.message };
+  }
+  throw error;
+}
+
+export const updatesCommand: CliCommand = {
+  name: 'updates',
+  summary: 'Windows Update: search, download, install, history, reboot status, services, settings (Windows)',
+  usage: `updates <${SUBCOMMANDS.join('|')}> [criteria | id|KB ...] [--json]`,
+  description:
+    'search [criteria] [--online|--offline]; download|install|uninstall|hide|unhide <id|KB ...> '
+    + '(install: [--accept-eula] [--force-quiet] [--skip-interactive]); history [--count N]; reboot-status; services; settings; agent. '
+    + 'With --json, stdout holds one JSON document (the result, or {"error": ...}) and progress goes to stderr as JSON lines. '
+    + 'Install and download show a progress bar on a terminal. Nothing is changed except by download, install, uninstall, hide and unhide.',
+  options: [
+    { name: 'json', type: 'boolean', description: 'one JSON document on stdout; progress as JSON lines on stderr' },
+    { name: 'online', type: 'boolean', description: 'search online (WUA default)', conflicts: ['offline'] },
+    { name: 'offline', type: 'boolean', description: "search WUA's local cache only", conflicts: ['online'] },
+    { name: 'accept-eula', type: 'boolean', description: 'install: accept the license of each selected update' },
+    { name: 'force-quiet', type: 'boolean', description: 'install/uninstall: IUpdateInstaller2.ForceQuiet' },
+    { name: 'skip-interactive', type: 'boolean', description: 'install/uninstall: leave out updates that can request user input when no user can answer' },
+    { name: 'count', type: 'string', description: 'history: entries to show (default 50)' },
+  ],
+  positionals: [1, 64],
+  exitCodes: [
+    [UpdatesExitCode.WINDOWS_ONLY, 'this command needs Windows'],
+    [UpdatesExitCode.REBOOT_REQUIRED, 'updates: done, a reboot is required (reboot-status: a reboot is pending)'],
+    [UpdatesExitCode.SOME_FAILED, 'updates: some updates failed'],
+    [UpdatesExitCode.RUN_AS_REFUSED, 'updates: refused by the Run As rule (updates that can request user input, no interactive user)'],
+    [UpdatesExitCode.REMOTE_ACCESS_DENIED, 'updates: access denied in a remote session (use a scheduled task)'],
+    [UpdatesExitCode.NO_MATCH, 'updates: no update matches an id or KB given'],
+    [UpdatesExitCode.WUA_ERROR, 'updates: Windows Update failed'],
+  ],
+  async run({ io, args }) {
+    const sub = args.positionals[0] as Subcommand;
+    if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}; one of ${SUBCOMMANDS.join(', ')}`);
+    const rest = args.positionals.slice(1);
+    if (TAKES_UPDATES.includes(sub) && rest.length === 0) throw new UsageError(`${sub} needs at least one update id or KB number`);
+    if (!TAKES_UPDATES.includes(sub) && rest.length > (sub === 'search' ? 1 : 0)) throw new UsageError(`${sub} takes no further arguments`);
+    if (args.options.count !== undefined && sub !== 'history') throw new UsageError('--count applies to history only');
+    for (const name of ['accept-eula'] as const) if (args.options[name] && sub !== 'install') throw new UsageError(`--${name} applies to install only`);
+    for (const name of ['force-quiet', 'skip-interactive'] as const) {
+      if (args.options[name] && sub !== 'install' && sub !== 'uninstall') throw new UsageError(`--${name} applies to install and uninstall only`);
+    }
+    const json = args.options.json === true;
+    const session = createUpdateSession({ clientApplicationId: 'msi-lua updates' });
+    try {
+      const { doc, code } = await run(sub, args, io, json, session);
+      if (json) io.stdout.write(toJson(jsonSafe(doc)));
+      return code;
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      const { code, text } = await failure(error);
+      if (json) io.stdout.write(toJson({ error: errorDocument(error) }));
+      else io.stderr.write(`msi-lua updates ${sub}: ${text}\n`);
+      return code;
+    } finally {
+      await session.close().catch(() => undefined);
+    }
+  },
+};

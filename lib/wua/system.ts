@@ -1,0 +1,336 @@
+// Windows Update beyond search and install, outside a session: agent info, reboot status,
+// update services and Automatic Updates settings. Validation and shaping live here;
+// native/wua_system.cc only calls WUA (each call on its own MTA thread) and reads keys.
+import { interpretDwordPolicy, registryTypeName } from '../policy';
+import { callNative } from '../native';
+import type { NativeRegistryValue } from '../native-binding';
+import { describeValue } from '../validate';
+import type { NativeAutomaticUpdates, NativeService, NativeWuaJob, WuaSystemBinding } from './native-wua';
+
+/** Microsoft Update (all Microsoft products), the service id PSWindowsUpdate's -MicrosoftUpdate registers. */
+export const MICROSOFT_UPDATE_SERVICE_ID = '7971f918-a847-4430-9279-4a52d1efe18d';
+/** Windows Update (Windows only). */
+export const WINDOWS_UPDATE_SERVICE_ID = '9482f4b4-e343-43b6-b170-9a65bc822c77';
+
+const GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
+// OLE Automation DATE: days since 1899-12-30; 25569 is 1970-01-01.
+const OLE_EPOCH_DAYS = 25569;
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * An OLE Automation DATE (WUA reports UTC) as a Date; null for 0 (WUA's "no date") or a
+ * value outside what a Date holds. Negative DATEs count days back but their fraction forward.
+ */
+export function dateFromOle(value: number): Date | null {
+  if (!Number.isFinite(value) || value === 0) return null;
+  const days = Math.trunc(value);
+  const ms = (days - OLE_EPOCH_DAYS) * MS_PER_DAY + Math.round(Math.abs(value - days) * MS_PER_DAY);
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function system(binding: unknown): WuaSystemBinding {
+  return binding as WuaSystemBinding;
+}
+
+async function run<T>(start: (binding: WuaSystemBinding) => NativeWuaJob<T>): Promise<T> {
+  return callNative((binding) => start(system(binding)).promise);
+}
+
+export function assertServiceId(value: unknown, name = 'serviceId'): string {
+  if (typeof value !== 'string' || !GUID.test(value)) {
+    throw new TypeError(`The "${name}" argument must be an update service GUID (e.g. MICROSOFT_UPDATE_SERVICE_ID); received ${describeValue(value)}`);
+  }
+  return value.replace(/[{}]/g, '').toLowerCase();
+}
+
+// --- agent info -----------------------------------------------------------------------------
+
+export interface AgentInfo {
+  /** IWindowsUpdateAgentInfo GetInfo("ApiMajorVersion"). */
+  apiMajorVersion: number;
+  apiMinorVersion: number;
+  /** GetInfo("ProductVersionString"): the wuapi.dll file version, e.g. '10.0.19041.3570'. */
+  productVersionString: string;
+}
+
+/** IWindowsUpdateAgentInfo::GetInfo: the WUA API and product versions (PSWindowsUpdate's Get-WUApiVersion). */
+export async function getAgentInfo(): Promise<AgentInfo> {
+  const raw = await run((b) => b.wuaAgentInfo());
+  return { apiMajorVersion: raw.apiMajorVersion, apiMinorVersion: raw.apiMinorVersion, productVersionString: raw.productVersionString };
+}
+
+// --- reboot status ----------------------------------------------------------------------------
+
+export const WU_REBOOT_REQUIRED_KEY = 'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired';
+export const CBS_REBOOT_PENDING_KEY = 'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending';
+export const SESSION_MANAGER_KEY = 'SYSTEM\\CurrentControlSet\\Control\\Session Manager';
+
+/** One pending-reboot signal, as read (never written). */
+export interface RebootSignal {
+  /** 'wua' (ISystemInformation.RebootRequired), 'windowsUpdateKey', 'componentBasedServicing' or 'pendingFileRenameOperations'. */
+  name: 'wua' | 'windowsUpdateKey' | 'componentBasedServicing' | 'pendingFileRenameOperations';
+  /** Where it was read: the API or the full registry path. */
+  source: string;
+  /** true: this signal says a reboot is pending; false: it does not; null: it could not be read (see reason). */
+  pending: boolean | null;
+  reason?: string;
+}
+
+export interface RebootStatus {
+  /** ISystemInformation.RebootRequired: what Windows Update itself says; null when WUA could not answer. */
+  rebootRequired: boolean | null;
+  /**
+   * true when any signal says a reboot is pending; false when every signal was read and none
+   * does; null otherwise. Which one Windows acts on is not guessed: see signals.
+   */
+  anyPending: boolean | null;
+  signals: RebootSignal[];
+}
+
+function reasonOf(error: unknown): string {
+  const e = error as { code?: string; syscall?: string; message?: string };
+  return [e.syscall, e.code, e.message].filter(Boolean).join(': ');
+}
+
+async function keySignal(name: RebootSignal['name'], subKey: string): Promise<RebootSignal> {
+  const source = `HKLM\\${subKey}`;
+  try {
+    const exists = await callNative((binding) => system(binding).wuaRegistryKeyExists(subKey));
+    return { name, source, pending: exists };
+  } catch (error) {
+    return { name, source, pending: null, reason: reasonOf(error) };
+  }
+}
+
+/** PendingFileRenameOperations: a non-empty REG_MULTI_SZ is a pending rename; another type is not interpreted. */
+export function interpretPendingRenames(raw: NativeRegistryValue | null, source: string): RebootSignal {
+  const name = 'pendingFileRenameOperations' as const;
+  if (raw === null) return { name, source, pending: false };
+  if (raw.type !== 7) return { name, source, pending: null, reason: `the value is ${registryTypeName(raw.type)}, not REG_MULTI_SZ` };
+  const text = raw.data.toString('utf16le').replace(/\0+$/, '');
+  return { name, source, pending: text.length > 0 };
+}
+
+/**
+ * Whether a reboot is pending, from Windows Update (ISystemInformation::RebootRequired) and
+ * each registry signal Windows documents (Windows Update's RebootRequired key, Component
+ * Based Servicing's RebootPending key, Session Manager's PendingFileRenameOperations), each
+ * with its source. Read-only. WUA's own failure rejects (typed error, e.g.
+ * NotImplementedError under Wine); a registry signal that cannot be read is pending: null.
+ */
+export async function getRebootStatus(): Promise<RebootStatus> {
+  const rebootRequired = await run((b) => b.wuaRebootRequired());
+  const renameSource = `HKLM\\${SESSION_MANAGER_KEY}\\PendingFileRenameOperations`;
+  const renames: Promise<RebootSignal> = callNative((binding) => binding.readRegistryValue('HKLM', SESSION_MANAGER_KEY, 'PendingFileRenameOperations')).then(
+    (raw) => interpretPendingRenames(raw, renameSource),
+    (error: unknown) => ({ name: 'pendingFileRenameOperations' as const, source: renameSource, pending: null, reason: reasonOf(error) }),
+  );
+  const signals: RebootSignal[] = [
+    { name: 'wua', source: 'ISystemInformation::RebootRequired', pending: rebootRequired },
+    ...(await Promise.all([keySignal('windowsUpdateKey', WU_REBOOT_REQUIRED_KEY), keySignal('componentBasedServicing', CBS_REBOOT_PENDING_KEY), renames])),
+  ];
+  return { rebootRequired, anyPending: combine(signals.map((s) => s.pending)), signals };
+}
+
+function combine(values: Array<boolean | null>): boolean | null {
+  if (values.includes(true)) return true;
+  return values.includes(null) ? null : false;
+}
+
+// --- update services --------------------------------------------------------------------------
+
+export interface UpdateService {
+  name: string;
+  /** The service GUID (lower case, no braces), e.g. MICROSOFT_UPDATE_SERVICE_ID. */
+  serviceId: string;
+  /** IUpdateService2.IsDefaultAUService; null when the agent has no IUpdateService2. */
+  isDefaultAUService: boolean | null;
+  isManaged: boolean;
+  isRegisteredWithAU: boolean;
+  offersWindowsUpdates: boolean;
+  isScanPackageService: boolean;
+  canRegisterWithAU: boolean;
+  serviceUrl: string;
+  issueDate: Date | null;
+}
+
+function shapeService(s: NativeService): UpdateService {
+  return {
+    name: s.name,
+    serviceId: s.serviceId.replace(/[{}]/g, '').toLowerCase(),
+    isDefaultAUService: s.isDefaultAUService,
+    isManaged: s.isManaged,
+    isRegisteredWithAU: s.isRegisteredWithAU,
+    offersWindowsUpdates: s.offersWindowsUpdates,
+    isScanPackageService: s.isScanPackageService,
+    canRegisterWithAU: s.canRegisterWithAU,
+    serviceUrl: s.serviceUrl,
+    issueDate: dateFromOle(s.issueDate),
+  };
+}
+
+/** IUpdateServiceManager::get_Services: the update services registered with WUA (Get-WUServiceManager). */
+export async function listServices(): Promise<UpdateService[]> {
+  return (await run((b) => b.wuaServices())).map(shapeService);
+}
+
+export interface AddServiceOptions {
+  /** asfAllowPendingRegistration: register later when it cannot be done now. */
+  allowPendingRegistration?: boolean;
+  /** asfAllowOnlineRegistration: may contact the service to register it. */
+  allowOnlineRegistration?: boolean;
+  /** asfRegisterServiceWithAU: Automatic Updates uses it. */
+  registerWithAutomaticUpdates?: boolean;
+}
+
+export interface ServiceRegistration {
+  /** UpdateServiceRegistrationState. */
+  registrationState: 'notRegistered' | 'registrationPending' | 'registered' | 'unknown';
+  serviceId: string;
+  isPendingRegistrationWithAU: boolean;
+  service: UpdateService | null;
+}
+
+const REGISTRATION_STATES = { 1: 'notRegistered', 2: 'registrationPending', 3: 'registered' } as const;
+
+/**
+ * IUpdateServiceManager2::AddService2 without an authorization cab (Add-WUServiceManager).
+ * Changes the machine: needs an administrator. TypeError for a serviceId that is not a GUID
+ * or an option that is not a boolean.
+ */
+export async function addService(serviceId: string, options: AddServiceOptions = {}): Promise<ServiceRegistration> {
+  const id = assertServiceId(serviceId);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`The "options" argument must be an object; received ${describeValue(options)}`);
+  }
+  let flags = 0;
+  const bits: Array<[keyof AddServiceOptions, number]> = [
+    ['allowPendingRegistration', 1],
+    ['allowOnlineRegistration', 2],
+    ['registerWithAutomaticUpdates', 4],
+  ];
+  for (const [key, bit] of bits) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new TypeError(`The "${key}" option must be a boolean; received ${describeValue(value)}`);
+    if (value) flags |= bit;
+  }
+  const raw = await run((b) => b.wuaAddService(id, flags));
+  return {
+    registrationState: (REGISTRATION_STATES as Record<number, ServiceRegistration['registrationState']>)[raw.registrationState] ?? 'unknown',
+    serviceId: raw.serviceId.replace(/[{}]/g, '').toLowerCase(),
+    isPendingRegistrationWithAU: raw.isPendingRegistrationWithAU,
+    service: raw.service ? shapeService(raw.service) : null,
+  };
+}
+
+/** IUpdateServiceManager::RemoveService (Remove-WUServiceManager). Needs an administrator. */
+export async function removeService(serviceId: string): Promise<void> {
+  const id = assertServiceId(serviceId);
+  await run((b) => b.wuaRemoveService(id));
+}
+
+// --- Automatic Updates settings ----------------------------------------------------------------
+
+export type NotificationLevel = 'notConfigured' | 'disabled' | 'notifyBeforeDownload' | 'notifyBeforeInstallation' | 'scheduledInstallation' | 'unknown';
+const NOTIFICATION_LEVELS: readonly NotificationLevel[] = ['notConfigured', 'disabled', 'notifyBeforeDownload', 'notifyBeforeInstallation', 'scheduledInstallation'];
+
+export const WINDOWS_UPDATE_POLICY_KEY = 'Software\\Policies\\Microsoft\\Windows\\WindowsUpdate';
+export const AU_POLICY_KEY = `${WINDOWS_UPDATE_POLICY_KEY}\\AU`;
+
+/** One Windows Update policy value as an administrator set it, type-checked. */
+export interface PolicyValue<T> {
+  /** The value, or null when absent or of another registry type than the one Windows reads. */
+  value: T | null;
+  /** 'absent', 'present' or 'wrong-type'. */
+  state: 'absent' | 'present' | 'wrong-type';
+  /** The registry type found, null when absent. */
+  registryType: string | null;
+  /** The full path read. */
+  source: string;
+}
+
+export interface WindowsUpdatePolicy {
+  wuServer: PolicyValue<string>;
+  wuStatusServer: PolicyValue<string>;
+  targetGroup: PolicyValue<string>;
+  useWuServer: PolicyValue<number>;
+  noAutoUpdate: PolicyValue<number>;
+  auOptions: PolicyValue<number>;
+}
+
+export interface AutomaticUpdatesSettings {
+  /** IAutomaticUpdates.ServiceEnabled: whether the Automatic Updates components are available. */
+  serviceEnabled: boolean;
+  notificationLevel: NotificationLevel;
+  /** The raw AutomaticUpdatesNotificationLevel. */
+  notificationLevelValue: number;
+  readOnly: boolean;
+  /** Required by policy. */
+  required: boolean;
+  /** IAutomaticUpdatesSettings2; null when the agent lacks it. */
+  includeRecommendedUpdates: boolean | null;
+  /** IAutomaticUpdatesSettings3; null when the agent lacks it. */
+  nonAdministratorsElevated: boolean | null;
+  featuredUpdatesEnabled: boolean | null;
+  /** HKLM\Software\Policies\Microsoft\Windows\WindowsUpdate (and \AU), read-only. */
+  policy: WindowsUpdatePolicy;
+}
+
+function stringPolicy(raw: NativeRegistryValue | null, source: string): PolicyValue<string> {
+  if (raw === null) return { value: null, state: 'absent', registryType: null, source };
+  const registryType = registryTypeName(raw.type);
+  if (raw.type !== 1 && raw.type !== 2) return { value: null, state: 'wrong-type', registryType, source };
+  return { value: raw.data.toString('utf16le').replace(/\0[\s\S]*$/, ''), state: 'present', registryType, source };
+}
+
+function dwordPolicy(raw: NativeRegistryValue | null, source: string): PolicyValue<number> {
+  const d = interpretDwordPolicy(raw, source);
+  return { value: d.value, state: d.state === 'dword' ? 'present' : d.state, registryType: d.registryType, source };
+}
+
+/** Reads the WindowsUpdate policy values, each with its registry type checked as getLuaPatchingPolicy does. */
+export async function getWindowsUpdatePolicy(): Promise<WindowsUpdatePolicy> {
+  const read = (key: string, name: string) => callNative((binding) => binding.readRegistryValue('HKLM', key, name));
+  const path = (key: string, name: string) => `HKLM\\${key}\\${name}`;
+  const [wuServer, wuStatusServer, targetGroup, useWuServer, noAutoUpdate, auOptions] = await Promise.all([
+    read(WINDOWS_UPDATE_POLICY_KEY, 'WUServer'),
+    read(WINDOWS_UPDATE_POLICY_KEY, 'WUStatusServer'),
+    read(WINDOWS_UPDATE_POLICY_KEY, 'TargetGroup'),
+    read(AU_POLICY_KEY, 'UseWUServer'),
+    read(AU_POLICY_KEY, 'NoAutoUpdate'),
+    read(AU_POLICY_KEY, 'AUOptions'),
+  ]);
+  return {
+    wuServer: stringPolicy(wuServer, path(WINDOWS_UPDATE_POLICY_KEY, 'WUServer')),
+    wuStatusServer: stringPolicy(wuStatusServer, path(WINDOWS_UPDATE_POLICY_KEY, 'WUStatusServer')),
+    targetGroup: stringPolicy(targetGroup, path(WINDOWS_UPDATE_POLICY_KEY, 'TargetGroup')),
+    useWuServer: dwordPolicy(useWuServer, path(AU_POLICY_KEY, 'UseWUServer')),
+    noAutoUpdate: dwordPolicy(noAutoUpdate, path(AU_POLICY_KEY, 'NoAutoUpdate')),
+    auOptions: dwordPolicy(auOptions, path(AU_POLICY_KEY, 'AUOptions')),
+  };
+}
+
+/**
+ * IAutomaticUpdates::get_Settings (IAutomaticUpdatesSettings, 2 and 3 where the agent has
+ * them) and ServiceEnabled, plus the WindowsUpdate policy values (Get-WUSettings). Read-only.
+ */
+export async function getAutomaticUpdatesSettings(): Promise<AutomaticUpdatesSettings> {
+  const [raw, policy] = await Promise.all([run((b) => b.wuaAutomaticUpdates()), getWindowsUpdatePolicy()]);
+  return shapeAutomaticUpdates(raw, policy);
+}
+
+function shapeAutomaticUpdates(raw: NativeAutomaticUpdates, policy: WindowsUpdatePolicy): AutomaticUpdatesSettings {
+  return {
+    serviceEnabled: raw.serviceEnabled,
+    notificationLevel: NOTIFICATION_LEVELS[raw.notificationLevel] ?? 'unknown',
+    notificationLevelValue: raw.notificationLevel,
+    readOnly: raw.readOnly,
+    required: raw.required,
+    includeRecommendedUpdates: raw.includeRecommendedUpdates,
+    nonAdministratorsElevated: raw.nonAdministratorsElevated,
+    featuredUpdatesEnabled: raw.featuredUpdatesEnabled,
+    policy,
+  };
+}

@@ -1,0 +1,80 @@
+// `msi-lua updates` on any OS: usage errors, the not-Windows exit code, and the output with
+// the native binding injected (the Wine tier runs it against the scripted agent).
+import { runCli } from '../../lib/cli';
+import { UpdatesExitCode } from '../../lib/cli/commands/updates';
+import { setNativeBinding } from '../../lib/native';
+import { FakeWua, nativeUpdate, succeeded } from './wua-fake-binding';
+
+const A = 'aaaaaaaa-0000-0000-0000-000000000001';
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(['updates', ...argv], {
+    stdout: { write: (c: string | Uint8Array) => (stdout += String(c)) },
+    stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+  });
+  return { code, stdout, stderr };
+}
+
+afterEach(() => setNativeBinding(undefined));
+
+describe('usage errors exit 2 before anything runs', () => {
+  test.each([
+    [['bogus'], /unknown subcommand "bogus"/],
+    [['install'], /install needs at least one update id or KB number/],
+    [['history', 'extra'], /history takes no further arguments/],
+    [['search', '--count', '5'], /--count applies to history only/],
+    [['search', '--accept-eula'], /--accept-eula applies to install only/],
+    [['history', '--skip-interactive'], /--skip-interactive applies to install and uninstall only/],
+    [['search', '--online', '--offline'], /--online and --offline cannot be used together/],
+  ])('%j', async (argv, message) => {
+    const fake = new FakeWua();
+    setNativeBinding(fake as never);
+    const run = await cli(...argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(fake.calls).toEqual([]);
+  });
+
+  test('a selector that is neither a GUID nor a KB number', async () => {
+    const fake = new FakeWua();
+    setNativeBinding(fake as never);
+    const run = await cli('install', 'KB12x');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/"KB12x" is neither an update id \(GUID\) nor a KB number/);
+    expect(fake.calls.filter((c) => c.startsWith('install'))).toEqual([]);
+  });
+});
+
+const describeNotWindows = process.platform === 'win32' ? describe.skip : describe;
+describeNotWindows('off Windows', () => {
+  test('exit 9 with a one-line message, or the typed error as JSON', async () => {
+    const text = await cli('agent');
+    expect(text).toEqual({ code: UpdatesExitCode.WINDOWS_ONLY, stdout: '', stderr: 'msi-lua updates agent: this command needs Windows\n' });
+    const json = await cli('reboot-status', '--json');
+    expect(json.code).toBe(UpdatesExitCode.WINDOWS_ONLY);
+    expect(JSON.parse(json.stdout)).toEqual({ error: expect.objectContaining({ name: 'PlatformNotSupportedError', hresultHex: '0x80070032' }) });
+  });
+});
+
+describe('with the binding injected', () => {
+  test('install: per-update typed errors become plain JSON; exit 21 when some or all failed', async () => {
+    const fake = new FakeWua();
+    fake.updates = [nativeUpdate(A, { kbArticleIds: ['5034441'] })];
+    fake.autoResult = (ids) => succeeded(ids, { resultCode: 4, updates: [{ id: A, resultCode: 4, hresult: 0x80240016, rebootRequired: false }] });
+    setNativeBinding(fake as never);
+    const run = await cli('install', 'KB5034441', '--json');
+    expect(run.code).toBe(UpdatesExitCode.SOME_FAILED);
+    expect(JSON.parse(run.stdout)).toMatchObject({ resultCode: 'failed', updates: [{ id: A, resultCode: 'failed', error: { code: 'WU_E_INSTALL_NOT_ALLOWED', hresult: 0x80240016 } }] });
+    const text = await cli('install', 'KB5034441');
+    expect(text.code).toBe(UpdatesExitCode.SOME_FAILED);
+    expect(text.stdout).toMatch(/^Overall: failed$/m);
+
+    fake.autoResult = (ids) => succeeded(ids, { resultCode: 3, updates: [{ id: A, resultCode: 4, hresult: 0x80240016, rebootRequired: false }] });
+    const partial = await cli('install', A, '--json');
+    expect(partial.code).toBe(UpdatesExitCode.SOME_FAILED);
+    const doc = JSON.parse(partial.stdout) as { updates: Array<{ error: Record<string, unknown> }> };
+    expect(doc.updates[0]!.error).toMatchObject({ name: 'InstallNotAllowedError', code: 'WU_E_INSTALL_NOT_ALLOWED', hresultHex: '0x80240016' });
+  });
+});
