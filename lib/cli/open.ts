@@ -35,10 +35,11 @@ export class CannotReadError extends Error {
   readonly path: string;
   readonly code: string;
   constructor(path: string, cause: unknown) {
-    const notRegular = cause instanceof NotRegularFileError;
+    // A directory keeps Node's EISDIR; a FIFO, device or socket is the tool's own refusal.
+    const notRegular = cause instanceof NotRegularFileError && cause.code !== 'EISDIR';
     const code = notRegular ? 'ERR_NOT_REGULAR_FILE' : ((cause as NodeJS.ErrnoException)?.code ?? 'EIO');
     const reason = notRegular
-      ? `not a regular file (${(cause as { fileType?: string }).fileType ?? 'unknown'})`
+      ? `not a regular file (${(cause as NotRegularFileError).fileType})`
       : ((Object.prototype.hasOwnProperty.call(REASONS, code) ? REASONS[code] : undefined) ?? (cause as Error)?.message ?? String(cause));
     super(`cannot read ${path}: ${reason}`, { cause });
     this.name = 'CannotReadError';
