@@ -11,6 +11,7 @@ module.exports = {
       roots: ['<rootDir>/test/unit'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-cleanup.ts'],
     },
     {
       displayName: 'native',
@@ -18,6 +19,7 @@ module.exports = {
       roots: ['<rootDir>/test/native'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-cleanup.ts'],
     },
   ],
 };

@@ -14,12 +14,12 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as CFB from 'cfb';
 
 import { encodeStreamName } from '../../lib/package/stream-names';
+import { scratchDir } from './scratch';
 
 const execFileAsync = promisify(execFile);
 
@@ -76,10 +76,7 @@ function runSync(tool: Parameters<typeof requireTool>[0], args: string[], cwd: s
   return result.stdout;
 }
 
-/** A fresh scratch directory under the OS temp dir. */
-export function scratchDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `msi-lua-${label}-`));
-}
+export { scratchDir } from './scratch';
 
 // ---------------------------------------------------------------- wixl builds
 
