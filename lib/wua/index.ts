@@ -2,6 +2,6 @@
 // AbortSignal, typed errors and the Run As (secondary logon) rule. See docs/wua.md.
 export { UpdateSession, createUpdateSession, interactiveRefusal } from './session';
 export type { AbortedJobError } from './session';
-export type * from './types';
+export * from './types';
 export { getInteractiveContext, interpretContextFacts } from '../context';
 export type { ContextFact, InteractiveContext, InteractiveContextFacts } from '../context';
