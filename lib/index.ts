@@ -44,13 +44,7 @@ export type {
 export { NativeBindingNotFoundError } from './native';
 
 // Products and policy (README "Products", "Policy")
-export {
-  PRODUCT_PROPERTIES,
-  getInstalledProduct,
-  getProductInfo,
-  isLuaPatchingAuthorized,
-  listProducts,
-} from './products';
+export { PRODUCT_PROPERTIES, getInstalledProduct, getProductInfo, isLuaPatchingAuthorized, listProducts } from './products';
 export type { InstallContext, InstalledProduct, ListProductsOptions, ProductProperty, ProductQueryOptions } from './products';
 export { getLuaPatchingPolicy } from './policy';
 export type { LuaPatchingPolicy } from './policy';

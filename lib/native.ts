@@ -42,7 +42,6 @@ function candidatePaths(): string[] {
 
 function loadCompiledAddon(): NativeBinding {
   // node-gyp-build picks build/Release, build/Debug, then prebuilds/<platform>-<arch>.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
   try {
     return nodeGypBuild(packageRoot);

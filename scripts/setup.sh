@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # wine64 alone lacks /usr/bin/wine, wineboot and winepath (they come with `wine`).
 # test/unit/setup-packages.test.ts checks that each program below is owned by a package
 # in the dependency closure of this list.
-apt_packages=(wine wine64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 msitools wixl osslsigncode openssl cmake make tar)
+apt_packages=(wine wine64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 msitools wixl osslsigncode openssl cmake make tar clang-format)
 
 # program:package for every program the scripts, tests and benches run.
 required_programs=(
@@ -21,6 +21,7 @@ required_programs=(
   x86_64-w64-mingw32-strip:binutils-mingw-w64-x86-64
   msiinfo:msitools msibuild:msitools msidump:msitools wixl:wixl
   osslsigncode:osslsigncode openssl:openssl cmake:cmake make:make tar:tar
+  clang-format:clang-format
 )
 
 missing=()

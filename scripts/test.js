@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm test: type-check and compile, the unit suite (any OS, Linux node), the same suite
+// npm test: type-check and compile, the unit suite (any OS, Linux node), lint, the same suite
 // under Node 18 (the oldest supported), then the Wine tier (the real addon under Windows
 // node in Wine). The last line counts them all.
 const { spawnSync } = require('node:child_process');
@@ -83,6 +83,9 @@ function runTier(label, script) {
   return counts;
 }
 
+// Lint and format (scripts/lint.js): its own step; any finding counts as one failure.
+const lint = { passed: 0, failed: run('lint', process.execPath, [path.join(__dirname, 'lint.js')]) === 0 ? 0 : 1 };
+
 const node18 = runTier('node18', 'node18.js');
 const wine = runTier('wine', 'wine-tier.js');
 
@@ -95,8 +98,8 @@ if (elsewhere.length) console.log(`test: msi-lua-* folders made in ${systemTmp} 
 fs.rmSync(runTmp, { recursive: true, force: true });
 const tempCheck = { passed: 0, failed: leftovers.length === 0 ? 0 : 1 };
 
-const passed = unit.passed + node18.passed + wine.passed + tempCheck.passed;
-const failed = unit.failed + node18.failed + wine.failed + tempCheck.failed;
+const passed = unit.passed + node18.passed + wine.passed;
+const failed = unit.failed + lint.failed + node18.failed + wine.failed + tempCheck.failed;
 console.log(`test: finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`all: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -173,7 +173,6 @@ export interface LargeWxs {
 }
 
 // Shared with bench/reader.js, hence plain JS.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const largeWxs = require('../fixtures/package/large-wxs.js') as {
   generateLargeWxs(fileCount: number, filesPerComponent?: number): LargeWxs;
   LARGE_FILE_COUNT: number;

@@ -71,7 +71,10 @@ function owners(chain: string[]): { file: string; packages: string[] } | null {
     if (r.status !== 0) continue;
     const line = r.stdout.split('\n').find((l) => l.endsWith(`: ${file}`));
     if (!line) continue;
-    const names = line.slice(0, -(file.length + 2)).split(',').map((p) => p.trim().replace(/:.*$/, ''));
+    const names = line
+      .slice(0, -(file.length + 2))
+      .split(',')
+      .map((p) => p.trim().replace(/:.*$/, ''));
     return { file, packages: names };
   }
   return null;
