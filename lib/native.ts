@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { MsiLuaError, PlatformNotSupportedError, errorFromHResult } from './errors';
+import { MsiLuaError, PlatformNotSupportedError, errorFromHResult, hresultFromWin32 } from './errors';
+import { ERROR_MOD_NOT_FOUND } from './errors/table.generated';
 import type { NativeBinding, NativeFailureShape } from './native-binding';
 
 const packageRoot = path.resolve(__dirname, '..');
@@ -17,7 +18,7 @@ export class NativeBindingNotFoundError extends MsiLuaError {
   constructor(searchedPaths: string[], cause: unknown) {
     super({
       code: 'MSI_LUA_BINDING_NOT_FOUND',
-      hresult: 0x8007007e, // HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND)
+      hresult: hresultFromWin32(ERROR_MOD_NOT_FOUND),
       message:
         `No msi-lua native addon was found for ${process.platform}-${process.arch}. Looked in:\n  ` +
         searchedPaths.join('\n  ') +
