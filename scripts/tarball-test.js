@@ -153,7 +153,9 @@ async function main() {
     const t1 = Date.now();
     const winInstall = runInWine(
       [nodeExe, npmCli, 'install', '--offline', '--no-audit', '--no-fund', `--cache=${toWindowsPath(cache)}`, toWindowsPath(tarball)],
-      { cwd: winDir, echo: false },
+      // npm runs the install script as `node scripts/install.js` through cmd.exe: WINEPATH puts
+      // Windows node.exe on the Windows PATH.
+      { cwd: winDir, echo: false, env: { WINEPATH: toWindowsPath(path.dirname(nodeExe)) } },
     );
     const winSeconds = ((Date.now() - t1) / 1000).toFixed(1);
     if (

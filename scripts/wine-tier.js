@@ -4,7 +4,8 @@
 // products into the Wine prefix, applies the transform cross-check cases with Wine's
 // msi.dll (scripts/transform-crosscheck.js), then runs the jest "native" project under Windows
 // node.exe — once as node.exe and once under another executable name (as Electron
-// would host it). Its last line is `wine: N passed, N failed`.
+// would host it), and last scripts/tarball-test.js (the packed package installed and used).
+// Its last line is `wine: N passed, N failed`.
 //   --no-build        test the existing prebuilds/win32-x64 as it is (npm run test-prebuild)
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -88,6 +89,12 @@ async function main() {
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
   }
+  // The packed tarball, installed and used as users would (Linux and Windows node under Wine).
+  const tarball = await step('tarball installed and used', () => spawnSync(process.execPath, [path.join(__dirname, 'tarball-test.js')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' }));
+  process.stdout.write(tarball.stdout || '');
+  const counted = /^tarball: (\d+) passed, (\d+) failed$/m.exec(tarball.stdout || '');
+  totals.passed += counted ? Number(counted[1]) : 0;
+  totals.failed += counted ? Number(counted[2]) : 1;
   runWineServerWait();
   if (totals.skipped) console.log(`wine-tier: ${totals.skipped} skipped (not counted as passed)`);
   console.log(`wine: ${totals.passed} passed, ${totals.failed} failed`);
