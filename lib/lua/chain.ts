@@ -19,7 +19,6 @@ export const CERT_TRUST = {
   IS_EXPLICIT_DISTRUST: 0x4000000,
 } as const;
 
-
 /**
  * Chain errors that mean "not trusted" whatever the policy verdict says: Wine 8's
  * Authenticode policy returns S_OK for a partial chain (issuer not found), where Windows
