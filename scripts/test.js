@@ -20,6 +20,7 @@ const runTmp = fs.mkdtempSync(path.join(systemTmp, 'msi-lua-run-'));
 const jestCache = path.join(systemTmp, `jest_${(process.getuid ? process.getuid() : 0).toString(36)}`);
 process.env.TMPDIR = runTmp;
 process.env.MSI_LUA_JEST_CACHE = jestCache;
+process.on('exit', () => fs.rmSync(runTmp, { recursive: true, force: true }));
 
 /** Names of msi-lua-* folders in the system temp directory made since `since` (ms). */
 function newTempFolders(since) {
@@ -91,9 +92,12 @@ const wine = runTier('wine', 'wine-tier.js');
 
 // Left in the private TMPDIR: this run's leftovers, a failure. msi-lua-* folders that appeared
 // in the system temp directory meanwhile may be other processes' (reported, not counted).
-const leftovers = fs.readdirSync(runTmp);
+const leftEntries = fs.readdirSync(runTmp, { withFileTypes: true });
+const leftovers = leftEntries.filter((e) => e.isDirectory()).map((e) => e.name);
+const leftFiles = leftEntries.filter((e) => !e.isDirectory()).map((e) => e.name);
 const elsewhere = newTempFolders(started);
 console.log(`test: temporary folders left by the suite: ${leftovers.length}${leftovers.length ? ` (${leftovers.slice(0, 20).join(', ')}${leftovers.length > 20 ? ', ...' : ''})` : ''}`);
+if (leftFiles.length) console.log(`test: temporary files left (reported, not counted): ${leftFiles.slice(0, 20).join(', ')}`);
 if (elsewhere.length) console.log(`test: msi-lua-* folders made in ${systemTmp} during the run (by this run's Wine side or by other processes): ${elsewhere.length}`);
 fs.rmSync(runTmp, { recursive: true, force: true });
 const tempCheck = { passed: 0, failed: leftovers.length === 0 ? 0 : 1 };
