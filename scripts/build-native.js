@@ -6,6 +6,8 @@
 // On Linux it cross-compiles with mingw-w64 (cmake/mingw-w64-x86_64.cmake); on Windows
 // cmake-js uses MSVC. Either way only Node-API headers are used, so nothing is downloaded.
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -35,15 +37,19 @@ if (args.includes('--prebuild')) {
   // script again (it has a shebang), which ignores node-gyp's arguments and runs cmake-js.
   const prebuildify = require.resolve('prebuildify/bin');
   const stripBin = process.platform === 'win32' ? 'strip' : 'x86_64-w64-mingw32-strip';
-  run(process.execPath, [
-    prebuildify,
-    '--napi',
-    '--platform=win32',
-    '--arch=x64',
-    '--strip',
-    `--strip-bin=${stripBin}`,
-    `--node-gyp=${__filename}`,
-  ]);
+  // prebuildify works in <tmpdir>/prebuildify and leaves it behind: give it a temporary
+  // directory of its own and remove that.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-prebuildify-'));
+  process.once('exit', () => fs.rmSync(tmp, { recursive: true, force: true })); // run() exits on failure
+  try {
+    run(
+      process.execPath,
+      [prebuildify, '--napi', '--platform=win32', '--arch=x64', '--strip', `--strip-bin=${stripBin}`, `--node-gyp=${__filename}`],
+      { env: { ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp } },
+    );
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 } else {
   cmakeJsBuild();
 }

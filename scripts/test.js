@@ -18,6 +18,7 @@ const started = Date.now();
 const systemTmp = os.tmpdir();
 const runTmp = fs.mkdtempSync(path.join(systemTmp, 'msi-lua-run-'));
 const jestCache = path.join(systemTmp, `jest_${(process.getuid ? process.getuid() : 0).toString(36)}`);
+process.env.MSI_LUA_SYSTEM_TMPDIR = systemTmp;
 process.env.TMPDIR = runTmp;
 process.env.MSI_LUA_JEST_CACHE = jestCache;
 process.on('exit', () => fs.rmSync(runTmp, { recursive: true, force: true }));
