@@ -11,7 +11,7 @@ module.exports = {
       roots: ['<rootDir>/test/unit'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      setupFilesAfterEnv: ['<rootDir>/test/support/cleanup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-cleanup.ts'],
     },
     {
       // Run by scripts/ship-tier.js, which builds what these tests inspect.
@@ -20,6 +20,7 @@ module.exports = {
       roots: ['<rootDir>/test/ship'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-cleanup.ts'],
     },
     {
       displayName: 'native',
@@ -27,6 +28,7 @@ module.exports = {
       roots: ['<rootDir>/test/native'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-cleanup.ts'],
     },
   ],
 };

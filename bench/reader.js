@@ -6,7 +6,7 @@
 // Targets: at most 1.0x msidump's time, at most 4x the file size in memory.
 // Reports figures; asserts nothing about them.
 //
-//   npx tsc -p tsconfig.json && node bench/reader.js [--runs N] [--file package.msi]
+//   npm run build && node bench/reader.js [--runs N] [--file package.msi]
 //
 // msi-lua runs in a fresh node process per run (like msidump, which is a
 // script starting msiinfo once per table), so its peak RSS is its own. Two
@@ -113,7 +113,7 @@ function runReaderBench(options = {}) {
   const runs = options.runs ?? 3;
   const log = options.log ?? console.log;
   if (!fs.existsSync(path.join(root, 'dist', 'package', 'index.js'))) {
-    throw new Error('dist/ is missing: run `npx tsc -p tsconfig.json` first');
+    throw new Error('dist/ is missing: run `npm run build` first');
   }
   const msidump = which('msidump');
   const file = options.file ?? largeFixture();

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { MsiLuaError, PlatformNotSupportedError, errorFromHResult } from './errors';
+import { MsiLuaError, PlatformNotSupportedError, errorFromHResult, hresultFromWin32 } from './errors';
+import { ERROR_MOD_NOT_FOUND } from './errors/table.generated';
 import type { NativeBinding, NativeFailureShape } from './native-binding';
 
 const packageRoot = path.resolve(__dirname, '..');
@@ -50,7 +51,7 @@ export class NativeBindingNotFoundError extends MsiLuaError {
         'with a C++ compiler (`npm rebuild msi-lua` on Windows with Visual Studio).';
     super({
       code: 'MSI_LUA_BINDING_NOT_FOUND',
-      hresult: 0x8007007e, // HRESULT_FROM_WIN32(ERROR_MOD_NOT_FOUND)
+      hresult: hresultFromWin32(ERROR_MOD_NOT_FOUND),
       message:
         `No msi-lua native addon was found for ${facts.platform}-${facts.arch}; prebuilds present: ${present}. Looked in:\n  ` +
         facts.searchedPaths.join('\n  ') +

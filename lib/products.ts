@@ -1,15 +1,27 @@
 // Installed-product queries through MsiGetProductInfoExW / MsiEnumProductsExW.
 import { MsiLuaError, errorFromWin32 } from './errors';
+import {
+  E_UNEXPECTED,
+  ERROR_SUCCESS,
+  ERROR_UNKNOWN_PROPERTY,
+  MSIINSTALLCONTEXT_MACHINE,
+  MSIINSTALLCONTEXT_USERMANAGED,
+  MSIINSTALLCONTEXT_USERUNMANAGED,
+} from './errors/table.generated';
 import { callNative } from './native';
 import type { NativeProductRecord } from './native-binding';
 import { assertNoNul, assertOneOf, assertPlainObject, assertProductCode, assertSid, describeValue } from './validate';
 
 export type InstallContext = 'machine' | 'userManaged' | 'userUnmanaged';
 
-const CONTEXT_FLAGS: Record<InstallContext, number> = { userManaged: 1, userUnmanaged: 2, machine: 4 };
+const CONTEXT_FLAGS: Record<InstallContext, number> = {
+  userManaged: MSIINSTALLCONTEXT_USERMANAGED,
+  userUnmanaged: MSIINSTALLCONTEXT_USERUNMANAGED,
+  machine: MSIINSTALLCONTEXT_MACHINE,
+};
+const ALL_CONTEXTS = MSIINSTALLCONTEXT_USERMANAGED | MSIINSTALLCONTEXT_USERUNMANAGED | MSIINSTALLCONTEXT_MACHINE;
 /** The context names, looked up as a Set so that inherited names ('toString') never match. */
 export const INSTALL_CONTEXTS: ReadonlySet<InstallContext> = new Set<InstallContext>(['machine', 'userManaged', 'userUnmanaged']);
-const ALL_CONTEXTS = 7;
 
 /** Installed-product property names documented for MsiGetProductInfoEx (INSTALLPROPERTY_*). */
 export const PRODUCT_PROPERTIES = [
@@ -50,8 +62,6 @@ export const PRODUCT_PROPERTIES = [
 export type ProductProperty = (typeof PRODUCT_PROPERTIES)[number];
 
 const KNOWN_PROPERTIES = new Set<string>(PRODUCT_PROPERTIES);
-const ERROR_SUCCESS = 0;
-const ERROR_UNKNOWN_PROPERTY = 1608;
 
 export interface ProductQueryOptions {
   /** Where the product is installed; omitted: the first context in which this user sees it. */
@@ -79,7 +89,7 @@ export interface InstalledProduct {
 
 function contextName(flag: number): InstallContext {
   const entry = (Object.entries(CONTEXT_FLAGS) as Array<[InstallContext, number]>).find(([, value]) => value === flag);
-  if (!entry) throw new MsiLuaError({ code: 'MSI_LUA_UNEXPECTED_CONTEXT', hresult: 0x8000ffff, message: `Windows Installer reported an unknown install context ${flag}` });
+  if (!entry) throw new MsiLuaError({ code: 'MSI_LUA_UNEXPECTED_CONTEXT', hresult: E_UNEXPECTED, message: `Windows Installer reported an unknown install context ${flag}` });
   return entry[0];
 }
 

@@ -14,7 +14,7 @@
 //
 // The unit suite runs a few hundred cases (test/unit/package/fuzz.test.ts);
 // this script runs as many as asked, against dist/ (build with
-// `npx tsc -p tsconfig.json` first):
+// `npm run build` first):
 //
 //   node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS]
 //     [--structure-share 0..1] [file ...]
@@ -330,7 +330,7 @@ function main(argv) {
     lib = require(path.join(root, 'dist', 'package'));
     errors = require(path.join(root, 'dist', 'errors'));
   } catch (error) {
-    console.error(`cannot load dist/: build first with \`npx tsc -p tsconfig.json\` (${error.message})`);
+    console.error(`cannot load dist/: build first with \`npm run build\` (${error.message})`);
     return 2;
   }
   console.log(`fuzzing ${files.length} file(s), ${options.cases} cases, seed ${options.seed}`);

@@ -78,42 +78,98 @@ const GROUPS = [
 /** Names that win a value collision even when defined later (SEC_E_OK is defined before S_OK). */
 const PREFERRED = new Set(['S_OK', 'S_FALSE', 'ERROR_SUCCESS']);
 
-const FACILITY_WIN32 = 7;
+/**
+ * HRESULT_FROM_WIN32 and the WU_E_ grouping come from lib/errors/hresult.ts, the module the
+ * runtime uses, compiled here in memory (it has no imports).
+ */
+function loadShared() {
+  const ts = require('typescript');
+  const file = path.join(__dirname, '..', 'lib', 'errors', 'hresult.ts');
+  const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
+    fileName: file,
+  });
+  const mod = { exports: {} };
+  new Function('module', 'exports', outputText)(mod, mod.exports);
+  return mod.exports;
+}
+const { wrapWin32, windowsUpdateGroup } = loadShared();
 
-function wrapWin32(n) {
-  return n <= 0 ? n >>> 0 : ((n & 0xffff) | (FACILITY_WIN32 << 16) | 0x80000000) >>> 0;
+/**
+ * The codes lib/ names in its own logic, emitted as `export const NAME = value;` with the
+ * value from the headers, so no file in lib/ writes a Windows number by hand.
+ */
+const NAMED_CONSTANTS = [
+  // HRESULTs
+  'S_OK',
+  'E_ABORT',
+  'E_ACCESSDENIED',
+  'E_FAIL',
+  'E_NOTIMPL',
+  'E_UNEXPECTED',
+  'CERT_E_CHAINING',
+  'CERT_E_EXPIRED',
+  'CERT_E_REVOCATION_FAILURE',
+  'CERT_E_REVOKED',
+  'CERT_E_UNTRUSTEDROOT',
+  'CRYPT_E_NO_REVOCATION_CHECK',
+  'CRYPT_E_REVOCATION_OFFLINE',
+  'CRYPT_E_REVOKED',
+  'TRUST_E_NOSIGNATURE',
+  'TRUST_E_SUBJECT_FORM_UNKNOWN',
+  'WU_E_INSTALL_NOT_ALLOWED',
+  'WU_E_NO_INTERACTIVE_USER',
+  'WU_E_OPERATIONINPROGRESS',
+  'WU_E_SETUP_DEFERRABLE_REBOOT_PENDING',
+  'WU_E_SETUP_NON_DEFERRABLE_REBOOT_PENDING',
+  'WU_E_SETUP_REBOOTREQUIRED',
+  'WU_E_SETUP_REBOOT_TO_FIX',
+  'WU_E_UH_HANDLER_DISABLEDUNTILREBOOT',
+  'WU_E_UH_POSTREBOOTSTILLPENDING',
+  'WU_S_REBOOT_REQUIRED',
+  // Win32 codes
+  'ERROR_SUCCESS',
+  'ERROR_BAD_CONFIGURATION',
+  'ERROR_CALL_NOT_IMPLEMENTED',
+  'ERROR_CANCELLED',
+  'ERROR_FUNCTION_FAILED',
+  'ERROR_INSTALL_ALREADY_RUNNING',
+  'ERROR_INSTALL_FAILURE',
+  'ERROR_INSTALL_USEREXIT',
+  'ERROR_INSTALL_PACKAGE_INVALID',
+  'ERROR_MOD_NOT_FOUND',
+  'ERROR_NOT_SUPPORTED',
+  'ERROR_SUCCESS_REBOOT_INITIATED',
+  'ERROR_SUCCESS_REBOOT_REQUIRED',
+  'ERROR_SUCCESS_RESTART_REQUIRED',
+  'ERROR_UNKNOWN_PRODUCT',
+  'ERROR_UNKNOWN_PROPERTY',
+];
+/** msi.h's MSIINSTALLCONTEXT enumeration, emitted the same way. */
+const MSIINSTALLCONTEXT_NAMES = ['MSIINSTALLCONTEXT_USERMANAGED', 'MSIINSTALLCONTEXT_USERUNMANAGED', 'MSIINSTALLCONTEXT_MACHINE'];
+
+/** Values of `NAME = number` enumerators in a header (msi.h writes several on one line). */
+function parseEnumerators(text, names, required) {
+  const values = new Map();
+  for (const name of names) {
+    const m = new RegExp(`\\b${name}\\s*=\\s*(\\d+)\\b`).exec(text);
+    if (!m && !required) continue;
+    if (!m) throw new Error(`msi.h: no enumerator ${name}`);
+    values.set(name, Number(m[1]));
+  }
+  return values;
 }
 
 /** Group of a Windows Update code (value is the unsigned HRESULT). */
 function wuGroup(name, value) {
   if (/^WU_[SE]_PT_/.test(name)) return 'protocol-talker';
-  const code = value & 0xffff;
   if ((value & 0x80000000) === 0) {
     // success codes: by component prefix, otherwise general
     const m = /^WU_S_(UH|SIH|DM|METADATA)_/.exec(name);
     if (!m) return 'general';
     return { UH: 'update-handler', SIH: 'sih', DM: 'download-manager', METADATA: 'metadata' }[m[1]];
   }
-  switch (code >> 12) {
-    case 0x0:
-      return (code & 0xff00) === 0x0400 ? 'protocol-talker' : 'general';
-    case 0x1: return 'windows-installer-minor';
-    case 0x2: return 'update-handler';
-    case 0x3: return 'ui';
-    case 0x4: return 'protocol-talker';
-    case 0x5: return ((code >> 8) & 0xf) === 1 ? 'sih' : 'redirector';
-    case 0x6: return 'download-manager';
-    case 0x7: return ((code >> 8) & 0xf) === 1 ? 'metadata' : 'offline-scan';
-    case 0x8: return 'datastore';
-    case 0x9: return 'inventory';
-    case 0xa: return 'automatic-updates';
-    case 0xb:
-      return ['wu-task', 'hardware-capability', 'sls', 'file-trust'][(code >> 8) & 0xf] || 'general';
-    case 0xc: return 'driver';
-    case 0xd: return 'setup';
-    case 0xe: return 'expression-evaluator';
-    default: return 'reporter';
-  }
+  return windowsUpdateGroup(value);
 }
 
 /** Group of a non-WU HRESULT from winerror.h. */
@@ -350,8 +406,11 @@ function hex(v) {
   return '0x' + v.toString(16).toUpperCase().padStart(8, '0');
 }
 
-/** Renders the TypeScript module. */
-function render(texts) {
+/**
+ * Renders the TypeScript module. `requireNamed`: every NAMED_CONSTANTS entry must be in the
+ * headers (true for the real headers; tests render excerpts).
+ */
+function render(texts, { requireNamed = false } = {}) {
   const { c, stats } = collect(texts);
   const gi = (g) => {
     const i = GROUPS.indexOf(g);
@@ -369,7 +428,6 @@ function render(texts) {
   out.push('// GENERATED FILE - do not edit. Regenerate with: node scripts/gen-error-table.js');
   out.push('// Source: mingw-w64 headers ' + REQUIRED_HEADERS.map((h) => `${h} (${stats[h]})`).join(', ') + '.');
   out.push(`// ${hrRows.length} HRESULT rows, ${w32Rows.length} Win32 rows, ${aliases.length} aliases, ${described} with a header description.`);
-  out.push('/* eslint-disable */');
   out.push('');
   out.push('export const GROUPS = [');
   for (const g of GROUPS) out.push(`  ${tsString(g)},`);
@@ -390,6 +448,18 @@ function render(texts) {
   for (const r of w32Rows) out.push(row(String(r.value), r));
   out.push('];');
   out.push('');
+  out.push('// Named codes for lib/ (NAMED_CONSTANTS in the generator): HRESULTs in hex, Win32 codes and');
+  out.push('// MSIINSTALLCONTEXT values in decimal.');
+  for (const name of NAMED_CONSTANTS) {
+    const entry = c.names.get(name);
+    if (!entry) {
+      if (requireNamed) throw new Error(`${name} is in no header`);
+      continue;
+    }
+    out.push(`export const ${name} = ${entry.kind === 'hresult' ? hex(entry.value) : String(entry.value)};`);
+  }
+  for (const [name, value] of parseEnumerators(texts['msi.h'], MSIINSTALLCONTEXT_NAMES, requireNamed)) out.push(`export const ${name} = ${value};`);
+  out.push('');
   out.push('/** [alias, canonical name]: other names the headers give to a value in the tables above. */');
   out.push('export const ALIASES: readonly (readonly [string, string])[] = [');
   for (const [a, b] of aliases) out.push(`[${tsString(a)},${tsString(b)}],`);
@@ -399,7 +469,7 @@ function render(texts) {
 }
 
 function generate(includeDir) {
-  return render(readHeaders(includeDir));
+  return render(readHeaders(includeDir), { requireNamed: true });
 }
 
 function main(argv) {
@@ -451,6 +521,7 @@ function main(argv) {
 
 module.exports = {
   GROUPS,
+  NAMED_CONSTANTS,
   REQUIRED_HEADERS,
   DEFAULT_INCLUDE_DIRS,
   DEFAULT_OUT,

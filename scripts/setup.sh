@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 # wine64 alone lacks /usr/bin/wine, wineboot and winepath (they come with `wine`).
 # test/unit/setup-packages.test.ts checks that each program below is owned by a package
 # in the dependency closure of this list.
-apt_packages=(wine wine64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 g++-mingw-w64-i686-posix gcc-mingw-w64-i686-posix binutils-mingw-w64-i686 mingw-w64-i686-dev msitools wixl osslsigncode openssl cmake make tar gcc)
+apt_packages=(wine wine64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 g++-mingw-w64-i686-posix gcc-mingw-w64-i686-posix binutils-mingw-w64-i686 mingw-w64-i686-dev msitools wixl osslsigncode openssl cmake make tar gcc clang-format)
 
 # program:package for every program the scripts, tests and benches run.
 required_programs=(
@@ -29,6 +29,7 @@ required_programs=(
   i686-w64-mingw32-objdump:binutils-mingw-w64-i686
   msiinfo:msitools msibuild:msitools msidump:msitools wixl:wixl
   osslsigncode:osslsigncode openssl:openssl cmake:cmake make:make tar:tar
+  clang-format:clang-format
 )
 
 missing=()

@@ -19,6 +19,10 @@ const prefix = path.join(cacheDir, 'wine-prefix');
 function wineEnv(extra = {}) {
   return {
     ...process.env,
+    // Wine keeps its server socket under $TMPDIR/wine-*, named after the prefix: every Wine
+    // process for the prefix must use the same TMPDIR (scripts/test.js gives the suite a
+    // private one), or two wineservers would run the one prefix.
+    ...(process.env.MSI_LUA_SYSTEM_TMPDIR ? { TMPDIR: process.env.MSI_LUA_SYSTEM_TMPDIR } : {}),
     WINEPREFIX: prefix,
     WINEARCH: 'win64',
     WINEDEBUG: process.env.WINEDEBUG || '-all',

@@ -4,8 +4,9 @@
 // products into the Wine prefix, applies the transform cross-check cases with Wine's
 // msi.dll (scripts/transform-crosscheck.js), then runs the jest "native" project under Windows
 // node.exe — once as node.exe and once under another executable name (as Electron
-// would host it). Its last line is `wine: N passed, N failed`.
-//   --no-build        use the existing prebuilds/win32-x64 as it is
+// would host it), and last scripts/tarball-test.js (the packed package installed and used).
+// Its last line is `wine: N passed, N failed`.
+//   --no-build        test the existing prebuilds/win32-x64 as it is (npm run test-prebuild)
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -26,11 +27,16 @@ async function step(label, fn) {
 function buildPrebuild() {
   const built = spawnSync(process.execPath, [path.join(__dirname, 'build-native.js'), '--prebuild'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('the cross build failed');
+  return shippedPrebuild();
+}
+
+/** The prebuilds/win32-x64 files the package ships; removes build/Release so the suite loads them. */
+function shippedPrebuild() {
   // node-gyp-build prefers build/Release; remove it so the suite loads the prebuild we ship.
   fs.rmSync(path.join(root, 'build', 'Release', 'msi_lua.node'), { force: true });
   const prebuilt = path.join(root, 'prebuilds', 'win32-x64');
   const files = fs.existsSync(prebuilt) ? fs.readdirSync(prebuilt).filter((f) => f.endsWith('.node')) : [];
-  if (files.length === 0) throw new Error(`no prebuild in ${prebuilt}`);
+  if (files.length === 0) throw new Error(`no prebuild in ${prebuilt}: run npm run build:prebuild`);
   return files.map((f) => path.join(prebuilt, f));
 }
 
@@ -62,10 +68,8 @@ function runJestPass(label, hostExe, env) {
 
 async function main() {
   await step('Wine prefix and Windows node ready', prepare);
-  if (!args.includes('--no-build')) {
-    const prebuilds = await step('cross-built prebuilds/win32-x64', buildPrebuild);
-    console.log(`wine-tier: loading ${prebuilds.map((p) => path.relative(root, p)).join(', ')}`);
-  }
+  const prebuilds = args.includes('--no-build') ? shippedPrebuild() : await step('cross-built prebuilds/win32-x64', buildPrebuild);
+  console.log(`wine-tier: loading ${prebuilds.map((p) => path.relative(root, p)).join(', ')}`);
   const { manifestPath } = await step('fixtures built and installed', prepareFixtures);
   await step('scripted update agent built', buildUpdateAgent);
   const env = { MSI_LUA_FIXTURES: toWindowsPath(manifestPath), MSI_LUA_UNDER_WINE: '1' };
@@ -85,6 +89,12 @@ async function main() {
     totals.failed += counts.failed;
     totals.skipped += counts.skipped;
   }
+  // The packed tarball, installed and used as users would (Linux and Windows node under Wine).
+  const tarball = await step('tarball installed and used', () => spawnSync(process.execPath, [path.join(__dirname, 'tarball-test.js')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' }));
+  process.stdout.write(tarball.stdout || '');
+  const counted = /^tarball: (\d+) passed, (\d+) failed$/m.exec(tarball.stdout || '');
+  totals.passed += counted ? Number(counted[1]) : 0;
+  totals.failed += counted ? Number(counted[2]) : 1;
   runWineServerWait();
   if (totals.skipped) console.log(`wine-tier: ${totals.skipped} skipped (not counted as passed)`);
   console.log(`wine: ${totals.passed} passed, ${totals.failed} failed`);

@@ -17,10 +17,40 @@
  * TypeError for them; branch with `isSuccessCode` and report them with `describeStatus`.
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
-// The code table (about 200 KB of source) is loaded on first use, not when
-// this module is imported: most callers never look a code up.
-import type { CodeRow, ErrorGroup } from './table.generated';
-import { GROUPS } from './groups';
+import {
+  ALIASES,
+  E_ABORT,
+  E_ACCESSDENIED,
+  E_NOTIMPL,
+  ERROR_BAD_CONFIGURATION,
+  ERROR_CALL_NOT_IMPLEMENTED,
+  ERROR_CANCELLED,
+  ERROR_INSTALL_ALREADY_RUNNING,
+  ERROR_INSTALL_PACKAGE_INVALID,
+  ERROR_NOT_SUPPORTED,
+  ERROR_SUCCESS,
+  ERROR_SUCCESS_REBOOT_INITIATED,
+  ERROR_SUCCESS_REBOOT_REQUIRED,
+  ERROR_SUCCESS_RESTART_REQUIRED,
+  ERROR_UNKNOWN_PRODUCT,
+  ERROR_UNKNOWN_PROPERTY,
+  GROUPS,
+  HRESULT_ROWS,
+  WIN32_ROWS,
+  WU_E_INSTALL_NOT_ALLOWED,
+  WU_E_NO_INTERACTIVE_USER,
+  WU_E_OPERATIONINPROGRESS,
+  WU_E_SETUP_DEFERRABLE_REBOOT_PENDING,
+  WU_E_SETUP_NON_DEFERRABLE_REBOOT_PENDING,
+  WU_E_SETUP_REBOOTREQUIRED,
+  WU_E_SETUP_REBOOT_TO_FIX,
+  WU_E_UH_HANDLER_DISABLEDUNTILREBOOT,
+  WU_E_UH_POSTREBOOTSTILLPENDING,
+  WU_S_REBOOT_REQUIRED,
+  type CodeRow,
+  type ErrorGroup,
+} from './table.generated';
+import { FACILITY_WIN32, FACILITY_WINDOWSUPDATE, windowsUpdateGroup, wrapWin32 } from './hresult';
 import { EXPLANATIONS } from './messages';
 import { DESCRIPTIONS } from './descriptions';
 
@@ -33,14 +63,9 @@ export type CodeGroup = ErrorGroup | 'unknown';
 // ------------------------------------------------------------------------------------------
 // numbers
 
-const FACILITY_WIN32 = 7;
-const FACILITY_WINDOWSUPDATE = 0x24;
 
 /** Win32 codes that mean success (with or without an HRESULT_FROM_WIN32 wrapper). */
-const WIN32_SUCCESS = new Set([0, 1641, 3010, 3011]);
-const ERROR_SUCCESS_REBOOT_INITIATED = 1641;
-const ERROR_SUCCESS_REBOOT_REQUIRED = 3010;
-const WU_S_REBOOT_REQUIRED = 0x00240005;
+const WIN32_SUCCESS = new Set([ERROR_SUCCESS, ERROR_SUCCESS_REBOOT_INITIATED, ERROR_SUCCESS_REBOOT_REQUIRED, ERROR_SUCCESS_RESTART_REQUIRED]);
 
 /** Node's convention: a value of the wrong type is a TypeError, a number out of range a RangeError. */
 function checkNumber(n: unknown, what: string, argument = 'hr'): number {
@@ -69,9 +94,7 @@ export function formatHResult(n: number): string {
  * FACILITY_WIN32 with the failure bit set. Always returns the unsigned form.
  */
 export function hresultFromWin32(code: number): number {
-  checkNumber(code, 'hresultFromWin32', 'code');
-  if ((code | 0) <= 0) return code >>> 0;
-  return ((code & 0xffff) | (FACILITY_WIN32 << 16) | 0x80000000) >>> 0;
+  return wrapWin32(checkNumber(code, 'hresultFromWin32', 'code'));
 }
 
 function win32Of(hresult: number): number | undefined {
@@ -119,8 +142,6 @@ let maps: Maps | undefined;
 function getMaps(): Maps {
   if (maps) return maps;
   const m: Maps = { hresult: new Map(), win32: new Map(), byName: new Map() };
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { HRESULT_ROWS, WIN32_ROWS, ALIASES } = require('./table.generated') as typeof import('./table.generated');
   for (const row of HRESULT_ROWS) {
     m.hresult.set(row[0], row);
     m.byName.set(row[1], { row, kind: 'hresult' });
@@ -153,29 +174,7 @@ function guessGroup(n: Normalized): CodeGroup {
   }
   const hr = n.hresult;
   const facility = (hr >>> 16) & 0x1fff;
-  if (facility === FACILITY_WINDOWSUPDATE) {
-    const code = hr & 0xffff;
-    if ((hr & 0x80000000) === 0) return 'general';
-    const sub = (code >> 8) & 0xf;
-    switch (code >> 12) {
-      case 0x0: return sub === 4 ? 'protocol-talker' : 'general';
-      case 0x1: return 'windows-installer-minor';
-      case 0x2: return 'update-handler';
-      case 0x3: return 'ui';
-      case 0x4: return 'protocol-talker';
-      case 0x5: return sub === 1 ? 'sih' : 'redirector';
-      case 0x6: return 'download-manager';
-      case 0x7: return sub === 1 ? 'metadata' : 'offline-scan';
-      case 0x8: return 'datastore';
-      case 0x9: return 'inventory';
-      case 0xa: return 'automatic-updates';
-      case 0xb: return (['wu-task', 'hardware-capability', 'sls', 'file-trust'] as const)[sub] ?? 'general';
-      case 0xc: return 'driver';
-      case 0xd: return 'setup';
-      case 0xe: return 'expression-evaluator';
-      default: return 'reporter';
-    }
-  }
+  if (facility === FACILITY_WINDOWSUPDATE) return windowsUpdateGroup(hr);
   switch (facility) {
     case 0xb: return 'trust'; // FACILITY_CERT
     case 0: case 1: case 2: case 4: case 8: case 10: case 17: return 'com';
@@ -491,27 +490,28 @@ function fixed(init: FixedCodeInit | undefined, hresult: number): MsiLuaErrorIni
   return { ...init, hresult: init?.hresult ?? hresult };
 }
 
+// The HRESULT of each fixed-code class; Win32 codes in their HRESULT_FROM_WIN32 form.
 const HR = {
-  WU_E_NO_INTERACTIVE_USER: 0x80240020,
-  WU_E_INSTALL_NOT_ALLOWED: 0x80240016,
-  WU_E_OPERATIONINPROGRESS: 0x80240009,
-  WU_E_SETUP_REBOOTREQUIRED: 0x8024d00e,
-  WU_E_SETUP_REBOOT_TO_FIX: 0x8024d00c,
-  WU_E_SETUP_DEFERRABLE_REBOOT_PENDING: 0x8024d014,
-  WU_E_SETUP_NON_DEFERRABLE_REBOOT_PENDING: 0x8024d015,
-  WU_E_UH_POSTREBOOTSTILLPENDING: 0x80242014,
-  WU_E_UH_HANDLER_DISABLEDUNTILREBOOT: 0x8024201d,
-  E_ACCESSDENIED: 0x80070005,
-  E_NOTIMPL: 0x80004001,
-  ERROR_CALL_NOT_IMPLEMENTED: 0x80070078,
-  E_ABORT: 0x80004004,
-  ERROR_CANCELLED: 0x800704c7,
-  ERROR_NOT_SUPPORTED: 0x80070032,
-  ERROR_UNKNOWN_PRODUCT: 0x80070645,
-  ERROR_UNKNOWN_PROPERTY: 0x80070648,
-  ERROR_BAD_CONFIGURATION: 0x8007064a,
-  ERROR_INSTALL_ALREADY_RUNNING: 0x80070652,
-  ERROR_INSTALL_PACKAGE_INVALID: 0x80070654,
+  WU_E_NO_INTERACTIVE_USER,
+  WU_E_INSTALL_NOT_ALLOWED,
+  WU_E_OPERATIONINPROGRESS,
+  WU_E_SETUP_REBOOTREQUIRED,
+  WU_E_SETUP_REBOOT_TO_FIX,
+  WU_E_SETUP_DEFERRABLE_REBOOT_PENDING,
+  WU_E_SETUP_NON_DEFERRABLE_REBOOT_PENDING,
+  WU_E_UH_POSTREBOOTSTILLPENDING,
+  WU_E_UH_HANDLER_DISABLEDUNTILREBOOT,
+  E_ACCESSDENIED,
+  E_NOTIMPL,
+  ERROR_CALL_NOT_IMPLEMENTED: wrapWin32(ERROR_CALL_NOT_IMPLEMENTED),
+  E_ABORT,
+  ERROR_CANCELLED: wrapWin32(ERROR_CANCELLED),
+  ERROR_NOT_SUPPORTED: wrapWin32(ERROR_NOT_SUPPORTED),
+  ERROR_UNKNOWN_PRODUCT: wrapWin32(ERROR_UNKNOWN_PRODUCT),
+  ERROR_UNKNOWN_PROPERTY: wrapWin32(ERROR_UNKNOWN_PROPERTY),
+  ERROR_BAD_CONFIGURATION: wrapWin32(ERROR_BAD_CONFIGURATION),
+  ERROR_INSTALL_ALREADY_RUNNING: wrapWin32(ERROR_INSTALL_ALREADY_RUNNING),
+  ERROR_INSTALL_PACKAGE_INVALID: wrapWin32(ERROR_INSTALL_PACKAGE_INVALID),
 } as const;
 
 /**

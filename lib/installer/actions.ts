@@ -3,6 +3,7 @@
 // Windows Installer runs one installation at a time on a machine, and the record
 // handler, the internal UI level and the log setting are msi.dll's process state, so
 // msi-lua runs its own actions one after another (a queue), in the order they were called.
+import { ERROR_FUNCTION_FAILED, ERROR_INSTALL_FAILURE, ERROR_INSTALL_USEREXIT } from '../errors/table.generated';
 import { AbortError, WindowsInstallerError, errorFromWin32, hresultFromWin32, type MsiLuaErrorInit } from '../errors';
 import { getBinding, toTypedError } from '../native';
 import type { NativeInstallerHandle, NativeInstallerOutcome, NativeInstallerRequest } from '../native-binding';
@@ -70,9 +71,6 @@ export class InstallFailedError extends WindowsInstallerError {
   }
 }
 
-const ERROR_INSTALL_USEREXIT = 1602;
-const ERROR_INSTALL_FAILURE = 1603;
-const ERROR_FUNCTION_FAILED = 1627;
 const SUCCESS_STATUS: Record<number, InstallerResult['status']> = { 0: 'success', 3010: 'rebootRequired', 1641: 'rebootInitiated' };
 /** INSTALLLOGMODE_* for a verbose log: every message kind plus INSTALLLOGMODE_VERBOSE (0x1000) and EXTRADEBUG (0x2000). */
 const VERBOSE_LOG_MODE = 0x3fff;

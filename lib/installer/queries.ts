@@ -1,6 +1,7 @@
 // Queries an updater needs around the actions: patches (MsiEnumPatchesExW +
 // MsiGetPatchInfoExW), product and feature states, related products and which
 // patches apply (MsiDeterminePatchSequenceW / MsiDetermineApplicablePatchesW).
+import { assertWindowsString } from '../validate';
 import { errorFromWin32 } from '../errors';
 import { callNative } from '../native';
 import type { NativeInfoOutcome } from '../native-binding';
@@ -203,6 +204,7 @@ export interface PatchApplicability {
  * MsiDetermineApplicablePatchesW.
  */
 export async function getApplicablePatches(productCodeOrPackage: string, patchPaths: string | readonly string[]): Promise<PatchApplicability[]> {
+  assertWindowsString(productCodeOrPackage, 'productCodeOrPackage');
   const paths = await checkPatchPaths(patchPaths);
   let target: string;
   let context = 0;

@@ -2,6 +2,7 @@
 // rules need. The native layer returns the raw CERT_TRUST_* bits and the Authenticode
 // policy verdict; the meaning of each lives here.
 import { describeHResult } from '../errors';
+import { CRYPT_E_REVOKED } from '../errors/table.generated';
 import type { NativeChainFacts } from '../native-binding';
 import { type Fact, known, unknown } from './rules';
 
@@ -17,8 +18,6 @@ export const CERT_TRUST = {
   IS_OFFLINE_REVOCATION: 0x1000000,
   IS_EXPLICIT_DISTRUST: 0x4000000,
 } as const;
-
-const CRYPT_E_REVOKED = 0x80092010;
 
 /**
  * Chain errors that mean "not trusted" whatever the policy verdict says: Wine 8's

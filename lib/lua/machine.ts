@@ -5,6 +5,22 @@ import * as os from 'node:os';
 
 import { getInteractiveContext } from '../context';
 import { describeHResult } from '../errors';
+import {
+  CERT_E_CHAINING,
+  CERT_E_EXPIRED,
+  CERT_E_REVOCATION_FAILURE,
+  CERT_E_REVOKED,
+  CERT_E_UNTRUSTEDROOT,
+  CRYPT_E_NO_REVOCATION_CHECK,
+  CRYPT_E_REVOCATION_OFFLINE,
+  CRYPT_E_REVOKED,
+  MSIINSTALLCONTEXT_MACHINE,
+  MSIINSTALLCONTEXT_USERMANAGED,
+  MSIINSTALLCONTEXT_USERUNMANAGED,
+  S_OK,
+  TRUST_E_NOSIGNATURE,
+  TRUST_E_SUBJECT_FORM_UNKNOWN,
+} from '../errors/table.generated';
 import { callNative } from '../native';
 import { openPackage, type MsiPackage } from '../package';
 import { slice } from '../package/scheduler';
@@ -30,14 +46,14 @@ export interface MachineLuaReport extends LuaReport {
   patches: string[];
 }
 
-const S_OK = 0;
-const TRUST_E_NOSIGNATURE = 0x800b0100;
-const TRUST_E_SUBJECT_FORM_UNKNOWN = 0x800b0003;
-const CERT_E_REVOKED = 0x800b010c;
-const CRYPT_E_REVOKED = 0x80092010;
-const CERT_E_EXPIRED = 0x800b0101;
 /** Verdicts that mean "revocation could not be decided", not "not revoked". */
-const REVOCATION_UNDECIDED = new Set([0x80092012, 0x80092013, 0x800b010e, 0x800b010a, 0x800b0109]);
+const REVOCATION_UNDECIDED = new Set([
+  CRYPT_E_NO_REVOCATION_CHECK,
+  CRYPT_E_REVOCATION_OFFLINE,
+  CERT_E_REVOCATION_FAILURE,
+  CERT_E_CHAINING,
+  CERT_E_UNTRUSTEDROOT,
+]);
 
 function codeName(hr: number): string {
   return describeHResult(hr).code;
@@ -187,7 +203,11 @@ async function certificateTables(cached: Fact<MsiPackage>, productCode: string, 
 }
 
 function contextFlag(context: InstallContext): number {
-  return context === 'machine' ? 4 : context === 'userManaged' ? 1 : 2;
+  return context === 'machine'
+    ? MSIINSTALLCONTEXT_MACHINE
+    : context === 'userManaged'
+      ? MSIINSTALLCONTEXT_USERMANAGED
+      : MSIINSTALLCONTEXT_USERUNMANAGED;
 }
 
 function checkOptions(options: unknown): { productCode: string; patches: string[]; context?: InstallContext; userSid?: string } {

@@ -266,7 +266,6 @@ export class MsiPackage extends MsiStorage {
     if (this.signatureCache === undefined) {
       const signature = this.digitalSignature;
       // Loaded on demand: pkijs is the slowest module of the reader to load.
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
       const { verifyPackageSignature } = require('./signature') as typeof import('./signature');
       this.signatureCache = signature
         ? verifyPackageSignature(this.compound, { signature, signatureEx: this.msiDigitalSignatureEx })

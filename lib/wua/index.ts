@@ -25,6 +25,6 @@ export type {
   UpdateService,
   WindowsUpdatePolicy,
 } from './system';
-export type * from './types';
+export * from './types';
 export { getInteractiveContext, interpretContextFacts } from '../context';
 export type { ContextFact, InteractiveContext, InteractiveContextFacts } from '../context';

@@ -10,6 +10,7 @@ import {
   isSuccessCode,
   type UpdateRef,
 } from '../errors';
+import { E_FAIL, E_UNEXPECTED, WU_E_NO_INTERACTIVE_USER } from '../errors/table.generated';
 import { getBinding, toTypedError } from '../native';
 import { assertNoNul, assertPlainObject, describeValue } from '../validate';
 import { dateFromOle } from './system';
@@ -61,9 +62,8 @@ const PHASES: readonly DownloadPhase[] = ['initializing', 'downloading', 'verify
 const USER_INPUT_POLICIES: readonly UserInputPolicy[] = ['reject', 'skip', 'attempt'];
 const GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
 
-const E_FAIL = 0x80004005;
+// E_ILLEGAL_METHOD_CALL (winerror.h of the Windows SDK) is in no mingw-w64 header, so not in the table.
 const E_ILLEGAL_METHOD_CALL = 0x8000000e;
-const WU_E_NO_INTERACTIVE_USER = 0x80240020;
 
 type Operation = 'search' | 'download' | 'install' | 'uninstall';
 

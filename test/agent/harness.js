@@ -132,10 +132,25 @@ function useWineStub() {
 }
 
 let counter = 0;
+const tempFiles = new Set();
 function tempFile(prefix, ext) {
   counter += 1;
-  return path.join(os.tmpdir(), `msi-lua-${prefix}-${process.pid}-${Date.now()}-${counter}.${ext}`);
+  const file = path.join(os.tmpdir(), `msi-lua-${prefix}-${process.pid}-${Date.now()}-${counter}.${ext}`);
+  tempFiles.add(file);
+  return file;
 }
+
+/** Removes the scenario and record files this module made. */
+function removeTempFiles() {
+  for (const file of tempFiles) {
+    fs.rmSync(file, { force: true });
+    tempFiles.delete(file);
+  }
+}
+// Jest test files import the harness at their top level, where a hook may be added: the
+// files go when the test file ends, pass or fail. Elsewhere (bench/wua.js), at exit.
+if (typeof afterAll === 'function') afterAll(removeTempFiles);
+else process.once('exit', removeTempFiles);
 
 /** Writes a scenario for the agent; sessions created after this call use it. */
 function useScenario(scenario) {

@@ -14,12 +14,12 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as CFB from 'cfb';
 
 import { encodeStreamName } from '../../lib/package/stream-names';
+import { scratchDir } from './scratch';
 
 const execFileAsync = promisify(execFile);
 
@@ -76,20 +76,7 @@ function runSync(tool: Parameters<typeof requireTool>[0], args: string[], cwd: s
   return result.stdout;
 }
 
-/** Scratch directories this test file made (jest gives each test file its own module registry). */
-const scratchDirs: string[] = [];
-
-/** A fresh scratch directory under the OS temp dir, removed by removeScratchDirs when the test file ends. */
-export function scratchDir(label: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `msi-lua-${label}-`));
-  scratchDirs.push(dir);
-  return dir;
-}
-
-/** Removes every scratch directory made so far (test/support/cleanup.ts runs it after each test file, pass or fail). */
-export function removeScratchDirs(): void {
-  for (const dir of scratchDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-}
+export { scratchDir } from './scratch';
 
 // ---------------------------------------------------------------- wixl builds
 
@@ -186,7 +173,6 @@ export interface LargeWxs {
 }
 
 // Shared with bench/reader.js, hence plain JS.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const largeWxs = require('../fixtures/package/large-wxs.js') as {
   generateLargeWxs(fileCount: number, filesPerComponent?: number): LargeWxs;
   LARGE_FILE_COUNT: number;

@@ -4,6 +4,34 @@
 // every call, and the test asserts it was never called.
 import * as api from '../../lib/index';
 import { setNativeBinding } from '../../lib/native';
+import { toUnsignedHResult } from '../../lib/errors';
+import { interactiveRefusal } from '../../lib/wua/session';
+import { interpretContextFacts } from '../../lib/context';
+import {
+  clsidToString,
+  computePackageDigest,
+  describeCertificate,
+  filetimeToDate,
+  idtTypeCode,
+  inspectStructure,
+  openCompoundFile,
+  parseSummaryInformation,
+} from '../../lib/package';
+
+/** Functions the package uses inside that README does not list: checked all the same. */
+const internal = {
+  toUnsignedHResult,
+  interactiveRefusal,
+  interpretContextFacts,
+  clsidToString,
+  idtTypeCode,
+  parseSummaryInformation,
+  filetimeToDate,
+  computePackageDigest,
+  openCompoundFile,
+  describeCertificate,
+  inspectStructure,
+};
 import { buildSmallMsi } from '../support/package-fixtures';
 import { buildLuaFixtures, type LuaFixtures } from '../support/lua-fixtures';
 
@@ -94,7 +122,7 @@ const SPECS: Record<string, Spec> = {
   checkLuaPatching: { call: api.checkLuaPatching as never, params: [p('msiPath', 'path', () => fx.ready), p('mspPaths', 'pathArray', () => [])] },
   evaluateLuaPatching: { call: api.evaluateLuaPatching as never, params: [p('options', 'requiredObject', () => ({ productCode: GUID }))] },
   evaluateLuaRules: { call: api.evaluateLuaRules as never, params: [p('facts', 'requiredObject', facts)] },
-  toUnsignedHResult: { call: api.toUnsignedHResult as never, params: [p('n', 'hresult', () => 0)] },
+  toUnsignedHResult: { call: internal.toUnsignedHResult as never, params: [p('n', 'hresult', () => 0)] },
   formatHResult: { call: api.formatHResult as never, params: [p('n', 'hresult', () => 0)] },
   hresultFromWin32: { call: api.hresultFromWin32 as never, params: [p('code', 'hresult', () => 5)] },
   describeHResult: { call: api.describeHResult as never, params: [p('hr', 'hresult', () => 0x80070005)] },
@@ -105,25 +133,44 @@ const SPECS: Record<string, Spec> = {
   errorFromHResult: { call: api.errorFromHResult as never, params: [p('hr', 'hresult', () => 0x80070005), p('options', 'options', () => ({}))] },
   errorFromWin32: { call: api.errorFromWin32 as never, params: [p('code', 'hresult', () => 5), p('options', 'options', () => ({}))] },
   createUpdateSession: { call: api.createUpdateSession as never, params: [p('options', 'options', () => ({}))] },
-  interactiveRefusal: { call: api.interactiveRefusal as never, params: [p('context', 'requiredObject', () => ({ isService: false, isSecondaryLogon: false, facts: { reasoning: {} } }))] },
+  interactiveRefusal: { call: internal.interactiveRefusal as never, params: [p('context', 'requiredObject', () => ({ isService: false, isSecondaryLogon: false, facts: { reasoning: {} } }))] },
   getInteractiveContext: { call: api.getInteractiveContext as never, params: [] },
-  interpretContextFacts: { call: api.interpretContextFacts as never, params: [p('raw', 'requiredObject', () => ({ failures: {} }))] },
+  interpretContextFacts: { call: internal.interpretContextFacts as never, params: [p('raw', 'requiredObject', () => ({ failures: {} }))] },
   readPackage: { call: api.readPackage as never, params: [p('data', 'bytes', () => Buffer.alloc(0))] },
-  clsidToString: { call: api.clsidToString as never, params: [p('bytes', 'buffer', () => Buffer.alloc(16))] },
-  idtTypeCode: { call: api.idtTypeCode as never, params: [p('type', 'hresult', () => 0x1d48)] },
+  clsidToString: { call: internal.clsidToString as never, params: [p('bytes', 'buffer', () => Buffer.alloc(16))] },
+  idtTypeCode: { call: internal.idtTypeCode as never, params: [p('type', 'hresult', () => 0x1d48)] },
   decodeStreamName: { call: api.decodeStreamName as never, params: [p('stored', 'name', () => 'x')] },
   encodeStreamName: { call: api.encodeStreamName as never, params: [p('name', 'name', () => 'x'), p('isTable', 'boolean', () => false)] },
-  parseSummaryInformation: { call: api.parseSummaryInformation as never, params: [p('data', 'buffer', () => Buffer.alloc(0))] },
-  filetimeToDate: { call: api.filetimeToDate as never, params: [p('ticks', 'bigint', () => 0n)] },
-  computePackageDigest: { call: api.computePackageDigest as never, params: [p('cf', 'instance', () => api.openCompoundFile(pkg.byteLength ? require('node:fs').readFileSync(fx.ready) : Buffer.alloc(0))), p('algorithm', 'algorithm', () => 'sha256'), p('withMetadata', 'boolean', () => false)] },
-  describeCertificate: { call: api.describeCertificate as never, params: [p('der', 'bytes', () => fx.ca.signerDer)] },
+  parseSummaryInformation: { call: internal.parseSummaryInformation as never, params: [p('data', 'buffer', () => Buffer.alloc(0))] },
+  filetimeToDate: { call: internal.filetimeToDate as never, params: [p('ticks', 'bigint', () => 0n)] },
+  computePackageDigest: { call: internal.computePackageDigest as never, params: [p('cf', 'instance', () => internal.openCompoundFile(pkg.byteLength ? require('node:fs').readFileSync(fx.ready) : Buffer.alloc(0))), p('algorithm', 'algorithm', () => 'sha256'), p('withMetadata', 'boolean', () => false)] },
+  describeCertificate: { call: internal.describeCertificate as never, params: [p('der', 'bytes', () => fx.ca.signerDer)] },
   readTransform: { call: api.readTransform as never, params: [p('storage', 'instance', () => patch.openStorage(patch.storages[0]!.name)), p('target', 'requiredObject', () => pkg)] },
   readTransformFile: { call: api.readTransformFile as never, params: [p('data', 'bytes', () => Buffer.alloc(0))] },
   applyTransforms: { call: api.applyTransforms as never, params: [p('base', 'instance', () => pkg), p('transforms', 'iterable', () => [])] },
   applyPatches: { call: api.applyPatches as never, params: [p('base', 'instance', () => pkg), p('patches', 'iterable', () => [])] },
   patchTransformsFor: { call: api.patchTransformsFor as never, params: [p('patch', 'instance', () => patch), p('target', 'requiredObject', () => ({ productCode: GUID }))] },
-  inspectStructure: { call: api.inspectStructure as never, params: [p('input', 'bytes', () => Buffer.alloc(0))] },
-  openCompoundFile: { call: api.openCompoundFile as never, params: [p('input', 'bytes', () => Buffer.alloc(0))] },
+  inspectStructure: { call: internal.inspectStructure as never, params: [p('input', 'bytes', () => Buffer.alloc(0))] },
+  openCompoundFile: { call: internal.openCompoundFile as never, params: [p('input', 'bytes', () => Buffer.alloc(0))] },
+  describeTransformStorage: { call: api.describeTransformStorage as never, params: [p('storage', 'instance', () => patch.openStorage(patch.storages[0]!.name))] },
+  getAgentInfo: { call: api.getAgentInfo as never, params: [] },
+  getRebootStatus: { call: api.getRebootStatus as never, params: [] },
+  listServices: { call: api.listServices as never, params: [] },
+  getWindowsUpdatePolicy: { call: api.getWindowsUpdatePolicy as never, params: [] },
+  getAutomaticUpdatesSettings: { call: api.getAutomaticUpdatesSettings as never, params: [] },
+  addService: { call: api.addService as never, params: [p('serviceId', 'guid', () => api.MICROSOFT_UPDATE_SERVICE_ID), p('options', 'options', () => ({}))] },
+  removeService: { call: api.removeService as never, params: [p('serviceId', 'guid', () => api.MICROSOFT_UPDATE_SERVICE_ID)] },
+  installProduct: { call: api.installProduct as never, params: [p('packagePath', 'path', () => fx.ready), p('options', 'options', () => ({}))] },
+  applyPatch: { call: api.applyPatch as never, params: [p('patchPaths', 'path', () => fx.signedPatch), p('options', 'options', () => ({}))] },
+  removePatches: { call: api.removePatches as never, params: [p('productCode', 'guid', () => GUID), p('patchCodes', 'guid', () => GUID), p('options', 'options', () => ({}))] },
+  repairProduct: { call: api.repairProduct as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
+  configureProduct: { call: api.configureProduct as never, params: [p('productCode', 'guid', () => GUID), p('request', 'requiredObject', () => ({ state: 'default' })), p('options', 'options', () => ({}))] },
+  uninstallProduct: { call: api.uninstallProduct as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
+  listPatches: { call: api.listPatches as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
+  getProductState: { call: api.getProductState as never, params: [p('productCode', 'guid', () => GUID)] },
+  findRelatedProducts: { call: api.findRelatedProducts as never, params: [p('upgradeCode', 'guid', () => GUID)] },
+  listFeatures: { call: api.listFeatures as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
+  getApplicablePatches: { call: api.getApplicablePatches as never, params: [p('productCodeOrPackage', 'path', () => GUID), p('patchPaths', 'path', () => fx.signedPatch)] },
   openPackage: { call: api.openPackage as never, params: [p('source', 'path', () => fx.ready)] },
 };
 
@@ -142,6 +189,8 @@ const METHODS: Record<string, Spec> = {
 const ACCEPTED: Record<string, unknown[]> = {
   // A missing property list is the default (no properties).
   'getInstalledProduct.properties': [],
+  // No product code: every product's patches (documented on listPatches).
+  'listPatches.productCode': [undefined],
   // Zero-length input is a well-typed buffer: the reader answers MsiFormatError for it.
 };
 

@@ -2,6 +2,7 @@
 // Readable aligned output by default; with --json one JSON document on stdout (the result,
 // or { error } when it failed) and progress as JSON lines on stderr. A progress bar
 // (cli-progress) on a terminal for download and install. Exit codes: UpdatesExitCode.
+import { E_ACCESSDENIED } from '../../errors/table.generated';
 import { SingleBar } from 'cli-progress';
 import { getInteractiveContext } from '../../context';
 import { MsiLuaError, NoInteractiveUserError, PlatformNotSupportedError } from '../../errors';
@@ -41,7 +42,6 @@ export const UpdatesExitCode = {
 const SUBCOMMANDS = ['search', 'download', 'install', 'uninstall', 'history', 'reboot-status', 'hide', 'unhide', 'services', 'settings', 'agent'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 const TAKES_UPDATES: readonly Subcommand[] = ['download', 'install', 'uninstall', 'hide', 'unhide'];
-const E_ACCESSDENIED = 0x80070005;
 
 const hex = (hr: number): string => `0x${(hr >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
 

@@ -138,7 +138,7 @@ describe('errorFromHResult and errorFromWin32', () => {
   });
 
   test('the hierarchy is shallow and as documented', () => {
-    const chains: [MsiLuaError, Function[]][] = [
+    const chains: [MsiLuaError, (abstract new (...args: never[]) => Error)[]][] = [
       [new NoInteractiveUserError(), [WindowsUpdateError, MsiLuaError, Error]],
       [new InstallNotAllowedError(), [WindowsUpdateError, MsiLuaError, Error]],
       [new UpdateInstallerBusyError(), [WindowsUpdateError, MsiLuaError, Error]],

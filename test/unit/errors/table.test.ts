@@ -42,7 +42,6 @@ interface GeneratorModule {
   render(texts: Record<string, string>): string;
   parseDefines(text: string): { name: string; expr: string; comment: string; line: number }[];
 }
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const gen = require('../../../scripts/gen-error-table.js') as GeneratorModule;
 const SCRIPT = path.resolve(__dirname, '../../../scripts/gen-error-table.js');
 

@@ -16,7 +16,6 @@ interface FuzzResult {
   rejectedBy: Record<string, number>;
 }
 // Plain JS shared with the long-running script.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { runFuzz } = require('../../../scripts/fuzz-reader.js') as {
   runFuzz(options: {
     files: string[]; cases: number; seed: number; lib: typeof lib;

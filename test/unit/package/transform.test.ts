@@ -351,7 +351,6 @@ describe('damaged transforms throw MsiFormatError naming what and where', () => 
 // ------------------------------------------------------------------ fuzz
 
 // Plain JS shared with the long-running reader fuzz script.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { makeRandom, mutateContent } = require('../../../scripts/fuzz-reader.js') as {
   makeRandom(seed: number): { next(): number; int(n: number): number; pick<T>(list: T[]): T };
   mutateContent(content: Buffer, random: ReturnType<typeof makeRandom>): Buffer;

@@ -1,0 +1,52 @@
+// lib/index.ts is the package's public surface: it names each export (no `export *`) and
+// exports exactly what README.md and the docs/ pages it links document.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as publicApi from '../../../lib/index';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), 'utf8');
+
+const readme = read('README.md');
+const linkedDocs = [...new Set([...readme.matchAll(/\]\((docs\/[\w.-]+\.md)(#[\w-]*)?\)/g)].map((m) => m[1]))];
+const documentation = [readme, ...linkedDocs.map(read)].join('\n');
+
+/** Identifiers written in code spans, e.g. `getProductInfo(productCode, ...)` gives getProductInfo. */
+function codeIdentifiers(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const span of text.matchAll(/`([^`\n]+)`/g)) {
+    for (const id of span[1].matchAll(/(?<![.\w])([A-Za-z_$][\w$]*)/g)) names.add(id[1]);
+  }
+  return names;
+}
+
+describe('lib/index.ts', () => {
+  it('names every export (no export *)', () => {
+    expect(read('lib/index.ts')).not.toMatch(/export\s+(type\s+)?\*/);
+  });
+
+  it('links README to the docs pages it documents the API in', () => {
+    expect(linkedDocs).toEqual(expect.arrayContaining(['docs/lua-patching.md', 'docs/package-reader.md', 'docs/wua.md']));
+  });
+
+  it('exports only names the documentation writes in code', () => {
+    const documented = codeIdentifiers(documentation);
+    const undocumented = Object.keys(publicApi).filter((name) => !documented.has(name));
+    expect(undocumented).toEqual([]);
+  });
+
+  it("exports every function README's API reference lists", () => {
+    // each entry is a bullet that starts with the call: - `getProductInfo(productCode, ...)`
+    const reference = readme.slice(readme.indexOf('## API reference'));
+    const called = new Set([...reference.matchAll(/^- `([a-z][\w$]*)\(/gm)].map((m) => m[1]));
+    expect(called.size).toBeGreaterThan(10);
+    const missing = [...called].filter((name) => !(name in publicApi));
+    expect(missing).toEqual([]);
+  });
+
+  it('keeps the reader internals out', () => {
+    for (const internal of ['inspectStructure', 'openCompoundFile', 'StringPool', 'interactiveRefusal', 'setNativeBinding']) {
+      expect(publicApi).not.toHaveProperty(internal);
+    }
+  });
+});
