@@ -73,9 +73,17 @@ function main(argv) {
     const huge = path.join(work, 'huge.msi');
     writeSparsePackage({ lib, source: bytes, output: small });
     const bigInfo = writeSparsePackage({ lib, source: bytes, output: big, extra: [{ name: 'BigCabinet.cab', size: 400 * 1048576 }] });
-    const hugeInfo = writeSparsePackage({ lib, source: bytes, output: huge, extra: [{ name: 'BigCabinet.cab', size: 2300 * 1048576 }], sectorShift: 12 });
+    const hugeInfo = writeSparsePackage({
+      lib,
+      source: bytes,
+      output: huge,
+      extra: [{ name: 'BigCabinet.cab', size: 2300 * 1048576 }],
+      sectorShift: 12,
+    });
     const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
-    log(`payload cost: ${path.basename(source)} rewritten small (${mib(fs.statSync(small).size)}) and with a 400 MiB cabinet (${mib(bigInfo.fileSize)}), median of ${runs} runs`);
+    log(
+      `payload cost: ${path.basename(source)} rewritten small (${mib(fs.statSync(small).size)}) and with a 400 MiB cabinet (${mib(bigInfo.fileSize)}), median of ${runs} runs`,
+    );
     log(`  ${'command'.padEnd(28)} ${'small'.padStart(16)} ${'big'.padStart(16)}   time ratio   RSS ratio`);
     const rows = [];
     const commands = [
@@ -91,7 +99,9 @@ function main(argv) {
       rows.push(row);
       const cell = (x) => `${x.seconds.toFixed(2)} s ${(x.kib / 1024).toFixed(0).padStart(4)} MB`;
       const status = a.status === b.status ? '' : `   (exit ${a.status} vs ${b.status})`;
-      log(`  ${label.padEnd(28)} ${cell(a).padStart(16)} ${cell(b).padStart(16)}   ${row.timeRatio.toFixed(2)}x${' '.repeat(7)}${row.rssRatio.toFixed(2)}x${status}`);
+      log(
+        `  ${label.padEnd(28)} ${cell(a).padStart(16)} ${cell(b).padStart(16)}   ${row.timeRatio.toFixed(2)}x${' '.repeat(7)}${row.rssRatio.toFixed(2)}x${status}`,
+      );
     }
     log('  targets (msi-lua rows): time <= 1.5x, peak RSS <= 1.3x');
 
@@ -103,14 +113,18 @@ function main(argv) {
       hugeTables = null;
     }
     const hugeRef = measure('msiinfo', ['tables', huge]);
-    log(`over 2 GiB: ${mib(hugeInfo.fileSize)} (version 4, ${hugeInfo.difatSectors} DIFAT sectors): msi-lua tables exit ${hugeRun.status}, ${hugeTables ?? '?'} tables, ${hugeRun.seconds.toFixed(2)} s, ${(hugeRun.kib / 1024).toFixed(0)} MB; msiinfo exit ${hugeRef.status}, ${hugeRef.stdout.split('\n').filter(Boolean).length} names, ${hugeRef.seconds.toFixed(2)} s`);
+    log(
+      `over 2 GiB: ${mib(hugeInfo.fileSize)} (version 4, ${hugeInfo.difatSectors} DIFAT sectors): msi-lua tables exit ${hugeRun.status}, ${hugeTables ?? '?'} tables, ${hugeRun.seconds.toFixed(2)} s, ${(hugeRun.kib / 1024).toFixed(0)} MB; msiinfo exit ${hugeRef.status}, ${hugeRef.stdout.split('\n').filter(Boolean).length} names, ${hugeRef.seconds.toFixed(2)} s`,
+    );
     if (hugeRun.status !== 0) log(`  msi-lua: ${hugeRun.stderr.trim().split('\n')[0]}`);
 
     const nodeZero = series(runs * 2 + 1, process.execPath, ['-e', '0']);
     const msiinfo = series(runs * 2 + 1, 'msiinfo', ['tables', small]);
     const ours = series(runs * 2 + 1, process.execPath, [cli, 'tables', small]);
     const budget = nodeZero.seconds + msiinfo.seconds;
-    log(`cold start: msi-lua tables ${ours.seconds.toFixed(3)} s vs node -e 0 ${nodeZero.seconds.toFixed(3)} s + msiinfo tables ${msiinfo.seconds.toFixed(3)} s = ${budget.toFixed(3)} s: ratio ${(ours.seconds / budget).toFixed(2)}x (target <= 2x)`);
+    log(
+      `cold start: msi-lua tables ${ours.seconds.toFixed(3)} s vs node -e 0 ${nodeZero.seconds.toFixed(3)} s + msiinfo tables ${msiinfo.seconds.toFixed(3)} s = ${budget.toFixed(3)} s: ratio ${(ours.seconds / budget).toFixed(2)}x (target <= 2x)`,
+    );
     return rows;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

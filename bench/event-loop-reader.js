@@ -61,21 +61,27 @@ async function main(argv) {
   if (lua) await lib.checkLuaPatching(lua);
 
   const rows = [];
-  rows.push(await measure(`${calls} x openPackage(${path.basename(file)})`, async () => {
-    const packages = await Promise.all(Array.from({ length: calls }, () => lib.openPackage(file)));
-    return packages.length;
-  }));
+  rows.push(
+    await measure(`${calls} x openPackage(${path.basename(file)})`, async () => {
+      const packages = await Promise.all(Array.from({ length: calls }, () => lib.openPackage(file)));
+      return packages.length;
+    }),
+  );
   if (lua) {
-    rows.push(await measure(`${calls} x checkLuaPatching(${path.basename(lua)})`, async () => {
-      const reports = await Promise.all(Array.from({ length: calls }, () => lib.checkLuaPatching(lua)));
-      return reports.length;
-    }));
+    rows.push(
+      await measure(`${calls} x checkLuaPatching(${path.basename(lua)})`, async () => {
+        const reports = await Promise.all(Array.from({ length: calls }, () => lib.checkLuaPatching(lua)));
+        return reports.length;
+      }),
+    );
   } else {
     console.log('(no LUA fixture cached: checkLuaPatching not measured)');
   }
   console.log('event loop: maximum delay under load vs the same span idle (monitorEventLoopDelay, 10 ms resolution)');
   for (const row of rows) {
-    console.log(`  ${row.label.padEnd(44)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x (target <= 1.2x)`);
+    console.log(
+      `  ${row.label.padEnd(44)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x (target <= 1.2x)`,
+    );
   }
   return rows;
 }

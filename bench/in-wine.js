@@ -6,7 +6,18 @@ const path = require('node:path');
 
 const msiLua = require(path.join(__dirname, '..', 'dist'));
 
-const PROPERTIES = ['ProductName', 'VersionString', 'Publisher', 'Language', 'HelpLink', 'URLInfoAbout', 'PackageCode', 'LocalPackage', 'InstallDate', 'AuthorizedLUAApp'];
+const PROPERTIES = [
+  'ProductName',
+  'VersionString',
+  'Publisher',
+  'Language',
+  'HelpLink',
+  'URLInfoAbout',
+  'PackageCode',
+  'LocalPackage',
+  'InstallDate',
+  'AuthorizedLUAApp',
+];
 
 async function timeIt(fn) {
   const t0 = process.hrtime.bigint();
@@ -41,8 +52,7 @@ async function benchProducts(codes, baselineExe, rounds) {
 async function benchPolicy(reads) {
   const Registry = require('winreg');
   const key = new Registry({ hive: Registry.HKLM, key: '\\Software\\Policies\\Microsoft\\Windows\\Installer' });
-  const viaWinreg = () =>
-    new Promise((resolve) => key.get('DisableLUAPatching', (err, item) => resolve(err ? null : item)));
+  const viaWinreg = () => new Promise((resolve) => key.get('DisableLUAPatching', (err, item) => resolve(err ? null : item)));
   await msiLua.getLuaPatchingPolicy();
   await viaWinreg();
   const ours = await timeIt(async () => {
@@ -58,7 +68,9 @@ async function benchEventLoop(codes, calls) {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const t0 = process.hrtime.bigint();
-  const pending = Array.from({ length: calls }, (_, i) => msiLua.getProductInfo(codes[i % codes.length], PROPERTIES, { context: 'machine' }));
+  const pending = Array.from({ length: calls }, (_, i) =>
+    msiLua.getProductInfo(codes[i % codes.length], PROPERTIES, { context: 'machine' }),
+  );
   // Issuing the calls is synchronous work of the caller's own tick; report it apart.
   const dispatchMs = Number(process.hrtime.bigint() - t0) / 1e6;
   await Promise.all(pending);

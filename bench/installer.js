@@ -105,13 +105,18 @@ async function main() {
   }
   const wine = require('../scripts/wine-env');
   const { prepareInstallerFixtures } = require('../scripts/fixtures');
-  const built = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  const built = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (built.status !== 0) throw new Error('tsc failed');
   wine.prepare();
   const manifest = await prepareInstallerFixtures();
   const manifestPath = path.join(wine.cacheDir, 'fixtures', 'installer', 'bench.json');
   fs.writeFileSync(manifestPath, JSON.stringify(manifest));
-  const run = wine.runInWine([wine.nodeExe, wine.toWindowsPath(__filename), String(rounds)], { env: { MSI_LUA_INSTALLER_BENCH: wine.toWindowsPath(manifestPath) } });
+  const run = wine.runInWine([wine.nodeExe, wine.toWindowsPath(__filename), String(rounds)], {
+    env: { MSI_LUA_INSTALLER_BENCH: wine.toWindowsPath(manifestPath) },
+  });
   process.exit(run.status ?? 1);
 }
 

@@ -32,7 +32,8 @@ function which(tool) {
 function largeFixture() {
   const cache = path.join(root, '.cache', 'fixtures', 'package');
   if (fs.existsSync(cache)) {
-    const candidates = fs.readdirSync(cache)
+    const candidates = fs
+      .readdirSync(cache)
       .filter((d) => d.startsWith(`large${LARGE_FILE_COUNT}-`))
       .map((d) => path.join(cache, d, `large${LARGE_FILE_COUNT}.msi`))
       .filter((f) => fs.existsSync(f))
@@ -61,7 +62,10 @@ function largeFixture() {
 async function child(file, outDir) {
   const lib = require(path.join(root, 'dist', 'package'));
   const before = process.resourceUsage().maxRSS; // KiB, after modules are loaded
-  const usage = () => { const u = process.memoryUsage(); return u.heapUsed + u.external; };
+  const usage = () => {
+    const u = process.memoryUsage();
+    return u.heapUsed + u.external;
+  };
   const heldBefore = usage();
   const started = process.hrtime.bigint();
   // Opened from the path, read on demand, as the CLI does.
@@ -94,7 +98,10 @@ function median(values) {
 }
 
 function compareDirs(a, b) {
-  const names = fs.readdirSync(a).filter((n) => n.endsWith('.idt')).sort();
+  const names = fs
+    .readdirSync(a)
+    .filter((n) => n.endsWith('.idt'))
+    .sort();
   const other = new Set(fs.readdirSync(b).filter((n) => n.endsWith('.idt')));
   let identical = 0;
   const differing = [];
@@ -175,12 +182,22 @@ function runReaderBench(options = {}) {
     const mb = (n) => `${(n / 1048576).toFixed(1)} MiB`;
     log(`reader: export every table of ${path.basename(file)} (${mb(size)}, ${tables} tables), median of ${runs} runs`);
     log(`  msidump                   ${figures.msidumpSeconds.toFixed(3)} s`);
-    log(`  msi-lua (with node start) ${figures.msiLuaWallSeconds.toFixed(3)} s   ratio ${figures.timeRatio.toFixed(3)}x   (target <= 1.0x)`);
+    log(
+      `  msi-lua (with node start) ${figures.msiLuaWallSeconds.toFixed(3)} s   ratio ${figures.timeRatio.toFixed(3)}x   (target <= 1.0x)`,
+    );
     log(`  msi-lua (in-process)      ${figures.msiLuaInProcessSeconds.toFixed(3)} s   ratio ${figures.inProcessTimeRatio.toFixed(3)}x`);
-    log(`  msi-lua peak memory       ${mb(figures.peakMemoryBytes)} maxRSS growth = ${figures.memoryRatio.toFixed(1)}x file size, median run   (target <= 4x)`);
-    log(`                            ${mb(figures.worstPeakMemoryBytes)} = ${figures.worstMemoryRatio.toFixed(1)}x in the worst of ${runs} runs`);
-    log(`  msi-lua memory held       ${mb(figures.heldBytes)} heap + external growth at the end = ${figures.heldRatio.toFixed(1)}x file size`);
-    log(`  output                    ${figures.identicalTables}/${figures.comparedTables} tables byte-identical to msidump${figures.differingTables.length ? ` (differ: ${figures.differingTables.join(', ')})` : ''}`);
+    log(
+      `  msi-lua peak memory       ${mb(figures.peakMemoryBytes)} maxRSS growth = ${figures.memoryRatio.toFixed(1)}x file size, median run   (target <= 4x)`,
+    );
+    log(
+      `                            ${mb(figures.worstPeakMemoryBytes)} = ${figures.worstMemoryRatio.toFixed(1)}x in the worst of ${runs} runs`,
+    );
+    log(
+      `  msi-lua memory held       ${mb(figures.heldBytes)} heap + external growth at the end = ${figures.heldRatio.toFixed(1)}x file size`,
+    );
+    log(
+      `  output                    ${figures.identicalTables}/${figures.comparedTables} tables byte-identical to msidump${figures.differingTables.length ? ` (differ: ${figures.differingTables.join(', ')})` : ''}`,
+    );
     return figures;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -83,7 +83,10 @@ async function main() {
   ensureBuilt();
   const codesFile = installBenchProducts();
   const baselineExe = buildBaseline();
-  const run = wine.runInWine([wine.nodeExe, path.join(__dirname, 'in-wine.js'), wine.toWindowsPath(baselineExe), wine.toWindowsPath(codesFile)], { echo: false });
+  const run = wine.runInWine(
+    [wine.nodeExe, path.join(__dirname, 'in-wine.js'), wine.toWindowsPath(baselineExe), wine.toWindowsPath(codesFile)],
+    { echo: false },
+  );
   if (run.status !== 0) throw new Error(`bench under Wine failed:\n${run.stdout}${run.stderr}`);
   const figures = JSON.parse(run.stdout.trim().split('\n').pop());
   const { products, policy, eventLoop } = figures;

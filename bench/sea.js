@@ -65,7 +65,9 @@ function main() {
     .filter((d) => fs.existsSync(d))
     .reduce((sum, d) => sum + folderBytes(d), 0);
   const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
-  console.log(`size: msi-lua.exe ${mib(sizeSea)} | node.exe ${mib(sizeNode)} + msi-lua with runtime dependencies ~${mib(packageBytes)} = ${mib(sizeNode + packageBytes)} (ratio ${(sizeSea / (sizeNode + packageBytes)).toFixed(2)})`);
+  console.log(
+    `size: msi-lua.exe ${mib(sizeSea)} | node.exe ${mib(sizeNode)} + msi-lua with runtime dependencies ~${mib(packageBytes)} = ${mib(sizeNode + packageBytes)} (ratio ${(sizeSea / (sizeNode + packageBytes)).toFixed(2)})`,
+  );
   console.log(`start-to-exit under Wine, ${RUNS} alternating runs each (median; first run):`);
   for (const label of Object.keys(commands)) {
     const s = times[`sea ${label}`];

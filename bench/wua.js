@@ -95,7 +95,10 @@ function ensureBuilt() {
   const distWua = path.join(root, 'dist', 'wua', 'index.js');
   const source = path.join(root, 'lib', 'wua', 'session.ts');
   if (!fs.existsSync(distWua) || fs.statSync(distWua).mtimeMs < fs.statSync(source).mtimeMs) {
-    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+    const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
     if (tsc.status !== 0) throw new Error('tsc -p tsconfig.json failed');
   }
   require(path.join(root, 'test', 'agent', 'build.js')).build();
@@ -138,7 +141,11 @@ module.exports = { runWuaBench };
 
 if (require.main === module) {
   if (process.argv.includes('--in-wine')) {
-    measureInProcess({ seconds: Number(option('--seconds', 10)), stepMs: Number(option('--step-ms', 50)), addon: option('--addon', undefined) })
+    measureInProcess({
+      seconds: Number(option('--seconds', 10)),
+      stepMs: Number(option('--step-ms', 50)),
+      addon: option('--addon', undefined),
+    })
       .then((figures) => console.log(JSON.stringify(figures)))
       .catch((error) => {
         console.error(error);

@@ -54,7 +54,9 @@ function mainHelp(): string {
       byCode.set(code, texts);
     }
   }
-  const codes: Array<[number, string]> = [...byCode.entries()].map(([code, texts]) => [code, texts.join('; ')] as [number, string]).sort((a, b) => a[0] - b[0]);
+  const codes: Array<[number, string]> = [...byCode.entries()]
+    .map(([code, texts]) => [code, texts.join('; ')] as [number, string])
+    .sort((a, b) => a[0] - b[0]);
   return [
     'Usage: msi-lua <command> [options]',
     '',
@@ -164,7 +166,19 @@ export function parseArgs(command: CliCommand, argv: string[]): ParsedArgs & { h
   return { positionals, options, help };
 }
 
-const FILE_SYSTEM_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'ELOOP', 'ENAMETOOLONG', 'EMFILE', 'ENFILE', 'EIO', 'ERR_FS_FILE_TOO_LARGE']);
+const FILE_SYSTEM_CODES = new Set([
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EACCES',
+  'EPERM',
+  'ELOOP',
+  'ENAMETOOLONG',
+  'EMFILE',
+  'ENFILE',
+  'EIO',
+  'ERR_FS_FILE_TOO_LARGE',
+]);
 
 /** A failure of the run: its exit code, one line for people and the JSON error object. */
 interface Failure {
@@ -175,7 +189,7 @@ interface Failure {
 
 function errorJson(error: unknown, fallback: { name: string; code: string }): Record<string, unknown> {
   if (error instanceof MsiLuaError) return { ...error.toJSON() };
-  const e = error as Partial<NodeJS.ErrnoException> & { path?: unknown } | null;
+  const e = error as (Partial<NodeJS.ErrnoException> & { path?: unknown }) | null;
   const out: Record<string, unknown> = {
     name: typeof e?.name === 'string' ? e.name : fallback.name,
     code: typeof e?.code === 'string' ? e.code : fallback.code,
@@ -197,28 +211,58 @@ function oneLine(text: string): string {
  * INTERNAL (70): a bug in msi-lua.
  */
 function classify(command: CliCommand, error: unknown, positionals: string[]): Failure {
-  const failure = (exitCode: number, line: string, json: Record<string, unknown>): Failure => ({ exitCode, line, json: { ...json, exitCode } });
+  const failure = (exitCode: number, line: string, json: Record<string, unknown>): Failure => ({
+    exitCode,
+    line,
+    json: { ...json, exitCode },
+  });
   const fromCommand = command.classifyError?.(error);
-  if (fromCommand) return failure(fromCommand.exitCode, `msi-lua ${command.name}: ${oneLine(fromCommand.message)}`, errorJson(error, { name: 'Error', code: 'ERR_MSI_LUA' }));
+  if (fromCommand)
+    return failure(
+      fromCommand.exitCode,
+      `msi-lua ${command.name}: ${oneLine(fromCommand.message)}`,
+      errorJson(error, { name: 'Error', code: 'ERR_MSI_LUA' }),
+    );
   if (error instanceof UsageError || error instanceof PackageKindError) {
-    return failure(ExitCode.USAGE, `msi-lua ${command.name}: ${oneLine(error.message)} (see msi-lua ${command.name} --help)`, errorJson(error, { name: 'UsageError', code: 'ERR_USAGE' }));
+    return failure(
+      ExitCode.USAGE,
+      `msi-lua ${command.name}: ${oneLine(error.message)} (see msi-lua ${command.name} --help)`,
+      errorJson(error, { name: 'UsageError', code: 'ERR_USAGE' }),
+    );
   }
   if (error instanceof CannotReadError) {
-    return failure(ExitCode.CANNOT_READ, `msi-lua: ${error.message}`, { ...errorJson(error.cause ?? error, { name: 'CannotReadError', code: error.code }), name: 'CannotReadError', code: error.code, message: error.message, path: error.path });
+    return failure(ExitCode.CANNOT_READ, `msi-lua: ${error.message}`, {
+      ...errorJson(error.cause ?? error, { name: 'CannotReadError', code: error.code }),
+      name: 'CannotReadError',
+      code: error.code,
+      message: error.message,
+      path: error.path,
+    });
   }
   const fsCode = (error as NodeJS.ErrnoException | null)?.code;
   if (typeof fsCode === 'string' && FILE_SYSTEM_CODES.has(fsCode)) {
     const path = (error as NodeJS.ErrnoException).path ?? positionals[0] ?? '';
     const wrapped = new CannotReadError(path, error);
-    return failure(ExitCode.CANNOT_READ, `msi-lua: ${wrapped.message}`, { ...errorJson(error, { name: 'Error', code: fsCode }), message: wrapped.message, path });
+    return failure(ExitCode.CANNOT_READ, `msi-lua: ${wrapped.message}`, {
+      ...errorJson(error, { name: 'Error', code: fsCode }),
+      message: wrapped.message,
+      path,
+    });
   }
   if (error instanceof MsiFormatError) {
     const path = (error as { path?: unknown }).path;
     const file = typeof path === 'string' ? path : positionals[0];
-    return failure(ExitCode.INVALID_PACKAGE, `msi-lua: ${file}: ${oneLine(error.message)}`, { ...errorJson(error, { name: 'MsiFormatError', code: 'ERROR_INSTALL_PACKAGE_INVALID' }), path: file });
+    return failure(ExitCode.INVALID_PACKAGE, `msi-lua: ${file}: ${oneLine(error.message)}`, {
+      ...errorJson(error, { name: 'MsiFormatError', code: 'ERROR_INSTALL_PACKAGE_INVALID' }),
+      path: file,
+    });
   }
   if (error instanceof MsiLuaError) {
-    return failure(ExitCode.SYSTEM_ERROR, `msi-lua ${command.name}: ${oneLine(error.message)}`, errorJson(error, { name: 'MsiLuaError', code: 'ERR_MSI_LUA' }));
+    return failure(
+      ExitCode.SYSTEM_ERROR,
+      `msi-lua ${command.name}: ${oneLine(error.message)}`,
+      errorJson(error, { name: 'MsiLuaError', code: 'ERR_MSI_LUA' }),
+    );
   }
   return failure(
     ExitCode.INTERNAL,
@@ -263,7 +307,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const command = getCommand(first);
   if (!command) {
     if (json) {
-      io.stdout.write(toJson({ error: { name: 'UsageError', code: 'ERR_USAGE', hresult: null, message: `unknown command ${first}`, exitCode: ExitCode.USAGE } }));
+      io.stdout.write(
+        toJson({
+          error: { name: 'UsageError', code: 'ERR_USAGE', hresult: null, message: `unknown command ${first}`, exitCode: ExitCode.USAGE },
+        }),
+      );
       io.stderr.write(`msi-lua: unknown command ${first} (see msi-lua --help)\n`);
     } else io.stderr.write(`msi-lua: unknown command ${first}\n\n${mainHelp()}`);
     return ExitCode.USAGE;
@@ -321,7 +369,8 @@ export function main(argv: string[] = process.argv.slice(2)): void {
     outputFailed = true;
     process.exitCode = ExitCode.OUTPUT_ERROR;
     // A closed pipe (msi-lua ... | head) is the reader's choice: no message.
-    if (error.code !== 'EPIPE') stderr.write(`msi-lua: cannot write the output: ${error.code === 'ENOSPC' ? 'no space left on device' : error.message}\n`);
+    if (error.code !== 'EPIPE')
+      stderr.write(`msi-lua: cannot write the output: ${error.code === 'ENOSPC' ? 'no space left on device' : error.message}\n`);
   });
   runCli(argv, { stdout, stderr }).then(
     (code) => {

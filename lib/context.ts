@@ -94,7 +94,8 @@ function unknown(facts: Array<[string, ContextFact<unknown>]>): string {
 export function interpretContextFacts(raw: NativeTokenFacts): InteractiveContext {
   assertPlainObject(raw, 'raw');
   assertPlainObject(raw.failures, 'raw.failures');
-  const elevationName = raw.elevationType === null ? null : (ELEVATION_TYPES as Record<number, 'default' | 'full' | 'limited'>)[raw.elevationType] ?? null;
+  const elevationName =
+    raw.elevationType === null ? null : ((ELEVATION_TYPES as Record<number, 'default' | 'full' | 'limited'>)[raw.elevationType] ?? null);
   const base = {
     sessionId: fact(raw, 'sessionId', raw.sessionId),
     elevated: fact(raw, 'elevated', raw.elevated),

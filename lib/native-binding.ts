@@ -137,22 +137,44 @@ export interface NativePatchRecord {
 }
 
 export interface InstallerBinding {
-  installerAction(request: NativeInstallerRequest, onRecord: (messageType: number, fields: Array<string | number | null> | null, text: string) => void): NativeInstallerHandle;
+  installerAction(
+    request: NativeInstallerRequest,
+    onRecord: (messageType: number, fields: Array<string | number | null> | null, text: string) => void,
+  ): NativeInstallerHandle;
   /** Handles this process holds: GetProcessHandleCount (0 under Wine) and NtQuerySystemInformation's entries by object type number. */
-  processHandleCount(): { processHandleCount: number | null; systemHandleCount: number | null; systemHandlesByType?: Record<string, number> };
+  processHandleCount(): {
+    processHandleCount: number | null;
+    systemHandleCount: number | null;
+    systemHandlesByType?: Record<string, number>;
+  };
   /** MsiSetInternalUI(INSTALLUILEVEL_NOCHANGE) and whether an external record handler is installed. */
   installerUiState(): { uiLevel: number; recordHandler: boolean };
   /** MsiSetInternalUI(level); returns the previous level. */
   setInternalUiLevel(level: number): number;
-  enumPatches(productCode: string | null, userSid: string | null, contexts: number, filter: number, properties: string[]): Promise<NativePatchRecord[]>;
+  enumPatches(
+    productCode: string | null,
+    userSid: string | null,
+    contexts: number,
+    filter: number,
+    properties: string[],
+  ): Promise<NativePatchRecord[]>;
   productState(productCode: string): Promise<number>;
   relatedProducts(upgradeCode: string): Promise<string[]>;
   /** The features MsiEnumFeaturesW lists, then the `names` it did not list (enumerated: false), each with MsiQueryFeatureStateW. */
-  features(productCode: string, names: string[]): Promise<Array<{ feature: string; parent: string | null; state: number; enumerated: boolean }>>;
+  features(
+    productCode: string,
+    names: string[],
+  ): Promise<Array<{ feature: string; parent: string | null; state: number; enumerated: boolean }>>;
   /** context 0: `target` is a package path (MsiDetermineApplicablePatchesW); else a product code (MsiDeterminePatchSequenceW). */
-  applicablePatches(target: string, patchPaths: string[], context: number, userSid: string | null): Promise<{ status: number; patches: Array<{ order: number; status: number; systemMessage?: string }> }>;
+  applicablePatches(
+    target: string,
+    patchPaths: string[],
+    context: number,
+    userSid: string | null,
+  ): Promise<{ status: number; patches: Array<{ order: number; status: number; systemMessage?: string }> }>;
 }
 
-export interface NativeBinding extends ProductsBinding, InstallerBinding, PolicyBinding, SignaturesBinding, WuaBinding, TokenContextBinding {
+export interface NativeBinding
+  extends ProductsBinding, InstallerBinding, PolicyBinding, SignaturesBinding, WuaBinding, TokenContextBinding {
   napiVersion: number;
 }

@@ -89,7 +89,12 @@ export interface InstalledProduct {
 
 function contextName(flag: number): InstallContext {
   const entry = (Object.entries(CONTEXT_FLAGS) as Array<[InstallContext, number]>).find(([, value]) => value === flag);
-  if (!entry) throw new MsiLuaError({ code: 'MSI_LUA_UNEXPECTED_CONTEXT', hresult: E_UNEXPECTED, message: `Windows Installer reported an unknown install context ${flag}` });
+  if (!entry)
+    throw new MsiLuaError({
+      code: 'MSI_LUA_UNEXPECTED_CONTEXT',
+      hresult: E_UNEXPECTED,
+      message: `Windows Installer reported an unknown install context ${flag}`,
+    });
   return entry[0];
 }
 
@@ -104,7 +109,9 @@ function checkContext(value: unknown, name: string): InstallContext | undefined 
  */
 function checkProperties(value: unknown, name: string, single = true): string[] {
   if (!Array.isArray(value) && !(single && typeof value === 'string')) {
-    throw new TypeError(`The "${name}" argument must be ${single ? 'a property name or ' : ''}an array of property names; received ${describeValue(value)}`);
+    throw new TypeError(
+      `The "${name}" argument must be ${single ? 'a property name or ' : ''}an array of property names; received ${describeValue(value)}`,
+    );
   }
   const list: unknown[] = Array.isArray(value) ? value : [value];
   if (list.length === 0 && single) throw new TypeError(`The "${name}" argument must name at least one property`);
@@ -125,7 +132,10 @@ function checkQueryOptions(options: unknown, name: string): { context?: InstallC
   if (options.userSid !== undefined) {
     assertSid(options.userSid, `${name}.userSid`);
     userSid = options.userSid;
-    if (context === 'machine') throw new TypeError(`The "${name}.userSid" option cannot be combined with context 'machine': per-machine products have no owning user`);
+    if (context === 'machine')
+      throw new TypeError(
+        `The "${name}.userSid" option cannot be combined with context 'machine': per-machine products have no owning user`,
+      );
   }
   return { context, userSid };
 }
@@ -178,7 +188,11 @@ function shapeValues(record: NativeProductRecord, properties: string[], syscall:
  * name) of an installed product, in one native call.
  */
 export function getProductInfo(productCode: string, property: string, options?: ProductQueryOptions): Promise<string | null>;
-export function getProductInfo(productCode: string, properties: readonly string[], options?: ProductQueryOptions): Promise<Record<string, string | null>>;
+export function getProductInfo(
+  productCode: string,
+  properties: readonly string[],
+  options?: ProductQueryOptions,
+): Promise<Record<string, string | null>>;
 export async function getProductInfo(
   productCode: string,
   property: string | readonly string[],
@@ -191,15 +205,21 @@ export async function getProductInfo(
     binding.productInfo(productCode, properties, context ? CONTEXT_FLAGS[context] : 0, userSid ?? null),
   );
   const values = shapeValues(record, properties, 'MsiGetProductInfoExW');
-  return Array.isArray(property) ? values : values[properties[0] as string] ?? null;
+  return Array.isArray(property) ? values : (values[properties[0] as string] ?? null);
 }
 
 /** Where and for whom a product is installed, plus the given properties. */
-export async function getInstalledProduct(productCode: string, properties: readonly string[] = [], options?: ProductQueryOptions): Promise<InstalledProduct> {
+export async function getInstalledProduct(
+  productCode: string,
+  properties: readonly string[] = [],
+  options?: ProductQueryOptions,
+): Promise<InstalledProduct> {
   assertProductCode(productCode);
   const names = checkProperties(properties, 'properties', false);
   const { context, userSid } = checkQueryOptions(options, 'options');
-  const record = await callNative((binding) => binding.productInfo(productCode, names, context ? CONTEXT_FLAGS[context] : 0, userSid ?? null));
+  const record = await callNative((binding) =>
+    binding.productInfo(productCode, names, context ? CONTEXT_FLAGS[context] : 0, userSid ?? null),
+  );
   return {
     productCode: record.productCode,
     context: contextName(record.context),
@@ -215,8 +235,13 @@ export async function listProducts(options?: ListProductsOptions): Promise<Insta
     assertPlainObject(options, 'options');
     if (options.properties !== undefined) properties = checkProperties(options.properties, 'options.properties', false);
   }
-  const { context, userSid } = checkQueryOptions(options === undefined ? undefined : { context: options.context, userSid: options.userSid }, 'options');
-  const records = await callNative((binding) => binding.enumProducts(context ? CONTEXT_FLAGS[context] : ALL_CONTEXTS, userSid ?? null, properties));
+  const { context, userSid } = checkQueryOptions(
+    options === undefined ? undefined : { context: options.context, userSid: options.userSid },
+    'options',
+  );
+  const records = await callNative((binding) =>
+    binding.enumProducts(context ? CONTEXT_FLAGS[context] : ALL_CONTEXTS, userSid ?? null, properties),
+  );
   return records.map((record) => ({
     productCode: record.productCode,
     context: contextName(record.context),

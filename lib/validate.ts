@@ -50,7 +50,9 @@ export function isBracedGuid(value: unknown): value is string {
 
 export function assertProductCode(value: unknown, name = 'productCode'): asserts value is string {
   if (typeof value !== 'string' || !BRACED_GUID.test(value)) {
-    throw new TypeError(`The "${name}" argument must be a braced GUID such as {12345678-1234-1234-1234-123456789ABC}; received ${describeValue(value)}`);
+    throw new TypeError(
+      `The "${name}" argument must be a braced GUID such as {12345678-1234-1234-1234-123456789ABC}; received ${describeValue(value)}`,
+    );
   }
 }
 
@@ -105,13 +107,23 @@ export function assertOneOf<T extends string>(value: unknown, allowed: ReadonlyS
 }
 
 /** `value` is an instance of `type` (a class of the package reader, say). */
-export function assertInstance<T>(value: unknown, type: abstract new (...args: never[]) => T, name: string, what = `a ${type.name}`): asserts value is T {
+export function assertInstance<T>(
+  value: unknown,
+  type: abstract new (...args: never[]) => T,
+  name: string,
+  what = `a ${type.name}`,
+): asserts value is T {
   if (!(value instanceof type)) throw new TypeError(`The "${name}" argument must be ${what}; received ${describeValue(value)}`);
 }
 
 /** An iterable that is not a string (a list of packages, transforms, paths). Returns its items. */
 export function iterableItems(value: unknown, name: string, what: string): unknown[] {
-  if (value === null || value === undefined || typeof value === 'string' || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+  if (
+    value === null ||
+    value === undefined ||
+    typeof value === 'string' ||
+    typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function'
+  ) {
     throw new TypeError(`The "${name}" argument must be an iterable of ${what}; received ${describeValue(value)}`);
   }
   return [...(value as Iterable<unknown>)];

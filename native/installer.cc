@@ -160,7 +160,9 @@ INT CALLBACK RecordHandler(LPVOID context, UINT messageType, MSIHANDLE record) {
     return IDCANCEL;
   }
   // 0: not handled, so the engine takes the default answer (the internal UI is off).
-  return kind == INSTALLMESSAGE_PROGRESS || kind == INSTALLMESSAGE_ACTIONSTART || kind == INSTALLMESSAGE_ACTIONDATA ? IDOK : 0;
+  return kind == INSTALLMESSAGE_PROGRESS || kind == INSTALLMESSAGE_ACTIONSTART || kind == INSTALLMESSAGE_ACTIONDATA
+             ? IDOK
+             : 0;
 }
 
 // Puts back the process state an action replaced, whatever way the action ends.
@@ -174,7 +176,8 @@ class InstallerStateScope {
       ThrowWin32("MsiSetExternalUIRecord", status);
     }
     if (state->request.hasLog) {
-      status = ::MsiEnableLogW(state->request.logMode, state->request.logPath.c_str(), INSTALLLOGATTRIBUTES_FLUSHEACHLINE);
+      status =
+          ::MsiEnableLogW(state->request.logMode, state->request.logPath.c_str(), INSTALLLOGATTRIBUTES_FLUSHEACHLINE);
       if (status != ERROR_SUCCESS) {
         Restore();
         ThrowWin32("MsiEnableLogW", status, WideToUtf8(state->request.logPath));
@@ -205,18 +208,20 @@ uint32_t RunAction(const ActionRequest& request) {
   const wchar_t* commandLine = request.commandLine.empty() ? nullptr : request.commandLine.c_str();
   if (request.kind == "install") return ::MsiInstallProductW(request.packagePath.c_str(), commandLine);
   if (request.kind == "applyPatches") {
-    return ::MsiApplyMultiplePatchesW(request.patchList.c_str(), request.hasProductCode ? request.productCode.c_str() : nullptr,
-                                      commandLine);
+    return ::MsiApplyMultiplePatchesW(request.patchList.c_str(),
+                                      request.hasProductCode ? request.productCode.c_str() : nullptr, commandLine);
   }
   if (request.kind == "removePatches") {
-    return ::MsiRemovePatchesW(request.patchList.c_str(), request.productCode.c_str(), INSTALLTYPE_SINGLE_INSTANCE, commandLine);
+    return ::MsiRemovePatchesW(request.patchList.c_str(), request.productCode.c_str(), INSTALLTYPE_SINGLE_INSTANCE,
+                               commandLine);
   }
   if (request.kind == "reinstall") return ::MsiReinstallProductW(request.productCode.c_str(), request.reinstallMode);
   if (request.kind == "configure") {
     return ::MsiConfigureProductExW(request.productCode.c_str(), request.installLevel,
                                     static_cast<INSTALLSTATE>(request.installState), commandLine);
   }
-  throw NativeFailure("installerAction", static_cast<uint32_t>(E_INVALIDARG), L"", "unknown action kind " + request.kind);
+  throw NativeFailure("installerAction", static_cast<uint32_t>(E_INVALIDARG), L"",
+                      "unknown action kind " + request.kind);
 }
 
 void ActionThread(ActionState* state) {
@@ -257,7 +262,8 @@ std::wstring OptionalWide(const Napi::Object& object, const char* key, bool* pre
     if (present) *present = false;
     return {};
   }
-  if (!value.IsString()) throw Napi::TypeError::New(object.Env(), std::string("The \"request.") + key + "\" field must be a string");
+  if (!value.IsString())
+    throw Napi::TypeError::New(object.Env(), std::string("The \"request.") + key + "\" field must be a string");
   if (present) *present = true;
   return Utf8ToWide(value.As<Napi::String>().Utf8Value());
 }
@@ -265,7 +271,8 @@ std::wstring OptionalWide(const Napi::Object& object, const char* key, bool* pre
 double NumberField(const Napi::Object& object, const char* key) {
   Napi::Value value = object.Get(key);
   if (value.IsUndefined()) return 0;
-  if (!value.IsNumber()) throw Napi::TypeError::New(object.Env(), std::string("The \"request.") + key + "\" field must be a number");
+  if (!value.IsNumber())
+    throw Napi::TypeError::New(object.Env(), std::string("The \"request.") + key + "\" field must be a number");
   return value.As<Napi::Number>().DoubleValue();
 }
 
@@ -319,11 +326,13 @@ Napi::Value InstallerAction(const Napi::CallbackInfo& info) {
 // handles, e.g. "Key" or "Thread"; the type number when that fails.
 std::string TypeName(BYTE typeNumber, USHORT handleValue) {
   using QueryObject = LONG(NTAPI*)(HANDLE, ULONG, PVOID, ULONG, PULONG);
-  static auto query = reinterpret_cast<QueryObject>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQueryObject"));
+  static auto query =
+      reinterpret_cast<QueryObject>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQueryObject"));
   if (query) {
     alignas(8) uint8_t buffer[1024];
     ULONG length = 0;
-    if (query(reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(handleValue)), 2 /* ObjectTypeInformation */, buffer, sizeof(buffer), &length) >= 0) {
+    if (query(reinterpret_cast<HANDLE>(static_cast<ULONG_PTR>(handleValue)), 2 /* ObjectTypeInformation */, buffer,
+              sizeof(buffer), &length) >= 0) {
       auto* name = reinterpret_cast<UNICODE_STRING*>(buffer);
       if (name->Buffer && name->Length) return WideToUtf8(name->Buffer, name->Length / sizeof(wchar_t));
     }
@@ -338,9 +347,11 @@ Napi::Value ProcessHandleCount(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object result = Napi::Object::New(env);
   DWORD count = 0;
-  result.Set("processHandleCount", ::GetProcessHandleCount(::GetCurrentProcess(), &count) ? Napi::Number::New(env, count) : env.Null());
+  result.Set("processHandleCount",
+             ::GetProcessHandleCount(::GetCurrentProcess(), &count) ? Napi::Number::New(env, count) : env.Null());
   using QuerySystemInformation = LONG(NTAPI*)(ULONG, PVOID, ULONG, PULONG);
-  auto query = reinterpret_cast<QuerySystemInformation>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation"));
+  auto query = reinterpret_cast<QuerySystemInformation>(
+      ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQuerySystemInformation"));
   Napi::Value system = env.Null();
   if (query) {
     std::vector<uint8_t> buffer(1 << 20);

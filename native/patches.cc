@@ -36,7 +36,8 @@ InfoOutcome ReadPatchInfo(const std::wstring& patchCode, const std::wstring& pro
   std::wstring buffer(128, L'\0');
   for (int attempt = 0; attempt < 4; ++attempt) {
     DWORD length = static_cast<DWORD>(buffer.size());
-    UINT status = ::MsiGetPatchInfoExW(patchCode.c_str(), productCode.c_str(), userSid, context, property.c_str(), buffer.data(), &length);
+    UINT status = ::MsiGetPatchInfoExW(patchCode.c_str(), productCode.c_str(), userSid, context, property.c_str(),
+                                       buffer.data(), &length);
     if (status == ERROR_MORE_DATA) {
       buffer.assign(static_cast<size_t>(length) + 1, L'\0');
       continue;
@@ -83,8 +84,9 @@ Napi::Value EnumPatches(const Napi::CallbackInfo& info) {
             MSIINSTALLCONTEXT targetContext = MSIINSTALLCONTEXT_NONE;
             wchar_t targetSid[256] = {0};
             DWORD targetSidLength = 256;
-            UINT status = ::MsiEnumPatchesExW(productCode ? product.c_str() : nullptr, userSid ? sid.c_str() : nullptr, contexts, filter,
-                                              index, patchCode, target, &targetContext, targetSid, &targetSidLength);
+            UINT status =
+                ::MsiEnumPatchesExW(productCode ? product.c_str() : nullptr, userSid ? sid.c_str() : nullptr, contexts,
+                                    filter, index, patchCode, target, &targetContext, targetSid, &targetSidLength);
             if (status == ERROR_NO_MORE_ITEMS) break;
             if (status != ERROR_SUCCESS) ThrowWin32("MsiEnumPatchesExW", status);
             PatchRecord record;
@@ -99,9 +101,11 @@ Napi::Value EnumPatches(const Napi::CallbackInfo& info) {
           std::wstring code = Utf8ToWide(record.patchCode);
           std::wstring target = Utf8ToWide(record.targetProductCode);
           std::wstring recordSid = Utf8ToWide(record.userSid);
-          const wchar_t* sidArg = (record.context == MSIINSTALLCONTEXT_MACHINE || recordSid.empty()) ? nullptr : recordSid.c_str();
+          const wchar_t* sidArg =
+              (record.context == MSIINSTALLCONTEXT_MACHINE || recordSid.empty()) ? nullptr : recordSid.c_str();
           for (const auto& property : properties) {
-            record.values.push_back(ReadPatchInfo(code, target, sidArg, static_cast<MSIINSTALLCONTEXT>(record.context), Utf8ToWide(property)));
+            record.values.push_back(ReadPatchInfo(code, target, sidArg, static_cast<MSIINSTALLCONTEXT>(record.context),
+                                                  Utf8ToWide(property)));
           }
         }
         return records;
@@ -116,7 +120,8 @@ Napi::Value EnumPatches(const Napi::CallbackInfo& info) {
           item.Set("context", Napi::Number::New(env, record.context));
           item.Set("userSid", record.userSid.empty() ? env.Null() : Napi::String::New(env, record.userSid));
           Napi::Array values = Napi::Array::New(env, record.values.size());
-          for (size_t v = 0; v < record.values.size(); ++v) values.Set(static_cast<uint32_t>(v), OutcomeToJs(env, record.values[v]));
+          for (size_t v = 0; v < record.values.size(); ++v)
+            values.Set(static_cast<uint32_t>(v), OutcomeToJs(env, record.values[v]));
           item.Set("values", values);
           array.Set(static_cast<uint32_t>(i), item);
         }
@@ -128,7 +133,8 @@ Napi::Value EnumPatches(const Napi::CallbackInfo& info) {
 Napi::Value ProductState(const Napi::CallbackInfo& info) {
   std::wstring productCode = Utf8ToWide(RequireString(info, 0, "productCode"));
   return PromiseWorker<int>::Run(
-      info.Env(), "msi-lua:productState", [productCode]() { return static_cast<int>(::MsiQueryProductStateW(productCode.c_str())); },
+      info.Env(), "msi-lua:productState",
+      [productCode]() { return static_cast<int>(::MsiQueryProductStateW(productCode.c_str())); },
       [](Napi::Env env, int& state) -> Napi::Value { return Napi::Number::New(env, state); });
 }
 
@@ -167,7 +173,8 @@ struct FeatureRecord {
 // MsiEnumFeaturesW lists, then the named ones it did not list, each with MsiQueryFeatureStateW.
 Napi::Value Features(const Napi::CallbackInfo& info) {
   std::wstring productCode = Utf8ToWide(RequireString(info, 0, "productCode"));
-  std::vector<std::string> extraNames = info.Length() > 1 ? RequireStringArray(info, 1, "names") : std::vector<std::string>();
+  std::vector<std::string> extraNames =
+      info.Length() > 1 ? RequireStringArray(info, 1, "names") : std::vector<std::string>();
   return PromiseWorker<std::vector<FeatureRecord>>::Run(
       info.Env(), "msi-lua:features",
       [productCode, extraNames]() {
@@ -197,7 +204,8 @@ Napi::Value Features(const Napi::CallbackInfo& info) {
           features.push_back(std::move(record));
         }
         for (auto& record : features) {
-          record.state = static_cast<int>(::MsiQueryFeatureStateW(productCode.c_str(), Utf8ToWide(record.feature).c_str()));
+          record.state =
+              static_cast<int>(::MsiQueryFeatureStateW(productCode.c_str(), Utf8ToWide(record.feature).c_str()));
         }
         return features;
       },
@@ -242,10 +250,12 @@ Napi::Value ApplicablePatches(const Napi::CallbackInfo& info) {
           infos[i].uStatus = ERROR_SUCCESS;
         }
         Applicability result;
-        result.status = context == 0
-                            ? ::MsiDetermineApplicablePatchesW(productCode.c_str(), static_cast<DWORD>(infos.size()), infos.data())
-                            : ::MsiDeterminePatchSequenceW(productCode.c_str(), userSid ? sid.c_str() : nullptr,
-                                                           static_cast<MSIINSTALLCONTEXT>(context), static_cast<DWORD>(infos.size()), infos.data());
+        result.status =
+            context == 0
+                ? ::MsiDetermineApplicablePatchesW(productCode.c_str(), static_cast<DWORD>(infos.size()), infos.data())
+                : ::MsiDeterminePatchSequenceW(productCode.c_str(), userSid ? sid.c_str() : nullptr,
+                                               static_cast<MSIINSTALLCONTEXT>(context),
+                                               static_cast<DWORD>(infos.size()), infos.data());
         for (const auto& item : infos) result.entries.emplace_back(static_cast<int>(item.dwOrder), item.uStatus);
         return result;
       },
@@ -257,7 +267,8 @@ Napi::Value ApplicablePatches(const Napi::CallbackInfo& info) {
           Napi::Object item = Napi::Object::New(env);
           item.Set("order", Napi::Number::New(env, result.entries[i].first));
           item.Set("status", Napi::Number::New(env, result.entries[i].second));
-          std::wstring text = result.entries[i].second == ERROR_SUCCESS ? std::wstring() : SystemMessage(result.entries[i].second);
+          std::wstring text =
+              result.entries[i].second == ERROR_SUCCESS ? std::wstring() : SystemMessage(result.entries[i].second);
           if (!text.empty()) item.Set("systemMessage", WideToUtf8(text));
           array.Set(static_cast<uint32_t>(i), item);
         }

@@ -58,7 +58,8 @@ Napi::Value ReadRegistryValue(const Napi::CallbackInfo& info) {
   std::wstring subKey = Utf8ToWide(RequireString(info, 1, "subKey"));
   std::wstring valueName = Utf8ToWide(RequireString(info, 2, "valueName"));
   return PromiseWorker<RegistryValue>::Run(
-      info.Env(), "msi-lua:readRegistryValue", [hive, subKey, valueName]() { return ReadValue(hive, subKey, valueName); },
+      info.Env(), "msi-lua:readRegistryValue",
+      [hive, subKey, valueName]() { return ReadValue(hive, subKey, valueName); },
       [](Napi::Env env, RegistryValue& value) -> Napi::Value {
         if (!value.found) return env.Null();
         Napi::Object object = Napi::Object::New(env);

@@ -30,7 +30,8 @@ PropertyOutcome ReadProperty(const std::wstring& productCode, const wchar_t* use
   std::wstring buffer(128, L'\0');
   for (int attempt = 0; attempt < 4; ++attempt) {
     DWORD length = static_cast<DWORD>(buffer.size());
-    UINT status = ::MsiGetProductInfoExW(productCode.c_str(), userSid, context, property.c_str(), buffer.data(), &length);
+    UINT status =
+        ::MsiGetProductInfoExW(productCode.c_str(), userSid, context, property.c_str(), buffer.data(), &length);
     if (status == ERROR_MORE_DATA) {
       buffer.assign(static_cast<size_t>(length) + 1, L'\0');
       continue;
@@ -68,8 +69,9 @@ std::vector<ProductRecord> Enumerate(const std::wstring* productCode, const std:
     MSIINSTALLCONTEXT foundContext = MSIINSTALLCONTEXT_NONE;
     wchar_t sid[256] = {0};
     DWORD sidLength = 256;
-    UINT status = ::MsiEnumProductsExW(productCode ? productCode->c_str() : nullptr, userSid ? userSid->c_str() : nullptr,
-                                       contexts, index, found, &foundContext, sid, &sidLength);
+    UINT status =
+        ::MsiEnumProductsExW(productCode ? productCode->c_str() : nullptr, userSid ? userSid->c_str() : nullptr,
+                             contexts, index, found, &foundContext, sid, &sidLength);
     if (status == ERROR_NO_MORE_ITEMS) break;
     if (status != ERROR_SUCCESS) ThrowWin32("MsiEnumProductsExW", status);
     ProductRecord record;
@@ -98,7 +100,8 @@ void Locate(ProductRecord& record) {
   UINT status;
   {
     std::lock_guard<std::mutex> hold(enumerationLock);
-    status = ::MsiEnumProductsExW(code.c_str(), sidArg, MSIINSTALLCONTEXT_ALL, 0, found, &foundContext, foundSid, &foundSidLength);
+    status = ::MsiEnumProductsExW(code.c_str(), sidArg, MSIINSTALLCONTEXT_ALL, 0, found, &foundContext, foundSid,
+                                  &foundSidLength);
   }
   if (status == ERROR_SUCCESS) {
     record.context = static_cast<uint32_t>(foundContext);
@@ -210,21 +213,23 @@ Napi::Value EnumAppliedPatches(const Napi::CallbackInfo& info) {
           MSIINSTALLCONTEXT targetContext = MSIINSTALLCONTEXT_NONE;
           wchar_t targetSid[256] = {0};
           DWORD targetSidLength = 256;
-          UINT status = ::MsiEnumPatchesExW(productCode.c_str(), sidArg, context, MSIPATCHSTATE_APPLIED, index, patchCode, target,
-                                            &targetContext, targetSid, &targetSidLength);
+          UINT status = ::MsiEnumPatchesExW(productCode.c_str(), sidArg, context, MSIPATCHSTATE_APPLIED, index,
+                                            patchCode, target, &targetContext, targetSid, &targetSidLength);
           if (status == ERROR_NO_MORE_ITEMS) break;
           if (status != ERROR_SUCCESS) ThrowWin32("MsiEnumPatchesExW", status);
           AppliedPatch patch;
           patch.patchCode = WideToUtf8(patchCode, wcsnlen(patchCode, 38));
           std::wstring buffer(MAX_PATH, L'\0');
           DWORD length = static_cast<DWORD>(buffer.size());
-          UINT infoStatus = ::MsiGetPatchInfoExW(patchCode, productCode.c_str(), sidArg, static_cast<MSIINSTALLCONTEXT>(context),
-                                                 L"LocalPackage", buffer.data(), &length);
+          UINT infoStatus =
+              ::MsiGetPatchInfoExW(patchCode, productCode.c_str(), sidArg, static_cast<MSIINSTALLCONTEXT>(context),
+                                   L"LocalPackage", buffer.data(), &length);
           if (infoStatus == ERROR_MORE_DATA) {
             buffer.assign(static_cast<size_t>(length) + 1, L'\0');
             length = static_cast<DWORD>(buffer.size());
-            infoStatus = ::MsiGetPatchInfoExW(patchCode, productCode.c_str(), sidArg, static_cast<MSIINSTALLCONTEXT>(context),
-                                              L"LocalPackage", buffer.data(), &length);
+            infoStatus =
+                ::MsiGetPatchInfoExW(patchCode, productCode.c_str(), sidArg, static_cast<MSIINSTALLCONTEXT>(context),
+                                     L"LocalPackage", buffer.data(), &length);
           }
           patch.localPackageStatus = infoStatus;
           if (infoStatus == ERROR_SUCCESS) patch.localPackage = WideToUtf8(buffer.data(), length);
@@ -237,7 +242,8 @@ Napi::Value EnumAppliedPatches(const Napi::CallbackInfo& info) {
         for (size_t i = 0; i < patches.size(); ++i) {
           Napi::Object item = Napi::Object::New(env);
           item.Set("patchCode", patches[i].patchCode);
-          item.Set("localPackage", patches[i].localPackage.empty() ? env.Null() : Napi::String::New(env, patches[i].localPackage));
+          item.Set("localPackage",
+                   patches[i].localPackage.empty() ? env.Null() : Napi::String::New(env, patches[i].localPackage));
           item.Set("localPackageStatus", Napi::Number::New(env, patches[i].localPackageStatus));
           array.Set(static_cast<uint32_t>(i), item);
         }

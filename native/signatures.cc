@@ -51,7 +51,8 @@ std::string WineVersion() {
   HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
   if (ntdll == nullptr) return {};
   using GetVersionFn = const char*(__cdecl*)();
-  auto getVersion = reinterpret_cast<GetVersionFn>(reinterpret_cast<void*>(::GetProcAddress(ntdll, "wine_get_version")));
+  auto getVersion =
+      reinterpret_cast<GetVersionFn>(reinterpret_cast<void*>(::GetProcAddress(ntdll, "wine_get_version")));
   const char* version = getVersion ? getVersion() : nullptr;
   return version ? std::string(version) : std::string();
 }
@@ -95,7 +96,8 @@ SignatureFacts GatherSignature(const std::wstring& path, bool checkRevocation) {
   return facts;
 }
 
-// fileSignature(path, checkRevocation) → { msiHresult, signerCertificate: Buffer|null, trustHresult, revocationChecked, wineVersion }
+// fileSignature(path, checkRevocation) → { msiHresult, signerCertificate: Buffer|null, trustHresult, revocationChecked,
+// wineVersion }
 Napi::Value FileSignature(const Napi::CallbackInfo& info) {
   std::wstring path = Utf8ToWide(RequireString(info, 0, "path"));
   bool checkRevocation = RequireBoolean(info, 1, "checkRevocation");
@@ -198,7 +200,9 @@ Napi::Value VerifyCertificateChain(const Napi::CallbackInfo& info) {
   bool checkRevocation = RequireBoolean(info, 1, "checkRevocation");
   return PromiseWorker<ChainFacts>::Run(
       info.Env(), "msi-lua:verifyCertificateChain",
-      [certificates = std::move(certificates), checkRevocation]() { return GatherChain(certificates, checkRevocation); },
+      [certificates = std::move(certificates), checkRevocation]() {
+        return GatherChain(certificates, checkRevocation);
+      },
       [](Napi::Env env, ChainFacts& facts) -> Napi::Value {
         Napi::Object object = Napi::Object::New(env);
         object.Set("errorStatus", Napi::Number::New(env, facts.errorStatus));
@@ -209,11 +213,13 @@ Napi::Value VerifyCertificateChain(const Napi::CallbackInfo& info) {
         for (size_t i = 0; i < facts.elements.size(); ++i) {
           const ChainElementFacts& item = facts.elements[i];
           Napi::Object element = Napi::Object::New(env);
-          element.Set("certificate", Napi::Buffer<uint8_t>::Copy(env, item.certificate.data(), item.certificate.size()));
+          element.Set("certificate",
+                      Napi::Buffer<uint8_t>::Copy(env, item.certificate.data(), item.certificate.size()));
           element.Set("errorStatus", Napi::Number::New(env, item.errorStatus));
           element.Set("infoStatus", Napi::Number::New(env, item.infoStatus));
-          element.Set("revocationResult", item.revocationResult ? Napi::Number::New(env, *item.revocationResult).As<Napi::Value>()
-                                                                : env.Null());
+          element.Set("revocationResult", item.revocationResult
+                                              ? Napi::Number::New(env, *item.revocationResult).As<Napi::Value>()
+                                              : env.Null());
           elements.Set(static_cast<uint32_t>(i), element);
         }
         object.Set("elements", elements);

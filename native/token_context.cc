@@ -102,7 +102,8 @@ void ReadProcessToken(TokenFacts& facts) {
   UniqueHandle token;
   if (!::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, token.put())) {
     FactFailure failure = Win32Failure("OpenProcessToken", ::GetLastError());
-    for (const char* fact : {"sessionId", "elevated", "userSid", "logonSid", "groupSids"}) facts.failures[fact] = failure;
+    for (const char* fact : {"sessionId", "elevated", "userSid", "logonSid", "groupSids"})
+      facts.failures[fact] = failure;
     return;
   }
   FactFailure failure;
@@ -145,13 +146,15 @@ void ReadProcessToken(TokenFacts& facts) {
   std::vector<std::string> sids;
   for (DWORD i = 0; i < groups->GroupCount; ++i) {
     const SID_AND_ATTRIBUTES& group = groups->Groups[i];
-    if ((group.Attributes & SE_GROUP_LOGON_ID) == SE_GROUP_LOGON_ID && !facts.logonSid) facts.logonSid = SidToString(group.Sid);
+    if ((group.Attributes & SE_GROUP_LOGON_ID) == SE_GROUP_LOGON_ID && !facts.logonSid)
+      facts.logonSid = SidToString(group.Sid);
     if ((group.Attributes & SE_GROUP_ENABLED) != 0 && (group.Attributes & SE_GROUP_USE_FOR_DENY_ONLY) == 0) {
       sids.push_back(SidToString(group.Sid));
     }
   }
   facts.groupSids = std::move(sids);
-  if (!facts.logonSid) facts.failures["logonSid"] = FactFailure{"GetTokenInformation(TokenGroups)", 0, "the token has no logon SID group"};
+  if (!facts.logonSid)
+    facts.failures["logonSid"] = FactFailure{"GetTokenInformation(TokenGroups)", 0, "the token has no logon SID group"};
 }
 
 void ReadWindowStation(TokenFacts& facts) {
@@ -165,7 +168,8 @@ void ReadWindowStation(TokenFacts& facts) {
   DWORD needed = 0;
   ::GetUserObjectInformationW(station, UOI_NAME, nullptr, 0, &needed);
   std::vector<wchar_t> name(needed / sizeof(wchar_t) + 1, L'\0');
-  if (needed > 0 && ::GetUserObjectInformationW(station, UOI_NAME, name.data(), static_cast<DWORD>(name.size() * sizeof(wchar_t)), &needed)) {
+  if (needed > 0 && ::GetUserObjectInformationW(station, UOI_NAME, name.data(),
+                                                static_cast<DWORD>(name.size() * sizeof(wchar_t)), &needed)) {
     facts.windowStation = WideToUtf8(name.data(), wcslen(name.data()));
   } else {
     facts.failures["windowStation"] = Win32Failure("GetUserObjectInformationW(UOI_NAME)", ::GetLastError());

@@ -6,4 +6,4 @@
 namespace msilua {
 // Binds tokenContextFacts() → Promise<NativeTokenFacts> (lib/wua/native-wua.ts).
 void RegisterTokenContext(Napi::Env env, Napi::Object exports);
-}
+}  // namespace msilua

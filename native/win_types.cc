@@ -14,7 +14,8 @@ std::wstring SystemMessage(uint32_t code) {
   UniqueLocal owner(buffer);
   if (length == 0 || buffer == nullptr) return {};
   std::wstring text(buffer, length);
-  while (!text.empty() && (text.back() == L'\n' || text.back() == L'\r' || text.back() == L' ' || text.back() == L'.')) {
+  while (!text.empty() &&
+         (text.back() == L'\n' || text.back() == L'\r' || text.back() == L' ' || text.back() == L'.')) {
     text.pop_back();
   }
   return text;

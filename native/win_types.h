@@ -25,7 +25,10 @@ namespace msilua {
 class NativeFailure : public std::exception {
  public:
   NativeFailure(std::string syscall, uint32_t hresult, std::wstring systemMessage, std::string detail = {})
-      : syscall_(std::move(syscall)), hresult_(hresult), systemMessage_(std::move(systemMessage)), detail_(std::move(detail)) {}
+      : syscall_(std::move(syscall)),
+        hresult_(hresult),
+        systemMessage_(std::move(systemMessage)),
+        detail_(std::move(detail)) {}
   const char* what() const noexcept override { return syscall_.c_str(); }
   const std::string& syscall() const { return syscall_; }
   uint32_t hresult() const { return hresult_; }

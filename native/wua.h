@@ -50,7 +50,8 @@ MSI_LUA_UUID_DECL(IUpdateInstaller2, 0x3442d4fe, 0x224d, 0x4cee, 0x98, 0xcf, 0x3
 #define __ISearchCompletedCallbackArgs_INTERFACE_DEFINED__
 MIDL_INTERFACE("a700a634-2850-4c47-938a-9e4b6e5af9a6")
 ISearchCompletedCallbackArgs : public IDispatch{};
-MSI_LUA_UUID_DECL(ISearchCompletedCallbackArgs, 0xa700a634, 0x2850, 0x4c47, 0x93, 0x8a, 0x9e, 0x4b, 0x6e, 0x5a, 0xf9, 0xa6)
+MSI_LUA_UUID_DECL(ISearchCompletedCallbackArgs, 0xa700a634, 0x2850, 0x4c47, 0x93, 0x8a, 0x9e, 0x4b, 0x6e, 0x5a, 0xf9,
+                  0xa6)
 #endif
 
 #ifndef __ISearchCompletedCallback_INTERFACE_DEFINED__
@@ -68,32 +69,38 @@ MIDL_INTERFACE("324ff2c6-4981-4b04-9412-57481745ab24")
 IDownloadProgressChangedCallbackArgs : public IDispatch {
   virtual HRESULT STDMETHODCALLTYPE get_Progress(IDownloadProgress * *retval) = 0;
 };
-MSI_LUA_UUID_DECL(IDownloadProgressChangedCallbackArgs, 0x324ff2c6, 0x4981, 0x4b04, 0x94, 0x12, 0x57, 0x48, 0x17, 0x45, 0xab, 0x24)
+MSI_LUA_UUID_DECL(IDownloadProgressChangedCallbackArgs, 0x324ff2c6, 0x4981, 0x4b04, 0x94, 0x12, 0x57, 0x48, 0x17, 0x45,
+                  0xab, 0x24)
 #endif
 
 #ifndef __IDownloadProgressChangedCallback_INTERFACE_DEFINED__
 #define __IDownloadProgressChangedCallback_INTERFACE_DEFINED__
 MIDL_INTERFACE("8c3f1cdd-6173-4591-aebd-a56a53ca77c1")
 IDownloadProgressChangedCallback : public IUnknown {
-  virtual HRESULT STDMETHODCALLTYPE Invoke(IDownloadJob * downloadJob, IDownloadProgressChangedCallbackArgs * callbackArgs) = 0;
+  virtual HRESULT STDMETHODCALLTYPE Invoke(IDownloadJob * downloadJob,
+                                           IDownloadProgressChangedCallbackArgs * callbackArgs) = 0;
 };
-MSI_LUA_UUID_DECL(IDownloadProgressChangedCallback, 0x8c3f1cdd, 0x6173, 0x4591, 0xae, 0xbd, 0xa5, 0x6a, 0x53, 0xca, 0x77, 0xc1)
+MSI_LUA_UUID_DECL(IDownloadProgressChangedCallback, 0x8c3f1cdd, 0x6173, 0x4591, 0xae, 0xbd, 0xa5, 0x6a, 0x53, 0xca,
+                  0x77, 0xc1)
 #endif
 
 #ifndef __IDownloadCompletedCallbackArgs_INTERFACE_DEFINED__
 #define __IDownloadCompletedCallbackArgs_INTERFACE_DEFINED__
 MIDL_INTERFACE("fa565b23-498c-47a0-979d-e7d5b1813360")
 IDownloadCompletedCallbackArgs : public IDispatch{};
-MSI_LUA_UUID_DECL(IDownloadCompletedCallbackArgs, 0xfa565b23, 0x498c, 0x47a0, 0x97, 0x9d, 0xe7, 0xd5, 0xb1, 0x81, 0x33, 0x60)
+MSI_LUA_UUID_DECL(IDownloadCompletedCallbackArgs, 0xfa565b23, 0x498c, 0x47a0, 0x97, 0x9d, 0xe7, 0xd5, 0xb1, 0x81, 0x33,
+                  0x60)
 #endif
 
 #ifndef __IDownloadCompletedCallback_INTERFACE_DEFINED__
 #define __IDownloadCompletedCallback_INTERFACE_DEFINED__
 MIDL_INTERFACE("77254866-9f5b-4c8e-b9e2-c77a8530d64b")
 IDownloadCompletedCallback : public IUnknown {
-  virtual HRESULT STDMETHODCALLTYPE Invoke(IDownloadJob * downloadJob, IDownloadCompletedCallbackArgs * callbackArgs) = 0;
+  virtual HRESULT STDMETHODCALLTYPE Invoke(IDownloadJob * downloadJob,
+                                           IDownloadCompletedCallbackArgs * callbackArgs) = 0;
 };
-MSI_LUA_UUID_DECL(IDownloadCompletedCallback, 0x77254866, 0x9f5b, 0x4c8e, 0xb9, 0xe2, 0xc7, 0x7a, 0x85, 0x30, 0xd6, 0x4b)
+MSI_LUA_UUID_DECL(IDownloadCompletedCallback, 0x77254866, 0x9f5b, 0x4c8e, 0xb9, 0xe2, 0xc7, 0x7a, 0x85, 0x30, 0xd6,
+                  0x4b)
 #endif
 
 #ifndef __IInstallationProgressChangedCallbackArgs_INTERFACE_DEFINED__
@@ -102,7 +109,8 @@ MIDL_INTERFACE("e4f14e1e-689d-4218-a0b9-bc189c484a01")
 IInstallationProgressChangedCallbackArgs : public IDispatch {
   virtual HRESULT STDMETHODCALLTYPE get_Progress(IInstallationProgress * *retval) = 0;
 };
-MSI_LUA_UUID_DECL(IInstallationProgressChangedCallbackArgs, 0xe4f14e1e, 0x689d, 0x4218, 0xa0, 0xb9, 0xbc, 0x18, 0x9c, 0x48, 0x4a, 0x01)
+MSI_LUA_UUID_DECL(IInstallationProgressChangedCallbackArgs, 0xe4f14e1e, 0x689d, 0x4218, 0xa0, 0xb9, 0xbc, 0x18, 0x9c,
+                  0x48, 0x4a, 0x01)
 #endif
 
 #ifndef __IInstallationProgressChangedCallback_INTERFACE_DEFINED__
@@ -112,23 +120,27 @@ IInstallationProgressChangedCallback : public IUnknown {
   virtual HRESULT STDMETHODCALLTYPE Invoke(IInstallationJob * installationJob,
                                            IInstallationProgressChangedCallbackArgs * callbackArgs) = 0;
 };
-MSI_LUA_UUID_DECL(IInstallationProgressChangedCallback, 0xe01402d5, 0xf8da, 0x43ba, 0xa0, 0x12, 0x38, 0x89, 0x4b, 0xd0, 0x48, 0xf1)
+MSI_LUA_UUID_DECL(IInstallationProgressChangedCallback, 0xe01402d5, 0xf8da, 0x43ba, 0xa0, 0x12, 0x38, 0x89, 0x4b, 0xd0,
+                  0x48, 0xf1)
 #endif
 
 #ifndef __IInstallationCompletedCallbackArgs_INTERFACE_DEFINED__
 #define __IInstallationCompletedCallbackArgs_INTERFACE_DEFINED__
 MIDL_INTERFACE("250e2106-8efb-4705-9653-ef13c581b6a1")
 IInstallationCompletedCallbackArgs : public IDispatch{};
-MSI_LUA_UUID_DECL(IInstallationCompletedCallbackArgs, 0x250e2106, 0x8efb, 0x4705, 0x96, 0x53, 0xef, 0x13, 0xc5, 0x81, 0xb6, 0xa1)
+MSI_LUA_UUID_DECL(IInstallationCompletedCallbackArgs, 0x250e2106, 0x8efb, 0x4705, 0x96, 0x53, 0xef, 0x13, 0xc5, 0x81,
+                  0xb6, 0xa1)
 #endif
 
 #ifndef __IInstallationCompletedCallback_INTERFACE_DEFINED__
 #define __IInstallationCompletedCallback_INTERFACE_DEFINED__
 MIDL_INTERFACE("45f4f6f3-d602-4f98-9a8a-3efa152ad2d3")
 IInstallationCompletedCallback : public IUnknown {
-  virtual HRESULT STDMETHODCALLTYPE Invoke(IInstallationJob * installationJob, IInstallationCompletedCallbackArgs * callbackArgs) = 0;
+  virtual HRESULT STDMETHODCALLTYPE Invoke(IInstallationJob * installationJob,
+                                           IInstallationCompletedCallbackArgs * callbackArgs) = 0;
 };
-MSI_LUA_UUID_DECL(IInstallationCompletedCallback, 0x45f4f6f3, 0xd602, 0x4f98, 0x9a, 0x8a, 0x3e, 0xfa, 0x15, 0x2a, 0xd2, 0xd3)
+MSI_LUA_UUID_DECL(IInstallationCompletedCallback, 0x45f4f6f3, 0xd602, 0x4f98, 0x9a, 0x8a, 0x3e, 0xfa, 0x15, 0x2a, 0xd2,
+                  0xd3)
 #endif
 
 // Update services, Automatic Updates settings and history categories (wuapi.idl; method
@@ -189,7 +201,8 @@ IUpdateServiceRegistration : public IDispatch {
   virtual HRESULT STDMETHODCALLTYPE get_IsPendingRegistrationWithAU(VARIANT_BOOL * retval) = 0;
   virtual HRESULT STDMETHODCALLTYPE get_Service(IUpdateService2 * *retval) = 0;
 };
-MSI_LUA_UUID_DECL(IUpdateServiceRegistration, 0xdde02280, 0x12b3, 0x4e0b, 0x93, 0x7b, 0x67, 0x47, 0xf6, 0xac, 0xb2, 0x86)
+MSI_LUA_UUID_DECL(IUpdateServiceRegistration, 0xdde02280, 0x12b3, 0x4e0b, 0x93, 0x7b, 0x67, 0x47, 0xf6, 0xac, 0xb2,
+                  0x86)
 #endif
 
 #ifndef __IUpdateServiceManager_INTERFACE_DEFINED__
@@ -254,10 +267,12 @@ MIDL_INTERFACE("6abc136a-c3ca-4384-8171-cb2b1e59b8dc")
 IAutomaticUpdatesSettings2 : public IAutomaticUpdatesSettings {
   virtual HRESULT STDMETHODCALLTYPE get_IncludeRecommendedUpdates(VARIANT_BOOL * retval) = 0;
   virtual HRESULT STDMETHODCALLTYPE put_IncludeRecommendedUpdates(VARIANT_BOOL value) = 0;
-  virtual HRESULT STDMETHODCALLTYPE CheckPermission(AutomaticUpdatesUserType userType, AutomaticUpdatesPermissionType permissionType,
+  virtual HRESULT STDMETHODCALLTYPE CheckPermission(AutomaticUpdatesUserType userType,
+                                                    AutomaticUpdatesPermissionType permissionType,
                                                     VARIANT_BOOL * userHasPermission) = 0;
 };
-MSI_LUA_UUID_DECL(IAutomaticUpdatesSettings2, 0x6abc136a, 0xc3ca, 0x4384, 0x81, 0x71, 0xcb, 0x2b, 0x1e, 0x59, 0xb8, 0xdc)
+MSI_LUA_UUID_DECL(IAutomaticUpdatesSettings2, 0x6abc136a, 0xc3ca, 0x4384, 0x81, 0x71, 0xcb, 0x2b, 0x1e, 0x59, 0xb8,
+                  0xdc)
 #endif
 
 #ifndef __IAutomaticUpdatesSettings3_INTERFACE_DEFINED__
@@ -269,7 +284,8 @@ IAutomaticUpdatesSettings3 : public IAutomaticUpdatesSettings2 {
   virtual HRESULT STDMETHODCALLTYPE get_FeaturedUpdatesEnabled(VARIANT_BOOL * retval) = 0;
   virtual HRESULT STDMETHODCALLTYPE put_FeaturedUpdatesEnabled(VARIANT_BOOL value) = 0;
 };
-MSI_LUA_UUID_DECL(IAutomaticUpdatesSettings3, 0xb587f5c3, 0xf57e, 0x485f, 0xbb, 0xf5, 0x0d, 0x18, 0x1c, 0x5c, 0xd0, 0xdc)
+MSI_LUA_UUID_DECL(IAutomaticUpdatesSettings3, 0xb587f5c3, 0xf57e, 0x485f, 0xbb, 0xf5, 0x0d, 0x18, 0x1c, 0x5c, 0xd0,
+                  0xdc)
 #endif
 
 #ifndef __IUpdateHistoryEntry2_INTERFACE_DEFINED__
@@ -285,17 +301,23 @@ namespace msilua::wua {
 
 // Class ids of wuapi.dll's creatable classes that we use (libuuid has no symbols for them).
 // {4CB43D7F-7EEE-4906-8698-60DA1C38F2FE}
-inline constexpr GUID kClsidUpdateSession = {0x4cb43d7f, 0x7eee, 0x4906, {0x86, 0x98, 0x60, 0xda, 0x1c, 0x38, 0xf2, 0xfe}};
+inline constexpr GUID kClsidUpdateSession = {
+    0x4cb43d7f, 0x7eee, 0x4906, {0x86, 0x98, 0x60, 0xda, 0x1c, 0x38, 0xf2, 0xfe}};
 // {13639463-00DB-4646-803D-528026140D88}
-inline constexpr GUID kClsidUpdateCollection = {0x13639463, 0x00db, 0x4646, {0x80, 0x3d, 0x52, 0x80, 0x26, 0x14, 0x0d, 0x88}};
+inline constexpr GUID kClsidUpdateCollection = {
+    0x13639463, 0x00db, 0x4646, {0x80, 0x3d, 0x52, 0x80, 0x26, 0x14, 0x0d, 0x88}};
 // {C01B9BA0-BEA7-41BA-B604-D0A36F469133}
-inline constexpr GUID kClsidSystemInformation = {0xc01b9ba0, 0xbea7, 0x41ba, {0xb6, 0x04, 0xd0, 0xa3, 0x6f, 0x46, 0x91, 0x33}};
+inline constexpr GUID kClsidSystemInformation = {
+    0xc01b9ba0, 0xbea7, 0x41ba, {0xb6, 0x04, 0xd0, 0xa3, 0x6f, 0x46, 0x91, 0x33}};
 // {C2E88C2F-6F5B-4AAA-894B-55C847AD3A2D}
-inline constexpr GUID kClsidWindowsUpdateAgentInfo = {0xc2e88c2f, 0x6f5b, 0x4aaa, {0x89, 0x4b, 0x55, 0xc8, 0x47, 0xad, 0x3a, 0x2d}};
+inline constexpr GUID kClsidWindowsUpdateAgentInfo = {
+    0xc2e88c2f, 0x6f5b, 0x4aaa, {0x89, 0x4b, 0x55, 0xc8, 0x47, 0xad, 0x3a, 0x2d}};
 // {BFE18E9C-6D87-4450-B37C-E02F0B373803}
-inline constexpr GUID kClsidAutomaticUpdates = {0xbfe18e9c, 0x6d87, 0x4450, {0xb3, 0x7c, 0xe0, 0x2f, 0x0b, 0x37, 0x38, 0x03}};
+inline constexpr GUID kClsidAutomaticUpdates = {
+    0xbfe18e9c, 0x6d87, 0x4450, {0xb3, 0x7c, 0xe0, 0x2f, 0x0b, 0x37, 0x38, 0x03}};
 // {F8D253D9-89A4-4DAA-87B6-1168369F0B21}
-inline constexpr GUID kClsidUpdateServiceManager = {0xf8d253d9, 0x89a4, 0x4daa, {0x87, 0xb6, 0x11, 0x68, 0x36, 0x9f, 0x0b, 0x21}};
+inline constexpr GUID kClsidUpdateServiceManager = {
+    0xf8d253d9, 0x89a4, 0x4daa, {0x87, 0xb6, 0x11, 0x68, 0x36, 0x9f, 0x0b, 0x21}};
 
 // A free-threaded IUnknown for one interface: our callback objects and the scripted test
 // agent's objects. IDispatch is answered when the interface derives from it; a subclass
@@ -487,7 +509,8 @@ std::string ReadString(const char* syscall, Object* object, HRESULT (STDMETHODCA
 
 // An interface-valued property; an S_OK with a null pointer comes back empty.
 template <typename Object, typename Interface>
-ComPtr<Interface> ReadObject(const char* syscall, Object* object, HRESULT (STDMETHODCALLTYPE Object::*getter)(Interface**)) {
+ComPtr<Interface> ReadObject(const char* syscall, Object* object,
+                             HRESULT (STDMETHODCALLTYPE Object::*getter)(Interface**)) {
   ComPtr<Interface> value;
   CheckHResult(syscall, (object->*getter)(value.put()));
   return value;

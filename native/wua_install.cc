@@ -41,7 +41,8 @@ Napi::Value JobOutcomeToJs(Napi::Env env, const JobOutcome& outcome) {
     result.Set("rebootRequired", outcome.rebootRequired);
     result.Set("rebootRequiredBeforeInstallation", outcome.rebootRequiredBeforeInstallation);
     Napi::Array accepted = Napi::Array::New(env, outcome.eulasAccepted.size());
-    for (size_t i = 0; i < outcome.eulasAccepted.size(); ++i) accepted.Set(static_cast<uint32_t>(i), outcome.eulasAccepted[i]);
+    for (size_t i = 0; i < outcome.eulasAccepted.size(); ++i)
+      accepted.Set(static_cast<uint32_t>(i), outcome.eulasAccepted[i]);
     result.Set("eulasAccepted", accepted);
   }
   Napi::Array updates = Napi::Array::New(env, outcome.updates.size());
@@ -100,7 +101,8 @@ class DownloadProgressChanged : public CallbackBase<IDownloadProgressChangedCall
     p.downloadPhase = SUCCEEDED(progress->get_CurrentUpdateDownloadPhase(&phase)) ? static_cast<int32_t>(phase) : 0;
     DECIMAL amount{};
     if (SUCCEEDED(progress->get_CurrentUpdateBytesDownloaded(&amount))) p.currentUpdateBytes = DecimalToDouble(amount);
-    if (SUCCEEDED(progress->get_CurrentUpdateBytesToDownload(&amount))) p.currentUpdateBytesTotal = DecimalToDouble(amount);
+    if (SUCCEEDED(progress->get_CurrentUpdateBytesToDownload(&amount)))
+      p.currentUpdateBytesTotal = DecimalToDouble(amount);
     if (SUCCEEDED(progress->get_TotalBytesDownloaded(&amount))) p.totalBytes = DecimalToDouble(amount);
     if (SUCCEEDED(progress->get_TotalBytesToDownload(&amount))) p.totalBytesTotal = DecimalToDouble(amount);
     job->PostProgress(p);
@@ -125,7 +127,8 @@ class JobCompleted : public CallbackBase<CallbackInterface> {
  private:
   std::weak_ptr<Job> job_;
 };
-using InstallCompleted = JobCompleted<IInstallationCompletedCallback, IInstallationJob, IInstallationCompletedCallbackArgs>;
+using InstallCompleted =
+    JobCompleted<IInstallationCompletedCallback, IInstallationJob, IInstallationCompletedCallbackArgs>;
 using DownloadCompleted = JobCompleted<IDownloadCompletedCallback, IDownloadJob, IDownloadCompletedCallbackArgs>;
 
 // The IUpdateCollection WUA wants, filled with the session's IUpdate objects in order.
@@ -184,7 +187,8 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
       ComPtr<IUpdateInstaller2> installer2;
       CheckHResult("IUpdateInstaller::QueryInterface(IUpdateInstaller2)",
                    installer->QueryInterface(__uuidof(IUpdateInstaller2), installer2.put_void()));
-      CheckHResult("IUpdateInstaller2::put_ForceQuiet", installer2->put_ForceQuiet(*forceQuiet ? VARIANT_TRUE : VARIANT_FALSE));
+      CheckHResult("IUpdateInstaller2::put_ForceQuiet",
+                   installer2->put_ForceQuiet(*forceQuiet ? VARIANT_TRUE : VARIANT_FALSE));
     }
     if (allowSourcePrompts) {
       CheckHResult("IUpdateInstaller::put_AllowSourcePrompts",
@@ -207,7 +211,8 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
       CheckHResult("IUpdateInstaller::BeginInstall",
                    installer->BeginInstall(progress.get(), completed.get(), *state.get(), installJob.put()));
     }
-    if (!installJob) ThrowHResult(uninstall ? "IUpdateInstaller::BeginUninstall" : "IUpdateInstaller::BeginInstall", E_POINTER);
+    if (!installJob)
+      ThrowHResult(uninstall ? "IUpdateInstaller::BeginUninstall" : "IUpdateInstaller::BeginInstall", E_POINTER);
 
     job.WaitForCompletion([&] { return installJob->RequestAbort(); },
                           [&] {
@@ -224,23 +229,24 @@ Napi::Value Install(const Napi::CallbackInfo& info) {
 
     outcome->abortRequested = job.abortRequested();
     outcome->abortHresult = static_cast<uint32_t>(job.abortHResult());
-    outcome->resultCode =
-        static_cast<int32_t>(ReadValue("IInstallationResult::get_ResultCode", result.get(), &IInstallationResult::get_ResultCode));
-    outcome->hresult =
-        static_cast<uint32_t>(ReadValue("IInstallationResult::get_HResult", result.get(), &IInstallationResult::get_HResult));
-    outcome->rebootRequired = ReadBool("IInstallationResult::get_RebootRequired", result.get(), &IInstallationResult::get_RebootRequired);
+    outcome->resultCode = static_cast<int32_t>(
+        ReadValue("IInstallationResult::get_ResultCode", result.get(), &IInstallationResult::get_ResultCode));
+    outcome->hresult = static_cast<uint32_t>(
+        ReadValue("IInstallationResult::get_HResult", result.get(), &IInstallationResult::get_HResult));
+    outcome->rebootRequired =
+        ReadBool("IInstallationResult::get_RebootRequired", result.get(), &IInstallationResult::get_RebootRequired);
     for (size_t i = 0; i < updates.size(); ++i) {
       ComPtr<IUpdateInstallationResult> one;
       CheckHResult("IInstallationResult::GetUpdateResult", result->GetUpdateResult(static_cast<LONG>(i), one.put()));
       if (!one) ThrowHResult("IInstallationResult::GetUpdateResult", E_POINTER);
       UpdateOutcome u;
       u.id = WideToUtf8(ids[i]);
-      u.resultCode = static_cast<int32_t>(
-          ReadValue("IUpdateInstallationResult::get_ResultCode", one.get(), &IUpdateInstallationResult::get_ResultCode));
-      u.hresult =
-          static_cast<uint32_t>(ReadValue("IUpdateInstallationResult::get_HResult", one.get(), &IUpdateInstallationResult::get_HResult));
-      u.rebootRequired =
-          ReadBool("IUpdateInstallationResult::get_RebootRequired", one.get(), &IUpdateInstallationResult::get_RebootRequired);
+      u.resultCode = static_cast<int32_t>(ReadValue("IUpdateInstallationResult::get_ResultCode", one.get(),
+                                                    &IUpdateInstallationResult::get_ResultCode));
+      u.hresult = static_cast<uint32_t>(
+          ReadValue("IUpdateInstallationResult::get_HResult", one.get(), &IUpdateInstallationResult::get_HResult));
+      u.rebootRequired = ReadBool("IUpdateInstallationResult::get_RebootRequired", one.get(),
+                                  &IUpdateInstallationResult::get_RebootRequired);
       outcome->updates.push_back(std::move(u));
     }
     return [outcome](Napi::Env env) { return JobOutcomeToJs(env, *outcome); };
@@ -268,7 +274,8 @@ Napi::Value Download(const Napi::CallbackInfo& info) {
     if (!downloader) ThrowHResult("IUpdateSession::CreateUpdateDownloader", E_POINTER);
     CheckHResult("IUpdateDownloader::put_Updates", downloader->put_Updates(collection.get()));
     if (priority) {
-      CheckHResult("IUpdateDownloader::put_Priority", downloader->put_Priority(static_cast<DownloadPriority>(*priority)));
+      CheckHResult("IUpdateDownloader::put_Priority",
+                   downloader->put_Priority(static_cast<DownloadPriority>(*priority)));
     }
 
     auto progress = ComPtr<DownloadProgressChanged>::Attach(new DownloadProgressChanged(job.weak_from_this()));
@@ -293,17 +300,20 @@ Napi::Value Download(const Napi::CallbackInfo& info) {
 
     outcome->abortRequested = job.abortRequested();
     outcome->abortHresult = static_cast<uint32_t>(job.abortHResult());
-    outcome->resultCode = static_cast<int32_t>(ReadValue("IDownloadResult::get_ResultCode", result.get(), &IDownloadResult::get_ResultCode));
-    outcome->hresult = static_cast<uint32_t>(ReadValue("IDownloadResult::get_HResult", result.get(), &IDownloadResult::get_HResult));
+    outcome->resultCode = static_cast<int32_t>(
+        ReadValue("IDownloadResult::get_ResultCode", result.get(), &IDownloadResult::get_ResultCode));
+    outcome->hresult =
+        static_cast<uint32_t>(ReadValue("IDownloadResult::get_HResult", result.get(), &IDownloadResult::get_HResult));
     for (size_t i = 0; i < updates.size(); ++i) {
       ComPtr<IUpdateDownloadResult> one;
       CheckHResult("IDownloadResult::GetUpdateResult", result->GetUpdateResult(static_cast<LONG>(i), one.put()));
       if (!one) ThrowHResult("IDownloadResult::GetUpdateResult", E_POINTER);
       UpdateOutcome u;
       u.id = WideToUtf8(ids[i]);
-      u.resultCode =
-          static_cast<int32_t>(ReadValue("IUpdateDownloadResult::get_ResultCode", one.get(), &IUpdateDownloadResult::get_ResultCode));
-      u.hresult = static_cast<uint32_t>(ReadValue("IUpdateDownloadResult::get_HResult", one.get(), &IUpdateDownloadResult::get_HResult));
+      u.resultCode = static_cast<int32_t>(
+          ReadValue("IUpdateDownloadResult::get_ResultCode", one.get(), &IUpdateDownloadResult::get_ResultCode));
+      u.hresult = static_cast<uint32_t>(
+          ReadValue("IUpdateDownloadResult::get_HResult", one.get(), &IUpdateDownloadResult::get_HResult));
       outcome->updates.push_back(std::move(u));
     }
     return [outcome](Napi::Env env) { return JobOutcomeToJs(env, *outcome); };

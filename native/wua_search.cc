@@ -68,11 +68,12 @@ std::vector<std::string> ReadStrings(const char* syscall, IStringCollection* col
 
 Behavior ReadBehavior(IInstallationBehavior* behavior) {
   Behavior facts;
-  facts.canRequestUserInput =
-      ReadBool("IInstallationBehavior::get_CanRequestUserInput", behavior, &IInstallationBehavior::get_CanRequestUserInput);
+  facts.canRequestUserInput = ReadBool("IInstallationBehavior::get_CanRequestUserInput", behavior,
+                                       &IInstallationBehavior::get_CanRequestUserInput);
   facts.rebootBehavior = static_cast<int32_t>(
       ReadValue("IInstallationBehavior::get_RebootBehavior", behavior, &IInstallationBehavior::get_RebootBehavior));
-  facts.impact = static_cast<int32_t>(ReadValue("IInstallationBehavior::get_Impact", behavior, &IInstallationBehavior::get_Impact));
+  facts.impact = static_cast<int32_t>(
+      ReadValue("IInstallationBehavior::get_Impact", behavior, &IInstallationBehavior::get_Impact));
   facts.requiresNetworkConnectivity = ReadBool("IInstallationBehavior::get_RequiresNetworkConnectivity", behavior,
                                                &IInstallationBehavior::get_RequiresNetworkConnectivity);
   return facts;
@@ -83,14 +84,16 @@ UpdateFacts ReadUpdate(IUpdate* update) {
   ComPtr<IUpdateIdentity> identity = ReadObject("IUpdate::get_Identity", update, &IUpdate::get_Identity);
   if (!identity) ThrowHResult("IUpdate::get_Identity", E_POINTER, "the update has no identity");
   facts.id = ReadString("IUpdateIdentity::get_UpdateID", identity.get(), &IUpdateIdentity::get_UpdateID);
-  facts.revision = ReadValue("IUpdateIdentity::get_RevisionNumber", identity.get(), &IUpdateIdentity::get_RevisionNumber);
+  facts.revision =
+      ReadValue("IUpdateIdentity::get_RevisionNumber", identity.get(), &IUpdateIdentity::get_RevisionNumber);
   facts.title = ReadString("IUpdate::get_Title", update, &IUpdate::get_Title);
   facts.description = ReadString("IUpdate::get_Description", update, &IUpdate::get_Description);
   facts.msrcSeverity = ReadString("IUpdate::get_MsrcSeverity", update, &IUpdate::get_MsrcSeverity);
 
   ComPtr<IStringCollection> kb = ReadObject("IUpdate::get_KBArticleIDs", update, &IUpdate::get_KBArticleIDs);
   facts.kbArticleIds = ReadStrings("IStringCollection::get_Item", kb.get());
-  ComPtr<IStringCollection> bulletins = ReadObject("IUpdate::get_SecurityBulletinIDs", update, &IUpdate::get_SecurityBulletinIDs);
+  ComPtr<IStringCollection> bulletins =
+      ReadObject("IUpdate::get_SecurityBulletinIDs", update, &IUpdate::get_SecurityBulletinIDs);
   facts.securityBulletinIds = ReadStrings("IStringCollection::get_Item", bulletins.get());
 
   ComPtr<ICategoryCollection> categories = ReadObject("IUpdate::get_Categories", update, &IUpdate::get_Categories);
@@ -108,8 +111,10 @@ UpdateFacts ReadUpdate(IUpdate* update) {
     }
   }
 
-  facts.minDownloadSize = DecimalToDouble(ReadValue("IUpdate::get_MinDownloadSize", update, &IUpdate::get_MinDownloadSize));
-  facts.maxDownloadSize = DecimalToDouble(ReadValue("IUpdate::get_MaxDownloadSize", update, &IUpdate::get_MaxDownloadSize));
+  facts.minDownloadSize =
+      DecimalToDouble(ReadValue("IUpdate::get_MinDownloadSize", update, &IUpdate::get_MinDownloadSize));
+  facts.maxDownloadSize =
+      DecimalToDouble(ReadValue("IUpdate::get_MaxDownloadSize", update, &IUpdate::get_MaxDownloadSize));
   facts.isDownloaded = ReadBool("IUpdate::get_IsDownloaded", update, &IUpdate::get_IsDownloaded);
   facts.isInstalled = ReadBool("IUpdate::get_IsInstalled", update, &IUpdate::get_IsInstalled);
   facts.isMandatory = ReadBool("IUpdate::get_IsMandatory", update, &IUpdate::get_IsMandatory);
@@ -121,7 +126,8 @@ UpdateFacts ReadUpdate(IUpdate* update) {
 
   ComPtr<IInstallationBehavior> installation =
       ReadObject("IUpdate::get_InstallationBehavior", update, &IUpdate::get_InstallationBehavior);
-  if (!installation) ThrowHResult("IUpdate::get_InstallationBehavior", E_POINTER, "the update has no installation behavior");
+  if (!installation)
+    ThrowHResult("IUpdate::get_InstallationBehavior", E_POINTER, "the update has no installation behavior");
   facts.installation = ReadBehavior(installation.get());
   ComPtr<IInstallationBehavior> uninstallation =
       ReadObject("IUpdate::get_UninstallationBehavior", update, &IUpdate::get_UninstallationBehavior);
@@ -193,7 +199,8 @@ Napi::Value SearchOutcomeToJs(Napi::Env env, const SearchOutcome& outcome) {
     update.Set("eulaAccepted", u.eulaAccepted);
     update.Set("type", u.type);
     update.Set("installationBehavior", BehaviorToJs(env, u.installation));
-    update.Set("uninstallationBehavior", u.uninstallation ? Napi::Value(BehaviorToJs(env, *u.uninstallation)) : env.Null());
+    update.Set("uninstallationBehavior",
+               u.uninstallation ? Napi::Value(BehaviorToJs(env, *u.uninstallation)) : env.Null());
     updates.Set(static_cast<uint32_t>(i), update);
   }
   result.Set("updates", updates);
@@ -215,7 +222,8 @@ Napi::Value Search(const Napi::CallbackInfo& info) {
     ComPtr<IUpdateSearcher> searcher;
     CheckHResult("IUpdateSession::CreateUpdateSearcher", updateSession->CreateUpdateSearcher(searcher.put()));
     if (!searcher) ThrowHResult("IUpdateSession::CreateUpdateSearcher", E_POINTER);
-    if (online) CheckHResult("IUpdateSearcher::put_Online", searcher->put_Online(*online ? VARIANT_TRUE : VARIANT_FALSE));
+    if (online)
+      CheckHResult("IUpdateSearcher::put_Online", searcher->put_Online(*online ? VARIANT_TRUE : VARIANT_FALSE));
     if (serverSelection) {
       CheckHResult("IUpdateSearcher::put_ServerSelection",
                    searcher->put_ServerSelection(static_cast<ServerSelection>(*serverSelection)));
@@ -248,8 +256,10 @@ Napi::Value Search(const Napi::CallbackInfo& info) {
     auto outcome = std::make_shared<SearchOutcome>();
     outcome->abortRequested = job.abortRequested();
     outcome->abortHresult = static_cast<uint32_t>(job.abortHResult());
-    outcome->resultCode = static_cast<int32_t>(ReadValue("ISearchResult::get_ResultCode", result.get(), &ISearchResult::get_ResultCode));
-    ComPtr<IUpdateCollection> updates = ReadObject("ISearchResult::get_Updates", result.get(), &ISearchResult::get_Updates);
+    outcome->resultCode =
+        static_cast<int32_t>(ReadValue("ISearchResult::get_ResultCode", result.get(), &ISearchResult::get_ResultCode));
+    ComPtr<IUpdateCollection> updates =
+        ReadObject("ISearchResult::get_Updates", result.get(), &ISearchResult::get_Updates);
     if (updates) {
       LONG count = ReadValue("IUpdateCollection::get_Count", updates.get(), &IUpdateCollection::get_Count);
       for (LONG i = 0; i < count; ++i) {

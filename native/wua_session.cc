@@ -129,8 +129,8 @@ ComPtr<IUpdateSession> Session::Get() {
   if (session_) return session_;
   if (!mta_) mta_ = std::make_unique<MtaKeeper>();
   ComPtr<IUpdateSession> created;
-  CheckHResult("CoCreateInstance(UpdateSession)",
-               ::CoCreateInstance(kClsidUpdateSession, nullptr, CLSCTX_INPROC_SERVER, __uuidof(IUpdateSession), created.put_void()));
+  CheckHResult("CoCreateInstance(UpdateSession)", ::CoCreateInstance(kClsidUpdateSession, nullptr, CLSCTX_INPROC_SERVER,
+                                                                     __uuidof(IUpdateSession), created.put_void()));
   if (!clientApplicationId_.empty()) {
     UniqueBstr id(clientApplicationId_);
     CheckHResult("IUpdateSession::put_ClientApplicationID", created->put_ClientApplicationID(id.get()));
@@ -153,7 +153,8 @@ std::vector<ComPtr<IUpdate>> Session::Find(const std::vector<std::wstring>& upda
   for (const std::wstring& id : updateIds) {
     auto it = updates_.find(id);
     if (it == updates_.end()) {
-      ThrowHResult("IUpdateCollection::Add", E_INVALIDARG, "update " + WideToUtf8(id) + " was not found by a search of this session");
+      ThrowHResult("IUpdateCollection::Add", E_INVALIDARG,
+                   "update " + WideToUtf8(id) + " was not found by a search of this session");
     }
     found.push_back(it->second);
   }
@@ -234,8 +235,9 @@ Napi::Object Job::Start(Napi::Env env, const char* name, Napi::Value onProgress,
   // The thread-safe function owns a reference to the job until it is finalized, so the
   // context pointer stays valid for every queued message.
   auto* keepAlive = new std::shared_ptr<Job>(job);
-  job->tsfn_ = Tsfn::New(env, callback, name, 0, 1, job.get(),
-                         [](Napi::Env, std::shared_ptr<Job>* owner, Job*) { delete owner; }, keepAlive);
+  job->tsfn_ = Tsfn::New(
+      env, callback, name, 0, 1, job.get(), [](Napi::Env, std::shared_ptr<Job>* owner, Job*) { delete owner; },
+      keepAlive);
 
   Napi::Object handle = Napi::Object::New(env);
   handle.Set("promise", job->deferred_->Promise());
@@ -278,7 +280,8 @@ void Job::Run(Work work) {
     message->failure = NativeFailure("native", static_cast<uint32_t>(E_UNEXPECTED), L"", error.what());
   } catch (...) {
     message->kind = Message::Kind::Failed;
-    message->failure = NativeFailure("native", static_cast<uint32_t>(E_UNEXPECTED), L"", "unknown exception on the job thread");
+    message->failure =
+        NativeFailure("native", static_cast<uint32_t>(E_UNEXPECTED), L"", "unknown exception on the job thread");
   }
   Finish(message);
 }
@@ -371,7 +374,8 @@ Napi::Object OptionsArg(const Napi::CallbackInfo& info, size_t index) {
 std::optional<bool> OptionalBool(Napi::Object options, const char* name) {
   Napi::Value value = options.Get(name);
   if (value.IsUndefined() || value.IsNull()) return std::nullopt;
-  if (!value.IsBoolean()) throw Napi::TypeError::New(options.Env(), std::string("The \"") + name + "\" option must be a boolean");
+  if (!value.IsBoolean())
+    throw Napi::TypeError::New(options.Env(), std::string("The \"") + name + "\" option must be a boolean");
   return value.As<Napi::Boolean>().Value();
 }
 
@@ -380,7 +384,8 @@ std::optional<uint32_t> OptionalUint32(Napi::Object options, const char* name) {
   if (value.IsUndefined() || value.IsNull()) return std::nullopt;
   double number = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
   if (!(number >= 0 && number <= 4294967295.0) || number != static_cast<double>(static_cast<uint32_t>(number))) {
-    throw Napi::TypeError::New(options.Env(), std::string("The \"") + name + "\" option must be an unsigned 32-bit integer");
+    throw Napi::TypeError::New(options.Env(),
+                               std::string("The \"") + name + "\" option must be an unsigned 32-bit integer");
   }
   return static_cast<uint32_t>(number);
 }
@@ -388,7 +393,8 @@ std::optional<uint32_t> OptionalUint32(Napi::Object options, const char* name) {
 std::optional<std::string> OptionalText(Napi::Object options, const char* name) {
   Napi::Value value = options.Get(name);
   if (value.IsUndefined() || value.IsNull()) return std::nullopt;
-  if (!value.IsString()) throw Napi::TypeError::New(options.Env(), std::string("The \"") + name + "\" option must be a string");
+  if (!value.IsString())
+    throw Napi::TypeError::New(options.Env(), std::string("The \"") + name + "\" option must be a string");
   return value.As<Napi::String>().Utf8Value();
 }
 

@@ -19,7 +19,8 @@ namespace {
 template <typename Interface>
 ComPtr<Interface> Create(const char* syscall, const GUID& clsid) {
   ComPtr<Interface> object;
-  CheckHResult(syscall, ::CoCreateInstance(clsid, nullptr, CLSCTX_INPROC_SERVER, __uuidof(Interface), object.put_void()));
+  CheckHResult(syscall,
+               ::CoCreateInstance(clsid, nullptr, CLSCTX_INPROC_SERVER, __uuidof(Interface), object.put_void()));
   if (!object) ThrowHResult(syscall, E_POINTER);
   return object;
 }
@@ -32,7 +33,8 @@ ComPtr<Interface> Query(From* object) {
   return result;
 }
 
-std::optional<bool> ReadOptionalBool(const char* syscall, bool present, const std::function<HRESULT(VARIANT_BOOL*)>& getter) {
+std::optional<bool> ReadOptionalBool(const char* syscall, bool present,
+                                     const std::function<HRESULT(VARIANT_BOOL*)>& getter) {
   if (!present) return std::nullopt;
   VARIANT_BOOL value = VARIANT_FALSE;
   CheckHResult(syscall, getter(&value));
@@ -50,7 +52,6 @@ struct AgentInfo {
   int32_t apiMinorVersion = 0;
   std::string productVersionString;
 };
-
 
 void GetInfo(IWindowsUpdateAgentInfo* info, const wchar_t* name, UniqueVariant& value) {
   UniqueVariant identifier;
@@ -76,7 +77,8 @@ std::string VariantText(const char* what, UniqueVariant& value) {
 Napi::Value AgentInfoCall(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Job::Start(env, "msi-lua:wuaAgentInfo", env.Undefined(), [](Job&) -> ResultBuilder {
-    auto agent = Create<IWindowsUpdateAgentInfo>("CoCreateInstance(WindowsUpdateAgentInfo)", kClsidWindowsUpdateAgentInfo);
+    auto agent =
+        Create<IWindowsUpdateAgentInfo>("CoCreateInstance(WindowsUpdateAgentInfo)", kClsidWindowsUpdateAgentInfo);
     auto facts = std::make_shared<AgentInfo>();
     UniqueVariant major;
     GetInfo(agent.get(), L"ApiMajorVersion", major);
@@ -103,7 +105,8 @@ Napi::Value RebootRequiredCall(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return Job::Start(env, "msi-lua:wuaRebootRequired", env.Undefined(), [](Job&) -> ResultBuilder {
     auto system = Create<ISystemInformation>("CoCreateInstance(SystemInformation)", kClsidSystemInformation);
-    bool required = ReadBool("ISystemInformation::get_RebootRequired", system.get(), &ISystemInformation::get_RebootRequired);
+    bool required =
+        ReadBool("ISystemInformation::get_RebootRequired", system.get(), &ISystemInformation::get_RebootRequired);
     return [required](Napi::Env env) { return Napi::Boolean::New(env, required); };
   });
 }
@@ -128,10 +131,14 @@ ServiceFacts ReadService(IUpdateService* service) {
   facts.name = ReadString("IUpdateService::get_Name", service, &IUpdateService::get_Name);
   facts.serviceId = ReadString("IUpdateService::get_ServiceID", service, &IUpdateService::get_ServiceID);
   facts.isManaged = ReadBool("IUpdateService::get_IsManaged", service, &IUpdateService::get_IsManaged);
-  facts.isRegisteredWithAU = ReadBool("IUpdateService::get_IsRegisteredWithAU", service, &IUpdateService::get_IsRegisteredWithAU);
-  facts.offersWindowsUpdates = ReadBool("IUpdateService::get_OffersWindowsUpdates", service, &IUpdateService::get_OffersWindowsUpdates);
-  facts.isScanPackageService = ReadBool("IUpdateService::get_IsScanPackageService", service, &IUpdateService::get_IsScanPackageService);
-  facts.canRegisterWithAU = ReadBool("IUpdateService::get_CanRegisterWithAU", service, &IUpdateService::get_CanRegisterWithAU);
+  facts.isRegisteredWithAU =
+      ReadBool("IUpdateService::get_IsRegisteredWithAU", service, &IUpdateService::get_IsRegisteredWithAU);
+  facts.offersWindowsUpdates =
+      ReadBool("IUpdateService::get_OffersWindowsUpdates", service, &IUpdateService::get_OffersWindowsUpdates);
+  facts.isScanPackageService =
+      ReadBool("IUpdateService::get_IsScanPackageService", service, &IUpdateService::get_IsScanPackageService);
+  facts.canRegisterWithAU =
+      ReadBool("IUpdateService::get_CanRegisterWithAU", service, &IUpdateService::get_CanRegisterWithAU);
   facts.serviceUrl = ReadString("IUpdateService::get_ServiceUrl", service, &IUpdateService::get_ServiceUrl);
   facts.issueDate = ReadValue("IUpdateService::get_IssueDate", service, &IUpdateService::get_IssueDate);
   if (auto service2 = Query<IUpdateService2>(service)) {
@@ -165,10 +172,12 @@ Napi::Value ServicesCall(const Napi::CallbackInfo& info) {
   return Job::Start(env, "msi-lua:wuaServices", env.Undefined(), [](Job&) -> ResultBuilder {
     auto manager = ServiceManager();
     ComPtr<IUpdateServiceCollection> services =
-        ReadObject("IUpdateServiceManager::get_Services", static_cast<IUpdateServiceManager*>(manager.get()), &IUpdateServiceManager::get_Services);
+        ReadObject("IUpdateServiceManager::get_Services", static_cast<IUpdateServiceManager*>(manager.get()),
+                   &IUpdateServiceManager::get_Services);
     auto list = std::make_shared<std::vector<ServiceFacts>>();
     if (services) {
-      LONG count = ReadValue("IUpdateServiceCollection::get_Count", services.get(), &IUpdateServiceCollection::get_Count);
+      LONG count =
+          ReadValue("IUpdateServiceCollection::get_Count", services.get(), &IUpdateServiceCollection::get_Count);
       for (LONG i = 0; i < count; ++i) {
         ComPtr<IUpdateService> service;
         CheckHResult("IUpdateServiceCollection::get_Item", services->get_Item(i, service.put()));
@@ -205,12 +214,12 @@ Napi::Value AddServiceCall(const Napi::CallbackInfo& info) {
     auto outcome = std::make_shared<Outcome>();
     outcome->state = ReadValue("IUpdateServiceRegistration::get_RegistrationState", registration.get(),
                                &IUpdateServiceRegistration::get_RegistrationState);
-    outcome->serviceId =
-        ReadString("IUpdateServiceRegistration::get_ServiceID", registration.get(), &IUpdateServiceRegistration::get_ServiceID);
+    outcome->serviceId = ReadString("IUpdateServiceRegistration::get_ServiceID", registration.get(),
+                                    &IUpdateServiceRegistration::get_ServiceID);
     outcome->pending = ReadBool("IUpdateServiceRegistration::get_IsPendingRegistrationWithAU", registration.get(),
                                 &IUpdateServiceRegistration::get_IsPendingRegistrationWithAU);
-    ComPtr<IUpdateService2> service =
-        ReadObject("IUpdateServiceRegistration::get_Service", registration.get(), &IUpdateServiceRegistration::get_Service);
+    ComPtr<IUpdateService2> service = ReadObject("IUpdateServiceRegistration::get_Service", registration.get(),
+                                                 &IUpdateServiceRegistration::get_Service);
     if (service) outcome->service = ReadService(service.get());
     return [outcome](Napi::Env env) {
       Napi::Object object = Napi::Object::New(env);
@@ -251,25 +260,29 @@ Napi::Value AutomaticUpdatesCall(const Napi::CallbackInfo& info) {
   return Job::Start(env, "msi-lua:wuaAutomaticUpdates", env.Undefined(), [](Job&) -> ResultBuilder {
     auto au = Create<IAutomaticUpdates>("CoCreateInstance(AutomaticUpdates)", kClsidAutomaticUpdates);
     auto facts = std::make_shared<AutomaticUpdatesFacts>();
-    facts->serviceEnabled = ReadBool("IAutomaticUpdates::get_ServiceEnabled", au.get(), &IAutomaticUpdates::get_ServiceEnabled);
-    ComPtr<IAutomaticUpdatesSettings> settings = ReadObject("IAutomaticUpdates::get_Settings", au.get(), &IAutomaticUpdates::get_Settings);
+    facts->serviceEnabled =
+        ReadBool("IAutomaticUpdates::get_ServiceEnabled", au.get(), &IAutomaticUpdates::get_ServiceEnabled);
+    ComPtr<IAutomaticUpdatesSettings> settings =
+        ReadObject("IAutomaticUpdates::get_Settings", au.get(), &IAutomaticUpdates::get_Settings);
     if (!settings) ThrowHResult("IAutomaticUpdates::get_Settings", E_POINTER);
     AutomaticUpdatesNotificationLevel level = aunlNotConfigured;
     CheckHResult("IAutomaticUpdatesSettings::get_NotificationLevel", settings->get_NotificationLevel(&level));
     facts->notificationLevel = static_cast<int32_t>(level);
-    facts->readOnly = ReadBool("IAutomaticUpdatesSettings::get_ReadOnly", settings.get(), &IAutomaticUpdatesSettings::get_ReadOnly);
-    facts->required = ReadBool("IAutomaticUpdatesSettings::get_Required", settings.get(), &IAutomaticUpdatesSettings::get_Required);
+    facts->readOnly =
+        ReadBool("IAutomaticUpdatesSettings::get_ReadOnly", settings.get(), &IAutomaticUpdatesSettings::get_ReadOnly);
+    facts->required =
+        ReadBool("IAutomaticUpdatesSettings::get_Required", settings.get(), &IAutomaticUpdatesSettings::get_Required);
     auto settings2 = Query<IAutomaticUpdatesSettings2>(settings.get());
-    facts->includeRecommendedUpdates = ReadOptionalBool(
-        "IAutomaticUpdatesSettings2::get_IncludeRecommendedUpdates", static_cast<bool>(settings2),
-        [&](VARIANT_BOOL* out) { return settings2->get_IncludeRecommendedUpdates(out); });
+    facts->includeRecommendedUpdates =
+        ReadOptionalBool("IAutomaticUpdatesSettings2::get_IncludeRecommendedUpdates", static_cast<bool>(settings2),
+                         [&](VARIANT_BOOL* out) { return settings2->get_IncludeRecommendedUpdates(out); });
     auto settings3 = Query<IAutomaticUpdatesSettings3>(settings.get());
-    facts->nonAdministratorsElevated = ReadOptionalBool(
-        "IAutomaticUpdatesSettings3::get_NonAdministratorsElevated", static_cast<bool>(settings3),
-        [&](VARIANT_BOOL* out) { return settings3->get_NonAdministratorsElevated(out); });
-    facts->featuredUpdatesEnabled = ReadOptionalBool(
-        "IAutomaticUpdatesSettings3::get_FeaturedUpdatesEnabled", static_cast<bool>(settings3),
-        [&](VARIANT_BOOL* out) { return settings3->get_FeaturedUpdatesEnabled(out); });
+    facts->nonAdministratorsElevated =
+        ReadOptionalBool("IAutomaticUpdatesSettings3::get_NonAdministratorsElevated", static_cast<bool>(settings3),
+                         [&](VARIANT_BOOL* out) { return settings3->get_NonAdministratorsElevated(out); });
+    facts->featuredUpdatesEnabled =
+        ReadOptionalBool("IAutomaticUpdatesSettings3::get_FeaturedUpdatesEnabled", static_cast<bool>(settings3),
+                         [&](VARIANT_BOOL* out) { return settings3->get_FeaturedUpdatesEnabled(out); });
     return [facts](Napi::Env env) {
       Napi::Object object = Napi::Object::New(env);
       object.Set("serviceEnabled", facts->serviceEnabled);
@@ -317,18 +330,21 @@ HistoryEntry ReadHistoryEntry(IUpdateHistoryEntry* entry) {
   OperationResultCode code = orcNotStarted;
   CheckHResult("IUpdateHistoryEntry::get_ResultCode", entry->get_ResultCode(&code));
   e.resultCode = static_cast<int32_t>(code);
-  e.hresult = static_cast<uint32_t>(ReadValue("IUpdateHistoryEntry::get_HResult", entry, &IUpdateHistoryEntry::get_HResult));
+  e.hresult =
+      static_cast<uint32_t>(ReadValue("IUpdateHistoryEntry::get_HResult", entry, &IUpdateHistoryEntry::get_HResult));
   e.date = ReadValue("IUpdateHistoryEntry::get_Date", entry, &IUpdateHistoryEntry::get_Date);
-  ComPtr<IUpdateIdentity> identity = ReadObject("IUpdateHistoryEntry::get_UpdateIdentity", entry, &IUpdateHistoryEntry::get_UpdateIdentity);
+  ComPtr<IUpdateIdentity> identity =
+      ReadObject("IUpdateHistoryEntry::get_UpdateIdentity", entry, &IUpdateHistoryEntry::get_UpdateIdentity);
   if (identity) {
     e.updateId = ReadString("IUpdateIdentity::get_UpdateID", identity.get(), &IUpdateIdentity::get_UpdateID);
     e.revision = ReadValue("IUpdateIdentity::get_RevisionNumber", identity.get(), &IUpdateIdentity::get_RevisionNumber);
   }
   e.title = ReadString("IUpdateHistoryEntry::get_Title", entry, &IUpdateHistoryEntry::get_Title);
   e.description = ReadString("IUpdateHistoryEntry::get_Description", entry, &IUpdateHistoryEntry::get_Description);
-  e.unmappedResultCode =
-      static_cast<uint32_t>(ReadValue("IUpdateHistoryEntry::get_UnmappedResultCode", entry, &IUpdateHistoryEntry::get_UnmappedResultCode));
-  e.clientApplicationId = ReadString("IUpdateHistoryEntry::get_ClientApplicationID", entry, &IUpdateHistoryEntry::get_ClientApplicationID);
+  e.unmappedResultCode = static_cast<uint32_t>(
+      ReadValue("IUpdateHistoryEntry::get_UnmappedResultCode", entry, &IUpdateHistoryEntry::get_UnmappedResultCode));
+  e.clientApplicationId =
+      ReadString("IUpdateHistoryEntry::get_ClientApplicationID", entry, &IUpdateHistoryEntry::get_ClientApplicationID);
   ServerSelection selection = ssDefault;
   CheckHResult("IUpdateHistoryEntry::get_ServerSelection", entry->get_ServerSelection(&selection));
   e.serverSelection = static_cast<int32_t>(selection);
@@ -396,16 +412,19 @@ Napi::Value HistoryCall(const Napi::CallbackInfo& info) {
     ComPtr<IUpdateSearcher> searcher;
     CheckHResult("IUpdateSession::CreateUpdateSearcher", updateSession->CreateUpdateSearcher(searcher.put()));
     if (!searcher) ThrowHResult("IUpdateSession::CreateUpdateSearcher", E_POINTER);
-    LONG total = ReadValue("IUpdateSearcher::GetTotalHistoryCount", searcher.get(), &IUpdateSearcher::GetTotalHistoryCount);
+    LONG total =
+        ReadValue("IUpdateSearcher::GetTotalHistoryCount", searcher.get(), &IUpdateSearcher::GetTotalHistoryCount);
     auto entries = std::make_shared<std::vector<HistoryEntry>>();
     // Only what exists is asked for: WUA answers E_INVALIDARG past the end.
     LONG available = total > static_cast<LONG>(start) ? total - static_cast<LONG>(start) : 0;
     LONG wanted = std::min<LONG>(available, static_cast<LONG>(std::min<uint32_t>(count, 0x7fffffff)));
     if (wanted > 0) {
       ComPtr<IUpdateHistoryEntryCollection> collection;
-      CheckHResult("IUpdateSearcher::QueryHistory", searcher->QueryHistory(static_cast<LONG>(start), wanted, collection.put()));
+      CheckHResult("IUpdateSearcher::QueryHistory",
+                   searcher->QueryHistory(static_cast<LONG>(start), wanted, collection.put()));
       if (collection) {
-        LONG n = ReadValue("IUpdateHistoryEntryCollection::get_Count", collection.get(), &IUpdateHistoryEntryCollection::get_Count);
+        LONG n = ReadValue("IUpdateHistoryEntryCollection::get_Count", collection.get(),
+                           &IUpdateHistoryEntryCollection::get_Count);
         for (LONG i = 0; i < n; ++i) {
           ComPtr<IUpdateHistoryEntry> entry;
           CheckHResult("IUpdateHistoryEntryCollection::get_Item", collection->get_Item(i, entry.put()));
@@ -417,7 +436,8 @@ Napi::Value HistoryCall(const Napi::CallbackInfo& info) {
       Napi::Object object = Napi::Object::New(env);
       object.Set("total", static_cast<double>(total));
       Napi::Array array = Napi::Array::New(env, entries->size());
-      for (size_t i = 0; i < entries->size(); ++i) array.Set(static_cast<uint32_t>(i), HistoryEntryToJs(env, (*entries)[i]));
+      for (size_t i = 0; i < entries->size(); ++i)
+        array.Set(static_cast<uint32_t>(i), HistoryEntryToJs(env, (*entries)[i]));
       object.Set("entries", array);
       return object;
     };
@@ -471,7 +491,8 @@ Napi::Value RegistryKeyExistsCall(const Napi::CallbackInfo& info) {
       info.Env(), "msi-lua:wuaRegistryKeyExists",
       [subKey]() {
         UniqueHKey key;
-        LSTATUS status = ::RegOpenKeyExW(HKEY_LOCAL_MACHINE, subKey.c_str(), 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, key.put());
+        LSTATUS status =
+            ::RegOpenKeyExW(HKEY_LOCAL_MACHINE, subKey.c_str(), 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, key.put());
         if (status == ERROR_FILE_NOT_FOUND || status == ERROR_PATH_NOT_FOUND) return false;
         if (status != ERROR_SUCCESS) ThrowWin32("RegOpenKeyExW", static_cast<DWORD>(status));
         return true;

@@ -25,7 +25,9 @@ function msitoolsVerdict(tool, file, scratch) {
   const run = spawnSync(tool, [file, out], { cwd: out, timeout: 120_000 });
   try {
     if (fs.existsSync(path.join(out, 'open.err'))) return { opens: false, failedTables: [], crashed: false };
-    const tables = fs.existsSync(path.join(out, 'tables')) ? fs.readFileSync(path.join(out, 'tables'), 'utf8').split('\n').slice(0, -1) : [];
+    const tables = fs.existsSync(path.join(out, 'tables'))
+      ? fs.readFileSync(path.join(out, 'tables'), 'utf8').split('\n').slice(0, -1)
+      : [];
     const failedTables = tables.filter((_, i) => fs.existsSync(path.join(out, `${i}.err`)));
     return { opens: true, failedTables, crashed: run.status !== 0 };
   } finally {
@@ -43,11 +45,16 @@ async function prepareCorpusCrossCheck() {
   const entries = [];
   try {
     const tool = path.join(scratch, 'msitools-reference');
-    const built = spawnSync('gcc', ['-O1', '-o', tool, path.join(root, 'test', 'tools', 'msitools-reference.c'), '-ldl'], { stdio: 'inherit' });
+    const built = spawnSync('gcc', ['-O1', '-o', tool, path.join(root, 'test', 'tools', 'msitools-reference.c'), '-ldl'], {
+      stdio: 'inherit',
+    });
     if (built.status !== 0) throw new Error('corpus: gcc could not build test/tools/msitools-reference.c');
     // The corpus, and the failing inputs of ../shared/cases (one per kind of fault).
-    const listed = (dir, prefix) => (fs.existsSync(dir) ? fs.readdirSync(dir) : [])
-      .filter((f) => /\.(msi|msp|msm|mst)$/i.test(f)).sort().map((f) => ({ name: prefix + f, file: path.join(dir, f) }));
+    const listed = (dir, prefix) =>
+      (fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+        .filter((f) => /\.(msi|msp|msm|mst)$/i.test(f))
+        .sort()
+        .map((f) => ({ name: prefix + f, file: path.join(dir, f) }));
     for (const { name, file } of [...listed(corpus, ''), ...listed(cases, 'cases/')]) {
       const verdict = msitoolsVerdict(tool, file, scratch);
       if (verdict.opens && verdict.failedTables.length === 0 && !verdict.crashed) continue;

@@ -42,7 +42,10 @@ function msiexec(args) {
 function prepareProductFixtures() {
   fs.mkdirSync(outDir, { recursive: true });
   const products = [];
-  for (const file of fs.readdirSync(sourceDir).filter((f) => f.endsWith('.wxs')).sort()) {
+  for (const file of fs
+    .readdirSync(sourceDir)
+    .filter((f) => f.endsWith('.wxs'))
+    .sort()) {
     const wxsPath = path.join(sourceDir, file);
     const xml = fs.readFileSync(wxsPath, 'utf8');
     const productCode = attribute(xml, 'Product', 'Id');
@@ -73,7 +76,10 @@ function requireTypeScript(file) {
   const previous = Module._extensions['.ts'];
   Module._extensions['.ts'] = (module, filename) => {
     const source = fs.readFileSync(filename, 'utf8');
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true }, fileName: filename });
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      fileName: filename,
+    });
     module._compile(outputText, filename);
   };
   try {
@@ -149,7 +155,9 @@ async function prepareLuaFixtures() {
   fs.mkdirSync(path.dirname(crlTarget), { recursive: true });
   fs.copyFileSync(fx.ca.lapsedCrlPath, crlTarget);
   const key = `HKLM\\Software\\Microsoft\\SystemCertificates\\Root\\Certificates\\${manifest.trustedCaThumbprint}`;
-  const added = runInWine(['reg', 'add', key, '/v', 'Blob', '/t', 'REG_BINARY', '/d', rootStoreBlob(fx.ca.caDer).toString('hex'), '/f'], { echo: false });
+  const added = runInWine(['reg', 'add', key, '/v', 'Blob', '/t', 'REG_BINARY', '/d', rootStoreBlob(fx.ca.caDer).toString('hex'), '/f'], {
+    echo: false,
+  });
   if (added.status !== 0) throw new Error('could not add the test CA to the prefix root store');
   return manifest;
 }
@@ -185,7 +193,11 @@ async function prepareInstallerFixtures() {
   const builder = requireTypeScript(path.join(root, 'test', 'support', 'installer-fixtures.ts'));
   const built = await builder.buildInstallerFixtures(path.join(cacheDir, 'fixtures', 'installer'));
   for (const code of [builder.ACTIONS_PRODUCT_CODE, builder.FAILING_PRODUCT_CODE]) msiexec(['/x', code]);
-  const manifest = { productCode: builder.ACTIONS_PRODUCT_CODE, upgradeCode: builder.ACTIONS_UPGRADE_CODE, failingProductCode: builder.FAILING_PRODUCT_CODE };
+  const manifest = {
+    productCode: builder.ACTIONS_PRODUCT_CODE,
+    upgradeCode: builder.ACTIONS_UPGRADE_CODE,
+    failingProductCode: builder.FAILING_PRODUCT_CODE,
+  };
   manifest.patchCodes = { one: builder.PATCH_ONE_CODE, two: builder.PATCH_TWO_CODE, foreign: builder.FOREIGN_PATCH_CODE };
   for (const [key, file] of Object.entries(built)) manifest[key] = toWindowsPath(file);
   return manifest;
@@ -196,7 +208,11 @@ async function prepareInstallerFixtures() {
 async function exportInstallerFixtures(dir) {
   const builder = requireTypeScript(path.join(root, 'test', 'support', 'installer-fixtures.ts'));
   const built = await builder.buildInstallerFixtures(dir);
-  const manifest = { productCode: builder.ACTIONS_PRODUCT_CODE, upgradeCode: builder.ACTIONS_UPGRADE_CODE, failingProductCode: builder.FAILING_PRODUCT_CODE };
+  const manifest = {
+    productCode: builder.ACTIONS_PRODUCT_CODE,
+    upgradeCode: builder.ACTIONS_UPGRADE_CODE,
+    failingProductCode: builder.FAILING_PRODUCT_CODE,
+  };
   manifest.patchCodes = { one: builder.PATCH_ONE_CODE, two: builder.PATCH_TWO_CODE, foreign: builder.FOREIGN_PATCH_CODE };
   for (const [key, file] of Object.entries(built)) manifest[key] = path.basename(file);
   fs.writeFileSync(path.join(dir, 'installer.json'), JSON.stringify(manifest, null, 2));
@@ -233,7 +249,10 @@ if (require.main === module && process.argv.includes('--export-installer')) {
   );
 } else if (require.main === module) {
   const exportAt = process.argv.indexOf('--export-lua');
-  const work = exportAt > 0 ? exportLuaFixtures(path.resolve(process.argv[exportAt + 1] ?? 'lua-fixtures')).then(() => process.argv[exportAt + 1]) : prepareFixtures().then(({ manifestPath }) => manifestPath);
+  const work =
+    exportAt > 0
+      ? exportLuaFixtures(path.resolve(process.argv[exportAt + 1] ?? 'lua-fixtures')).then(() => process.argv[exportAt + 1])
+      : prepareFixtures().then(({ manifestPath }) => manifestPath);
   work.then(
     (where) => console.log(where),
     (error) => {

@@ -97,24 +97,53 @@ function structureMap(bytes, lib) {
   const directoryStart = bytes.readUInt32LE(48);
   for (const entry of entries.values()) directorySlots.push(entry.offset);
   for (let i = 0; i < sectorSize / 128; i++) directorySlots.push(at(directoryStart) + i * 128);
-  return { sectorSize, sectorCount: layout.sectorCount, entryCount: entries.size, fatEntries, miniFatOffsets, directorySlots, fileLength: bytes.length };
+  return {
+    sectorSize,
+    sectorCount: layout.sectorCount,
+    entryCount: entries.size,
+    fatEntries,
+    miniFatOffsets,
+    directorySlots,
+    fileLength: bytes.length,
+  };
 }
 
 const HEADER_FIELDS = [
-  [24, 2], [26, 2], [28, 2], [30, 2], [32, 2], [34, 2], [40, 4], [44, 4], [48, 4], [52, 4], [56, 4], [60, 4], [64, 4], [68, 4], [72, 4],
+  [24, 2],
+  [26, 2],
+  [28, 2],
+  [30, 2],
+  [32, 2],
+  [34, 2],
+  [40, 4],
+  [44, 4],
+  [48, 4],
+  [52, 4],
+  [56, 4],
+  [60, 4],
+  [64, 4],
+  [68, 4],
+  [72, 4],
 ];
 const SPECIAL_SECTORS = [0xffffffff, 0xfffffffe, 0xfffffffd, 0xfffffffc, 0xfffffffb, 0xfffffffa];
 
 /** A sector number a structure might plausibly (or not) hold. */
 function sectorValue(random, map, current) {
   switch (random.int(7)) {
-    case 0: return random.pick(SPECIAL_SECTORS);
-    case 1: return current + 1;
-    case 2: return current;
-    case 3: return map.sectorCount + random.int(3) - 1;
-    case 4: return random.int(map.sectorCount);
-    case 5: return random.pick(INTERESTING);
-    default: return Math.max(0, current - 1 - random.int(4));
+    case 0:
+      return random.pick(SPECIAL_SECTORS);
+    case 1:
+      return current + 1;
+    case 2:
+      return current;
+    case 3:
+      return map.sectorCount + random.int(3) - 1;
+    case 4:
+      return random.int(map.sectorCount);
+    case 5:
+      return random.pick(INTERESTING);
+    default:
+      return Math.max(0, current - 1 - random.int(4));
   }
 }
 
@@ -154,7 +183,21 @@ function mutateStructure(bytes, random, map) {
         out.writeUInt32LE(value >>> 0, base + link);
       } else if (field === 2) out.writeUInt32LE(sectorValue(random, map, out.readUInt32LE(base + 116)) >>> 0, base + 116);
       else if (field === 3) {
-        const size = random.pick([0, 1, 63, 64, 4095, 4096, 4097, map.fileLength - 1, map.fileLength, map.fileLength + 1, map.fileLength * 2, 0x7fffffff, 0xffffffff]);
+        const size = random.pick([
+          0,
+          1,
+          63,
+          64,
+          4095,
+          4096,
+          4097,
+          map.fileLength - 1,
+          map.fileLength,
+          map.fileLength + 1,
+          map.fileLength * 2,
+          0x7fffffff,
+          0xffffffff,
+        ]);
         out.writeUInt32LE(size >>> 0, base + 120);
         if (random.next() < 0.2) out.writeUInt32LE(random.pick([0, 1, 0xffffffff]), base + 124);
       } else if (field === 4) out.writeUInt16LE(random.pick([0, 1, 2, 3, 62, 64, 66, 0xffff]), base + 64);
@@ -233,7 +276,16 @@ function runFuzz({ files, cases, seed, lib, isFormatError, timeLimitMs = 2000, o
     const bytes = fs.readFileSync(file);
     return { file, bytes, offsets: structuralOffsets(bytes, lib), map: structureMap(bytes, lib) };
   });
-  const result = { cases: 0, accepted: 0, rejected: 0, failures: [], slowestMs: 0, slowestCase: '', rejectedBy: {}, byKind: { bytes: 0, content: 0, structure: 0 } };
+  const result = {
+    cases: 0,
+    accepted: 0,
+    rejected: 0,
+    failures: [],
+    slowestMs: 0,
+    slowestCase: '',
+    rejectedBy: {},
+    byKind: { bytes: 0, content: 0, structure: 0 },
+  };
   for (let i = 0; i < cases; i++) {
     const input = inputs[random.int(inputs.length)];
     const caseSeed = random.int(0x7fffffff);
@@ -347,10 +399,13 @@ function main(argv) {
       if ((i + 1) % 1000 === 0) console.log(`  ${i + 1} cases: ${r.accepted} read, ${r.rejected} rejected, ${r.failures.length} failures`);
     },
   });
-  console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.accepted} read in full, ${result.rejected} rejected with MsiFormatError, slowest case ${result.slowestMs.toFixed(0)} ms (${result.slowestCase})`);
+  console.log(
+    `done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.accepted} read in full, ${result.rejected} rejected with MsiFormatError, slowest case ${result.slowestMs.toFixed(0)} ms (${result.slowestCase})`,
+  );
   console.log('cases by mutator:', JSON.stringify(result.byKind));
   console.log('rejections by place:', JSON.stringify(result.rejectedBy));
-  for (const failure of result.failures.slice(0, 20)) console.log(`FAILURE case ${failure.case} (${failure.description}):\n${failure.error}\n`);
+  for (const failure of result.failures.slice(0, 20))
+    console.log(`FAILURE case ${failure.case} (${failure.description}):\n${failure.error}\n`);
   return result.failures.length === 0 ? 0 : 1;
 }
 

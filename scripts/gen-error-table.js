@@ -186,10 +186,14 @@ function hresultGroup(name, value) {
     case 10: // FACILITY_CONTROL
     case 17: // FACILITY_COMPLUS
       return 'com';
-    case 3: return 'storage';
-    case 9: return 'security';
-    case 15: return 'setupapi';
-    default: return 'other';
+    case 3:
+      return 'storage';
+    case 9:
+      return 'security';
+    case 15:
+      return 'setupapi';
+    default:
+      return 'other';
   }
 }
 
@@ -202,7 +206,12 @@ function win32Group(name, value, source) {
 /** Text of a comment block, or '' when it is not a description (banners, commented-out code). */
 function commentText(lines) {
   const body = lines
-    .map((l) => l.replace(/^\s*(\/\/+|\/\*+|\*+\/?)/, '').replace(/\*+\/\s*$/, '').trim())
+    .map((l) =>
+      l
+        .replace(/^\s*(\/\/+|\/\*+|\*+\/?)/, '')
+        .replace(/\*+\/\s*$/, '')
+        .trim(),
+    )
     .filter((l) => l && !/^[/*=\-\s]+$/.test(l));
   if (body.some((l) => /#\s*define\b/.test(l))) return '';
   const mt = body.findIndex((l) => /^MessageText:/.test(l));
@@ -417,8 +426,7 @@ function render(texts, { requireNamed = false } = {}) {
     if (i < 0) throw new Error(`unknown group ${g}`);
     return i;
   };
-  const row = (valueText, r) =>
-    `[${valueText},${tsString(r.name)},${gi(r.group)}${r.description ? ',' + tsString(r.description) : ''}],`;
+  const row = (valueText, r) => `[${valueText},${tsString(r.name)},${gi(r.group)}${r.description ? ',' + tsString(r.description) : ''}],`;
   const hrRows = [...c.hresult.values()].sort((a, b) => a.value - b.value);
   const w32Rows = [...c.win32.values()].sort((a, b) => a.value - b.value);
   const aliases = [...c.aliases.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -427,7 +435,9 @@ function render(texts, { requireNamed = false } = {}) {
   const out = [];
   out.push('// GENERATED FILE - do not edit. Regenerate with: node scripts/gen-error-table.js');
   out.push('// Source: mingw-w64 headers ' + REQUIRED_HEADERS.map((h) => `${h} (${stats[h]})`).join(', ') + '.');
-  out.push(`// ${hrRows.length} HRESULT rows, ${w32Rows.length} Win32 rows, ${aliases.length} aliases, ${described} with a header description.`);
+  out.push(
+    `// ${hrRows.length} HRESULT rows, ${w32Rows.length} Win32 rows, ${aliases.length} aliases, ${described} with a header description.`,
+  );
   out.push('');
   out.push('export const GROUPS = [');
   for (const g of GROUPS) out.push(`  ${tsString(g)},`);
@@ -458,7 +468,8 @@ function render(texts, { requireNamed = false } = {}) {
     }
     out.push(`export const ${name} = ${entry.kind === 'hresult' ? hex(entry.value) : String(entry.value)};`);
   }
-  for (const [name, value] of parseEnumerators(texts['msi.h'], MSIINSTALLCONTEXT_NAMES, requireNamed)) out.push(`export const ${name} = ${value};`);
+  for (const [name, value] of parseEnumerators(texts['msi.h'], MSIINSTALLCONTEXT_NAMES, requireNamed))
+    out.push(`export const ${name} = ${value};`);
   out.push('');
   out.push('/** [alias, canonical name]: other names the headers give to a value in the tables above. */');
   out.push('export const ALIASES: readonly (readonly [string, string])[] = [');

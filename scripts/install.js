@@ -23,13 +23,15 @@ function prebuildsPresent() {
   } catch {
     return [];
   }
-  return tuples.filter((t) => {
-    try {
-      return fs.readdirSync(path.join(dir, t)).some((f) => f.endsWith('.node'));
-    } catch {
-      return false;
-    }
-  }).sort();
+  return tuples
+    .filter((t) => {
+      try {
+        return fs.readdirSync(path.join(dir, t)).some((f) => f.endsWith('.node'));
+      } catch {
+        return false;
+      }
+    })
+    .sort();
 }
 
 function nodeGypCommand() {
@@ -59,7 +61,7 @@ function main() {
       `and the source build failed (${built.error ? built.error.message : `node-gyp exited ${built.status}`}).\n` +
       'msi-lua: the package is installed: its .msi/.msp/.mst reader, CLI and error model work; ' +
       'Windows Installer and Windows Update calls will reject with NativeBindingNotFoundError. ' +
-      'Install Visual Studio\'s C++ build tools and run `npm rebuild msi-lua` to build the addon.',
+      "Install Visual Studio's C++ build tools and run `npm rebuild msi-lua` to build the addon.",
   );
   return 0;
 }

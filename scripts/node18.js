@@ -29,7 +29,10 @@ function runUnitSuite(node) {
   const jest = require.resolve('jest/bin/jest');
   // scripts/test.js gives the suite a private TMPDIR but keeps jest's cache where it was.
   const cache = process.env.MSI_LUA_JEST_CACHE ? [`--cacheDirectory=${process.env.MSI_LUA_JEST_CACHE}`] : [];
-  spawnSync(node, [jest, '--selectProjects', 'unit', '--ci', ...cache, '--json', `--outputFile=${report}`], { cwd: root, stdio: 'inherit' });
+  spawnSync(node, [jest, '--selectProjects', 'unit', '--ci', ...cache, '--json', `--outputFile=${report}`], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   try {
     const parsed = JSON.parse(fs.readFileSync(report, 'utf8'));
     fs.rmSync(report, { force: true });

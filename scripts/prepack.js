@@ -63,7 +63,11 @@ for (const arch of CROSS_BUILT) {
   if (!stale) continue;
   const blocker = crossBuildBlocker(arch);
   if (blocker) fail(`prebuilds/win32-${arch}/*.node is ${built.length ? 'older than native/' : 'missing'} and cannot be built: ${blocker}`);
-  run(`the native cross-build for ${arch} (npm run build:prebuild -- --arch=${arch})`, [path.join(__dirname, 'build-native.js'), '--prebuild', `--arch=${arch}`]);
+  run(`the native cross-build for ${arch} (npm run build:prebuild -- --arch=${arch})`, [
+    path.join(__dirname, 'build-native.js'),
+    '--prebuild',
+    `--arch=${arch}`,
+  ]);
   if (prebuilds(arch).length === 0) fail(`the native cross-build wrote nothing to prebuilds/win32-${arch}`);
 }
 console.log(`prepack: dist/ and ${CROSS_BUILT.map((a) => `prebuilds/win32-${a}/${prebuilds(a).join(', ')}`).join(', ')} ready`);

@@ -61,7 +61,10 @@ function buildArtifacts() {
 function packAndInstall(work) {
   const packDir = path.join(work, 'pack');
   fs.mkdirSync(packDir, { recursive: true });
-  const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
   const tarball = path.join(packDir, JSON.parse(packed.stdout)[0].filename);
   // A fresh app folder, as a user's: the tarball and its registry dependencies (from npm's cache).
   const app = path.join(work, 'app');
@@ -85,12 +88,20 @@ function main() {
     MSI_LUA_SHIP_APP: app,
     MSI_LUA_SEA_EXE: path.join(root, 'build', 'sea', 'msi-lua.exe'),
   };
-  spawnSync(process.execPath, [jest, '--selectProjects', 'ship', '--runInBand', '--ci', '--json', `--outputFile=${report}`], { cwd: root, stdio: 'inherit', env });
+  spawnSync(process.execPath, [jest, '--selectProjects', 'ship', '--runInBand', '--ci', '--json', `--outputFile=${report}`], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
   runWineServerWait();
   let counts = { passed: 0, failed: 1, skipped: 0 };
   try {
     const r = JSON.parse(fs.readFileSync(report, 'utf8'));
-    counts = { passed: r.numPassedTests, failed: r.numFailedTests + (r.numRuntimeErrorTestSuites || 0), skipped: r.numPendingTests + (r.numTodoTests || 0) };
+    counts = {
+      passed: r.numPassedTests,
+      failed: r.numFailedTests + (r.numRuntimeErrorTestSuites || 0),
+      skipped: r.numPendingTests + (r.numTodoTests || 0),
+    };
   } catch {
     console.error('ship-tier: jest wrote no report');
   }

@@ -54,7 +54,15 @@ if (run('type-check tests', process.execPath, [tsc, '-p', 'tsconfig.test.json'])
 
 const unitReport = path.join(runTmp, 'unit-report.json');
 const jest = require.resolve('jest/bin/jest');
-run('unit suite', process.execPath, [jest, '--selectProjects', 'unit', '--ci', `--cacheDirectory=${jestCache}`, '--json', `--outputFile=${unitReport}`]);
+run('unit suite', process.execPath, [
+  jest,
+  '--selectProjects',
+  'unit',
+  '--ci',
+  `--cacheDirectory=${jestCache}`,
+  '--json',
+  `--outputFile=${unitReport}`,
+]);
 let unit = { passed: 0, failed: 1, skipped: 0 };
 try {
   const report = JSON.parse(fs.readFileSync(unitReport, 'utf8'));
@@ -72,7 +80,12 @@ console.log(`unit: ${unit.passed} passed, ${unit.failed} failed${unit.skipped ? 
 /** Runs a tier script whose last line is `<label>: N passed, N failed`; a missing line or a bad exit counts as a failure. */
 function runTier(label, script) {
   const t0 = Date.now();
-  const tier = spawnSync(process.execPath, [path.join(__dirname, script)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const tier = spawnSync(process.execPath, [path.join(__dirname, script)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   process.stdout.write(tier.stdout || '');
   const last = (tier.stdout || '').trim().split('\n').pop() || '';
   const match = last.match(new RegExp(`^${label}: (\\d+) passed, (\\d+) failed$`));
@@ -99,9 +112,14 @@ const leftEntries = fs.readdirSync(runTmp, { withFileTypes: true });
 const leftovers = leftEntries.filter((e) => e.isDirectory()).map((e) => e.name);
 const leftFiles = leftEntries.filter((e) => !e.isDirectory()).map((e) => e.name);
 const elsewhere = newTempFolders(started);
-console.log(`test: temporary folders left by the suite: ${leftovers.length}${leftovers.length ? ` (${leftovers.slice(0, 20).join(', ')}${leftovers.length > 20 ? ', ...' : ''})` : ''}`);
+console.log(
+  `test: temporary folders left by the suite: ${leftovers.length}${leftovers.length ? ` (${leftovers.slice(0, 20).join(', ')}${leftovers.length > 20 ? ', ...' : ''})` : ''}`,
+);
 if (leftFiles.length) console.log(`test: temporary files left (reported, not counted): ${leftFiles.slice(0, 20).join(', ')}`);
-if (elsewhere.length) console.log(`test: msi-lua-* folders made in ${systemTmp} during the run (by this run's Wine side or by other processes): ${elsewhere.length}`);
+if (elsewhere.length)
+  console.log(
+    `test: msi-lua-* folders made in ${systemTmp} during the run (by this run's Wine side or by other processes): ${elsewhere.length}`,
+  );
 fs.rmSync(runTmp, { recursive: true, force: true });
 const tempCheck = { passed: 0, failed: leftovers.length === 0 ? 0 : 1 };
 

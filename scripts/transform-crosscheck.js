@@ -24,7 +24,9 @@ async function prepareTransformCrossCheck({ requireTypeScript }) {
   for (const c of cases) {
     const applied = path.join(outDir, 'wine', `${c.name}.msi`);
     const dump = path.join(outDir, 'wine', `${c.name}.json`);
-    const run = runInWine([exe, toWindowsPath(c.base), toWindowsPath(applied), toWindowsPath(dump), ...c.transforms.map(toWindowsPath)], { echo: false });
+    const run = runInWine([exe, toWindowsPath(c.base), toWindowsPath(applied), toWindowsPath(dump), ...c.transforms.map(toWindowsPath)], {
+      echo: false,
+    });
     if (run.status !== 0) throw new Error(`apply-transform ${c.name} exited with ${run.status}: ${run.stderr.trim()}`);
     const results = JSON.parse(fs.readFileSync(dump, 'utf8')).results;
     if (results.length !== c.transforms.length || results.some((r) => r !== 0)) {

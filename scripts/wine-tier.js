@@ -51,7 +51,17 @@ function runJestPass(label, hostExe, env) {
   console.log(`wine-tier: jest native suite under ${path.basename(hostExe)}`);
   const jestBin = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
   const run = runInWine(
-    [hostExe, jestBin, '--selectProjects', 'native', '--runInBand', '--ci', '--watchman=false', '--json', `--outputFile=${toWindowsPath(outputFile)}`],
+    [
+      hostExe,
+      jestBin,
+      '--selectProjects',
+      'native',
+      '--runInBand',
+      '--ci',
+      '--watchman=false',
+      '--json',
+      `--outputFile=${toWindowsPath(outputFile)}`,
+    ],
     { env },
   );
   let report = null;
@@ -90,7 +100,13 @@ async function main() {
     totals.skipped += counts.skipped;
   }
   // The packed tarball, installed and used as users would (Linux and Windows node under Wine).
-  const tarball = await step('tarball installed and used', () => spawnSync(process.execPath, [path.join(__dirname, 'tarball-test.js')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' }));
+  const tarball = await step('tarball installed and used', () =>
+    spawnSync(process.execPath, [path.join(__dirname, 'tarball-test.js')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    }),
+  );
   process.stdout.write(tarball.stdout || '');
   const counted = /^tarball: (\d+) passed, (\d+) failed$/m.exec(tarball.stdout || '');
   totals.passed += counted ? Number(counted[1]) : 0;

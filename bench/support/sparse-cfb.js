@@ -53,7 +53,16 @@ function writeSparsePackage({ lib, source, output, extra = [], sectorShift = 9 }
   add(cf.root);
   for (const { name, size } of extra) {
     nodes[0].children.push(nodes.length);
-    nodes.push({ name, type: 2, clsid: Buffer.alloc(16), stateBits: Buffer.alloc(4), times: Buffer.alloc(16), data: null, size, children: [] });
+    nodes.push({
+      name,
+      type: 2,
+      clsid: Buffer.alloc(16),
+      stateBits: Buffer.alloc(4),
+      times: Buffer.alloc(16),
+      data: null,
+      size,
+      children: [],
+    });
   }
 
   // Mini stream: streams under 4096 bytes, 64-byte mini sectors.
@@ -88,9 +97,12 @@ function writeSparsePackage({ lib, source, output, extra = [], sectorShift = 9 }
   let next = 0;
   const fatSectors = Array.from({ length: fatCount }, () => next++);
   const difatSectors = Array.from({ length: difatCount }, () => next++);
-  const directoryStart = next; next += directorySectorCount;
-  const miniFatStart = next; next += miniFatSectorCount;
-  const miniStreamStart = next; next += miniStreamSectorCount;
+  const directoryStart = next;
+  next += directorySectorCount;
+  const miniFatStart = next;
+  next += miniFatSectorCount;
+  const miniStreamStart = next;
+  next += miniStreamSectorCount;
   for (const node of bigStreams) {
     node.start = next;
     next += Math.ceil(node.size / sectorSize);
@@ -172,7 +184,16 @@ function writeSparsePackage({ lib, source, output, extra = [], sectorShift = 9 }
       node.clsid.copy(directory, o + 80);
       node.stateBits.copy(directory, o + 96);
       if (node.type !== 5) node.times.copy(directory, o + 100);
-      const start = node.type === 5 ? (miniStreamSectorCount ? miniStreamStart : ENDOFCHAIN) : node.type === 2 && node.size > 0 ? node.start : node.type === 2 ? ENDOFCHAIN : 0;
+      const start =
+        node.type === 5
+          ? miniStreamSectorCount
+            ? miniStreamStart
+            : ENDOFCHAIN
+          : node.type === 2 && node.size > 0
+            ? node.start
+            : node.type === 2
+              ? ENDOFCHAIN
+              : 0;
       const size = node.type === 5 ? miniStreamBytes : node.size;
       directory.writeUInt32LE(start >>> 0, o + 116);
       directory.writeUInt32LE(size % 0x100000000, o + 120);

@@ -54,7 +54,8 @@ function classify(path: string, error: unknown): unknown {
     if (!('path' in error)) Object.defineProperty(error, 'path', { value: path, enumerable: true, configurable: true });
     return error;
   }
-  if (error instanceof NotRegularFileError || typeof (error as NodeJS.ErrnoException)?.code === 'string') return new CannotReadError(path, error);
+  if (error instanceof NotRegularFileError || typeof (error as NodeJS.ErrnoException)?.code === 'string')
+    return new CannotReadError(path, error);
   return error;
 }
 
@@ -88,8 +89,7 @@ export async function openForCli(path: string): Promise<MsiPackage> {
 
 /** A package, patch or merge module; or a transform (.mst), which is not a database of its own. */
 export type OpenedFile =
-  | { kind: 'database'; pkg: MsiPackage }
-  | { kind: 'transform'; storage: MsiStorage; compound: CompoundFile; byteLength: number };
+  { kind: 'database'; pkg: MsiPackage } | { kind: 'transform'; storage: MsiStorage; compound: CompoundFile; byteLength: number };
 
 /**
  * Opens a file for a command that also describes transforms: a transform's

@@ -25,10 +25,12 @@ export function transformTableChanges(overview: TransformOverview): TransformTab
   const columnsAdded = (table: string) => overview.addedColumns.filter((c) => c.table === table).length;
   const records = new Map(overview.tables.map((t) => [t.table, t.operations.length] as const));
   for (const table of overview.droppedTables) out.push({ table, change: 'dropped', records: null, addedColumns: 0 });
-  for (const table of overview.addedTables) out.push({ table, change: 'added', records: records.get(table) ?? 0, addedColumns: columnsAdded(table) });
+  for (const table of overview.addedTables)
+    out.push({ table, change: 'added', records: records.get(table) ?? 0, addedColumns: columnsAdded(table) });
   const listed = new Set([...overview.addedTables, ...overview.droppedTables]);
   for (const t of overview.tables) {
-    if (!listed.has(t.table)) out.push({ table: t.table, change: 'changed', records: t.operations.length, addedColumns: columnsAdded(t.table) });
+    if (!listed.has(t.table))
+      out.push({ table: t.table, change: 'changed', records: t.operations.length, addedColumns: columnsAdded(t.table) });
     listed.add(t.table);
   }
   for (const u of overview.undecoded) {
@@ -61,7 +63,12 @@ export function transformJson(file: string, size: number, storage: MsiStorage, o
       stringPool: { codepage: overview.codepage, longReferences: overview.longReferences },
       addedTables: overview.addedTables,
       droppedTables: overview.droppedTables,
-      addedColumns: overview.addedColumns.map((c) => ({ table: c.table, name: c.column.name, type: c.column.idtType, number: c.column.number || null })),
+      addedColumns: overview.addedColumns.map((c) => ({
+        table: c.table,
+        name: c.column.name,
+        type: c.column.idtType,
+        number: c.column.number || null,
+      })),
       tables: transformTableChanges(overview),
       streams: overview.streams,
     },
@@ -70,7 +77,8 @@ export function transformJson(file: string, size: number, storage: MsiStorage, o
 
 /** Lines for `info` on a transform, after its summary fields. */
 export function transformFields(overview: TransformOverview): Array<[string, unknown]> {
-  const product = (code: string | null, version: string | null) => (code === null ? null : `${code}${version ? ` version ${version}` : ''}`);
+  const product = (code: string | null, version: string | null) =>
+    code === null ? null : `${code}${version ? ` version ${version}` : ''}`;
   const changes = transformTableChanges(overview);
   const changed = changes.filter((c) => c.change === 'changed');
   return [
@@ -83,7 +91,15 @@ export function transformFields(overview: TransformOverview): Array<[string, unk
     ['Adds tables', overview.addedTables.join(' ') || 'none'],
     ['Drops tables', overview.droppedTables.join(' ') || 'none'],
     ['Adds columns', overview.addedColumns.map((c) => `${c.table}.${c.column.name}`).join(' ') || 'none'],
-    ['Changes rows of', changed.map((c) => `${c.table} (${c.records === null ? 'records need the target database' : `${c.records} record${c.records === 1 ? '' : 's'}`})`).join(', ') || 'none'],
+    [
+      'Changes rows of',
+      changed
+        .map(
+          (c) =>
+            `${c.table} (${c.records === null ? 'records need the target database' : `${c.records} record${c.records === 1 ? '' : 's'}`})`,
+        )
+        .join(', ') || 'none',
+    ],
     ['Streams', overview.streams.length],
   ];
 }

@@ -10,14 +10,12 @@
 const PT_HTTP = (status: string, meaning: string): string =>
   `The update server answered with HTTP ${status} (${meaning}). Check the server URL, proxy and server health.`;
 
-const SOAP = (what: string): string =>
-  `The SOAP client talking to the update server ${what}. Check connectivity to the server and retry.`;
+const SOAP = (what: string): string => `The SOAP client talking to the update server ${what}. Check connectivity to the server and retry.`;
 
 const TIMESTAMP = (what: string): string =>
   `Update metadata verification: ${what}. Retry the search; if it persists, check the update server's signing configuration.`;
 
-const DS_NODATA = (what: string): string =>
-  `A datastore operation found no ${what}. Search again to refresh the local data.`;
+const DS_NODATA = (what: string): string => `A datastore operation found no ${what}. Search again to refresh the local data.`;
 
 export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   // ---------------------------------------------------------------- protocol talker (server communication)

@@ -63,14 +63,20 @@ export type CodeGroup = ErrorGroup | 'unknown';
 // ------------------------------------------------------------------------------------------
 // numbers
 
-
 /** Win32 codes that mean success (with or without an HRESULT_FROM_WIN32 wrapper). */
-const WIN32_SUCCESS = new Set([ERROR_SUCCESS, ERROR_SUCCESS_REBOOT_INITIATED, ERROR_SUCCESS_REBOOT_REQUIRED, ERROR_SUCCESS_RESTART_REQUIRED]);
+const WIN32_SUCCESS = new Set([
+  ERROR_SUCCESS,
+  ERROR_SUCCESS_REBOOT_INITIATED,
+  ERROR_SUCCESS_REBOOT_REQUIRED,
+  ERROR_SUCCESS_RESTART_REQUIRED,
+]);
 
 /** Node's convention: a value of the wrong type is a TypeError, a number out of range a RangeError. */
 function checkNumber(n: unknown, what: string, argument = 'hr'): number {
   if (typeof n !== 'number') {
-    throw new TypeError(`${what}: the "${argument}" argument must be a 32-bit integer (signed or unsigned); received ${typeof n === 'string' ? JSON.stringify(n) : typeof n}`);
+    throw new TypeError(
+      `${what}: the "${argument}" argument must be a 32-bit integer (signed or unsigned); received ${typeof n === 'string' ? JSON.stringify(n) : typeof n}`,
+    );
   }
   if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) {
     throw new RangeError(`${what}: the "${argument}" argument must be a 32-bit integer (signed or unsigned); received ${String(n)}`);
@@ -176,12 +182,24 @@ function guessGroup(n: Normalized): CodeGroup {
   const facility = (hr >>> 16) & 0x1fff;
   if (facility === FACILITY_WINDOWSUPDATE) return windowsUpdateGroup(hr);
   switch (facility) {
-    case 0xb: return 'trust'; // FACILITY_CERT
-    case 0: case 1: case 2: case 4: case 8: case 10: case 17: return 'com';
-    case 3: return 'storage';
-    case 9: return 'security';
-    case 15: return 'setupapi';
-    default: return 'unknown';
+    case 0xb:
+      return 'trust'; // FACILITY_CERT
+    case 0:
+    case 1:
+    case 2:
+    case 4:
+    case 8:
+    case 10:
+    case 17:
+      return 'com';
+    case 3:
+      return 'storage';
+    case 9:
+      return 'security';
+    case 15:
+      return 'setupapi';
+    default:
+      return 'unknown';
   }
 }
 
@@ -292,7 +310,8 @@ export function describeWin32(code: number): HResultDescription {
  * or a header alias such as 'NO_ERROR'). Returns undefined for an unknown name.
  */
 export function describeCode(name: string): HResultDescription | undefined {
-  if (typeof name !== 'string') throw new TypeError(`describeCode: the "name" argument must be a code name such as 'E_ACCESSDENIED'; received ${typeof name}`);
+  if (typeof name !== 'string')
+    throw new TypeError(`describeCode: the "name" argument must be a code name such as 'E_ACCESSDENIED'; received ${typeof name}`);
   const hit = getMaps().byName.get(name);
   if (!hit) return undefined;
   return hit.kind === 'win32' ? describeWin32(hit.row[0]) : describeHResult(hit.row[0]);
@@ -389,7 +408,14 @@ export interface MsiLuaErrorJSON {
   [extra: string]: unknown;
 }
 
-function buildMessage(code: string, hresult: number, win32: number | undefined, explanation: string, syscall?: string, systemMessage?: string): string {
+function buildMessage(
+  code: string,
+  hresult: number,
+  win32: number | undefined,
+  explanation: string,
+  syscall?: string,
+  systemMessage?: string,
+): string {
   let s = `${code} (${formatHResult(hresult)}${win32 !== undefined ? `, Win32 ${win32}` : ''}): ${explanation}`;
   if (syscall) s += ` [${syscall}]`;
   const sys = systemMessage?.trim();
@@ -417,7 +443,10 @@ export class MsiLuaError extends Error {
   constructor(init: MsiLuaErrorInit) {
     // Subclasses declared elsewhere get their class name too (before super(), so the stack shows it).
     if (!Object.prototype.hasOwnProperty.call(new.target.prototype, 'name')) setName(new.target, new.target.name);
-    if (typeof init !== 'object' || init === null) throw new TypeError(`MsiLuaError: the "init" argument must be an object with an hresult; received ${init === null ? 'null' : typeof init}`);
+    if (typeof init !== 'object' || init === null)
+      throw new TypeError(
+        `MsiLuaError: the "init" argument must be an object with an hresult; received ${init === null ? 'null' : typeof init}`,
+      );
     const n = normalizeHResult(init.hresult, 'MsiLuaError', 'init.hresult');
     const entry = lookup(n);
     const code = init.code ?? entry.code;
@@ -459,10 +488,7 @@ export class MsiLuaError extends Error {
     const hex = formatHResult(this.hresult);
     if (depth < 0) return options.stylize(`[${this.name}: ${this.code} ${hex}]`, 'special');
     const nested = { ...options, depth: options.depth == null ? options.depth : options.depth - 1 };
-    const props: string[] = [
-      `code: ${show(this.code, nested)}`,
-      `hresult: ${options.stylize(hex, 'number')}`,
-    ];
+    const props: string[] = [`code: ${show(this.code, nested)}`, `hresult: ${options.stylize(hex, 'number')}`];
     if (this.win32 !== undefined) props.push(`win32: ${options.stylize(String(this.win32), 'number')}`);
     if (this.syscall !== undefined) props.push(`syscall: ${show(this.syscall, nested)}`);
     if (this.systemMessage !== undefined) props.push(`systemMessage: ${show(this.systemMessage, nested)}`);
@@ -622,10 +648,10 @@ export class PlatformNotSupportedError extends MsiLuaError {
    *   name what was called, `platform` defaults to process.platform, `message` replaces the message.
    */
   constructor(init?: string | PlatformNotSupportedInit) {
-    const opts: PlatformNotSupportedInit = typeof init === 'string' ? { explanation: init } : init ?? {};
+    const opts: PlatformNotSupportedInit = typeof init === 'string' ? { explanation: init } : (init ?? {});
     const platform = opts.platform ?? (typeof process === 'object' && process ? process.platform : 'unknown');
     const what = opts.feature ?? opts.syscall ?? 'This function';
-        super({
+    super({
       hresult: HR.ERROR_NOT_SUPPORTED,
       explanation: opts.explanation ?? `${what} needs Windows and is not available on ${platform}.`,
       ...(opts.syscall !== undefined ? { syscall: opts.syscall } : {}),
@@ -694,7 +720,8 @@ export class MsiFormatError extends WindowsInstallerError {
       ...(details?.cause !== undefined ? { cause: details.cause } : {}),
     });
     if (details?.where !== undefined) Object.defineProperty(this, 'where', { value: details.where, enumerable: true, configurable: true });
-    if (details?.offset !== undefined) Object.defineProperty(this, 'offset', { value: details.offset, enumerable: true, configurable: true });
+    if (details?.offset !== undefined)
+      Object.defineProperty(this, 'offset', { value: details.offset, enumerable: true, configurable: true });
   }
 
   protected override extraProperties(): Record<string, unknown> {
@@ -749,7 +776,9 @@ function errorClassFor(group: CodeGroup, hresult: number): ErrorClass {
 
 function errorFromNormalized(n: Normalized, options: ErrorFromCodeOptions | undefined, fn: string): MsiLuaError {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new TypeError(`${fn}: the "options" argument must be an object; received ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+    throw new TypeError(
+      `${fn}: the "options" argument must be an object; received ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`,
+    );
   }
   const entry = lookup(n);
   if (isSuccessNormalized(n)) {

@@ -28,8 +28,7 @@ const NOT_IMPLEMENTED =
   `The component does not implement this call. Wine's Windows Update Agent and parts of its msi.dll are stubs that answer this way; ` +
   `on Wine treat the feature as unavailable. On Windows it usually means the OS version lacks the API.`;
 
-const IDLE_SHUTDOWN =
-  `was still counted as running when the Windows Update service shut itself down after being idle. This is internal bookkeeping; retry the operation.`;
+const IDLE_SHUTDOWN = `was still counted as running when the Windows Update service shut itself down after being idle. This is internal bookkeeping; retry the operation.`;
 
 export const EXPLANATIONS: Readonly<Record<string, string>> = {
   // ---------------------------------------------------------------- WU success codes

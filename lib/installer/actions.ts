@@ -93,7 +93,9 @@ function takeTicket(): Ticket {
 }
 
 /** Validates, waits for its turn, runs; the ticket is released however it ends. */
-async function queued(prepare: () => Promise<{ request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>; options: CommonOptions; syscall: string }>): Promise<InstallerResult> {
+async function queued(
+  prepare: () => Promise<{ request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>; options: CommonOptions; syscall: string }>,
+): Promise<InstallerResult> {
   const ticket = takeTicket();
   try {
     const { request, options, syscall } = await prepare();
@@ -120,7 +122,9 @@ async function checkOptions(options: unknown, allowProperties: boolean): Promise
   const signal = checkSignal(options.signal);
   const log = options.log === undefined ? undefined : await checkLogPath(options.log);
   if (!allowProperties && options.properties !== undefined) {
-    throw new TypeError('The "options.properties" option is not accepted here: MsiReinstallProduct takes no property list (use configureProduct)');
+    throw new TypeError(
+      'The "options.properties" option is not accepted here: MsiReinstallProduct takes no property list (use configureProduct)',
+    );
   }
   return {
     onProgress: options.onProgress as CommonOptions['onProgress'],
@@ -142,12 +146,20 @@ function failure(status: number, syscall: string, decoder: ProgressDecoder): Err
     const where = action ? ` (failing action: ${action})` : '';
     const errors = decoder.messages.filter((m) => m.severity === 'error' || m.severity === 'fatal');
     const detail = errors.length ? `; ${errors.map((m) => (m.code !== null ? `${m.code}: ` : '') + m.text).join('; ')}` : '';
-    return new InstallFailedError({ hresult: base.hresult, code: base.code, syscall, message: `${base.message}${where}${detail}` }, action, decoder.messages);
+    return new InstallFailedError(
+      { hresult: base.hresult, code: base.code, syscall, message: `${base.message}${where}${detail}` },
+      action,
+      decoder.messages,
+    );
   }
   return base;
 }
 
-async function runAction(request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>, options: CommonOptions, syscall: string): Promise<InstallerResult> {
+async function runAction(
+  request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>,
+  options: CommonOptions,
+  syscall: string,
+): Promise<InstallerResult> {
   const binding = getBinding();
   if (options.signal?.aborted) throw abortError(syscall);
   {
@@ -206,7 +218,11 @@ export function installProduct(packagePath: string, options?: InstallerActionOpt
   return queued(async () => {
     const absolute = await checkExistingFile(packagePath, 'packagePath');
     const common = await checkOptions(options, true);
-    return { request: { kind: 'install', packagePath: absolute, commandLine: common.commandLine }, options: common, syscall: 'MsiInstallProductW' };
+    return {
+      request: { kind: 'install', packagePath: absolute, commandLine: common.commandLine },
+      options: common,
+      syscall: 'MsiInstallProductW',
+    };
   });
 }
 
@@ -227,18 +243,31 @@ export function applyPatch(patchPaths: string | readonly string[], options?: App
     const productCode = options?.productCode;
     if (productCode !== undefined) assertProductCode(productCode, 'options.productCode');
     const common = await checkOptions(options === undefined ? undefined : { ...options, productCode: undefined }, true);
-    const request = { kind: 'applyPatches' as const, patchList: paths.join(';'), productCode: productCode ?? null, commandLine: common.commandLine };
+    const request = {
+      kind: 'applyPatches' as const,
+      patchList: paths.join(';'),
+      productCode: productCode ?? null,
+      commandLine: common.commandLine,
+    };
     return { request, options: common, syscall: 'MsiApplyMultiplePatchesW' };
   });
 }
 
 /** Removes applied patches, by patch code, from a product (MsiRemovePatchesW). */
-export function removePatches(productCode: string, patchCodes: string | readonly string[], options?: InstallerActionOptions): Promise<InstallerResult> {
+export function removePatches(
+  productCode: string,
+  patchCodes: string | readonly string[],
+  options?: InstallerActionOptions,
+): Promise<InstallerResult> {
   return queued(async () => {
     assertProductCode(productCode);
     const codes = checkPatchCodes(patchCodes);
     const common = await checkOptions(options, true);
-    return { request: { kind: 'removePatches', productCode, patchList: codes.join(';'), commandLine: common.commandLine }, options: common, syscall: 'MsiRemovePatchesW' };
+    return {
+      request: { kind: 'removePatches', productCode, patchList: codes.join(';'), commandLine: common.commandLine },
+      options: common,
+      syscall: 'MsiRemovePatchesW',
+    };
   });
 }
 
@@ -266,7 +295,11 @@ export interface ConfigureRequest {
 }
 
 /** Installs, changes or removes a product's features as a whole (MsiConfigureProductExW). */
-export function configureProduct(productCode: string, request: ConfigureRequest, options?: InstallerActionOptions): Promise<InstallerResult> {
+export function configureProduct(
+  productCode: string,
+  request: ConfigureRequest,
+  options?: InstallerActionOptions,
+): Promise<InstallerResult> {
   return queued(async () => {
     assertProductCode(productCode);
     assertPlainObject(request, 'request');
@@ -275,11 +308,17 @@ export function configureProduct(productCode: string, request: ConfigureRequest,
       throw new TypeError(`The "request.installLevel" argument must be an integer from 0 to 65535; received ${describeValue(level)}`);
     }
     if (typeof request.state !== 'string' || !Object.prototype.hasOwnProperty.call(INSTALL_STATES, request.state)) {
-      throw new TypeError(`The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`);
+      throw new TypeError(
+        `The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`,
+      );
     }
     const common = await checkOptions(options, true);
     const installState = INSTALL_STATES[request.state];
-    return { request: { kind: 'configure', productCode, installLevel: level, installState, commandLine: common.commandLine }, options: common, syscall: 'MsiConfigureProductExW' };
+    return {
+      request: { kind: 'configure', productCode, installLevel: level, installState, commandLine: common.commandLine },
+      options: common,
+      syscall: 'MsiConfigureProductExW',
+    };
   });
 }
 

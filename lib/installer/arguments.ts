@@ -32,7 +32,8 @@ export function buildPropertyString(properties: unknown, name = 'options.propert
     if (typeof raw === 'string') value = raw;
     else if (typeof raw === 'number' && Number.isFinite(raw)) value = String(raw);
     else if (typeof raw === 'boolean') value = raw ? '1' : '';
-    else throw new TypeError(`The "${name}.${key}" property must be a string, a finite number or a boolean; received ${describeValue(raw)}`);
+    else
+      throw new TypeError(`The "${name}.${key}" property must be a string, a finite number or a boolean; received ${describeValue(raw)}`);
     assertNoNul(value, `${name}.${key}`);
     parts.push(`${key}="${value.replace(/"/g, '""')}"`);
   }
@@ -47,7 +48,8 @@ export async function checkExistingFile(value: unknown, name: string): Promise<s
   assertNoNul(value, name);
   const absolute = path.resolve(value);
   const stat = await fsp.stat(absolute).catch(() => null);
-  if (!stat || !stat.isFile()) throw new TypeError(`The "${name}" argument must be a path to an existing file; ${JSON.stringify(value)} is not one`);
+  if (!stat || !stat.isFile())
+    throw new TypeError(`The "${name}" argument must be a path to an existing file; ${JSON.stringify(value)} is not one`);
   return absolute;
 }
 
@@ -60,7 +62,8 @@ export async function checkPatchPaths(value: unknown, name = 'patchPaths'): Prom
   const paths: string[] = [];
   for (let i = 0; i < list.length; i++) {
     const item: unknown = list[i];
-    if (typeof item === 'string' && item.includes(';')) throw new TypeError(`The "${name}[${i}]" path must not contain ";" (Windows Installer separates patches with it)`);
+    if (typeof item === 'string' && item.includes(';'))
+      throw new TypeError(`The "${name}[${i}]" path must not contain ";" (Windows Installer separates patches with it)`);
     paths.push(await checkExistingFile(item, `${name}[${i}]`));
   }
   return paths;
@@ -69,7 +72,9 @@ export async function checkPatchPaths(value: unknown, name = 'patchPaths'): Prom
 export function checkPatchCodes(value: unknown, name = 'patchCodes'): string[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_PATCHES) {
-    throw new TypeError(`The "${name}" argument must be a patch code or an array of 1 to ${MAX_PATCHES} of them; received ${describeValue(value)}`);
+    throw new TypeError(
+      `The "${name}" argument must be a patch code or an array of 1 to ${MAX_PATCHES} of them; received ${describeValue(value)}`,
+    );
   }
   list.forEach((code: unknown, i) => assertProductCode(code, `${name}[${i}]`));
   return list as string[];
@@ -77,11 +82,15 @@ export function checkPatchCodes(value: unknown, name = 'patchCodes'): string[] {
 
 /** A log file path whose directory exists. */
 export async function checkLogPath(value: unknown, name = 'options.log'): Promise<string> {
-  if (typeof value !== 'string' || value.length === 0) throw new TypeError(`The "${name}" option must be a file path; received ${describeValue(value)}`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new TypeError(`The "${name}" option must be a file path; received ${describeValue(value)}`);
   assertNoNul(value, name);
   const absolute = path.resolve(value);
   const dir = await fsp.stat(path.dirname(absolute)).catch(() => null);
-  if (!dir || !dir.isDirectory()) throw new TypeError(`The "${name}" option must be a path in an existing directory; ${JSON.stringify(path.dirname(absolute))} is not one`);
+  if (!dir || !dir.isDirectory())
+    throw new TypeError(
+      `The "${name}" option must be a path in an existing directory; ${JSON.stringify(path.dirname(absolute))} is not one`,
+    );
   return absolute;
 }
 
@@ -115,11 +124,14 @@ export const DEFAULT_REINSTALL_MODE: readonly ReinstallMode[] = ['fileOlderVersi
 
 export function reinstallModeFlags(value: unknown, name = 'options.mode'): number {
   const list = value === undefined ? DEFAULT_REINSTALL_MODE : value;
-  if (!Array.isArray(list) || list.length === 0) throw new TypeError(`The "${name}" option must be a non-empty array of reinstall modes; received ${describeValue(value)}`);
+  if (!Array.isArray(list) || list.length === 0)
+    throw new TypeError(`The "${name}" option must be a non-empty array of reinstall modes; received ${describeValue(value)}`);
   let flags = 0;
   for (const mode of list) {
     if (typeof mode !== 'string' || !Object.prototype.hasOwnProperty.call(REINSTALL_MODES, mode)) {
-      throw new TypeError(`The "${name}" option has an unknown reinstall mode ${describeValue(mode)}; known: ${Object.keys(REINSTALL_MODES).join(', ')}`);
+      throw new TypeError(
+        `The "${name}" option has an unknown reinstall mode ${describeValue(mode)}; known: ${Object.keys(REINSTALL_MODES).join(', ')}`,
+      );
     }
     flags |= REINSTALL_MODES[mode as ReinstallMode];
   }
@@ -132,7 +144,12 @@ export type ConfigureState = keyof typeof INSTALL_STATES;
 
 export function checkSignal(value: unknown, name = 'options.signal'): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || typeof (value as AbortSignal).aborted !== 'boolean' || typeof (value as AbortSignal).addEventListener !== 'function') {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof (value as AbortSignal).aborted !== 'boolean' ||
+    typeof (value as AbortSignal).addEventListener !== 'function'
+  ) {
     throw new TypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
   }
   return value as AbortSignal;

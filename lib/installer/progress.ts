@@ -164,7 +164,8 @@ export class ProgressDecoder {
         const severity = SEVERITY[kind];
         if (!severity) return;
         // Error records carry the error number in field 1; a custom action's 1722 names the action in field 2.
-        const code = kind === INSTALLMESSAGE.ERROR || kind === INSTALLMESSAGE.WARNING || kind === INSTALLMESSAGE.FATALEXIT ? asInteger(f[1]) : null;
+        const code =
+          kind === INSTALLMESSAGE.ERROR || kind === INSTALLMESSAGE.WARNING || kind === INSTALLMESSAGE.FATALEXIT ? asInteger(f[1]) : null;
         const message: InstallerMessage = { severity, code, text, action: this.action };
         this.messages.push(message);
         if ((severity === 'error' || severity === 'fatal') && this.failed === null) {

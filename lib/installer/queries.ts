@@ -70,16 +70,24 @@ export async function listPatches(productCode?: string, options?: ListPatchesOpt
     assertPlainObject(options, 'options');
     if (options.state !== undefined) {
       const states = typeof options.state === 'string' ? [options.state] : options.state;
-      if (!Array.isArray(states) || states.length === 0) throw new TypeError(`The "options.state" option must be a patch state or an array of them; received ${describeValue(options.state)}`);
+      if (!Array.isArray(states) || states.length === 0)
+        throw new TypeError(
+          `The "options.state" option must be a patch state or an array of them; received ${describeValue(options.state)}`,
+        );
       filter = 0;
       for (const s of states) {
-        if (typeof s !== 'string' || !(s in PATCH_STATES)) throw new TypeError(`The "options.state" option has an unknown state ${describeValue(s)}; known: ${Object.keys(PATCH_STATES).join(', ')}`);
+        if (typeof s !== 'string' || !(s in PATCH_STATES))
+          throw new TypeError(
+            `The "options.state" option has an unknown state ${describeValue(s)}; known: ${Object.keys(PATCH_STATES).join(', ')}`,
+          );
         filter |= PATCH_STATES[s as PatchState];
       }
     }
     if (options.context !== undefined) {
       if (typeof options.context !== 'string' || !(options.context in CONTEXT_FLAGS)) {
-        throw new TypeError(`The "options.context" option must be 'machine', 'userManaged' or 'userUnmanaged'; received ${describeValue(options.context)}`);
+        throw new TypeError(
+          `The "options.context" option must be 'machine', 'userManaged' or 'userUnmanaged'; received ${describeValue(options.context)}`,
+        );
       }
       context = options.context as InstallContext;
       contexts = CONTEXT_FLAGS[context];
@@ -89,7 +97,8 @@ export async function listPatches(productCode?: string, options?: ListPatchesOpt
       userSid = options.userSid;
     }
   }
-  const products = productCode !== undefined ? [productCode] : (await listProducts(context ? { context } : undefined)).map((p) => p.productCode);
+  const products =
+    productCode !== undefined ? [productCode] : (await listProducts(context ? { context } : undefined)).map((p) => p.productCode);
   const patches: InstalledPatch[] = [];
   const seen = new Set<string>();
   for (const product of products) {
@@ -98,7 +107,8 @@ export async function listPatches(productCode?: string, options?: ListPatchesOpt
       const key = `${record.patchCode}|${record.targetProductCode}|${record.context}|${record.userSid ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const get = (property: (typeof PATCH_PROPERTIES)[number]) => value(record.values[PATCH_PROPERTIES.indexOf(property)], property, record.patchCode);
+      const get = (property: (typeof PATCH_PROPERTIES)[number]) =>
+        value(record.values[PATCH_PROPERTIES.indexOf(property)], property, record.patchCode);
       const stateNumber = Number(get('State'));
       const uninstallable = get('Uninstallable');
       patches.push({
@@ -120,7 +130,8 @@ export async function listPatches(productCode?: string, options?: ListPatchesOpt
 }
 
 /** INSTALLSTATE_* names for products and features. */
-export type InstallState = 'unknown' | 'advertised' | 'absent' | 'local' | 'source' | 'default' | 'broken' | 'badConfig' | 'invalidArgument';
+export type InstallState =
+  'unknown' | 'advertised' | 'absent' | 'local' | 'source' | 'default' | 'broken' | 'badConfig' | 'invalidArgument';
 const INSTALL_STATE_NAMES: Record<number, InstallState> = {
   [-6]: 'badConfig',
   [-2]: 'invalidArgument',
@@ -177,9 +188,13 @@ export async function listFeatures(productCode: string, options?: { features?: r
   if (options !== undefined) {
     assertPlainObject(options, 'options');
     if (options.features !== undefined) {
-      if (!Array.isArray(options.features)) throw new TypeError(`The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`);
+      if (!Array.isArray(options.features))
+        throw new TypeError(`The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`);
       options.features.forEach((name: unknown, i: number) => {
-        if (typeof name !== 'string' || !FEATURE_NAME.test(name)) throw new TypeError(`The "options.features[${i}]" option must be a feature name (an identifier of up to 38 characters); received ${describeValue(name)}`);
+        if (typeof name !== 'string' || !FEATURE_NAME.test(name))
+          throw new TypeError(
+            `The "options.features[${i}]" option must be a feature name (an identifier of up to 38 characters); received ${describeValue(name)}`,
+          );
       });
       names = [...options.features];
     }
@@ -203,7 +218,10 @@ export interface PatchApplicability {
  * MsiDeterminePatchSequenceW in the context it is installed in; for a package path through
  * MsiDetermineApplicablePatchesW.
  */
-export async function getApplicablePatches(productCodeOrPackage: string, patchPaths: string | readonly string[]): Promise<PatchApplicability[]> {
+export async function getApplicablePatches(
+  productCodeOrPackage: string,
+  patchPaths: string | readonly string[],
+): Promise<PatchApplicability[]> {
   assertWindowsString(productCodeOrPackage, 'productCodeOrPackage');
   const paths = await checkPatchPaths(patchPaths);
   let target: string;
@@ -219,12 +237,13 @@ export async function getApplicablePatches(productCodeOrPackage: string, patchPa
     target = await checkExistingFile(productCodeOrPackage, 'productCodeOrPackage');
   }
   const result = await callNative((binding) => binding.applicablePatches(target, paths, context, userSid));
-  if (result.status !== 0) throw errorFromWin32(result.status, { syscall: context ? 'MsiDeterminePatchSequenceW' : 'MsiDetermineApplicablePatchesW' });
+  if (result.status !== 0)
+    throw errorFromWin32(result.status, { syscall: context ? 'MsiDeterminePatchSequenceW' : 'MsiDetermineApplicablePatchesW' });
   return result.patches.map((p, i) => ({
     path: paths[i] as string,
     order: p.order >= 0 && p.order !== 0xffffffff ? p.order : null,
     applies: p.status === 0 && p.order >= 0,
     status: p.status,
-    reason: p.status === 0 ? null : p.systemMessage ?? `Win32 ${p.status}`,
+    reason: p.status === 0 ? null : (p.systemMessage ?? `Win32 ${p.status}`),
   }));
 }

@@ -22,13 +22,20 @@ export const LuaExitCode = {
 
 const MARK: Record<string, string> = { pass: 'pass', fail: 'FAIL', unknown: '?', 'not-applicable': 'n/a' };
 
-function printReport(out: CliStream, report: LuaReport, verdict: string, productCode: string | null, damaged: OfflineLuaReport['damaged'] = []): void {
+function printReport(
+  out: CliStream,
+  report: LuaReport,
+  verdict: string,
+  productCode: string | null,
+  damaged: OfflineLuaReport['damaged'] = [],
+): void {
   const width = Math.max(...report.checks.map((c) => c.id.length));
   out.write(`${verdict}\n\n`);
   for (const check of report.checks) out.write(`  ${MARK[check.status]?.padEnd(4)}  ${check.id.padEnd(width)}  ${check.summary}\n`);
   if (report.patchesNotTargeting.length > 0) {
     out.write('\nPatches that do not target the product (Windows Installer will not apply them):\n');
-    for (const patch of report.patchesNotTargeting) out.write(`  FAIL  ${patch} does not list ${productCode ?? 'the product'} among its targets\n`);
+    for (const patch of report.patchesNotTargeting)
+      out.write(`  FAIL  ${patch} does not list ${productCode ?? 'the product'} among its targets\n`);
   }
   if (damaged.length > 0) {
     out.write('\nDamaged files (the checks that depend on them could not be decided):\n');
@@ -112,7 +119,10 @@ export const luaStatusCommand: CliCommand = {
   ],
   classifyError(error) {
     if (error instanceof UnknownProductError) {
-      return { exitCode: LuaExitCode.NOT_INSTALLED, message: `the product is not installed for this user or in the context asked (${error.code})` };
+      return {
+        exitCode: LuaExitCode.NOT_INSTALLED,
+        message: `the product is not installed for this user or in the context asked (${error.code})`,
+      };
     }
     if (error instanceof PlatformNotSupportedError) return { exitCode: LuaExitCode.WINDOWS_ONLY, message: error.message };
     return undefined;
@@ -120,7 +130,9 @@ export const luaStatusCommand: CliCommand = {
   async run({ io, args }) {
     const productCode = args.positionals[0] as string;
     if (!isBracedGuid(productCode)) {
-      throw new UsageError(`the product code must be a braced GUID such as {12345678-1234-1234-1234-123456789ABC}; received ${JSON.stringify(productCode)}`);
+      throw new UsageError(
+        `the product code must be a braced GUID such as {12345678-1234-1234-1234-123456789ABC}; received ${JSON.stringify(productCode)}`,
+      );
     }
     const patch = typeof args.options.patch === 'string' ? args.options.patch : undefined;
     if (patch !== undefined) await checkReadable(patch);

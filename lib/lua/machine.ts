@@ -28,8 +28,23 @@ import { getLuaPatchingPolicy } from '../policy';
 import { INSTALL_CONTEXTS, type InstallContext, getInstalledProduct } from '../products';
 import { assertOneOf, assertPlainObject, assertProductCode, assertSid, assertWindowsString, describeValue } from '../validate';
 import { type ChainVerdict, interpretChain } from './chain';
-import { type PatchFileFacts, certificateSummary, certificateTablesThroughPatches, propertyDisablesLua, readPatchFile } from './package-facts';
-import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
+import {
+  type PatchFileFacts,
+  certificateSummary,
+  certificateTablesThroughPatches,
+  propertyDisablesLua,
+  readPatchFile,
+} from './package-facts';
+import {
+  type Fact,
+  type LuaFacts,
+  type LuaReport,
+  type PatchCertificateTableFact,
+  type PatchFacts,
+  evaluateLuaRules,
+  known,
+  unknown,
+} from './rules';
 
 export interface EvaluateLuaPatchingOptions {
   productCode: string;
@@ -79,10 +94,20 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
     settle(openPackage(label).then((p) => slice(() => readPatchFile(p)))),
   ]);
   const targetsProduct: Fact<boolean> = file.known
-    ? known(file.value.targetProductCodes.some((c) => c.toUpperCase() === productCode.toUpperCase()), 'patch summary (Template)')
+    ? known(
+        file.value.targetProductCodes.some((c) => c.toUpperCase() === productCode.toUpperCase()),
+        'patch summary (Template)',
+      )
     : unknown(file.reason);
   if (!native.known) {
-    return { patch: label, targetsProduct, signed: unknown(native.reason), signer: unknown(native.reason), signatureValid: unknown(native.reason), revoked: unknown(native.reason) };
+    return {
+      patch: label,
+      targetsProduct,
+      signed: unknown(native.reason),
+      signer: unknown(native.reason),
+      signatureValid: unknown(native.reason),
+      revoked: unknown(native.reason),
+    };
   }
   const { msiHresult, trustHresult, signerCertificate, wineVersion } = native.value;
   const verdict = `MsiGetFileSignatureInformationW: ${codeName(msiHresult)}; WinVerifyTrust: ${codeName(trustHresult)}`;
@@ -92,7 +117,14 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
   const readerVerified = file.known && file.value.digestValid === true && file.value.signatureValid === true;
   const readerVerdict = file.known ? file.value.problems.join('; ') || 'digest and signer signature verified by msi-lua' : file.reason;
   if (msiHresult === TRUST_E_NOSIGNATURE || msiHresult === TRUST_E_SUBJECT_FORM_UNKNOWN) {
-    return { patch: label, targetsProduct, signed: known(false, verdict), signer: known(null), signatureValid: known(false, verdict), revoked: unknown('not signed') };
+    return {
+      patch: label,
+      targetsProduct,
+      signed: known(false, verdict),
+      signer: known(null),
+      signatureValid: known(false, verdict),
+      revoked: unknown('not signed'),
+    };
   }
   // The signer as Windows Installer saw it, else as the file's PKCS#7 names it (an
   // untrusted chain makes Windows return no certificate).
@@ -119,9 +151,11 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
     else signatureValid = unknown(`${wineCaveat}; msi-lua: ${readerVerdict}`);
   } else signatureValid = known(msiHresult === S_OK, verdict);
   let revoked: Fact<boolean>;
-  if (wine && (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED)) revoked = chain.known ? chain.value.revoked : unknown(`${wineCaveat}; ${chain.reason}`);
+  if (wine && (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED))
+    revoked = chain.known ? chain.value.revoked : unknown(`${wineCaveat}; ${chain.reason}`);
   else if (trustHresult === CERT_E_REVOKED || trustHresult === CRYPT_E_REVOKED) revoked = known(true, verdict);
-  else if (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED) revoked = known(false, `${verdict} (revocation checked for the whole chain)`);
+  else if (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED)
+    revoked = known(false, `${verdict} (revocation checked for the whole chain)`);
   else if (REVOCATION_UNDECIDED.has(trustHresult)) revoked = unknown(verdict);
   else revoked = unknown(`the chain did not verify, so revocation was not decided: ${verdict}`);
   return {
@@ -133,11 +167,14 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
     signatureValid,
     trustVerdict: known(codeName(trustHresult)),
     revoked,
-    expired: trustHresult === CERT_E_EXPIRED
-      ? known(true)
-      : chain.known && chain.value.expired.known
-        ? chain.value.expired
-        : file.known && file.value.expired !== null ? known(file.value.expired) : unknown('no signer'),
+    expired:
+      trustHresult === CERT_E_EXPIRED
+        ? known(true)
+        : chain.known && chain.value.expired.known
+          ? chain.value.expired
+          : file.known && file.value.expired !== null
+            ? known(file.value.expired)
+            : unknown('no signer'),
   };
 }
 
@@ -150,9 +187,10 @@ async function chainVerdict(file: Fact<PatchFileFacts>, wineVersion: string | nu
   if (!chain.known) return unknown(`the chain engine failed: ${chain.reason}`);
   // Wine 8.0's cryptnet writes a revoked certificate's verdict to its cache as "good" and
   // answers from that cache until the CRL's nextUpdate, so only "revoked" is evidence.
-  const notRevokedUnreliable = wineVersion !== null
-    ? `Wine ${wineVersion} caches revocation verdicts without the revoked status, so its "not revoked" is no evidence`
-    : undefined;
+  const notRevokedUnreliable =
+    wineVersion !== null
+      ? `Wine ${wineVersion} caches revocation verdicts without the revoked status, so its "not revoked" is no evidence`
+      : undefined;
   return known(interpretChain(chain.value, subjectOf, { notRevokedUnreliable }));
 }
 
@@ -171,7 +209,13 @@ interface CertificateTables {
   perPatch: Array<Fact<PatchCertificateTableFact>>;
 }
 
-async function certificateTables(cached: Fact<MsiPackage>, productCode: string, context: InstallContext, userSid: string | null, candidates: readonly string[]): Promise<CertificateTables> {
+async function certificateTables(
+  cached: Fact<MsiPackage>,
+  productCode: string,
+  context: InstallContext,
+  userSid: string | null,
+  candidates: readonly string[],
+): Promise<CertificateTables> {
   const everywhere = (reason: string): CertificateTables => ({ table: unknown(reason), perPatch: candidates.map(() => unknown(reason)) });
   if (!cached.known) return everywhere(`the cached package could not be read: ${cached.reason}`);
   const applied = await settle(callNative((b) => b.enumAppliedPatches(productCode, contextFlag(context), userSid)));
@@ -198,7 +242,9 @@ async function certificateTables(cached: Fact<MsiPackage>, productCode: string, 
     labels.push(candidate);
   }
   const tables = await slice(() => certificateTablesThroughPatches(cached.value, patches, labels, 'cached package (LocalPackage)'));
-  const perPatch = candidates.map((_, i) => tables[applied.value.length + i] ?? unknown<PatchCertificateTableFact>(unreadable ?? 'not read'));
+  const perPatch = candidates.map(
+    (_, i) => tables[applied.value.length + i] ?? unknown<PatchCertificateTableFact>(unreadable ?? 'not read'),
+  );
   return { table: perPatch[perPatch.length - 1] ?? (tables[applied.value.length] as Fact<PatchCertificateTableFact>), perPatch };
 }
 
@@ -235,7 +281,9 @@ export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): 
   const { productCode, patches, context, userSid } = checkOptions(options);
   const product = await getInstalledProduct(productCode, ['AuthorizedLUAApp', 'LocalPackage', 'LastUsedType'], { context, userSid });
   const localPackage = product.properties.LocalPackage;
-  const cached: Fact<MsiPackage> = localPackage ? await settle(openPackage(localPackage)) : unknown('Windows Installer reports no LocalPackage');
+  const cached: Fact<MsiPackage> = localPackage
+    ? await settle(openPackage(localPackage))
+    : unknown('Windows Installer reports no LocalPackage');
   const [engine, policy, caller, tables, patchList] = await Promise.all([
     settle(callNative((b) => b.installerVersion())),
     settle(getLuaPatchingPolicy()),
@@ -260,10 +308,15 @@ export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): 
   const lastUsedType = product.properties.LastUsedType;
   const facts: LuaFacts = {
     installerVersion: engine.known
-      ? known({ engine: engine.value, packageMinimum: cached.known ? cached.value.summary.pageCount ?? undefined : undefined }, 'msi.dll file version')
+      ? known(
+          { engine: engine.value, packageMinimum: cached.known ? (cached.value.summary.pageCount ?? undefined) : undefined },
+          'msi.dll file version',
+        )
       : unknown(engine.reason),
     windowsXp: windowsXpFact(),
-    installedFromRemovableMedia: lastUsedType ? known(lastUsedType === 'm', `LastUsedType=${lastUsedType}`) : unknown('LastUsedType is not recorded'),
+    installedFromRemovableMedia: lastUsedType
+      ? known(lastUsedType === 'm', `LastUsedType=${lastUsedType}`)
+      : unknown('LastUsedType is not recorded'),
     adminImage: cached.known
       ? known(cached.value.summary.wordCountFlags?.administrativeImage === true, 'cached package summary word count')
       : unknown(cached.reason),

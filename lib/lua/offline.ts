@@ -4,7 +4,16 @@ import { openPackage, type MsiPackage } from '../package';
 import { slice } from '../package/scheduler';
 import { assertWindowsString, describeValue } from '../validate';
 import { certificateTablesThroughPatches, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
-import { type Fact, type LuaFacts, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
+import {
+  type Fact,
+  type LuaFacts,
+  type LuaReport,
+  type PatchCertificateTableFact,
+  type PatchFacts,
+  evaluateLuaRules,
+  known,
+  unknown,
+} from './rules';
 
 export interface OfflineLuaReport extends LuaReport {
   /**
@@ -91,7 +100,8 @@ async function open(path: string): Promise<MsiPackage> {
  */
 export async function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
   assertWindowsString(msiPath, 'msiPath');
-  if (!Array.isArray(mspPaths)) throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
+  if (!Array.isArray(mspPaths))
+    throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
   mspPaths.forEach((p, i) => assertWindowsString(p, `mspPaths[${i}]`));
 
   // The package work runs in slices of the reader's shared scheduler, so
@@ -128,12 +138,18 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
       digestAlgorithms: { digest: file.digestAlgorithm, signature: file.signatureAlgorithm },
       patch: label,
       targetsProduct: productCode
-        ? known(file.targetProductCodes.some((c) => c.toUpperCase() === productCode.toUpperCase()), 'patch summary (Template)')
+        ? known(
+            file.targetProductCodes.some((c) => c.toUpperCase() === productCode.toUpperCase()),
+            'patch summary (Template)',
+          )
         : unknown('the package has no ProductCode'),
       signed: known(file.signed, 'DigitalSignature stream'),
       signer: file.signed ? known(file.signer, 'PKCS#7 signer') : known(null),
       signatureValid: file.signed
-        ? known(file.digestValid === true && file.signatureValid === true, file.problems.length ? file.problems.join('; ') : 'digest and signer signature verified')
+        ? known(
+            file.digestValid === true && file.signatureValid === true,
+            file.problems.length ? file.problems.join('; ') : 'digest and signer signature verified',
+          )
         : known(false, 'not signed'),
       revoked: unknown(`revocation is checked by Windows on the target machine; ${ON_TARGET}`),
       expired: file.expired === null ? unknown('no signer') : known(file.expired),
@@ -147,7 +163,15 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
   return slice(() => offlineVerdict(pkg, patchFacts, table, productCode, msiPath, mspPaths, damaged));
 }
 
-function offlineVerdict(pkg: MsiPackage, patchFacts: PatchFacts[], table: Fact<PatchCertificateTableFact>, productCode: string | null, msiPath: string, mspPaths: readonly string[], damaged: Array<{ file: string; reason: string }>): OfflineLuaReport {
+function offlineVerdict(
+  pkg: MsiPackage,
+  patchFacts: PatchFacts[],
+  table: Fact<PatchCertificateTableFact>,
+  productCode: string | null,
+  msiPath: string,
+  mspPaths: readonly string[],
+  damaged: Array<{ file: string; reason: string }>,
+): OfflineLuaReport {
   const facts: LuaFacts = {
     installerVersion: known({ packageMinimum: pkg.summary.pageCount ?? undefined }, 'summary PageCount'),
     windowsXp: known(false, 'UAC patching on current Windows; the Windows XP removable-media rule is not checked offline'),
@@ -162,6 +186,7 @@ function offlineVerdict(pkg: MsiPackage, patchFacts: PatchFacts[], table: Fact<P
     callerIsAdministrator: unknown('offline'),
   };
   const report = evaluateLuaRules(facts);
-  const decidableChecksPass = damaged.length === 0 && report.patchesNotTargeting.length === 0 && report.checks.every((c) => c.status !== 'fail');
+  const decidableChecksPass =
+    damaged.length === 0 && report.patchesNotTargeting.length === 0 && report.checks.every((c) => c.status !== 'fail');
   return { ...report, decidableChecksPass, damaged, productCode, package: msiPath, patches: [...mspPaths] };
 }

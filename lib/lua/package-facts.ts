@@ -72,7 +72,10 @@ export function certificateTablesThroughPatches(
     try {
       const applied = database.applyPatch(patches[k]);
       if (applied.transforms.length > 0) used.push(`${label} (${applied.transforms.join(', ')})`);
-      table = known(readPatchCertificateTable(database, origin), used.length ? `${baseLabel} with the transforms of ${used.join(', ')}` : baseLabel);
+      table = known(
+        readPatchCertificateTable(database, origin),
+        used.length ? `${baseLabel} with the transforms of ${used.join(', ')}` : baseLabel,
+      );
     } catch (error) {
       const reason = `the transforms of ${label} could not be read: ${error instanceof Error ? error.message : String(error)}`;
       damaged?.push({ file: label, reason });

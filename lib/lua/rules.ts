@@ -22,7 +22,8 @@ export type LuaCheckStatus = 'pass' | 'fail' | 'unknown' | 'not-applicable';
 /** A fact that was read, or why it could not be. */
 export type Fact<T> = { known: true; value: T; source?: string } | { known: false; reason: string };
 
-export const known = <T>(value: T, source?: string): Fact<T> => (source === undefined ? { known: true, value } : { known: true, value, source });
+export const known = <T>(value: T, source?: string): Fact<T> =>
+  source === undefined ? { known: true, value } : { known: true, value, source };
 export const unknown = <T = never>(reason: string): Fact<T> => ({ known: false, reason });
 
 export interface CertificateSummary {
@@ -238,8 +239,10 @@ const HINTS: Partial<Record<LuaCheckId, string>> = {
   'signature-valid': 'Re-sign the patch after its last change, with a certificate that chains to a trusted root.',
   'certificate-not-revoked': 'Sign with a certificate that is not revoked; revocation is checked on the target machine.',
   'property-disabled': 'Do not set MSIDISABLELUAPATCHING (Property table or command line) at installation.',
-  'policy-disabled': 'An administrator sets HKLM\\Software\\Policies\\Microsoft\\Windows\\Installer\\DisableLUAPatching to 0 or removes it.',
-  'authorized-lua-app': 'Windows Installer sets AuthorizedLUAApp at installation when the conditions above hold; reinstall after fixing them.',
+  'policy-disabled':
+    'An administrator sets HKLM\\Software\\Policies\\Microsoft\\Windows\\Installer\\DisableLUAPatching to 0 or removes it.',
+  'authorized-lua-app':
+    'Windows Installer sets AuthorizedLUAApp at installation when the conditions above hold; reinstall after fixing them.',
 };
 
 function check(id: LuaCheckId, status: LuaCheckStatus, evidence: Record<string, unknown>, extraHint?: string): LuaCheck {
@@ -269,9 +272,16 @@ function removableMediaCheck(facts: LuaFacts): LuaCheck {
     return check('removable-media', 'not-applicable', evidenceOf(facts.windowsXp, 'windowsXp'));
   }
   if (!facts.windowsXp.known) {
-    return check('removable-media', 'unknown', { ...evidenceOf(facts.windowsXp, 'windowsXp'), ...evidenceOf(facts.installedFromRemovableMedia, 'removableMedia') });
+    return check('removable-media', 'unknown', {
+      ...evidenceOf(facts.windowsXp, 'windowsXp'),
+      ...evidenceOf(facts.installedFromRemovableMedia, 'removableMedia'),
+    });
   }
-  return check('removable-media', statusOf(facts.installedFromRemovableMedia, true), evidenceOf(facts.installedFromRemovableMedia, 'removableMedia'));
+  return check(
+    'removable-media',
+    statusOf(facts.installedFromRemovableMedia, true),
+    evidenceOf(facts.installedFromRemovableMedia, 'removableMedia'),
+  );
 }
 
 function certificateTableCheck(fact: LuaFacts['patchCertificateTable']): LuaCheck {
@@ -280,13 +290,22 @@ function certificateTableCheck(fact: LuaFacts['patchCertificateTable']): LuaChec
   const evidence = {
     present,
     origin: origin ?? null,
-    certificates: certificates.map((c) => ({ patchCertificate: c.patchCertificate, digitalCertificate: c.digitalCertificate, ...certEvidence(c) })),
+    certificates: certificates.map((c) => ({
+      patchCertificate: c.patchCertificate,
+      digitalCertificate: c.digitalCertificate,
+      ...certEvidence(c),
+    })),
     danglingRows,
     source: fact.source,
   };
   if (!present) return check('patch-certificate-table', 'fail', evidence);
   if (certificates.length === 0) {
-    return check('patch-certificate-table', 'fail', evidence, danglingRows.length ? `Rows ${danglingRows.join(', ')} point at no certificate.` : 'The table has no rows.');
+    return check(
+      'patch-certificate-table',
+      'fail',
+      evidence,
+      danglingRows.length ? `Rows ${danglingRows.join(', ')} point at no certificate.` : 'The table has no rows.',
+    );
   }
   return check('patch-certificate-table', 'pass', evidence, undefined);
 }
@@ -323,7 +342,11 @@ function perPatch(facts: LuaFacts): LuaCheck[] {
       ...(patch.signer.known ? {} : { reason: patch.signer.reason }),
       matchedRow: match ? match.patchCertificate : null,
       ...(patch.certificateTable
-        ? { certificateTable: table.known ? { present: table.value.present, origin: table.value.origin ?? null, source: table.source } : { unknown: table.reason } }
+        ? {
+            certificateTable: table.known
+              ? { present: table.value.present, origin: table.value.origin ?? null, source: table.source }
+              : { unknown: table.reason },
+          }
         : {}),
     });
 
@@ -400,9 +423,13 @@ function checkFacts(facts: unknown): asserts facts is LuaFacts {
   }
   const f = facts as Record<string, unknown>;
   for (const key of FACT_KEYS) {
-    if (!isFact(f[key])) throw new TypeError(`The "facts.${key}" argument must be a Fact ({ known: true, value } or { known: false, reason }); received ${describe(f[key])}`);
+    if (!isFact(f[key]))
+      throw new TypeError(
+        `The "facts.${key}" argument must be a Fact ({ known: true, value } or { known: false, reason }); received ${describe(f[key])}`,
+      );
   }
-  if (!Array.isArray(f.patches)) throw new TypeError(`The "facts.patches" argument must be an array of PatchFacts; received ${describe(f.patches)}`);
+  if (!Array.isArray(f.patches))
+    throw new TypeError(`The "facts.patches" argument must be an array of PatchFacts; received ${describe(f.patches)}`);
   f.patches.forEach((patch: unknown, i: number) => {
     const p = patch as Record<string, unknown> | null;
     if (typeof p !== 'object' || p === null || typeof p.patch !== 'string') {
@@ -412,7 +439,8 @@ function checkFacts(facts: unknown): asserts facts is LuaFacts {
       if (!isFact(p[key])) throw new TypeError(`The "facts.patches[${i}].${key}" argument must be a Fact; received ${describe(p[key])}`);
     }
     for (const key of ['targetsProduct', 'trustVerdict', 'expired', 'certificateTable']) {
-      if (p[key] !== undefined && !isFact(p[key])) throw new TypeError(`The "facts.patches[${i}].${key}" argument must be a Fact or absent; received ${describe(p[key])}`);
+      if (p[key] !== undefined && !isFact(p[key]))
+        throw new TypeError(`The "facts.patches[${i}].${key}" argument must be a Fact or absent; received ${describe(p[key])}`);
     }
   });
 }
@@ -444,5 +472,12 @@ export function evaluateLuaRules(facts: LuaFacts): LuaReport {
   // Administrators can patch per-machine products whatever the UAC setting, so an
   // elevated administrator needs no further elevation; everyone else does when not eligible.
   const callerIsAdministrator = facts.callerIsAdministrator.known ? facts.callerIsAdministrator.value === true : null;
-  return { eligible, elevationRequired: !eligible && callerIsAdministrator !== true, callerIsAdministrator, patchesNotTargeting, warnings, checks };
+  return {
+    eligible,
+    elevationRequired: !eligible && callerIsAdministrator !== true,
+    callerIsAdministrator,
+    patchesNotTargeting,
+    warnings,
+    checks,
+  };
 }

@@ -44,12 +44,15 @@ function compareForDigest(a: DirectoryEntry, b: DirectoryEntry): number {
 function digestChildren(cf: CompoundFile, storage: DirectoryEntry, atRoot: boolean): DirectoryEntry[] {
   // osslsigncode leaves out DigitalSignature at the root only but
   // MsiDigitalSignatureEx wherever it is; we match it.
-  return cf.childrenOf(storage)
+  return cf
+    .childrenOf(storage)
     .filter((c) => !((atRoot && isName(c, DIGITAL_SIGNATURE)) || isName(c, DIGITAL_SIGNATURE_EX)))
     .sort(compareForDigest);
 }
 
-interface Hasher { update(data: Buffer): void }
+interface Hasher {
+  update(data: Buffer): void;
+}
 
 /** Feeds the content part of the package digest into `hash`. */
 export function hashPackageContent(cf: CompoundFile, hash: Hasher): void {
@@ -122,7 +125,9 @@ export const DIGEST_ALGORITHMS: ReadonlySet<string> = new Set(['md5', 'sha1', 's
 /** Throws a TypeError naming `name` unless `algorithm` is one of DIGEST_ALGORITHMS. */
 export function assertDigestAlgorithm(algorithm: unknown, name: string): asserts algorithm is string {
   if (typeof algorithm !== 'string' || !DIGEST_ALGORITHMS.has(algorithm)) {
-    throw new TypeError(`The "${name}" argument must be a package digest algorithm (${[...DIGEST_ALGORITHMS].join(', ')}); received ${describeValue(algorithm)}`);
+    throw new TypeError(
+      `The "${name}" argument must be a package digest algorithm (${[...DIGEST_ALGORITHMS].join(', ')}); received ${describeValue(algorithm)}`,
+    );
   }
 }
 
@@ -130,12 +135,17 @@ export function assertDigestAlgorithm(algorithm: unknown, name: string): asserts
  * The Authenticode digest of a package with the given hash algorithm
  * ("sha256", ...). With `withMetadata`, the MsiDigitalSignatureEx variant.
  */
-export function computePackageDigest(cf: CompoundFile, algorithm: string, withMetadata: boolean): { digest: Buffer; metadataDigest: Buffer | null } {
+export function computePackageDigest(
+  cf: CompoundFile,
+  algorithm: string,
+  withMetadata: boolean,
+): { digest: Buffer; metadataDigest: Buffer | null } {
   if (typeof cf !== 'object' || cf === null || typeof (cf as Partial<CompoundFile>).streamData !== 'function') {
     throw new TypeError(`The "cf" argument must be a compound file (openCompoundFile); received ${describeValue(cf)}`);
   }
   assertDigestAlgorithm(algorithm, 'algorithm');
-  if (typeof withMetadata !== 'boolean') throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
+  if (typeof withMetadata !== 'boolean')
+    throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
   // Loaded here: commands that never hash should not pay for node:crypto at start-up.
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { createHash } = require('node:crypto') as typeof import('node:crypto');

@@ -292,13 +292,27 @@ export function forceCodepageToIdt(codepage: number): Buffer {
 /** Property types msitools expects per id; anything else ends its reading. */
 function expectedType(id: number): number | null {
   switch (id) {
-    case PID.CODEPAGE: return VT_I2;
-    case PID.TITLE: case PID.SUBJECT: case PID.AUTHOR: case PID.KEYWORDS: case PID.COMMENTS:
-    case PID.TEMPLATE: case PID.LASTAUTHOR: case PID.REVNUMBER: case PID.APPNAME:
+    case PID.CODEPAGE:
+      return VT_I2;
+    case PID.TITLE:
+    case PID.SUBJECT:
+    case PID.AUTHOR:
+    case PID.KEYWORDS:
+    case PID.COMMENTS:
+    case PID.TEMPLATE:
+    case PID.LASTAUTHOR:
+    case PID.REVNUMBER:
+    case PID.APPNAME:
       return VT_LPSTR;
-    case PID.EDITTIME: case PID.LASTPRINTED: case PID.CREATE_DTM: case PID.LASTSAVE_DTM:
+    case PID.EDITTIME:
+    case PID.LASTPRINTED:
+    case PID.CREATE_DTM:
+    case PID.LASTSAVE_DTM:
       return VT_FILETIME;
-    case PID.PAGECOUNT: case PID.WORDCOUNT: case PID.CHARCOUNT: case PID.SECURITY:
+    case PID.PAGECOUNT:
+    case PID.WORDCOUNT:
+    case PID.CHARCOUNT:
+    case PID.SECURITY:
       return VT_I4;
     default:
       return null;
@@ -339,11 +353,22 @@ function parseLocalFiletime(text: string): bigint | null | 'unrepresentable' {
   return ticks < 0n || ticks > 0xffffffffffffffffn ? 'unrepresentable' : ticks;
 }
 
-interface ExportedProperty { kind: 'int'; value: number }
-interface ExportedString { kind: 'string'; bytes: Buffer }
-interface ExportedTime { kind: 'time'; ticks: bigint }
+interface ExportedProperty {
+  kind: 'int';
+  value: number;
+}
+interface ExportedString {
+  kind: 'string';
+  bytes: Buffer;
+}
+interface ExportedTime {
+  kind: 'time';
+  ticks: bigint;
+}
 /** A date msitools reads but cannot write back as text: its export ends there. */
-interface Unwritable { kind: 'unwritable' }
+interface Unwritable {
+  kind: 'unwritable';
+}
 
 /**
  * The summary properties as msitools keeps them: it reads in stored order,
@@ -368,8 +393,7 @@ function msitoolsSummaryView(properties: SummaryProperty[]): Map<number, Exporte
       if (type === VT_FILETIME) {
         const ticks = parseLocalFiletime(text);
         out.set(p.id, ticks === 'unrepresentable' ? { kind: 'unwritable' } : { kind: 'time', ticks: ticks ?? 0n });
-      }
-      else out.set(p.id, { kind: 'int', value: atoi(text) });
+      } else out.set(p.id, { kind: 'int', value: atoi(text) });
     } else {
       break;
     }

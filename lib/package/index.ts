@@ -16,15 +16,7 @@ export {
   type StorageInfo,
   type TableData,
 } from './package';
-export {
-  MsiTable,
-  ColumnFlags,
-  idtTypeCode,
-  type ColumnDefinition,
-  type ColumnKind,
-  type CellValue,
-  type Row,
-} from './tables';
+export { MsiTable, ColumnFlags, idtTypeCode, type ColumnDefinition, type ColumnKind, type CellValue, type Row } from './tables';
 export { StringPool } from './string-pool';
 export { decodeStreamName, encodeStreamName, type DecodedStreamName } from './stream-names';
 export {
@@ -87,5 +79,7 @@ export async function openPackage(source: string | Uint8Array): Promise<MsiPacka
     return readPackageFile(source);
   }
   if (source instanceof Uint8Array) return slice(() => readPackage(source));
-  throw new TypeError(`The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`);
+  throw new TypeError(
+    `The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`,
+  );
 }

@@ -165,7 +165,10 @@ export class MsiPackage extends MsiStorage {
     const pool = this.readTableStream('_StringPool');
     const data = this.readTableStream('_StringData');
     if (pool === null || data === null) {
-      throw new MsiFormatError('the compound file is not a Windows Installer database: it has no string pool (_StringPool and _StringData)', { where: 'root storage' });
+      throw new MsiFormatError(
+        'the compound file is not a Windows Installer database: it has no string pool (_StringPool and _StringData)',
+        { where: 'root storage' },
+      );
     }
     this.stringPool = new StringPool(pool, data);
     this.catalog = readCatalog(this.readTableStream('_Tables'), this.readTableStream('_Columns'), {
@@ -277,7 +280,8 @@ export class MsiPackage extends MsiStorage {
   /** The Authenticode digest of the package as it is now. */
   computeDigest(algorithm = 'sha256', withMetadata = false): Buffer {
     assertDigestAlgorithm(algorithm, 'algorithm');
-    if (typeof withMetadata !== 'boolean') throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
+    if (typeof withMetadata !== 'boolean')
+      throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
     return computePackageDigest(this.compound, algorithm, withMetadata).digest;
   }
 
@@ -296,19 +300,23 @@ export class MsiPackage extends MsiStorage {
       return describeTransform(name, present ? this.openStorage(name).summary : null, present);
     });
     const metadata = this.hasTable('MsiPatchMetadata')
-      ? this.table('MsiPatchMetadata').rows().map((r) => ({
-        company: (r.Company as string | null) ?? null,
-        property: String(r.Property ?? ''),
-        value: (r.Value as string | null) ?? null,
-      }))
+      ? this.table('MsiPatchMetadata')
+          .rows()
+          .map((r) => ({
+            company: (r.Company as string | null) ?? null,
+            property: String(r.Property ?? ''),
+            value: (r.Value as string | null) ?? null,
+          }))
       : [];
     const sequence = this.hasTable('MsiPatchSequence')
-      ? this.table('MsiPatchSequence').rows().map((r) => ({
-        patchFamily: String(r.PatchFamily ?? ''),
-        productCode: (r.ProductCode as string | null) ?? null,
-        sequence: String(r.Sequence ?? ''),
-        attributes: (r.Attributes as number | null) ?? null,
-      }))
+      ? this.table('MsiPatchSequence')
+          .rows()
+          .map((r) => ({
+            patchFamily: String(r.PatchFamily ?? ''),
+            productCode: (r.ProductCode as string | null) ?? null,
+            sequence: String(r.Sequence ?? ''),
+            attributes: (r.Attributes as number | null) ?? null,
+          }))
       : [];
     return { ...fields, transforms, metadata, sequence };
   }
@@ -320,7 +328,8 @@ export class MsiPackage extends MsiStorage {
  * it is in use.
  */
 export function readPackage(data: Uint8Array): MsiPackage {
-  if (!(data instanceof Uint8Array)) throw new TypeError(`The "data" argument of readPackage must be a Buffer or Uint8Array; received ${describeValue(data)}`);
+  if (!(data instanceof Uint8Array))
+    throw new TypeError(`The "data" argument of readPackage must be a Buffer or Uint8Array; received ${describeValue(data)}`);
   return new MsiPackage(openCompoundFile(data));
 }
 
@@ -342,7 +351,9 @@ const OPENING_STREAMS = new Set([
  */
 export async function readPackageFile(path: string): Promise<MsiPackage> {
   return limitOpens(async () => {
-    const compound = await openCompoundFileAsync(path, (cf) => cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)));
+    const compound = await openCompoundFileAsync(path, (cf) =>
+      cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)),
+    );
     return slice(() => new MsiPackage(compound));
   });
 }

@@ -54,7 +54,12 @@ export function guidsIn(text: string | null): string[] {
 }
 
 export function splitList(text: string | null): string[] {
-  return text ? text.split(';').map((s) => s.trim()).filter(Boolean) : [];
+  return text
+    ? text
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** Parses a transform's Revision Number: "{code}version;{code}version;{upgrade}". */
@@ -68,12 +73,20 @@ export function describeTransform(name: string, summary: SummaryInformation | nu
   const [upgradedProductCode, upgradedProductVersion] = productAndVersion(parts[1]);
   const upgrade = guidsIn(parts[2] ?? null)[0] ?? null;
   return {
-    name, present, summary, targetProductCode, targetProductVersion, upgradedProductCode, upgradedProductVersion,
+    name,
+    present,
+    summary,
+    targetProductCode,
+    targetProductVersion,
+    upgradedProductCode,
+    upgradedProductVersion,
     upgradeCode: upgrade,
   };
 }
 
-export function patchSummaryFields(summary: SummaryInformation): Pick<PatchInfo, 'patchCode' | 'obsoletedPatchCodes' | 'targetProductCodes' | 'transformNames'> {
+export function patchSummaryFields(
+  summary: SummaryInformation,
+): Pick<PatchInfo, 'patchCode' | 'obsoletedPatchCodes' | 'targetProductCodes' | 'transformNames'> {
   const codes = guidsIn(summary.revisionNumber);
   return {
     patchCode: codes[0] ?? null,

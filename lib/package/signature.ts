@@ -186,7 +186,10 @@ function parseIndirectData(content: Buffer): { digestOid: string; digest: Buffer
   return { digestOid: oid.valueBlock.toString(), digest: toBuffer(digest.valueBlock.valueHexView) };
 }
 
-function findSignerCertificate(signerInfo: pkijs.SignerInfo, certificates: ParsedSignedData['certificates']): { der: Buffer; parsed: pkijs.Certificate } | null {
+function findSignerCertificate(
+  signerInfo: pkijs.SignerInfo,
+  certificates: ParsedSignedData['certificates'],
+): { der: Buffer; parsed: pkijs.Certificate } | null {
   const sid = signerInfo.sid as unknown;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     for (const c of certificates) {
@@ -251,15 +254,18 @@ function checkSignature(cf: CompoundFile, input: SignatureInput): SignatureRepor
     metadataDigestValid = metadataDigest.equals(input.signatureEx!);
   }
   if (!digestValid) {
-    problems.push(withMetadata
-      ? 'the content (streams, storages and the stored MsiDigitalSignatureEx) does not match the signed digest: modified after signing'
-      : 'the package content does not match the signed digest (modified after signing)');
+    problems.push(
+      withMetadata
+        ? 'the content (streams, storages and the stored MsiDigitalSignatureEx) does not match the signed digest: modified after signing'
+        : 'the package content does not match the signed digest (modified after signing)',
+    );
   }
-  const metadataChange = metadataDigestValid === false
-    ? digestValid
-      ? 'the directory metadata (names, sizes, CLSIDs, state bits or timestamps) changed after signing; the content did not: Windows verifies the content with the stored MsiDigitalSignatureEx and accepts it'
-      : 'the directory metadata (names, sizes, CLSIDs, state bits or timestamps) no longer matches MsiDigitalSignatureEx'
-    : null;
+  const metadataChange =
+    metadataDigestValid === false
+      ? digestValid
+        ? 'the directory metadata (names, sizes, CLSIDs, state bits or timestamps) changed after signing; the content did not: Windows verifies the content with the stored MsiDigitalSignatureEx and accepts it'
+        : 'the directory metadata (names, sizes, CLSIDs, state bits or timestamps) no longer matches MsiDigitalSignatureEx'
+      : null;
 
   const certificates = parsed.certificates.map((c) => describeCertificate(c.der));
   const signerInfo = parsed.signedData.signerInfos[0];
@@ -282,15 +288,20 @@ function checkSignature(cf: CompoundFile, input: SignatureInput): SignatureRepor
       problems.push('the signer certificate is not embedded in the signature');
     } else {
       signer = describeCertificate(signerCert.der);
-      chain = buildChain(signerCert.der, parsed.certificates.map((c) => c.der)).map(describeCertificate);
+      chain = buildChain(
+        signerCert.der,
+        parsed.certificates.map((c) => c.der),
+      ).map(describeCertificate);
     }
     for (const attribute of signerInfo.unsignedAttrs?.attributes ?? []) {
       if (attribute.type === OID.counterSignature || attribute.type === OID.rfc3161Timestamp) timestamped = true;
       if (attribute.type === OID.nestedSignature) nestedSignatures += attribute.values.length;
     }
     const attributes = signerInfo.signedAttrs?.attributes ?? [];
-    const signingTimeAttr = attributes.find((a) => a.type === OID.signingTime)?.values[0] as asn1js.UTCTime | asn1js.GeneralizedTime | undefined;
-    if (signingTimeAttr && typeof (signingTimeAttr as asn1js.UTCTime).toDate === 'function') signingTime = (signingTimeAttr as asn1js.UTCTime).toDate();
+    const signingTimeAttr = attributes.find((a) => a.type === OID.signingTime)?.values[0] as
+      asn1js.UTCTime | asn1js.GeneralizedTime | undefined;
+    if (signingTimeAttr && typeof (signingTimeAttr as asn1js.UTCTime).toDate === 'function')
+      signingTime = (signingTimeAttr as asn1js.UTCTime).toDate();
 
     if (!signerDigest) {
       problems.push(`unsupported SignerInfo digest algorithm ${signerInfo.digestAlgorithm.algorithmId}`);
@@ -313,7 +324,7 @@ function checkSignature(cf: CompoundFile, input: SignatureInput): SignatureRepor
       } catch (error) {
         problems.push(`the signature could not be checked: ${(error as Error).message}`);
       }
-      if (!cryptoOk) problems.push('the signer\'s signature over the signed attributes does not verify');
+      if (!cryptoOk) problems.push("the signer's signature over the signed attributes does not verify");
       signatureValid = attributeOk && cryptoOk;
     }
   }

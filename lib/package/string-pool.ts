@@ -92,7 +92,10 @@ export class StringPool {
         if (length === 0 && refs === 0) continue;
         if (length === 0) {
           if (i + 1 >= pairs) {
-            throw new MsiFormatError(`string ${id} is marked as longer than 64 KiB but the pool ends before its length`, { where: '_StringPool', offset: i * 4 });
+            throw new MsiFormatError(`string ${id} is marked as longer than 64 KiB but the pool ends before its length`, {
+              where: '_StringPool',
+              offset: i * 4,
+            });
           }
           // (0, refs) keeps the reference count (pairOf[id] stays on it);
           // the next pair is the length, low word then high word.
@@ -246,7 +249,9 @@ export class StringPool {
   /** @internal */
   check(id: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) {
-      throw new MsiFormatError(`string index ${id} is out of range (the string pool has ids 1 to ${this.size - 1})`, { where: 'string pool' });
+      throw new MsiFormatError(`string index ${id} is out of range (the string pool has ids 1 to ${this.size - 1})`, {
+        where: 'string pool',
+      });
     }
   }
 }

@@ -36,9 +36,25 @@ export const PID = {
 } as const;
 
 const PROPERTY_NAMES: Record<number, string> = {
-  1: 'codepage', 2: 'title', 3: 'subject', 4: 'author', 5: 'keywords', 6: 'comments', 7: 'template',
-  8: 'lastSavedBy', 9: 'revisionNumber', 10: 'editTime', 11: 'lastPrinted', 12: 'created', 13: 'lastSaved',
-  14: 'pageCount', 15: 'wordCount', 16: 'charCount', 17: 'thumbnail', 18: 'creatingApplication', 19: 'security',
+  1: 'codepage',
+  2: 'title',
+  3: 'subject',
+  4: 'author',
+  5: 'keywords',
+  6: 'comments',
+  7: 'template',
+  8: 'lastSavedBy',
+  9: 'revisionNumber',
+  10: 'editTime',
+  11: 'lastPrinted',
+  12: 'created',
+  13: 'lastSaved',
+  14: 'pageCount',
+  15: 'wordCount',
+  16: 'charCount',
+  17: 'thumbnail',
+  18: 'creatingApplication',
+  19: 'security',
 };
 
 export type SummaryValue = number | string | Date | bigint | Buffer | null;
@@ -106,7 +122,8 @@ export interface SummaryInformation {
 
 /** FILETIME ticks to a Date (millisecond precision). */
 export function filetimeToDate(ticks: bigint): Date {
-  if (typeof ticks !== 'bigint') throw new TypeError(`The "ticks" argument must be a bigint (100 ns since 1601); received ${describeValue(ticks)}`);
+  if (typeof ticks !== 'bigint')
+    throw new TypeError(`The "ticks" argument must be a bigint (100 ns since 1601); received ${describeValue(ticks)}`);
   const ms = Number(ticks / 10000n) - 11644473600000;
   return new Date(ms);
 }
@@ -117,10 +134,28 @@ function fail(message: string, offset?: number): never {
 
 export function emptySummary(): SummaryInformation {
   return {
-    properties: [], codepage: null, title: null, subject: null, author: null, keywords: null, comments: null,
-    template: null, platform: null, languages: [], lastSavedBy: null, revisionNumber: null, editTime: null,
-    lastPrinted: null, created: null, lastSaved: null, pageCount: null, wordCount: null, wordCountFlags: null,
-    charCount: null, creatingApplication: null, security: null,
+    properties: [],
+    codepage: null,
+    title: null,
+    subject: null,
+    author: null,
+    keywords: null,
+    comments: null,
+    template: null,
+    platform: null,
+    languages: [],
+    lastSavedBy: null,
+    revisionNumber: null,
+    editTime: null,
+    lastPrinted: null,
+    created: null,
+    lastSaved: null,
+    pageCount: null,
+    wordCount: null,
+    wordCountFlags: null,
+    charCount: null,
+    creatingApplication: null,
+    security: null,
   };
 }
 
@@ -155,7 +190,8 @@ export function parseSummaryInformation(data: Buffer): SummaryInformation {
   const properties: SummaryProperty[] = [];
   for (const { id, at } of idList) {
     const pos = sectionOffset + at;
-    if (pos + 4 > sectionEnd) fail(`property ${id} is at offset ${at}, outside its ${sectionEnd - sectionOffset}-byte section`, sectionOffset + 8);
+    if (pos + 4 > sectionEnd)
+      fail(`property ${id} is at offset ${at}, outside its ${sectionEnd - sectionOffset}-byte section`, sectionOffset + 8);
     const vt = data.readUInt32LE(pos);
     const name = PROPERTY_NAMES[id] ?? `property${id}`;
     const need = (n: number) => {
@@ -165,7 +201,10 @@ export function parseSummaryInformation(data: Buffer): SummaryInformation {
       case VT_I2:
         need(2);
         properties.push({
-          id, name, vt, value: data.readInt16LE(pos + 4),
+          id,
+          name,
+          vt,
+          value: data.readInt16LE(pos + 4),
           rawDword: pos + 8 <= sectionEnd ? data.readInt32LE(pos + 4) : data.readInt16LE(pos + 4),
         });
         break;
@@ -228,13 +267,17 @@ function buildSummary(properties: SummaryProperty[], codepage: number): SummaryI
     const semi = template.indexOf(';');
     platform = semi >= 0 ? template.slice(0, semi) : template;
     const langs = semi >= 0 ? template.slice(semi + 1) : '';
-    languages = langs.split(',').map((s) => s.trim()).filter((s) => /^\d+$/.test(s)).map(Number);
+    languages = langs
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => /^\d+$/.test(s))
+      .map(Number);
   }
   const wordCount = num(PID.WORDCOUNT);
   const declaredCodepage = byId.get(PID.CODEPAGE);
   return {
     properties,
-    codepage: declaredCodepage && typeof declaredCodepage.value === 'number' ? (declaredCodepage.value & 0xffff) : (codepage || null),
+    codepage: declaredCodepage && typeof declaredCodepage.value === 'number' ? declaredCodepage.value & 0xffff : codepage || null,
     title: str(PID.TITLE),
     subject: str(PID.SUBJECT),
     author: str(PID.AUTHOR),
@@ -251,12 +294,15 @@ function buildSummary(properties: SummaryProperty[], codepage: number): SummaryI
     lastSaved: date(PID.LASTSAVE_DTM),
     pageCount: num(PID.PAGECOUNT),
     wordCount,
-    wordCountFlags: wordCount === null ? null : {
-      shortNames: (wordCount & 1) !== 0,
-      compressed: (wordCount & 2) !== 0,
-      administrativeImage: (wordCount & 4) !== 0,
-      elevationNotRequired: (wordCount & 8) !== 0,
-    },
+    wordCountFlags:
+      wordCount === null
+        ? null
+        : {
+            shortNames: (wordCount & 1) !== 0,
+            compressed: (wordCount & 2) !== 0,
+            administrativeImage: (wordCount & 4) !== 0,
+            elevationNotRequired: (wordCount & 8) !== 0,
+          },
     charCount: num(PID.CHARCOUNT),
     creatingApplication: str(PID.APPNAME),
     security: num(PID.SECURITY),

@@ -61,7 +61,8 @@ function isBinary(type: number): boolean {
 
 /** IDT type code, spelled the way msitools and Windows Installer export it. */
 export function idtTypeCode(type: number): string {
-  if (!Number.isInteger(type) || type < 0 || type > 0xffff) throw new TypeError(`The "type" argument must be a column type (an integer 0..0xFFFF); received ${describeValue(type)}`);
+  if (!Number.isInteger(type) || type < 0 || type > 0xffff)
+    throw new TypeError(`The "type" argument must be a column type (an integer 0..0xFFFF); received ${describeValue(type)}`);
   let letter: string;
   if (isBinary(type)) letter = 'v';
   else if (type & ColumnFlags.LOCALIZABLE) letter = 'l';
@@ -87,7 +88,9 @@ export function defineColumn(table: string, number: number, name: string, type: 
     if (size <= 2) storageBytes = 2;
     else if (size === 4) storageBytes = 4;
     else {
-      throw new MsiFormatError(`table ${table}, column ${name}: declares an integer of ${size} bytes (only 2 and 4 exist)`, { where: table });
+      throw new MsiFormatError(`table ${table}, column ${name}: declares an integer of ${size} bytes (only 2 and 4 exist)`, {
+        where: table,
+      });
     }
   }
   return {
@@ -150,10 +153,10 @@ export class MsiTable {
       throw new MsiFormatError(`table ${name} has no columns`, { where: name });
     }
     if (bytes.length % rowSize !== 0) {
-      throw new MsiFormatError(
-        `table ${name}: stream is ${bytes.length} bytes, not a whole number of ${rowSize}-byte rows`,
-        { where: name, offset: bytes.length },
-      );
+      throw new MsiFormatError(`table ${name}: stream is ${bytes.length} bytes, not a whole number of ${rowSize}-byte rows`, {
+        where: name,
+        offset: bytes.length,
+      });
     }
     this.rowCount = bytes.length / rowSize;
     this.data = bytes;
@@ -347,10 +350,13 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
     if (!entries) raw.set(table, (entries = new Map()));
     const number = numberRaw - 0x8000;
     if (nameId >= context.pool.size) {
-      fail(table, new MsiFormatError(
-        `_Columns row ${i + 1} (table ${table}, column ${number}): string index ${nameId} is out of range (the string pool has ids 1 to ${context.pool.size - 1})`,
-        { where: '_Columns', offset: columnsTable.cellOffset(i, 2) },
-      ));
+      fail(
+        table,
+        new MsiFormatError(
+          `_Columns row ${i + 1} (table ${table}, column ${number}): string index ${nameId} is out of range (the string pool has ids 1 to ${context.pool.size - 1})`,
+          { where: '_Columns', offset: columnsTable.cellOffset(i, 2) },
+        ),
+      );
       continue;
     }
     const name = context.pool.get(nameId);
@@ -373,7 +379,8 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
     try {
       for (let n = 1; n <= entries.size; n++) {
         const entry = entries.get(n);
-        if (!entry) throw new MsiFormatError(`_Columns: table ${table} has ${entries.size} columns but no column ${n}`, { where: '_Columns' });
+        if (!entry)
+          throw new MsiFormatError(`_Columns: table ${table} has ${entries.size} columns but no column ${n}`, { where: '_Columns' });
         defs.push(defineColumn(table, n, entry.name, entry.type, long));
       }
     } catch (error) {

@@ -148,7 +148,10 @@ function decodeRecords(ctx: DecodeContext, table: string, columns: readonly Colu
   let n = 0;
   while (n < data.length) {
     if (n + 2 > data.length) {
-      throw new MsiFormatError(`table ${table}: ${data.length - n} byte left at the end of the stream, too short for a record mask`, { where: loc, offset: n });
+      throw new MsiFormatError(`table ${table}: ${data.length - n} byte left at the end of the stream, too short for a record mask`, {
+        where: loc,
+        offset: n,
+      });
     }
     const mask = data[n] | (data[n + 1] << 8);
     let kind: TransformOperationKind;
@@ -159,11 +162,17 @@ function decodeRecords(ctx: DecodeContext, table: string, columns: readonly Colu
         throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} inserts no columns`, { where: loc, offset: n });
       }
       if (count > columns.length) {
-        throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} carries ${count} columns but the table has ${columns.length}`, { where: loc, offset: n });
+        throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} carries ${count} columns but the table has ${columns.length}`, {
+          where: loc,
+          offset: n,
+        });
       }
       const missingKey = keyIndexes.find((k) => k >= count);
       if (missingKey !== undefined) {
-        throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} carries ${count} columns, leaving out key column ${columns[missingKey].name}`, { where: loc, offset: n });
+        throw new MsiFormatError(
+          `table ${table}: record mask ${hex(mask)} carries ${count} columns, leaving out key column ${columns[missingKey].name}`,
+          { where: loc, offset: n },
+        );
       }
       for (let i = 0; i < count; i++) present.push(i);
       kind = 'insert';
@@ -171,7 +180,10 @@ function decodeRecords(ctx: DecodeContext, table: string, columns: readonly Colu
       // Bits for columns past the table are an error; a table of 16 or more
       // columns cannot have any.
       if (columns.length < 16 && mask >> columns.length !== 0) {
-        throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} marks columns beyond the table's ${columns.length}`, { where: loc, offset: n });
+        throw new MsiFormatError(`table ${table}: record mask ${hex(mask)} marks columns beyond the table's ${columns.length}`, {
+          where: loc,
+          offset: n,
+        });
       }
       for (let i = 0; i < columns.length; i++) {
         if (columns[i].primaryKey || (i < 16 && (mask & (1 << i)) !== 0)) present.push(i);
@@ -295,7 +307,11 @@ function decodeTransform(storage: MsiStorage, target: TransformTarget | null): T
       }
       if (op.kind === 'insert') addedTables.push(name);
       else if (op.kind === 'delete') droppedTables.push(name);
-      else throw new MsiFormatError(`_Tables record for ${name} has mask ${hex(op.mask)}: a table can only be added or dropped`, { where: where(ctx, '_Tables'), offset: op.offset });
+      else
+        throw new MsiFormatError(`_Tables record for ${name} has mask ${hex(op.mask)}: a table can only be added or dropped`, {
+          where: where(ctx, '_Tables'),
+          offset: op.offset,
+        });
     }
   }
   // Without a target, any table the transform does not drop may exist.
@@ -323,20 +339,32 @@ function decodeTransform(storage: MsiStorage, target: TransformTarget | null): T
       const loc = where(ctx, '_Columns');
       const table = op.values.Table;
       const name = op.values.Name;
-      if (typeof table !== 'string' || table === '') throw new MsiFormatError('_Columns record names no table', { where: loc, offset: op.offset });
+      if (typeof table !== 'string' || table === '')
+        throw new MsiFormatError('_Columns record names no table', { where: loc, offset: op.offset });
       if (op.kind !== 'insert') {
-        throw new MsiFormatError(`_Columns record for table ${table} has mask ${hex(op.mask)}: a transform can only add columns`, { where: loc, offset: op.offset });
+        throw new MsiFormatError(`_Columns record for table ${table} has mask ${hex(op.mask)}: a transform can only add columns`, {
+          where: loc,
+          offset: op.offset,
+        });
       }
-      if (typeof name !== 'string' || name === '') throw new MsiFormatError(`_Columns record for table ${table} names no column`, { where: loc, offset: op.offset });
+      if (typeof name !== 'string' || name === '')
+        throw new MsiFormatError(`_Columns record for table ${table} names no column`, { where: loc, offset: op.offset });
       if (!exists(table) || CATALOG.has(table)) {
-        throw new MsiFormatError(`_Columns adds column ${name} to table ${table}, which neither the database nor the transform defines`, { where: loc, offset: op.offset });
+        throw new MsiFormatError(`_Columns adds column ${name} to table ${table}, which neither the database nor the transform defines`, {
+          where: loc,
+          offset: op.offset,
+        });
       }
       const typeValue = op.values.Type;
-      if (typeof typeValue !== 'number') throw new MsiFormatError(`_Columns record for ${table}.${name} has no type`, { where: loc, offset: op.offset });
+      if (typeof typeValue !== 'number')
+        throw new MsiFormatError(`_Columns record for ${table}.${name} has no type`, { where: loc, offset: op.offset });
       const type = typeValue & 0xffff;
       const size = type & ColumnFlags.SIZE_MASK;
       if ((type & ColumnFlags.STRING) === 0 && size > 2 && size !== 4) {
-        throw new MsiFormatError(`_Columns record declares ${table}.${name} an integer of ${size} bytes (only 2 and 4 exist)`, { where: loc, offset: op.offset });
+        throw new MsiFormatError(`_Columns record declares ${table}.${name} an integer of ${size} bytes (only 2 and 4 exist)`, {
+          where: loc,
+          offset: op.offset,
+        });
       }
       if (unknown(table)) {
         // Added to a table of the target, whose columns are not known here.
@@ -361,13 +389,22 @@ function decodeTransform(storage: MsiStorage, target: TransformTarget | null): T
         const restated = defineColumn(table, number, name, type, pool.longReferences);
         // A table added again (an error condition Windows can be told to ignore) restates its columns.
         if (existing.name === name && existing.idtType === restated.idtType && existing.primaryKey === restated.primaryKey) continue;
-        throw new MsiFormatError(`_Columns record redefines column ${number} of table ${table} (${existing.name} ${existing.idtType}) as ${name} ${restated.idtType}`, { where: loc, offset: op.offset });
+        throw new MsiFormatError(
+          `_Columns record redefines column ${number} of table ${table} (${existing.name} ${existing.idtType}) as ${name} ${restated.idtType}`,
+          { where: loc, offset: op.offset },
+        );
       }
       if (columns.some((c) => c.name === name)) {
-        throw new MsiFormatError(`_Columns record adds column ${name} to table ${table}, which already has a column of that name`, { where: loc, offset: op.offset });
+        throw new MsiFormatError(`_Columns record adds column ${name} to table ${table}, which already has a column of that name`, {
+          where: loc,
+          offset: op.offset,
+        });
       }
       if (number !== columns.length + 1) {
-        throw new MsiFormatError(`_Columns record adds column ${number} to table ${table}, which has ${columns.length} columns`, { where: loc, offset: op.offset });
+        throw new MsiFormatError(`_Columns record adds column ${number} to table ${table}, which has ${columns.length} columns`, {
+          where: loc,
+          offset: op.offset,
+        });
       }
       const column = defineColumn(table, number, name, type, pool.longReferences);
       columns.push(column);
@@ -418,7 +455,8 @@ function decodeTransform(storage: MsiStorage, target: TransformTarget | null): T
 
 /** The root storage of a transform file (.mst), read from bytes. */
 export function readTransformFile(data: Uint8Array): MsiStorage {
-  if (!(data instanceof Uint8Array)) throw new TypeError(`The "data" argument of readTransformFile must be a Buffer or Uint8Array; received ${describeValue(data)}`);
+  if (!(data instanceof Uint8Array))
+    throw new TypeError(`The "data" argument of readTransformFile must be a Buffer or Uint8Array; received ${describeValue(data)}`);
   const compound = openCompoundFile(data);
   return new MsiStorage(compound, compound.root);
 }
@@ -426,11 +464,7 @@ export function readTransformFile(data: Uint8Array): MsiStorage {
 // ------------------------------------------------------------------ applying
 
 export type TransformConflictKind =
-  | 'insert-existing-row'
-  | 'update-missing-row'
-  | 'delete-missing-row'
-  | 'add-existing-table'
-  | 'drop-missing-table';
+  'insert-existing-row' | 'update-missing-row' | 'delete-missing-row' | 'add-existing-table' | 'drop-missing-table';
 
 /**
  * A change that did not fit the database, as Windows Installer's transform
@@ -527,7 +561,11 @@ export class TransformedDatabase implements TransformTarget {
         let value = values[i] ?? null;
         // A binary cell names its stream only where some layer holds it.
         if (column.kind === 'binary' && value !== null) {
-          const stream = streamNameFor(name, state.columns, state.keyIndexes.map((k) => values[k] ?? null));
+          const stream = streamNameFor(
+            name,
+            state.columns,
+            state.keyIndexes.map((k) => values[k] ?? null),
+          );
           value = this.hasStream(stream) ? stream : null;
         }
         row[column.name] = value;
@@ -678,7 +716,8 @@ export class TransformedDatabase implements TransformTarget {
     if (name === '_Tables') return this.names.map((table) => row({ Name: table }));
     const out: Row[] = [];
     for (const table of this.names) {
-      for (const column of this.columns(table)) out.push(row({ Table: table, Number: column.number, Name: column.name, Type: column.type }));
+      for (const column of this.columns(table))
+        out.push(row({ Table: table, Number: column.number, Name: column.name, Type: column.type }));
     }
     return out;
   }
@@ -686,8 +725,16 @@ export class TransformedDatabase implements TransformTarget {
 
 function assertTransformTarget(target: unknown, name: string): asserts target is TransformTarget {
   const t = target as Partial<TransformTarget> | null;
-  if (typeof t !== 'object' || t === null || !Array.isArray(t.tableNames) || typeof t.hasTable !== 'function' || typeof t.columns !== 'function') {
-    throw new TypeError(`The "${name}" argument must be the database the transform applies to (an MsiPackage or TransformedDatabase); received ${describeValue(target)}`);
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    !Array.isArray(t.tableNames) ||
+    typeof t.hasTable !== 'function' ||
+    typeof t.columns !== 'function'
+  ) {
+    throw new TypeError(
+      `The "${name}" argument must be the database the transform applies to (an MsiPackage or TransformedDatabase); received ${describeValue(target)}`,
+    );
   }
 }
 

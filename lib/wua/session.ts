@@ -2,14 +2,7 @@
 // download, install and uninstall. Validation, the Run As preflight and the shaping of
 // results live here; native/wua_*.cc only gathers facts and calls WUA.
 import { getInteractiveContext, type InteractiveContext } from '../context';
-import {
-  AbortError,
-  MsiLuaError,
-  NoInteractiveUserError,
-  errorFromHResult,
-  isSuccessCode,
-  type UpdateRef,
-} from '../errors';
+import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, isSuccessCode, type UpdateRef } from '../errors';
 import { E_FAIL, E_UNEXPECTED, WU_E_NO_INTERACTIVE_USER } from '../errors/table.generated';
 import { getBinding, toTypedError } from '../native';
 import { assertNoNul, assertPlainObject, describeValue } from '../validate';
@@ -212,7 +205,7 @@ function isFailure(hresult: number): boolean {
 
 /** The updates that may ask for user input in this operation (uninstall has its own behaviour). */
 function requestsUserInput(update: Update, uninstall: boolean): boolean {
-  const b = uninstall ? update.uninstallationBehavior ?? update.installationBehavior : update.installationBehavior;
+  const b = uninstall ? (update.uninstallationBehavior ?? update.installationBehavior) : update.installationBehavior;
   return b.canRequestUserInput;
 }
 
@@ -348,8 +341,17 @@ export class UpdateSession {
     const signal = optionalSignal(o);
     const onProgress = optionalProgress(o);
 
-    const raw = await this.#run<NativeJobResult>('download', signal, this.#progress('download', selected, onProgress), (binding, handle, progress) =>
-      binding.wuaDownload(handle, selected.map((u) => u.id), priority ? { priority: PRIORITIES[priority] } : {}, progress),
+    const raw = await this.#run<NativeJobResult>(
+      'download',
+      signal,
+      this.#progress('download', selected, onProgress),
+      (binding, handle, progress) =>
+        binding.wuaDownload(
+          handle,
+          selected.map((u) => u.id),
+          priority ? { priority: PRIORITIES[priority] } : {},
+          progress,
+        ),
     );
     const result: DownloadResult = {
       resultCode: resultName(raw.resultCode),
@@ -396,7 +398,9 @@ export class UpdateSession {
     const o = optionsObject(options, 'options');
     const start = optionalInteger(o, 'start', 0, 0x7fffffff) ?? 0;
     const count = optionalInteger(o, 'count', 0, MAX_HISTORY_PAGE) ?? 100;
-    const raw = await this.#short('history', (binding, handle) => (binding as unknown as WuaSystemBinding).wuaHistory(handle, start, count));
+    const raw = await this.#short('history', (binding, handle) =>
+      (binding as unknown as WuaSystemBinding).wuaHistory(handle, start, count),
+    );
     return { total: raw.total, start, entries: raw.entries.map(shapeHistoryEntry) };
   }
 
@@ -420,7 +424,11 @@ export class UpdateSession {
     const selected = this.#resolve(updates);
     if (typeof hidden !== 'boolean') throw new TypeError(`The "hidden" argument must be a boolean; received ${describeValue(hidden)}`);
     const raw = await this.#short('setHidden', (binding, handle) =>
-      (binding as unknown as WuaSystemBinding).wuaSetHidden(handle, selected.map((u) => u.id), hidden),
+      (binding as unknown as WuaSystemBinding).wuaSetHidden(
+        handle,
+        selected.map((u) => u.id),
+        hidden,
+      ),
     );
     return raw.map((r, i) => {
       const update = selected[i]!;
@@ -456,7 +464,9 @@ export class UpdateSession {
 
   #resolve(updates: unknown): Update[] {
     if (!Array.isArray(updates) || updates.length === 0) {
-      throw new TypeError(`The "updates" argument must be a non-empty array of updates found by this session's search (or their ids); received ${describeValue(updates)}`);
+      throw new TypeError(
+        `The "updates" argument must be a non-empty array of updates found by this session's search (or their ids); received ${describeValue(updates)}`,
+      );
     }
     const seen = new Set<string>();
     return updates.map((item: unknown, index) => {
@@ -476,8 +486,15 @@ export class UpdateSession {
 
   #outcome(update: Update, resultCode: number, hresult: number, syscall: string): UpdateOutcome {
     const hr = hresult >>> 0;
-    const outcome: UpdateOutcome = { id: update.id, title: update.title, resultCode: resultName(resultCode), ...rawCode(resultCode), hresult: hr };
-    if (isFailure(hr)) outcome.error = errorFromHResult(hr, { syscall, updates: hr === WU_E_NO_INTERACTIVE_USER ? [ref(update)] : undefined });
+    const outcome: UpdateOutcome = {
+      id: update.id,
+      title: update.title,
+      resultCode: resultName(resultCode),
+      ...rawCode(resultCode),
+      hresult: hr,
+    };
+    if (isFailure(hr))
+      outcome.error = errorFromHResult(hr, { syscall, updates: hr === WU_E_NO_INTERACTIVE_USER ? [ref(update)] : undefined });
     return outcome;
   }
 
@@ -577,17 +594,23 @@ export class UpdateSession {
    * abort was requested), or with the typed error of a job that failed as a whole; resolves
    * otherwise, with abortRequested/abortHresult when an abort came too late to stop it.
    */
-  #settle<T extends { resultCode: OperationResult; hresult: number; updates: UpdateOutcome[]; abortRequested?: boolean; abortHresult?: number | null }>(
-    operation: Operation,
-    signal: AbortSignal | undefined,
-    raw: NativeJobResult,
-    result: T,
-    attempted: readonly Update[],
-  ): T {
+  #settle<
+    T extends {
+      resultCode: OperationResult;
+      hresult: number;
+      updates: UpdateOutcome[];
+      abortRequested?: boolean;
+      abortHresult?: number | null;
+    },
+  >(operation: Operation, signal: AbortSignal | undefined, raw: NativeJobResult, result: T, attempted: readonly Update[]): T {
     const abort = abortFacts(signal, raw);
     if (abort) Object.assign(result, abort);
     if (abort && result.resultCode === 'aborted') {
-      const error = abortError(operation, signal!, operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort') as AbortedJobError<T>;
+      const error = abortError(
+        operation,
+        signal!,
+        operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort',
+      ) as AbortedJobError<T>;
       Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
       throw error;
     }
@@ -596,19 +619,28 @@ export class UpdateSession {
     const syscall = operation === 'download' ? 'IDownloadResult::get_HResult' : 'IInstallationResult::get_HResult';
     let error: MsiLuaError;
     if (isFailure(result.hresult)) {
-      const needInput = result.hresult === WU_E_NO_INTERACTIVE_USER ? attempted.filter((u) => requestsUserInput(u, operation === 'uninstall')) : [];
+      const needInput =
+        result.hresult === WU_E_NO_INTERACTIVE_USER ? attempted.filter((u) => requestsUserInput(u, operation === 'uninstall')) : [];
       error = errorFromHResult(result.hresult, {
         syscall,
         updates: result.hresult === WU_E_NO_INTERACTIVE_USER ? (needInput.length ? needInput : attempted).map(ref) : undefined,
       });
     } else {
-      error = result.updates.find((u) => u.error)?.error ?? errorFromHResult(E_FAIL, { syscall: operation === 'download' ? 'IDownloadResult::get_ResultCode' : 'IInstallationResult::get_ResultCode' });
+      error =
+        result.updates.find((u) => u.error)?.error ??
+        errorFromHResult(E_FAIL, {
+          syscall: operation === 'download' ? 'IDownloadResult::get_ResultCode' : 'IInstallationResult::get_ResultCode',
+        });
     }
     Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
     throw error;
   }
 
-  async #install(updates: readonly UpdateSelector[], options: InstallOptions | UninstallOptions, uninstall: boolean): Promise<InstallResult> {
+  async #install(
+    updates: readonly UpdateSelector[],
+    options: InstallOptions | UninstallOptions,
+    uninstall: boolean,
+  ): Promise<InstallResult> {
     const operation: Operation = uninstall ? 'uninstall' : 'install';
     const selected = this.#resolve(updates);
     const o = optionsObject(options, 'options');
@@ -643,18 +675,22 @@ export class UpdateSession {
     let raw: NativeJobResult | undefined;
     if (toRun.length > 0) {
       try {
-        raw = await this.#run<NativeJobResult>(operation, signal, this.#progress(operation, toRun, onProgress), (binding, handle, progress) =>
-          binding.wuaInstall(
-            handle,
-            toRun.map((u) => u.id),
-            {
-              ...(uninstall ? { uninstall: true } : {}),
-              ...(forceQuiet !== undefined ? { forceQuiet } : {}),
-              ...(allowSourcePrompts !== undefined ? { allowSourcePrompts } : {}),
-              ...(acceptEulas ? { acceptEulas: true } : {}),
-            },
-            progress,
-          ),
+        raw = await this.#run<NativeJobResult>(
+          operation,
+          signal,
+          this.#progress(operation, toRun, onProgress),
+          (binding, handle, progress) =>
+            binding.wuaInstall(
+              handle,
+              toRun.map((u) => u.id),
+              {
+                ...(uninstall ? { uninstall: true } : {}),
+                ...(forceQuiet !== undefined ? { forceQuiet } : {}),
+                ...(allowSourcePrompts !== undefined ? { allowSourcePrompts } : {}),
+                ...(acceptEulas ? { acceptEulas: true } : {}),
+              },
+              progress,
+            ),
         );
       } catch (error) {
         // WUA's own WU_E_NO_INTERACTIVE_USER names the updates that can request input

@@ -39,7 +39,9 @@ async function run<T>(start: (binding: WuaSystemBinding) => NativeWuaJob<T>): Pr
 
 export function assertServiceId(value: unknown, name = 'serviceId'): string {
   if (typeof value !== 'string' || !GUID.test(value)) {
-    throw new TypeError(`The "${name}" argument must be an update service GUID (e.g. MICROSOFT_UPDATE_SERVICE_ID); received ${describeValue(value)}`);
+    throw new TypeError(
+      `The "${name}" argument must be an update service GUID (e.g. MICROSOFT_UPDATE_SERVICE_ID); received ${describeValue(value)}`,
+    );
   }
   return value.replace(/[{}]/g, '').toLowerCase();
 }
@@ -122,13 +124,19 @@ export function interpretPendingRenames(raw: NativeRegistryValue | null, source:
 export async function getRebootStatus(): Promise<RebootStatus> {
   const rebootRequired = await run((b) => b.wuaRebootRequired());
   const renameSource = `HKLM\\${SESSION_MANAGER_KEY}\\PendingFileRenameOperations`;
-  const renames: Promise<RebootSignal> = callNative((binding) => binding.readRegistryValue('HKLM', SESSION_MANAGER_KEY, 'PendingFileRenameOperations')).then(
+  const renames: Promise<RebootSignal> = callNative((binding) =>
+    binding.readRegistryValue('HKLM', SESSION_MANAGER_KEY, 'PendingFileRenameOperations'),
+  ).then(
     (raw) => interpretPendingRenames(raw, renameSource),
     (error: unknown) => ({ name: 'pendingFileRenameOperations' as const, source: renameSource, pending: null, reason: reasonOf(error) }),
   );
   const signals: RebootSignal[] = [
     { name: 'wua', source: 'ISystemInformation::RebootRequired', pending: rebootRequired },
-    ...(await Promise.all([keySignal('windowsUpdateKey', WU_REBOOT_REQUIRED_KEY), keySignal('componentBasedServicing', CBS_REBOOT_PENDING_KEY), renames])),
+    ...(await Promise.all([
+      keySignal('windowsUpdateKey', WU_REBOOT_REQUIRED_KEY),
+      keySignal('componentBasedServicing', CBS_REBOOT_PENDING_KEY),
+      renames,
+    ])),
   ];
   return { rebootRequired, anyPending: combine(signals.map((s) => s.pending)), signals };
 }
@@ -218,7 +226,8 @@ export async function addService(serviceId: string, options: AddServiceOptions =
   }
   const raw = await run((b) => b.wuaAddService(id, flags));
   return {
-    registrationState: (REGISTRATION_STATES as Record<number, ServiceRegistration['registrationState']>)[raw.registrationState] ?? 'unknown',
+    registrationState:
+      (REGISTRATION_STATES as Record<number, ServiceRegistration['registrationState']>)[raw.registrationState] ?? 'unknown',
     serviceId: raw.serviceId.replace(/[{}]/g, '').toLowerCase(),
     isPendingRegistrationWithAU: raw.isPendingRegistrationWithAU,
     service: raw.service ? shapeService(raw.service) : null,
@@ -233,8 +242,15 @@ export async function removeService(serviceId: string): Promise<void> {
 
 // --- Automatic Updates settings ----------------------------------------------------------------
 
-export type NotificationLevel = 'notConfigured' | 'disabled' | 'notifyBeforeDownload' | 'notifyBeforeInstallation' | 'scheduledInstallation' | 'unknown';
-const NOTIFICATION_LEVELS: readonly NotificationLevel[] = ['notConfigured', 'disabled', 'notifyBeforeDownload', 'notifyBeforeInstallation', 'scheduledInstallation'];
+export type NotificationLevel =
+  'notConfigured' | 'disabled' | 'notifyBeforeDownload' | 'notifyBeforeInstallation' | 'scheduledInstallation' | 'unknown';
+const NOTIFICATION_LEVELS: readonly NotificationLevel[] = [
+  'notConfigured',
+  'disabled',
+  'notifyBeforeDownload',
+  'notifyBeforeInstallation',
+  'scheduledInstallation',
+];
 
 export const WINDOWS_UPDATE_POLICY_KEY = 'Software\\Policies\\Microsoft\\Windows\\WindowsUpdate';
 export const AU_POLICY_KEY = `${WINDOWS_UPDATE_POLICY_KEY}\\AU`;

@@ -27,9 +27,23 @@ function buildMsvc(tmp) {
   const def = path.join(outDir, 'wua-agent.def');
   fs.writeFileSync(def, 'LIBRARY wua-agent\r\nEXPORTS\r\n  DllGetClassObject PRIVATE\r\n  DllCanUnloadNow PRIVATE\r\n');
   const args = [
-    '/nologo', '/std:c++17', '/EHsc', '/O1', '/LD', '/W3', '/DUNICODE', '/D_UNICODE', '/D_WIN32_WINNT=0x0601',
-    `/Fo${outDir}\\`, ...sources, `/Fe${tmp}`,
-    '/link', `/DEF:${def}`, 'ole32.lib', 'oleaut32.lib', 'uuid.lib',
+    '/nologo',
+    '/std:c++17',
+    '/EHsc',
+    '/O1',
+    '/LD',
+    '/W3',
+    '/DUNICODE',
+    '/D_UNICODE',
+    '/D_WIN32_WINNT=0x0601',
+    `/Fo${outDir}\\`,
+    ...sources,
+    `/Fe${tmp}`,
+    '/link',
+    `/DEF:${def}`,
+    'ole32.lib',
+    'oleaut32.lib',
+    'uuid.lib',
   ];
   const result = spawnSync('cl.exe', args, { stdio: 'inherit' });
   if (result.error) throw new Error(`agent: cannot run cl.exe: ${result.error.message} (run from a Visual Studio developer environment)`);
@@ -50,17 +64,29 @@ function build() {
     return dll;
   }
   const args = [
-    '-std=c++17', '-O1', '-shared', '-DUNICODE', '-D_UNICODE', '-D_WIN32_WINNT=0x0601',
-    '-Wall', '-Wextra', '-Wno-unused-parameter',
+    '-std=c++17',
+    '-O1',
+    '-shared',
+    '-DUNICODE',
+    '-D_UNICODE',
+    '-D_WIN32_WINNT=0x0601',
+    '-Wall',
+    '-Wextra',
+    '-Wno-unused-parameter',
     ...sources,
-    '-o', tmp,
-    '-static', '-static-libgcc', '-static-libstdc++',
-    '-lole32', '-loleaut32', '-luuid',
+    '-o',
+    tmp,
+    '-static',
+    '-static-libgcc',
+    '-static-libstdc++',
+    '-lole32',
+    '-loleaut32',
+    '-luuid',
   ];
   const result = spawnSync(compiler, args, { stdio: 'inherit' });
   if (result.error) throw new Error(`agent: cannot run ${compiler}: ${result.error.message} (install g++-mingw-w64-x86-64-posix)`);
   if (result.status !== 0) throw new Error(`agent: ${compiler} exited with ${result.status}`);
-  fs.renameSync(tmp, dll);  // atomic: a concurrent test run never loads a half-written DLL
+  fs.renameSync(tmp, dll); // atomic: a concurrent test run never loads a half-written DLL
   console.log(`agent: built ${path.relative(root, dll)}`);
   return dll;
 }

@@ -49,18 +49,21 @@ if (!out || !Number.isInteger(jobs) || jobs < 1) {
   const promises = [];
   for (let i = 0; i < jobs; i += 1) {
     promises.push(
-      session.search('IsInstalled=0').then(
-        () => {
-          report.resolved += 1;
-        },
-        (error) => {
-          report.rejected += 1;
-          const name = error && error.name ? `${error.name}:${error.code}` : typeof error;
-          report.byName[name] = (report.byName[name] || 0) + 1;
-        },
-      ).finally(() => {
-        report.settled += 1;
-      }),
+      session
+        .search('IsInstalled=0')
+        .then(
+          () => {
+            report.resolved += 1;
+          },
+          (error) => {
+            report.rejected += 1;
+            const name = error && error.name ? `${error.name}:${error.code}` : typeof error;
+            report.byName[name] = (report.byName[name] || 0) + 1;
+          },
+        )
+        .finally(() => {
+          report.settled += 1;
+        }),
     );
   }
   // Written as it goes, so a run that hangs still says how far it got.

@@ -43,13 +43,17 @@ function typedError(run: () => unknown): MsiFormatError | null {
 /** msi-lua's rows in msi.dll's form: binary cells as hex of their stream, rows sorted by key. */
 function ours(pkg: MsiPackage, name: string, wine: WineTable): Array<Array<string | number | null>> {
   const table = pkg.readTable(name);
-  return table.rows.map((row) => table.columns.map((c) => {
-    const value = row[c.name] ?? null;
-    if (c.kind === 'binary') return typeof value === 'string' ? pkg.readStream(value).toString('hex') : null;
-    // Wine (like msitools) reads an integer of a column declared with 0 or 1 bytes as 0x80008000 + v.
-    if (c.kind === 'integer' && c.size < 2 && typeof value === 'number') return (0x80008000 + value) | 0;
-    return value;
-  })).sort(byKey(wine));
+  return table.rows
+    .map((row) =>
+      table.columns.map((c) => {
+        const value = row[c.name] ?? null;
+        if (c.kind === 'binary') return typeof value === 'string' ? pkg.readStream(value).toString('hex') : null;
+        // Wine (like msitools) reads an integer of a column declared with 0 or 1 bytes as 0x80008000 + v.
+        if (c.kind === 'integer' && c.size < 2 && typeof value === 'number') return (0x80008000 + value) | 0;
+        return value;
+      }),
+    )
+    .sort(byKey(wine));
 }
 
 function byKey(wine: WineTable): (a: Array<string | number | null>, b: Array<string | number | null>) => number {
@@ -58,7 +62,7 @@ function byKey(wine: WineTable): (a: Array<string | number | null>, b: Array<str
   return (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 }
 
-describeCorpus('corpus files msitools cannot read, against Wine\'s msi.dll', () => {
+describeCorpus("corpus files msitools cannot read, against Wine's msi.dll", () => {
   test.each((entries ?? []).map((e) => [e.name, e] as [string, CorpusCrossCheckEntry]))('%s', (_name, entry) => {
     const dump = JSON.parse(fs.readFileSync(entry.wineDump, 'utf8')) as WineDump;
     const bytes = fs.readFileSync(entry.file);

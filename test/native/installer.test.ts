@@ -79,9 +79,17 @@ describe('one product through its life', () => {
         properties: { GREETING: 'say "hi" now' },
         onProgress: (event) => events.push(event),
       });
-      expect(result).toMatchObject({ status: 'success', exitCode: 0, rebootRequired: false, rebootInitiated: false, cancelRequested: false });
+      expect(result).toMatchObject({
+        status: 'success',
+        exitCode: 0,
+        rebootRequired: false,
+        rebootInitiated: false,
+        cancelRequested: false,
+      });
       expect(binding.installerUiState()).toEqual({ uiLevel: 3, recordHandler: false });
-      expect(result.actions).toEqual(expect.arrayContaining(['CostInitialize', 'InstallValidate', 'InstallFiles', 'RegisterProduct', 'PublishProduct']));
+      expect(result.actions).toEqual(
+        expect.arrayContaining(['CostInitialize', 'InstallValidate', 'InstallFiles', 'RegisterProduct', 'PublishProduct']),
+      );
     } finally {
       binding.setInternalUiLevel(uiLevelBefore);
     }
@@ -138,7 +146,7 @@ describe('one product through its life', () => {
     expect(await getProductState(code)).toBe('default');
   });
 
-  test('getApplicablePatches orders the product\'s patches and says why the foreign one does not apply', async () => {
+  test("getApplicablePatches orders the product's patches and says why the foreign one does not apply", async () => {
     const applicability = await getApplicablePatches(code, [fx.patchTwo, fx.patchOne, fx.foreignPatch]);
     expect(applicability.map((a) => [a.applies, a.order])).toEqual([
       [true, 0],
@@ -154,7 +162,14 @@ describe('one product through its life', () => {
     const patches = await listPatches(code);
     expect(patches.map((p) => p.patchCode).sort()).toEqual([fx.patchCodes.one, fx.patchCodes.two].sort());
     for (const patch of patches) {
-      expect(patch).toMatchObject({ targetProductCode: code, context: 'machine', userSid: null, state: 'applied', uninstallable: true, transforms: ':RTM.1;:#RTM.1' });
+      expect(patch).toMatchObject({
+        targetProductCode: code,
+        context: 'machine',
+        userSid: null,
+        state: 'applied',
+        uninstallable: true,
+        transforms: ':RTM.1;:#RTM.1',
+      });
       expect(patch.localPackage).toMatch(/\.msp$/i);
       expect(fs.existsSync(patch.localPackage as string)).toBe(true);
       // Measured: Wine 8 does not register a patch's DisplayName and MoreInfoURL metadata.
@@ -238,7 +253,9 @@ test('a custom action that fails gives InstallFailedError naming the action', as
 
 test('bad arguments are TypeErrors and leave msi.dll untouched', async () => {
   const before = getBinding().installerUiState();
-  await expect(installProduct(path.join(scratch, 'missing.msi'))).rejects.toThrow(/"packagePath" argument must be a path to an existing file/);
+  await expect(installProduct(path.join(scratch, 'missing.msi'))).rejects.toThrow(
+    /"packagePath" argument must be a path to an existing file/,
+  );
   await expect(repairProduct('not-a-guid')).rejects.toThrow(TypeError);
   await expect(installProduct(fx.actionsMsi, { properties: { 'BAD NAME': 'x' } })).rejects.toThrow(/not a Windows Installer identifier/);
   await expect(installProduct(fx.actionsMsi, { properties: { NAME: 'a\0b' } })).rejects.toThrow(/NUL/);

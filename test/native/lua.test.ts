@@ -58,7 +58,9 @@ test('the installed fixture with its listed signer: every fact the machine can g
     expect(validity).toMatch(/Wine .* does not verify MSI signatures/);
     expect(validity).toContain('CN=msi-lua Patch Signer, O=msi-lua tests → CN=msi-lua LUA CA, O=msi-lua tests');
     expect(validity).toContain('Authenticode policy: S_OK');
-    expect(JSON.stringify(report.checks.find((c) => c.id === 'certificate-not-revoked')?.evidence)).toMatch(/Wine .* caches revocation verdicts .* no evidence/);
+    expect(JSON.stringify(report.checks.find((c) => c.id === 'certificate-not-revoked')?.evidence)).toMatch(
+      /Wine .* caches revocation verdicts .* no evidence/,
+    );
   }
 });
 
@@ -67,7 +69,9 @@ test('a patch from a listed signer whose certificate the CA revoked is never eli
   expect(statuses(report)['signer-listed']).toBe('pass');
   expect(statuses(report)['certificate-not-revoked']).toBe('fail');
   expect(report.eligible).toBe(false);
-  expect(JSON.stringify(report.checks.find((c) => c.id === 'certificate-not-revoked')?.evidence)).toMatch(underWine ? /CN=msi-lua Revoked Signer, O=msi-lua tests is revoked/ : /REVOKED/);
+  expect(JSON.stringify(report.checks.find((c) => c.id === 'certificate-not-revoked')?.evidence)).toMatch(
+    underWine ? /CN=msi-lua Revoked Signer, O=msi-lua tests is revoked/ : /REVOKED/,
+  );
 });
 
 test('a patch signed under a CA the machine does not trust fails signature-valid (the trusted one passes above)', async () => {
@@ -75,7 +79,9 @@ test('a patch signed under a CA the machine does not trust fails signature-valid
   expect(statuses(report)['signature-valid']).toBe('fail');
   const validity = JSON.stringify(report.checks.find((c) => c.id === 'signature-valid')?.evidence);
   // On Windows, MsiGetFileSignatureInformationW itself refuses the untrusted chain.
-  expect(validity).toMatch(underWine ? /CERT_TRUST_IS_UNTRUSTED_ROOT.*CERT_E_UNTRUSTEDROOT/ : /CERT_E_UNTRUSTEDROOT|CERT_E_CHAINING|TRUST_E/);
+  expect(validity).toMatch(
+    underWine ? /CERT_TRUST_IS_UNTRUSTED_ROOT.*CERT_E_UNTRUSTEDROOT/ : /CERT_E_UNTRUSTEDROOT|CERT_E_CHAINING|TRUST_E/,
+  );
 });
 
 test('a patch signed by a certificate the product does not list', async () => {
@@ -124,8 +130,16 @@ test('a product installed without MsiPatchCertificate: the table an applied patc
     evidence: {
       present: true,
       origin: 'earlier-patch',
-      certificates: [{ patchCertificate: 'fromearlierpatch', digitalCertificate: 'EarlierSigner', subject: expect.stringContaining('msi-lua Patch Signer') }],
-      source: expect.stringMatching(/^cached package \(LocalPackage\) with the transforms of applied patch \{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E85\} \(RTM\.1, #RTM\.1\)$/),
+      certificates: [
+        {
+          patchCertificate: 'fromearlierpatch',
+          digitalCertificate: 'EarlierSigner',
+          subject: expect.stringContaining('msi-lua Patch Signer'),
+        },
+      ],
+      source: expect.stringMatching(
+        /^cached package \(LocalPackage\) with the transforms of applied patch \{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E85\} \(RTM\.1, #RTM\.1\)$/,
+      ),
     },
   });
   expect(statuses(report)['signer-listed']).toBe('pass');

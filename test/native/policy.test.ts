@@ -13,7 +13,12 @@ test('unset: not disabled', async () => {
 
 test('set to 1: disabled', async () => {
   regSet(key, 'DisableLUAPatching', 'REG_DWORD', '1');
-  await expect(getLuaPatchingPolicy()).resolves.toMatchObject({ disableLuaPatching: true, value: 1, state: 'dword', registryType: 'REG_DWORD' });
+  await expect(getLuaPatchingPolicy()).resolves.toMatchObject({
+    disableLuaPatching: true,
+    value: 1,
+    state: 'dword',
+    registryType: 'REG_DWORD',
+  });
 });
 
 test('set to 0: not disabled', async () => {
@@ -23,5 +28,10 @@ test('set to 0: not disabled', async () => {
 
 test('a REG_SZ value is reported as the wrong type, not guessed', async () => {
   regSet(key, 'DisableLUAPatching', 'REG_SZ', '1');
-  await expect(getLuaPatchingPolicy()).resolves.toMatchObject({ disableLuaPatching: null, value: null, state: 'wrong-type', registryType: 'REG_SZ' });
+  await expect(getLuaPatchingPolicy()).resolves.toMatchObject({
+    disableLuaPatching: null,
+    value: null,
+    state: 'wrong-type',
+    registryType: 'REG_SZ',
+  });
 });

@@ -1,11 +1,6 @@
 // Product queries against the real msi.dll (Wine's in the Wine tier), on products that
 // Wine's msiexec installed from test/fixtures/products/*.wxs.
-import {
-  getInstalledProduct,
-  getProductInfo,
-  isLuaPatchingAuthorized,
-  listProducts,
-} from '../../lib/products';
+import { getInstalledProduct, getProductInfo, isLuaPatchingAuthorized, listProducts } from '../../lib/products';
 import { MsiLuaError, UnknownProductError, UnknownPropertyError, WindowsInstallerError } from '../../lib/errors';
 import { fixture, productKey, regDelete, regSet, wxsAttribute, wxsProperty } from '../support/wine-fixtures';
 

@@ -37,7 +37,7 @@ test('a CA the machine does not trust: CERT_E_UNTRUSTEDROOT, and CERT_E_CHAINING
   expect(verdict.description).toContain('CERT_TRUST_IS_PARTIAL_CHAIN');
 });
 
-test('revocation: the CA\'s CRL (published where its signers point) decides; without one it stays undecided', async () => {
+test("revocation: the CA's CRL (published where its signers point) decides; without one it stays undecided", async () => {
   const good = interpretChain(await getBinding().verifyCertificateChain([der(lua.signerDerHex), der(lua.caDerHex)], true), () => 'x');
   expect(good.trusted).toBe(true);
   expect(good.revoked).toMatchObject({ known: true, value: false });

@@ -13,9 +13,14 @@ import { loadTransformCrossCheck } from '../support/wine-fixtures';
 const cases = loadTransformCrossCheck();
 
 test('the cross-check ran every case', () => {
-  expect(cases.map((c) => c.name).sort()).toEqual(
-    ['certificate-tables', 'columns-and-drop', 'long-references-utf8', 'row-changes', 'transform-sequence', 'wine-differences'],
-  );
+  expect(cases.map((c) => c.name).sort()).toEqual([
+    'certificate-tables',
+    'columns-and-drop',
+    'long-references-utf8',
+    'row-changes',
+    'transform-sequence',
+    'wine-differences',
+  ]);
 });
 
 describe.each(cases.filter((c) => c.name !== 'wine-differences').map((c) => [c.name, c] as const))('%s', (_name, c) => {
@@ -44,20 +49,34 @@ describe('where msi-lua and Wine differ on purpose', () => {
   const rows = (table: ComparableTable | undefined) => table?.rows ?? [];
 
   test('every other table is the same', () => {
-    const rest = (t: Record<string, ComparableTable>) => Object.fromEntries(Object.entries(t).filter(([name]) => name !== 'Extra' && name !== 'Widget'));
+    const rest = (t: Record<string, ComparableTable>) =>
+      Object.fromEntries(Object.entries(t).filter(([name]) => name !== 'Extra' && name !== 'Widget'));
     expect(rest(ours)).toEqual(rest(wine));
     expect(ours.Extra.columns).toEqual(wine.Extra.columns);
     expect(ours.Widget.columns).toEqual(wine.Widget.columns);
   });
 
   test('an inserted row whose binary cell is null: Wine drops the row (it looks for a stream), msi-lua inserts it', () => {
-    expect(rows(ours.Extra)).toEqual([['with-data', 1, Buffer.from('data').toString('hex')], ['without-data', 2, null]]);
+    expect(rows(ours.Extra)).toEqual([
+      ['with-data', 1, Buffer.from('data').toString('hex')],
+      ['without-data', 2, null],
+    ]);
     expect(rows(wine.Extra)).toEqual([['with-data', 1, Buffer.from('data').toString('hex')]]);
   });
 
   test('updating or deleting a missing row: Wine inserts it, msi-lua changes nothing (a conflict)', () => {
-    expect(rows(ours.Widget)).toEqual([['bolt', 11, 'A bolt'], ['nut', -3, null], ['washer', null, 'Round']]);
-    expect(rows(wine.Widget)).toEqual([['bolt', 11, 'A bolt'], ['ghost', 9, null], ['nosuch', null, null], ['nut', -3, null], ['washer', null, 'Round']]);
+    expect(rows(ours.Widget)).toEqual([
+      ['bolt', 11, 'A bolt'],
+      ['nut', -3, null],
+      ['washer', null, 'Round'],
+    ]);
+    expect(rows(wine.Widget)).toEqual([
+      ['bolt', 11, 'A bolt'],
+      ['ghost', 9, null],
+      ['nosuch', null, null],
+      ['nut', -3, null],
+      ['washer', null, 'Round'],
+    ]);
     const db = applyWithMsiLua(c.base, c.transforms);
     expect(db.conflicts.map((x) => [x.table, x.kind, x.key])).toEqual([
       ['Widget', 'update-missing-row', ['ghost']],

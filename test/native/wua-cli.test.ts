@@ -60,7 +60,12 @@ describeWindows('msi-lua updates through the scripted agent', () => {
   });
 
   test('search: aligned text, and one JSON document with --json', async () => {
-    agent.useScenario({ updates: [update(ID1, '5034441', { isDownloaded: true }), update(ID2, '5034123', { installationBehavior: { canRequestUserInput: true } })] });
+    agent.useScenario({
+      updates: [
+        update(ID1, '5034441', { isDownloaded: true }),
+        update(ID2, '5034123', { installationBehavior: { canRequestUserInput: true } }),
+      ],
+    });
     const text = await cli('search');
     expect(text.code).toBe(0);
     const lines = text.stdout.split('\n');
@@ -87,7 +92,10 @@ describeWindows('msi-lua updates through the scripted agent', () => {
     const doc = JSON.parse(run.stdout) as { resultCode: string; rebootRequired: boolean; updates: Array<{ id: string }> };
     expect(doc).toMatchObject({ resultCode: 'succeeded', rebootRequired: true });
     expect(doc.updates.map((u) => u.id)).toEqual([ID1]);
-    const progress = run.stderr.trim().split('\n').map((l) => JSON.parse(l) as { event: string; percent: number; operation: string });
+    const progress = run.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; percent: number; operation: string });
     expect(progress.map((p) => [p.event, p.operation, p.percent])).toEqual([
       ['progress', 'install', 50],
       ['progress', 'install', 100],
@@ -124,7 +132,12 @@ describeWindows('msi-lua updates through the scripted agent', () => {
     const run = await cli('search', '--json');
     expect(run.code).toBe(UpdatesExitCode.WUA_ERROR);
     expect(JSON.parse(run.stdout)).toEqual({
-      error: expect.objectContaining({ code: 'ERROR_SERVICE_DISABLED', hresult: 0x80070422, hresultHex: '0x80070422', syscall: 'IUpdateSearcher::BeginSearch' }),
+      error: expect.objectContaining({
+        code: 'ERROR_SERVICE_DISABLED',
+        hresult: 0x80070422,
+        hresultHex: '0x80070422',
+        syscall: 'IUpdateSearcher::BeginSearch',
+      }),
     });
     const text = await cli('search');
     expect(text.code).toBe(UpdatesExitCode.WUA_ERROR);
@@ -215,7 +228,9 @@ describeWindows('msi-lua updates through the scripted agent', () => {
 
   test('services, settings and agent', async () => {
     agent.useScenario({
-      services: [{ name: 'Microsoft Update', serviceId: '7971f918-a847-4430-9279-4a52d1efe18d', isRegisteredWithAU: true, isDefaultAUService: true }],
+      services: [
+        { name: 'Microsoft Update', serviceId: '7971f918-a847-4430-9279-4a52d1efe18d', isRegisteredWithAU: true, isDefaultAUService: true },
+      ],
       automaticUpdates: { serviceEnabled: true, notificationLevel: 4 },
       agentInfo: { apiMajorVersion: 8, apiMinorVersion: 2, productVersionString: '10.0.19041.3570' },
     });

@@ -21,15 +21,18 @@ describeWindows('getInteractiveContext', () => {
     }
   });
 
-  (agent.isWine() ? test : test.skip)('under Wine: UOI_USER_SID and the shell are unavailable, so Run As is unknown, not guessed', async () => {
-    const context = await getInteractiveContext();
-    expect(context.isService).toBe(false);
-    expect(context.facts.windowStation.value).toBe('WinSta0');
-    expect(context.facts.windowStationUserSid).toEqual({ value: null, reason: expect.stringContaining('UOI_USER_SID') });
-    expect(context.facts.shellUserSid).toEqual({ value: null, reason: expect.stringContaining('GetShellWindow') });
-    expect(context.isSecondaryLogon).toBeNull();
-    expect(context.facts.reasoning.isSecondaryLogon).toMatch(/^unknown: /);
-    expect(context.interactiveUserSid).toBeNull();
-    expect(context.facts.reasoning.interactiveUserSid).toMatch(/no shell window/);
-  });
+  (agent.isWine() ? test : test.skip)(
+    'under Wine: UOI_USER_SID and the shell are unavailable, so Run As is unknown, not guessed',
+    async () => {
+      const context = await getInteractiveContext();
+      expect(context.isService).toBe(false);
+      expect(context.facts.windowStation.value).toBe('WinSta0');
+      expect(context.facts.windowStationUserSid).toEqual({ value: null, reason: expect.stringContaining('UOI_USER_SID') });
+      expect(context.facts.shellUserSid).toEqual({ value: null, reason: expect.stringContaining('GetShellWindow') });
+      expect(context.isSecondaryLogon).toBeNull();
+      expect(context.facts.reasoning.isSecondaryLogon).toMatch(/^unknown: /);
+      expect(context.interactiveUserSid).toBeNull();
+      expect(context.facts.reasoning.interactiveUserSid).toMatch(/no shell window/);
+    },
+  );
 });

@@ -80,7 +80,14 @@ describeWindows('every WUA promise settles under load', () => {
     test('300 searches on one session all settle with NotImplementedError, then close() settles and the process exits', () => {
       const { status, signal, report, log } = runOnce(['--jobs', '300', '--wine-stub']);
       expect({ status, signal, log: status === 0 ? '' : log }).toEqual({ status: 0, signal: null, log: '' });
-      expect(report).toMatchObject({ jobs: 300, settled: 300, resolved: 0, rejected: 300, closeSettled: true, byName: { 'NotImplementedError:E_NOTIMPL': 300 } });
+      expect(report).toMatchObject({
+        jobs: 300,
+        settled: 300,
+        resolved: 0,
+        rejected: 300,
+        closeSettled: true,
+        byName: { 'NotImplementedError:E_NOTIMPL': 300 },
+      });
     });
   });
 });

@@ -59,21 +59,24 @@ describeWindows('issue 15 calls through the scripted agent', () => {
     await expect(getAgentInfo()).rejects.toMatchObject({ code: 'ERROR_SERVICE_DISABLED', syscall: 'IWindowsUpdateAgentInfo::GetInfo' });
   });
 
-  test.each([true, false])('getRebootStatus: ISystemInformation::RebootRequired %s, and each registry signal with its source', async (required) => {
-    agent.useScenario({ reboot: { required } });
-    const status = await getRebootStatus();
-    expect(status.rebootRequired).toBe(required);
-    expect(status.signals.map((s) => [s.name, s.source])).toEqual([
-      ['wua', 'ISystemInformation::RebootRequired'],
-      ['windowsUpdateKey', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired'],
-      ['componentBasedServicing', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending'],
-      ['pendingFileRenameOperations', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\PendingFileRenameOperations'],
-    ]);
-    expect(status.signals[0]!.pending).toBe(required);
-    // The Wine prefix holds none of the registry signals: each was read and is false.
-    expect(status.signals.slice(1).map((s) => s.pending)).toEqual([false, false, false]);
-    expect(status.anyPending).toBe(required);
-  });
+  test.each([true, false])(
+    'getRebootStatus: ISystemInformation::RebootRequired %s, and each registry signal with its source',
+    async (required) => {
+      agent.useScenario({ reboot: { required } });
+      const status = await getRebootStatus();
+      expect(status.rebootRequired).toBe(required);
+      expect(status.signals.map((s) => [s.name, s.source])).toEqual([
+        ['wua', 'ISystemInformation::RebootRequired'],
+        ['windowsUpdateKey', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired'],
+        ['componentBasedServicing', 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending'],
+        ['pendingFileRenameOperations', 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\PendingFileRenameOperations'],
+      ]);
+      expect(status.signals[0]!.pending).toBe(required);
+      // The Wine prefix holds none of the registry signals: each was read and is false.
+      expect(status.signals.slice(1).map((s) => s.pending)).toEqual([false, false, false]);
+      expect(status.anyPending).toBe(required);
+    },
+  );
 
   test('listServices, addService (AddService2 flags) and removeService change what the agent lists', async () => {
     agent.useScenario({
@@ -110,7 +113,11 @@ describeWindows('issue 15 calls through the scripted agent', () => {
     ]);
 
     const added = await addService(MICROSOFT_UPDATE_SERVICE_ID, { allowPendingRegistration: true, registerWithAutomaticUpdates: true });
-    expect(added).toMatchObject({ registrationState: 'registered', serviceId: MICROSOFT_UPDATE_SERVICE_ID, isPendingRegistrationWithAU: false });
+    expect(added).toMatchObject({
+      registrationState: 'registered',
+      serviceId: MICROSOFT_UPDATE_SERVICE_ID,
+      isPendingRegistrationWithAU: false,
+    });
     expect(added.service).toMatchObject({ name: 'Microsoft Update', serviceId: MICROSOFT_UPDATE_SERVICE_ID, isRegisteredWithAU: true });
     expect(record.named('AddService2')[0]).toMatchObject({ serviceId: MICROSOFT_UPDATE_SERVICE_ID, flags: 5, cab: '' });
     expect((await listServices()).map((s) => s.serviceId)).toEqual(['9482f4b4-e343-43b6-b170-9a65bc822c77', MICROSOFT_UPDATE_SERVICE_ID]);
@@ -119,14 +126,22 @@ describeWindows('issue 15 calls through the scripted agent', () => {
     expect(record.named('RemoveService')[0]).toMatchObject({ serviceId: MICROSOFT_UPDATE_SERVICE_ID });
     expect((await listServices()).map((s) => s.serviceId)).toEqual(['9482f4b4-e343-43b6-b170-9a65bc822c77']);
     // Removing it again: the agent's WU_E_DS_UNKNOWNSERVICE, typed.
-    await expect(removeService(MICROSOFT_UPDATE_SERVICE_ID)).rejects.toMatchObject({ hresult: 0x80248014, syscall: 'IUpdateServiceManager::RemoveService' });
+    await expect(removeService(MICROSOFT_UPDATE_SERVICE_ID)).rejects.toMatchObject({
+      hresult: 0x80248014,
+      syscall: 'IUpdateServiceManager::RemoveService',
+    });
   });
 
   test('addService: access denied is typed; bad ids and options are TypeErrors before any native call', async () => {
     agent.useScenario({ serviceManager: { addHresult: 0x80070005 } });
-    await expect(addService(MICROSOFT_UPDATE_SERVICE_ID)).rejects.toMatchObject({ code: 'E_ACCESSDENIED', syscall: 'IUpdateServiceManager2::AddService2' });
+    await expect(addService(MICROSOFT_UPDATE_SERVICE_ID)).rejects.toMatchObject({
+      code: 'E_ACCESSDENIED',
+      syscall: 'IUpdateServiceManager2::AddService2',
+    });
     await expect(addService('microsoft-update')).rejects.toThrow(TypeError);
-    await expect(addService(MICROSOFT_UPDATE_SERVICE_ID, { allowOnlineRegistration: 'yes' as never })).rejects.toThrow(/"allowOnlineRegistration"/);
+    await expect(addService(MICROSOFT_UPDATE_SERVICE_ID, { allowOnlineRegistration: 'yes' as never })).rejects.toThrow(
+      /"allowOnlineRegistration"/,
+    );
     expect(record.named('AddService2')).toHaveLength(1);
   });
 
@@ -217,7 +232,12 @@ describeWindows('issue 15 calls through the scripted agent', () => {
         categories: null,
       });
       const failed = page.entries[1]!;
-      expect(failed).toMatchObject({ resultCode: 'failed', hresult: 0x80240016, unmappedResultCode: 0x643, date: new Date('2024-03-11T10:30:00Z') });
+      expect(failed).toMatchObject({
+        resultCode: 'failed',
+        hresult: 0x80240016,
+        unmappedResultCode: 0x643,
+        date: new Date('2024-03-11T10:30:00Z'),
+      });
       expect(failed.error).toBeInstanceOf(MsiLuaError);
       expect(failed.error).toMatchObject({ code: 'WU_E_INSTALL_NOT_ALLOWED', syscall: 'IUpdateHistoryEntry::get_HResult' });
       expect(failed.categories).toEqual([{ id: 'cd5ffd1e-e932-4e3a-bf74-18bf0b1bbd83', name: 'Updates', type: 'UpdateClassification' }]);
@@ -251,7 +271,7 @@ describeWindows('issue 15 calls through the scripted agent', () => {
       await expect(session.history()).rejects.toMatchObject({ hresult: 0x8024001e, syscall: 'IUpdateSearcher::GetTotalHistoryCount' });
     });
 
-    test('setHidden: put_IsHidden per update, read back; a refusal is that update\'s error', async () => {
+    test("setHidden: put_IsHidden per update, read back; a refusal is that update's error", async () => {
       agent.useScenario({ updates: [update(ID1), update(ID2, { hideHresult: 0x80070005 })] });
       session = createUpdateSession();
       const { updates } = await session.search('IsInstalled=0');
@@ -297,11 +317,18 @@ describeWine("issue 15 calls against Wine's own stub wuapi.dll", () => {
   // CLSIDs the harness points at it), stubs IAutomaticUpdates and history with E_NOTIMPL, and
   // implements ISystemInformation::RebootRequired as FALSE. Every call settles, typed.
   test('getAgentInfo rejects with CLASS_E_CLASSNOTAVAILABLE (Wine has no WindowsUpdateAgentInfo class)', async () => {
-    await expect(getAgentInfo()).rejects.toMatchObject({ code: 'CLASS_E_CLASSNOTAVAILABLE', syscall: 'CoCreateInstance(WindowsUpdateAgentInfo)' });
+    await expect(getAgentInfo()).rejects.toMatchObject({
+      code: 'CLASS_E_CLASSNOTAVAILABLE',
+      syscall: 'CoCreateInstance(WindowsUpdateAgentInfo)',
+    });
   });
 
   test('listServices, addService and removeService reject with CLASS_E_CLASSNOTAVAILABLE', async () => {
-    for (const call of [() => listServices(), () => addService(MICROSOFT_UPDATE_SERVICE_ID), () => removeService(MICROSOFT_UPDATE_SERVICE_ID)]) {
+    for (const call of [
+      () => listServices(),
+      () => addService(MICROSOFT_UPDATE_SERVICE_ID),
+      () => removeService(MICROSOFT_UPDATE_SERVICE_ID),
+    ]) {
       await expect(call()).rejects.toMatchObject({ code: 'CLASS_E_CLASSNOTAVAILABLE', syscall: 'CoCreateInstance(UpdateServiceManager)' });
     }
   });

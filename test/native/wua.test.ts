@@ -1,11 +1,6 @@
 // The Windows Update Agent facade against the scripted update agent (test/agent), loaded
 // in place of wuapi.dll (see test/agent/harness.js). Runs under Windows node in Wine.
-import {
-  AbortError,
-  InstallNotAllowedError,
-  NoInteractiveUserError,
-  UpdateInstallerBusyError,
-} from '../../lib/errors';
+import { AbortError, InstallNotAllowedError, NoInteractiveUserError, UpdateInstallerBusyError } from '../../lib/errors';
 import { getBinding, setNativeBinding } from '../../lib/native';
 import { createUpdateSession, type InstallResult, type ProgressEvent, type Update, type UpdateSession } from '../../lib/wua';
 import type { NativeTokenFacts } from '../../lib/wua/native-wua';
@@ -102,11 +97,20 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     agent.useScenario({
       updates: [
         scenarioUpdate(ID1),
-        scenarioUpdate(ID2, { msrcSeverity: '', type: 2, isDownloaded: true, isMandatory: true, isBeta: true, eulaAccepted: false, uninstallationBehavior: null, kbArticleIds: [] }),
+        scenarioUpdate(ID2, {
+          msrcSeverity: '',
+          type: 2,
+          isDownloaded: true,
+          isMandatory: true,
+          isBeta: true,
+          eulaAccepted: false,
+          uninstallationBehavior: null,
+          kbArticleIds: [],
+        }),
       ],
     });
     session = createUpdateSession({ clientApplicationId: 'msi-lua native tests' });
-    const result = await session.search('IsInstalled=0 and Type=\'Software\'', { online: false });
+    const result = await session.search("IsInstalled=0 and Type='Software'", { online: false });
 
     expect(result.resultCode).toBe('succeeded');
     expect(result.updates).toEqual([
@@ -132,8 +136,18 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
         isUninstallable: true,
         eulaAccepted: true,
         type: 'software',
-        installationBehavior: { canRequestUserInput: false, rebootBehavior: 'canRequestReboot', impact: 'normal', requiresNetworkConnectivity: false },
-        uninstallationBehavior: { canRequestUserInput: false, rebootBehavior: 'alwaysRequiresReboot', impact: 'minor', requiresNetworkConnectivity: false },
+        installationBehavior: {
+          canRequestUserInput: false,
+          rebootBehavior: 'canRequestReboot',
+          impact: 'normal',
+          requiresNetworkConnectivity: false,
+        },
+        uninstallationBehavior: {
+          canRequestUserInput: false,
+          rebootBehavior: 'alwaysRequiresReboot',
+          impact: 'minor',
+          requiresNetworkConnectivity: false,
+        },
       },
       {
         id: ID2,
@@ -157,7 +171,12 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
         isUninstallable: true,
         eulaAccepted: false,
         type: 'driver',
-        installationBehavior: { canRequestUserInput: false, rebootBehavior: 'canRequestReboot', impact: 'normal', requiresNetworkConnectivity: false },
+        installationBehavior: {
+          canRequestUserInput: false,
+          rebootBehavior: 'canRequestReboot',
+          impact: 'normal',
+          requiresNetworkConnectivity: false,
+        },
         uninstallationBehavior: null,
       },
     ]);
@@ -174,7 +193,11 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     session = createUpdateSession();
     const result = await session.search('IsInstalled=1', { serviceId: '7971f918-a847-4430-9279-4a52d1efe18d' });
     expect(result).toEqual({ resultCode: 'succeeded', updates: [] });
-    expect(record.named('BeginSearch')[0]).toMatchObject({ serverSelection: 3, serviceId: '7971f918-a847-4430-9279-4a52d1efe18d', onlineSet: false });
+    expect(record.named('BeginSearch')[0]).toMatchObject({
+      serverSelection: 3,
+      serviceId: '7971f918-a847-4430-9279-4a52d1efe18d',
+      onlineSet: false,
+    });
     expect(record.named('put_ClientApplicationID')[0]).toMatchObject({ value: 'msi-lua' });
   });
 
@@ -194,7 +217,9 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
         { id: ID2, title: 'Cumulative Update 0002', resultCode: 'succeeded', hresult: 0 },
       ],
     });
-    expect(events.map((e) => [e.updateIndex, e.updatePercent, e.percent, e.download?.phase, e.download?.updateBytes, e.download?.totalBytes])).toEqual([
+    expect(
+      events.map((e) => [e.updateIndex, e.updatePercent, e.percent, e.download?.phase, e.download?.updateBytes, e.download?.totalBytes]),
+    ).toEqual([
       [0, 50, 25, 'downloading', 2000, 2000],
       [0, 100, 50, 'verifying', 4000, 4000],
       [1, 50, 75, 'downloading', 4000, 8000],
@@ -243,14 +268,20 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     });
     const result = await s.uninstall(updates);
     expect(result.resultCode).toBe('succeeded');
-    expect(result.updates).toEqual([{ id: ID3, title: 'Cumulative Update 0003', resultCode: 'succeeded', hresult: 0, rebootRequired: true }]);
+    expect(result.updates).toEqual([
+      { id: ID3, title: 'Cumulative Update 0003', resultCode: 'succeeded', hresult: 0, rebootRequired: true },
+    ]);
     expect(record.named('BeginUninstall')[0]).toMatchObject({ updates: [ID3] });
     expect(record.named('EndUninstall')).toHaveLength(1);
   });
 
   test('one update fails with WU_E_INSTALL_NOT_ALLOWED while the others succeed', async () => {
     const { session: s, updates } = await openWith({
-      updates: [scenarioUpdate(ID1), scenarioUpdate(ID2, { install: { resultCode: 4, hresult: WU_E_INSTALL_NOT_ALLOWED } }), scenarioUpdate(ID3)],
+      updates: [
+        scenarioUpdate(ID1),
+        scenarioUpdate(ID2, { install: { resultCode: 4, hresult: WU_E_INSTALL_NOT_ALLOWED } }),
+        scenarioUpdate(ID3),
+      ],
       install: { stepMs: 2, stepsPerUpdate: 1 },
     });
     const result = await s.install(updates);
@@ -263,7 +294,11 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     ]);
     const failed = result.updates[1]!;
     expect(failed.error).toBeInstanceOf(InstallNotAllowedError);
-    expect(failed.error).toMatchObject({ code: 'WU_E_INSTALL_NOT_ALLOWED', hresult: WU_E_INSTALL_NOT_ALLOWED, syscall: 'IUpdateInstallationResult::get_HResult' });
+    expect(failed.error).toMatchObject({
+      code: 'WU_E_INSTALL_NOT_ALLOWED',
+      hresult: WU_E_INSTALL_NOT_ALLOWED,
+      syscall: 'IUpdateInstallationResult::get_HResult',
+    });
     expect(result.updates[0]!.error).toBeUndefined();
     expect(result.updates[2]!.error).toBeUndefined();
   });
@@ -427,7 +462,9 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     // job thread: then its own HRESULT (S_OK) is kept; otherwise it was never called.
     const requested = record.named('RequestAbort').length;
     expect(result.abortHresult).toBe(requested === 1 ? 0 : null);
-    const [completed] = await record.waitFor((e) => e.some((x) => x.event === 'Completed')).then((e) => e.filter((x) => x.event === 'Completed'));
+    const [completed] = await record
+      .waitFor((e) => e.some((x) => x.event === 'Completed'))
+      .then((e) => e.filter((x) => x.event === 'Completed'));
     expect(completed).toMatchObject({ job: 'install', resultCode: 2 });
   });
 
@@ -448,7 +485,7 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     expect(record.named('RequestAbort')).toEqual([expect.objectContaining({ job: 'install' })]);
   });
 
-  test('RequestAbort fails: the install completes and resolves with RequestAbort\'s own HRESULT', async () => {
+  test("RequestAbort fails: the install completes and resolves with RequestAbort's own HRESULT", async () => {
     const { session: s, updates } = await openWith({
       updates: [scenarioUpdate(ID1)],
       install: { stepMs: 20, stepsPerUpdate: 5, requestAbortHresult: 0x8024001e },
@@ -542,7 +579,9 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     await s.download(updates, { onProgress: () => undefined });
     await s.install(updates, { onProgress: () => undefined });
     // The session still holds the session object and the updates its search found.
-    const held = await record.waitFor((e) => e.some((x) => x.event === 'Completed') && e[e.length - 1]!.liveByKind === 'Update:2,UpdateSession:1');
+    const held = await record.waitFor(
+      (e) => e.some((x) => x.event === 'Completed') && e[e.length - 1]!.liveByKind === 'Update:2,UpdateSession:1',
+    );
     expect(held[held.length - 1]!.liveByKind).toBe('Update:2,UpdateSession:1');
 
     expect(await closeAndCountLive()).toBe(0);

@@ -15,7 +15,20 @@ const IMAGE_DLLCHARACTERISTICS = {
 
 // What the addon may import at load time: Windows' own DLLs (msvcrt.dll is the system CRT
 // mingw-w64 targets), never libstdc++/libgcc/winpthread DLLs nor node.exe by name.
-const SYSTEM_DLLS = new Set(['advapi32.dll', 'crypt32.dll', 'kernel32.dll', 'msi.dll', 'msvcrt.dll', 'ole32.dll', 'oleaut32.dll', 'user32.dll', 'wintrust.dll', 'wtsapi32.dll', 'userenv.dll', 'api-ms-win-crt-runtime-l1-1-0.dll']);
+const SYSTEM_DLLS = new Set([
+  'advapi32.dll',
+  'crypt32.dll',
+  'kernel32.dll',
+  'msi.dll',
+  'msvcrt.dll',
+  'ole32.dll',
+  'oleaut32.dll',
+  'user32.dll',
+  'wintrust.dll',
+  'wtsapi32.dll',
+  'userenv.dll',
+  'api-ms-win-crt-runtime-l1-1-0.dll',
+]);
 
 const cases = [
   { arch: 'x64', triple: 'x86_64-w64-mingw32', format: 'pei-x86-64', magic: 'PE32+', entropy: true },
@@ -69,8 +82,20 @@ describe.each(cases)('prebuilds/win32-$arch/node.napi.node', ({ arch, triple, fo
 // decorated @8 on i686), and our notify hook (native/delay_load_hook.cc) as the one
 // definition of __pfnDliNotifyHook2, which the helper calls before loading "node.exe".
 describe.each([
-  { arch: 'x64', triple: 'x86_64-w64-mingw32', prefix: '', helper: '__delayLoadHelper2', hook: 'ResolveHostForNodeImportsEjP13DelayLoadInfo' },
-  { arch: 'ia32', triple: 'i686-w64-mingw32', prefix: '_', helper: '___delayLoadHelper2@8', hook: 'ResolveHostForNodeImportsEjP13DelayLoadInfo@8' },
+  {
+    arch: 'x64',
+    triple: 'x86_64-w64-mingw32',
+    prefix: '',
+    helper: '__delayLoadHelper2',
+    hook: 'ResolveHostForNodeImportsEjP13DelayLoadInfo',
+  },
+  {
+    arch: 'ia32',
+    triple: 'i686-w64-mingw32',
+    prefix: '_',
+    helper: '___delayLoadHelper2@8',
+    hook: 'ResolveHostForNodeImportsEjP13DelayLoadInfo@8',
+  },
 ] as const)('the $arch delay-load wiring', ({ arch, triple, prefix, helper, hook }) => {
   test('node.exe is delay-loaded through the helper and our hook', () => {
     const file = path.join(REPO_ROOT, 'build', `prebuild-${arch}`, 'Release', 'msi_lua.node');

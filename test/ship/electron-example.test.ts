@@ -21,10 +21,17 @@ test('examples/electron type-checks (tsc --noEmit, strict)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(work, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     manifest.dependencies['msi-lua'] = `file:${tarball}`;
     fs.writeFileSync(path.join(work, 'package.json'), JSON.stringify(manifest, null, 2));
-    const install = spawnSync('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: work, encoding: 'utf8' });
+    const install = spawnSync('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: work,
+      encoding: 'utf8',
+    });
     expect({ status: install.status, stderr: install.status === 0 ? '' : install.stderr }).toEqual({ status: 0, stderr: '' });
     expect(fs.existsSync(path.join(work, 'node_modules', 'electron', 'electron.d.ts'))).toBe(true);
-    const tsc = spawnSync(process.execPath, [path.join(work, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'], { cwd: work, encoding: 'utf8' });
+    const tsc = spawnSync(
+      process.execPath,
+      [path.join(work, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'],
+      { cwd: work, encoding: 'utf8' },
+    );
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   } finally {

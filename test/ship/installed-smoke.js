@@ -23,6 +23,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stdout.write(`${JSON.stringify({ error: { name: error && error.name, code: error && error.code, message: error && error.message } })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ error: { name: error && error.name, code: error && error.code, message: error && error.message } })}\n`,
+  );
   process.exitCode = 1;
 });

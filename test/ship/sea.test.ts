@@ -54,13 +54,20 @@ describe.each([
     const expected = await cli(command, msi, ...extra, '--json');
     const run = await sea([command, toWindowsPath(msi), ...extra, '--json']);
     expect(run.status).toBe(expected.code);
-    const normalize = (text: string): string => text.split(toWindowsPath(msi).replace(/\\/g, '\\\\')).join('<msi>').split(msi).join('<msi>');
+    const normalize = (text: string): string =>
+      text.split(toWindowsPath(msi).replace(/\\/g, '\\\\')).join('<msi>').split(msi).join('<msi>');
     expect(JSON.parse(normalize(run.stdout))).toEqual(JSON.parse(normalize(expected.text)));
   });
 });
 
 test('lua-status --json: the addon from the SEA asset answers as the Node-run CLI does', async () => {
-  const viaNode = await runWine([WINDOWS_NODE, toWindowsPath(path.join(REPO_ROOT, 'bin', 'msi-lua.js')), 'lua-status', UNKNOWN_PRODUCT, '--json']);
+  const viaNode = await runWine([
+    WINDOWS_NODE,
+    toWindowsPath(path.join(REPO_ROOT, 'bin', 'msi-lua.js')),
+    'lua-status',
+    UNKNOWN_PRODUCT,
+    '--json',
+  ]);
   const viaSea = await sea(['lua-status', UNKNOWN_PRODUCT, '--json']);
   expect(viaSea.status).toBe(viaNode.status);
   // Not "this command needs Windows" (9) nor a missing addon: msi.dll was reached.

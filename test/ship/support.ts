@@ -41,7 +41,10 @@ export interface WineRun {
 let counter = 0;
 
 /** Runs a Windows program under Wine without blocking the event loop. */
-export function runWine(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<WineRun> {
+export function runWine(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<WineRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `msi-lua-ship-wine-${process.pid}-${counter++}-`));
   const outFile = path.join(dir, 'stdout');
   const errFile = path.join(dir, 'stderr');
@@ -55,7 +58,12 @@ export function runWine(args: string[], options: { cwd?: string; env?: Record<st
       clearTimeout(timer);
       fs.closeSync(out);
       fs.closeSync(err);
-      const result = { status, stdout: fs.readFileSync(outFile, 'utf8'), stderr: fs.readFileSync(errFile, 'utf8'), ms: Date.now() - started };
+      const result = {
+        status,
+        stdout: fs.readFileSync(outFile, 'utf8'),
+        stderr: fs.readFileSync(errFile, 'utf8'),
+        ms: Date.now() - started,
+      };
       fs.rmSync(dir, { recursive: true, force: true });
       if (error) reject(error);
       else resolve(result);

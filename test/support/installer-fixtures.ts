@@ -32,7 +32,13 @@ export interface InstallerFixtures {
 }
 
 function emptyTransformPatch(code: string, target: string, version: string, upgradeCode: string, title: string, output: string) {
-  const transform = { targetProductCode: target, targetVersion: version, upgradedProductCode: target, upgradedVersion: version, upgradeCode };
+  const transform = {
+    targetProductCode: target,
+    targetVersion: version,
+    upgradedProductCode: target,
+    upgradedVersion: version,
+    upgradeCode,
+  };
   return buildPatch({
     patchCode: code,
     targetProductCodes: [target],
@@ -57,13 +63,40 @@ export async function buildInstallerFixtures(outDir: string): Promise<InstallerF
     fs.copyFileSync(from, to);
     return to;
   };
-  const actionsMsi = copy(await buildMsi('installer-actions', fs.readFileSync(path.join(sources, 'actions.wxs'), 'utf8'), files), 'actions.msi');
-  const failingMsi = copy(await buildMsi('installer-failing', fs.readFileSync(path.join(sources, 'failing.wxs'), 'utf8'), files), 'failing.msi');
+  const actionsMsi = copy(
+    await buildMsi('installer-actions', fs.readFileSync(path.join(sources, 'actions.wxs'), 'utf8'), files),
+    'actions.msi',
+  );
+  const failingMsi = copy(
+    await buildMsi('installer-failing', fs.readFileSync(path.join(sources, 'failing.wxs'), 'utf8'), files),
+    'failing.msi',
+  );
   return {
     actionsMsi,
     failingMsi,
-    patchOne: await emptyTransformPatch(PATCH_ONE_CODE, ACTIONS_PRODUCT_CODE, '3.1.4', ACTIONS_UPGRADE_CODE, 'msi-lua actions patch one', path.join(outDir, 'one.msp')),
-    patchTwo: await emptyTransformPatch(PATCH_TWO_CODE, ACTIONS_PRODUCT_CODE, '3.1.4', ACTIONS_UPGRADE_CODE, 'msi-lua actions patch two', path.join(outDir, 'two.msp')),
-    foreignPatch: await emptyTransformPatch(FOREIGN_PATCH_CODE, ABSENT_PRODUCT_CODE, '1.0.0', '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5BFE}', 'msi-lua foreign patch', path.join(outDir, 'foreign.msp')),
+    patchOne: await emptyTransformPatch(
+      PATCH_ONE_CODE,
+      ACTIONS_PRODUCT_CODE,
+      '3.1.4',
+      ACTIONS_UPGRADE_CODE,
+      'msi-lua actions patch one',
+      path.join(outDir, 'one.msp'),
+    ),
+    patchTwo: await emptyTransformPatch(
+      PATCH_TWO_CODE,
+      ACTIONS_PRODUCT_CODE,
+      '3.1.4',
+      ACTIONS_UPGRADE_CODE,
+      'msi-lua actions patch two',
+      path.join(outDir, 'two.msp'),
+    ),
+    foreignPatch: await emptyTransformPatch(
+      FOREIGN_PATCH_CODE,
+      ABSENT_PRODUCT_CODE,
+      '1.0.0',
+      '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5BFE}',
+      'msi-lua foreign patch',
+      path.join(outDir, 'foreign.msp'),
+    ),
   };
 }

@@ -23,9 +23,24 @@ export const LUA_LATER_PRODUCT_CODE = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E53}';
 const LATER_UPGRADE_CODE = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E63}';
 
 const VARIANTS = {
-  Machine: { product: LUA_PRODUCT_CODE, upgrade: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E61}', component: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E71}', scope: 'perMachine' },
-  User: { product: LUA_PER_USER_PRODUCT_CODE, upgrade: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E62}', component: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E72}', scope: 'perUser' },
-  Later: { product: LUA_LATER_PRODUCT_CODE, upgrade: LATER_UPGRADE_CODE, component: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E73}', scope: 'perMachine' },
+  Machine: {
+    product: LUA_PRODUCT_CODE,
+    upgrade: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E61}',
+    component: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E71}',
+    scope: 'perMachine',
+  },
+  User: {
+    product: LUA_PER_USER_PRODUCT_CODE,
+    upgrade: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E62}',
+    component: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E72}',
+    scope: 'perUser',
+  },
+  Later: {
+    product: LUA_LATER_PRODUCT_CODE,
+    upgrade: LATER_UPGRADE_CODE,
+    component: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E73}',
+    scope: 'perMachine',
+  },
 } as const;
 
 export function luaWxs(variant: keyof typeof VARIANTS, installerVersion = 500): string {
@@ -57,7 +72,12 @@ export interface LuaFixtures {
 
 export async function buildLuaFixtures(): Promise<LuaFixtures> {
   const [ca, otherCa] = await Promise.all([
-    makeTestCa({ caName: 'msi-lua LUA CA', signerName: 'msi-lua Patch Signer', crlDistributionPoint: LUA_CRL_URL, revokedSignerName: 'msi-lua Revoked Signer' }),
+    makeTestCa({
+      caName: 'msi-lua LUA CA',
+      signerName: 'msi-lua Patch Signer',
+      crlDistributionPoint: LUA_CRL_URL,
+      revokedSignerName: 'msi-lua Revoked Signer',
+    }),
     makeTestCa({ caName: 'msi-lua Other CA', signerName: 'msi-lua Other Signer' }),
   ]);
   const revoked = ca.revoked;
@@ -65,7 +85,10 @@ export async function buildLuaFixtures(): Promise<LuaFixtures> {
   const files = { 'readme.txt': 'msi-lua UAC patching fixture\r\n' };
   const plain = await buildMsi('lua-machine', luaWxs('Machine'), files);
   const perUserPlain = await buildMsi('lua-user', luaWxs('User'), files);
-  const certs = [{ id: 'PatchSigner', der: ca.signerDer }, { id: 'RevokedSigner', der: revoked.signerDer }];
+  const certs = [
+    { id: 'PatchSigner', der: ca.signerDer },
+    { id: 'RevokedSigner', der: revoked.signerDer },
+  ];
   const ready = await addCertificateTables(plain, certs);
   const perUser = await addCertificateTables(perUserPlain, certs);
   const missingCertificate = await addCertificateTables(plain, [], { patchCertificates: [['PatchSigner', 'NoSuchCertificate']] });
@@ -89,15 +112,40 @@ export async function buildLuaFixtures(): Promise<LuaFixtures> {
   const revokedSignerPatch = await signFile(unsignedPatch, revoked.chainPath, revoked.signerKeyPath);
   const otherSignerPatch = await signFile(unsignedPatch, otherCa.chainPath, otherCa.signerKeyPath);
   const tamperedPatch = patchBytes(signedPatch, 'msi-lua LUA patch', 'msi-lua LUA PATCH');
-  return { ca, otherCa, plain, ready, perUser, missingCertificate, propertyDisabled, signedPatch, revokedSignerPatch, otherSignerPatch, unsignedPatch, tamperedPatch };
+  return {
+    ca,
+    otherCa,
+    plain,
+    ready,
+    perUser,
+    missingCertificate,
+    propertyDisabled,
+    signedPatch,
+    revokedSignerPatch,
+    otherSignerPatch,
+    unsignedPatch,
+    tamperedPatch,
+  };
 }
 
-const DIGITAL_CERTIFICATE: WriterColumn[] = [{ name: 'DigitalCertificate', type: 's72', key: true }, { name: 'CertData', type: 'v0' }];
-const PATCH_CERTIFICATE: WriterColumn[] = [{ name: 'PatchCertificate', type: 's72', key: true }, { name: 'DigitalCertificate_', type: 's72' }];
+const DIGITAL_CERTIFICATE: WriterColumn[] = [
+  { name: 'DigitalCertificate', type: 's72', key: true },
+  { name: 'CertData', type: 'v0' },
+];
+const PATCH_CERTIFICATE: WriterColumn[] = [
+  { name: 'PatchCertificate', type: 's72', key: true },
+  { name: 'DigitalCertificate_', type: 's72' },
+];
 
 function transformTarget(productCode: string) {
   const upgradeCode = Object.values(VARIANTS).find((v) => v.product === productCode)?.upgrade ?? VARIANTS.Machine.upgrade;
-  return { targetProductCode: productCode, targetVersion: '1.0.0', upgradedProductCode: productCode, upgradedVersion: '1.0.1', upgradeCode };
+  return {
+    targetProductCode: productCode,
+    targetVersion: '1.0.0',
+    upgradedProductCode: productCode,
+    upgradedVersion: '1.0.1',
+    upgradeCode,
+  };
 }
 
 /** A transform adding MsiDigitalCertificate (the certificate as a stream of the transform) and MsiPatchCertificate. */
@@ -109,8 +157,16 @@ export function certificateTablesTransform(der: Buffer, targetProductCode = LUA_
       { name: 'MsiPatchCertificate', columns: PATCH_CERTIFICATE },
     ],
     changes: [
-      { table: 'MsiDigitalCertificate', columns: DIGITAL_CERTIFICATE, records: [{ op: 'insert', values: ['EarlierSigner', { binary: der }] }] },
-      { table: 'MsiPatchCertificate', columns: PATCH_CERTIFICATE, records: [{ op: 'insert', values: ['fromearlierpatch', 'EarlierSigner'] }] },
+      {
+        table: 'MsiDigitalCertificate',
+        columns: DIGITAL_CERTIFICATE,
+        records: [{ op: 'insert', values: ['EarlierSigner', { binary: der }] }],
+      },
+      {
+        table: 'MsiPatchCertificate',
+        columns: PATCH_CERTIFICATE,
+        records: [{ op: 'insert', values: ['fromearlierpatch', 'EarlierSigner'] }],
+      },
     ],
   };
 }
@@ -145,7 +201,11 @@ export async function buildEarlierPatchFixtures(ca: TestCa): Promise<EarlierPatc
   damaged.changes![1].records = [{ op: 'raw', bytes: Buffer.from([0x08, 0x00, 0x01, 0x00]) }];
   return {
     certificatePatch: await patch('{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E82}', LUA_PRODUCT_CODE, certificateTablesTransform(ca.signerDer)),
-    otherProductCertificatePatch: await patch('{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E83}', LUA_PER_USER_PRODUCT_CODE, certificateTablesTransform(ca.signerDer, LUA_PER_USER_PRODUCT_CODE)),
+    otherProductCertificatePatch: await patch(
+      '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E83}',
+      LUA_PER_USER_PRODUCT_CODE,
+      certificateTablesTransform(ca.signerDer, LUA_PER_USER_PRODUCT_CODE),
+    ),
     damagedCertificatePatch: await patch('{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E84}', LUA_PRODUCT_CODE, damaged),
   };
 }
@@ -166,7 +226,12 @@ export async function buildLaterProductFixtures(ca: TestCa): Promise<LaterProduc
   return {
     productCode: LUA_LATER_PRODUCT_CODE,
     msi,
-    certificatePatch: await signedTransformPatch(ca, '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E85}', LUA_LATER_PRODUCT_CODE, certificateTablesTransform(ca.signerDer, LUA_LATER_PRODUCT_CODE)),
+    certificatePatch: await signedTransformPatch(
+      ca,
+      '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E85}',
+      LUA_LATER_PRODUCT_CODE,
+      certificateTablesTransform(ca.signerDer, LUA_LATER_PRODUCT_CODE),
+    ),
     signedPatch: await signedTransformPatch(ca, '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E86}', LUA_LATER_PRODUCT_CODE, null),
   };
 }

@@ -222,13 +222,18 @@ export interface CertificateTableOptions {
  * A copy of `msiPath` with MsiDigitalCertificate (certificates as streams)
  * and MsiPatchCertificate tables and extra properties, added by msibuild.
  */
-export async function addCertificateTables(msiPath: string, certs: CertificateEntry[], options: CertificateTableOptions = {}): Promise<string> {
+export async function addCertificateTables(
+  msiPath: string,
+  certs: CertificateEntry[],
+  options: CertificateTableOptions = {},
+): Promise<string> {
   const work = scratchDir('certs');
   const output = options.output ?? path.join(work, `${path.basename(msiPath, path.extname(msiPath))}-certs.msi`);
   fs.copyFileSync(msiPath, output);
   const idtDir = path.join(work, 'idt');
   fs.mkdirSync(path.join(idtDir, 'MsiDigitalCertificate'), { recursive: true });
-  let certIdt = idtLine(['DigitalCertificate', 'CertData']) + idtLine(['s72', 'v0']) + idtLine(['MsiDigitalCertificate', 'DigitalCertificate']);
+  let certIdt =
+    idtLine(['DigitalCertificate', 'CertData']) + idtLine(['s72', 'v0']) + idtLine(['MsiDigitalCertificate', 'DigitalCertificate']);
   for (const cert of certs) {
     fs.writeFileSync(path.join(idtDir, 'MsiDigitalCertificate', `${cert.id}.cer`), cert.der);
     certIdt += idtLine([cert.id, `${cert.id}.cer`]);
@@ -236,7 +241,8 @@ export async function addCertificateTables(msiPath: string, certs: CertificateEn
   fs.writeFileSync(path.join(idtDir, 'MsiDigitalCertificate.idt'), certIdt);
   const args = [output, '-i', 'MsiDigitalCertificate.idt'];
   const patchCerts = options.patchCertificates ?? certs.map((c, i): [string, string] => [`patchcert${i + 1}`, c.id]);
-  let patchIdt = idtLine(['PatchCertificate', 'DigitalCertificate_']) + idtLine(['s72', 's72']) + idtLine(['MsiPatchCertificate', 'PatchCertificate']);
+  let patchIdt =
+    idtLine(['PatchCertificate', 'DigitalCertificate_']) + idtLine(['s72', 's72']) + idtLine(['MsiPatchCertificate', 'PatchCertificate']);
   for (const [key, cert] of patchCerts) patchIdt += idtLine([key, cert]);
   fs.writeFileSync(path.join(idtDir, 'MsiPatchCertificate.idt'), patchIdt);
   args.push('-i', 'MsiPatchCertificate.idt');
@@ -319,29 +325,88 @@ export async function makeTestCa(options: TestCaOptions = {}): Promise<TestCa> {
   const config = path.join(dir, 'openssl.cnf');
   const crlExtension = options.crlDistributionPoint ? `crlDistributionPoints = URI:${options.crlDistributionPoint}\n` : '';
   // `openssl ca` keeps its revocation list in index.txt.
-  fs.writeFileSync(config, `${OPENSSL_CONFIG}${crlExtension}[ca]\ndefault_ca = test_ca\n[test_ca]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\ndefault_crl_days = 3650\n`);
+  fs.writeFileSync(
+    config,
+    `${OPENSSL_CONFIG}${crlExtension}[ca]\ndefault_ca = test_ca\n[test_ca]\ndatabase = index.txt\ncrlnumber = crlnumber\ndefault_md = sha256\ndefault_crl_days = 3650\n`,
+  );
   fs.writeFileSync(path.join(dir, 'index.txt'), '');
   fs.writeFileSync(path.join(dir, 'crlnumber'), '01\n');
   const caName = options.caName ?? 'msi-lua Test CA';
   const signerName = options.signerName ?? 'msi-lua Test Signer';
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650',
-    '-subj', `/CN=${caName}/O=msi-lua tests`, '-config', config, '-extensions', 'ca_ext'], dir);
+  await run(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '3650',
+      '-subj',
+      `/CN=${caName}/O=msi-lua tests`,
+      '-config',
+      config,
+      '-extensions',
+      'ca_ext',
+    ],
+    dir,
+  );
   await run('openssl', ['x509', '-in', 'ca.pem', '-outform', 'der', '-out', 'ca.der'], dir);
   const caPem = fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8');
 
   const issue = async (base: string, name: string) => {
-    const keyArgs = options.signerKey === 'ec'
-      ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']
-      : ['-newkey', 'rsa:2048'];
-    await run('openssl', ['req', ...keyArgs, '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`,
-      '-subj', `/CN=${name}/O=msi-lua tests`, '-config', config], dir);
+    const keyArgs = options.signerKey === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
+    await run(
+      'openssl',
+      [
+        'req',
+        ...keyArgs,
+        '-nodes',
+        '-keyout',
+        `${base}.key`,
+        '-out',
+        `${base}.csr`,
+        '-subj',
+        `/CN=${name}/O=msi-lua tests`,
+        '-config',
+        config,
+      ],
+      dir,
+    );
     // First byte 0x10-0x6F: positive, no leading zero, so every tool prints
     // the serial as these same 16 hex digits.
     const serialBytes = randomBytes(8);
     serialBytes[0] = (serialBytes[0] % 0x60) + 0x10;
     const serial = serialBytes.toString('hex').toUpperCase();
-    await run('openssl', ['x509', '-req', '-in', `${base}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', `0x${serial}`,
-      '-days', '825', '-out', `${base}.pem`, '-extfile', config, '-extensions', 'signer_ext'], dir);
+    await run(
+      'openssl',
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${base}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-set_serial',
+        `0x${serial}`,
+        '-days',
+        '825',
+        '-out',
+        `${base}.pem`,
+        '-extfile',
+        config,
+        '-extensions',
+        'signer_ext',
+      ],
+      dir,
+    );
     await run('openssl', ['x509', '-in', `${base}.pem`, '-outform', 'der', '-out', `${base}.der`], dir);
     const chainPath = path.join(dir, `${base}-chain.pem`);
     fs.writeFileSync(chainPath, fs.readFileSync(path.join(dir, `${base}.pem`), 'utf8') + caPem);
@@ -355,9 +420,28 @@ export async function makeTestCa(options: TestCaOptions = {}): Promise<TestCa> {
     if (revoked) await run('openssl', ['ca', '-config', config, '-keyfile', 'ca.key', '-cert', 'ca.pem', '-revoke', 'revoked.pem'], dir);
     await run('openssl', ['ca', '-config', config, '-keyfile', 'ca.key', '-cert', 'ca.pem', '-gencrl', '-out', 'ca-crl.pem'], dir);
     await run('openssl', ['crl', '-in', 'ca-crl.pem', '-outform', 'der', '-out', 'ca.crl'], dir);
-    const utc = (offsetHours: number) => new Date(Date.now() + offsetHours * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
-    await run('openssl', ['ca', '-config', config, '-keyfile', 'ca.key', '-cert', 'ca.pem', '-gencrl', '-crl_lastupdate', utc(-48),
-      '-crl_nextupdate', utc(-24), '-out', 'ca-lapsed-crl.pem'], dir);
+    const utc = (offsetHours: number) =>
+      new Date(Date.now() + offsetHours * 3_600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+    await run(
+      'openssl',
+      [
+        'ca',
+        '-config',
+        config,
+        '-keyfile',
+        'ca.key',
+        '-cert',
+        'ca.pem',
+        '-gencrl',
+        '-crl_lastupdate',
+        utc(-48),
+        '-crl_nextupdate',
+        utc(-24),
+        '-out',
+        'ca-lapsed-crl.pem',
+      ],
+      dir,
+    );
     await run('openssl', ['crl', '-in', 'ca-lapsed-crl.pem', '-outform', 'der', '-out', 'ca-lapsed.crl'], dir);
     crlPath = path.join(dir, 'ca.crl');
   }
@@ -531,15 +615,23 @@ export async function buildPatch(options: PatchOptions): Promise<string> {
     'CREATE TABLE `MsiPatchSequence` (`PatchFamily` CHAR(72) NOT NULL, `ProductCode` CHAR(38), `Sequence` CHAR(72) NOT NULL, `Attributes` INT PRIMARY KEY `PatchFamily`, `ProductCode`)',
   ];
   for (const [company, property, value] of options.metadata ?? []) {
-    queries.push(company === null
-      ? `INSERT INTO \`MsiPatchMetadata\` (\`Property\`, \`Value\`) VALUES (${sqlString(property)}, ${sqlString(value)})`
-      : `INSERT INTO \`MsiPatchMetadata\` (\`Company\`, \`Property\`, \`Value\`) VALUES (${sqlString(company)}, ${sqlString(property)}, ${sqlString(value)})`);
+    queries.push(
+      company === null
+        ? `INSERT INTO \`MsiPatchMetadata\` (\`Property\`, \`Value\`) VALUES (${sqlString(property)}, ${sqlString(value)})`
+        : `INSERT INTO \`MsiPatchMetadata\` (\`Company\`, \`Property\`, \`Value\`) VALUES (${sqlString(company)}, ${sqlString(property)}, ${sqlString(value)})`,
+    );
   }
   for (const row of options.sequence ?? []) {
     const columns = ['`PatchFamily`', '`Sequence`'];
     const values = [sqlString(row.patchFamily), sqlString(row.sequence)];
-    if (row.productCode !== null) { columns.push('`ProductCode`'); values.push(sqlString(row.productCode)); }
-    if (row.attributes !== null) { columns.push('`Attributes`'); values.push(String(row.attributes)); }
+    if (row.productCode !== null) {
+      columns.push('`ProductCode`');
+      values.push(sqlString(row.productCode));
+    }
+    if (row.attributes !== null) {
+      columns.push('`Attributes`');
+      values.push(String(row.attributes));
+    }
     queries.push(`INSERT INTO \`MsiPatchSequence\` (${columns.join(', ')}) VALUES (${values.join(', ')})`);
   }
   await run('msibuild', [database, ...queries.flatMap((q) => ['-q', q])], work);
@@ -552,23 +644,27 @@ export async function buildPatch(options: PatchOptions): Promise<string> {
     CFB.utils.cfb_add(out, `/${entry.name}`, content);
   }
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-  CFB.utils.cfb_add(out, '/\u0005SummaryInformation', summaryInformationStream([
-    { id: 1, type: 'i2', value: 1252 },
-    { id: 2, type: 'string', value: options.title ?? 'Patch' },
-    { id: 3, type: 'string', value: 'msi-lua patch fixture' },
-    { id: 4, type: 'string', value: 'msi-lua tests' },
-    { id: 5, type: 'string', value: 'Installer,Patch,PCP' },
-    { id: 6, type: 'string', value: 'Patch-shaped file for the reader tests' },
-    { id: 7, type: 'string', value: options.targetProductCodes.join(';') },
-    { id: 8, type: 'string', value: options.transforms.map((t) => `:${t.name}`).join(';') },
-    { id: 9, type: 'string', value: [options.patchCode, ...(options.obsoletedPatchCodes ?? [])].join('') },
-    { id: 12, type: 'filetime', value: now },
-    { id: 13, type: 'filetime', value: now },
-    { id: 14, type: 'i4', value: 300 },
-    { id: 15, type: 'i4', value: 3 },
-    { id: 18, type: 'string', value: 'msi-lua test builder' },
-    { id: 19, type: 'i4', value: 4 },
-  ]));
+  CFB.utils.cfb_add(
+    out,
+    '/\u0005SummaryInformation',
+    summaryInformationStream([
+      { id: 1, type: 'i2', value: 1252 },
+      { id: 2, type: 'string', value: options.title ?? 'Patch' },
+      { id: 3, type: 'string', value: 'msi-lua patch fixture' },
+      { id: 4, type: 'string', value: 'msi-lua tests' },
+      { id: 5, type: 'string', value: 'Installer,Patch,PCP' },
+      { id: 6, type: 'string', value: 'Patch-shaped file for the reader tests' },
+      { id: 7, type: 'string', value: options.targetProductCodes.join(';') },
+      { id: 8, type: 'string', value: options.transforms.map((t) => `:${t.name}`).join(';') },
+      { id: 9, type: 'string', value: [options.patchCode, ...(options.obsoletedPatchCodes ?? [])].join('') },
+      { id: 12, type: 'filetime', value: now },
+      { id: 13, type: 'filetime', value: now },
+      { id: 14, type: 'i4', value: 300 },
+      { id: 15, type: 'i4', value: 3 },
+      { id: 18, type: 'string', value: 'msi-lua test builder' },
+      { id: 19, type: 'i4', value: 4 },
+    ]),
+  );
   // A transform storage holds its own string pool and the table changes;
   // without given content it is a transform that changes nothing.
   for (const transform of options.transforms) {
@@ -580,14 +676,22 @@ export async function buildPatch(options: PatchOptions): Promise<string> {
     poolHeader.writeUInt32LE(1252, 0);
     CFB.utils.cfb_add(out, `/${transform.name}/${encodeStreamName('_StringPool', true)}`, poolHeader);
     CFB.utils.cfb_add(out, `/${transform.name}/${encodeStreamName('_StringData', true)}`, Buffer.alloc(0));
-    CFB.utils.cfb_add(out, `/${transform.name}/\u0005SummaryInformation`, summaryInformationStream([
-      { id: 1, type: 'i2', value: 1252 },
-      { id: 7, type: 'string', value: 'Intel;1033' },
-      { id: 8, type: 'string', value: 'Intel;1033' },
-      { id: 9, type: 'string', value: `${transform.targetProductCode}${transform.targetVersion};${transform.upgradedProductCode}${transform.upgradedVersion};${transform.upgradeCode}` },
-      { id: 14, type: 'i4', value: 200 },
-      { id: 16, type: 'i4', value: 0x0001001f },
-    ]));
+    CFB.utils.cfb_add(
+      out,
+      `/${transform.name}/\u0005SummaryInformation`,
+      summaryInformationStream([
+        { id: 1, type: 'i2', value: 1252 },
+        { id: 7, type: 'string', value: 'Intel;1033' },
+        { id: 8, type: 'string', value: 'Intel;1033' },
+        {
+          id: 9,
+          type: 'string',
+          value: `${transform.targetProductCode}${transform.targetVersion};${transform.upgradedProductCode}${transform.upgradedVersion};${transform.upgradeCode}`,
+        },
+        { id: 14, type: 'i4', value: 200 },
+        { id: 16, type: 'i4', value: 0x0001001f },
+      ]),
+    );
   }
   CFB.utils.cfb_gc(out);
   out.FileIndex[0].clsid = CLSID.patch;
@@ -610,7 +714,10 @@ export function msiinfoExport(file: string, table: string, cwd: string): Buffer 
 
 /** `msiinfo tables`: the pseudo tables then _Tables. */
 export function msiinfoTables(file: string): string[] {
-  return runSync('msiinfo', ['tables', path.resolve(file)], REPO_ROOT).toString('utf8').split('\n').filter(Boolean);
+  return runSync('msiinfo', ['tables', path.resolve(file)], REPO_ROOT)
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean);
 }
 
 /** `msiinfo suminfo` as label -> value. */
@@ -626,5 +733,8 @@ export function msiinfoSuminfo(file: string): Map<string, string> {
 
 /** `msiinfo streams`. */
 export function msiinfoStreams(file: string): string[] {
-  return runSync('msiinfo', ['streams', path.resolve(file)], REPO_ROOT).toString('utf8').split('\n').filter(Boolean);
+  return runSync('msiinfo', ['streams', path.resolve(file)], REPO_ROOT)
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean);
 }

@@ -26,23 +26,31 @@ export interface ComparableTable {
   rows: Array<Array<string | number | null>>;
 }
 
-function sortRows(keys: string[], columns: Array<{ name: string }>, rows: Array<Array<string | number | null>>): Array<Array<string | number | null>> {
+function sortRows(
+  keys: string[],
+  columns: Array<{ name: string }>,
+  rows: Array<Array<string | number | null>>,
+): Array<Array<string | number | null>> {
   const keyIndexes = keys.map((k) => columns.findIndex((c) => c.name === k));
   const keyOf = (row: Array<string | number | null>) => JSON.stringify(keyIndexes.map((i) => row[i]));
   return [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
 }
 
 /** Every table of a transformed database, binary cells as hex of the stream they name. */
-export function comparableTables(db: Pick<TransformedDatabase, 'tableNames' | 'readTable' | 'readStream'>): Record<string, ComparableTable> {
+export function comparableTables(
+  db: Pick<TransformedDatabase, 'tableNames' | 'readTable' | 'readStream'>,
+): Record<string, ComparableTable> {
   const out: Record<string, ComparableTable> = {};
   for (const name of db.tableNames) {
     const table = db.readTable(name);
     const columns = table.columns.map((c) => ({ name: c.name, type: c.idtType }));
-    const rows = table.rows.map((row) => table.columns.map((c) => {
-      const value = row[c.name] ?? null;
-      if (c.kind === 'binary' && typeof value === 'string') return db.readStream(value).toString('hex');
-      return value;
-    }));
+    const rows = table.rows.map((row) =>
+      table.columns.map((c) => {
+        const value = row[c.name] ?? null;
+        if (c.kind === 'binary' && typeof value === 'string') return db.readStream(value).toString('hex');
+        return value;
+      }),
+    );
     out[name] = { columns, keys: table.primaryKeys, rows: sortRows(table.primaryKeys, columns, rows) };
   }
   return out;
@@ -62,5 +70,8 @@ export function readDump(file: string): WineDump {
 
 /** msi-lua's side: the base read and the transforms applied in memory. */
 export function applyWithMsiLua(base: string, transforms: string[]): TransformedDatabase {
-  return applyTransforms(readPackage(fs.readFileSync(base)), transforms.map((file) => readTransformFile(fs.readFileSync(file))));
+  return applyTransforms(
+    readPackage(fs.readFileSync(base)),
+    transforms.map((file) => readTransformFile(fs.readFileSync(file))),
+  );
 }

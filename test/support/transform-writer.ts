@@ -228,10 +228,12 @@ export function transformStreams(spec: TransformSpec): Array<[string, Buffer]> {
           dataStreams.push([streamName(key), value.binary]);
         } else throw new Error(`transform writer: ${change.table}.${column.name} is binary`);
       } else if (kind === 'string') {
-        if (value !== null && typeof value !== 'string') throw new Error(`transform writer: ${change.table}.${column.name} is a string column`);
+        if (value !== null && typeof value !== 'string')
+          throw new Error(`transform writer: ${change.table}.${column.name} is a string column`);
         w.ref(pool.id(value as string | null));
       } else {
-        if (value !== null && typeof value !== 'number') throw new Error(`transform writer: ${change.table}.${column.name} is an integer column`);
+        if (value !== null && typeof value !== 'number')
+          throw new Error(`transform writer: ${change.table}.${column.name} is an integer column`);
         w.int(kind, value as number | null);
       }
     };
@@ -290,7 +292,11 @@ function transformSummary(summary: WriterSummary | undefined): SummaryPropertyVa
     { id: 1, type: 'i2', value: 1252 },
     { id: 7, type: 'string', value: 'Intel;1033' },
     { id: 8, type: 'string', value: 'Intel;1033' },
-    { id: 9, type: 'string', value: `${s.targetProductCode}${s.targetVersion};${s.upgradedProductCode}${s.upgradedVersion};${s.upgradeCode}` },
+    {
+      id: 9,
+      type: 'string',
+      value: `${s.targetProductCode}${s.targetVersion};${s.upgradedProductCode}${s.upgradedVersion};${s.upgradeCode}`,
+    },
     { id: 14, type: 'i4', value: 200 },
     { id: 16, type: 'i4', value: charCount | 0 },
   ];

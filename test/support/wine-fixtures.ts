@@ -119,7 +119,8 @@ export function loadTransformCrossCheck(): TransformCrossCheckCase[] {
   const manifestPath = process.env.MSI_LUA_FIXTURES;
   if (!manifestPath) throw new Error('MSI_LUA_FIXTURES is not set: run the native suite through `npm run test:wine`');
   const cases = (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as { transforms?: TransformCrossCheckCase[] }).transforms;
-  if (!cases || cases.length === 0) throw new Error(`${manifestPath} has no transform cross-check cases: scripts/fixtures.js did not run them`);
+  if (!cases || cases.length === 0)
+    throw new Error(`${manifestPath} has no transform cross-check cases: scripts/fixtures.js did not run them`);
   return cases;
 }
 

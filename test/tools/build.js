@@ -27,7 +27,9 @@ function build(name) {
   if (!tool) throw new Error(`tools: no tool named ${name}`);
   const exe = exePath(name);
   const sources = tool.sources.map((f) => path.join(__dirname, f));
-  const upToDate = !process.argv.includes('--force') && fs.existsSync(exe) &&
+  const upToDate =
+    !process.argv.includes('--force') &&
+    fs.existsSync(exe) &&
     [...sources, __filename].every((f) => fs.statSync(f).mtimeMs <= fs.statSync(exe).mtimeMs);
   if (upToDate) return exe;
   fs.mkdirSync(outDir, { recursive: true });

@@ -86,13 +86,19 @@ beforeAll(async () => {
 beforeEach(() => {
   nativeCalls = [];
   // Every property is a function that records its name: any native call shows up.
-  const recorder = new Proxy({}, {
-    get: (_target, key) => (typeof key === 'string' ? (...args: unknown[]) => {
-      nativeCalls.push(key);
-      void args;
-      return Promise.reject(new Error(`native ${key} called`));
-    } : undefined),
-  });
+  const recorder = new Proxy(
+    {},
+    {
+      get: (_target, key) =>
+        typeof key === 'string'
+          ? (...args: unknown[]) => {
+              nativeCalls.push(key);
+              void args;
+              return Promise.reject(new Error(`native ${key} called`));
+            }
+          : undefined,
+    },
+  );
   setNativeBinding(recorder as never);
 });
 afterEach(() => setNativeBinding(undefined));
@@ -114,12 +120,24 @@ const facts = (): api.LuaFacts => ({
 
 /** Every exported function, its parameters in order, and a valid value for each. */
 const SPECS: Record<string, Spec> = {
-  getInstalledProduct: { call: api.getInstalledProduct as never, params: [p('productCode', 'guid', () => GUID), p('properties', 'array', () => []), p('options', 'options', () => ({}))] },
-  getProductInfo: { call: api.getProductInfo as never, params: [p('productCode', 'guid', () => GUID), p('property', 'string', () => 'ProductName'), p('options', 'options', () => ({}))] },
-  isLuaPatchingAuthorized: { call: api.isLuaPatchingAuthorized as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
+  getInstalledProduct: {
+    call: api.getInstalledProduct as never,
+    params: [p('productCode', 'guid', () => GUID), p('properties', 'array', () => []), p('options', 'options', () => ({}))],
+  },
+  getProductInfo: {
+    call: api.getProductInfo as never,
+    params: [p('productCode', 'guid', () => GUID), p('property', 'string', () => 'ProductName'), p('options', 'options', () => ({}))],
+  },
+  isLuaPatchingAuthorized: {
+    call: api.isLuaPatchingAuthorized as never,
+    params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))],
+  },
   listProducts: { call: api.listProducts as never, params: [p('options', 'options', () => ({}))] },
   getLuaPatchingPolicy: { call: api.getLuaPatchingPolicy as never, params: [] },
-  checkLuaPatching: { call: api.checkLuaPatching as never, params: [p('msiPath', 'path', () => fx.ready), p('mspPaths', 'pathArray', () => [])] },
+  checkLuaPatching: {
+    call: api.checkLuaPatching as never,
+    params: [p('msiPath', 'path', () => fx.ready), p('mspPaths', 'pathArray', () => [])],
+  },
   evaluateLuaPatching: { call: api.evaluateLuaPatching as never, params: [p('options', 'requiredObject', () => ({ productCode: GUID }))] },
   evaluateLuaRules: { call: api.evaluateLuaRules as never, params: [p('facts', 'requiredObject', facts)] },
   toUnsignedHResult: { call: internal.toUnsignedHResult as never, params: [p('n', 'hresult', () => 0)] },
@@ -130,10 +148,16 @@ const SPECS: Record<string, Spec> = {
   describeCode: { call: api.describeCode as never, params: [p('name', 'name', () => 'E_ACCESSDENIED')] },
   isSuccessCode: { call: api.isSuccessCode as never, params: [p('hr', 'hresult', () => 0)] },
   describeStatus: { call: api.describeStatus as never, params: [p('hr', 'hresult', () => 0)] },
-  errorFromHResult: { call: api.errorFromHResult as never, params: [p('hr', 'hresult', () => 0x80070005), p('options', 'options', () => ({}))] },
+  errorFromHResult: {
+    call: api.errorFromHResult as never,
+    params: [p('hr', 'hresult', () => 0x80070005), p('options', 'options', () => ({}))],
+  },
   errorFromWin32: { call: api.errorFromWin32 as never, params: [p('code', 'hresult', () => 5), p('options', 'options', () => ({}))] },
   createUpdateSession: { call: api.createUpdateSession as never, params: [p('options', 'options', () => ({}))] },
-  interactiveRefusal: { call: internal.interactiveRefusal as never, params: [p('context', 'requiredObject', () => ({ isService: false, isSecondaryLogon: false, facts: { reasoning: {} } }))] },
+  interactiveRefusal: {
+    call: internal.interactiveRefusal as never,
+    params: [p('context', 'requiredObject', () => ({ isService: false, isSecondaryLogon: false, facts: { reasoning: {} } }))],
+  },
   getInteractiveContext: { call: api.getInteractiveContext as never, params: [] },
   interpretContextFacts: { call: internal.interpretContextFacts as never, params: [p('raw', 'requiredObject', () => ({ failures: {} }))] },
   readPackage: { call: api.readPackage as never, params: [p('data', 'bytes', () => Buffer.alloc(0))] },
@@ -143,34 +167,78 @@ const SPECS: Record<string, Spec> = {
   encodeStreamName: { call: api.encodeStreamName as never, params: [p('name', 'name', () => 'x'), p('isTable', 'boolean', () => false)] },
   parseSummaryInformation: { call: internal.parseSummaryInformation as never, params: [p('data', 'buffer', () => Buffer.alloc(0))] },
   filetimeToDate: { call: internal.filetimeToDate as never, params: [p('ticks', 'bigint', () => 0n)] },
-  computePackageDigest: { call: internal.computePackageDigest as never, params: [p('cf', 'instance', () => internal.openCompoundFile(pkg.byteLength ? require('node:fs').readFileSync(fx.ready) : Buffer.alloc(0))), p('algorithm', 'algorithm', () => 'sha256'), p('withMetadata', 'boolean', () => false)] },
+  computePackageDigest: {
+    call: internal.computePackageDigest as never,
+    params: [
+      p('cf', 'instance', () => internal.openCompoundFile(pkg.byteLength ? require('node:fs').readFileSync(fx.ready) : Buffer.alloc(0))),
+      p('algorithm', 'algorithm', () => 'sha256'),
+      p('withMetadata', 'boolean', () => false),
+    ],
+  },
   describeCertificate: { call: internal.describeCertificate as never, params: [p('der', 'bytes', () => fx.ca.signerDer)] },
-  readTransform: { call: api.readTransform as never, params: [p('storage', 'instance', () => patch.openStorage(patch.storages[0]!.name)), p('target', 'requiredObject', () => pkg)] },
+  readTransform: {
+    call: api.readTransform as never,
+    params: [p('storage', 'instance', () => patch.openStorage(patch.storages[0]!.name)), p('target', 'requiredObject', () => pkg)],
+  },
   readTransformFile: { call: api.readTransformFile as never, params: [p('data', 'bytes', () => Buffer.alloc(0))] },
-  applyTransforms: { call: api.applyTransforms as never, params: [p('base', 'instance', () => pkg), p('transforms', 'iterable', () => [])] },
+  applyTransforms: {
+    call: api.applyTransforms as never,
+    params: [p('base', 'instance', () => pkg), p('transforms', 'iterable', () => [])],
+  },
   applyPatches: { call: api.applyPatches as never, params: [p('base', 'instance', () => pkg), p('patches', 'iterable', () => [])] },
-  patchTransformsFor: { call: api.patchTransformsFor as never, params: [p('patch', 'instance', () => patch), p('target', 'requiredObject', () => ({ productCode: GUID }))] },
+  patchTransformsFor: {
+    call: api.patchTransformsFor as never,
+    params: [p('patch', 'instance', () => patch), p('target', 'requiredObject', () => ({ productCode: GUID }))],
+  },
   inspectStructure: { call: internal.inspectStructure as never, params: [p('input', 'bytes', () => Buffer.alloc(0))] },
   openCompoundFile: { call: internal.openCompoundFile as never, params: [p('input', 'bytes', () => Buffer.alloc(0))] },
-  describeTransformStorage: { call: api.describeTransformStorage as never, params: [p('storage', 'instance', () => patch.openStorage(patch.storages[0]!.name))] },
+  describeTransformStorage: {
+    call: api.describeTransformStorage as never,
+    params: [p('storage', 'instance', () => patch.openStorage(patch.storages[0]!.name))],
+  },
   getAgentInfo: { call: api.getAgentInfo as never, params: [] },
   getRebootStatus: { call: api.getRebootStatus as never, params: [] },
   listServices: { call: api.listServices as never, params: [] },
   getWindowsUpdatePolicy: { call: api.getWindowsUpdatePolicy as never, params: [] },
   getAutomaticUpdatesSettings: { call: api.getAutomaticUpdatesSettings as never, params: [] },
-  addService: { call: api.addService as never, params: [p('serviceId', 'guid', () => api.MICROSOFT_UPDATE_SERVICE_ID), p('options', 'options', () => ({}))] },
+  addService: {
+    call: api.addService as never,
+    params: [p('serviceId', 'guid', () => api.MICROSOFT_UPDATE_SERVICE_ID), p('options', 'options', () => ({}))],
+  },
   removeService: { call: api.removeService as never, params: [p('serviceId', 'guid', () => api.MICROSOFT_UPDATE_SERVICE_ID)] },
-  installProduct: { call: api.installProduct as never, params: [p('packagePath', 'path', () => fx.ready), p('options', 'options', () => ({}))] },
-  applyPatch: { call: api.applyPatch as never, params: [p('patchPaths', 'path', () => fx.signedPatch), p('options', 'options', () => ({}))] },
-  removePatches: { call: api.removePatches as never, params: [p('productCode', 'guid', () => GUID), p('patchCodes', 'guid', () => GUID), p('options', 'options', () => ({}))] },
+  installProduct: {
+    call: api.installProduct as never,
+    params: [p('packagePath', 'path', () => fx.ready), p('options', 'options', () => ({}))],
+  },
+  applyPatch: {
+    call: api.applyPatch as never,
+    params: [p('patchPaths', 'path', () => fx.signedPatch), p('options', 'options', () => ({}))],
+  },
+  removePatches: {
+    call: api.removePatches as never,
+    params: [p('productCode', 'guid', () => GUID), p('patchCodes', 'guid', () => GUID), p('options', 'options', () => ({}))],
+  },
   repairProduct: { call: api.repairProduct as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
-  configureProduct: { call: api.configureProduct as never, params: [p('productCode', 'guid', () => GUID), p('request', 'requiredObject', () => ({ state: 'default' })), p('options', 'options', () => ({}))] },
-  uninstallProduct: { call: api.uninstallProduct as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
+  configureProduct: {
+    call: api.configureProduct as never,
+    params: [
+      p('productCode', 'guid', () => GUID),
+      p('request', 'requiredObject', () => ({ state: 'default' })),
+      p('options', 'options', () => ({})),
+    ],
+  },
+  uninstallProduct: {
+    call: api.uninstallProduct as never,
+    params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))],
+  },
   listPatches: { call: api.listPatches as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
   getProductState: { call: api.getProductState as never, params: [p('productCode', 'guid', () => GUID)] },
   findRelatedProducts: { call: api.findRelatedProducts as never, params: [p('upgradeCode', 'guid', () => GUID)] },
   listFeatures: { call: api.listFeatures as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
-  getApplicablePatches: { call: api.getApplicablePatches as never, params: [p('productCodeOrPackage', 'path', () => GUID), p('patchPaths', 'path', () => fx.signedPatch)] },
+  getApplicablePatches: {
+    call: api.getApplicablePatches as never,
+    params: [p('productCodeOrPackage', 'path', () => GUID), p('patchPaths', 'path', () => fx.signedPatch)],
+  },
   openPackage: { call: api.openPackage as never, params: [p('source', 'path', () => fx.ready)] },
 };
 
@@ -179,10 +247,22 @@ const METHODS: Record<string, Spec> = {
   'MsiPackage#table': { call: (...a) => pkg.table(...(a as [string])), params: [p('name', 'name', () => 'Property')] },
   'MsiPackage#readTable': { call: (...a) => pkg.readTable(...(a as [string])), params: [p('name', 'name', () => 'Property')] },
   'MsiPackage#exportIdt': { call: (...a) => pkg.exportIdt(...(a as [string])), params: [p('name', 'name', () => 'Property')] },
-  'MsiPackage#computeDigest': { call: (...a) => pkg.computeDigest(...(a as [string, boolean])), params: [p('algorithm', 'algorithm', () => 'sha256'), p('withMetadata', 'boolean', () => false)] },
-  'UpdateSession#search': { call: (...a) => api.createUpdateSession().search(...(a as [string])), params: [p('criteria', 'string', () => 'IsInstalled=0'), p('options', 'options', () => ({}))] },
-  'UpdateSession#download': { call: (...a) => api.createUpdateSession().download(...(a as [never])), params: [p('updates', 'iterable', () => ['x'])] },
-  'UpdateSession#install': { call: (...a) => api.createUpdateSession().install(...(a as [never])), params: [p('updates', 'iterable', () => ['x'])] },
+  'MsiPackage#computeDigest': {
+    call: (...a) => pkg.computeDigest(...(a as [string, boolean])),
+    params: [p('algorithm', 'algorithm', () => 'sha256'), p('withMetadata', 'boolean', () => false)],
+  },
+  'UpdateSession#search': {
+    call: (...a) => api.createUpdateSession().search(...(a as [string])),
+    params: [p('criteria', 'string', () => 'IsInstalled=0'), p('options', 'options', () => ({}))],
+  },
+  'UpdateSession#download': {
+    call: (...a) => api.createUpdateSession().download(...(a as [never])),
+    params: [p('updates', 'iterable', () => ['x'])],
+  },
+  'UpdateSession#install': {
+    call: (...a) => api.createUpdateSession().install(...(a as [never])),
+    params: [p('updates', 'iterable', () => ['x'])],
+  },
 };
 
 /** Bad values that a parameter accepts by design (documented in its docstring). */
@@ -280,10 +360,13 @@ describe('SIDs: bounded length and shape', () => {
     expect(nativeCalls).toEqual([]);
   });
 
-  test.each(['S-1-5-18', 'S-1-1-0', `S-1-5${'-4294967295'.repeat(15)}`, 'S-1-0x000000000005-21'])('%s is accepted and reaches the native layer', async (sid) => {
-    await outcome(() => api.getProductInfo(GUID, 'ProductName', { context: 'userUnmanaged', userSid: sid }));
-    expect(nativeCalls).toEqual(['productInfo']);
-  });
+  test.each(['S-1-5-18', 'S-1-1-0', `S-1-5${'-4294967295'.repeat(15)}`, 'S-1-0x000000000005-21'])(
+    '%s is accepted and reaches the native layer',
+    async (sid) => {
+      await outcome(() => api.getProductInfo(GUID, 'ProductName', { context: 'userUnmanaged', userSid: sid }));
+      expect(nativeCalls).toEqual(['productInfo']);
+    },
+  );
 });
 
 describe('NUL in strings that reach Windows', () => {
@@ -293,7 +376,11 @@ describe('NUL in strings that reach Windows', () => {
     ['getInstalledProduct properties', () => api.getInstalledProduct(GUID, ['LocalPackage\0']), 'properties[0]'],
     ['listProducts properties', () => api.listProducts({ properties: ['x\0'] }), 'options.properties[0]'],
     ['evaluateLuaPatching patch', () => api.evaluateLuaPatching({ productCode: GUID, patch: 'x.msp\0junk' }), 'options.patch'],
-    ['evaluateLuaPatching patch list', () => api.evaluateLuaPatching({ productCode: GUID, patch: ['a.msp', 'x.msp\0junk'] }), 'options.patch[1]'],
+    [
+      'evaluateLuaPatching patch list',
+      () => api.evaluateLuaPatching({ productCode: GUID, patch: ['a.msp', 'x.msp\0junk'] }),
+      'options.patch[1]',
+    ],
     ['WUA criteria', () => api.createUpdateSession().search('IsInstalled=0\0 or 1=1'), 'criteria'],
     ['WUA client id', () => api.createUpdateSession({ clientApplicationId: 'app\0x' }), 'clientApplicationId'],
     ['WUA update id', () => api.createUpdateSession().install(['a\0b']), 'updates[0]'],
@@ -318,7 +405,9 @@ test('getInstalledProduct(code, null) names "properties"; a function is not a pr
 });
 
 test('computeDigest names the algorithms Windows Installer signatures use', () => {
-  expect(() => pkg.computeDigest('x')).toThrow(/"algorithm" argument must be a package digest algorithm \(md5, sha1, sha224, sha256, sha384, sha512\)/);
+  expect(() => pkg.computeDigest('x')).toThrow(
+    /"algorithm" argument must be a package digest algorithm \(md5, sha1, sha224, sha256, sha384, sha512\)/,
+  );
   for (const algorithm of ['md5', 'sha1', 'sha256', 'sha384', 'sha512']) expect(pkg.computeDigest(algorithm)).toBeInstanceOf(Buffer);
 });
 

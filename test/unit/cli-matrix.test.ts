@@ -63,7 +63,11 @@ function withFile(command: string, file: string): string[] {
 }
 
 function takesJson(command: string): boolean {
-  return listCommands().find((c) => c.name === command)?.options.some((o) => o.name === 'json') ?? false;
+  return (
+    listCommands()
+      .find((c) => c.name === command)
+      ?.options.some((o) => o.name === 'json') ?? false
+  );
 }
 
 function expectOneLine(stderr: string): void {
@@ -73,7 +77,10 @@ function expectOneLine(stderr: string): void {
   expect(stderr).not.toContain('internal error');
 }
 
-const commands = (): string[] => listCommands().map((c) => c.name).filter((name) => !name.startsWith('test-'));
+const commands = (): string[] =>
+  listCommands()
+    .map((c) => c.name)
+    .filter((name) => !name.startsWith('test-'));
 
 test('the matrix covers every registered command', () => {
   expect(commands()).toEqual(expect.arrayContaining(['info', 'tables', 'export', 'signature', 'lua-check', 'lua-status']));
@@ -96,7 +103,13 @@ describe.each(['info', 'tables', 'export', 'signature', 'lua-check', 'lua-status
     const json = await cli(...withFile(command, input[key] as string), '--json');
     expect(json.code).toBe(ExitCode.CANNOT_READ);
     expect(JSON.parse(json.text)).toEqual({
-      error: expect.objectContaining({ name: 'CannotReadError', code, hresult: null, message: expect.stringMatching(message), exitCode: 3 }),
+      error: expect.objectContaining({
+        name: 'CannotReadError',
+        code,
+        hresult: null,
+        message: expect.stringMatching(message),
+        exitCode: 3,
+      }),
     });
   });
 
@@ -151,7 +164,8 @@ test('a command registered later gets the same file checks', async () => {
 // ---------------------------------------------------------------- the real process
 
 function distReady(): void {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` before the unit suite');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js')))
+    throw new Error('dist/cli.js is missing: run `npm run build` before the unit suite');
 }
 
 function runBin(argv: string[], options: { stdout?: number | 'pipe'; uid?: number; gid?: number } = {}) {
@@ -164,20 +178,23 @@ function runBin(argv: string[], options: { stdout?: number | 'pipe'; uid?: numbe
 }
 
 describe('output that cannot be written', () => {
-  test.each(['info', 'tables', 'export', 'signature', 'lua-check', 'lua-status'])('%s > /dev/full: exit 74 and one line, no uncaught exception', (command) => {
-    distReady();
-    // lua-status off Windows writes only its error; --json puts that on stdout.
-    const argv = command === 'lua-status' ? ['lua-status', PRODUCT, '--json'] : withFile(command, fx.ready);
-    const full = fs.openSync('/dev/full', 'w');
-    try {
-      const result = runBin(argv, { stdout: full });
-      expect(result.status).toBe(ExitCode.OUTPUT_ERROR);
-      expect(result.stderr).not.toMatch(/Unhandled|^\s+at /m);
-      expect(result.stderr).toMatch(/^msi-lua: cannot write the output: no space left on device$/m);
-    } finally {
-      fs.closeSync(full);
-    }
-  });
+  test.each(['info', 'tables', 'export', 'signature', 'lua-check', 'lua-status'])(
+    '%s > /dev/full: exit 74 and one line, no uncaught exception',
+    (command) => {
+      distReady();
+      // lua-status off Windows writes only its error; --json puts that on stdout.
+      const argv = command === 'lua-status' ? ['lua-status', PRODUCT, '--json'] : withFile(command, fx.ready);
+      const full = fs.openSync('/dev/full', 'w');
+      try {
+        const result = runBin(argv, { stdout: full });
+        expect(result.status).toBe(ExitCode.OUTPUT_ERROR);
+        expect(result.stderr).not.toMatch(/Unhandled|^\s+at /m);
+        expect(result.stderr).toMatch(/^msi-lua: cannot write the output: no space left on device$/m);
+      } finally {
+        fs.closeSync(full);
+      }
+    },
+  );
 
   test('a closed pipe (EPIPE): exit 74, nothing on stderr', async () => {
     distReady();
@@ -185,7 +202,9 @@ describe('output that cannot be written', () => {
     // The reader goes away before the first byte, as `| head -c0` would.
     child.stdout.destroy();
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     expect(status).toBe(ExitCode.OUTPUT_ERROR);
     expect(stderr).toBe('');
@@ -198,7 +217,11 @@ describe('unreadable file (EACCES)', () => {
     if (process.getuid?.() === 0) {
       // Root reads any file, so the cell runs the tool as the unprivileged user nobody.
       distReady();
-      const probe = spawnSync(process.execPath, ['-e', 'require(process.argv[1])', path.join(ROOT, 'dist', 'cli.js')], { uid: 65534, gid: 65534, encoding: 'utf8' });
+      const probe = spawnSync(process.execPath, ['-e', 'require(process.argv[1])', path.join(ROOT, 'dist', 'cli.js')], {
+        uid: 65534,
+        gid: 65534,
+        encoding: 'utf8',
+      });
       if (probe.status !== 0) {
         console.log(`skipped the EACCES cell for ${command}: user nobody cannot load dist/ from ${ROOT} (${probe.stderr.split('\n')[0]})`);
         return;

@@ -31,7 +31,14 @@ test('absent, zero, non-zero and wrong types', () => {
   expect(interpretDwordPolicy(null, 's')).toMatchObject({ disableLuaPatching: false, state: 'absent', value: null });
   expect(interpretDwordPolicy({ type: 4, data: dword(0) }, 's')).toMatchObject({ disableLuaPatching: false, value: 0 });
   expect(interpretDwordPolicy({ type: 4, data: dword(2) }, 's')).toMatchObject({ disableLuaPatching: true, value: 2 });
-  expect(interpretDwordPolicy({ type: 1, data: Buffer.from('1\0', 'utf16le') }, 's')).toMatchObject({ disableLuaPatching: null, state: 'wrong-type', registryType: 'REG_SZ' });
-  expect(interpretDwordPolicy({ type: 11, data: Buffer.alloc(8) }, 's')).toMatchObject({ disableLuaPatching: null, registryType: 'REG_QWORD' });
+  expect(interpretDwordPolicy({ type: 1, data: Buffer.from('1\0', 'utf16le') }, 's')).toMatchObject({
+    disableLuaPatching: null,
+    state: 'wrong-type',
+    registryType: 'REG_SZ',
+  });
+  expect(interpretDwordPolicy({ type: 11, data: Buffer.alloc(8) }, 's')).toMatchObject({
+    disableLuaPatching: null,
+    registryType: 'REG_QWORD',
+  });
   expect(interpretDwordPolicy({ type: 4, data: Buffer.alloc(2) }, 's')).toMatchObject({ state: 'wrong-type' });
 });

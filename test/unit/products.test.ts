@@ -55,11 +55,15 @@ describe('argument validation happens before any native call', () => {
   });
 
   test('a user SID that is not a SID string', async () => {
-    await expect(getProductInfo(CODE, 'ProductName', { userSid: 'Administrator' })).rejects.toThrow(/"options\.userSid" option must be a SID string/);
+    await expect(getProductInfo(CODE, 'ProductName', { userSid: 'Administrator' })).rejects.toThrow(
+      /"options\.userSid" option must be a SID string/,
+    );
   });
 
   test('a user SID with the machine context', async () => {
-    await expect(getProductInfo(CODE, 'ProductName', { context: 'machine', userSid: 'S-1-5-21-1-2-3-1000' })).rejects.toThrow(/per-machine products have no owning user/);
+    await expect(getProductInfo(CODE, 'ProductName', { context: 'machine', userSid: 'S-1-5-21-1-2-3-1000' })).rejects.toThrow(
+      /per-machine products have no owning user/,
+    );
   });
 
   test('non-string properties name their index', async () => {
@@ -76,7 +80,9 @@ describe('argument validation happens before any native call', () => {
 test('one property resolves a string; several resolve a record from one native call', async () => {
   const calls = fakeBinding((props) => props.map((p) => ({ status: 0, value: `${p}-value` })));
   await expect(getProductInfo(CODE, 'ProductName')).resolves.toBe('ProductName-value');
-  await expect(getProductInfo(CODE, ['ProductName', 'Publisher'], { context: 'userManaged', userSid: 'S-1-5-21-1-2-3-1000' })).resolves.toEqual({
+  await expect(
+    getProductInfo(CODE, ['ProductName', 'Publisher'], { context: 'userManaged', userSid: 'S-1-5-21-1-2-3-1000' }),
+  ).resolves.toEqual({
     ProductName: 'ProductName-value',
     Publisher: 'Publisher-value',
   });
@@ -109,15 +115,32 @@ test('per-property failures carry the Win32 code, its name and the API', async (
 
 test('native rejections come back as typed errors through the one error path', async () => {
   setNativeBinding({
-    productInfo: () => Promise.reject(Object.assign(new Error('MsiEnumProductsExW failed'), { nativeFailure: true, hresult: 0x8007064a, syscall: 'MsiEnumProductsExW', systemMessage: 'Bad configuration' })),
+    productInfo: () =>
+      Promise.reject(
+        Object.assign(new Error('MsiEnumProductsExW failed'), {
+          nativeFailure: true,
+          hresult: 0x8007064a,
+          syscall: 'MsiEnumProductsExW',
+          systemMessage: 'Bad configuration',
+        }),
+      ),
   });
   const error = await getProductInfo(CODE, 'ProductName').catch((e: unknown) => e);
   expect(error).toBeInstanceOf(WindowsInstallerError);
-  expect(error).toMatchObject({ code: 'ERROR_BAD_CONFIGURATION', win32: 1610, syscall: 'MsiEnumProductsExW', systemMessage: 'Bad configuration' });
+  expect(error).toMatchObject({
+    code: 'ERROR_BAD_CONFIGURATION',
+    win32: 1610,
+    syscall: 'MsiEnumProductsExW',
+    systemMessage: 'Bad configuration',
+  });
 });
 
 test('contexts map both ways and squashed package codes are unsquashed', async () => {
-  fakeBinding((props) => props.map((p) => ({ status: 0, value: p === 'PackageCode' ? '9FAB2536ED3617F4E87363EECE3C26E6' : '1' })), 2, 'S-1-5-21-1-2-3-1000');
+  fakeBinding(
+    (props) => props.map((p) => ({ status: 0, value: p === 'PackageCode' ? '9FAB2536ED3617F4E87363EECE3C26E6' : '1' })),
+    2,
+    'S-1-5-21-1-2-3-1000',
+  );
   await expect(getInstalledProduct(CODE, ['PackageCode'])).resolves.toEqual({
     productCode: CODE,
     context: 'userUnmanaged',

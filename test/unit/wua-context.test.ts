@@ -44,7 +44,9 @@ describe('interpretContextFacts', () => {
     expect(context.isSecondaryLogon).toBe(true);
     expect(context.isService).toBe(false);
     expect(context.interactiveUserSid).toBe('S-1-5-21-7-7-7-1001');
-    expect(context.facts.reasoning.isSecondaryLogon).toBe("the token's logon SID S-1-5-5-0-777 differs from the window station's S-1-5-5-0-123");
+    expect(context.facts.reasoning.isSecondaryLogon).toBe(
+      "the token's logon SID S-1-5-5-0-777 differs from the window station's S-1-5-5-0-123",
+    );
     expect(interactiveRefusal(context)).toMatch(/^this process runs under a secondary logon \(Run As\)/);
   });
 
@@ -102,7 +104,14 @@ describe('interpretContextFacts', () => {
       userSid: null,
       logonSid: null,
       groupSids: null,
-      failures: { ...wineLikeFacts().failures, sessionId: failure, elevated: failure, userSid: failure, logonSid: failure, groupSids: failure },
+      failures: {
+        ...wineLikeFacts().failures,
+        sessionId: failure,
+        elevated: failure,
+        userSid: failure,
+        logonSid: failure,
+        groupSids: failure,
+      },
     });
     expect(context).toMatchObject({ sessionId: null, isService: null, isSecondaryLogon: null, elevated: null, userSid: null });
     expect(context.facts.userSid.reason).toBe('OpenProcessToken (0x80070005): Access denied');

@@ -50,8 +50,16 @@ export const wineLikeFacts = (): NativeTokenFacts => ({
   shellProcessId: null,
   shellUserSid: null,
   failures: {
-    windowStationUserSid: { syscall: 'GetUserObjectInformationW(window station, UOI_USER_SID)', hresult: 0x80070057, message: 'Invalid parameter' },
-    inputDesktopUserSid: { syscall: 'GetUserObjectInformationW(input desktop, UOI_USER_SID)', hresult: 0x80070057, message: 'Invalid parameter' },
+    windowStationUserSid: {
+      syscall: 'GetUserObjectInformationW(window station, UOI_USER_SID)',
+      hresult: 0x80070057,
+      message: 'Invalid parameter',
+    },
+    inputDesktopUserSid: {
+      syscall: 'GetUserObjectInformationW(input desktop, UOI_USER_SID)',
+      hresult: 0x80070057,
+      message: 'Invalid parameter',
+    },
     shellProcessId: { syscall: 'GetShellWindow', hresult: 0, message: 'there is no shell window on this desktop' },
     shellUserSid: { syscall: 'GetShellWindow', hresult: 0, message: 'there is no shell window on this desktop' },
   },

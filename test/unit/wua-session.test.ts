@@ -112,8 +112,18 @@ describe('search', () => {
       id: A,
       msrcSeverity: null,
       type: 'driver',
-      installationBehavior: { canRequestUserInput: true, rebootBehavior: 'alwaysRequiresReboot', impact: 'requiresExclusiveHandling', requiresNetworkConnectivity: true },
-      uninstallationBehavior: { canRequestUserInput: false, rebootBehavior: 'canRequestReboot', impact: 'minor', requiresNetworkConnectivity: false },
+      installationBehavior: {
+        canRequestUserInput: true,
+        rebootBehavior: 'alwaysRequiresReboot',
+        impact: 'requiresExclusiveHandling',
+        requiresNetworkConnectivity: true,
+      },
+      uninstallationBehavior: {
+        canRequestUserInput: false,
+        rebootBehavior: 'canRequestReboot',
+        impact: 'minor',
+        requiresNetworkConnectivity: false,
+      },
     });
     expect(fake.searchOptions).toEqual([{ online: false, serverSelection: 3, serviceId: '7971F918-A847-4430-9279-4A52D1EFE18D' }]);
     await session.search('IsInstalled=1');
@@ -128,7 +138,9 @@ describe('search', () => {
 
   test('native failures come back as typed errors', async () => {
     fake.wuaSearch = () => ({ promise: Promise.reject(nativeFailure(0x80240009, 'IUpdateSearcher::BeginSearch')), abort: () => undefined });
-    const error = await createUpdateSession().search('IsInstalled=0').catch((e: unknown) => e);
+    const error = await createUpdateSession()
+      .search('IsInstalled=0')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpdateInstallerBusyError);
     expect(error).toMatchObject({ code: 'WU_E_OPERATIONINPROGRESS', syscall: 'IUpdateSearcher::BeginSearch' });
   });
@@ -145,7 +157,16 @@ describe('search', () => {
     const session = await searched();
     const pending = session.install([A, B]);
     await new Promise((resolve) => setImmediate(resolve));
-    fake.last.resolve(succeeded([A, B], { resultCode: 12, rebootRequired: true, updates: [{ id: A, resultCode: 2, hresult: 0 }, { id: B, resultCode: -1, hresult: 0 }] }));
+    fake.last.resolve(
+      succeeded([A, B], {
+        resultCode: 12,
+        rebootRequired: true,
+        updates: [
+          { id: A, resultCode: 2, hresult: 0 },
+          { id: B, resultCode: -1, hresult: 0 },
+        ],
+      }),
+    );
     const result = await pending;
     expect(result).toMatchObject({ resultCode: 'unknown', rawResultCode: 12, rebootRequired: true });
     expect(result.updates.map((u) => [u.resultCode, u.rawResultCode])).toEqual([
@@ -177,7 +198,12 @@ describe('install and download results', () => {
 
   test('a job that failed as a whole rejects with its typed error and carries the result', async () => {
     const session = await searched();
-    fake.autoResult = (ids) => succeeded(ids, { resultCode: 4, hresult: 0, updates: ids.map((id) => ({ id, resultCode: 4, hresult: 0x80240016, rebootRequired: false })) });
+    fake.autoResult = (ids) =>
+      succeeded(ids, {
+        resultCode: 4,
+        hresult: 0,
+        updates: ids.map((id) => ({ id, resultCode: 4, hresult: 0x80240016, rebootRequired: false })),
+      });
     const error = (await session.install([A, B]).catch((e: unknown) => e)) as InstallNotAllowedError & { result?: InstallResult };
     expect(error).toBeInstanceOf(InstallNotAllowedError);
     expect(error.result?.updates.map((u) => u.resultCode)).toEqual(['failed', 'failed']);
@@ -195,7 +221,14 @@ describe('install and download results', () => {
 
   test('a per-update 0x80240020 is a NoInteractiveUserError on that update', async () => {
     const session = await searched([nativeUpdate(A), interactive()]);
-    fake.autoResult = (ids) => succeeded(ids, { resultCode: 3, updates: [{ id: A, resultCode: 2, hresult: 0 }, { id: UI, resultCode: 4, hresult: 0x80240020 }] });
+    fake.autoResult = (ids) =>
+      succeeded(ids, {
+        resultCode: 3,
+        updates: [
+          { id: A, resultCode: 2, hresult: 0 },
+          { id: UI, resultCode: 4, hresult: 0x80240020 },
+        ],
+      });
     const result = await session.install([A, UI], { userInputUpdates: 'attempt' });
     expect(result.updates[1]!.error).toBeInstanceOf(NoInteractiveUserError);
     expect((result.updates[1]!.error as NoInteractiveUserError).updates).toEqual([{ id: UI, title: 'Needs a user' }]);
@@ -208,8 +241,25 @@ describe('install and download results', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const job = fake.last;
     expect(job.options).toEqual({ priority: 1 });
-    job.onProgress!({ currentUpdateIndex: 1, currentUpdatePercent: 40, percent: 70, downloadPhase: 2, currentUpdateBytes: 8, currentUpdateBytesTotal: 20, totalBytes: 28, totalBytesTotal: 40 });
-    job.resolve({ resultCode: 2, hresult: 0, abortRequested: false, updates: [{ id: B, resultCode: 2, hresult: 0 }, { id: A, resultCode: 2, hresult: 0 }] });
+    job.onProgress!({
+      currentUpdateIndex: 1,
+      currentUpdatePercent: 40,
+      percent: 70,
+      downloadPhase: 2,
+      currentUpdateBytes: 8,
+      currentUpdateBytesTotal: 20,
+      totalBytes: 28,
+      totalBytesTotal: 40,
+    });
+    job.resolve({
+      resultCode: 2,
+      hresult: 0,
+      abortRequested: false,
+      updates: [
+        { id: B, resultCode: 2, hresult: 0 },
+        { id: A, resultCode: 2, hresult: 0 },
+      ],
+    });
     const result = await pending;
     expect(events).toEqual([
       {
@@ -254,7 +304,14 @@ describe('the Run As preflight (context facts injected)', () => {
       [UI, 'skipped'],
       [B, 'succeeded'],
     ]);
-    expect(result.updates[1]).toEqual({ id: UI, title: 'Needs a user', resultCode: 'skipped', hresult: 0, rebootRequired: false, skippedBecause: 'requiresUserInput' });
+    expect(result.updates[1]).toEqual({
+      id: UI,
+      title: 'Needs a user',
+      resultCode: 'skipped',
+      hresult: 0,
+      rebootRequired: false,
+      skippedBecause: 'requiresUserInput',
+    });
   });
 
   test("'skip' with nothing left: no native call, notStarted", async () => {
@@ -312,7 +369,16 @@ describe('abort, progress and lifetime', () => {
     await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
     expect(fake.last.aborts).toBe(1);
-    fake.last.resolve(succeeded([A, B], { resultCode: 5, abortRequested: true, updates: [{ id: A, resultCode: 2, hresult: 0 }, { id: B, resultCode: 5, hresult: 0 }] }));
+    fake.last.resolve(
+      succeeded([A, B], {
+        resultCode: 5,
+        abortRequested: true,
+        updates: [
+          { id: A, resultCode: 2, hresult: 0 },
+          { id: B, resultCode: 5, hresult: 0 },
+        ],
+      }),
+    );
     const error = (await pending.catch((e: unknown) => e)) as AbortError & { result?: InstallResult };
     expect(error).toBeInstanceOf(AbortError);
     expect(error.name).toBe('AbortError');
@@ -400,7 +466,9 @@ describe('abort, progress and lifetime', () => {
     expect(job.aborts).toBe(1);
     job.resolve(succeeded([A, B], { resultCode: 5, abortRequested: true }));
     await expect(pending).rejects.toBe(boom);
-    expect(seen).toEqual([{ operation: 'install', updateIndex: 0, update: { id: A, title: `Title ${A}` }, updatePercent: 100, percent: 50 }]);
+    expect(seen).toEqual([
+      { operation: 'install', updateIndex: 0, update: { id: A, title: `Title ${A}` }, updatePercent: 100, percent: 50 },
+    ]);
   });
 
   test('close waits for running jobs, closes once, and later calls reject', async () => {

@@ -3,19 +3,16 @@
 import { interpretContextFacts } from '../../lib/context';
 import { setNativeBinding } from '../../lib/native';
 import type { NativeRegistryValue } from '../../lib/native-binding';
-import {
-  MICROSOFT_UPDATE_SERVICE_ID,
-  addService,
-  getAutomaticUpdatesSettings,
-  getRebootStatus,
-  removeService,
-} from '../../lib/wua';
+import { MICROSOFT_UPDATE_SERVICE_ID, addService, getAutomaticUpdatesSettings, getRebootStatus, removeService } from '../../lib/wua';
 import { dateFromOle, interpretPendingRenames } from '../../lib/wua/system';
 import { wineLikeFacts } from './wua-fake-binding';
 
 afterEach(() => setNativeBinding(undefined));
 
-const multiSz = (...items: string[]): NativeRegistryValue => ({ type: 7, data: Buffer.from(items.map((i) => `${i}\0`).join('') + '\0', 'utf16le') });
+const multiSz = (...items: string[]): NativeRegistryValue => ({
+  type: 7,
+  data: Buffer.from(items.map((i) => `${i}\0`).join('') + '\0', 'utf16le'),
+});
 const job = <T>(value: T) => ({ promise: Promise.resolve(value), abort: () => undefined });
 const failingJob = (hresult: number, syscall: string) => ({
   promise: Promise.reject(Object.assign(new Error(syscall), { nativeFailure: true, hresult, syscall })),
@@ -39,9 +36,12 @@ describe('dateFromOle', () => {
 
 describe('interpretPendingRenames', () => {
   const source = 'HKLM\\...\\PendingFileRenameOperations';
-  test('absent: not pending', () => expect(interpretPendingRenames(null, source)).toEqual({ name: 'pendingFileRenameOperations', source, pending: false }));
-  test('a non-empty REG_MULTI_SZ: pending', () => expect(interpretPendingRenames(multiSz('\\??\\C:\\a.dll', ''), source).pending).toBe(true));
-  test('an empty REG_MULTI_SZ: not pending', () => expect(interpretPendingRenames({ type: 7, data: Buffer.alloc(2) }, source).pending).toBe(false));
+  test('absent: not pending', () =>
+    expect(interpretPendingRenames(null, source)).toEqual({ name: 'pendingFileRenameOperations', source, pending: false }));
+  test('a non-empty REG_MULTI_SZ: pending', () =>
+    expect(interpretPendingRenames(multiSz('\\??\\C:\\a.dll', ''), source).pending).toBe(true));
+  test('an empty REG_MULTI_SZ: not pending', () =>
+    expect(interpretPendingRenames({ type: 7, data: Buffer.alloc(2) }, source).pending).toBe(false));
   test('another type is not interpreted', () =>
     expect(interpretPendingRenames({ type: 1, data: Buffer.from('x\0', 'utf16le') }, source)).toEqual({
       name: 'pendingFileRenameOperations',
@@ -64,7 +64,7 @@ describe('getRebootStatus combines the signals without choosing one', () => {
     } as never);
   }
 
-  test('one registry signal is enough for anyPending, and WUA\'s own answer stays separate', async () => {
+  test("one registry signal is enough for anyPending, and WUA's own answer stays separate", async () => {
     inject(false, { 'Component Based Servicing': true }, null);
     const status = await getRebootStatus();
     expect(status.rebootRequired).toBe(false);
@@ -78,9 +78,17 @@ describe('getRebootStatus combines the signals without choosing one', () => {
   });
 
   test('a signal that cannot be read is unknown, so nothing pending means anyPending null', async () => {
-    inject(false, { 'Auto Update': Object.assign(new Error('denied'), { nativeFailure: true, hresult: 0x80070005, syscall: 'RegOpenKeyExW' }) }, null);
+    inject(
+      false,
+      { 'Auto Update': Object.assign(new Error('denied'), { nativeFailure: true, hresult: 0x80070005, syscall: 'RegOpenKeyExW' }) },
+      null,
+    );
     const status = await getRebootStatus();
-    expect(status.signals[1]).toMatchObject({ name: 'windowsUpdateKey', pending: null, reason: expect.stringMatching(/RegOpenKeyExW: E_ACCESSDENIED/) });
+    expect(status.signals[1]).toMatchObject({
+      name: 'windowsUpdateKey',
+      pending: null,
+      reason: expect.stringMatching(/RegOpenKeyExW: E_ACCESSDENIED/),
+    });
     expect(status.anyPending).toBeNull();
   });
 
@@ -100,7 +108,15 @@ describe('getAutomaticUpdatesSettings: policy values with their registry types c
     };
     setNativeBinding({
       wuaAutomaticUpdates: () =>
-        job({ serviceEnabled: true, notificationLevel: 2, readOnly: false, required: true, includeRecommendedUpdates: null, nonAdministratorsElevated: null, featuredUpdatesEnabled: null }),
+        job({
+          serviceEnabled: true,
+          notificationLevel: 2,
+          readOnly: false,
+          required: true,
+          includeRecommendedUpdates: null,
+          nonAdministratorsElevated: null,
+          featuredUpdatesEnabled: null,
+        }),
       readRegistryValue: async (_hive: string, _key: string, name: string) => values[name] ?? null,
     } as never);
     const settings = await getAutomaticUpdatesSettings();
@@ -117,7 +133,10 @@ describe('getAutomaticUpdatesSettings: policy values with their registry types c
 describe('services: validation before any native call, flags as AddService2 wants them', () => {
   test.each([undefined, 'microsoft', 42, `${MICROSOFT_UPDATE_SERVICE_ID}\0`])('serviceId %p is a TypeError', async (id) => {
     const calls: unknown[] = [];
-    setNativeBinding({ wuaAddService: (...a: unknown[]) => (calls.push(a), job({})), wuaRemoveService: (...a: unknown[]) => (calls.push(a), job(undefined)) } as never);
+    setNativeBinding({
+      wuaAddService: (...a: unknown[]) => (calls.push(a), job({})),
+      wuaRemoveService: (...a: unknown[]) => (calls.push(a), job(undefined)),
+    } as never);
     await expect(addService(id as never)).rejects.toThrow(TypeError);
     await expect(removeService(id as never)).rejects.toThrow(/"serviceId"/);
     expect(calls).toEqual([]);
@@ -128,13 +147,28 @@ describe('services: validation before any native call, flags as AddService2 want
     setNativeBinding({
       wuaAddService: (...a: unknown[]) => {
         calls.push(a);
-        return job({ registrationState: 2, serviceId: `{${MICROSOFT_UPDATE_SERVICE_ID.toUpperCase()}}`, isPendingRegistrationWithAU: true, service: null });
+        return job({
+          registrationState: 2,
+          serviceId: `{${MICROSOFT_UPDATE_SERVICE_ID.toUpperCase()}}`,
+          isPendingRegistrationWithAU: true,
+          service: null,
+        });
       },
     } as never);
-    const registration = await addService(`{${MICROSOFT_UPDATE_SERVICE_ID.toUpperCase()}}`, { allowOnlineRegistration: true, registerWithAutomaticUpdates: true });
+    const registration = await addService(`{${MICROSOFT_UPDATE_SERVICE_ID.toUpperCase()}}`, {
+      allowOnlineRegistration: true,
+      registerWithAutomaticUpdates: true,
+    });
     expect(calls).toEqual([[MICROSOFT_UPDATE_SERVICE_ID, 6]]);
-    expect(registration).toEqual({ registrationState: 'registrationPending', serviceId: MICROSOFT_UPDATE_SERVICE_ID, isPendingRegistrationWithAU: true, service: null });
-    await expect(addService(MICROSOFT_UPDATE_SERVICE_ID, { allowPendingRegistration: 1 as never })).rejects.toThrow(/"allowPendingRegistration"/);
+    expect(registration).toEqual({
+      registrationState: 'registrationPending',
+      serviceId: MICROSOFT_UPDATE_SERVICE_ID,
+      isPendingRegistrationWithAU: true,
+      service: null,
+    });
+    await expect(addService(MICROSOFT_UPDATE_SERVICE_ID, { allowPendingRegistration: 1 as never })).rejects.toThrow(
+      /"allowPendingRegistration"/,
+    );
   });
 });
 
@@ -154,6 +188,8 @@ describe('isRemoteSession', () => {
       failures: { groupSids: { syscall: 'GetTokenInformation(TokenGroups)', hresult: 0x80070005, message: 'Access is denied.' } },
     });
     expect(context.isRemoteSession).toBeNull();
-    expect(context.facts.reasoning.isRemoteSession).toMatch(/^unknown: groupSids \(GetTokenInformation\(TokenGroups\) \(0x80070005\): Access is denied\.\)$/);
+    expect(context.facts.reasoning.isRemoteSession).toMatch(
+      /^unknown: groupSids \(GetTokenInformation\(TokenGroups\) \(0x80070005\): Access is denied\.\)$/,
+    );
   });
 });

@@ -29,19 +29,24 @@ export function dumpFileName(name: string): string {
   return escaped;
 }
 
-interface Failure { kind: 'table' | 'stream'; name: string; reason: string }
+interface Failure {
+  kind: 'table' | 'stream';
+  name: string;
+  reason: string;
+}
 
 export const dumpCommand: CliCommand = {
   name: 'dump',
   summary: 'write every table (as IDT) and every stream of a package into a folder',
   usage: 'dump <file> <folder> [--json]',
-  description: 'Writes what `msidump -t -s -d <folder>` of msitools writes, in one process: each table as '
-    + '<folder>/<table>.idt (byte-identical to `msiinfo export`, with the exception export --help names), '
-    + '_SummaryInformation.idt and _ForceCodepage.idt included, and each stream that is not a table as '
-    + '<folder>/_Streams/<name> (binary cells, cabinets, \\005SummaryInformation, signatures). The folder is '
-    + 'created if needed; files in it are overwritten. A character a file name cannot hold (and "%") is '
-    + 'written as %XX. A table or stream that cannot be read is reported and the rest still written (exit 1). '
-    + 'Prints what it wrote (with --json, as JSON).',
+  description:
+    'Writes what `msidump -t -s -d <folder>` of msitools writes, in one process: each table as ' +
+    '<folder>/<table>.idt (byte-identical to `msiinfo export`, with the exception export --help names), ' +
+    '_SummaryInformation.idt and _ForceCodepage.idt included, and each stream that is not a table as ' +
+    '<folder>/_Streams/<name> (binary cells, cabinets, \\005SummaryInformation, signatures). The folder is ' +
+    'created if needed; files in it are overwritten. A character a file name cannot hold (and "%") is ' +
+    'written as %XX. A table or stream that cannot be read is reported and the rest still written (exit 1). ' +
+    'Prints what it wrote (with --json, as JSON).',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [2, 2],
   async run({ io, args }) {
@@ -85,8 +90,10 @@ export const dumpCommand: CliCommand = {
     if (args.options.json) {
       io.stdout.write(toJson({ file, folder, tables, streams, failures }));
     } else {
-      io.stdout.write(`${file}: wrote ${tables.length} table${tables.length === 1 ? '' : 's'} and ${streams.length} stream${streams.length === 1 ? '' : 's'} to ${folder}`
-        + `${failures.length ? `; ${failures.length} could not be read` : ''}\n`);
+      io.stdout.write(
+        `${file}: wrote ${tables.length} table${tables.length === 1 ? '' : 's'} and ${streams.length} stream${streams.length === 1 ? '' : 's'} to ${folder}` +
+          `${failures.length ? `; ${failures.length} could not be read` : ''}\n`,
+      );
     }
     return failures.length ? ExitCode.INVALID_PACKAGE : ExitCode.OK;
   },

@@ -26,7 +26,15 @@ function pseudoTable(source: { summary: SummaryInformation; codepage: number }, 
       PropertyId: p.id,
       Value: p.value instanceof Date ? p.value.toISOString() : p.value === null || Buffer.isBuffer(p.value) ? null : String(p.value),
     }));
-  return { table: name, columns: [{ name: 'PropertyId', type: 'i2' }, { name: 'Value', type: 'l255' }], primaryKeys: ['PropertyId'], rows };
+  return {
+    table: name,
+    columns: [
+      { name: 'PropertyId', type: 'i2' },
+      { name: 'Value', type: 'l255' },
+    ],
+    primaryKeys: ['PropertyId'],
+    rows,
+  };
 }
 
 /** A transform's records for one table it changes, as rows with the change first. */
@@ -58,15 +66,21 @@ export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'print the rows of a table (readable, IDT or JSON)',
   usage: 'export <file> <table> [--idt | --json]',
-  description: 'Prints a table. By default as aligned columns for reading; with --idt exactly what '
-    + '`msiinfo export` of msitools writes (tab-separated, column names, column types and table/keys lines, '
-    + 'CRLF line ends, UTF-8; binary cells hold their stream name); with --json as JSON with typed values '
-    + '(numbers, strings, null). The pseudo tables _SummaryInformation and _ForceCodepage are accepted too. '
-    + 'One exception to "byte-identical": integer columns declared with 0 or 1 bytes are written with the value '
-    + 'stored, as Windows\' own tools read it; msitools and Wine add 0x80008000 to it. '
-    + 'For a transform (.mst): its summary, its codepage, and the change records of a table it adds.',
+  description:
+    'Prints a table. By default as aligned columns for reading; with --idt exactly what ' +
+    '`msiinfo export` of msitools writes (tab-separated, column names, column types and table/keys lines, ' +
+    'CRLF line ends, UTF-8; binary cells hold their stream name); with --json as JSON with typed values ' +
+    '(numbers, strings, null). The pseudo tables _SummaryInformation and _ForceCodepage are accepted too. ' +
+    'One exception to "byte-identical": integer columns declared with 0 or 1 bytes are written with the value ' +
+    "stored, as Windows' own tools read it; msitools and Wine add 0x80008000 to it. " +
+    'For a transform (.mst): its summary, its codepage, and the change records of a table it adds.',
   options: [
-    { name: 'idt', type: 'boolean', description: 'IDT text, byte-identical to msiinfo export (but see integer columns of 0 or 1 bytes)', conflicts: ['json'] },
+    {
+      name: 'idt',
+      type: 'boolean',
+      description: 'IDT text, byte-identical to msiinfo export (but see integer columns of 0 or 1 bytes)',
+      conflicts: ['json'],
+    },
     { name: 'json', type: 'boolean', description: 'machine-readable JSON', conflicts: ['idt'] },
   ],
   positionals: [2, 2],
@@ -95,7 +109,13 @@ function write(io: { stdout: { write(chunk: string): unknown } }, data: Exported
   }
   const headers = data.columns.map((c) => c.name);
   const numeric = data.columns.map((c) => /^[ij]/i.test(c.type));
-  io.stdout.write(formatTable(headers, data.rows.map((r) => headers.map((h) => r[h])), numeric));
+  io.stdout.write(
+    formatTable(
+      headers,
+      data.rows.map((r) => headers.map((h) => r[h])),
+      numeric,
+    ),
+  );
   io.stdout.write(`(${data.rows.length} row${data.rows.length === 1 ? '' : 's'})\n`);
   return ExitCode.OK;
 }
@@ -106,7 +126,10 @@ function write(io: { stdout: { write(chunk: string): unknown } }, data: Exported
  */
 function exportFromTransform(
   io: { stdout: { write(chunk: string | Uint8Array): unknown }; stderr: { write(chunk: string): unknown } },
-  file: string, name: string, storage: MsiStorage, options: Record<string, unknown>,
+  file: string,
+  name: string,
+  storage: MsiStorage,
+  options: Record<string, unknown>,
 ): number {
   const overview = describeTransformStorage(storage);
   if (PSEUDO_TABLES.includes(name)) {
@@ -118,13 +141,16 @@ function exportFromTransform(
   }
   const records = transformRecords(overview, name);
   if (records) {
-    if (options.idt) throw new UsageError(`${file} is a transform: its change records for ${name} have no IDT form (use --json or the default output)`);
+    if (options.idt)
+      throw new UsageError(`${file} is a transform: its change records for ${name} have no IDT form (use --json or the default output)`);
     return write(io, records, options.json === true);
   }
   if (overview.droppedTables.includes(name)) {
     io.stderr.write(`msi-lua: ${file} is a transform that drops table ${name}: it holds no rows of it\n`);
   } else if (overview.undecoded.some((u) => u.table === name)) {
-    io.stderr.write(`msi-lua: ${file} is a transform that changes rows of ${name}, a table of the database it applies to: its records need that database's columns (see: msi-lua info ${file})\n`);
+    io.stderr.write(
+      `msi-lua: ${file} is a transform that changes rows of ${name}, a table of the database it applies to: its records need that database's columns (see: msi-lua info ${file})\n`,
+    );
   } else {
     io.stderr.write(`msi-lua: ${file} is a transform and does not change table ${name} (see: msi-lua tables ${file})\n`);
   }

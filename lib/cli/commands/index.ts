@@ -22,7 +22,6 @@ export function registerInstallerCommands(): void {
   for (const command of installerCommands) if (!getCommand(command.name)) registerCommand(command);
 }
 
-
 /** `msi-lua updates ...` (Windows Update; Windows only). */
 export function registerUpdatesCommands(): void {
   if (!getCommand(updatesCommand.name)) registerCommand(updatesCommand);

@@ -51,11 +51,20 @@ function summaryFields(s: SummaryInformation, kind: string): Array<[string, unkn
     ['Author', s.author],
     ['Keywords', s.keywords],
     ['Comments', s.comments],
-    ['Template', s.template === null ? null
-      : kind === 'patch' ? `${s.template} (target product codes)`
-        : `${s.template} (platform ${s.platform || 'neutral'}, languages ${s.languages.join(',') || 'neutral'})`],
-    ['Revision number', s.revisionNumber === null ? null
-      : `${s.revisionNumber}${kind === 'installer' ? ' (package code)' : kind === 'patch' ? ' (patch code, obsoleted patches)' : kind === 'transform' ? ' (target product, upgraded product, upgrade code)' : ''}`],
+    [
+      'Template',
+      s.template === null
+        ? null
+        : kind === 'patch'
+          ? `${s.template} (target product codes)`
+          : `${s.template} (platform ${s.platform || 'neutral'}, languages ${s.languages.join(',') || 'neutral'})`,
+    ],
+    [
+      'Revision number',
+      s.revisionNumber === null
+        ? null
+        : `${s.revisionNumber}${kind === 'installer' ? ' (package code)' : kind === 'patch' ? ' (patch code, obsoleted patches)' : kind === 'transform' ? ' (target product, upgraded product, upgrade code)' : ''}`,
+    ],
     ['Last saved by', s.lastSavedBy],
     ['Created', s.created],
     ['Last saved', s.lastSaved],
@@ -98,12 +107,13 @@ export const infoCommand: CliCommand = {
   name: 'info',
   summary: 'summary information and overview of a package',
   usage: 'info <file> [--json]',
-  description: 'Prints every summary information property (title, subject, author, template, revision number, '
-    + 'page count, word count flags, security, codepage, timestamps, creating application), the string pool '
-    + 'codepage, the number of tables, streams and sub-storages, whether the package is signed, and for a '
-    + 'patch its patch code, target products and transforms. For a transform (.mst): its summary, the product '
-    + 'and version it applies to and the one it produces, and the tables and columns it adds, drops and changes. '
-    + 'A damaged summary is reported and the rest still shown (exit 1).',
+  description:
+    'Prints every summary information property (title, subject, author, template, revision number, ' +
+    'page count, word count flags, security, codepage, timestamps, creating application), the string pool ' +
+    'codepage, the number of tables, streams and sub-storages, whether the package is signed, and for a ' +
+    'patch its patch code, target products and transforms. For a transform (.mst): its summary, the product ' +
+    'and version it applies to and the one it produces, and the tables and columns it adds, drops and changes. ' +
+    'A damaged summary is reported and the rest still shown (exit 1).',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, 1],
   async run({ io, args }) {
@@ -116,12 +126,16 @@ export const infoCommand: CliCommand = {
         io.stdout.write(toJson(transformJson(file, byteLength, storage, overview)));
         return ExitCode.OK;
       }
-      io.stdout.write(formatFields([
-        ['File', `${file} (${byteLength} bytes)`],
-        ['Kind', `${KIND_LABEL[storage.kind]} ${storage.clsid}`],
-        ...summaryFields(storage.summary, storage.kind),
-        ...transformFields(overview),
-      ].filter(([, v]) => v !== null) as Array<[string, unknown]>));
+      io.stdout.write(
+        formatFields(
+          [
+            ['File', `${file} (${byteLength} bytes)`],
+            ['Kind', `${KIND_LABEL[storage.kind]} ${storage.clsid}`],
+            ...summaryFields(storage.summary, storage.kind),
+            ...transformFields(overview),
+          ].filter(([, v]) => v !== null) as Array<[string, unknown]>,
+        ),
+      );
       return ExitCode.OK;
     }
     const pkg = opened.pkg;
@@ -135,12 +149,20 @@ export const infoCommand: CliCommand = {
       ['File', `${file} (${pkg.byteLength} bytes)`],
       ['Kind', `${KIND_LABEL[pkg.kind]} ${pkg.clsid}`],
       ...(s ? summaryFields(s, pkg.kind) : [['Summary', `cannot be read: ${summaryError!.message}`] as [string, unknown]]),
-      ['String codepage', `${pkg.codepage}${pkg.codepage === 0 ? ' (neutral)' : ''}${pkg.stringPool.encoding ? `, read as ${pkg.stringPool.encoding}` : ', not supported: non-ASCII shown as U+FFFD'}`],
+      [
+        'String codepage',
+        `${pkg.codepage}${pkg.codepage === 0 ? ' (neutral)' : ''}${pkg.stringPool.encoding ? `, read as ${pkg.stringPool.encoding}` : ', not supported: non-ASCII shown as U+FFFD'}`,
+      ],
       ['Strings', `${pkg.stringPool.size - 1}${pkg.stringPool.longReferences ? ' (3-byte references)' : ''}`],
       ['Tables', pkg.tableNames.length],
       ['Streams', pkg.streams.length],
       ['Storages', pkg.storages.length],
-      ['Signed', pkg.digitalSignature === null ? 'no' : `yes${pkg.msiDigitalSignatureEx ? ' (with MsiDigitalSignatureEx)' : ''}; check with: msi-lua signature`],
+      [
+        'Signed',
+        pkg.digitalSignature === null
+          ? 'no'
+          : `yes${pkg.msiDigitalSignatureEx ? ' (with MsiDigitalSignatureEx)' : ''}; check with: msi-lua signature`,
+      ],
     ];
     const patch = pkg.patch;
     if (patch) {
@@ -151,7 +173,8 @@ export const infoCommand: CliCommand = {
         ['Transforms', patch.transforms.map((t) => `${t.name}${t.present ? '' : ' (missing)'}`).join(' ')],
       );
       for (const m of patch.metadata) fields.push([`Metadata ${m.company ? `${m.company}/` : ''}${m.property}`, m.value]);
-      for (const q of patch.sequence) fields.push([`Sequence ${q.patchFamily}`, `${q.sequence}${q.productCode ? ` for ${q.productCode}` : ''}`]);
+      for (const q of patch.sequence)
+        fields.push([`Sequence ${q.patchFamily}`, `${q.sequence}${q.productCode ? ` for ${q.productCode}` : ''}`]);
     }
     io.stdout.write(formatFields(fields.filter(([, v]) => v !== null)));
     // Everything else was shown; the summary, which info is for, was not.

@@ -83,7 +83,12 @@ function resultCode(result: InstallerResult): number {
 }
 
 /** Runs one action with a progress display, Ctrl+C as cancel, and the result printed. */
-async function runAction(io: CliIo, name: string, json: boolean, action: (options: { onProgress: (e: InstallerProgressEvent) => void; signal: AbortSignal }) => Promise<InstallerResult>): Promise<number> {
+async function runAction(
+  io: CliIo,
+  name: string,
+  json: boolean,
+  action: (options: { onProgress: (e: InstallerProgressEvent) => void; signal: AbortSignal }) => Promise<InstallerResult>,
+): Promise<number> {
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   process.once('SIGINT', onInterrupt);
@@ -97,7 +102,12 @@ async function runAction(io: CliIo, name: string, json: boolean, action: (option
     if (!isTerminal(io)) return;
     if (event.type === 'actionStart' && event.description) description = event.description;
     if (!bar) {
-      bar = new SingleBar({ format: ' {bar} {percentage}% | {description}', stream: io.stderr as NodeJS.WritableStream, hideCursor: true, clearOnComplete: true });
+      bar = new SingleBar({
+        format: ' {bar} {percentage}% | {description}',
+        stream: io.stderr as NodeJS.WritableStream,
+        hideCursor: true,
+        clearOnComplete: true,
+      });
       bar.start(1000, 0, { description });
     }
     bar.update(Math.round(event.fraction * 1000), { description: event.rollback ? `rolling back: ${description}` : description });
@@ -108,7 +118,10 @@ async function runAction(io: CliIo, name: string, json: boolean, action: (option
     const code = resultCode(result);
     if (json) io.stdout.write(toJson({ ok: true, exitCode: code, result }));
     else {
-      const notes = [result.rebootInitiated ? 'Windows Installer started a restart' : result.rebootRequired ? 'restart required' : '', result.cancelRequested ? 'cancel was requested but the engine finished' : ''].filter(Boolean);
+      const notes = [
+        result.rebootInitiated ? 'Windows Installer started a restart' : result.rebootRequired ? 'restart required' : '',
+        result.cancelRequested ? 'cancel was requested but the engine finished' : '',
+      ].filter(Boolean);
       io.stdout.write(`${name}: done${notes.length ? ` (${notes.join('; ')})` : ''}\n`);
     }
     return code;
@@ -120,7 +133,11 @@ async function runAction(io: CliIo, name: string, json: boolean, action: (option
   }
 }
 
-const jsonOption = { name: 'json', type: 'boolean' as const, description: 'progress as JSON lines on stderr, the result as JSON on stdout' };
+const jsonOption = {
+  name: 'json',
+  type: 'boolean' as const,
+  description: 'progress as JSON lines on stderr, the result as JSON on stdout',
+};
 const logOption = { name: 'log', type: 'string' as const, description: 'write a verbose Windows Installer log to this file' };
 
 /** NAME=VALUE arguments to a property object. */
@@ -150,7 +167,11 @@ export const productsCommand: CliCommand = {
     try {
       const products = await listProducts({ properties: ['ProductName', 'VersionString'] });
       if (args.options.json) io.stdout.write(toJson(products));
-      else for (const p of products) io.stdout.write(`${p.productCode}  ${p.context.padEnd(13)}  ${p.properties.ProductName ?? ''} ${p.properties.VersionString ?? ''}\n`);
+      else
+        for (const p of products)
+          io.stdout.write(
+            `${p.productCode}  ${p.context.padEnd(13)}  ${p.properties.ProductName ?? ''} ${p.properties.VersionString ?? ''}\n`,
+          );
       return 0;
     } catch (error) {
       return reportError(io, 'products', args.options.json === true, error);
@@ -162,7 +183,8 @@ export const patchesCommand: CliCommand = {
   name: 'patches',
   summary: "list a product's patches (Windows)",
   usage: 'patches <productCode> [--json]',
-  description: 'Lists the patches of an installed product (MsiEnumPatchesEx, MsiGetPatchInfoEx): code, state, display name and cached package.',
+  description:
+    'Lists the patches of an installed product (MsiEnumPatchesEx, MsiGetPatchInfoEx): code, state, display name and cached package.',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, 1],
   exitCodes: [[InstallerExitCode.WINDOWS_ONLY, 'this command needs Windows']],
@@ -170,7 +192,9 @@ export const patchesCommand: CliCommand = {
     try {
       const patches = await listPatches(args.positionals[0] as string);
       if (args.options.json) io.stdout.write(toJson(patches));
-      else for (const p of patches) io.stdout.write(`${p.patchCode}  ${(p.state ?? '?').padEnd(10)}  ${p.displayName ?? ''}  ${p.localPackage ?? ''}\n`);
+      else
+        for (const p of patches)
+          io.stdout.write(`${p.patchCode}  ${(p.state ?? '?').padEnd(10)}  ${p.displayName ?? ''}  ${p.localPackage ?? ''}\n`);
       return 0;
     } catch (error) {
       return reportError(io, 'patches', args.options.json === true, error);
@@ -182,7 +206,8 @@ export const installCommand: CliCommand = {
   name: 'install',
   summary: 'install a package with progress (Windows)',
   usage: 'install <package.msi> [NAME=VALUE ...] [--log FILE] [--json]',
-  description: 'Installs a package (MsiInstallProduct) with the given properties, without Windows Installer\'s own UI. Ctrl+C cancels: Windows rolls back.',
+  description:
+    "Installs a package (MsiInstallProduct) with the given properties, without Windows Installer's own UI. Ctrl+C cancels: Windows rolls back.",
   options: [logOption, jsonOption],
   positionals: [1, 256],
   exitCodes: ACTION_EXIT_CODES,
@@ -197,13 +222,16 @@ export const patchCommand: CliCommand = {
   name: 'patch',
   summary: 'apply patches with progress (Windows)',
   usage: 'patch <patch.msp ...> [--product CODE] [--log FILE] [--json]',
-  description: 'Applies one or several patches in one transaction (MsiApplyMultiplePatches), to one product or to every product they target.',
+  description:
+    'Applies one or several patches in one transaction (MsiApplyMultiplePatches), to one product or to every product they target.',
   options: [{ name: 'product', type: 'string', description: 'only this product code' }, logOption, jsonOption],
   positionals: [1, 127],
   exitCodes: ACTION_EXIT_CODES,
   async run({ io, args }) {
     const product = typeof args.options.product === 'string' ? { productCode: args.options.product } : {};
-    return runAction(io, 'patch', args.options.json === true, (o) => applyPatch(args.positionals, { ...o, ...product, ...logOf(args.options) }));
+    return runAction(io, 'patch', args.options.json === true, (o) =>
+      applyPatch(args.positionals, { ...o, ...product, ...logOf(args.options) }),
+    );
   },
 };
 
@@ -230,8 +258,11 @@ export const repairCommand: CliCommand = {
   positionals: [1, 1],
   exitCodes: ACTION_EXIT_CODES,
   async run({ io, args }) {
-    const mode = typeof args.options.mode === 'string' ? { mode: args.options.mode.split(',').map((m) => m.trim()) as ReinstallMode[] } : {};
-    return runAction(io, 'repair', args.options.json === true, (o) => repairProduct(args.positionals[0] as string, { ...o, ...mode, ...logOf(args.options) }));
+    const mode =
+      typeof args.options.mode === 'string' ? { mode: args.options.mode.split(',').map((m) => m.trim()) as ReinstallMode[] } : {};
+    return runAction(io, 'repair', args.options.json === true, (o) =>
+      repairProduct(args.positionals[0] as string, { ...o, ...mode, ...logOf(args.options) }),
+    );
   },
 };
 
@@ -244,8 +275,18 @@ export const uninstallCommand: CliCommand = {
   positionals: [1, 1],
   exitCodes: ACTION_EXIT_CODES,
   async run({ io, args }) {
-    return runAction(io, 'uninstall', args.options.json === true, (o) => uninstallProduct(args.positionals[0] as string, { ...o, ...logOf(args.options) }));
+    return runAction(io, 'uninstall', args.options.json === true, (o) =>
+      uninstallProduct(args.positionals[0] as string, { ...o, ...logOf(args.options) }),
+    );
   },
 };
 
-export const installerCommands: CliCommand[] = [productsCommand, patchesCommand, installCommand, patchCommand, unpatchCommand, repairCommand, uninstallCommand];
+export const installerCommands: CliCommand[] = [
+  productsCommand,
+  patchesCommand,
+  installCommand,
+  patchCommand,
+  unpatchCommand,
+  repairCommand,
+  uninstallCommand,
+];

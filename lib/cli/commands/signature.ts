@@ -24,14 +24,15 @@ export const signatureCommand: CliCommand = {
   name: 'signature',
   summary: 'check the Authenticode signature of a package',
   usage: 'signature <file> [--json]',
-  description: 'Parses the PKCS#7 signature in \\005DigitalSignature, recomputes the package digest the way '
-    + 'Windows does (streams in name order, then the root CLSID; when MsiDigitalSignatureEx is present, its '
-    + 'stored bytes first) and compares it with the signed one, says apart whether the metadata stored in '
-    + 'MsiDigitalSignatureEx still matches the directory (a timestamp changed after signing changes only the '
-    + 'metadata, which Windows does not check), and verifies the signer\'s '
-    + 'signature with its certificate. Prints the signer (subject, issuer, serial, validity, SHA-1 and '
-    + 'SHA-256 thumbprints) and the certificate chain found in the signature. Trust in the chain\'s root is '
-    + 'not checked.',
+  description:
+    'Parses the PKCS#7 signature in \\005DigitalSignature, recomputes the package digest the way ' +
+    'Windows does (streams in name order, then the root CLSID; when MsiDigitalSignatureEx is present, its ' +
+    'stored bytes first) and compares it with the signed one, says apart whether the metadata stored in ' +
+    'MsiDigitalSignatureEx still matches the directory (a timestamp changed after signing changes only the ' +
+    "metadata, which Windows does not check), and verifies the signer's " +
+    'signature with its certificate. Prints the signer (subject, issuer, serial, validity, SHA-1 and ' +
+    "SHA-256 thumbprints) and the certificate chain found in the signature. Trust in the chain's root is " +
+    'not checked.',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, 1],
   exitCodes: [
@@ -50,7 +51,10 @@ export const signatureCommand: CliCommand = {
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       const { verifyPackageSignature } = require('../../package/signature') as typeof import('../../package/signature');
       report = signature
-        ? verifyPackageSignature(compound, { signature: compound.streamData(signature), signatureEx: signatureEx && compound.streamData(signatureEx) })
+        ? verifyPackageSignature(compound, {
+            signature: compound.streamData(signature),
+            signatureEx: signatureEx && compound.streamData(signatureEx),
+          })
         : null;
     } else {
       report = opened.pkg.verifySignature();
@@ -65,15 +69,17 @@ export const signatureCommand: CliCommand = {
     // Metadata that changed after signing is reported, apart.
     const valid = report.digestValid && report.signatureValid;
     if (args.options.json) {
-      io.stdout.write(toJson({
-        file,
-        signed: true,
-        valid,
-        ...report,
-        signer: report.signer && withoutDer(report.signer),
-        chain: report.chain.map(withoutDer),
-        certificates: report.certificates.map(withoutDer),
-      }));
+      io.stdout.write(
+        toJson({
+          file,
+          signed: true,
+          valid,
+          ...report,
+          signer: report.signer && withoutDer(report.signer),
+          chain: report.chain.map(withoutDer),
+          certificates: report.certificates.map(withoutDer),
+        }),
+      );
       return valid ? ExitCode.OK : ExitCode.SIGNATURE_INVALID;
     }
     const yesNo = (v: boolean) => (v ? 'yes' : 'NO');
@@ -85,9 +91,12 @@ export const signatureCommand: CliCommand = {
       ['Computed digest', report.computedDigest],
       ['Digest valid', yesNo(report.digestValid)],
       ['Content', report.digestValid ? 'unchanged since signing' : 'MODIFIED after signing'],
-      ['MsiDigitalSignatureEx', report.hasMsiDigitalSignatureEx
-        ? `present; metadata ${report.metadataDigestValid ? 'unchanged since signing' : 'CHANGED after signing (names, sizes, CLSIDs, state bits or timestamps)'}`
-        : 'absent'],
+      [
+        'MsiDigitalSignatureEx',
+        report.hasMsiDigitalSignatureEx
+          ? `present; metadata ${report.metadataDigestValid ? 'unchanged since signing' : 'CHANGED after signing (names, sizes, CLSIDs, state bits or timestamps)'}`
+          : 'absent',
+      ],
       ['Signature valid', `${yesNo(report.signatureValid)} (${report.signatureAlgorithm})`],
       ['Signing time', report.signingTime ?? 'not stated'],
       ['Timestamped', report.timestamped ? 'yes' : 'no'],

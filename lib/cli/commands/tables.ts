@@ -19,11 +19,12 @@ export const tablesCommand: CliCommand = {
   name: 'tables',
   summary: 'list the tables of a package with row counts',
   usage: 'tables <file> [--json]',
-  description: 'Lists the tables in _Tables order with their row and column counts and primary keys. '
-    + 'With --json, also every column definition (name, IDT type, kind, size, nullable, key, localizable). '
-    + 'Every table in _Tables is listed, as msiinfo lists them: a table that cannot be read (damaged '
-    + 'columns or stream) is listed with the reason, here and on stderr, and the others are read. '
-    + 'For a transform (.mst): the tables it adds, drops and changes, with their record counts.',
+  description:
+    'Lists the tables in _Tables order with their row and column counts and primary keys. ' +
+    'With --json, also every column definition (name, IDT type, kind, size, nullable, key, localizable). ' +
+    'Every table in _Tables is listed, as msiinfo lists them: a table that cannot be read (damaged ' +
+    'columns or stream) is listed with the reason, here and on stderr, and the others are read. ' +
+    'For a transform (.mst): the tables it adds, drops and changes, with their record counts.',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, 1],
   async run({ io, args }) {
@@ -31,7 +32,8 @@ export const tablesCommand: CliCommand = {
     const opened = await openAnyForCli(file);
     if (opened.kind === 'transform') {
       const overview = describeTransformStorage(opened.storage);
-      if (args.options.json) io.stdout.write(toJson((transformJson(file, opened.byteLength, opened.storage, overview).transform as { tables: unknown }).tables));
+      if (args.options.json)
+        io.stdout.write(toJson((transformJson(file, opened.byteLength, opened.storage, overview).transform as { tables: unknown }).tables));
       else io.stdout.write(transformTablesText(overview));
       return ExitCode.OK;
     }
@@ -41,24 +43,41 @@ export const tablesCommand: CliCommand = {
       if (table instanceof MsiFormatError) io.stderr.write(`msi-lua: ${file}: table ${name} cannot be read: ${table.message}\n`);
     }
     if (args.options.json) {
-      io.stdout.write(toJson(tables.map(({ name, table: t }) => (t instanceof MsiFormatError ? { name, error: t.message } : {
-        name: t.name,
-        rows: t.rowCount,
-        primaryKeys: t.primaryKeys,
-        columns: t.columns.map((c) => ({
-          name: c.name, type: c.idtType, kind: c.kind, size: c.size,
-          nullable: c.nullable, primaryKey: c.primaryKey, localizable: c.localizable,
-        })),
-      }))));
+      io.stdout.write(
+        toJson(
+          tables.map(({ name, table: t }) =>
+            t instanceof MsiFormatError
+              ? { name, error: t.message }
+              : {
+                  name: t.name,
+                  rows: t.rowCount,
+                  primaryKeys: t.primaryKeys,
+                  columns: t.columns.map((c) => ({
+                    name: c.name,
+                    type: c.idtType,
+                    kind: c.kind,
+                    size: c.size,
+                    nullable: c.nullable,
+                    primaryKey: c.primaryKey,
+                    localizable: c.localizable,
+                  })),
+                },
+          ),
+        ),
+      );
       return ExitCode.OK;
     }
-    io.stdout.write(formatTable(
-      ['Table', 'Rows', 'Columns', 'Primary key'],
-      tables.map(({ name, table: t }) => (t instanceof MsiFormatError
-        ? [name, '?', '?', '(cannot be read, see above)']
-        : [t.name, t.rowCount, t.columns.length, t.primaryKeys.join(', ')])),
-      [false, true, true, false],
-    ));
+    io.stdout.write(
+      formatTable(
+        ['Table', 'Rows', 'Columns', 'Primary key'],
+        tables.map(({ name, table: t }) =>
+          t instanceof MsiFormatError
+            ? [name, '?', '?', '(cannot be read, see above)']
+            : [t.name, t.rowCount, t.columns.length, t.primaryKeys.join(', ')],
+        ),
+        [false, true, true, false],
+      ),
+    );
     return ExitCode.OK;
   },
 };

@@ -39,7 +39,19 @@ export const UpdatesExitCode = {
   WUA_ERROR: 25,
 } as const;
 
-const SUBCOMMANDS = ['search', 'download', 'install', 'uninstall', 'history', 'reboot-status', 'hide', 'unhide', 'services', 'settings', 'agent'] as const;
+const SUBCOMMANDS = [
+  'search',
+  'download',
+  'install',
+  'uninstall',
+  'history',
+  'reboot-status',
+  'hide',
+  'unhide',
+  'services',
+  'settings',
+  'agent',
+] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 const TAKES_UPDATES: readonly Subcommand[] = ['download', 'install', 'uninstall', 'hide', 'unhide'];
 
@@ -73,7 +85,8 @@ function jsonSafe(value: unknown): unknown {
 /** Which selectors are update ids and which KB numbers; TypeError-free: a usage error names the bad one. */
 function parseSelectors(values: string[]): Array<{ text: string; id?: string; kb?: string }> {
   return values.map((text) => {
-    if (/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(text)) return { text, id: text.replace(/[{}]/g, '').toLowerCase() };
+    if (/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(text))
+      return { text, id: text.replace(/[{}]/g, '').toLowerCase() };
     const kb = /^(?:KB)?(\d{4,10})$/i.exec(text);
     if (kb) return { text, kb: kb[1] };
     throw new UsageError(`${JSON.stringify(text)} is neither an update id (GUID) nor a KB number (KB1234567)`);
@@ -132,7 +145,12 @@ function updateRows(updates: Update[]): unknown[][] {
     u.kbArticleIds.map((k) => `KB${k}`).join(' '),
     u.id,
     `${(u.maxDownloadSize / 1048576).toFixed(1)} MB`,
-    [u.isDownloaded ? 'D' : '', u.isInstalled ? 'I' : '', u.isHidden ? 'H' : '', u.installationBehavior.canRequestUserInput ? 'U' : ''].join(''),
+    [
+      u.isDownloaded ? 'D' : '',
+      u.isInstalled ? 'I' : '',
+      u.isHidden ? 'H' : '',
+      u.installationBehavior.canRequestUserInput ? 'U' : '',
+    ].join(''),
     u.title,
   ]);
 }
@@ -143,8 +161,11 @@ function writeKeyValues(out: CliStream, pairs: Array<[string, unknown]>): void {
 }
 
 function jobExit(result: InstallResult | DownloadResult): number {
-  const failed = result.updates.some((u) => u.resultCode === 'failed' || u.resultCode === 'aborted' || u.resultCode === 'unknown') ||
-    result.resultCode === 'succeededWithErrors' || result.resultCode === 'failed' || result.resultCode === 'unknown';
+  const failed =
+    result.updates.some((u) => u.resultCode === 'failed' || u.resultCode === 'aborted' || u.resultCode === 'unknown') ||
+    result.resultCode === 'succeededWithErrors' ||
+    result.resultCode === 'failed' ||
+    result.resultCode === 'unknown';
   if (failed) return UpdatesExitCode.SOME_FAILED;
   if ('rebootRequired' in result && result.rebootRequired) return UpdatesExitCode.REBOOT_REQUIRED;
   return ExitCode.OK;
@@ -166,7 +187,13 @@ function writeJobResult(io: CliIo, result: InstallResult | DownloadResult): void
   io.stdout.write(`Overall: ${result.resultCode}${result.hresult ? ` (${hex(result.hresult)})` : ''}${reboot}\n`);
 }
 
-async function run(sub: Subcommand, args: ParsedArgs, io: CliIo, json: boolean, session: UpdateSession): Promise<{ doc: unknown; code: number }> {
+async function run(
+  sub: Subcommand,
+  args: ParsedArgs,
+  io: CliIo,
+  json: boolean,
+  session: UpdateSession,
+): Promise<{ doc: unknown; code: number }> {
   const rest = args.positionals.slice(1);
   const online = args.options.offline ? false : args.options.online ? true : undefined;
   const searchOptions = online === undefined ? {} : { online };
@@ -187,7 +214,13 @@ async function run(sub: Subcommand, args: ParsedArgs, io: CliIo, json: boolean, 
     case 'unhide': {
       const selectors = parseSelectors(rest);
       const criteria =
-        sub === 'uninstall' ? 'IsInstalled=1' : sub === 'hide' ? 'IsInstalled=0 and IsHidden=0' : sub === 'unhide' ? 'IsInstalled=0 and IsHidden=1' : 'IsInstalled=0';
+        sub === 'uninstall'
+          ? 'IsInstalled=1'
+          : sub === 'hide'
+            ? 'IsInstalled=0 and IsHidden=0'
+            : sub === 'unhide'
+              ? 'IsInstalled=0 and IsHidden=1'
+              : 'IsInstalled=0';
       const { updates } = await session.search(criteria, searchOptions);
       const { selected, missing } = select(updates, selectors);
       if (missing.length > 0) {
@@ -199,7 +232,10 @@ async function run(sub: Subcommand, args: ParsedArgs, io: CliIo, json: boolean, 
         const outcomes = await session.setHidden(selected, sub === 'hide');
         if (!json) {
           io.stdout.write(
-            formatTable(['Update', 'Hidden', 'HRESULT'], outcomes.map((o) => [o.title, o.isHidden === null ? 'unknown' : o.isHidden ? 'yes' : 'no', o.hresult ? hex(o.hresult) : ''])),
+            formatTable(
+              ['Update', 'Hidden', 'HRESULT'],
+              outcomes.map((o) => [o.title, o.isHidden === null ? 'unknown' : o.isHidden ? 'yes' : 'no', o.hresult ? hex(o.hresult) : '']),
+            ),
           );
         }
         return { doc: outcomes, code: outcomes.some((o) => o.error) ? UpdatesExitCode.SOME_FAILED : ExitCode.OK };
@@ -224,7 +260,8 @@ async function run(sub: Subcommand, args: ParsedArgs, io: CliIo, json: boolean, 
         // The job ran and failed as a whole: its per-update results say why (exit 21), unless
         // the Run As rule is the reason (exit 22, from failure()).
         const failed = (error as { result?: InstallResult | DownloadResult }).result;
-        if (!failed || !(error instanceof MsiLuaError) || error instanceof NoInteractiveUserError || error.name === 'AbortError') throw error;
+        if (!failed || !(error instanceof MsiLuaError) || error instanceof NoInteractiveUserError || error.name === 'AbortError')
+          throw error;
         if (!json) writeJobResult(io, failed);
         return { doc: failed, code: UpdatesExitCode.SOME_FAILED };
       } finally {
@@ -272,7 +309,13 @@ async function run(sub: Subcommand, args: ParsedArgs, io: CliIo, json: boolean, 
         io.stdout.write(
           formatTable(
             ['Name', 'Service id', 'Default AU', 'Registered with AU', 'Managed'],
-            services.map((s) => [s.name, s.serviceId, s.isDefaultAUService === null ? 'unknown' : s.isDefaultAUService ? 'yes' : 'no', s.isRegisteredWithAU ? 'yes' : 'no', s.isManaged ? 'yes' : 'no']),
+            services.map((s) => [
+              s.name,
+              s.serviceId,
+              s.isDefaultAUService === null ? 'unknown' : s.isDefaultAUService ? 'yes' : 'no',
+              s.isRegisteredWithAU ? 'yes' : 'no',
+              s.isManaged ? 'yes' : 'no',
+            ]),
           ),
         );
       }
@@ -320,7 +363,10 @@ async function failure(error: unknown): Promise<{ code: number; text: string }> 
   if (error instanceof NoInteractiveUserError) {
     const why = (error as NoInteractiveUserError & { preflight?: string }).preflight;
     const names = (error.updates ?? []).map((u) => u.title).join(', ');
-    return { code: UpdatesExitCode.RUN_AS_REFUSED, text: `refused by the Run As rule${why ? ` (${why})` : ''}: ${names} can request user input; use --skip-interactive to install the others` };
+    return {
+      code: UpdatesExitCode.RUN_AS_REFUSED,
+      text: `refused by the Run As rule${why ? ` (${why})` : ''}: ${names} can request user input; use --skip-interactive to install the others`,
+    };
   }
   if (error instanceof MsiLuaError) {
     if (error.hresult >>> 0 === E_ACCESSDENIED) {
@@ -345,17 +391,21 @@ export const updatesCommand: CliCommand = {
   summary: 'Windows Update: search, download, install, history, reboot status, services, settings (Windows)',
   usage: `updates <${SUBCOMMANDS.join('|')}> [criteria | id|KB ...] [--json]`,
   description:
-    'search [criteria] [--online|--offline]; download|install|uninstall|hide|unhide <id|KB ...> '
-    + '(install: [--accept-eula] [--force-quiet] [--skip-interactive]); history [--count N]; reboot-status; services; settings; agent. '
-    + 'With --json, stdout holds one JSON document (the result, or {"error": ...}) and progress goes to stderr as JSON lines. '
-    + 'Install and download show a progress bar on a terminal. Nothing is changed except by download, install, uninstall, hide and unhide.',
+    'search [criteria] [--online|--offline]; download|install|uninstall|hide|unhide <id|KB ...> ' +
+    '(install: [--accept-eula] [--force-quiet] [--skip-interactive]); history [--count N]; reboot-status; services; settings; agent. ' +
+    'With --json, stdout holds one JSON document (the result, or {"error": ...}) and progress goes to stderr as JSON lines. ' +
+    'Install and download show a progress bar on a terminal. Nothing is changed except by download, install, uninstall, hide and unhide.',
   options: [
     { name: 'json', type: 'boolean', description: 'one JSON document on stdout; progress as JSON lines on stderr' },
     { name: 'online', type: 'boolean', description: 'search online (WUA default)', conflicts: ['offline'] },
     { name: 'offline', type: 'boolean', description: "search WUA's local cache only", conflicts: ['online'] },
     { name: 'accept-eula', type: 'boolean', description: 'install: accept the license of each selected update' },
     { name: 'force-quiet', type: 'boolean', description: 'install/uninstall: IUpdateInstaller2.ForceQuiet' },
-    { name: 'skip-interactive', type: 'boolean', description: 'install/uninstall: leave out updates that can request user input when no user can answer' },
+    {
+      name: 'skip-interactive',
+      type: 'boolean',
+      description: 'install/uninstall: leave out updates that can request user input when no user can answer',
+    },
     { name: 'count', type: 'string', description: 'history: entries to show (default 50)' },
   ],
   positionals: [1, 64],
@@ -370,14 +420,17 @@ export const updatesCommand: CliCommand = {
   ],
   async run({ io, args }) {
     const sub = args.positionals[0] as Subcommand;
-    if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}; one of ${SUBCOMMANDS.join(', ')}`);
+    if (!(SUBCOMMANDS as readonly string[]).includes(sub))
+      throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}; one of ${SUBCOMMANDS.join(', ')}`);
     const rest = args.positionals.slice(1);
     if (TAKES_UPDATES.includes(sub) && rest.length === 0) throw new UsageError(`${sub} needs at least one update id or KB number`);
     if (!TAKES_UPDATES.includes(sub) && rest.length > (sub === 'search' ? 1 : 0)) throw new UsageError(`${sub} takes no further arguments`);
     if (args.options.count !== undefined && sub !== 'history') throw new UsageError('--count applies to history only');
-    for (const name of ['accept-eula'] as const) if (args.options[name] && sub !== 'install') throw new UsageError(`--${name} applies to install only`);
+    for (const name of ['accept-eula'] as const)
+      if (args.options[name] && sub !== 'install') throw new UsageError(`--${name} applies to install only`);
     for (const name of ['force-quiet', 'skip-interactive'] as const) {
-      if (args.options[name] && sub !== 'install' && sub !== 'uninstall') throw new UsageError(`--${name} applies to install and uninstall only`);
+      if (args.options[name] && sub !== 'install' && sub !== 'uninstall')
+        throw new UsageError(`--${name} applies to install and uninstall only`);
     }
     const json = args.options.json === true;
     const session = createUpdateSession({ clientApplicationId: 'msi-lua updates' });

@@ -80,13 +80,19 @@ export class Allocation {
       if (sector === ENDOFCHAIN && needed === undefined) return out;
       if (sector >= count) {
         if (sector === ENDOFCHAIN && out.length > 0 && needed !== undefined) {
-          fail(options.short ? options.short(out.length) : `${what}: its sector chain holds only ${out.length * this.header.sectorSize} bytes`,
-            where, sectorPosition(this.header, previous));
+          fail(
+            options.short ? options.short(out.length) : `${what}: its sector chain holds only ${out.length * this.header.sectorSize} bytes`,
+            where,
+            sectorPosition(this.header, previous),
+          );
         }
         const from = previous < 0 ? 'starts at' : `continues from sector ${previous} to`;
         const beyond = sector <= MAXREGSECT ? 'beyond' : 'outside';
-        fail(`${what}: sector chain ${from} ${describeSector(sector)}, ${beyond} the ${count} sectors in the file`,
-          where, previous < 0 ? options.startOffset : sectorPosition(this.header, previous));
+        fail(
+          `${what}: sector chain ${from} ${describeSector(sector)}, ${beyond} the ${count} sectors in the file`,
+          where,
+          previous < 0 ? options.startOffset : sectorPosition(this.header, previous),
+        );
       }
       if (seenSet) {
         if (seenSet.has(sector)) fail(`${what}: sector chain loops back to sector ${sector}`, where, sectorPosition(this.header, sector));
@@ -132,7 +138,11 @@ function takeDifatEntries(bytes: Buffer, perSector: number, out: number[]): numb
   return bytes.readUInt32LE((perSector - 1) * 4);
 }
 
-interface FatPiece { position: number; length: number; firstEntry: number }
+interface FatPiece {
+  position: number;
+  length: number;
+  firstEntry: number;
+}
 
 /**
  * The reads that fill the FAT: runs of FAT sectors consecutive in the file
@@ -188,7 +198,11 @@ export function* readAllocation(header: Header): Reader<Allocation> {
   let ahead: { first: number; bytes: Buffer } | null = null;
   for (let n = 0; n < header.difatSectorCount && sector !== ENDOFCHAIN && sector !== FREESECT; n++) {
     if (sector >= sectorCount) {
-      fail(`DIFAT chain points to ${describeSector(sector)}, outside the ${sectorCount} sectors in the file`, 'DIFAT', n === 0 ? 68 : undefined);
+      fail(
+        `DIFAT chain points to ${describeSector(sector)}, outside the ${sectorCount} sectors in the file`,
+        'DIFAT',
+        n === 0 ? 68 : undefined,
+      );
     }
     if (seen.has(sector)) fail(`DIFAT chain loops back to sector ${sector}`, 'DIFAT', sectorPosition(header, sector));
     seen.add(sector);

@@ -102,7 +102,11 @@ const TYPE_ROOT = 5;
 export function* readDirectory(header: Header, alloc: Allocation): Reader<Directory> {
   const { sectorSize, sectorCount } = header;
   if (header.directoryStart >= sectorCount) {
-    fail(`the directory starts at ${describeSector(header.directoryStart)}, outside the ${sectorCount} sectors in the file`, 'directory', 48);
+    fail(
+      `the directory starts at ${describeSector(header.directoryStart)}, outside the ${sectorCount} sectors in the file`,
+      'directory',
+      48,
+    );
   }
   const sectors = alloc.chain(header.directoryStart, { what: 'directory', where: 'directory', startOffset: 48 });
   const ranges = sectorRanges(header, sectors);
@@ -166,7 +170,8 @@ export function* readDirectory(header: Header, alloc: Allocation): Reader<Direct
 
   const rootRecord = record(0);
   const rootType = rootRecord.bytes[rootRecord.at + 66];
-  if (rootType !== TYPE_ROOT) fail(`the first directory entry has type ${rootType}, not the root storage (5)`, 'directory', rootRecord.offset + 66);
+  if (rootType !== TYPE_ROOT)
+    fail(`the first directory entry has type ${rootType}, not the root storage (5)`, 'directory', rootRecord.offset + 66);
   const rootMade = makeEntry(0, -1);
   const entries = new Map<number, DirectoryEntry>([[0, rootMade.entry]]);
   const reached = new Uint8Array(entryCount);

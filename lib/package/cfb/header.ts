@@ -53,11 +53,16 @@ export function sectorPosition(header: Pick<Header, 'sectorSize'>, sector: numbe
 /** Describes a FAT value for messages: the special markers by name. */
 export function describeSector(value: number): string {
   switch (value >>> 0) {
-    case FREESECT: return 'a free sector marker';
-    case ENDOFCHAIN: return 'end of chain';
-    case FATSECT: return 'a FAT sector marker';
-    case DIFSECT: return 'a DIFAT sector marker';
-    default: return `sector ${value >>> 0}`;
+    case FREESECT:
+      return 'a free sector marker';
+    case ENDOFCHAIN:
+      return 'end of chain';
+    case FATSECT:
+      return 'a FAT sector marker';
+    case DIFSECT:
+      return 'a DIFAT sector marker';
+    default:
+      return `sector ${value >>> 0}`;
   }
 }
 

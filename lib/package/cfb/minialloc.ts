@@ -68,8 +68,11 @@ export class MiniAllocation {
       }
       if (mini >= 0xfffffffa || position + take > this.streamBytes) {
         const why = this.shortfall && mini < 0xfffffffa ? ` (${this.shortfall})` : '';
-        fail(`${what}: mini sector chain reaches ${describeSector(mini).replace('sector', 'mini sector')}, outside the ${this.miniSectorCount} mini sectors of the mini stream${why}`,
-          'mini FAT', entry.offset + 116);
+        fail(
+          `${what}: mini sector chain reaches ${describeSector(mini).replace('sector', 'mini sector')}, outside the ${this.miniSectorCount} mini sectors of the mini stream${why}`,
+          'mini FAT',
+          entry.offset + 116,
+        );
       }
       if (seen.has(mini)) fail(`${what}: mini sector chain loops back to mini sector ${mini}`, 'mini FAT');
       seen.add(mini);
@@ -82,7 +85,12 @@ export class MiniAllocation {
       if (remaining === 0) break;
       const next = this.next(mini);
       if (next === null) fail(`${what}: no mini FAT entry covers mini sector ${mini}`, 'mini FAT');
-      if (next === ENDOFCHAIN) fail(`${what}: declares ${entry.size} bytes but its mini sector chain holds only ${entry.size - remaining}`, 'mini FAT', entry.offset + 120);
+      if (next === ENDOFCHAIN)
+        fail(
+          `${what}: declares ${entry.size} bytes but its mini sector chain holds only ${entry.size - remaining}`,
+          'mini FAT',
+          entry.offset + 120,
+        );
       mini = next;
     }
     return out;
@@ -129,7 +137,8 @@ export function* readMiniAllocation(header: Header, alloc: Allocation, root: Dir
   let streamBytes = chainBytes;
   if (streamSectors.length > 0) {
     const lastEnd = sectorPosition(header, streamSectors[streamSectors.length - 1]) + sectorSize;
-    if (lastEnd > fileSize) streamBytes = Math.max(0, Math.min(streamBytes, (streamSectors.length - 1) * sectorSize + (fileSize - (lastEnd - sectorSize))));
+    if (lastEnd > fileSize)
+      streamBytes = Math.max(0, Math.min(streamBytes, (streamSectors.length - 1) * sectorSize + (fileSize - (lastEnd - sectorSize))));
   }
   return new MiniAllocation(header, miniFat, streamSectors, chainBytes, streamBytes, shortfall);
 }

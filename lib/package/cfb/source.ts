@@ -157,7 +157,10 @@ export class FileSource implements ByteSource {
       const stats = fs.fstatSync(fd);
       if (!stats.isFile()) throw new NotRegularFileError(this.path, fileTypeOf(stats));
       if (!sameFile(identityOf(stats), this.identity)) {
-        throw new MsiFormatError(`the file changed after the package was opened (size, modification time or identity differ): open it again`, { where: this.path });
+        throw new MsiFormatError(
+          `the file changed after the package was opened (size, modification time or identity differ): open it again`,
+          { where: this.path },
+        );
       }
       return fd;
     } catch (error) {

@@ -98,7 +98,13 @@ export function readSegments(source: ByteSource, segments: ReadonlyArray<readonl
 }
 
 /** Feeds a stream to `sink` in chunks of at most `chunkSize` bytes (each valid only during the call). */
-export function chunkSegments(source: ByteSource, segments: ReadonlyArray<readonly [number, number]>, entry: DirectoryEntry, sink: (chunk: Buffer) => void, chunkSize = 1 << 20): void {
+export function chunkSegments(
+  source: ByteSource,
+  segments: ReadonlyArray<readonly [number, number]>,
+  entry: DirectoryEntry,
+  sink: (chunk: Buffer) => void,
+  chunkSize = 1 << 20,
+): void {
   source.hold(() => {
     for (const [position, length] of segments) {
       for (let done = 0; done < length; done += chunkSize) {

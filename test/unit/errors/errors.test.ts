@@ -166,7 +166,9 @@ describe('errorFromHResult and errorFromWin32', () => {
     expect(new AbortError().code).toBe('E_ABORT');
     expect(new AbortError({ hresult: 1223 }).code).toBe('ERROR_CANCELLED');
     expect(new NoInteractiveUserError()).toMatchObject({ code: 'WU_E_NO_INTERACTIVE_USER', hresult: 0x80240020 });
-    expect(new AccessDeniedError({ syscall: 'IUpdateSession::CreateUpdateInstaller' }).message).toMatch(/\[IUpdateSession::CreateUpdateInstaller\]$/);
+    expect(new AccessDeniedError({ syscall: 'IUpdateSession::CreateUpdateInstaller' }).message).toMatch(
+      /\[IUpdateSession::CreateUpdateInstaller\]$/,
+    );
   });
 
   test('unknown codes still give an error that shows the hex form', () => {
@@ -209,7 +211,9 @@ describe('errorFromHResult and errorFromWin32', () => {
     expect(e.message).toMatch(/Secondary Logon/);
     expect(e.message).toMatch(/CanRequestUserInput/);
     expect(e.message).toMatch(/"Security Update KB5000001" \(a1\), b2\./);
-    expect(e.message).toMatch(/ \[IUpdateInstaller::Install\] System message: Operation did not complete because there is no logged-on interactive user\.$/);
+    expect(e.message).toMatch(
+      / \[IUpdateInstaller::Install\] System message: Operation did not complete because there is no logged-on interactive user\.$/,
+    );
 
     const plain = errorFromHResult(0x80240016);
     expect('cause' in plain).toBe(false);
@@ -236,7 +240,12 @@ describe('errorFromHResult and errorFromWin32', () => {
   });
 
   test('describeStatus reports restarts', () => {
-    expect(describeStatus(0x80070bc2)).toMatchObject({ code: 'ERROR_SUCCESS_REBOOT_REQUIRED', rebootRequired: true, rebootInitiated: false, hresult: 0x80070bc2 });
+    expect(describeStatus(0x80070bc2)).toMatchObject({
+      code: 'ERROR_SUCCESS_REBOOT_REQUIRED',
+      rebootRequired: true,
+      rebootInitiated: false,
+      hresult: 0x80070bc2,
+    });
     expect(describeStatus(3010)).toMatchObject({ code: 'ERROR_SUCCESS_REBOOT_REQUIRED', rebootRequired: true });
     expect(describeStatus(1641)).toMatchObject({ code: 'ERROR_SUCCESS_REBOOT_INITIATED', rebootRequired: false, rebootInitiated: true });
     expect(describeStatus(0x00240005)).toMatchObject({ code: 'WU_S_REBOOT_REQUIRED', rebootRequired: true, rebootInitiated: false });
@@ -291,7 +300,13 @@ describe('serialization', () => {
     expect(withUpdates.updates).toEqual([{ id: 'u1', title: 'T' }]);
 
     const fmt = new MsiFormatError('sector chain loops', { where: 'MiniFAT', offset: 4096 }).toJSON();
-    expect(fmt).toMatchObject({ name: 'MsiFormatError', code: 'ERROR_INSTALL_PACKAGE_INVALID', hresultHex: '0x80070654', where: 'MiniFAT', offset: 4096 });
+    expect(fmt).toMatchObject({
+      name: 'MsiFormatError',
+      code: 'ERROR_INSTALL_PACKAGE_INVALID',
+      hresultHex: '0x80070654',
+      where: 'MiniFAT',
+      offset: 4096,
+    });
   });
 
   test('util.inspect shows the HRESULT in hex', () => {
@@ -342,8 +357,17 @@ describe('direct construction', () => {
   test('MsiFormatError keeps where and offset', () => {
     const cause = new RangeError('out of bounds');
     const e = new MsiFormatError('string pool is truncated', { where: '_StringPool', offset: 0x200, cause });
-    expect(e).toMatchObject({ code: 'ERROR_INSTALL_PACKAGE_INVALID', hresult: 0x80070654, win32: 1620, where: '_StringPool', offset: 512, cause });
-    expect(e.message).toBe('ERROR_INSTALL_PACKAGE_INVALID (0x80070654, Win32 1620): string pool is truncated (in _StringPool at offset 512 (0x200))');
+    expect(e).toMatchObject({
+      code: 'ERROR_INSTALL_PACKAGE_INVALID',
+      hresult: 0x80070654,
+      win32: 1620,
+      where: '_StringPool',
+      offset: 512,
+      cause,
+    });
+    expect(e.message).toBe(
+      'ERROR_INSTALL_PACKAGE_INVALID (0x80070654, Win32 1620): string pool is truncated (in _StringPool at offset 512 (0x200))',
+    );
     const bare = new MsiFormatError('not a compound file');
     expect('where' in bare).toBe(false);
     expect('offset' in bare).toBe(false);

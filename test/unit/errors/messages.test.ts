@@ -42,7 +42,9 @@ test('describe* and the errors use the hand-written text', () => {
   expect(describeHResult(0x80240020).message).toBe(EXPLANATIONS.WU_E_NO_INTERACTIVE_USER);
   expect(describeHResult(0x80246002).message).toBe(DESCRIPTIONS.WU_E_DM_INCORRECTFILEHASH);
   expect(describeWin32(1618).message).toBe(EXPLANATIONS.ERROR_INSTALL_ALREADY_RUNNING);
-  expect(errorFromHResult(0x80070652).message).toBe(`ERROR_INSTALL_ALREADY_RUNNING (0x80070652, Win32 1618): ${EXPLANATIONS.ERROR_INSTALL_ALREADY_RUNNING}`);
+  expect(errorFromHResult(0x80070652).message).toBe(
+    `ERROR_INSTALL_ALREADY_RUNNING (0x80070652, Win32 1618): ${EXPLANATIONS.ERROR_INSTALL_ALREADY_RUNNING}`,
+  );
 });
 
 test('the no-interactive-user explanation says what happened and what to do', () => {

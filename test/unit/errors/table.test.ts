@@ -104,15 +104,44 @@ describe('the generated table', () => {
 
   test('covers the codes the issue lists', () => {
     for (const name of [
-      'WU_E_NO_INTERACTIVE_USER', 'WU_E_INSTALL_NOT_ALLOWED', 'WU_E_OPERATIONINPROGRESS', 'WU_S_REBOOT_REQUIRED',
-      'WU_E_PT_HTTP_STATUS_NOT_FOUND', 'WU_E_DM_INCORRECTFILEHASH', 'WU_E_UH_INSTALLERFAILURE', 'WU_E_DS_INUSE',
-      'WU_E_AU_PAUSED', 'WU_E_SETUP_FAIL', 'WU_E_EE_INVALID_EXPRESSION', 'WU_E_REPORTER_UNEXPECTED', 'WU_E_INVENTORY_WMI_ERROR',
-      'ERROR_INSTALL_FAILURE', 'ERROR_PATCH_PACKAGE_INVALID', 'ERROR_PATCH_NO_SEQUENCE', 'ERROR_UNKNOWN_PRODUCT',
-      'ERROR_BAD_CONFIGURATION', 'ERROR_SUCCESS_REBOOT_REQUIRED', 'ERROR_SUCCESS_REBOOT_INITIATED',
-      'TRUST_E_NOSIGNATURE', 'TRUST_E_BAD_DIGEST', 'CERT_E_CHAINING', 'CERT_E_REVOKED', 'CERT_E_EXPIRED',
-      'TRUST_E_SUBJECT_NOT_TRUSTED', 'CERT_E_UNTRUSTEDROOT',
-      'E_ACCESSDENIED', 'E_NOTIMPL', 'E_INVALIDARG', 'E_ABORT', 'E_OUTOFMEMORY', 'E_FAIL', 'RPC_E_DISCONNECTED',
-      'CO_E_NOTINITIALIZED', 'ERROR_FILE_NOT_FOUND', 'RPC_S_SERVER_UNAVAILABLE', 'ERROR_WINHTTP_TIMEOUT',
+      'WU_E_NO_INTERACTIVE_USER',
+      'WU_E_INSTALL_NOT_ALLOWED',
+      'WU_E_OPERATIONINPROGRESS',
+      'WU_S_REBOOT_REQUIRED',
+      'WU_E_PT_HTTP_STATUS_NOT_FOUND',
+      'WU_E_DM_INCORRECTFILEHASH',
+      'WU_E_UH_INSTALLERFAILURE',
+      'WU_E_DS_INUSE',
+      'WU_E_AU_PAUSED',
+      'WU_E_SETUP_FAIL',
+      'WU_E_EE_INVALID_EXPRESSION',
+      'WU_E_REPORTER_UNEXPECTED',
+      'WU_E_INVENTORY_WMI_ERROR',
+      'ERROR_INSTALL_FAILURE',
+      'ERROR_PATCH_PACKAGE_INVALID',
+      'ERROR_PATCH_NO_SEQUENCE',
+      'ERROR_UNKNOWN_PRODUCT',
+      'ERROR_BAD_CONFIGURATION',
+      'ERROR_SUCCESS_REBOOT_REQUIRED',
+      'ERROR_SUCCESS_REBOOT_INITIATED',
+      'TRUST_E_NOSIGNATURE',
+      'TRUST_E_BAD_DIGEST',
+      'CERT_E_CHAINING',
+      'CERT_E_REVOKED',
+      'CERT_E_EXPIRED',
+      'TRUST_E_SUBJECT_NOT_TRUSTED',
+      'CERT_E_UNTRUSTEDROOT',
+      'E_ACCESSDENIED',
+      'E_NOTIMPL',
+      'E_INVALIDARG',
+      'E_ABORT',
+      'E_OUTOFMEMORY',
+      'E_FAIL',
+      'RPC_E_DISCONNECTED',
+      'CO_E_NOTINITIALIZED',
+      'ERROR_FILE_NOT_FOUND',
+      'RPC_S_SERVER_UNAVAILABLE',
+      'ERROR_WINHTTP_TIMEOUT',
     ]) {
       expect(describeCode(name)?.code).toBe(name);
     }
@@ -215,7 +244,16 @@ describe('the generated table', () => {
       const success = SUCCESS_WIN32.has(n);
       if (d.success !== success || isSuccessCode(wrapped) !== success) fail(row, 'success flag');
       if (success) {
-        if (!(() => { try { errorFromWin32(n); return false; } catch (e) { return e instanceof TypeError; } })()) {
+        if (
+          !(() => {
+            try {
+              errorFromWin32(n);
+              return false;
+            } catch (e) {
+              return e instanceof TypeError;
+            }
+          })()
+        ) {
           fail(row, 'errorFromWin32 of a success code did not throw a TypeError');
         }
         continue;
@@ -241,7 +279,10 @@ describe('the generated table', () => {
       if (/^(TRUST_E_|CERT_E_)/.test(row[1])) expect(errorFromHResult(row[0])).toBeInstanceOf(SignatureError);
     }
     for (const row of WIN32_ROWS) {
-      if ((row[0] >= 1601 && row[0] <= 1699 && row[0] !== 1641) || /^ERROR_(PATCH_|UNKNOWN_(PRODUCT|FEATURE|COMPONENT|PROPERTY|PATCH)$)/.test(row[1])) {
+      if (
+        (row[0] >= 1601 && row[0] <= 1699 && row[0] !== 1641) ||
+        /^ERROR_(PATCH_|UNKNOWN_(PRODUCT|FEATURE|COMPONENT|PROPERTY|PATCH)$)/.test(row[1])
+      ) {
         expect(errorFromWin32(row[0])).toBeInstanceOf(WindowsInstallerError);
         expect(errorFromHResult(hresultFromWin32(row[0]))).toBeInstanceOf(WindowsInstallerError);
       }
@@ -294,7 +335,9 @@ describe('scripts/gen-error-table.js', () => {
   });
 
   test('exits 2 when the headers are missing', () => {
-    const r = spawnSync(process.execPath, [SCRIPT, '--check', '--include', path.join(os.tmpdir(), 'no-such-mingw-dir')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [SCRIPT, '--check', '--include', path.join(os.tmpdir(), 'no-such-mingw-dir')], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/not found/);
   });
@@ -329,8 +372,10 @@ describe('scripts/gen-error-table.js', () => {
       '#define TRUST_E_NOSIGNATURE _HRESULT_TYPEDEF_(0x800B0100)',
       '#define E_NOT_SUFFICIENT_BUFFER HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED)',
     ].join('\n');
-    const msi = '#ifndef ERROR_INSTALL_FAILURE\n#define ERROR_INSTALL_FAILURE __MSABI_LONG(1603)\n#endif\n#define ERROR_UNKNOWN_PATCH __MSABI_LONG(1647)\n#define INSTALLMESSAGE_ERROR 0x01000000L';
-    const winhttp = '#define WINHTTP_ERROR_BASE 12000\n#define ERROR_WINHTTP_TIMEOUT (WINHTTP_ERROR_BASE + 2)\n#define WINHTTP_FLAG_SECURE 0x00800000';
+    const msi =
+      '#ifndef ERROR_INSTALL_FAILURE\n#define ERROR_INSTALL_FAILURE __MSABI_LONG(1603)\n#endif\n#define ERROR_UNKNOWN_PATCH __MSABI_LONG(1647)\n#define INSTALLMESSAGE_ERROR 0x01000000L';
+    const winhttp =
+      '#define WINHTTP_ERROR_BASE 12000\n#define ERROR_WINHTTP_TIMEOUT (WINHTTP_ERROR_BASE + 2)\n#define WINHTTP_FLAG_SECURE 0x00800000';
     const text = gen.render({ 'wuerror.h': wuerror, 'winerror.h': winerror, 'msi.h': msi, 'winhttp.h': winhttp });
     const gi = (g: string) => gen.GROUPS.indexOf(g);
     expect(text).toContain(`[0x80240001,"WU_E_NO_SERVICE",${gi('general')},"Windows Update Agent could not serve."],`);

@@ -68,9 +68,21 @@ describe('arguments are checked before any native call', () => {
     ['a bad property name', () => installProduct(msi, { properties: { 'NO SPACE': '1' } }), /identifier/],
     ['a bad onProgress', () => installProduct(msi, { onProgress: 1 as never }), /"options\.onProgress" option must be a function/],
     ['a bad signal', () => installProduct(msi, { signal: {} as never }), /AbortSignal/],
-    ['a log in a missing directory', () => installProduct(msi, { log: path.join(dir, 'nope', 'x.log') }), /"options\.log" option must be a path in an existing directory/],
-    ['an unbraced product code', () => repairProduct('6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5B00'), /"productCode" argument must be a braced GUID/],
-    ['properties for a repair', () => repairProduct(CODE, { properties: { A: '1' } } as never), /MsiReinstallProduct takes no property list/],
+    [
+      'a log in a missing directory',
+      () => installProduct(msi, { log: path.join(dir, 'nope', 'x.log') }),
+      /"options\.log" option must be a path in an existing directory/,
+    ],
+    [
+      'an unbraced product code',
+      () => repairProduct('6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5B00'),
+      /"productCode" argument must be a braced GUID/,
+    ],
+    [
+      'properties for a repair',
+      () => repairProduct(CODE, { properties: { A: '1' } } as never),
+      /MsiReinstallProduct takes no property list/,
+    ],
     ['a bad patch code', () => removePatches(CODE, ['nope']), /"patchCodes\[0\]" argument must be a braced GUID/],
     ['a bad target product', () => applyPatch(msp, { productCode: 'x' }), /"options\.productCode" argument must be a braced GUID/],
     ['a bad install level', () => configureProduct(CODE, { state: 'local', installLevel: 70000 }), /installLevel/],
@@ -93,7 +105,14 @@ test('requests: paths absolute, lists joined, properties quoted, default repair 
   await uninstallProduct(CODE);
   expect(calls).toEqual([
     expect.objectContaining({ kind: 'install', packagePath: msi, commandLine: 'INSTALLDIR="C:\\A B"', logPath: log, logMode: 0x3fff }),
-    expect.objectContaining({ kind: 'applyPatches', patchList: `${msp};${msp}`, productCode: CODE, commandLine: 'P="v"', logPath: null, logMode: 0 }),
+    expect.objectContaining({
+      kind: 'applyPatches',
+      patchList: `${msp};${msp}`,
+      productCode: CODE,
+      commandLine: 'P="v"',
+      logPath: null,
+      logMode: 0,
+    }),
     expect.objectContaining({ kind: 'applyPatches', productCode: null }),
     expect.objectContaining({ kind: 'removePatches', productCode: CODE, patchList: PATCH }),
     expect.objectContaining({ kind: 'reinstall', productCode: CODE, reinstallMode: 0x4 | 0x80 | 0x100 | 0x200 }),
@@ -132,7 +151,11 @@ test('1603 carries the failing action and the error records', async () => {
     status: 1603,
     records: [
       [t(INSTALLMESSAGE.ACTIONSTART), [null, 'FailOnPurpose', '', null], ''],
-      [t(INSTALLMESSAGE.ERROR), [null, 1722, 'FailOnPurpose', 'cmd.exe', '/c exit 7'], 'Error 1722. There is a problem with this Windows Installer package. Action FailOnPurpose'],
+      [
+        t(INSTALLMESSAGE.ERROR),
+        [null, 1722, 'FailOnPurpose', 'cmd.exe', '/c exit 7'],
+        'Error 1722. There is a problem with this Windows Installer package. Action FailOnPurpose',
+      ],
       [t(INSTALLMESSAGE.ACTIONSTART), [null, 'Rollback', 'Rolling back action:', null], ''],
     ],
   });
@@ -140,7 +163,12 @@ test('1603 carries the failing action and the error records', async () => {
   expect(error).toBeInstanceOf(InstallFailedError);
   expect(error).toBeInstanceOf(WindowsInstallerError);
   const failed = error as InstallFailedError;
-  expect(failed).toMatchObject({ win32: 1603, code: 'ERROR_INSTALL_FAILURE', failedAction: 'FailOnPurpose', syscall: 'MsiInstallProductW' });
+  expect(failed).toMatchObject({
+    win32: 1603,
+    code: 'ERROR_INSTALL_FAILURE',
+    failedAction: 'FailOnPurpose',
+    syscall: 'MsiInstallProductW',
+  });
   expect(failed.messages).toEqual([expect.objectContaining({ severity: 'error', code: 1722, action: 'FailOnPurpose' })]);
   expect(failed.message).toMatch(/failing action: FailOnPurpose.*1722/);
   expect(JSON.parse(JSON.stringify(failed))).toMatchObject({ failedAction: 'FailOnPurpose', win32: 1603 });
@@ -156,10 +184,13 @@ test('abort during the action: IDCANCEL requested; 1602 rejects with AbortError'
     },
   });
   const events: InstallerProgressEvent[] = [];
-  const outcome = installProduct(msi, { signal: controller.signal, onProgress: (e) => {
-    events.push(e);
-    controller.abort();
-  } });
+  const outcome = installProduct(msi, {
+    signal: controller.signal,
+    onProgress: (e) => {
+      events.push(e);
+      controller.abort();
+    },
+  });
   const error = await outcome.catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AbortError);
   expect(error).toMatchObject({ name: 'AbortError', win32: 1602, syscall: 'MsiInstallProductW' });
@@ -168,10 +199,13 @@ test('abort during the action: IDCANCEL requested; 1602 rejects with AbortError'
 
 test('an engine that ignores the cancel (Wine) resolves with cancelRequested', async () => {
   const controller = new AbortController();
-  scripts.push({ status: 0, during: async (_emit, cancelled) => {
-    controller.abort();
-    while (!cancelled()) await new Promise((r) => setImmediate(r));
-  } });
+  scripts.push({
+    status: 0,
+    during: async (_emit, cancelled) => {
+      controller.abort();
+      while (!cancelled()) await new Promise((r) => setImmediate(r));
+    },
+  });
   await expect(uninstallProduct(CODE, { signal: controller.signal })).resolves.toMatchObject({ status: 'success', cancelRequested: true });
 });
 
@@ -179,8 +213,20 @@ test('actions run one at a time in call order; an aborted queued action never st
   const order: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
-  scripts.push({ status: 0, during: async () => { order.push('first running'); await gate; order.push('first done'); } });
-  scripts.push({ status: 0, during: async () => { order.push('third running'); } });
+  scripts.push({
+    status: 0,
+    during: async () => {
+      order.push('first running');
+      await gate;
+      order.push('first done');
+    },
+  });
+  scripts.push({
+    status: 0,
+    during: async () => {
+      order.push('third running');
+    },
+  });
   const controller = new AbortController();
   const first = installProduct(msi);
   const second = repairProduct(CODE, { signal: controller.signal });
@@ -197,15 +243,20 @@ test('actions run one at a time in call order; an aborted queued action never st
 });
 
 test('a throwing onProgress does not stop the action or later events', async () => {
-  scripts.push({ status: 0, records: [
-    [t(INSTALLMESSAGE.ACTIONSTART), [null, 'A', '', null], ''],
-    [t(INSTALLMESSAGE.ACTIONSTART), [null, 'B', '', null], ''],
-  ] });
+  scripts.push({
+    status: 0,
+    records: [
+      [t(INSTALLMESSAGE.ACTIONSTART), [null, 'A', '', null], ''],
+      [t(INSTALLMESSAGE.ACTIONSTART), [null, 'B', '', null], ''],
+    ],
+  });
   const seen: string[] = [];
-  const result = await installProduct(msi, { onProgress: (e) => {
-    seen.push(e.type);
-    throw new Error('listener bug');
-  } });
+  const result = await installProduct(msi, {
+    onProgress: (e) => {
+      seen.push(e.type);
+      throw new Error('listener bug');
+    },
+  });
   expect(result.actions).toEqual(['A', 'B']);
   expect(seen).toEqual(['actionStart', 'actionStart', 'done']);
 });
@@ -213,7 +264,12 @@ test('a throwing onProgress does not stop the action or later events', async () 
 test('a native failure to start rejects through the one error path', async () => {
   setNativeBinding({
     installerAction() {
-      return { promise: Promise.reject(Object.assign(new Error('MsiEnableLogW failed'), { nativeFailure: true, hresult: 0x80070005, syscall: 'MsiEnableLogW' })), cancel() {} };
+      return {
+        promise: Promise.reject(
+          Object.assign(new Error('MsiEnableLogW failed'), { nativeFailure: true, hresult: 0x80070005, syscall: 'MsiEnableLogW' }),
+        ),
+        cancel() {},
+      };
     },
   });
   const error = await installProduct(msi).catch((e: unknown) => e);

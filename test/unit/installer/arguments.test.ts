@@ -39,7 +39,9 @@ test('patch paths must exist and hold no ";"', async () => {
     const file = path.join(dir, 'a.msp');
     fs.writeFileSync(file, '');
     await expect(checkPatchPaths(file)).resolves.toEqual([file]);
-    await expect(checkPatchPaths([file, path.join(dir, 'missing.msp')])).rejects.toThrow(/"patchPaths\[1\]" argument must be a path to an existing file/);
+    await expect(checkPatchPaths([file, path.join(dir, 'missing.msp')])).rejects.toThrow(
+      /"patchPaths\[1\]" argument must be a path to an existing file/,
+    );
     const semi = path.join(dir, 'a;b.msp');
     fs.writeFileSync(semi, '');
     await expect(checkPatchPaths([semi])).rejects.toThrow(/must not contain ";"/);

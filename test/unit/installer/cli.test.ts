@@ -42,7 +42,10 @@ test('install --json: progress lines on stderr, one result on stdout, properties
   scripted(0);
   const run = await cli('install', msi, 'INSTALLDIR=C:\\A B', 'EMPTY=', '--json');
   expect(run.code).toBe(0);
-  const lines = run.stderr.trim().split('\n').map((l) => JSON.parse(l) as { type: string; fraction: number });
+  const lines = run.stderr
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; fraction: number });
   expect(lines.map((l) => l.type)).toEqual(['reset', 'actionStart', 'progress', 'done']);
   expect(lines[lines.length - 1]?.fraction).toBe(1);
   expect(JSON.parse(run.text)).toMatchObject({ ok: true, exitCode: 0, result: { status: 'success', actions: ['InstallFiles'] } });

@@ -58,23 +58,39 @@ test('error records: code, text and the failing custom action named by 1722', ()
   const { events, decoder } = decode([
     [type(INSTALLMESSAGE.ACTIONSTART), [null, 'InstallFiles', 'Copying', null], ''],
     [type(INSTALLMESSAGE.ACTIONSTART), [null, 'MyCustomAction', '', null], ''],
-    [type(INSTALLMESSAGE.ERROR) | 0x10, ['Error [1]: action [2] script error [3]', 1722, 'MyCustomAction', 'exit code 7'], 'Error 1722: action MyCustomAction script error exit code 7'],
+    [
+      type(INSTALLMESSAGE.ERROR) | 0x10,
+      ['Error [1]: action [2] script error [3]', 1722, 'MyCustomAction', 'exit code 7'],
+      'Error 1722: action MyCustomAction script error exit code 7',
+    ],
     [type(INSTALLMESSAGE.ACTIONSTART), [null, 'Rollback', '', null], ''],
   ]);
   expect(decoder.failedAction).toBe('MyCustomAction');
-  expect(decoder.messages).toEqual([{ severity: 'error', code: 1722, text: 'Error 1722: action MyCustomAction script error exit code 7', action: 'MyCustomAction' }]);
+  expect(decoder.messages).toEqual([
+    { severity: 'error', code: 1722, text: 'Error 1722: action MyCustomAction script error exit code 7', action: 'MyCustomAction' },
+  ]);
   expect(events.find((e) => e.type === 'message')).toMatchObject({ severity: 'error', code: 1722 });
 });
 
 test('without error records the action end records name the failure (Windows 3, Wine 0), never a top-level action', () => {
-  const info = (action: string, value: number): Rec => [type(INSTALLMESSAGE.INFO), ['Action ended [Time]: [1]. Return value [2].', action, value], ''];
+  const info = (action: string, value: number): Rec => [
+    type(INSTALLMESSAGE.INFO),
+    ['Action ended [Time]: [1]. Return value [2].', action, value],
+    '',
+  ];
   const start = (action: string): Rec => [type(INSTALLMESSAGE.ACTIONSTART), [null, action, '', null], ''];
   expect(decode([start('INSTALL'), start('A'), info('A', 1), start('B'), info('B', 3), info('INSTALL', 3)]).decoder.failedAction).toBe('B');
-  expect(decode([start('INSTALL'), start('A'), info('A', 1), start('FailOnPurpose'), info('FailOnPurpose', 0), info('INSTALL', 0)]).decoder.failedAction).toBe('FailOnPurpose');
+  expect(
+    decode([start('INSTALL'), start('A'), info('A', 1), start('FailOnPurpose'), info('FailOnPurpose', 0), info('INSTALL', 0)]).decoder
+      .failedAction,
+  ).toBe('FailOnPurpose');
   expect(decode([start('A'), info('A', 0), start('B'), info('B', 3)]).decoder.failedAction).toBe('B');
   expect(decode([start('INSTALL'), info('INSTALL', 0)]).decoder.failedAction).toBeNull();
   // Info lines about names that never started as actions are not action ends.
-  expect(decode([start('A'), info('A', 1), [type(INSTALLMESSAGE.INFO), ['Property(S): [1] = [2]', 'CostingComplete', 0], '']]).decoder.failedAction).toBeNull();
+  expect(
+    decode([start('A'), info('A', 1), [type(INSTALLMESSAGE.INFO), ['Property(S): [1] = [2]', 'CostingComplete', 0], '']]).decoder
+      .failedAction,
+  ).toBeNull();
 });
 
 test('records without fields and unknown kinds are harmless', () => {

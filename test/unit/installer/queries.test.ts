@@ -69,7 +69,12 @@ test('a failing MsiGetPatchInfoExW value is a typed error naming the patch and p
 test('listPatches without a product code asks each product in turn', async () => {
   bind({
     async enumProducts() {
-      return [CODE, '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5B01}'].map((productCode) => ({ productCode, context: 4, userSid: null, values: [] }));
+      return [CODE, '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5B01}'].map((productCode) => ({
+        productCode,
+        context: 4,
+        userSid: null,
+        values: [],
+      }));
     },
     async enumPatches(productCode) {
       calls.push(productCode as string);
@@ -109,7 +114,7 @@ test('checks come before any native call', async () => {
   expect(calls).toEqual([]);
 });
 
-test('getApplicablePatches: a product code goes through the product\'s context, a path through the package', async () => {
+test("getApplicablePatches: a product code goes through the product's context, a path through the package", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-applicable-'));
   try {
     const a = path.join(dir, 'a.msp');
@@ -122,7 +127,13 @@ test('getApplicablePatches: a product code goes through the product\'s context, 
       },
       async applicablePatches(target, paths, context, userSid) {
         calls.push(`${target} ${context} ${userSid}`);
-        return { status: 0, patches: [{ order: 0, status: 0 }, { order: -1, status: 1642, systemMessage: 'The upgrade cannot be installed' }] };
+        return {
+          status: 0,
+          patches: [
+            { order: 0, status: 0 },
+            { order: -1, status: 1642, systemMessage: 'The upgrade cannot be installed' },
+          ],
+        };
       },
     });
     expect(await getApplicablePatches(CODE, [a, b])).toEqual([

@@ -27,7 +27,10 @@ test('a trusted chain with revocation checked everywhere: trusted and not revoke
 });
 
 test('a revoked signer is revoked even though the chain is otherwise trusted', () => {
-  const verdict = interpretChain(chain([element('signer', CERT_TRUST.IS_REVOKED, CRYPT_E_REVOKED), element('root')], CRYPT_E_REVOKED), name);
+  const verdict = interpretChain(
+    chain([element('signer', CERT_TRUST.IS_REVOKED, CRYPT_E_REVOKED), element('root')], CRYPT_E_REVOKED),
+    name,
+  );
   expect(verdict.trusted).toBe(true);
   expect(verdict.revoked).toMatchObject({ known: true, value: true });
   expect(verdict.revoked.known && verdict.revoked.source).toContain('CN=signer is revoked');

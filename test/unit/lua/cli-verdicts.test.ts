@@ -41,7 +41,9 @@ describe('lua-check', () => {
     const run = await cli('lua-check', fx.ready, earlier.damagedCertificatePatch, fx.signedPatch);
     expect(run.code).toBe(LuaExitCode.DAMAGED);
     expect(run.text).toContain(`cannot be judged: ${earlier.damagedCertificatePatch} is damaged`);
-    expect(run.text).toMatch(new RegExp(`Damaged files[^]*FAIL {2}${earlier.damagedCertificatePatch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the transforms of`));
+    expect(run.text).toMatch(
+      new RegExp(`Damaged files[^]*FAIL {2}${earlier.damagedCertificatePatch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the transforms of`),
+    );
     const json = await cli('lua-check', fx.ready, earlier.damagedCertificatePatch, fx.signedPatch, '--json');
     expect(json.code).toBe(LuaExitCode.DAMAGED);
     const report = JSON.parse(json.text);
@@ -55,7 +57,9 @@ describe('lua-check', () => {
     const run = await cli('lua-check', fx.ready, earlier.otherProductCertificatePatch);
     expect(run.code).toBe(LuaExitCode.NOT_ELIGIBLE);
     expect(run.text).toContain('Patches that do not target the product');
-    expect(run.text).toContain(`FAIL  ${earlier.otherProductCertificatePatch} does not list {5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E51} among its targets`);
+    expect(run.text).toContain(
+      `FAIL  ${earlier.otherProductCertificatePatch} does not list {5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E51} among its targets`,
+    );
     const report = JSON.parse((await cli('lua-check', fx.ready, earlier.otherProductCertificatePatch, '--json')).text);
     expect(report.patchesNotTargeting).toEqual([earlier.otherProductCertificatePatch]);
   });
@@ -64,7 +68,10 @@ describe('lua-check', () => {
     ['md5' as const, /package digest md5/],
     ['sha1' as const, /package digest sha1/],
   ])('a patch signed with %s is reported as weak in the text and the JSON', async (hash, pattern) => {
-    const weak = await signFile(fx.unsignedPatch, fx.ca.chainPath, fx.ca.signerKeyPath, { hash, output: path.join(scratch, `weak-${hash}.msp`) });
+    const weak = await signFile(fx.unsignedPatch, fx.ca.chainPath, fx.ca.signerKeyPath, {
+      hash,
+      output: path.join(scratch, `weak-${hash}.msp`),
+    });
     const run = await cli('lua-check', fx.ready, weak);
     expect(run.text).toMatch(/Warnings:\n {2}.*is signed with a weak hash/);
     expect(run.text).toMatch(pattern);
@@ -93,9 +100,13 @@ describe('lua-check', () => {
     expect(asTransform.code).toBe(ExitCode.USAGE);
     expect(asTransform.stderr).toMatch(/change\.mst is a transform/);
     // A merge module is a database with a ModuleSignature table.
-    const module = await importIdtTables(fx.plain, {
-      ModuleSignature: 'ModuleID\tLanguage\tVersion\ns72\ti2\ts32\nModuleSignature\tModuleID\nLua.Module.1\t0\t1.0.0\n',
-    }, path.join(scratch, 'lua.msm'));
+    const module = await importIdtTables(
+      fx.plain,
+      {
+        ModuleSignature: 'ModuleID\tLanguage\tVersion\ns72\ti2\ts32\nModuleSignature\tModuleID\nLua.Module.1\t0\t1.0.0\n',
+      },
+      path.join(scratch, 'lua.msm'),
+    );
     const asModule = await cli('lua-check', module);
     expect(asModule.code).toBe(ExitCode.USAGE);
     expect(asModule.stderr).toMatch(/lua\.msm is a merge module/);
@@ -124,14 +135,22 @@ describe('lua-status (native layer replaced)', () => {
     const binding: Partial<NativeBinding> & { tokenContextFacts(): Promise<unknown> } = {
       async productInfo(productCode, properties) {
         const values: Record<string, string> = { AuthorizedLUAApp: '1', LocalPackage: later.msi, LastUsedType: 'n' };
-        return { productCode, context: 4, userSid: null, values: properties.map((p) => (p in values ? { status: 0, value: values[p] } : { status: 1608 })) };
+        return {
+          productCode,
+          context: 4,
+          userSid: null,
+          values: properties.map((p) => (p in values ? { status: 0, value: values[p] } : { status: 1608 })),
+        };
       },
       enumAppliedPatches: async () => [],
       installerVersion: async () => '5.0.19041.1',
       readRegistryValue: async () => null,
       fileSignature: async () => ({ msiHresult: 0, signerCertificate: null, trustHresult: 0, revocationChecked: true, wineVersion: null }),
       verifyCertificateChain: async (certificates) => ({
-        errorStatus: 0, infoStatus: 0, policyHresult: 0, revocationChecked: true,
+        errorStatus: 0,
+        infoStatus: 0,
+        policyHresult: 0,
+        revocationChecked: true,
         elements: certificates.map((certificate) => ({ certificate, errorStatus: 0, infoStatus: 0, revocationResult: null })),
       }),
       tokenContextFacts: async () => ({
@@ -172,7 +191,13 @@ describe('lua-status (native layer replaced)', () => {
     const json = await cli('lua-status', '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E99}', '--json');
     expect(json.code).toBe(LuaExitCode.NOT_INSTALLED);
     expect(JSON.parse(json.text)).toEqual({
-      error: expect.objectContaining({ name: 'UnknownProductError', code: 'ERROR_UNKNOWN_PRODUCT', hresult: 0x80070645, message: expect.any(String), exitCode: 10 }),
+      error: expect.objectContaining({
+        name: 'UnknownProductError',
+        code: 'ERROR_UNKNOWN_PRODUCT',
+        hresult: 0x80070645,
+        message: expect.any(String),
+        exitCode: 10,
+      }),
     });
   });
 

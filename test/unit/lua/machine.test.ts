@@ -18,14 +18,22 @@ function installedWithoutPatches(): void {
   const binding: Partial<NativeBinding> = {
     async productInfo(productCode, properties) {
       const values: Record<string, string> = { AuthorizedLUAApp: '1', LocalPackage: later.msi, LastUsedType: 'n' };
-      return { productCode, context: 4, userSid: null, values: properties.map((p) => (p in values ? { status: 0, value: values[p] } : { status: 1608 })) };
+      return {
+        productCode,
+        context: 4,
+        userSid: null,
+        values: properties.map((p) => (p in values ? { status: 0, value: values[p] } : { status: 1608 })),
+      };
     },
     enumAppliedPatches: async () => [],
     installerVersion: async () => '5.0.19041.1',
     readRegistryValue: async () => null,
     fileSignature: async () => ({ msiHresult: 0, signerCertificate: null, trustHresult: 0, revocationChecked: true, wineVersion: null }),
     verifyCertificateChain: async (certificates) => ({
-      errorStatus: 0, infoStatus: 0, policyHresult: 0, revocationChecked: true,
+      errorStatus: 0,
+      infoStatus: 0,
+      policyHresult: 0,
+      revocationChecked: true,
       elements: certificates.map((certificate) => ({ certificate, errorStatus: 0, infoStatus: 0, revocationResult: null })),
     }),
   };

@@ -36,7 +36,9 @@ test('a ready package with a patch signed by its listed certificate passes every
   expect(report.eligible).toBe(false);
   expect(report.decidableChecksPass).toBe(true);
   const listed = report.checks.find((c) => c.id === 'signer-listed');
-  expect(listed?.evidence).toMatchObject({ patches: [{ matchedRow: 'patchcert1', signer: { subject: expect.stringContaining('msi-lua Patch Signer') } }] });
+  expect(listed?.evidence).toMatchObject({
+    patches: [{ matchedRow: 'patchcert1', signer: { subject: expect.stringContaining('msi-lua Patch Signer') } }],
+  });
   expect(report.productCode).toBe('{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E51}');
 });
 
@@ -59,7 +61,10 @@ test.each<[string, string, () => Promise<LuaReport & { decidableChecksPass: bool
 
 test('the missing-certificate table names the dangling row', async () => {
   const report = await checkLuaPatching(fx.missingCertificate);
-  expect(report.checks.find((c) => c.id === 'patch-certificate-table')?.evidence).toMatchObject({ present: true, danglingRows: ['PatchSigner'] });
+  expect(report.checks.find((c) => c.id === 'patch-certificate-table')?.evidence).toMatchObject({
+    present: true,
+    danglingRows: ['PatchSigner'],
+  });
 });
 
 test('a patch for another product is flagged', async () => {
@@ -83,7 +88,13 @@ describe('certificates added by a patch sequenced earlier', () => {
     expect(table.evidence).toMatchObject({
       present: true,
       origin: 'earlier-patch',
-      certificates: [{ patchCertificate: 'fromearlierpatch', digitalCertificate: 'EarlierSigner', subject: expect.stringContaining('msi-lua Patch Signer') }],
+      certificates: [
+        {
+          patchCertificate: 'fromearlierpatch',
+          digitalCertificate: 'EarlierSigner',
+          subject: expect.stringContaining('msi-lua Patch Signer'),
+        },
+      ],
       source: expect.stringContaining(`${earlier.certificatePatch} (RTM.1, #RTM.1)`),
     });
     // Patch 2 is judged against the table patch 1 added; patch 1 against the package alone,

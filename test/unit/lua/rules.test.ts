@@ -1,9 +1,24 @@
 // Each UAC-patching rule on its own, with hand-made facts.
-import { CHECK_IDS, LuaFacts, LuaReport, evaluateLuaRules, known, unknown, type ListedCertificate, type PatchFacts } from '../../../lib/lua/rules';
+import {
+  CHECK_IDS,
+  LuaFacts,
+  LuaReport,
+  evaluateLuaRules,
+  known,
+  unknown,
+  type ListedCertificate,
+  type PatchFacts,
+} from '../../../lib/lua/rules';
 
 const listedDer = Buffer.from('30820001aa', 'hex');
 const otherDer = Buffer.from('30820001bb', 'hex');
-const listed: ListedCertificate = { patchCertificate: 'PatchCert', digitalCertificate: 'Vendor', der: listedDer, subject: 'CN=Vendor', sha1: 'AA' };
+const listed: ListedCertificate = {
+  patchCertificate: 'PatchCert',
+  digitalCertificate: 'Vendor',
+  der: listedDer,
+  subject: 'CN=Vendor',
+  sha1: 'AA',
+};
 
 function goodPatch(overrides: Partial<PatchFacts> = {}): PatchFacts {
   return {
@@ -47,7 +62,9 @@ test('every condition holding: eligible, no elevation, every id reported once in
   expect(report.elevationRequired).toBe(false);
   expect(report.checks.map((c) => c.id)).toEqual([...CHECK_IDS]);
   expect(report.checks.filter((c) => c.status !== 'pass').map((c) => [c.id, c.status])).toEqual([['removable-media', 'not-applicable']]);
-  expect(status(report, 'signer-listed').evidence).toMatchObject({ patches: [{ matchedRow: 'PatchCert', signer: { subject: 'CN=Vendor', sha1: 'AA' } }] });
+  expect(status(report, 'signer-listed').evidence).toMatchObject({
+    patches: [{ matchedRow: 'PatchCert', signer: { subject: 'CN=Vendor', sha1: 'AA' } }],
+  });
 });
 
 describe.each<[string, string, Partial<LuaFacts>]>([
@@ -57,7 +74,11 @@ describe.each<[string, string, Partial<LuaFacts>]>([
   ['admin-image', 'installed from an admin image', { adminImage: known(true) }],
   ['per-machine', 'per-user', { perMachine: known(false) }],
   ['patch-certificate-table', 'no table', { patchCertificateTable: known({ present: false, certificates: [], danglingRows: [] }) }],
-  ['patch-certificate-table', 'rows with no certificate', { patchCertificateTable: known({ present: true, origin: 'package', certificates: [], danglingRows: ['PatchCert'] }) }],
+  [
+    'patch-certificate-table',
+    'rows with no certificate',
+    { patchCertificateTable: known({ present: true, origin: 'package', certificates: [], danglingRows: ['PatchCert'] }) },
+  ],
   ['patch-signed', 'unsigned patch', { patches: [goodPatch({ signed: known(false), signer: known(null), signatureValid: known(false) })] }],
   ['signer-listed', 'another signer', { patches: [goodPatch({ signer: known({ subject: 'CN=Other', sha1: 'BB', der: otherDer }) })] }],
   ['signature-valid', 'tampered patch', { patches: [goodPatch({ signatureValid: known(false) })] }],
@@ -107,20 +128,37 @@ test('an expired but unrevoked signer does not fail; a revoked one always does',
 
 test('without a patch the patch checks do not apply and the product-level verdict stands', () => {
   const report = evaluateLuaRules(eligibleFacts({ patches: [] }));
-  for (const id of ['patch-signed', 'signer-listed', 'signature-valid', 'certificate-not-revoked']) expect(status(report, id).status).toBe('not-applicable');
+  for (const id of ['patch-signed', 'signer-listed', 'signature-valid', 'certificate-not-revoked'])
+    expect(status(report, id).status).toBe('not-applicable');
   expect(report.eligible).toBe(true);
 });
 
 test('several patches: one bad patch fails the check and the evidence names it', () => {
   const report = evaluateLuaRules(
-    eligibleFacts({ patches: [goodPatch({ patch: 'a.msp' }), goodPatch({ patch: 'b.msp', signer: known({ subject: 'CN=Other', sha1: 'BB', der: otherDer }) })] }),
+    eligibleFacts({
+      patches: [
+        goodPatch({ patch: 'a.msp' }),
+        goodPatch({ patch: 'b.msp', signer: known({ subject: 'CN=Other', sha1: 'BB', der: otherDer }) }),
+      ],
+    }),
   );
   expect(status(report, 'signer-listed').status).toBe('fail');
-  expect(status(report, 'signer-listed').evidence).toMatchObject({ patches: [{ patch: 'a.msp', matchedRow: 'PatchCert' }, { patch: 'b.msp', matchedRow: null }] });
+  expect(status(report, 'signer-listed').evidence).toMatchObject({
+    patches: [
+      { patch: 'a.msp', matchedRow: 'PatchCert' },
+      { patch: 'b.msp', matchedRow: null },
+    ],
+  });
 });
 
 test('an unsigned patch makes the signer and revocation checks follow, not guess', () => {
-  const report = evaluateLuaRules(eligibleFacts({ patches: [goodPatch({ signed: known(false), signer: known(null), signatureValid: unknown('no signature'), revoked: unknown('no signature') })] }));
+  const report = evaluateLuaRules(
+    eligibleFacts({
+      patches: [
+        goodPatch({ signed: known(false), signer: known(null), signatureValid: unknown('no signature'), revoked: unknown('no signature') }),
+      ],
+    }),
+  );
   expect(status(report, 'signer-listed').status).toBe('fail');
   expect(status(report, 'signature-valid').status).toBe('fail');
   expect(status(report, 'certificate-not-revoked').status).toBe('not-applicable');
@@ -142,20 +180,35 @@ test('an elevated administrator needs no elevation even when a standard user wou
 
 test('a patch with a certificate table of its own (the package plus earlier patches) is judged against that table', () => {
   const noTable = known({ present: false, certificates: [], danglingRows: [] });
-  const addedEarlier = known({ present: true, origin: 'earlier-patch' as const, certificates: [listed], danglingRows: [] }, 'app.msi with the transforms of first.msp (RTM.1)');
-  const report = evaluateLuaRules(eligibleFacts({
-    patchCertificateTable: addedEarlier,
-    patches: [goodPatch({ patch: 'first.msp', certificateTable: noTable }), goodPatch({ patch: 'second.msp', certificateTable: addedEarlier })],
-  }));
+  const addedEarlier = known(
+    { present: true, origin: 'earlier-patch' as const, certificates: [listed], danglingRows: [] },
+    'app.msi with the transforms of first.msp (RTM.1)',
+  );
+  const report = evaluateLuaRules(
+    eligibleFacts({
+      patchCertificateTable: addedEarlier,
+      patches: [
+        goodPatch({ patch: 'first.msp', certificateTable: noTable }),
+        goodPatch({ patch: 'second.msp', certificateTable: addedEarlier }),
+      ],
+    }),
+  );
   expect(status(report, 'patch-certificate-table')).toMatchObject({ status: 'pass', evidence: { origin: 'earlier-patch' } });
   const listedCheck = status(report, 'signer-listed');
   expect(listedCheck.status).toBe('fail');
   expect(listedCheck.evidence).toMatchObject({
     patches: [
       { patch: 'first.msp', matchedRow: null, certificateTable: { present: false } },
-      { patch: 'second.msp', matchedRow: 'PatchCert', certificateTable: { present: true, origin: 'earlier-patch', source: expect.stringContaining('first.msp') } },
+      {
+        patch: 'second.msp',
+        matchedRow: 'PatchCert',
+        certificateTable: { present: true, origin: 'earlier-patch', source: expect.stringContaining('first.msp') },
+      },
     ],
   });
   const unknownTable = evaluateLuaRules(eligibleFacts({ patches: [goodPatch({ certificateTable: unknown('damaged transform') })] }));
-  expect(status(unknownTable, 'signer-listed')).toMatchObject({ status: 'unknown', evidence: { patches: [{ certificateTable: { unknown: 'damaged transform' } }] } });
+  expect(status(unknownTable, 'signer-listed')).toMatchObject({
+    status: 'unknown',
+    evidence: { patches: [{ certificateTable: { unknown: 'damaged transform' } }] },
+  });
 });

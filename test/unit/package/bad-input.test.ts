@@ -114,7 +114,8 @@ function lastUsedByte(layout: ReturnType<typeof layoutOf>): number {
   const miniStream = layout.chain(root.start);
   // The mini stream is needed up to its declared size.
   miniStream.forEach((s, i) => {
-    if (i * layout.sectorSize < root.size) end = Math.max(end, layout.sectorOffset(s) + Math.min(layout.sectorSize, root.size - i * layout.sectorSize));
+    if (i * layout.sectorSize < root.size)
+      end = Math.max(end, layout.sectorOffset(s) + Math.min(layout.sectorSize, root.size - i * layout.sectorSize));
   });
   for (const e of layout.entries) {
     if (e.type !== 2 || e.size === 0) continue;
@@ -442,11 +443,19 @@ describe('one damaged part fails that part only (the package opens, every other 
 
   test('an integer column declared with 3 bytes', async () => {
     const type = 0x0100 | 3; // valid, integer, 3 bytes
-    await isolated(columnsCell('File', 'FileSize', 3, type ^ 0x8000), 'File', /table File, column FileSize: declares an integer of 3 bytes/);
+    await isolated(
+      columnsCell('File', 'FileSize', 3, type ^ 0x8000),
+      'File',
+      /table File, column FileSize: declares an integer of 3 bytes/,
+    );
   });
 
   test('a column name that is not in the string pool', async () => {
-    await isolated(columnsCell('File', 'FileSize', 2, 0xfff0), 'File', /_Columns row \d+ \(table File, column \d+\): string index 65520 is out of range/);
+    await isolated(
+      columnsCell('File', 'FileSize', 2, 0xfff0),
+      'File',
+      /_Columns row \d+ \(table File, column \d+\): string index 65520 is out of range/,
+    );
   });
 
   test('a column number repeated', async () => {

@@ -47,14 +47,25 @@ describeCases('../shared/cases', () => {
 
   test('string pool: a string of 64 KiB or more (long-string-64k.msi) and every string after it', async () => {
     const pkg = open('long-string-64k.msi');
-    const property = new Map(pkg.table('Property').rows().map((r) => [r.Property, r.Value]));
+    const property = new Map(
+      pkg
+        .table('Property')
+        .rows()
+        .map((r) => [r.Property, r.Value]),
+    );
     expect((property.get('LicenseText') as string).length).toBe(201_300);
     expect(property.get('ProductCode')).toBe('{11111111-2222-3333-4444-555555555555}');
     expect(property.get('ProductName')).toBe('Example App');
     expect(property.get('ALLUSERS')).toBe('1');
     expect(pkg.tableNames).toContain('Feature');
-    expect(pkg.table('Feature').rows().map((r) => r.Feature)).toEqual(['MainFeature']);
-    for (const table of ['Property', 'Feature']) expect(pkg.exportIdt(table).equals(msiinfoExport(file('long-string-64k.msi'), table, scratch))).toBe(true);
+    expect(
+      pkg
+        .table('Feature')
+        .rows()
+        .map((r) => r.Feature),
+    ).toEqual(['MainFeature']);
+    for (const table of ['Property', 'Feature'])
+      expect(pkg.exportIdt(table).equals(msiinfoExport(file('long-string-64k.msi'), table, scratch))).toBe(true);
     const check = await cli('lua-check', file('long-string-64k.msi'), '--json');
     expect(JSON.parse(check.text).checks.find((c: { id: string }) => c.id === 'per-machine').status).toBe('pass');
   });
@@ -92,7 +103,13 @@ describeCases('../shared/cases', () => {
 
   test('signatures with MsiDigitalSignatureEx: what Windows checks, and metadata apart', async () => {
     const intact = open('dse-signed.msi').verifySignature()!;
-    expect(intact).toMatchObject({ digestValid: true, signatureValid: true, hasMsiDigitalSignatureEx: true, metadataDigestValid: true, metadataChange: null });
+    expect(intact).toMatchObject({
+      digestValid: true,
+      signatureValid: true,
+      hasMsiDigitalSignatureEx: true,
+      metadataDigestValid: true,
+      metadataChange: null,
+    });
     const changed = open('dse-signed-metadata-changed.msi').verifySignature()!;
     // The content digest Windows computes (stored MsiDigitalSignatureEx, then the content) still matches.
     expect(changed.digestValid).toBe(true);
@@ -129,7 +146,9 @@ describeCases('../shared/cases', () => {
     expect(rows.map((r) => Object.keys(r))).toEqual(rows.map(() => names));
     expect(rows.map((r) => r.__proto__)).toEqual(['value-one', null]);
     expect(pkg.readTable('Weird').rows).toEqual(rows);
-    const json = JSON.parse((await cli('export', file('column-named-proto.msi'), 'Weird', '--json')).text) as { rows: Array<Record<string, unknown>> };
+    const json = JSON.parse((await cli('export', file('column-named-proto.msi'), 'Weird', '--json')).text) as {
+      rows: Array<Record<string, unknown>>;
+    };
     expect(json.rows.map((r) => Object.getOwnPropertyDescriptor(r, '__proto__')?.value)).toEqual(['value-one', null]);
     const text = (await cli('export', file('column-named-proto.msi'), 'Weird')).text;
     expect(text).not.toMatch(/object Object/);
@@ -137,9 +156,12 @@ describeCases('../shared/cases', () => {
     expect(pkg.exportIdt('Weird').equals(msiinfoExport(file('column-named-proto.msi'), 'Weird', scratch))).toBe(true);
   });
 
-  test.each(['storage-entry-start-size.msi', 'free-entry-leftover-size.msi'])('compound file: %s opens and lists the tables msiinfo lists', (name) => {
-    // Fixed by the rebuilt compound-file layer (issue 11 item 1).
-    const pkg = open(name);
-    expect(['_SummaryInformation', '_ForceCodepage', ...pkg.tableNames]).toEqual(msiinfoTables(file(name)));
-  });
+  test.each(['storage-entry-start-size.msi', 'free-entry-leftover-size.msi'])(
+    'compound file: %s opens and lists the tables msiinfo lists',
+    (name) => {
+      // Fixed by the rebuilt compound-file layer (issue 11 item 1).
+      const pkg = open(name);
+      expect(['_SummaryInformation', '_ForceCodepage', ...pkg.tableNames]).toEqual(msiinfoTables(file(name)));
+    },
+  );
 });

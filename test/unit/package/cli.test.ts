@@ -105,7 +105,12 @@ describe('info', () => {
     expect(run.text).toMatch(/^Word count +2 \(long file names, compressed/m);
     expect(run.text).toMatch(/^Signed +no$/m);
     // Values start in the same column on every line.
-    const columns = new Set(run.text.trimEnd().split('\n').map((line) => line.search(/(?<=\S {2,})\S/)));
+    const columns = new Set(
+      run.text
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.search(/(?<=\S {2,})\S/)),
+    );
     expect(columns.size).toBe(1);
   });
 
@@ -145,7 +150,11 @@ describe('tables', () => {
   });
 
   test('--json lists columns with their types', async () => {
-    const tables = JSON.parse((await cli('tables', small, '--json')).text) as Array<{ name: string; rows: number; columns: Array<{ name: string; type: string }> }>;
+    const tables = JSON.parse((await cli('tables', small, '--json')).text) as Array<{
+      name: string;
+      rows: number;
+      columns: Array<{ name: string; type: string }>;
+    }>;
     const file = tables.find((t) => t.name === 'File')!;
     expect(file.rows).toBe(2);
     expect(file.columns[0]).toMatchObject({ name: 'File', type: 's72', kind: 'string', primaryKey: true });
@@ -208,7 +217,14 @@ describe('signature', () => {
 
   test('--json: machine-readable report', async () => {
     const report = JSON.parse((await cli('signature', signed.signedDse, '--json')).text);
-    expect(report).toMatchObject({ signed: true, valid: true, digestValid: true, signatureValid: true, hasMsiDigitalSignatureEx: true, digestAlgorithm: 'sha256' });
+    expect(report).toMatchObject({
+      signed: true,
+      valid: true,
+      digestValid: true,
+      signatureValid: true,
+      hasMsiDigitalSignatureEx: true,
+      digestAlgorithm: 'sha256',
+    });
     expect(Buffer.from(report.signer.der, 'base64')).toEqual(signed.ca.signerDer);
     expect(report.chain).toHaveLength(2);
   });
@@ -263,8 +279,15 @@ describe('command registry', () => {
   test('an exception from a command is exit 70, not a crash', async () => {
     if (!getCommand('test-throw')) {
       registerCommand({
-        name: 'test-throw', summary: 'throws', usage: 'test-throw', description: 'Throws.', options: [], positionals: [0, 0],
-        async run() { throw new Error('boom'); },
+        name: 'test-throw',
+        summary: 'throws',
+        usage: 'test-throw',
+        description: 'Throws.',
+        options: [],
+        positionals: [0, 0],
+        async run() {
+          throw new Error('boom');
+        },
       });
     }
     const run = await cli('test-throw');

@@ -31,7 +31,12 @@ const run = promisify(execFile);
 const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
 const TOOL_SOURCE = path.resolve(__dirname, '..', '..', 'tools', 'msitools-reference.c');
 const present = fs.existsSync(path.join(CORPUS, 'manifest.tsv'));
-const files = present ? fs.readdirSync(CORPUS).filter((f) => /\.(msi|msp|msm|mst)$/i.test(f)).sort() : [];
+const files = present
+  ? fs
+      .readdirSync(CORPUS)
+      .filter((f) => /\.(msi|msp|msm|mst)$/i.test(f))
+      .sort()
+  : [];
 
 jest.setTimeout(600_000);
 
@@ -64,9 +69,11 @@ const outcomes: Outcome[] = [];
 /** Runs `count` jobs at most `limit` at a time (the machine is shared). */
 async function pool<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await job(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await job(items[next++]);
+    }),
+  );
 }
 
 async function makeReference(file: string, index: number): Promise<Reference> {
@@ -84,12 +91,15 @@ async function makeReference(file: string, index: number): Promise<Reference> {
   }
   let suminfo: string | null = null;
   try {
-    suminfo = (await run('msiinfo', ['suminfo', full], { cwd: out, timeout: 60_000, maxBuffer: 16 << 20, encoding: 'buffer' })).stdout.toString('utf8');
+    suminfo = (
+      await run('msiinfo', ['suminfo', full], { cwd: out, timeout: 60_000, maxBuffer: 16 << 20, encoding: 'buffer' })
+    ).stdout.toString('utf8');
   } catch {
     suminfo = null; // msiinfo cannot read it (or crashes on it): no summary reference
   }
   const openErrorPath = path.join(out, 'open.err');
-  if (fs.existsSync(openErrorPath)) return { openError: fs.readFileSync(openErrorPath, 'utf8'), tables: [], exports: new Map(), suminfo, source };
+  if (fs.existsSync(openErrorPath))
+    return { openError: fs.readFileSync(openErrorPath, 'utf8'), tables: [], exports: new Map(), suminfo, source };
   let tables = fs.existsSync(path.join(out, 'tables')) ? fs.readFileSync(path.join(out, 'tables'), 'utf8').split('\n').slice(0, -1) : [];
   const exports = new Map<string, { idt: Buffer } | { error: string }>();
   if (crashed) {
@@ -102,9 +112,14 @@ async function makeReference(file: string, index: number): Promise<Reference> {
     }
     for (const name of tables) {
       try {
-        exports.set(name, { idt: (await run('msiinfo', ['export', full, name], { cwd: out, timeout: 60_000, maxBuffer: 256 << 20, encoding: 'buffer' })).stdout });
+        exports.set(name, {
+          idt: (await run('msiinfo', ['export', full, name], { cwd: out, timeout: 60_000, maxBuffer: 256 << 20, encoding: 'buffer' }))
+            .stdout,
+        });
       } catch (error) {
-        exports.set(name, { error: `msiinfo export failed: ${String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim()}` });
+        exports.set(name, {
+          error: `msiinfo export failed: ${String((error as { stderr?: Buffer }).stderr ?? (error as Error).message).trim()}`,
+        });
       }
     }
     return { openError: null, tables, exports, suminfo, source };
@@ -120,7 +135,10 @@ async function makeReference(file: string, index: number): Promise<Reference> {
 /** What msitools writes for an integer of a 0- or 1-byte column: 0x80008000 + v, as a signed 32-bit number. */
 function msitoolsNarrowIntegers(idt: Buffer, pkg: MsiPackage, table: string): Buffer | null {
   if (!pkg.hasTable(table)) return null;
-  const narrow = pkg.columns(table).map((c, i) => (c.kind === 'integer' && c.size < 2 ? i : -1)).filter((i) => i >= 0);
+  const narrow = pkg
+    .columns(table)
+    .map((c, i) => (c.kind === 'integer' && c.size < 2 ? i : -1))
+    .filter((i) => i >= 0);
   if (narrow.length === 0) return null;
   const lines = idt.toString('latin1').split('\r\n');
   for (let l = 3; l < lines.length; l++) {
@@ -138,18 +156,31 @@ const CTIME_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'S
 /** A Date as C's ctime() prints it (local time, without the newline). */
 function ctime(date: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${CTIME_DAYS[date.getDay()]} ${CTIME_MONTHS[date.getMonth()]} ${String(date.getDate()).padStart(2, ' ')} `
-    + `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())} ${date.getFullYear()}`;
+  return (
+    `${CTIME_DAYS[date.getDay()]} ${CTIME_MONTHS[date.getMonth()]} ${String(date.getDate()).padStart(2, ' ')} ` +
+    `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())} ${date.getFullYear()}`
+  );
 }
 
 /** msiinfo suminfo's labels, mapped to our fields. */
 const SUMINFO_FIELDS: Array<[string, keyof SummaryInformation, 'string' | 'int' | 'time']> = [
-  ['Title', 'title', 'string'], ['Subject', 'subject', 'string'], ['Author', 'author', 'string'],
-  ['Keywords', 'keywords', 'string'], ['Comments', 'comments', 'string'], ['Template', 'template', 'string'],
-  ['Last author', 'lastSavedBy', 'string'], ['Revision number (UUID)', 'revisionNumber', 'string'],
-  ['Edittime', 'editTime', 'time'], ['Last printed', 'lastPrinted', 'time'], ['Created', 'created', 'time'],
-  ['Last saved', 'lastSaved', 'time'], ['Version', 'pageCount', 'int'], ['Source', 'wordCount', 'int'],
-  ['Restrict', 'charCount', 'int'], ['Application', 'creatingApplication', 'string'], ['Security', 'security', 'int'],
+  ['Title', 'title', 'string'],
+  ['Subject', 'subject', 'string'],
+  ['Author', 'author', 'string'],
+  ['Keywords', 'keywords', 'string'],
+  ['Comments', 'comments', 'string'],
+  ['Template', 'template', 'string'],
+  ['Last author', 'lastSavedBy', 'string'],
+  ['Revision number (UUID)', 'revisionNumber', 'string'],
+  ['Edittime', 'editTime', 'time'],
+  ['Last printed', 'lastPrinted', 'time'],
+  ['Created', 'created', 'time'],
+  ['Last saved', 'lastSaved', 'time'],
+  ['Version', 'pageCount', 'int'],
+  ['Source', 'wordCount', 'int'],
+  ['Restrict', 'charCount', 'int'],
+  ['Application', 'creatingApplication', 'string'],
+  ['Security', 'security', 'int'],
 ];
 
 /** Field-by-field differences between our summary and msiinfo suminfo's text. */
@@ -211,7 +242,13 @@ describeCorpus('corpus: every file reads as msitools reads it', () => {
       try {
         reference = await makeReference(file, index);
       } catch (error) {
-        reference = { openError: `the reference could not be made: ${(error as Error).message}`, tables: [], exports: new Map(), suminfo: null, source: 'none' };
+        reference = {
+          openError: `the reference could not be made: ${(error as Error).message}`,
+          tables: [],
+          exports: new Map(),
+          suminfo: null,
+          source: 'none',
+        };
       }
       settled.get(file)!(reference);
     });
@@ -222,8 +259,8 @@ describeCorpus('corpus: every file reads as msitools reads it', () => {
     const identical = outcomes.filter((o) => o.identical && o.notes.length === 0).length;
     const accepted = outcomes.filter((o) => o.identical && o.notes.length > 0).length;
     const lines = [
-      `corpus: ${identical} / ${outcomes.length} files read identically to their reference; `
-      + `${accepted} more with only the accepted or Wine-tier differences noted below; ${outcomes.length - identical - accepted} differ`,
+      `corpus: ${identical} / ${outcomes.length} files read identically to their reference; ` +
+        `${accepted} more with only the accepted or Wine-tier differences noted below; ${outcomes.length - identical - accepted} differ`,
     ];
     for (const o of outcomes) {
       if (o.differences.length === 0 && o.notes.length === 0) continue;
@@ -247,7 +284,10 @@ describeCorpus('corpus: every file reads as msitools reads it', () => {
     } catch (error) {
       const message = typed(error);
       if (reference.openError === null) outcome.differences.push(`msitools reads it; msi-lua refuses it: ${message}`);
-      else outcome.notes.push(`neither msitools (${reference.openError.trim()}) nor msi-lua (${message}) reads it; Wine's msi.dll is the reference in the Wine tier`);
+      else
+        outcome.notes.push(
+          `neither msitools (${reference.openError.trim()}) nor msi-lua (${message}) reads it; Wine's msi.dll is the reference in the Wine tier`,
+        );
       outcome.identical = outcome.differences.length === 0;
       expect(outcome.differences).toEqual([]);
       return;
@@ -296,7 +336,9 @@ describeCorpus('corpus: every file reads as msitools reads it', () => {
           failure = typed(error);
         }
         if ('error' in expected) {
-          outcome.notes.push(`msiinfo cannot export ${name} (${expected.error.trim()}); msi-lua ${failure === null ? 'exports it' : `refuses it: ${failure}`}; Wine's msi.dll is the reference (Wine tier)`);
+          outcome.notes.push(
+            `msiinfo cannot export ${name} (${expected.error.trim()}); msi-lua ${failure === null ? 'exports it' : `refuses it: ${failure}`}; Wine's msi.dll is the reference (Wine tier)`,
+          );
           continue;
         }
         if (idt === null) {
@@ -304,7 +346,9 @@ describeCorpus('corpus: every file reads as msitools reads it', () => {
         } else if (!idt.equals(expected.idt)) {
           const widened = msitoolsNarrowIntegers(idt, pkg, name);
           if (widened !== null && widened.equals(expected.idt)) {
-            outcome.notes.push(`${name}: integer columns declared with 0 or 1 bytes; msitools reads 0x80008000 + v, msi-lua (as Windows) v`);
+            outcome.notes.push(
+              `${name}: integer columns declared with 0 or 1 bytes; msitools reads 0x80008000 + v, msi-lua (as Windows) v`,
+            );
           } else {
             outcome.differences.push(`${name}: the IDT differs from msiinfo export`);
           }

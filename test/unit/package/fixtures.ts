@@ -28,8 +28,22 @@ export async function buildPatchFixture(): Promise<string> {
     obsoletedPatchCodes: [...PATCH.obsoleted],
     targetProductCodes: [...PATCH.targets],
     transforms: [
-      { name: 'RTM.1', targetProductCode: PATCH.targets[0], targetVersion: '1.2.3', upgradedProductCode: PATCH.targets[0], upgradedVersion: '1.2.4', upgradeCode: PATCH.upgradeCode },
-      { name: '#RTM.1', targetProductCode: PATCH.targets[0], targetVersion: '1.2.3', upgradedProductCode: PATCH.targets[0], upgradedVersion: '1.2.4', upgradeCode: PATCH.upgradeCode },
+      {
+        name: 'RTM.1',
+        targetProductCode: PATCH.targets[0],
+        targetVersion: '1.2.3',
+        upgradedProductCode: PATCH.targets[0],
+        upgradedVersion: '1.2.4',
+        upgradeCode: PATCH.upgradeCode,
+      },
+      {
+        name: '#RTM.1',
+        targetProductCode: PATCH.targets[0],
+        targetVersion: '1.2.3',
+        upgradedProductCode: PATCH.targets[0],
+        upgradedVersion: '1.2.4',
+        upgradeCode: PATCH.upgradeCode,
+      },
     ],
     metadata: [
       [null, 'AllowRemoval', '1'],
@@ -47,11 +61,25 @@ export async function buildPatchFixture(): Promise<string> {
 export const CODEPAGE_MARKER = 'QQQQxQQQQ';
 
 /** A package whose string pool declares `codepage`, with one string its codepage cannot decode. */
-export async function buildCodepageFixtures(small: string): Promise<{ cp1252: string; cp65001: string; bad1252: string; bad65001: string }> {
-  const property = (cp: number) => Buffer.from(`Property\tValue\r\ns72\tl0\r\nProperty\tProperty\r\nMARKER\t${CODEPAGE_MARKER}\r\nNAME\tcafé ünïcödé ${cp} €5 — “quoted”\r\n`, 'utf8');
+export async function buildCodepageFixtures(
+  small: string,
+): Promise<{ cp1252: string; cp65001: string; bad1252: string; bad65001: string }> {
+  const property = (cp: number) =>
+    Buffer.from(
+      `Property\tValue\r\ns72\tl0\r\nProperty\tProperty\r\nMARKER\t${CODEPAGE_MARKER}\r\nNAME\tcafé ünïcödé ${cp} €5 — “quoted”\r\n`,
+      'utf8',
+    );
   const dir = scratchDir('codepage');
-  const cp1252 = await importIdtTables(small, { _ForceCodepage: '\r\n\r\n1252\t_ForceCodepage\r\n', Property: property(1252) }, path.join(dir, 'cp1252.msi'));
-  const cp65001 = await importIdtTables(small, { _ForceCodepage: '\r\n\r\n65001\t_ForceCodepage\r\n', Property: property(65001) }, path.join(dir, 'cp65001.msi'));
+  const cp1252 = await importIdtTables(
+    small,
+    { _ForceCodepage: '\r\n\r\n1252\t_ForceCodepage\r\n', Property: property(1252) },
+    path.join(dir, 'cp1252.msi'),
+  );
+  const cp65001 = await importIdtTables(
+    small,
+    { _ForceCodepage: '\r\n\r\n65001\t_ForceCodepage\r\n', Property: property(65001) },
+    path.join(dir, 'cp65001.msi'),
+  );
   // 0x81 is unassigned in windows-1252; 0xFF never appears in UTF-8.
   const bad1252 = patchBytes(cp1252, CODEPAGE_MARKER, 'QQQQ\x81QQQQ', path.join(dir, 'bad1252.msi'));
   const bad65001 = patchBytes(cp65001, CODEPAGE_MARKER, 'QQQQ\xffQQQQ', path.join(dir, 'bad65001.msi'));
@@ -94,10 +122,17 @@ export interface AllFixtures {
 }
 
 export async function buildCertificateFixture(small: string, ca: TestCa): Promise<string> {
-  return addCertificateTables(small, [{ id: 'signer', der: ca.signerDer }, { id: 'ca', der: ca.caDer }], {
-    patchCertificates: [['patchcert1', 'signer']],
-    properties: { EXTRA_PROPERTY: 'added by msibuild', MSIFASTINSTALL: '7' },
-  });
+  return addCertificateTables(
+    small,
+    [
+      { id: 'signer', der: ca.signerDer },
+      { id: 'ca', der: ca.caDer },
+    ],
+    {
+      patchCertificates: [['patchcert1', 'signer']],
+      properties: { EXTRA_PROPERTY: 'added by msibuild', MSIFASTINSTALL: '7' },
+    },
+  );
 }
 
 export function readBytes(file: string): Buffer {

@@ -6,7 +6,11 @@ import * as lib from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
 import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from './fixtures';
 
-interface FuzzFailure { case: number; description: string; error: string }
+interface FuzzFailure {
+  case: number;
+  description: string;
+  error: string;
+}
 interface FuzzResult {
   cases: number;
   accepted: number;
@@ -18,8 +22,13 @@ interface FuzzResult {
 // Plain JS shared with the long-running script.
 const { runFuzz } = require('../../../scripts/fuzz-reader.js') as {
   runFuzz(options: {
-    files: string[]; cases: number; seed: number; lib: typeof lib;
-    isFormatError(error: unknown): boolean; timeLimitMs?: number; structureShare?: number;
+    files: string[];
+    cases: number;
+    seed: number;
+    lib: typeof lib;
+    isFormatError(error: unknown): boolean;
+    timeLimitMs?: number;
+    structureShare?: number;
   }): FuzzResult & { byKind: Record<'bytes' | 'content' | 'structure', number> };
 };
 

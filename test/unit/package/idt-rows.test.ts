@@ -19,13 +19,19 @@ function stringPool(codepage: number, strings: Buffer[], longReferences: boolean
   return new StringPool(Buffer.concat([header, pairs]), Buffer.concat(strings));
 }
 
-interface Built { table: MsiTable; expected: string }
+interface Built {
+  table: MsiTable;
+  expected: string;
+}
 
 /**
  * A table Key (string), Small (I2), Big (I4), Text (S255), Data (V0, binary)
  * holding `rows`, stored column by column as Windows Installer does.
  */
-function build(rows: Array<[number, number | null, number | null, number | null]>, options: { codepage: number; strings: string[]; longReferences: boolean; streams?: Set<string> }): Built {
+function build(
+  rows: Array<[number, number | null, number | null, number | null]>,
+  options: { codepage: number; strings: string[]; longReferences: boolean; streams?: Set<string> },
+): Built {
   const encode = (s: string) => (options.codepage === 65001 ? Buffer.from(s, 'utf8') : Buffer.from(s, 'latin1'));
   const pool = stringPool(options.codepage, options.strings.map(encode), options.longReferences);
   const long = options.longReferences;
@@ -55,7 +61,9 @@ function build(rows: Array<[number, number | null, number | null, number | null]
   for (const [key, small, big, text] of rows) {
     const name = options.strings[key - 1];
     const stream = `T.${name}`;
-    lines.push([name, show(small), show(big), text === null ? '' : options.strings[text - 1], streams.has(stream) ? stream : ''].join('\t'));
+    lines.push(
+      [name, show(small), show(big), text === null ? '' : options.strings[text - 1], streams.has(stream) ? stream : ''].join('\t'),
+    );
   }
   return { table, expected: lines.map((l) => l + '\r\n').join('') };
 }
@@ -65,7 +73,12 @@ const SMALL = [-32767, -256, -255, -1, 0, 1, 255, 256, 32766, 32767, null];
 const BIG = [-2147483647, -65537, -65536, -65535, -32768, -1, 0, 1, 32768, 65535, 65536, 65537, 2147483646, 2147483647, null];
 
 function edgeRows(count: number): Array<[number, number | null, number | null, number | null]> {
-  return Array.from({ length: count }, (_, i) => [1 + (i % 50), SMALL[i % SMALL.length], BIG[(i * 7) % BIG.length], i % 3 === 0 ? null : 51 + (i % 4)]);
+  return Array.from({ length: count }, (_, i) => [
+    1 + (i % 50),
+    SMALL[i % SMALL.length],
+    BIG[(i * 7) % BIG.length],
+    i % 3 === 0 ? null : 51 + (i % 4),
+  ]);
 }
 
 function sinkText(table: MsiTable): { text: string; chunks: number } {
@@ -100,12 +113,24 @@ test('a table larger than a sink chunk arrives whole, in several chunks', () => 
 
 test('a string longer than a sink chunk still fits', () => {
   const strings = [...names, 'z'.repeat(200_000), 'w'];
-  const { table, expected } = build([[1, 1, 1, 51], [2, null, null, 52]], { codepage: 1252, strings, longReferences: false });
+  const { table, expected } = build(
+    [
+      [1, 1, 1, 51],
+      [2, null, null, 52],
+    ],
+    { codepage: 1252, strings, longReferences: false },
+  );
   expect(sinkText(table).text).toBe(expected);
 });
 
 test('a string reference past the pool names its cell', () => {
   const strings = [...names, 'a'];
-  const { table } = build([[1, 1, 1, 51], [2, 2, 2, 99]], { codepage: 1252, strings, longReferences: false });
+  const { table } = build(
+    [
+      [1, 1, 1, 51],
+      [2, 2, 2, 99],
+    ],
+    { codepage: 1252, strings, longReferences: false },
+  );
   expect(() => tableToIdt(table)).toThrow(/table T, row 2, column Text: string index 99 is out of range/);
 });

@@ -77,7 +77,9 @@ function compareEveryTable(file: string, skip: string[] = []): string[] {
       const a = ours.toString('latin1').split('\r\n');
       const b = theirs.toString('latin1').split('\r\n');
       const line = a.findIndex((l, i) => l !== b[i]);
-      throw new Error(`${file}: table ${table} differs at line ${line + 1}:\n  msi-lua: ${JSON.stringify(a[line])}\n  msiinfo: ${JSON.stringify(b[line])}`);
+      throw new Error(
+        `${file}: table ${table} differs at line ${line + 1}:\n  msi-lua: ${JSON.stringify(a[line])}\n  msiinfo: ${JSON.stringify(b[line])}`,
+      );
     }
     compared.push(table);
   }
@@ -85,8 +87,16 @@ function compareEveryTable(file: string, skip: string[] = []): string[] {
 }
 
 const fixtureNames = [
-  'small', 'large', 'certificates', 'longReferences', 'signed', 'signedWithMsiDigitalSignatureEx',
-  'tampered', 'patch', 'codepage1252', 'codepage65001',
+  'small',
+  'large',
+  'certificates',
+  'longReferences',
+  'signed',
+  'signedWithMsiDigitalSignatureEx',
+  'tampered',
+  'patch',
+  'codepage1252',
+  'codepage65001',
 ];
 
 describe.each(fixtureNames)('fixture %s', (name) => {
@@ -160,9 +170,15 @@ function ctime(date: Date): string {
 /** Our summary in the shape `msiinfo suminfo` prints (label -> value). */
 function summaryAsSuminfo(s: SummaryInformation): Map<string, string> {
   const out = new Map<string, string>();
-  const text = (label: string, value: string | null) => { if (value !== null) out.set(label, value); };
-  const int = (label: string, value: number | null) => { if (value !== null) out.set(label, `${value} (${(value >>> 0).toString(16)})`); };
-  const time = (label: string, value: Date | null) => { if (value !== null) out.set(label, ctime(value)); };
+  const text = (label: string, value: string | null) => {
+    if (value !== null) out.set(label, value);
+  };
+  const int = (label: string, value: number | null) => {
+    if (value !== null) out.set(label, `${value} (${(value >>> 0).toString(16)})`);
+  };
+  const time = (label: string, value: Date | null) => {
+    if (value !== null) out.set(label, ctime(value));
+  };
   text('Title', s.title);
   text('Subject', s.subject);
   text('Author', s.author);
@@ -188,21 +204,40 @@ describe('summary information msitools reads partially', () => {
   // stored as strings with atoi and rejects other type mismatches; the
   // _SummaryInformation export reproduces that, the API keeps everything.
   test.each([
-    ['an unknown property id in the middle', [
-      { id: 1, type: 'i2', value: 1252 }, { id: 2, type: 'string', value: 'Title here' },
-      { id: 17, type: 'i4', value: 5 }, { id: 3, type: 'string', value: 'Subject after the unknown one' },
-    ]],
-    ['an I2 where an I4 belongs', [
-      { id: 1, type: 'i2', value: 1252 }, { id: 4, type: 'string', value: 'Author' }, { id: 15, type: 'i2', value: 2 }, { id: 19, type: 'i4', value: 2 },
-    ]],
-    ['properties out of order and a date', [
-      { id: 19, type: 'i4', value: 4 }, { id: 12, type: 'filetime', value: new Date(Date.UTC(2024, 1, 29, 12, 34, 56)) },
-      { id: 1, type: 'i2', value: 1252 }, { id: 9, type: 'string', value: '{11111111-2222-3333-4444-555555555555}' },
-    ]],
+    [
+      'an unknown property id in the middle',
+      [
+        { id: 1, type: 'i2', value: 1252 },
+        { id: 2, type: 'string', value: 'Title here' },
+        { id: 17, type: 'i4', value: 5 },
+        { id: 3, type: 'string', value: 'Subject after the unknown one' },
+      ],
+    ],
+    [
+      'an I2 where an I4 belongs',
+      [
+        { id: 1, type: 'i2', value: 1252 },
+        { id: 4, type: 'string', value: 'Author' },
+        { id: 15, type: 'i2', value: 2 },
+        { id: 19, type: 'i4', value: 2 },
+      ],
+    ],
+    [
+      'properties out of order and a date',
+      [
+        { id: 19, type: 'i4', value: 4 },
+        { id: 12, type: 'filetime', value: new Date(Date.UTC(2024, 1, 29, 12, 34, 56)) },
+        { id: 1, type: 'i2', value: 1252 },
+        { id: 9, type: 'string', value: '{11111111-2222-3333-4444-555555555555}' },
+      ],
+    ],
   ] as const)('%s', async (_label, properties) => {
     const file = path.join(scratchDir('suminfo'), 'quirks.msi');
     const stream = summaryInformationStream(properties as unknown as SummaryPropertyValue[]);
-    fs.writeFileSync(file, rewrap(fs.readFileSync(fixtures.small), (name) => (name === '\u0005SummaryInformation' ? stream : undefined)));
+    fs.writeFileSync(
+      file,
+      rewrap(fs.readFileSync(fixtures.small), (name) => (name === '\u0005SummaryInformation' ? stream : undefined)),
+    );
     const pkg = open(file);
     expect(pkg.exportIdt('_SummaryInformation').equals(msiinfoExport(file, '_SummaryInformation', exportDir))).toBe(true);
     // The API still has every property as stored.
@@ -212,9 +247,14 @@ describe('summary information msitools reads partially', () => {
   test('a number stored as a string (msiinfo crashes on it): read as atoi would', () => {
     const file = path.join(scratchDir('suminfo'), 'string-number.msi');
     const stream = summaryInformationStream([
-      { id: 1, type: 'i2', value: 1252 }, { id: 14, type: 'string', value: '  301 and text' }, { id: 4, type: 'string', value: 'Author' },
+      { id: 1, type: 'i2', value: 1252 },
+      { id: 14, type: 'string', value: '  301 and text' },
+      { id: 4, type: 'string', value: 'Author' },
     ]);
-    fs.writeFileSync(file, rewrap(fs.readFileSync(fixtures.small), (name) => (name === '\u0005SummaryInformation' ? stream : undefined)));
+    fs.writeFileSync(
+      file,
+      rewrap(fs.readFileSync(fixtures.small), (name) => (name === '\u0005SummaryInformation' ? stream : undefined)),
+    );
     const pkg = open(file);
     expect(pkg.summary.pageCount).toBe(301);
     expect(pkg.exportIdt('_SummaryInformation').toString('latin1')).toBe(

@@ -3,13 +3,7 @@
 
 import * as fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import {
-  decodeStreamName,
-  encodeStreamName,
-  openPackage,
-  readPackage,
-  type MsiPackage,
-} from '../../../lib/package';
+import { decodeStreamName, encodeStreamName, openPackage, readPackage, type MsiPackage } from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
 import { deterministicBytes, makeTestCa, type TestCa } from '../../support/package-fixtures';
 import {
@@ -100,14 +94,25 @@ describe('tables', () => {
     expect(pkg.hasTable('_Columns')).toBe(true);
     const columns = pkg.table('_Columns').rows();
     expect(columns).toContainEqual({ Table: 'File', Number: 1, Name: 'File', Type: expect.any(Number) });
-    expect(pkg.table('_Tables').rows().map((r) => r.Name)).toEqual(pkg.tableNames);
+    expect(
+      pkg
+        .table('_Tables')
+        .rows()
+        .map((r) => r.Name),
+    ).toEqual(pkg.tableNames);
   });
 
   test('column definitions are typed from _Columns', () => {
     const file = pkg.table('File');
     expect(file.columns.map((c) => [c.name, c.idtType])).toEqual([
-      ['File', 's72'], ['Component_', 's72'], ['FileName', 'l255'], ['FileSize', 'i4'],
-      ['Version', 'S72'], ['Language', 'S20'], ['Attributes', 'I2'], ['Sequence', 'i4'],
+      ['File', 's72'],
+      ['Component_', 's72'],
+      ['FileName', 'l255'],
+      ['FileSize', 'i4'],
+      ['Version', 'S72'],
+      ['Language', 'S20'],
+      ['Attributes', 'I2'],
+      ['Sequence', 'i4'],
     ]);
     const [key, , fileName, size, version, , attributes] = file.columns;
     expect(key).toMatchObject({ kind: 'string', primaryKey: true, nullable: false, size: 72, storageBytes: 2 });
@@ -121,11 +126,22 @@ describe('tables', () => {
   test('rows hold numbers, strings and nulls', () => {
     const rows = pkg.readTable('File').rows;
     const readme = rows.find((r) => r.File === 'ReadmeFile');
-    expect(readme).toMatchObject({ Component_: 'MainComponent', FileSize: 23, Version: null, Language: null, Sequence: expect.any(Number) });
+    expect(readme).toMatchObject({
+      Component_: 'MainComponent',
+      FileSize: 23,
+      Version: null,
+      Language: null,
+      Sequence: expect.any(Number),
+    });
     expect(readme!.FileName).toMatch(/readme\.txt$/);
     const data = rows.find((r) => r.File === 'DataFile');
     expect(data!.FileSize).toBe(10000);
-    const property = Object.fromEntries(pkg.table('Property').rows().map((r) => [r.Property, r.Value]));
+    const property = Object.fromEntries(
+      pkg
+        .table('Property')
+        .rows()
+        .map((r) => [r.Property, r.Value]),
+    );
     expect(property.GREETING).toBe('héllo wörld');
     expect(property.ProductVersion).toBe('1.2.3');
     expect(property.ProductCode).toBe('{6F0E9B52-3C0A-4E43-9B7E-6B2B6A1D0001}');
@@ -165,7 +181,9 @@ describe('streams and storages', () => {
   test('lists non-table streams with decoded names; table streams apart', () => {
     const names = pkg.streams.map((s) => s.name).sort();
     expect(names).toEqual(['\u0005SummaryInformation', 'Binary.helper', 'Icon.app.ico', 'small.cab']);
-    expect(pkg.tableStreams.map((s) => s.name)).toEqual(expect.arrayContaining(['_StringPool', '_StringData', '_Tables', '_Columns', 'File']));
+    expect(pkg.tableStreams.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['_StringPool', '_StringData', '_Tables', '_Columns', 'File']),
+    );
     expect(pkg.tableStreams.every((s) => s.isTable && s.storedName.charCodeAt(0) === 0x4840)).toBe(true);
     expect(pkg.storages).toEqual([]);
     expect(pkg.kind).toBe('installer');
@@ -198,7 +216,12 @@ describe('MsiDigitalCertificate and MsiPatchCertificate (msibuild)', () => {
 
   test('extra properties are there', () => {
     const p = readPackage(fs.readFileSync(certificates));
-    const property = Object.fromEntries(p.table('Property').rows().map((r) => [r.Property, r.Value]));
+    const property = Object.fromEntries(
+      p
+        .table('Property')
+        .rows()
+        .map((r) => [r.Property, r.Value]),
+    );
     expect(property.EXTRA_PROPERTY).toBe('added by msibuild');
     expect(property.MSIFASTINSTALL).toBe('7');
   });
@@ -218,7 +241,10 @@ describe('patches', () => {
 
   test('transforms are sub-storages with their own summary', () => {
     const p = readPackage(fs.readFileSync(patchFile));
-    expect(p.storages.map((s) => [s.name, s.kind]).sort()).toEqual([['#RTM.1', 'transform'], ['RTM.1', 'transform']]);
+    expect(p.storages.map((s) => [s.name, s.kind]).sort()).toEqual([
+      ['#RTM.1', 'transform'],
+      ['RTM.1', 'transform'],
+    ]);
     const rtm = p.patch!.transforms.find((t) => t.name === 'RTM.1')!;
     expect(rtm).toMatchObject({
       present: true,
@@ -236,15 +262,19 @@ describe('patches', () => {
 
   test('MsiPatchMetadata and MsiPatchSequence rows', () => {
     const patch = readPackage(fs.readFileSync(patchFile)).patch!;
-    expect(patch.metadata).toEqual(expect.arrayContaining([
-      { company: null, property: 'AllowRemoval', value: '1' },
-      { company: null, property: 'Classification', value: 'Update' },
-      { company: 'msi-lua tests', property: 'DisplayName', value: 'msi-lua Small 1.2.4 patch' },
-    ]));
-    expect(patch.sequence).toEqual(expect.arrayContaining([
-      { patchFamily: 'SmallFamily', productCode: PATCH.targets[0], sequence: '1.2.4.0', attributes: 1 },
-      { patchFamily: 'OtherFamily', productCode: null, sequence: '7', attributes: null },
-    ]));
+    expect(patch.metadata).toEqual(
+      expect.arrayContaining([
+        { company: null, property: 'AllowRemoval', value: '1' },
+        { company: null, property: 'Classification', value: 'Update' },
+        { company: 'msi-lua tests', property: 'DisplayName', value: 'msi-lua Small 1.2.4 patch' },
+      ]),
+    );
+    expect(patch.sequence).toEqual(
+      expect.arrayContaining([
+        { patchFamily: 'SmallFamily', productCode: PATCH.targets[0], sequence: '1.2.4.0', attributes: 1 },
+        { patchFamily: 'OtherFamily', productCode: null, sequence: '7', attributes: null },
+      ]),
+    );
   });
 
   test('a database is not a patch', () => {
@@ -259,12 +289,24 @@ describe('string pool', () => {
     const rows = p.table('Property').rows();
     const last = rows.find((r) => r.Property === 'Prop33999');
     expect(last?.Value).toBe('value number 33999');
-    expect(p.table('File').rows().map((r) => r.File).sort()).toEqual(['DataFile', 'ReadmeFile']);
+    expect(
+      p
+        .table('File')
+        .rows()
+        .map((r) => r.File)
+        .sort(),
+    ).toEqual(['DataFile', 'ReadmeFile']);
   });
 
   test('strings decode with the pool codepage; undecodable bytes become the WHATWG replacement', async () => {
     const cp = await buildCodepageFixtures(small);
-    const values = (file: string) => Object.fromEntries(readPackage(fs.readFileSync(file)).table('Property').rows().map((r) => [r.Property, r.Value]));
+    const values = (file: string) =>
+      Object.fromEntries(
+        readPackage(fs.readFileSync(file))
+          .table('Property')
+          .rows()
+          .map((r) => [r.Property, r.Value]),
+      );
     expect(readPackage(fs.readFileSync(cp.cp1252)).codepage).toBe(1252);
     expect(values(cp.cp1252).NAME).toBe('café ünïcödé 1252 €5 — “quoted”');
     expect(readPackage(fs.readFileSync(cp.cp65001)).stringPool.encoding).toBe('utf-8');

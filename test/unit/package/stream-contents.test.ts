@@ -42,7 +42,8 @@ test('every stream reads what its sector chain holds, FAT and mini streams alike
   const streams = streamsOf(layout);
   expect(streams.some((e) => e.size >= 4096)).toBe(true);
   expect(streams.some((e) => e.size < 4096 && e.size > 64)).toBe(true);
-  for (const e of streams) expect([decodeStreamName(e.name).name, read.get(e.name)]).toEqual([decodeStreamName(e.name).name, layout.readStream(e)]);
+  for (const e of streams)
+    expect([decodeStreamName(e.name).name, read.get(e.name)]).toEqual([decodeStreamName(e.name).name, layout.readStream(e)]);
 });
 
 test('a stream stored in consecutive sectors is a view of the bytes passed in, not a copy', () => {

@@ -108,7 +108,10 @@ test('many strings decode the same whether asked for singly or in bulk', () => {
   for (const codepage of [1252, 65001]) {
     const strings = Array.from({ length: 2000 }, (_, i) => (i % 7 === 3 ? null : `s${i}-${'é€'.repeat(i % 5)}`));
     const encode = (s: string) => (codepage === 65001 ? Buffer.from(s, 'utf8') : Buffer.from(s.replace(/€/g, '\x80'), 'latin1'));
-    const p = pool(codepage, strings.map((s) => (s === null ? null : encode(s))));
+    const p = pool(
+      codepage,
+      strings.map((s) => (s === null ? null : encode(s))),
+    );
     // Out of order, each asked for twice.
     const ids = Array.from({ length: 2000 }, (_, i) => ((i * 761) % 2000) + 1);
     for (const id of [...ids, ...ids]) expect(p.get(id)).toBe(strings[id - 1] ?? '');

@@ -26,8 +26,16 @@ function random(seed: number): () => number {
 }
 
 const DATE_TEXTS = [
-  '2024/01/02 03:04:05', '300000/01/01 00:00:00', '99999999999/12/31 23:59:59', '1600/01/01 00:00:00',
-  '0/0/0 0:0:0', '2024/13/45 25:61:61', '275760/09/13 00:00:01', '1/1/1 1:1:1', 'not a date', '',
+  '2024/01/02 03:04:05',
+  '300000/01/01 00:00:00',
+  '99999999999/12/31 23:59:59',
+  '1600/01/01 00:00:00',
+  '0/0/0 0:0:0',
+  '2024/13/45 25:61:61',
+  '275760/09/13 00:00:01',
+  '1/1/1 1:1:1',
+  'not a date',
+  '',
 ];
 
 function base(pick: () => number): Buffer {
@@ -66,10 +74,18 @@ function mutate(data: Buffer, pick: () => number): Buffer {
   for (let s = 0; s < steps; s++) {
     const at = Math.floor(pick() * out.length);
     switch (Math.floor(pick() * 6)) {
-      case 0: out[at] ^= 1 << Math.floor(pick() * 8); break;
-      case 1: out[at] = Math.floor(pick() * 256); break;
-      case 2: if (at + 4 <= out.length) out.writeUInt32LE(INTERESTING[Math.floor(pick() * INTERESTING.length)] >>> 0, at); break;
-      case 3: out = out.subarray(0, at); break;
+      case 0:
+        out[at] ^= 1 << Math.floor(pick() * 8);
+        break;
+      case 1:
+        out[at] = Math.floor(pick() * 256);
+        break;
+      case 2:
+        if (at + 4 <= out.length) out.writeUInt32LE(INTERESTING[Math.floor(pick() * INTERESTING.length)] >>> 0, at);
+        break;
+      case 3:
+        out = out.subarray(0, at);
+        break;
       case 4: {
         // Rewrite one property's type, or its declared string length.
         const section = out.length >= 48 ? out.readUInt32LE(44) : 0;
@@ -84,7 +100,8 @@ function mutate(data: Buffer, pick: () => number): Buffer {
         else out.writeUInt32LE(INTERESTING[Math.floor(pick() * INTERESTING.length)] >>> 0, offset + 4);
         break;
       }
-      default: out = Buffer.concat([out, Buffer.alloc(Math.floor(pick() * 64), Math.floor(pick() * 256))]);
+      default:
+        out = Buffer.concat([out, Buffer.alloc(Math.floor(pick() * 64), Math.floor(pick() * 256))]);
     }
   }
   return out;
@@ -100,7 +117,11 @@ test(`${CASES} mutated summary streams: only MsiFormatError, never an untyped ex
       const summary = parseSummaryInformation(stream);
       summaryToIdt(summary);
       toJson(summary);
-      formatFields([['Created', summary.created], ['Last saved', summary.lastSaved], ['Last printed', summary.lastPrinted]]);
+      formatFields([
+        ['Created', summary.created],
+        ['Last saved', summary.lastSaved],
+        ['Last printed', summary.lastPrinted],
+      ]);
     } catch (error) {
       if (error instanceof MsiFormatError) rejected++;
       else if (untyped.length < 5) untyped.push(`case ${i}: ${(error as Error)?.stack ?? String(error)}`);
@@ -114,11 +135,17 @@ test(`${CASES} mutated summary streams: only MsiFormatError, never an untyped ex
 });
 
 test('a string-typed date no FILETIME can hold ends the IDT export there, as msiinfo export does', () => {
-  const idt = summaryToIdt(parseSummaryInformation(summaryInformationStream([
-    { id: 1, type: 'i2', value: 1252 },
-    { id: 9, type: 'string', value: '{11111111-2222-3333-4444-555555555555}' },
-    { id: 12, type: 'string', value: '300000/01/01 00:00:00' },
-    { id: 14, type: 'i4', value: 200 },
-  ]))).toString('latin1');
-  expect(idt).toBe('PropertyId\tValue\r\ni2\tl255\r\n_SummaryInformation\tPropertyId\r\n1\t1252\r\n9\t{11111111-2222-3333-4444-555555555555}\r\n');
+  const idt = summaryToIdt(
+    parseSummaryInformation(
+      summaryInformationStream([
+        { id: 1, type: 'i2', value: 1252 },
+        { id: 9, type: 'string', value: '{11111111-2222-3333-4444-555555555555}' },
+        { id: 12, type: 'string', value: '300000/01/01 00:00:00' },
+        { id: 14, type: 'i4', value: 200 },
+      ]),
+    ),
+  ).toString('latin1');
+  expect(idt).toBe(
+    'PropertyId\tValue\r\ni2\tl255\r\n_SummaryInformation\tPropertyId\r\n1\t1252\r\n9\t{11111111-2222-3333-4444-555555555555}\r\n',
+  );
 });

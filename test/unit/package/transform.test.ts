@@ -18,13 +18,7 @@ import {
 } from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
 import { buildPatch } from '../../support/package-fixtures';
-import {
-  buildTransformBase,
-  CERTIFICATE_BLOB,
-  COLUMNS,
-  TRANSFORM_SUMMARY,
-  transformSpecs,
-} from '../../support/transform-cases';
+import { buildTransformBase, CERTIFICATE_BLOB, COLUMNS, TRANSFORM_SUMMARY, transformSpecs } from '../../support/transform-cases';
 import { transformStreams, writeTransformFile, type TransformSpec, type WriterRecord } from '../../support/transform-writer';
 
 jest.setTimeout(120_000);
@@ -79,25 +73,34 @@ describe('decoding', () => {
       values: { File: 'ReadmeFile', FileSize: 123456789, Version: '1.2.3.4', Attributes: null },
     });
     expect(file.operations[1].values).toEqual({
-      File: 'Second', Component_: 'MainFile', FileName: 'second.txt', FileSize: 42, Version: null, Language: '1033', Attributes: 512, Sequence: 2,
+      File: 'Second',
+      Component_: 'MainFile',
+      FileName: 'second.txt',
+      FileSize: 42,
+      Version: null,
+      Language: '1033',
+      Attributes: 512,
+      Sequence: 2,
     });
   });
 
   test('added tables and their columns; a null column number is the next column', () => {
     const decoded = readTransform(mst(specs['certificate-tables'].transforms[0]), base);
     expect(decoded.addedTables).toEqual(['MsiDigitalCertificate', 'MsiPatchCertificate']);
-    expect(decoded.addedColumns.map(({ table, column }) => [table, column.number, column.name, column.idtType, column.primaryKey])).toEqual([
-      ['MsiDigitalCertificate', 1, 'DigitalCertificate', 's72', true],
-      ['MsiDigitalCertificate', 2, 'CertData', 'v0', false],
-      ['MsiPatchCertificate', 1, 'PatchCertificate', 's72', true],
-      ['MsiPatchCertificate', 2, 'DigitalCertificate_', 's72', false],
-    ]);
+    expect(decoded.addedColumns.map(({ table, column }) => [table, column.number, column.name, column.idtType, column.primaryKey])).toEqual(
+      [
+        ['MsiDigitalCertificate', 1, 'DigitalCertificate', 's72', true],
+        ['MsiDigitalCertificate', 2, 'CertData', 'v0', false],
+        ['MsiPatchCertificate', 1, 'PatchCertificate', 's72', true],
+        ['MsiPatchCertificate', 2, 'DigitalCertificate_', 's72', false],
+      ],
+    );
     const certs = decoded.tables.find((t) => t.table === 'MsiDigitalCertificate')!;
     expect(certs.operations[0].values).toEqual({ DigitalCertificate: 'PatchSigner', CertData: 'MsiDigitalCertificate.PatchSigner' });
     expect(decoded.streams).toContain('MsiDigitalCertificate.PatchSigner');
   });
 
-  test('3-byte string references and a UTF-8 pool of the transform\'s own', () => {
+  test("3-byte string references and a UTF-8 pool of the transform's own", () => {
     const decoded = readTransform(mst(specs['long-references-utf8'].transforms[0]), base);
     expect(decoded.longReferences).toBe(true);
     expect(decoded.codepage).toBe(65001);
@@ -113,11 +116,23 @@ describe('decoding', () => {
   test('a table of more than 16 columns: a low-bit record carries them all, a bit mask only reaches columns 2 to 16', () => {
     const columns = Array.from({ length: 20 }, (_, i) => ({ name: `C${i + 1}`, type: i === 0 ? 's72' : 'I4', key: i === 0 }));
     const values = ['row', ...Array.from({ length: 19 }, (_, i) => i * 1000)];
-    const decoded = readTransform(mst({
-      summary,
-      addTables: [{ name: 'Wide', columns }],
-      changes: [{ table: 'Wide', columns, records: [{ op: 'insert', values }, { op: 'update', key: ['row'], set: { C16: -1 } }] }],
-    }), base);
+    const decoded = readTransform(
+      mst({
+        summary,
+        addTables: [{ name: 'Wide', columns }],
+        changes: [
+          {
+            table: 'Wide',
+            columns,
+            records: [
+              { op: 'insert', values },
+              { op: 'update', key: ['row'], set: { C16: -1 } },
+            ],
+          },
+        ],
+      }),
+      base,
+    );
     const ops = decoded.tables[0].operations;
     expect(Object.values(ops[0].values)).toEqual(values);
     expect(ops[1]).toMatchObject({ kind: 'update', mask: 0x8000, values: { C1: 'row', C16: -1 } });
@@ -164,9 +179,26 @@ describe('applying', () => {
     expect(property.ALLUSERS).toBeUndefined();
     expect(property.ProductCode.Value).toBe(summary.targetProductCode);
     // Changed tables keep the base order, inserted rows last.
-    expect(db.rows('Property').map((r) => r.Property)).toEqual(['Manufacturer', 'ProductLanguage', 'ProductCode', 'ProductName', 'ProductVersion', 'UpgradeCode', 'NEWPROP']);
-    expect(byKey(db.rows('File'), 'File').ReadmeFile).toMatchObject({ FileSize: 123456789, Version: '1.2.3.4', Attributes: null, Sequence: 1 });
-    expect(byKey(db.rows('Component'), 'Component').MainFile).toMatchObject({ Attributes: 256, Condition: 'VersionNT >= 600', KeyPath: 'ReadmeFile' });
+    expect(db.rows('Property').map((r) => r.Property)).toEqual([
+      'Manufacturer',
+      'ProductLanguage',
+      'ProductCode',
+      'ProductName',
+      'ProductVersion',
+      'UpgradeCode',
+      'NEWPROP',
+    ]);
+    expect(byKey(db.rows('File'), 'File').ReadmeFile).toMatchObject({
+      FileSize: 123456789,
+      Version: '1.2.3.4',
+      Attributes: null,
+      Sequence: 1,
+    });
+    expect(byKey(db.rows('Component'), 'Component').MainFile).toMatchObject({
+      Attributes: 256,
+      Condition: 'VersionNT >= 600',
+      KeyPath: 'ReadmeFile',
+    });
     expect(db.conflicts).toEqual([{ transform: '', table: 'Property', kind: 'insert-existing-row', key: ['Manufacturer'] }]);
     // Untouched tables come from the base as they are.
     expect(db.rows('Media')).toEqual(base.table('Media').rows());
@@ -180,7 +212,9 @@ describe('applying', () => {
     expect(db.tableNames.slice(-2)).toEqual(['MsiDigitalCertificate', 'MsiPatchCertificate']);
     expect(db.columns('MsiDigitalCertificate').map((c) => c.idtType)).toEqual(['s72', 'v0']);
     expect(db.rows('MsiPatchCertificate')).toEqual([{ PatchCertificate: 'patchcert1', DigitalCertificate_: 'PatchSigner' }]);
-    expect(db.rows('MsiDigitalCertificate')).toEqual([{ DigitalCertificate: 'PatchSigner', CertData: 'MsiDigitalCertificate.PatchSigner' }]);
+    expect(db.rows('MsiDigitalCertificate')).toEqual([
+      { DigitalCertificate: 'PatchSigner', CertData: 'MsiDigitalCertificate.PatchSigner' },
+    ]);
     expect(db.hasStream('MsiDigitalCertificate.PatchSigner')).toBe(true);
     expect(db.readStream('MsiDigitalCertificate.PatchSigner')).toEqual(CERTIFICATE_BLOB);
     expect(db.streamSource('MsiDigitalCertificate.PatchSigner')).toEqual({ transform: '' });
@@ -192,7 +226,13 @@ describe('applying', () => {
     const db = applyTransforms(base, caseStorages('columns-and-drop'));
     expect(db.hasTable('Gadget')).toBe(false);
     expect(() => db.rows('Gadget')).toThrow(RangeError);
-    expect(db.columns('Widget').map((c) => `${c.name}:${c.idtType}`)).toEqual(['Widget:s72', 'Size:I2', 'Label:L64', 'Weight:I4', 'Notes:S0']);
+    expect(db.columns('Widget').map((c) => `${c.name}:${c.idtType}`)).toEqual([
+      'Widget:s72',
+      'Size:I2',
+      'Label:L64',
+      'Weight:I4',
+      'Notes:S0',
+    ]);
     expect(db.rows('Widget')).toEqual([
       { Widget: 'bolt', Size: 10, Label: 'A bolt', Weight: -2147483647, Notes: 'heavy' },
       { Widget: 'nut', Size: 5, Label: null, Weight: 2147483647, Notes: null },
@@ -200,7 +240,12 @@ describe('applying', () => {
       { Widget: 'screw', Size: 1, Label: 'A screw', Weight: 0, Notes: 'new' },
       { Widget: 'gear', Size: 7, Label: null, Weight: null, Notes: null },
     ]);
-    expect(db.rows('_Columns').filter((r) => r.Table === 'Widget').map((r) => r.Number)).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      db
+        .rows('_Columns')
+        .filter((r) => r.Table === 'Widget')
+        .map((r) => r.Number),
+    ).toEqual([1, 2, 3, 4, 5]);
   });
 
   test('transforms in order: the second sees the table and column the first added', () => {
@@ -228,17 +273,25 @@ describe('applying', () => {
       ['Widget', 'add-existing-table', []],
     ]);
     expect(db.rows('Widget').map((r) => r.Widget)).toEqual(['bolt', 'nut', 'washer']);
-    expect(db.rows('Extra')).toEqual([{ Extra: 'with-data', Count: 1, Blob: 'Extra.with-data' }, { Extra: 'without-data', Count: 2, Blob: null }]);
+    expect(db.rows('Extra')).toEqual([
+      { Extra: 'with-data', Count: 1, Blob: 'Extra.with-data' },
+      { Extra: 'without-data', Count: 2, Blob: null },
+    ]);
   });
 
   test('a binary cell names its stream only where some layer holds it', () => {
-    const columns = [{ name: 'Id', type: 's72', key: true }, { name: 'Data', type: 'V0' }];
-    const db = applyTransforms(base, [mst({
-      summary,
-      addTables: [{ name: 'Blobs', columns }],
-      changes: [{ table: 'Blobs', columns, records: [{ op: 'raw', bytes: Buffer.from([0x01, 0x02, 0x01, 0x00, 0x01, 0x00]) }] }],
-      // string 1 is the table name "Blobs": the record says data exists, the stream does not.
-    })]);
+    const columns = [
+      { name: 'Id', type: 's72', key: true },
+      { name: 'Data', type: 'V0' },
+    ];
+    const db = applyTransforms(base, [
+      mst({
+        summary,
+        addTables: [{ name: 'Blobs', columns }],
+        changes: [{ table: 'Blobs', columns, records: [{ op: 'raw', bytes: Buffer.from([0x01, 0x02, 0x01, 0x00, 0x01, 0x00]) }] }],
+        // string 1 is the table name "Blobs": the record says data exists, the stream does not.
+      }),
+    ]);
     expect(db.rows('Blobs')).toEqual([{ Id: 'Blobs', Data: null }]);
   });
 });
@@ -252,10 +305,22 @@ describe('patches', () => {
       targetProductCodes: [other, summary.targetProductCode],
       transforms: [
         // A pair for another product first: it must not be chosen.
-        { name: 'Other.1', ...transformFields(), targetProductCode: other, streams: transformStreams({ ...specs['row-changes'].transforms[0], summary: { ...summary, targetProductCode: other } }) },
+        {
+          name: 'Other.1',
+          ...transformFields(),
+          targetProductCode: other,
+          streams: transformStreams({ ...specs['row-changes'].transforms[0], summary: { ...summary, targetProductCode: other } }),
+        },
         { name: '#Other.1', ...transformFields(), targetProductCode: other },
         { name: 'RTM.1', ...transformFields(), streams: transformStreams(specs['certificate-tables'].transforms[0]) },
-        { name: '#RTM.1', ...transformFields(), streams: transformStreams({ summary, changes: [{ table: 'Property', columns: COLUMNS.Property, records: [{ op: 'insert', values: ['PATCHED', '1'] }] }] }) },
+        {
+          name: '#RTM.1',
+          ...transformFields(),
+          streams: transformStreams({
+            summary,
+            changes: [{ table: 'Property', columns: COLUMNS.Property, records: [{ op: 'insert', values: ['PATCHED', '1'] }] }],
+          }),
+        },
       ],
     });
     patch = readPackage(fs.readFileSync(file));
@@ -263,14 +328,19 @@ describe('patches', () => {
 
   test('patchTransformsFor chooses the pair whose summary targets the product', () => {
     expect(patchTransformsFor(patch, { productCode: summary.targetProductCode }).map((s) => s.name)).toEqual(['RTM.1', '#RTM.1']);
-    expect(patchTransformsFor(patch, { productCode: summary.targetProductCode.toLowerCase() }).map((s) => s.name)).toEqual(['RTM.1', '#RTM.1']);
+    expect(patchTransformsFor(patch, { productCode: summary.targetProductCode.toLowerCase() }).map((s) => s.name)).toEqual([
+      'RTM.1',
+      '#RTM.1',
+    ]);
     expect(patchTransformsFor(patch, { productCode: '{00000000-0000-0000-0000-000000000000}' })).toEqual([]);
     expect(() => patchTransformsFor(base, { productCode: summary.targetProductCode })).toThrow(TypeError);
   });
 
   test('applyPatches applies the chosen pair of each patch, in order', () => {
     const db = applyPatches(base, [patch]);
-    expect(db.patches).toEqual([{ patchCode: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E92}', productCode: summary.targetProductCode, transforms: ['RTM.1', '#RTM.1'] }]);
+    expect(db.patches).toEqual([
+      { patchCode: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E92}', productCode: summary.targetProductCode, transforms: ['RTM.1', '#RTM.1'] },
+    ]);
     expect(db.rows('MsiPatchCertificate')).toEqual([{ PatchCertificate: 'patchcert1', DigitalCertificate_: 'PatchSigner' }]);
     expect(byKey(db.rows('Property'), 'Property').PATCHED.Value).toBe('1');
     // The other product's transform (which would rename the product) was not applied.
@@ -303,36 +373,58 @@ describe('damaged transforms throw MsiFormatError naming what and where', () => 
     expect(formatError(() => readTransform(raw('Widget', [0x00, 0x00, 0x00, 0x00, 0x01]), base)).message).toMatch(/1 byte left at the end/);
   });
 
-  test('a string index past the transform\'s string pool', () => {
+  test("a string index past the transform's string pool", () => {
     const error = formatError(() => readTransform(raw('Property', [0x01, 0x02, 0x39, 0x05, 0x00, 0x00], COLUMNS.Property), base));
-    expect(error.message).toMatch(/table Property, record at offset 0, column Property: string index 1337 is out of range \(the transform's string pool has ids 1 to 0\)/);
+    expect(error.message).toMatch(
+      /table Property, record at offset 0, column Property: string index 1337 is out of range \(the transform's string pool has ids 1 to 0\)/,
+    );
     expect(error.offset).toBe(2);
   });
 
   test('changes to a table nobody defines, to a dropped table, or column removals', () => {
     const nowhere = (records: WriterRecord[]) => mst({ summary, changes: [{ table: 'Nowhere', columns: widget, records }] });
-    expect(formatError(() => readTransform(nowhere([{ op: 'delete', key: ['x'] }]), base)).message)
-      .toMatch(/changes rows of table Nowhere, which neither the database nor the transform defines/);
+    expect(formatError(() => readTransform(nowhere([{ op: 'delete', key: ['x'] }]), base)).message).toMatch(
+      /changes rows of table Nowhere, which neither the database nor the transform defines/,
+    );
     // An empty stream changes nothing, wherever it is.
     expect(readTransform(nowhere([]), base).tables).toEqual([]);
-    expect(formatError(() => readTransform(mst({ summary, dropTables: ['Widget'], changes: [{ table: 'Widget', columns: widget, records: [{ op: 'delete', key: ['nut'] }] }] }), base)).message)
-      .toMatch(/changes rows of table Widget, which it drops/);
+    expect(
+      formatError(() =>
+        readTransform(
+          mst({
+            summary,
+            dropTables: ['Widget'],
+            changes: [{ table: 'Widget', columns: widget, records: [{ op: 'delete', key: ['nut'] }] }],
+          }),
+          base,
+        ),
+      ).message,
+    ).toMatch(/changes rows of table Widget, which it drops/);
     const columnsStream = Buffer.from([0x00, 0x00, 0x01, 0x00, 0x01, 0x80]); // mask 0: delete Widget.1
-    const error = formatError(() => readTransform(mst({ summary, dropTables: ['Gadget'], rawTableStreams: { _Columns: columnsStream } }), base));
+    const error = formatError(() =>
+      readTransform(mst({ summary, dropTables: ['Gadget'], rawTableStreams: { _Columns: columnsStream } }), base),
+    );
     expect(error.message).toMatch(/a transform can only add columns/);
     expect(error.where).toBe('_Columns (transform)');
   });
 
   test('columns numbered out of order, a table added without columns, an integer of 3 bytes', () => {
-    expect(formatError(() => readTransform(mst({ summary, addColumns: [{ table: 'Widget', number: 7, column: { name: 'X', type: 'I2' } }] }), base)).message)
-      .toMatch(/adds column 7 to table Widget, which has 3 columns/);
+    expect(
+      formatError(() =>
+        readTransform(mst({ summary, addColumns: [{ table: 'Widget', number: 7, column: { name: 'X', type: 'I2' } }] }), base),
+      ).message,
+    ).toMatch(/adds column 7 to table Widget, which has 3 columns/);
     // Nothing else uses strings here, so the pool is empty and string 1 does not exist.
     const tablesOnly = mst({ summary, rawTableStreams: { _Tables: Buffer.from([0x01, 0x01, 0x01, 0x00]) } });
     expect(formatError(() => readTransform(tablesOnly, base)).message).toMatch(/string index 1 is out of range/);
     const lonely = mst({ summary, addTables: [{ name: 'Lonely', columns: [] }] });
     expect(formatError(() => readTransform(lonely, base)).message).toMatch(/adds table Lonely without columns/);
     const threeBytes = Buffer.from([0x01, 0x04, 0x01, 0x00, 0x01, 0x80, 0x02, 0x00, 0x03, 0x81]); // T.1 Id, type 0x103
-    const pool = mst({ summary, addTables: [{ name: 'T', columns: [{ name: 'Id', type: 's72', key: true }] }], rawTableStreams: { _Columns: threeBytes } });
+    const pool = mst({
+      summary,
+      addTables: [{ name: 'T', columns: [{ name: 'Id', type: 's72', key: true }] }],
+      rawTableStreams: { _Columns: threeBytes },
+    });
     expect(formatError(() => readTransform(pool, base)).message).toMatch(/an integer of 3 bytes/);
   });
 

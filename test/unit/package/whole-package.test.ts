@@ -49,13 +49,16 @@ describe('dump', () => {
       const theirs = fs.mkdtempSync(path.join(scratch, 'msidump-'));
       const ours = path.join(fs.mkdtempSync(path.join(scratch, 'dump-')), 'out');
       // msiinfo export (which msidump runs) writes binary columns' streams into its working directory.
-      const reference = spawnSync(requireTool('msidump'), ['-t', '-s', '-d', theirs, path.resolve(file)], { cwd: fs.mkdtempSync(path.join(scratch, 'cwd-')) });
+      const reference = spawnSync(requireTool('msidump'), ['-t', '-s', '-d', theirs, path.resolve(file)], {
+        cwd: fs.mkdtempSync(path.join(scratch, 'cwd-')),
+      });
       expect(reference.status).toBe(0);
       const run = await cli('dump', file, ours);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(ExitCode.OK);
       expect(tree(ours)).toEqual(tree(theirs));
-      for (const name of tree(theirs)) expect(fs.readFileSync(path.join(ours, name)).equals(fs.readFileSync(path.join(theirs, name)))).toBe(true);
+      for (const name of tree(theirs))
+        expect(fs.readFileSync(path.join(ours, name)).equals(fs.readFileSync(path.join(theirs, name)))).toBe(true);
       const json = JSON.parse((await cli('dump', file, ours, '--json')).text) as { tables: string[]; failures: unknown[] };
       expect(json.tables.slice(0, 2)).toEqual(['_SummaryInformation', '_ForceCodepage']);
       expect(json.failures).toEqual([]);
@@ -109,8 +112,22 @@ const weirdTransform: TransformSpec = {
   summary: TRANSFORM_SUMMARY,
   addTables: [{ name: 'Weird', columns: WEIRD }],
   changes: [
-    { table: 'Weird', columns: WEIRD, records: [{ op: 'insert', values: ['k1', 'p1', 'c1', 7] }, { op: 'insert', values: ['k2', null, null, null] }] },
-    { table: 'Property', columns: [{ name: 'Property', type: 's72', key: true }, { name: 'Value', type: 'l0' }], records: [{ op: 'update', key: ['ProductName'], set: { Value: 'Changed' } }] },
+    {
+      table: 'Weird',
+      columns: WEIRD,
+      records: [
+        { op: 'insert', values: ['k1', 'p1', 'c1', 7] },
+        { op: 'insert', values: ['k2', null, null, null] },
+      ],
+    },
+    {
+      table: 'Property',
+      columns: [
+        { name: 'Property', type: 's72', key: true },
+        { name: 'Value', type: 'l0' },
+      ],
+      records: [{ op: 'update', key: ['ProductName'], set: { Value: 'Changed' } }],
+    },
   ],
 };
 
@@ -129,7 +146,10 @@ describe('the commands on a transform (.mst)', () => {
     expect(run.text).toMatch(/^Produces\s+.* version 1\.0\.1$/m);
     expect(run.text).toMatch(/^Adds tables\s+Weird$/m);
     expect(run.text).toMatch(/^Changes rows of\s+Property \(records need the target database\)$/m);
-    const json = JSON.parse((await cli('info', mst, '--json')).text) as { kind: string; transform: { addedTables: string[]; upgradeCode: string } };
+    const json = JSON.parse((await cli('info', mst, '--json')).text) as {
+      kind: string;
+      transform: { addedTables: string[]; upgradeCode: string };
+    };
     expect(json.kind).toBe('transform');
     expect(json.transform.addedTables).toEqual(['Weird']);
     expect(json.transform.upgradeCode).toBe(TRANSFORM_SUMMARY.upgradeCode);
@@ -142,7 +162,9 @@ describe('the commands on a transform (.mst)', () => {
       { table: 'Property', change: 'changed', records: null, addedColumns: 0 },
     ]);
     const exported = JSON.parse((await cli('export', mst, 'Weird', '--json')).text) as { rows: Array<Record<string, unknown>> };
-    expect(exported.rows.map((r) => [r.Change, r.Key, Object.getOwnPropertyDescriptor(r, '__proto__')?.value, r.constructor, r.toString])).toEqual([
+    expect(
+      exported.rows.map((r) => [r.Change, r.Key, Object.getOwnPropertyDescriptor(r, '__proto__')?.value, r.constructor, r.toString]),
+    ).toEqual([
       ['insert', 'k1', 'p1', 'c1', 7],
       ['insert', 'k2', null, null, null],
     ]);
@@ -165,7 +187,10 @@ describe('the commands on a transform (.mst)', () => {
     expect(Object.getOwnPropertyDescriptor(decoded.operations[0].values, '__proto__')?.value).toBe('p1');
     const rows = applyTransforms(base, [storage]).rows('Weird');
     expect(rows.map((r) => Object.keys(r))).toEqual([WEIRD.map((c) => c.name), WEIRD.map((c) => c.name)]);
-    expect(rows.map((r) => [r.__proto__, r.constructor, r.toString])).toEqual([['p1', 'c1', 7], [null, null, null]]);
+    expect(rows.map((r) => [r.__proto__, r.constructor, r.toString])).toEqual([
+      ['p1', 'c1', 7],
+      [null, null, null],
+    ]);
   });
 });
 
@@ -174,7 +199,10 @@ test('rows of a table read from a package keep columns named like object keys, n
   const header = Buffer.alloc(4);
   header.writeUInt32LE(1252);
   const pairs = Buffer.alloc(strings.length * 4);
-  strings.forEach((s, i) => { pairs.writeUInt16LE(s.length, i * 4); pairs.writeUInt16LE(1, i * 4 + 2); });
+  strings.forEach((s, i) => {
+    pairs.writeUInt16LE(s.length, i * 4);
+    pairs.writeUInt16LE(1, i * 4 + 2);
+  });
   const pool = new StringPool(Buffer.concat([header, pairs]), Buffer.concat(strings));
   const { VALID, STRING, NULLABLE, KEY } = ColumnFlags;
   const columns = [
@@ -188,8 +216,14 @@ test('rows of a table read from a package keep columns named like object keys, n
   [1, 4, 2, 0, 3, 0, 0x8000 + 5, 0].forEach((v, i) => data.writeUInt16LE(v, i * 2));
   const table = new MsiTable('W', columns, data, { pool, hasStream: () => false });
   const rows = table.rows();
-  expect(rows.map((r) => Object.keys(r))).toEqual([['Key', '__proto__', 'constructor', 'hasOwnProperty'], ['Key', '__proto__', 'constructor', 'hasOwnProperty']]);
-  expect(rows.map((r) => [r.Key, r.__proto__, r.constructor, r.hasOwnProperty])).toEqual([['k1', 'p1', 'c1', 5], ['k2', null, null, null]]);
+  expect(rows.map((r) => Object.keys(r))).toEqual([
+    ['Key', '__proto__', 'constructor', 'hasOwnProperty'],
+    ['Key', '__proto__', 'constructor', 'hasOwnProperty'],
+  ]);
+  expect(rows.map((r) => [r.Key, r.__proto__, r.constructor, r.hasOwnProperty])).toEqual([
+    ['k1', 'p1', 'c1', 5],
+    ['k2', null, null, null],
+  ]);
   expect(JSON.parse(JSON.stringify(rows[0]))).toEqual({ Key: 'k1', ['__proto__']: 'p1', constructor: 'c1', hasOwnProperty: 5 });
   expect([...table].map((r) => r.__proto__)).toEqual(['p1', null]);
 });

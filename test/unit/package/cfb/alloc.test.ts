@@ -31,7 +31,9 @@ describe('refused when the chain is read', () => {
     const chain = layout.chain(layout.entry('B').start);
     layout.setU32(layout.fatEntryOffset(chain[1]), layout.sectorCount);
     const { compound, entry } = streamOf(layout.buf, 'B');
-    expect(formatErrorOf(() => compound.streamData(entry)).message).toMatch(/continues from sector \d+ to sector \d+, beyond the \d+ sectors in the file/);
+    expect(formatErrorOf(() => compound.streamData(entry)).message).toMatch(
+      /continues from sector \d+ to sector \d+, beyond the \d+ sectors in the file/,
+    );
   });
 
   test('a chain ending before the size it must hold', () => {

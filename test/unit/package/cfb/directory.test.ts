@@ -11,11 +11,17 @@ import { formatErrorOf } from './helpers';
 const file = plainCompoundFile({ A: Buffer.alloc(100, 1), B: Buffer.alloc(5000, 2), C: Buffer.alloc(10, 3) });
 const UNTOUCHED = (() => {
   const compound = openCompoundFile(file);
-  return compound.childrenOf(compound.root).map((e) => e.name).sort();
+  return compound
+    .childrenOf(compound.root)
+    .map((e) => e.name)
+    .sort();
 })();
 const names = (bytes: Buffer) => {
   const compound = openCompoundFile(bytes);
-  return compound.childrenOf(compound.root).map((e) => e.name).sort();
+  return compound
+    .childrenOf(compound.root)
+    .map((e) => e.name)
+    .sort();
 };
 
 test('the untouched file lists its streams', () => {
@@ -71,7 +77,10 @@ describe('ignored', () => {
     const layout = layoutOf(file);
     const free = layout.entries.find((e) => e.type === 0)!;
     layout.setU32(free.offset + ENTRY.size, 123456).setU32(free.offset + ENTRY.start, 0xfffffffe);
-    layout.setU32(free.offset + ENTRY.left, 1).setU32(free.offset + ENTRY.right, 2).setU32(free.offset + ENTRY.child, 0);
+    layout
+      .setU32(free.offset + ENTRY.left, 1)
+      .setU32(free.offset + ENTRY.right, 2)
+      .setU32(free.offset + ENTRY.child, 0);
     expect(names(layout.buf)).toEqual(UNTOUCHED);
   });
 

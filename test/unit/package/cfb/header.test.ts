@@ -40,7 +40,11 @@ describe('refused', () => {
     expect(formatErrorOf(() => parseHeader(bytes, file.length)).message).toMatch(/cutoff is 8192/);
   });
 
-  test.each([[44, 'FAT'], [72, 'DIFAT'], [64, 'mini FAT']])('more %s sectors (offset %i) than the file holds', (offset, what) => {
+  test.each([
+    [44, 'FAT'],
+    [72, 'DIFAT'],
+    [64, 'mini FAT'],
+  ])('more %s sectors (offset %i) than the file holds', (offset, what) => {
     const bytes = header();
     bytes.writeUInt32LE(1000, offset as number);
     const error = formatErrorOf(() => parseHeader(bytes, file.length));

@@ -10,7 +10,13 @@ import { buildSmallMsi } from '../fixtures';
 // Plain JS shared with bench/big-package.js.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { writeSparsePackage } = require('../../../../bench/support/sparse-cfb.js') as {
-  writeSparsePackage(options: { lib: typeof lib; source: Buffer; output: string; extra?: Array<{ name: string; size: number }>; sectorShift?: number }): { fileSize: number; difatSectors: number };
+  writeSparsePackage(options: {
+    lib: typeof lib;
+    source: Buffer;
+    output: string;
+    extra?: Array<{ name: string; size: number }>;
+    sectorShift?: number;
+  }): { fileSize: number; difatSectors: number };
 };
 
 jest.setTimeout(120_000);

@@ -26,7 +26,9 @@ describe('refused', () => {
     const b = layout.entry('B');
     layout.setU32(layout.miniFatEntryOffset(b.start + 1), b.start);
     const { compound, byName } = entries(layout.buf);
-    expect(formatErrorOf(() => compound.streamData(byName.get('B')!)).message).toMatch(/stream "B" .*mini sector chain loops back to mini sector/);
+    expect(formatErrorOf(() => compound.streamData(byName.get('B')!)).message).toMatch(
+      /stream "B" .*mini sector chain loops back to mini sector/,
+    );
     expect(compound.streamData(byName.get('A')!).equals(small.A)).toBe(true);
   });
 
@@ -35,7 +37,9 @@ describe('refused', () => {
     const b = layout.entry('B');
     layout.setU32(layout.miniFatEntryOffset(b.start + 2), ENDOFCHAIN);
     const { compound, byName } = entries(layout.buf);
-    expect(formatErrorOf(() => compound.streamData(byName.get('B')!)).message).toMatch(/declares 1000 bytes but its mini sector chain holds only 192/);
+    expect(formatErrorOf(() => compound.streamData(byName.get('B')!)).message).toMatch(
+      /declares 1000 bytes but its mini sector chain holds only 192/,
+    );
   });
 
   test('a mini FAT chain that loops (at open)', () => {
@@ -56,7 +60,9 @@ describe('accepted', () => {
     const { compound, byName } = entries(layout.buf);
     expect(compound.streamData(byName.get('A')!).equals(small.A)).toBe(true);
     expect(compound.streamData(byName.get('Big')!).equals(small.Big)).toBe(true);
-    expect(formatErrorOf(() => compound.streamData(byName.get('C')!)).message).toMatch(/stream "C" .*outside the \d+ mini sectors of the mini stream/);
+    expect(formatErrorOf(() => compound.streamData(byName.get('C')!)).message).toMatch(
+      /stream "C" .*outside the \d+ mini sectors of the mini stream/,
+    );
   });
 
   test('a mini stream chain shorter than its declared size: the error names why', () => {
@@ -69,7 +75,9 @@ describe('accepted', () => {
     // A sits in the first 512 bytes of the mini stream; B runs past them.
     expect(compound.streamData(byName.get('A')!).equals(small.A)).toBe(true);
     const error = formatErrorOf(() => compound.streamData(byName.get('B')!));
-    expect(error.message).toMatch(/outside the 8 mini sectors of the mini stream \(the mini stream's sector chain ends after 1 of its \d+ sectors: its sector chain holds only 512 bytes\)/);
+    expect(error.message).toMatch(
+      /outside the 8 mini sectors of the mini stream \(the mini stream's sector chain ends after 1 of its \d+ sectors: its sector chain holds only 512 bytes\)/,
+    );
   });
 
   test('a header that declares no mini FAT sectors: the mini FAT is not read, one-sector small streams still are', () => {
