@@ -7,7 +7,6 @@
 // nothing. The first run of each is reported apart: it is the coldest (addon extraction for
 // the SEA, the first read of node_modules for Node).
 //   node bench/sea.js [--runs=7]        (build the exe first: node scripts/sea.js)
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');

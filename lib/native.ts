@@ -119,7 +119,7 @@ export function describeBindingLookup(root: string, platform: string, arch: stri
  */
 export function loadBindingFrom(root: string): NativeBinding {
   // node-gyp-build reads the target from npm_config_arch/os.arch() when it is first loaded.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
   try {
     return nodeGypBuild(root);

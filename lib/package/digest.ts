@@ -147,7 +147,7 @@ export function computePackageDigest(
   if (typeof withMetadata !== 'boolean')
     throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
   // Loaded here: commands that never hash should not pay for node:crypto at start-up.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const hash = createHash(algorithm);
   let metadataDigest: Buffer | null = null;

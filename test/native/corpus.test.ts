@@ -26,7 +26,6 @@ interface WineDump {
 const entries = loadCorpusCrossCheck();
 const describeCorpus = entries ? describe : describe.skip;
 if (!entries) {
-  // eslint-disable-next-line no-console
   console.warn('corpus Wine cross-check skipped: the fixture manifest has no corpus entries (../shared/corpus was absent)');
 }
 

@@ -11,7 +11,6 @@ import { artifact, REPO_ROOT } from './support';
 
 jest.setTimeout(300_000);
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { prebuildFileName } = require('../../scripts/build-native.js') as { prebuildFileName: (arch: string) => string };
 
 const ELECTRON = '33.0.0';

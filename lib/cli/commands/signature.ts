@@ -1,7 +1,6 @@
 import type { CertificateInfo } from '../../package';
 import { formatFields, formatDate, toJson } from '../format';
 import { openAnyForCli } from '../open';
-import { openCompoundFile } from '../../package';
 import { findSignatureStreams } from '../../package/digest';
 import { ExitCode, type CliCommand } from '../registry';
 
@@ -48,7 +47,7 @@ export const signatureCommand: CliCommand = {
       // are those of any Windows Installer compound file.
       const compound = opened.compound;
       const { signature, signatureEx } = findSignatureStreams(compound);
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+
       const { verifyPackageSignature } = require('../../package/signature') as typeof import('../../package/signature');
       report = signature
         ? verifyPackageSignature(compound, {

@@ -29,13 +29,12 @@ function writePackage(root: string, name: string, prebuilds: string[]): void {
 /** lib/native with node-gyp-build freshly loaded for a simulated Windows machine. */
 function nativeFor(platform: string, arch: string): typeof NativeModule {
   // The core module object itself (the namespace import above has read-only getters).
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const coreOs = require('node:os') as typeof os;
   jest.spyOn(coreOs, 'arch').mockReturnValue(arch);
   jest.spyOn(coreOs, 'platform').mockReturnValue(platform as NodeJS.Platform);
   let mod: typeof NativeModule | undefined;
   jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     mod = require('../../../lib/native') as typeof NativeModule;
   });
   return mod!;

@@ -17,7 +17,6 @@ const CASES = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'cases')
 const present = fs.existsSync(path.join(CASES, 'README.md'));
 const describeCases = present ? describe : describe.skip;
 if (!present) {
-  // eslint-disable-next-line no-console
   console.warn(`cases test skipped: ${CASES} is absent (it is the repository's sibling ../shared/cases)`);
 }
 

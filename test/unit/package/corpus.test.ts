@@ -224,7 +224,6 @@ function typed(error: unknown): string {
 
 const describeCorpus = present ? describe : describe.skip;
 if (!present) {
-  // eslint-disable-next-line no-console
   console.warn(`corpus test skipped: ${CORPUS} is absent (it is the repository's sibling ../shared/corpus)`);
 }
 
@@ -268,7 +267,7 @@ describeCorpus('corpus: every file reads as msitools reads it', () => {
       for (const d of o.differences) lines.push(`    DIFFERENT: ${d}`);
       for (const n of o.notes) lines.push(`    note: ${n}`);
     }
-    // eslint-disable-next-line no-console
+
     console.log(lines.join('\n'));
   });
 

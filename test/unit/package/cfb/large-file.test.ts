@@ -8,7 +8,7 @@ import * as lib from '../../../../lib/package';
 import { buildSmallMsi } from '../fixtures';
 
 // Plain JS shared with bench/big-package.js.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+
 const { writeSparsePackage } = require('../../../../bench/support/sparse-cfb.js') as {
   writeSparsePackage(options: {
     lib: typeof lib;
