@@ -1,6 +1,6 @@
 // The typed surface of the compiled addon (native/*.cc), so the facades compile
 // against what the binding really exports. Keep in step with each Register* function.
-import type { TokenContextBinding, WuaBinding } from './wua/native-wua';
+import type { TokenContextBinding, WuaBinding, WuaSystemBinding } from './wua/native-wua';
 
 /** One property read by MsiGetProductInfoExW: a Win32 status and the value on success. */
 export interface NativePropertyOutcome {
@@ -175,6 +175,6 @@ export interface InstallerBinding {
 }
 
 export interface NativeBinding
-  extends ProductsBinding, InstallerBinding, PolicyBinding, SignaturesBinding, WuaBinding, TokenContextBinding {
+  extends ProductsBinding, InstallerBinding, PolicyBinding, SignaturesBinding, WuaBinding, WuaSystemBinding, TokenContextBinding {
   napiVersion: number;
 }

@@ -284,6 +284,7 @@ test('20 actions in a row leave no handle behind', async () => {
   for (const type of new Set([...Object.keys(before), ...Object.keys(after)])) {
     // Measured: Wine 8's msi.dll leaves registry keys open on each install (not ours: we open none).
     if (underWine && type === 'Key') continue;
-    expect([type, after[type] ?? 0]).toEqual([type, before[type] ?? 0]);
+    // No growth: a count may also fall (Wine closes an event of its own between actions).
+    expect({ type, grew: (after[type] ?? 0) > (before[type] ?? 0) }).toEqual({ type, grew: false });
   }
 });
