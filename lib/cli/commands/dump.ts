@@ -4,12 +4,35 @@
 // lists them) and every stream that is not a table as DIR/_Streams/<name>,
 // in one process.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MsiFormatError } from '../../errors';
 import { toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, UsageError, type CliCommand } from '../registry';
+
+/**
+ * mkdir -p that always ends. Node's `mkdir(..., { recursive: true })` spins forever
+ * (100% CPU, the promise never settles) when a parent exists but refuses children with
+ * ENOENT, as every folder under /proc and /sys does on Linux. Here each level is created
+ * once; a level still missing after its parent exists fails with that ENOENT.
+ */
+export async function makeFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      const stats = await stat(folder);
+      if (stats.isDirectory()) return;
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${folder}'`), { code: 'ENOTDIR', syscall: 'mkdir', path: folder });
+    }
+    const parent = path.dirname(folder);
+    if (code !== 'ENOENT' || parent === folder) throw error;
+    await makeFolder(parent);
+    await mkdir(folder); // a second ENOENT is final
+  }
+}
 
 /** Characters no file name may hold on some platform msi-lua runs on (Windows' set, which includes POSIX's "/" and NUL). */
 const UNSAFE = process.platform === 'win32' ? /[\u0000-\u001f<>:"/\\|?*%]/g : /[\u0000/%]/g;
@@ -57,7 +80,7 @@ export const dumpCommand: CliCommand = {
     }
     const pkg = opened.pkg;
     const streamsFolder = path.join(folder, '_Streams');
-    await mkdir(streamsFolder, { recursive: true });
+    await makeFolder(streamsFolder);
     const failures: Failure[] = [];
     const tables: string[] = [];
     const streams: string[] = [];

@@ -91,8 +91,7 @@ export const exportCommand: CliCommand = {
     if (opened.kind === 'transform') return exportFromTransform(io, file, name, opened.storage, args.options);
     const pkg = opened.pkg;
     if (!pkg.hasTable(name) && !PSEUDO_TABLES.includes(name)) {
-      io.stderr.write(`msi-lua: ${file} has no table ${name} (see: msi-lua tables ${file})\n`);
-      return ExitCode.NO_SUCH_TABLE;
+      return noSuchTable(io, args.options.json === true, file, name, `${file} has no table ${name} (see: msi-lua tables ${file})`);
     }
     if (args.options.idt) {
       io.stdout.write(pkg.exportIdt(name));
@@ -145,14 +144,48 @@ function exportFromTransform(
       throw new UsageError(`${file} is a transform: its change records for ${name} have no IDT form (use --json or the default output)`);
     return write(io, records, options.json === true);
   }
+  const json = options.json === true;
   if (overview.droppedTables.includes(name)) {
-    io.stderr.write(`msi-lua: ${file} is a transform that drops table ${name}: it holds no rows of it\n`);
-  } else if (overview.undecoded.some((u) => u.table === name)) {
-    io.stderr.write(
-      `msi-lua: ${file} is a transform that changes rows of ${name}, a table of the database it applies to: its records need that database's columns (see: msi-lua info ${file})\n`,
-    );
-  } else {
-    io.stderr.write(`msi-lua: ${file} is a transform and does not change table ${name} (see: msi-lua tables ${file})\n`);
+    return noSuchTable(io, json, file, name, `${file} is a transform that drops table ${name}: it holds no rows of it`);
   }
+  if (overview.undecoded.some((u) => u.table === name)) {
+    return noSuchTable(
+      io,
+      json,
+      file,
+      name,
+      `${file} is a transform that changes rows of ${name}, a table of the database it applies to: its records need that database's columns (see: msi-lua info ${file})`,
+    );
+  }
+  return noSuchTable(io, json, file, name, `${file} is a transform and does not change table ${name} (see: msi-lua tables ${file})`);
+}
+
+/**
+ * Exit 6: one line on stderr and, under --json, the error object on stdout that every other
+ * failure prints (README: "under --json it also prints one object {"error": ...}").
+ */
+function noSuchTable(
+  io: { stdout: { write(chunk: string): unknown }; stderr: { write(chunk: string): unknown } },
+  json: boolean,
+  file: string,
+  table: string,
+  message: string,
+): number {
+  if (json) {
+    io.stdout.write(
+      toJson({
+        error: {
+          name: 'NoSuchTableError',
+          code: 'ERR_NO_SUCH_TABLE',
+          hresult: null,
+          message,
+          path: file,
+          table,
+          exitCode: ExitCode.NO_SUCH_TABLE,
+        },
+      }),
+    );
+  }
+  io.stderr.write(`msi-lua: ${message}\n`);
   return ExitCode.NO_SUCH_TABLE;
 }

@@ -201,6 +201,15 @@ describe('export', () => {
     expect(run.code).toBe(ExitCode.NO_SUCH_TABLE);
     expect(run.stderr).toMatch(/has no table Nope/);
   });
+
+  test('an unknown table under --json prints the error object too', async () => {
+    const run = await cli('export', small, 'Nope', '--json');
+    expect(run.code).toBe(ExitCode.NO_SUCH_TABLE);
+    expect(JSON.parse(run.text)).toEqual({
+      error: expect.objectContaining({ code: 'ERR_NO_SUCH_TABLE', hresult: null, table: 'Nope', exitCode: ExitCode.NO_SUCH_TABLE }),
+    });
+    expect(run.stderr).toMatch(/has no table Nope/);
+  });
 });
 
 describe('signature', () => {
