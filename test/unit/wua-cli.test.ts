@@ -55,7 +55,11 @@ describeNotWindows('off Windows', () => {
     const json = await cli('reboot-status', '--json');
     expect(json.code).toBe(UpdatesExitCode.WINDOWS_ONLY);
     expect(JSON.parse(json.stdout)).toEqual({
-      error: expect.objectContaining({ name: 'PlatformNotSupportedError', hresultHex: '0x80070032' }),
+      error: expect.objectContaining({
+        name: 'PlatformNotSupportedError',
+        hresultHex: '0x80070032',
+        exitCode: UpdatesExitCode.WINDOWS_ONLY,
+      }),
     });
   });
 });

@@ -64,14 +64,14 @@ function reportError(io: CliIo, name: string, json: boolean, error: unknown): nu
   else if (error instanceof InstallAlreadyRunningError) code = InstallerExitCode.ALREADY_RUNNING;
   else if (error instanceof MsiLuaError) code = InstallerExitCode.FAILED;
   else throw error;
+  // One shape for every command's failure (README "Command line"): one line on stderr, and
+  // under --json one `{"error": {..., "exitCode"}}` object on stdout.
+  io.stderr.write(`msi-lua ${name}: ${(error as Error).message}\n`);
   if (json) {
     const body = error instanceof MsiLuaError ? error.toJSON() : { name: (error as Error).name, message: (error as Error).message };
-    io.stdout.write(toJson({ ok: false, exitCode: code, error: body }));
-  } else {
-    io.stderr.write(`msi-lua ${name}: ${(error as Error).message}\n`);
-    if (error instanceof InstallFailedError && error.messages.length > 0) {
-      for (const m of error.messages) io.stderr.write(`  ${m.severity}${m.code !== null ? ` ${m.code}` : ''}: ${m.text}\n`);
-    }
+    io.stdout.write(toJson({ error: { ...body, exitCode: code } }));
+  } else if (error instanceof InstallFailedError && error.messages.length > 0) {
+    for (const m of error.messages) io.stderr.write(`  ${m.severity}${m.code !== null ? ` ${m.code}` : ''}: ${m.text}\n`);
   }
   return code;
 }

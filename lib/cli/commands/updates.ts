@@ -225,8 +225,11 @@ async function run(
       const { selected, missing } = select(updates, selectors);
       if (missing.length > 0) {
         const message = `no update found by "${criteria}" matches ${missing.join(', ')}`;
-        if (!json) io.stderr.write(`msi-lua updates ${sub}: ${message}\n`);
-        return { doc: { error: { name: 'NoMatch', message, missing } }, code: UpdatesExitCode.NO_MATCH };
+        io.stderr.write(`msi-lua updates ${sub}: ${message}\n`);
+        return {
+          doc: { error: { name: 'NoMatch', message, missing, exitCode: UpdatesExitCode.NO_MATCH } },
+          code: UpdatesExitCode.NO_MATCH,
+        };
       }
       if (sub === 'hide' || sub === 'unhide') {
         const outcomes = await session.setHidden(selected, sub === 'hide');
@@ -441,8 +444,10 @@ export const updatesCommand: CliCommand = {
     } catch (error) {
       if (error instanceof UsageError) throw error;
       const { code, text } = await failure(error);
-      if (json) io.stdout.write(toJson({ error: errorDocument(error) }));
-      else io.stderr.write(`msi-lua updates ${sub}: ${text}\n`);
+      // One shape for every command's failure: one line on stderr, and under --json one
+      // `{"error": {..., "exitCode"}}` object on stdout.
+      io.stderr.write(`msi-lua updates ${sub}: ${text}\n`);
+      if (json) io.stdout.write(toJson({ error: { ...errorDocument(error), exitCode: code } }));
       return code;
     } finally {
       await session.close().catch(() => undefined);

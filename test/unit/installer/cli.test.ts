@@ -63,9 +63,10 @@ test.each([
   scripted(status);
   const run = await cli('uninstall', CODE, '--json');
   expect(run.code).toBe(exitCode);
-  const body = JSON.parse(run.text) as { ok: boolean; exitCode: number; error?: { win32?: number } };
-  expect(body).toMatchObject({ ok, exitCode });
-  if (!ok) expect(body.error?.win32).toBe(status);
+  const body = JSON.parse(run.text) as { ok?: boolean; exitCode?: number; error?: { win32?: number; exitCode?: number } };
+  // Success: the result document; failure: the one error shape every command prints.
+  if (ok) expect(body).toMatchObject({ ok, exitCode });
+  else expect(body).toEqual({ error: expect.objectContaining({ win32: status, exitCode }) });
 });
 
 test('without --json a failure goes to stderr with the engine messages', async () => {
