@@ -19,8 +19,10 @@ function fail(message) {
   process.exit(1);
 }
 
+// Everything prepack and its builds print goes to stderr: `npm pack --json` writes its JSON to
+// stdout after the lifecycle scripts, and cmake's "[ 50%]" lines there would break it.
 function run(label, args) {
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) fail(`${label} failed (exit ${result.status ?? result.signal})`);
 }
 
@@ -70,4 +72,4 @@ for (const arch of CROSS_BUILT) {
   ]);
   if (prebuilds(arch).length === 0) fail(`the native cross-build wrote nothing to prebuilds/win32-${arch}`);
 }
-console.log(`prepack: dist/ and ${CROSS_BUILT.map((a) => `prebuilds/win32-${a}/${prebuilds(a).join(', ')}`).join(', ')} ready`);
+console.error(`prepack: dist/ and ${CROSS_BUILT.map((a) => `prebuilds/win32-${a}/${prebuilds(a).join(', ')}`).join(', ')} ready`);

@@ -88,7 +88,9 @@ function main() {
     MSI_LUA_SHIP_APP: app,
     MSI_LUA_SEA_EXE: path.join(root, 'build', 'sea', 'msi-lua.exe'),
   };
-  spawnSync(process.execPath, [jest, '--selectProjects', 'ship', '--runInBand', '--ci', '--json', `--outputFile=${report}`], {
+  // npm test gives the suite a private TMPDIR and one jest cache outside it (MSI_LUA_JEST_CACHE).
+  const cache = process.env.MSI_LUA_JEST_CACHE ? [`--cacheDirectory=${process.env.MSI_LUA_JEST_CACHE}`] : [];
+  spawnSync(process.execPath, [jest, '--selectProjects', 'ship', '--runInBand', '--ci', ...cache, '--json', `--outputFile=${report}`], {
     cwd: root,
     stdio: 'inherit',
     env,
