@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { setNativeBinding } = require('../dist/native.js');
-const { main } = require('../dist/cli.js');
+const { main } = require('../dist/cli/main.js');
 
 /**
  * %LOCALAPPDATA%\msi-lua\sea: per user (for SYSTEM, under systemprofile), not shared like

@@ -78,7 +78,7 @@ function build() {
   const out = path.resolve(root, argValue('out', path.join('build', 'sea', 'msi-lua.exe')));
   const addon = path.resolve(root, argValue('addon', path.join('prebuilds', 'win32-x64', 'node.napi.node')));
   if (!fs.existsSync(addon)) throw new Error(`sea: no addon at ${addon}: run node scripts/build-native.js --prebuild first`);
-  if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('sea: no dist/: run npm run build first');
+  if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) throw new Error('sea: no dist/: run npm run build first');
   // Only the Windows node.exe (from the npm registry); Wine is needed only for a blob
   // when this Node's version differs.
   prepareNodeWin();

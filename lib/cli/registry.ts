@@ -1,5 +1,5 @@
 // Command registry of the msi-lua command-line tool. Each command is an
-// object registered under its name; the dispatcher (lib/cli.ts) parses the
+// object registered under its name; the dispatcher (lib/cli/main.ts) parses the
 // options a command declares, handles --help, and maps errors to exit codes.
 // Commands from other parts of the library are added with registerCommand.
 

@@ -1,6 +1,6 @@
 // `msi-lua updates ...` through the scripted agent: each subcommand's text and JSON output
 // and its exit code, run in-process (runCli) under Windows node.
-import { runCli } from '../../lib/cli';
+import { runCli } from '../../lib/cli/main';
 import { UpdatesExitCode } from '../../lib/cli/commands/updates';
 import { getBinding, setNativeBinding } from '../../lib/native';
 import type { NativeTokenFacts } from '../../lib/wua/native-wua';

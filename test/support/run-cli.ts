@@ -1,5 +1,5 @@
 // Runs the msi-lua command-line tool in-process and collects what it writes.
-import { runCli } from '../../lib/cli';
+import { runCli } from '../../lib/cli/main';
 
 export interface CliRun {
   code: number;

@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ExitCode, listCommands } from '../../lib/cli';
-import { LuaExitCode } from '../../lib/lua/cli';
+import { ExitCode, listCommands } from '../../lib/cli/main';
+import { LuaExitCode } from '../../lib/cli/commands/lua-check';
 import { buildLuaFixtures, type LuaFixtures } from '../support/lua-fixtures';
 import { cli } from '../support/run-cli';
 
@@ -164,8 +164,8 @@ test('a command registered later gets the same file checks', async () => {
 // ---------------------------------------------------------------- the real process
 
 function distReady(): void {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js')))
-    throw new Error('dist/cli.js is missing: run `npm run build` before the unit suite');
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/cli/main.js is missing: run `npm run build` before the unit suite');
 }
 
 function runBin(argv: string[], options: { stdout?: number | 'pipe'; uid?: number; gid?: number } = {}) {
@@ -217,7 +217,7 @@ describe('unreadable file (EACCES)', () => {
     if (process.getuid?.() === 0) {
       // Root reads any file, so the cell runs the tool as the unprivileged user nobody.
       distReady();
-      const probe = spawnSync(process.execPath, ['-e', 'require(process.argv[1])', path.join(ROOT, 'dist', 'cli.js')], {
+      const probe = spawnSync(process.execPath, ['-e', 'require(process.argv[1])', path.join(ROOT, 'dist', 'cli', 'main.js')], {
         uid: 65534,
         gid: 65534,
         encoding: 'utf8',

@@ -1,6 +1,6 @@
 // `msi-lua updates` on any OS: usage errors, the not-Windows exit code, and the output with
 // the native binding injected (the Wine tier runs it against the scripted agent).
-import { runCli } from '../../lib/cli';
+import { runCli } from '../../lib/cli/main';
 import { UpdatesExitCode } from '../../lib/cli/commands/updates';
 import { setNativeBinding } from '../../lib/native';
 import { FakeWua, nativeUpdate, succeeded } from './wua-fake-binding';

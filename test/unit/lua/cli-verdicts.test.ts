@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { ExitCode } from '../../../lib/cli';
-import { LuaExitCode } from '../../../lib/lua/cli';
+import { ExitCode } from '../../../lib/cli/main';
+import { LuaExitCode } from '../../../lib/cli/commands/lua-check';
 import { setNativeBinding } from '../../../lib/native';
 import type { NativeBinding } from '../../../lib/native-binding';
 import { importIdtTables, scratchDir, signFile } from '../../support/package-fixtures';

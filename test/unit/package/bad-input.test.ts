@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExitCode } from '../../../lib/cli';
+import { ExitCode } from '../../../lib/cli/main';
 import { encodeStreamName, inspectStructure, openCompoundFile, readPackage } from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
 import { buildSmallMsi } from './fixtures';

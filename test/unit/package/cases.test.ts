@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode } from '../../../lib/cli';
+import { ExitCode } from '../../../lib/cli/main';
 import { MsiFormatError } from '../../../lib/errors';
 import { readPackage, type MsiPackage } from '../../../lib/package';
 import { msiinfoExport, msiinfoTables, scratchDir } from '../../support/package-fixtures';

@@ -2,7 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode, getCommand, listCommands, registerCommand, type CliCommand } from '../../../lib/cli';
+import { ExitCode, getCommand, listCommands, registerCommand, type CliCommand } from '../../../lib/cli/main';
 import { readPackage } from '../../../lib/package';
 import { msiinfoExport, scratchDir } from '../../support/package-fixtures';
 import { cli } from '../../support/run-cli';

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ExitCode } from '../../../lib/cli';
+import { ExitCode } from '../../../lib/cli/main';
 import { dumpFileName } from '../../../lib/cli/commands/dump';
 import { applyTransforms, readPackage, readTransform, readTransformFile, StringPool, MsiTable, ColumnFlags } from '../../../lib/package';
 import { defineColumn } from '../../../lib/package/tables';

@@ -1,12 +1,12 @@
 // `msi-lua lua-check` (offline, any OS) and `msi-lua lua-status` (on the machine).
-import { PlatformNotSupportedError, UnknownProductError } from '../errors';
-import { toJson } from '../cli/format';
-import { checkReadable } from '../cli/open';
-import { type CliCommand, type CliStream, getCommand, registerCommand, UsageError } from '../cli/registry';
-import { isBracedGuid } from '../validate';
-import { evaluateLuaPatching } from './machine';
-import { checkLuaPatching, type OfflineLuaReport } from './offline';
-import type { LuaReport } from './rules';
+import { PlatformNotSupportedError, UnknownProductError } from '../../errors';
+import { toJson } from '../format';
+import { checkReadable } from '../open';
+import { type CliCommand, type CliStream, getCommand, registerCommand, UsageError } from '../registry';
+import { isBracedGuid } from '../../validate';
+import { evaluateLuaPatching } from '../../lua/machine';
+import { checkLuaPatching, type OfflineLuaReport } from '../../lua/offline';
+import type { LuaReport } from '../../lua/rules';
 
 /** Exit codes of the UAC-patching commands beyond the common ones. */
 export const LuaExitCode = {

@@ -4,12 +4,12 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MsiFormatError, MsiLuaError } from './errors';
-import { toJson } from './cli/format';
-import { PackageKindError } from './lua/offline';
-import { registerPackageCommands, registerUpdatesCommands } from './cli/commands';
-import { registerLuaCommands } from './lua/cli';
-import { CannotReadError } from './cli/open';
+import { MsiFormatError, MsiLuaError } from '../errors';
+import { toJson } from './format';
+import { PackageKindError } from '../lua/offline';
+import { registerPackageCommands, registerUpdatesCommands } from './commands';
+import { registerLuaCommands } from './commands/lua-check';
+import { CannotReadError } from './open';
 import {
   COMMON_EXIT_CODES,
   ExitCode,
@@ -20,10 +20,10 @@ import {
   type CliIo,
   type CliStream,
   type ParsedArgs,
-} from './cli/registry';
+} from './registry';
 
-export { ExitCode, registerCommand, listCommands, getCommand, UsageError } from './cli/registry';
-export type { CliCommand, CliIo, CliStream, CommandContext, OptionSpec, ParsedArgs } from './cli/registry';
+export { ExitCode, registerCommand, listCommands, getCommand, UsageError } from './registry';
+export type { CliCommand, CliIo, CliStream, CommandContext, OptionSpec, ParsedArgs } from './registry';
 
 registerPackageCommands();
 registerLuaCommands();
@@ -35,7 +35,7 @@ declare const __MSI_LUA_VERSION__: string | undefined;
 function version(): string {
   if (typeof __MSI_LUA_VERSION__ === 'string') return __MSI_LUA_VERSION__;
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
     return manifest.version ?? 'unknown';
   } catch {
     return 'unknown';
