@@ -24,7 +24,7 @@ function option(name, fallback) {
 
 async function measureInProcess({ seconds, stepMs, addon }) {
   const { monitorEventLoopDelay } = require('node:perf_hooks');
-  const native = require(path.join(root, 'dist', 'native.js'));
+  const native = require(path.join(root, 'dist', 'native', 'load.js'));
   if (addon) {
     const m = { exports: {} };
     process.dlopen(m, addon);

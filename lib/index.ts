@@ -41,7 +41,7 @@ export type {
   StatusDescription,
   UpdateRef,
 } from './errors';
-export { NativeBindingNotFoundError } from './native';
+export { NativeBindingNotFoundError } from './native/load';
 
 // Products and policy (README "Products", "Policy")
 export { PRODUCT_PROPERTIES, getInstalledProduct, getProductInfo, isLuaPatchingAuthorized, listProducts } from './products';
@@ -170,8 +170,8 @@ export type {
   UpdateService,
   WindowsUpdatePolicy,
 } from './wua/system';
-export { getInteractiveContext } from './context';
-export type { ContextFact, InteractiveContext, InteractiveContextFacts } from './context';
+export { getInteractiveContext } from './process/interactive-context';
+export type { ContextFact, InteractiveContext, InteractiveContextFacts } from './process/interactive-context';
 
 // Windows Installer actions and the queries around them (README "Windows Installer actions",
 // docs/installer.md)

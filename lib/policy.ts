@@ -1,6 +1,6 @@
 // Machine policy that governs least-privilege (UAC/LUA) patching.
-import { callNative } from './native';
-import type { NativeRegistryValue } from './native-binding';
+import { callNative } from './native/load';
+import type { NativeRegistryValue } from './native/binding';
 
 export const INSTALLER_POLICY_KEY = 'Software\\Policies\\Microsoft\\Windows\\Installer';
 

@@ -8,8 +8,8 @@ import {
   MSIINSTALLCONTEXT_USERMANAGED,
   MSIINSTALLCONTEXT_USERUNMANAGED,
 } from './errors/table.generated';
-import { callNative } from './native';
-import type { NativeProductRecord } from './native-binding';
+import { callNative } from './native/load';
+import type { NativeProductRecord } from './native/binding';
 import { assertNoNul, assertOneOf, assertPlainObject, assertProductCode, assertSid, describeValue } from './validate';
 
 export type InstallContext = 'machine' | 'userManaged' | 'userUnmanaged';

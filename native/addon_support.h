@@ -14,7 +14,7 @@
 namespace msilua {
 
 // The one error path from native code to JS: a plain Error carrying hresult,
-// syscall and systemMessage; lib/native.ts turns it into the typed error.
+// syscall and systemMessage; lib/native/load.ts turns it into the typed error.
 Napi::Error ToJsError(Napi::Env env, const NativeFailure& failure);
 
 // Argument checks (the TypeScript facade validates first; these keep the native

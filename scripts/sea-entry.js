@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { setNativeBinding } = require('../dist/native.js');
+const { setNativeBinding } = require('../dist/native/load.js');
 const { main } = require('../dist/cli/main.js');
 
 /**

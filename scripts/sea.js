@@ -40,7 +40,7 @@ function bundle(workDir) {
     format: 'cjs',
     target: `node${NODE_WIN_VERSION.split('.')[0]}`,
     outfile,
-    // lib/native.ts's fallback lookup; never reached in the SEA (the binding is injected).
+    // lib/native/load.ts's fallback lookup; never reached in the SEA (the binding is injected).
     external: ['node-gyp-build'],
     define: { __MSI_LUA_VERSION__: JSON.stringify(require('../package.json').version) },
     logLevel: 'warning',

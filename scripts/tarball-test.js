@@ -169,7 +169,7 @@ async function main() {
         path.join(winDir, 'load.js'),
         `const path = require('node:path');
 const pkg = path.dirname(require.resolve('msi-lua/package.json'));
-const binding = require(path.join(pkg, 'dist', 'native.js')).getBinding();
+const binding = require(path.join(pkg, 'dist', 'native', 'load.js')).getBinding();
 const msiLua = require('msi-lua');
 msiLua.getLuaPatchingPolicy().then((policy) => {
   console.log(JSON.stringify({ pkg, napiVersion: binding.napiVersion, state: policy.state }));

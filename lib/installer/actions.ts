@@ -5,8 +5,8 @@
 // msi-lua runs its own actions one after another (a queue), in the order they were called.
 import { ERROR_FUNCTION_FAILED, ERROR_INSTALL_FAILURE, ERROR_INSTALL_USEREXIT } from '../errors/table.generated';
 import { AbortError, WindowsInstallerError, errorFromWin32, hresultFromWin32, type MsiLuaErrorInit } from '../errors';
-import { getBinding, toTypedError } from '../native';
-import type { NativeInstallerHandle, NativeInstallerOutcome, NativeInstallerRequest } from '../native-binding';
+import { getBinding, toTypedError } from '../native/load';
+import type { NativeInstallerHandle, NativeInstallerOutcome, NativeInstallerRequest } from '../native/binding';
 import { assertPlainObject, assertProductCode, describeValue } from '../validate';
 import {
   INSTALL_STATES,

@@ -3,8 +3,8 @@
 // patches apply (MsiDeterminePatchSequenceW / MsiDetermineApplicablePatchesW).
 import { assertWindowsString } from '../validate';
 import { errorFromWin32 } from '../errors';
-import { callNative } from '../native';
-import type { NativeInfoOutcome } from '../native-binding';
+import { callNative } from '../native/load';
+import type { NativeInfoOutcome } from '../native/binding';
 import { getInstalledProduct, listProducts, type InstallContext } from '../products';
 import { assertPlainObject, assertProductCode, assertSid, describeValue } from '../validate';
 import { checkExistingFile, checkPatchPaths } from './arguments';

@@ -3,7 +3,7 @@
 // policy verdict; the meaning of each lives here.
 import { describeHResult } from '../errors';
 import { CRYPT_E_REVOKED } from '../errors/table.generated';
-import type { NativeChainFacts } from '../native-binding';
+import type { NativeChainFacts } from '../native/binding';
 import { type Fact, known, unknown } from './rules';
 
 export const CERT_TRUST = {

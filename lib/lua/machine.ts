@@ -3,7 +3,7 @@
 // (the cached package and the patch files), then judged by the shared rules.
 import * as os from 'node:os';
 
-import { getInteractiveContext } from '../context';
+import { getInteractiveContext } from '../process/interactive-context';
 import { describeHResult } from '../errors';
 import {
   CERT_E_CHAINING,
@@ -21,7 +21,7 @@ import {
   TRUST_E_NOSIGNATURE,
   TRUST_E_SUBJECT_FORM_UNKNOWN,
 } from '../errors/table.generated';
-import { callNative } from '../native';
+import { callNative } from '../native/load';
 import { openPackage, type MsiPackage } from '../package';
 import { slice } from '../package/scheduler';
 import { getLuaPatchingPolicy } from '../policy';

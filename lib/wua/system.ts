@@ -2,10 +2,10 @@
 // update services and Automatic Updates settings. Validation and shaping live here;
 // native/wua_system.cc only calls WUA (each call on its own MTA thread) and reads keys.
 import { interpretDwordPolicy, registryTypeName } from '../policy';
-import { callNative } from '../native';
-import type { NativeRegistryValue } from '../native-binding';
+import { callNative } from '../native/load';
+import type { NativeRegistryValue } from '../native/binding';
 import { describeValue } from '../validate';
-import type { NativeAutomaticUpdates, NativeService, NativeWuaJob, WuaSystemBinding } from './native-wua';
+import type { NativeAutomaticUpdates, NativeService, NativeWuaJob, WuaSystemBinding } from '../native/wua-binding';
 
 /** Microsoft Update (all Microsoft products), the service id PSWindowsUpdate's -MicrosoftUpdate registers. */
 export const MICROSOFT_UPDATE_SERVICE_ID = '7971f918-a847-4430-9279-4a52d1efe18d';

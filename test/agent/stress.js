@@ -32,7 +32,7 @@ if (!out || !Number.isInteger(jobs) || jobs < 1) {
   if (addon) {
     const m = { exports: {} };
     process.dlopen(m, addon);
-    require(path.join(root, 'dist', 'native.js')).setNativeBinding(m.exports);
+    require(path.join(root, 'dist', 'native', 'load.js')).setNativeBinding(m.exports);
   }
   const { createUpdateSession } = require(path.join(root, 'dist', 'wua'));
   if (wineStub) {

@@ -1,9 +1,9 @@
 // The loaded addon exports exactly the functions the typed binding interface declares
-// (lib/native-binding.ts NativeBinding): the expected names are read from the interface with
+// (lib/native/binding.ts NativeBinding): the expected names are read from the interface with
 // the TypeScript compiler at test time, so the list is not written twice.
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { getBinding } from '../../lib/native';
+import { getBinding } from '../../lib/native/load';
 
 function interfaceMembers(file: string, name: string): string[] {
   const program = ts.createProgram([file], { strict: true, noEmit: true, types: [], skipLibCheck: true });
@@ -20,7 +20,7 @@ function interfaceMembers(file: string, name: string): string[] {
 }
 
 test('the addon exports exactly the members of NativeBinding', () => {
-  const expected = interfaceMembers(path.join(__dirname, '..', '..', 'lib', 'native-binding.ts'), 'NativeBinding');
+  const expected = interfaceMembers(path.join(__dirname, '..', '..', 'lib', 'native', 'binding.ts'), 'NativeBinding');
   expect(expected.length).toBeGreaterThan(10);
   const binding = getBinding() as unknown as Record<string, unknown>;
   expect(Object.keys(binding).sort()).toEqual([...expected].sort());

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { AbortError, UnknownProductError, WindowsInstallerError } from '../../lib/errors';
-import { getBinding } from '../../lib/native';
+import { getBinding } from '../../lib/native/load';
 import { getInstalledProduct } from '../../lib/products';
 import {
   InstallFailedError,

@@ -1,7 +1,7 @@
 // The machine's chain engine through the native binding: the facts the UAC-patching
 // evaluation reads when the system's file verifier cannot be relied on (Wine).
 import { CERT_TRUST, interpretChain } from '../../lib/lua/chain';
-import { callNative, getBinding } from '../../lib/native';
+import { callNative, getBinding } from '../../lib/native/load';
 import { loadLuaFixtures } from '../support/wine-fixtures';
 
 jest.setTimeout(60_000);

@@ -2,8 +2,8 @@
 // and its exit code, run in-process (runCli) under Windows node.
 import { runCli } from '../../lib/cli/main';
 import { UpdatesExitCode } from '../../lib/cli/commands/updates';
-import { getBinding, setNativeBinding } from '../../lib/native';
-import type { NativeTokenFacts } from '../../lib/wua/native-wua';
+import { getBinding, setNativeBinding } from '../../lib/native/load';
+import type { NativeTokenFacts } from '../../lib/native/wua-binding';
 import * as agent from '../agent/harness';
 
 jest.setTimeout(60_000);

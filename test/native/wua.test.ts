@@ -1,9 +1,9 @@
 // The Windows Update Agent facade against the scripted update agent (test/agent), loaded
 // in place of wuapi.dll (see test/agent/harness.js). Runs under Windows node in Wine.
 import { AbortError, InstallNotAllowedError, NoInteractiveUserError, UpdateInstallerBusyError } from '../../lib/errors';
-import { getBinding, setNativeBinding } from '../../lib/native';
+import { getBinding, setNativeBinding } from '../../lib/native/load';
 import { createUpdateSession, type InstallResult, type ProgressEvent, type Update, type UpdateSession } from '../../lib/wua';
-import type { NativeTokenFacts } from '../../lib/wua/native-wua';
+import type { NativeTokenFacts } from '../../lib/native/wua-binding';
 import * as agent from '../agent/harness';
 
 jest.setTimeout(60_000);

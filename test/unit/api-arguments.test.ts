@@ -3,10 +3,10 @@
 // whose message names the argument, before any native call. The injected binding records
 // every call, and the test asserts it was never called.
 import * as api from '../../lib/index';
-import { setNativeBinding } from '../../lib/native';
+import { setNativeBinding } from '../../lib/native/load';
 import { toUnsignedHResult } from '../../lib/errors';
 import { interactiveRefusal } from '../../lib/wua/session';
-import { interpretContextFacts } from '../../lib/context';
+import { interpretContextFacts } from '../../lib/process/interactive-context';
 import {
   clsidToString,
   computePackageDigest,

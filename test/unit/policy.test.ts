@@ -1,5 +1,5 @@
 import { getLuaPatchingPolicy, interpretDwordPolicy } from '../../lib/policy';
-import { setNativeBinding } from '../../lib/native';
+import { setNativeBinding } from '../../lib/native/load';
 
 afterEach(() => setNativeBinding(undefined));
 

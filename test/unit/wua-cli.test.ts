@@ -2,7 +2,7 @@
 // the native binding injected (the Wine tier runs it against the scripted agent).
 import { runCli } from '../../lib/cli/main';
 import { UpdatesExitCode } from '../../lib/cli/commands/updates';
-import { setNativeBinding } from '../../lib/native';
+import { setNativeBinding } from '../../lib/native/load';
 import { FakeWua, nativeUpdate, succeeded } from './wua-fake-binding';
 
 const A = 'aaaaaaaa-0000-0000-0000-000000000001';

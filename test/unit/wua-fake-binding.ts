@@ -9,7 +9,7 @@ import type {
   NativeWuaSessionHandle,
   TokenContextBinding,
   WuaBinding,
-} from '../../lib/wua/native-wua';
+} from '../../lib/native/wua-binding';
 
 export function nativeUpdate(id: string, extra: Partial<NativeUpdate> = {}): NativeUpdate {
   return {

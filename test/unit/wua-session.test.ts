@@ -7,7 +7,7 @@ import {
   PlatformNotSupportedError,
   UpdateInstallerBusyError,
 } from '../../lib/errors';
-import { setNativeBinding } from '../../lib/native';
+import { setNativeBinding } from '../../lib/native/load';
 import { createUpdateSession, type InstallResult, type ProgressEvent, type UpdateSession } from '../../lib/wua';
 import { FakeWua, nativeFailure, nativeUpdate, runAsFacts, succeeded } from './wua-fake-binding';
 

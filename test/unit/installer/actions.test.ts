@@ -16,8 +16,8 @@ import {
   type InstallerProgressEvent,
 } from '../../../lib/installer';
 import { INSTALLMESSAGE } from '../../../lib/installer/progress';
-import { setNativeBinding } from '../../../lib/native';
-import type { NativeInstallerRequest } from '../../../lib/native-binding';
+import { setNativeBinding } from '../../../lib/native/load';
+import type { NativeInstallerRequest } from '../../../lib/native/binding';
 
 type Emit = (messageType: number, fields: Array<string | number | null> | null, text: string) => void;
 interface Script {

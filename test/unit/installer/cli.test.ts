@@ -6,8 +6,8 @@ import * as path from 'node:path';
 
 import { InstallerExitCode } from '../../../lib/cli/commands/installer';
 import { INSTALLMESSAGE } from '../../../lib/installer/progress';
-import { setNativeBinding } from '../../../lib/native';
-import type { NativeInstallerRequest } from '../../../lib/native-binding';
+import { setNativeBinding } from '../../../lib/native/load';
+import type { NativeInstallerRequest } from '../../../lib/native/binding';
 import { cli } from '../../support/run-cli';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-cli-installer-'));

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 
 import { UnknownProductError } from '../../../lib/errors';
 import { findRelatedProducts, getApplicablePatches, getProductState, listPatches } from '../../../lib/installer';
-import { setNativeBinding } from '../../../lib/native';
-import type { NativeBinding } from '../../../lib/native-binding';
+import { setNativeBinding } from '../../../lib/native/load';
+import type { NativeBinding } from '../../../lib/native/binding';
 
 const CODE = '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5B00}';
 const PATCH = '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5BA1}';

@@ -1,6 +1,6 @@
 // The chain engine's raw bits turned into trust, revocation and expiry facts.
 import { CERT_TRUST, interpretChain } from '../../../lib/lua/chain';
-import type { NativeChainElement, NativeChainFacts } from '../../../lib/native-binding';
+import type { NativeChainElement, NativeChainFacts } from '../../../lib/native/binding';
 
 const CERT_E_UNTRUSTEDROOT = 0x800b0109;
 const CRYPT_E_REVOKED = 0x80092010;

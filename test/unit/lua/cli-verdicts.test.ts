@@ -6,8 +6,8 @@ import * as path from 'node:path';
 
 import { ExitCode } from '../../../lib/cli/main';
 import { LuaExitCode } from '../../../lib/cli/commands/lua-check';
-import { setNativeBinding } from '../../../lib/native';
-import type { NativeBinding } from '../../../lib/native-binding';
+import { setNativeBinding } from '../../../lib/native/load';
+import type { NativeBinding } from '../../../lib/native/binding';
 import { importIdtTables, scratchDir, signFile } from '../../support/package-fixtures';
 import { writeTransformFile } from '../../support/transform-writer';
 import {

@@ -1,8 +1,8 @@
 // evaluateLuaPatching's own logic with the native layer replaced by recorded facts: which
 // certificate table each patch of a request is judged against.
 import { evaluateLuaPatching } from '../../../lib/lua/machine';
-import { setNativeBinding } from '../../../lib/native';
-import type { NativeBinding } from '../../../lib/native-binding';
+import { setNativeBinding } from '../../../lib/native/load';
+import type { NativeBinding } from '../../../lib/native/binding';
 import { buildLaterProductFixtures, buildLuaFixtures, type LaterProductFixtures } from '../../support/lua-fixtures';
 
 jest.setTimeout(120_000);

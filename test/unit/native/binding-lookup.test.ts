@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type * as NativeModule from '../../../lib/native';
+import type * as NativeModule from '../../../lib/native/load';
 
 let tmp: string;
 
@@ -35,7 +35,7 @@ function nativeFor(platform: string, arch: string): typeof NativeModule {
   jest.spyOn(coreOs, 'platform').mockReturnValue(platform as NodeJS.Platform);
   let mod: typeof NativeModule | undefined;
   jest.isolateModules(() => {
-    mod = require('../../../lib/native') as typeof NativeModule;
+    mod = require('../../../lib/native/load') as typeof NativeModule;
   });
   return mod!;
 }
@@ -77,7 +77,7 @@ test('a package with no prebuilds at all says so', () => {
 });
 
 test('looked up next to a bundle: advise marking msi-lua external, not a rebuild', () => {
-  // esbuild/webpack put lib/native.ts into app/dist/main.js: its parent is the app, not msi-lua.
+  // esbuild/webpack put lib/native/load.ts into app/dist/main.js: its parent is the app, not msi-lua.
   const appRoot = path.join(tmp, 'app');
   writePackage(appRoot, 'my-electron-app', []);
   const error = lookupError(nativeFor('win32', 'x64'), appRoot);

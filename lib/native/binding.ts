@@ -1,6 +1,6 @@
 // The typed surface of the compiled addon (native/*.cc), so the facades compile
 // against what the binding really exports. Keep in step with each Register* function.
-import type { TokenContextBinding, WuaBinding, WuaSystemBinding } from './wua/native-wua';
+import type { TokenContextBinding, WuaBinding, WuaSystemBinding } from './wua-binding';
 
 /** One property read by MsiGetProductInfoExW: a Win32 status and the value on success. */
 export interface NativePropertyOutcome {
@@ -23,7 +23,7 @@ export interface NativeRegistryValue {
   data: Buffer;
 }
 
-/** What native code rejects with; lib/native.ts turns it into a typed MsiLuaError. */
+/** What native code rejects with; lib/native/load.ts turns it into a typed MsiLuaError. */
 export interface NativeFailureShape extends Error {
   nativeFailure: true;
   hresult: number;

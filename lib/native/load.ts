@@ -4,11 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { MsiLuaError, PlatformNotSupportedError, errorFromHResult, hresultFromWin32 } from './errors';
-import { ERROR_MOD_NOT_FOUND } from './errors/table.generated';
-import type { NativeBinding, NativeFailureShape } from './native-binding';
+import { MsiLuaError, PlatformNotSupportedError, errorFromHResult, hresultFromWin32 } from '../errors';
+import { ERROR_MOD_NOT_FOUND } from '../errors/table.generated';
+import type { NativeBinding, NativeFailureShape } from './binding';
 
-const packageRoot = path.resolve(__dirname, '..');
+// dist/native/load.js in the package. A bundler (esbuild, webpack) puts this code into the
+// bundle's own file, whose folder's parent is the app's folder: look there, as before the move.
+const packageRoot = path.basename(__dirname) === 'native' ? path.resolve(__dirname, '..', '..') : path.resolve(__dirname, '..');
 
 let injected: Partial<NativeBinding> | undefined;
 let loaded: NativeBinding | undefined;

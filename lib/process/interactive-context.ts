@@ -2,9 +2,9 @@
 // behind it, from the process token and the interactive desktop. The native layer gathers
 // facts; this file decides what they mean. A conclusion the facts do not support is
 // reported as null (unknown) with the reason, never guessed.
-import { getBinding, toTypedError } from './native';
-import { assertPlainObject } from './validate';
-import type { NativeTokenFacts, TokenContextBinding } from './wua/native-wua';
+import { getBinding, toTypedError } from '../native/load';
+import { assertPlainObject } from '../validate';
+import type { NativeTokenFacts, TokenContextBinding } from '../native/wua-binding';
 
 /** One fact as read from Windows: its value, or null and why it is not known. */
 export interface ContextFact<T> {
