@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { ExitCode } from '../../../lib/cli/main';
 import { encodeStreamName, inspectStructure, openCompoundFile, readPackage } from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
-import { buildSmallMsi } from './fixtures';
+import { buildSmallMsi } from '../../support/package-fixture-set';
 import { cli } from '../../support/run-cli';
-import { ENTRY, ENDOFCHAIN, layoutOf, plainCompoundFile, reversedChainFile, rewrap } from './support/cfb-layout';
+import { ENTRY, ENDOFCHAIN, layoutOf, plainCompoundFile, reversedChainFile, rewrap } from '../../support/cfb-layout';
 
 jest.setTimeout(60_000);
 

@@ -4,7 +4,7 @@
 
 import * as lib from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
-import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from './fixtures';
+import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from '../../support/package-fixture-set';
 
 interface FuzzFailure {
   case: number;

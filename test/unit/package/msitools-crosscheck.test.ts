@@ -15,7 +15,7 @@ import {
   summaryInformationStream,
   type SummaryPropertyValue,
 } from '../../support/package-fixtures';
-import { rewrap } from './support/cfb-layout';
+import { rewrap } from '../../support/cfb-layout';
 import {
   buildCertificateFixture,
   buildCodepageFixtures,
@@ -24,7 +24,7 @@ import {
   buildSignedFixtures,
   buildSmallMsi,
   CODEPAGE_MARKER,
-} from './fixtures';
+} from '../../support/package-fixture-set';
 
 jest.setTimeout(300_000);
 

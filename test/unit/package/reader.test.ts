@@ -13,7 +13,7 @@ import {
   buildPatchFixture,
   buildSmallMsi,
   PATCH,
-} from './fixtures';
+} from '../../support/package-fixture-set';
 
 jest.setTimeout(120_000);
 

@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { readPackage } from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
 import { importIdtTables, makeTestCa, osslsigncodeVerify, scratchDir, signFile } from '../../support/package-fixtures';
-import { buildSignedFixtures, buildSmallMsi, type SignedFixtures } from './fixtures';
-import { layoutOf } from './support/cfb-layout';
+import { buildSignedFixtures, buildSmallMsi, type SignedFixtures } from '../../support/package-fixture-set';
+import { layoutOf } from '../../support/cfb-layout';
 
 jest.setTimeout(120_000);
 

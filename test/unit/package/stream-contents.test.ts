@@ -1,14 +1,14 @@
 // Stream contents are read from the file in place along the checked sector
 // chains: a view of the caller's bytes when a stream's sectors follow each
 // other, one copy of the stream otherwise. Checked here against an
-// independent walk of the chains (support/cfb-layout).
+// independent walk of the chains (test/support/cfb-layout.ts).
 
 import * as CFB from 'cfb';
 import * as fs from 'node:fs';
 import { decodeStreamName, openCompoundFile, readPackage, type DirectoryEntry } from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
-import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from './fixtures';
-import { layoutOf, plainCompoundFile, reversedChainFile, type Layout, type RawEntry } from './support/cfb-layout';
+import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from '../../support/package-fixture-set';
+import { layoutOf, plainCompoundFile, reversedChainFile, type Layout, type RawEntry } from '../../support/cfb-layout';
 
 jest.setTimeout(60_000);
 

@@ -12,7 +12,7 @@ import { msiinfoExport, requireTool, scratchDir } from '../../support/package-fi
 import { cli } from '../../support/run-cli';
 import { TRANSFORM_SUMMARY } from '../../support/transform-cases';
 import { writeTransformFile, type TransformSpec, type WriterColumn } from '../../support/transform-writer';
-import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from './fixtures';
+import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from '../../support/package-fixture-set';
 
 jest.setTimeout(180_000);
 
@@ -69,7 +69,7 @@ describe('dump', () => {
     const pkg = readPackage(fs.readFileSync(small));
     const rows = pkg.table('_Columns').rows();
     const row = rows.findIndex((r) => r.Table === 'File' && r.Name === 'FileSize');
-    const { rewrap } = await import('./support/cfb-layout');
+    const { rewrap } = await import('../../support/cfb-layout');
     const { encodeStreamName } = await import('../../../lib/package');
     const damaged = rewrap(fs.readFileSync(small), (name, content) => {
       if (name !== encodeStreamName('_Columns', true)) return undefined;

@@ -2,8 +2,8 @@
 // a read needs them.
 
 import { openCompoundFile } from '../../../../lib/package';
-import { ENDOFCHAIN, layoutOf, plainCompoundFile, reversedChainFile } from '../support/cfb-layout';
-import { formatErrorOf } from './helpers';
+import { ENDOFCHAIN, layoutOf, plainCompoundFile, reversedChainFile } from '../../../support/cfb-layout';
+import { formatErrorOf } from '../../../support/cfb-helpers';
 
 const A = Buffer.alloc(5000, 1);
 const B = Buffer.alloc(9000, 2);

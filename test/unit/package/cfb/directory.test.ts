@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openCompoundFile, readPackage } from '../../../../lib/package';
 import { msiinfoTables } from '../../../support/package-fixtures';
-import { ENTRY, NOSTREAM, layoutOf, plainCompoundFile } from '../support/cfb-layout';
-import { formatErrorOf } from './helpers';
+import { ENTRY, NOSTREAM, layoutOf, plainCompoundFile } from '../../../support/cfb-layout';
+import { formatErrorOf } from '../../../support/cfb-helpers';
 
 const file = plainCompoundFile({ A: Buffer.alloc(100, 1), B: Buffer.alloc(5000, 2), C: Buffer.alloc(10, 3) });
 const UNTOUCHED = (() => {

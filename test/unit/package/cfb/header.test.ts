@@ -3,8 +3,8 @@
 
 import { parseHeader } from '../../../../lib/package/cfb/header';
 import { openCompoundFile } from '../../../../lib/package';
-import { plainCompoundFile } from '../support/cfb-layout';
-import { formatErrorOf } from './helpers';
+import { plainCompoundFile } from '../../../support/cfb-layout';
+import { formatErrorOf } from '../../../support/cfb-helpers';
 
 const file = plainCompoundFile({ A: Buffer.alloc(5000, 1), B: Buffer.alloc(100, 2) });
 const header = () => Buffer.from(file.subarray(0, 512));

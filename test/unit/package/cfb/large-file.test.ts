@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lib from '../../../../lib/package';
-import { buildSmallMsi } from '../fixtures';
+import { buildSmallMsi } from '../../../support/package-fixture-set';
 
 // Plain JS shared with bench/big-package.js.
 

@@ -2,8 +2,8 @@
 // fails only the small streams that need its missing part.
 
 import { openCompoundFile } from '../../../../lib/package';
-import { ENDOFCHAIN, ENTRY, layoutOf, plainCompoundFile } from '../support/cfb-layout';
-import { formatErrorOf } from './helpers';
+import { ENDOFCHAIN, ENTRY, layoutOf, plainCompoundFile } from '../../../support/cfb-layout';
+import { formatErrorOf } from '../../../support/cfb-helpers';
 
 const small = { A: Buffer.alloc(100, 1), B: Buffer.alloc(1000, 2), C: Buffer.alloc(30, 3), Big: Buffer.alloc(5000, 4) };
 const file = plainCompoundFile(small);

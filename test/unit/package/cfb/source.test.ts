@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { MsiFormatError } from '../../../../lib/errors';
 import { NotRegularFileError, openCompoundFileSync, openPackage, readPackage } from '../../../../lib/package';
-import { buildSmallMsi } from '../fixtures';
-import { layoutOf, plainCompoundFile } from '../support/cfb-layout';
+import { buildSmallMsi } from '../../../support/package-fixture-set';
+import { layoutOf, plainCompoundFile } from '../../../support/cfb-layout';
 
 jest.setTimeout(60_000);
 

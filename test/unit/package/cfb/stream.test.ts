@@ -3,9 +3,9 @@
 
 import * as fs from 'node:fs';
 import { openCompoundFile, readPackage } from '../../../../lib/package';
-import { buildSmallMsi } from '../fixtures';
-import { ENTRY, layoutOf, plainCompoundFile } from '../support/cfb-layout';
-import { formatErrorOf } from './helpers';
+import { buildSmallMsi } from '../../../support/package-fixture-set';
+import { ENTRY, layoutOf, plainCompoundFile } from '../../../support/cfb-layout';
+import { formatErrorOf } from '../../../support/cfb-helpers';
 
 jest.setTimeout(60_000);
 

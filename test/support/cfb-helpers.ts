@@ -1,6 +1,6 @@
 // Shared by the compound-file layer tests: a typed way to expect a refusal.
 
-import { MsiFormatError } from '../../../../lib/errors';
+import { MsiFormatError } from '../../lib/errors';
 
 export function formatErrorOf(fn: () => unknown): MsiFormatError {
   try {

@@ -1,11 +1,11 @@
 // Issue 15's facade with the native binding injected: conversions, type checks and
 // validation that need no Windows.
-import { interpretContextFacts } from '../../lib/process/interactive-context';
-import { setNativeBinding } from '../../lib/native/load';
-import type { NativeRegistryValue } from '../../lib/native/binding';
-import { MICROSOFT_UPDATE_SERVICE_ID, addService, getAutomaticUpdatesSettings, getRebootStatus, removeService } from '../../lib/wua';
-import { dateFromOle, interpretPendingRenames } from '../../lib/wua/system';
-import { wineLikeFacts } from './wua-fake-binding';
+import { interpretContextFacts } from '../../../lib/process/interactive-context';
+import { setNativeBinding } from '../../../lib/native/load';
+import type { NativeRegistryValue } from '../../../lib/native/binding';
+import { MICROSOFT_UPDATE_SERVICE_ID, addService, getAutomaticUpdatesSettings, getRebootStatus, removeService } from '../../../lib/wua';
+import { dateFromOle, interpretPendingRenames } from '../../../lib/wua/system';
+import { wineLikeFacts } from '../../support/wua-fake-binding';
 
 afterEach(() => setNativeBinding(undefined));
 

@@ -6,14 +6,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ExitCode, listCommands } from '../../lib/cli/main';
-import { LuaExitCode } from '../../lib/cli/commands/lua-check';
-import { buildLuaFixtures, type LuaFixtures } from '../support/lua-fixtures';
-import { cli } from '../support/run-cli';
+import { ExitCode, listCommands } from '../../../lib/cli/main';
+import { LuaExitCode } from '../../../lib/cli/commands/lua-check';
+import { buildLuaFixtures, type LuaFixtures } from '../../support/lua-fixtures';
+import { cli } from '../../support/run-cli';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'msi-lua.js');
 const PRODUCT = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E51}';
 

@@ -6,10 +6,10 @@ import {
   NoInteractiveUserError,
   PlatformNotSupportedError,
   UpdateInstallerBusyError,
-} from '../../lib/errors';
-import { setNativeBinding } from '../../lib/native/load';
-import { createUpdateSession, type InstallResult, type ProgressEvent, type UpdateSession } from '../../lib/wua';
-import { FakeWua, nativeFailure, nativeUpdate, runAsFacts, succeeded } from './wua-fake-binding';
+} from '../../../lib/errors';
+import { setNativeBinding } from '../../../lib/native/load';
+import { createUpdateSession, type InstallResult, type ProgressEvent, type UpdateSession } from '../../../lib/wua';
+import { FakeWua, nativeFailure, nativeUpdate, runAsFacts, succeeded } from '../../support/wua-fake-binding';
 
 const A = 'aaaaaaaa-0000-0000-0000-000000000001';
 const B = 'bbbbbbbb-0000-0000-0000-000000000002';

@@ -6,7 +6,7 @@ import { ExitCode, getCommand, listCommands, registerCommand, type CliCommand } 
 import { readPackage } from '../../../lib/package';
 import { msiinfoExport, scratchDir } from '../../support/package-fixtures';
 import { cli } from '../../support/run-cli';
-import { buildPatchFixture, buildSignedFixtures, buildSmallMsi, PATCH, type SignedFixtures } from './fixtures';
+import { buildPatchFixture, buildSignedFixtures, buildSmallMsi, PATCH, type SignedFixtures } from '../../support/package-fixture-set';
 
 jest.setTimeout(120_000);
 

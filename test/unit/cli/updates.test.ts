@@ -1,9 +1,9 @@
 // `msi-lua updates` on any OS: usage errors, the not-Windows exit code, and the output with
 // the native binding injected (the Wine tier runs it against the scripted agent).
-import { runCli } from '../../lib/cli/main';
-import { UpdatesExitCode } from '../../lib/cli/commands/updates';
-import { setNativeBinding } from '../../lib/native/load';
-import { FakeWua, nativeUpdate, succeeded } from './wua-fake-binding';
+import { runCli } from '../../../lib/cli/main';
+import { UpdatesExitCode } from '../../../lib/cli/commands/updates';
+import { setNativeBinding } from '../../../lib/native/load';
+import { FakeWua, nativeUpdate, succeeded } from '../../support/wua-fake-binding';
 
 const A = 'aaaaaaaa-0000-0000-0000-000000000001';
 

@@ -19,7 +19,7 @@ import {
   type LuaFixtures,
 } from '../../support/lua-fixtures';
 import { cli } from '../../support/run-cli';
-import { nativeFailure, wineLikeFacts } from '../wua-fake-binding';
+import { nativeFailure, wineLikeFacts } from '../../support/wua-fake-binding';
 
 jest.setTimeout(180_000);
 

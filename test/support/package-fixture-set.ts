@@ -13,7 +13,7 @@ import {
   scratchDir,
   signFile,
   type TestCa,
-} from '../../support/package-fixtures';
+} from './package-fixtures';
 
 export const PATCH = {
   patchCode: '{A1B2C3D4-0001-4000-8000-00000000AAAA}',

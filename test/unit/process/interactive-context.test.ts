@@ -1,10 +1,10 @@
 // getInteractiveContext(): what the token and desktop facts mean, and what they do not.
-import { getInteractiveContext, interpretContextFacts } from '../../lib/process/interactive-context';
-import { AccessDeniedError } from '../../lib/errors';
-import { setNativeBinding } from '../../lib/native/load';
-import { interactiveRefusal } from '../../lib/wua';
-import type { NativeTokenFacts } from '../../lib/native/wua-binding';
-import { nativeFailure, runAsFacts, wineLikeFacts } from './wua-fake-binding';
+import { getInteractiveContext, interpretContextFacts } from '../../../lib/process/interactive-context';
+import { AccessDeniedError } from '../../../lib/errors';
+import { setNativeBinding } from '../../../lib/native/load';
+import { interactiveRefusal } from '../../../lib/wua';
+import type { NativeTokenFacts } from '../../../lib/native/wua-binding';
+import { nativeFailure, runAsFacts, wineLikeFacts } from '../../support/wua-fake-binding';
 
 const interactiveFacts = (): NativeTokenFacts => ({
   ...runAsFacts(),
