@@ -4,7 +4,7 @@
 // reported as null (unknown) with the reason, never guessed.
 import { getBinding, toTypedError } from '../native/load';
 import { assertPlainObject } from '../validate';
-import type { NativeTokenFacts, TokenContextBinding } from '../native/wua-binding';
+import type { NativeTokenFacts, TokenContextBinding } from '../native/binding';
 
 /** One fact as read from Windows: its value, or null and why it is not known. */
 export interface ContextFact<T> {

@@ -17,7 +17,7 @@ import type {
   NativeWuaSessionHandle,
   WuaBinding,
   WuaSystemBinding,
-} from '../native/wua-binding';
+} from '../native/binding';
 import type {
   DownloadOptions,
   DownloadPhase,

@@ -5,7 +5,7 @@ import { interpretDwordPolicy, registryTypeName } from '../policy';
 import { callNative } from '../native/load';
 import type { NativeRegistryValue } from '../native/binding';
 import { describeValue } from '../validate';
-import type { NativeAutomaticUpdates, NativeService, NativeWuaJob, WuaSystemBinding } from '../native/wua-binding';
+import type { NativeAutomaticUpdates, NativeService, NativeWuaJob, WuaSystemBinding } from '../native/binding';
 
 /** Microsoft Update (all Microsoft products), the service id PSWindowsUpdate's -MicrosoftUpdate registers. */
 export const MICROSOFT_UPDATE_SERVICE_ID = '7971f918-a847-4430-9279-4a52d1efe18d';

@@ -3,7 +3,7 @@
 import { runCli } from '../../lib/cli/main';
 import { UpdatesExitCode } from '../../lib/cli/commands/updates';
 import { getBinding, setNativeBinding } from '../../lib/native/load';
-import type { NativeTokenFacts } from '../../lib/native/wua-binding';
+import type { NativeTokenFacts } from '../../lib/native/binding';
 import * as agent from '../agent/harness';
 
 jest.setTimeout(60_000);

@@ -3,7 +3,7 @@
 import { AbortError, InstallNotAllowedError, NoInteractiveUserError, UpdateInstallerBusyError } from '../../lib/errors';
 import { getBinding, setNativeBinding } from '../../lib/native/load';
 import { createUpdateSession, type InstallResult, type ProgressEvent, type Update, type UpdateSession } from '../../lib/wua';
-import type { NativeTokenFacts } from '../../lib/native/wua-binding';
+import type { NativeTokenFacts } from '../../lib/native/binding';
 import * as agent from '../agent/harness';
 
 jest.setTimeout(60_000);

@@ -9,7 +9,7 @@ import type {
   NativeWuaSessionHandle,
   TokenContextBinding,
   WuaBinding,
-} from '../../lib/native/wua-binding';
+} from '../../lib/native/binding';
 
 export function nativeUpdate(id: string, extra: Partial<NativeUpdate> = {}): NativeUpdate {
   return {

@@ -3,7 +3,7 @@ import { getInteractiveContext, interpretContextFacts } from '../../../lib/proce
 import { AccessDeniedError } from '../../../lib/errors';
 import { setNativeBinding } from '../../../lib/native/load';
 import { interactiveRefusal } from '../../../lib/wua';
-import type { NativeTokenFacts } from '../../../lib/native/wua-binding';
+import type { NativeTokenFacts } from '../../../lib/native/binding';
 import { nativeFailure, runAsFacts, wineLikeFacts } from '../../support/wua-fake-binding';
 
 const interactiveFacts = (): NativeTokenFacts => ({
