@@ -170,8 +170,8 @@ export type {
   UpdateService,
   WindowsUpdatePolicy,
 } from './wua/system';
-export { getInteractiveContext } from './process/interactive-context';
-export type { ContextFact, InteractiveContext, InteractiveContextFacts } from './process/interactive-context';
+export { getInteractiveContext } from './process';
+export type { ContextFact, InteractiveContext, InteractiveContextFacts } from './process';
 
 // Windows Installer actions and the queries around them (README "Windows Installer actions",
 // docs/installer.md)

@@ -3,7 +3,7 @@
 // (the cached package and the patch files), then judged by the shared rules.
 import * as os from 'node:os';
 
-import { getInteractiveContext } from '../process/interactive-context';
+import { getInteractiveContext } from '../process';
 import { describeHResult } from '../errors';
 import {
   CERT_E_CHAINING,

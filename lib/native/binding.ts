@@ -428,11 +428,11 @@ export interface NativeTokenFacts {
   failures: Record<string, NativeFactFailure>;
 }
 
-export interface TokenContextBinding {
+export interface InteractiveContextBinding {
   tokenContextFacts(): Promise<NativeTokenFacts>;
 }
 
 export interface NativeBinding
-  extends ProductsBinding, InstallerBinding, PolicyBinding, SignaturesBinding, WuaBinding, WuaSystemBinding, TokenContextBinding {
+  extends ProductsBinding, InstallerBinding, PolicyBinding, SignaturesBinding, WuaBinding, WuaSystemBinding, InteractiveContextBinding {
   napiVersion: number;
 }

@@ -1,10 +1,10 @@
-// getInteractiveContext(): who this process runs as, and whether an interactive user is
-// behind it, from the process token and the interactive desktop. The native layer gathers
-// facts; this file decides what they mean. A conclusion the facts do not support is
-// reported as null (unknown) with the reason, never guessed.
-import { getBinding, toTypedError } from '../native/load';
+// The process's interactive context: who this process runs as, and whether an interactive
+// user is behind it, decided from the facts native/token_context.cc reads from the process
+// token and the interactive desktop (read.ts fetches them). A conclusion the facts do not
+// support is reported as null (unknown) with the reason, never guessed. Not to be confused
+// with a product's install context (MSIINSTALLCONTEXT, lib/products.ts).
 import { assertPlainObject } from '../validate';
-import type { NativeTokenFacts, TokenContextBinding } from '../native/binding';
+import type { NativeTokenFacts } from '../native/binding';
 
 /** One fact as read from Windows: its value, or null and why it is not known. */
 export interface ContextFact<T> {
@@ -214,16 +214,4 @@ export function interpretContextFacts(raw: NativeTokenFacts): InteractiveContext
       },
     },
   };
-}
-
-/** Reads the process token and the desktop and says whether an interactive user is behind this process. */
-export async function getInteractiveContext(): Promise<InteractiveContext> {
-  const binding = getBinding() as unknown as TokenContextBinding;
-  let raw: NativeTokenFacts;
-  try {
-    raw = await binding.tokenContextFacts();
-  } catch (error) {
-    throw toTypedError(error);
-  }
-  return interpretContextFacts(raw);
 }

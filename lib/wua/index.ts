@@ -26,5 +26,3 @@ export type {
   WindowsUpdatePolicy,
 } from './system';
 export * from './types';
-export { getInteractiveContext, interpretContextFacts } from '../process/interactive-context';
-export type { ContextFact, InteractiveContext, InteractiveContextFacts } from '../process/interactive-context';

@@ -1,7 +1,7 @@
 // The Windows Update Agent facade: createUpdateSession() and UpdateSession's search,
 // download, install and uninstall. Validation, the Run As preflight and the shaping of
 // results live here; native/wua_*.cc only gathers facts and calls WUA.
-import { getInteractiveContext, type InteractiveContext } from '../process/interactive-context';
+import { getInteractiveContext, type InteractiveContext } from '../process';
 import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, isSuccessCode, type UpdateRef } from '../errors';
 import { E_FAIL, WU_E_NO_INTERACTIVE_USER } from '../errors/table.generated';
 import { getBinding, toTypedError } from '../native/load';

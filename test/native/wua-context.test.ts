@@ -1,5 +1,5 @@
 // getInteractiveContext() on the real token and desktop.
-import { getInteractiveContext } from '../../lib/process/interactive-context';
+import { getInteractiveContext } from '../../lib/process';
 import * as agent from '../agent/harness';
 
 jest.setTimeout(60_000);

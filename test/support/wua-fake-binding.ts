@@ -7,7 +7,7 @@ import type {
   NativeUpdate,
   NativeWuaJob,
   NativeWuaSessionHandle,
-  TokenContextBinding,
+  InteractiveContextBinding,
   WuaBinding,
 } from '../../lib/native/binding';
 
@@ -86,7 +86,7 @@ interface PendingJob {
 }
 
 /** Records every call; jobs settle when the test says so (or at once with `autoResult`). */
-export class FakeWua implements WuaBinding, TokenContextBinding {
+export class FakeWua implements WuaBinding, InteractiveContextBinding {
   calls: string[] = [];
   updates: NativeUpdate[] = [];
   searchResultCode = 2;

@@ -4,7 +4,7 @@
 // (cli-progress) on a terminal for download and install. Exit codes: UpdatesExitCode.
 import { E_ACCESSDENIED } from '../../errors/table.generated';
 import { SingleBar } from 'cli-progress';
-import { getInteractiveContext } from '../../process/interactive-context';
+import { getInteractiveContext } from '../../process';
 import { MsiLuaError, NoInteractiveUserError, PlatformNotSupportedError } from '../../errors';
 import {
   createUpdateSession,

@@ -1,5 +1,5 @@
 // getInteractiveContext(): what the token and desktop facts mean, and what they do not.
-import { getInteractiveContext, interpretContextFacts } from '../../../lib/process/interactive-context';
+import { getInteractiveContext, interpretContextFacts } from '../../../lib/process';
 import { AccessDeniedError } from '../../../lib/errors';
 import { setNativeBinding } from '../../../lib/native/load';
 import { interactiveRefusal } from '../../../lib/wua';
