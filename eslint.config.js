@@ -8,7 +8,7 @@ const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
   {
-    ignores: ['dist/', 'build/', 'prebuilds/', 'node_modules/', '.cache/', 'coverage/', 'lib/errors/table.generated.ts'],
+    ignores: ['dist/', 'build/', 'prebuilds/', 'node_modules/', '.cache/', 'coverage/', 'lib/errors/*.generated.ts'],
   },
   js.configs.recommended,
   {

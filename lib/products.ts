@@ -7,7 +7,7 @@ import {
   MSIINSTALLCONTEXT_MACHINE,
   MSIINSTALLCONTEXT_USERMANAGED,
   MSIINSTALLCONTEXT_USERUNMANAGED,
-} from './errors/table.generated';
+} from './errors/codes.generated';
 import { callNative } from './native/load';
 import type { NativeProductRecord } from './native/binding';
 import { assertNoNul, assertOneOf, assertPlainObject, assertProductCode, assertSid, describeValue } from './validate';

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * Generates lib/errors/table.generated.ts from the mingw-w64 headers.
+ * Generates lib/errors/table.generated.ts (every code: the message table, loaded on first
+ * lookup) and lib/errors/codes.generated.ts (the groups and the named constants lib/ uses, so
+ * that importing a constant does not load the table) from the mingw-w64 headers.
  *
- *   node scripts/gen-error-table.js            write the table
- *   node scripts/gen-error-table.js --check    exit 1 if the committed table differs (drift)
+ *   node scripts/gen-error-table.js            write both files
+ *   node scripts/gen-error-table.js --check    exit 1 if a committed file differs (drift)
  *   options: --include <dir>   header directory (default: /usr/share/mingw-w64/include,
  *                              then /usr/x86_64-w64-mingw32/include)
- *            --out <file>      output file (default: lib/errors/table.generated.ts)
+ *            --out <file>      the table (default: lib/errors/table.generated.ts); the
+ *                              constants go to codes.generated.ts in the same folder
  *
  * Exit codes: 0 ok, 1 drift (--check), 2 headers not found / parse error.
  *
@@ -37,6 +40,7 @@ const path = require('path');
 const DEFAULT_INCLUDE_DIRS = ['/usr/share/mingw-w64/include', '/usr/x86_64-w64-mingw32/include'];
 const REQUIRED_HEADERS = ['wuerror.h', 'winerror.h', 'msi.h', 'winhttp.h'];
 const DEFAULT_OUT = path.join(__dirname, '..', 'lib', 'errors', 'table.generated.ts');
+const CODES_FILE = 'codes.generated.ts';
 
 /** Group names; the generated rows refer to them by index. Order is part of the output. */
 const GROUPS = [
@@ -415,11 +419,8 @@ function hex(v) {
   return '0x' + v.toString(16).toUpperCase().padStart(8, '0');
 }
 
-/**
- * Renders the TypeScript module. `requireNamed`: every NAMED_CONSTANTS entry must be in the
- * headers (true for the real headers; tests render excerpts).
- */
-function render(texts, { requireNamed = false } = {}) {
+/** Renders table.generated.ts: every code of the headers, with its group and aliases. */
+function render(texts) {
   const { c, stats } = collect(texts);
   const gi = (g) => {
     const i = GROUPS.indexOf(g);
@@ -439,11 +440,8 @@ function render(texts, { requireNamed = false } = {}) {
     `// ${hrRows.length} HRESULT rows, ${w32Rows.length} Win32 rows, ${aliases.length} aliases, ${described} with a header description.`,
   );
   out.push('');
-  out.push('export const GROUPS = [');
-  for (const g of GROUPS) out.push(`  ${tsString(g)},`);
-  out.push('] as const;');
-  out.push('');
-  out.push('export type ErrorGroup = (typeof GROUPS)[number];');
+  out.push("export { GROUPS } from './codes.generated';");
+  out.push("export type { ErrorGroup } from './codes.generated';");
   out.push('');
   out.push('/** [value, symbolic name, index into GROUPS, header description?] */');
   out.push('export type CodeRow = readonly [number, string, number, string?];');
@@ -458,6 +456,31 @@ function render(texts, { requireNamed = false } = {}) {
   for (const r of w32Rows) out.push(row(String(r.value), r));
   out.push('];');
   out.push('');
+  out.push('/** [alias, canonical name]: other names the headers give to a value in the tables above. */');
+  out.push('export const ALIASES: readonly (readonly [string, string])[] = [');
+  for (const [a, b] of aliases) out.push(`[${tsString(a)},${tsString(b)}],`);
+  out.push('];');
+  out.push('');
+  return out.join('\n');
+}
+
+/**
+ * Renders codes.generated.ts: the groups and the NAMED_CONSTANTS, small enough to load with
+ * any module that names a code. `requireNamed`: every NAMED_CONSTANTS entry must be in the
+ * headers (true for the real headers; tests render excerpts).
+ */
+function renderCodes(texts, { requireNamed = false } = {}) {
+  const { c } = collect(texts);
+  const out = [];
+  out.push('// GENERATED FILE - do not edit. Regenerate with: node scripts/gen-error-table.js');
+  out.push('// The error groups and the named codes lib/ uses; every code is in table.generated.ts.');
+  out.push('');
+  out.push('export const GROUPS = [');
+  for (const g of GROUPS) out.push(`  ${tsString(g)},`);
+  out.push('] as const;');
+  out.push('');
+  out.push('export type ErrorGroup = (typeof GROUPS)[number];');
+  out.push('');
   out.push('// Named codes for lib/ (NAMED_CONSTANTS in the generator): HRESULTs in hex, Win32 codes and');
   out.push('// MSIINSTALLCONTEXT values in decimal.');
   for (const name of NAMED_CONSTANTS) {
@@ -471,16 +494,15 @@ function render(texts, { requireNamed = false } = {}) {
   for (const [name, value] of parseEnumerators(texts['msi.h'], MSIINSTALLCONTEXT_NAMES, requireNamed))
     out.push(`export const ${name} = ${value};`);
   out.push('');
-  out.push('/** [alias, canonical name]: other names the headers give to a value in the tables above. */');
-  out.push('export const ALIASES: readonly (readonly [string, string])[] = [');
-  for (const [a, b] of aliases) out.push(`[${tsString(a)},${tsString(b)}],`);
-  out.push('];');
-  out.push('');
   return out.join('\n');
 }
 
 function generate(includeDir) {
-  return render(readHeaders(includeDir), { requireNamed: true });
+  return render(readHeaders(includeDir));
+}
+
+function generateCodes(includeDir) {
+  return renderCodes(readHeaders(includeDir), { requireNamed: true });
 }
 
 function main(argv) {
@@ -505,28 +527,38 @@ function main(argv) {
     );
     return 2;
   }
-  let text;
+  let files;
   try {
-    text = generate(dir);
+    const texts = readHeaders(dir);
+    files = [
+      [outFile, render(texts)],
+      [path.join(path.dirname(outFile), CODES_FILE), renderCodes(texts, { requireNamed: true })],
+    ];
   } catch (e) {
     process.stderr.write(`gen-error-table: ${e.message}\n`);
     return 2;
   }
   if (check) {
-    const current = fs.existsSync(outFile) ? fs.readFileSync(outFile, 'utf8') : null;
-    if (current !== text) {
+    let drift = false;
+    for (const [file, text] of files) {
+      const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
+      if (current === text) {
+        process.stdout.write(`gen-error-table: ${path.relative(process.cwd(), file)} is up to date\n`);
+        continue;
+      }
+      drift = true;
       process.stderr.write(
-        `gen-error-table: ${path.relative(process.cwd(), outFile)} is out of date with the headers in ${dir}; ` +
+        `gen-error-table: ${path.relative(process.cwd(), file)} is out of date with the headers in ${dir}; ` +
           'run node scripts/gen-error-table.js\n',
       );
-      return 1;
     }
-    process.stdout.write(`gen-error-table: ${path.relative(process.cwd(), outFile)} is up to date\n`);
-    return 0;
+    return drift ? 1 : 0;
   }
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  fs.writeFileSync(outFile, text);
-  process.stdout.write(`gen-error-table: wrote ${path.relative(process.cwd(), outFile)} from ${dir}\n`);
+  for (const [file, text] of files) {
+    fs.writeFileSync(file, text);
+    process.stdout.write(`gen-error-table: wrote ${path.relative(process.cwd(), file)} from ${dir}\n`);
+  }
   return 0;
 }
 
@@ -540,7 +572,10 @@ module.exports = {
   evaluate,
   collect,
   render,
+  renderCodes,
   generate,
+  generateCodes,
+  CODES_FILE,
   findIncludeDir,
   wuGroup,
   hresultGroup,

@@ -3,7 +3,7 @@
 // Windows Installer runs one installation at a time on a machine, and the record
 // handler, the internal UI level and the log setting are msi.dll's process state, so
 // msi-lua runs its own actions one after another (a queue), in the order they were called.
-import { ERROR_FUNCTION_FAILED, ERROR_INSTALL_FAILURE, ERROR_INSTALL_USEREXIT } from '../errors/table.generated';
+import { ERROR_FUNCTION_FAILED, ERROR_INSTALL_FAILURE, ERROR_INSTALL_USEREXIT } from '../errors/codes.generated';
 import { AbortError, WindowsInstallerError, errorFromWin32, hresultFromWin32, type MsiLuaErrorInit } from '../errors';
 import { getBinding, toTypedError } from '../native/load';
 import type { NativeInstallerHandle, NativeInstallerOutcome, NativeInstallerRequest } from '../native/binding';

@@ -2,7 +2,7 @@
 // rules need. The native layer returns the raw CERT_TRUST_* bits and the Authenticode
 // policy verdict; the meaning of each lives here.
 import { describeHResult } from '../errors';
-import { CRYPT_E_REVOKED } from '../errors/table.generated';
+import { CRYPT_E_REVOKED } from '../errors/codes.generated';
 import type { NativeChainFacts } from '../native/binding';
 import { type Fact, known, unknown } from './rules';
 

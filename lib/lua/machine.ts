@@ -20,7 +20,7 @@ import {
   S_OK,
   TRUST_E_NOSIGNATURE,
   TRUST_E_SUBJECT_FORM_UNKNOWN,
-} from '../errors/table.generated';
+} from '../errors/codes.generated';
 import { callNative } from '../native/load';
 import { openPackage, type MsiPackage } from '../package';
 import { slice } from '../package/scheduler';

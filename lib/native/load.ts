@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { MsiLuaError, PlatformNotSupportedError, errorFromHResult, hresultFromWin32 } from '../errors';
-import { ERROR_MOD_NOT_FOUND } from '../errors/table.generated';
+import { ERROR_MOD_NOT_FOUND } from '../errors/codes.generated';
 import type { NativeBinding, NativeFailureShape } from './binding';
 
 // dist/native/load.js in the package. A bundler (esbuild, webpack) puts this code into the

@@ -3,7 +3,7 @@
 // results live here; native/wua_*.cc only gathers facts and calls WUA.
 import { getInteractiveContext, type InteractiveContext } from '../process';
 import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, isSuccessCode, type UpdateRef } from '../errors';
-import { E_FAIL, WU_E_NO_INTERACTIVE_USER } from '../errors/table.generated';
+import { E_FAIL, WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
 import { getBinding, toTypedError } from '../native/load';
 import { assertNoNul, assertPlainObject, describeValue } from '../validate';
 import { dateFromOle } from './system';

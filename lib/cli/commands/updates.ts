@@ -2,7 +2,7 @@
 // Readable aligned output by default; with --json one JSON document on stdout (the result,
 // or { error } when it failed) and progress as JSON lines on stderr. A progress bar
 // (cli-progress) on a terminal for download and install. Exit codes: UpdatesExitCode.
-import { E_ACCESSDENIED } from '../../errors/table.generated';
+import { E_ACCESSDENIED } from '../../errors/codes.generated';
 import { SingleBar } from 'cli-progress';
 import { getInteractiveContext } from '../../process';
 import { MsiLuaError, NoInteractiveUserError, PlatformNotSupportedError } from '../../errors';
