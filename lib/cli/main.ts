@@ -7,14 +7,13 @@ import * as path from 'node:path';
 import { MsiFormatError, MsiLuaError } from '../errors';
 import { toJson } from './format';
 import { PackageKindError } from '../lua/offline';
-import { registerPackageCommands, registerUpdatesCommands } from './commands';
-import { registerLuaCommands } from './commands/lua-check';
+import { registerBuiltinCommands } from './commands';
 import { CannotReadError } from './open';
 import {
   COMMON_EXIT_CODES,
   ExitCode,
   getCommand,
-  listCommands,
+  listCommandListings,
   UsageError,
   type CliCommand,
   type CliIo,
@@ -22,12 +21,10 @@ import {
   type ParsedArgs,
 } from './registry';
 
-export { ExitCode, registerCommand, listCommands, getCommand, UsageError } from './registry';
-export type { CliCommand, CliIo, CliStream, CommandContext, OptionSpec, ParsedArgs } from './registry';
+export { ExitCode, registerCommand, registerLazyCommand, listCommands, getCommand, UsageError } from './registry';
+export type { CliCommand, CliIo, CliStream, CommandContext, CommandListing, OptionSpec, ParsedArgs } from './registry';
 
-registerPackageCommands();
-registerLuaCommands();
-registerUpdatesCommands();
+registerBuiltinCommands();
 
 // Set by scripts/sea.js (esbuild `define`) in msi-lua.exe, which has no package.json beside it.
 declare const __MSI_LUA_VERSION__: string | undefined;
@@ -43,7 +40,7 @@ function version(): string {
 }
 
 function mainHelp(): string {
-  const commands = listCommands();
+  const commands = listCommandListings();
   const width = Math.max(...commands.map((c) => c.name.length));
   // Commands that give one code different meanings are listed together, each by name.
   const byCode = new Map<number, string[]>(COMMON_EXIT_CODES.map(([code, text]) => [code, [text]]));

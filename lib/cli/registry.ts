@@ -1,7 +1,8 @@
 // Command registry of the msi-lua command-line tool. Each command is an
-// object registered under its name; the dispatcher (lib/cli/main.ts) parses the
-// options a command declares, handles --help, and maps errors to exit codes.
-// Commands from other parts of the library are added with registerCommand.
+// object registered under its name, or a listing whose command loads on first use
+// (lib/cli/commands/index.ts); the dispatcher (lib/cli/main.ts) parses the options a
+// command declares, handles --help, and maps errors to exit codes. Other commands are
+// added with registerCommand.
 
 /** Where a command writes. process.stdout/stderr fit, so do test buffers. */
 export interface CliStream {
@@ -93,21 +94,68 @@ export const COMMON_EXIT_CODES: Array<[number, string]> = [
   [ExitCode.OUTPUT_ERROR, 'the output could not be written (disk full, closed pipe)'],
 ];
 
-const registry = new Map<string, CliCommand>();
+/** What `msi-lua --help` shows of a command, known without loading the command's module. */
+export interface CommandListing {
+  name: string;
+  summary: string;
+  exitCodes?: Array<[number, string]>;
+}
+
+interface Slot {
+  listing: CommandListing;
+  command?: CliCommand;
+  load?: () => CliCommand;
+}
+
+const registry = new Map<string, Slot>();
+
+function listingOf(command: CliCommand): CommandListing {
+  return command.exitCodes
+    ? { name: command.name, summary: command.summary, exitCodes: command.exitCodes }
+    : { name: command.name, summary: command.summary };
+}
 
 /** Adds a command. Throws if the name is taken. */
 export function registerCommand(command: CliCommand): void {
   if (registry.has(command.name)) throw new Error(`msi-lua command ${command.name} is already registered`);
-  registry.set(command.name, command);
+  registry.set(command.name, { listing: listingOf(command), command });
+}
+
+/**
+ * Adds a command by its listing; `load` returns the command when it first runs or shows its
+ * help, so a command's module (and what it imports) loads only then. Throws if the name is
+ * taken.
+ */
+export function registerLazyCommand(listing: CommandListing, load: () => CliCommand): void {
+  if (registry.has(listing.name)) throw new Error(`msi-lua command ${listing.name} is already registered`);
+  registry.set(listing.name, { listing, load });
+}
+
+export function hasCommand(name: string): boolean {
+  return registry.has(name);
 }
 
 export function getCommand(name: string): CliCommand | undefined {
-  return registry.get(name);
+  const slot = registry.get(name);
+  if (!slot) return undefined;
+  if (!slot.command && slot.load) {
+    const command = slot.load();
+    // The listing is written apart from the command: --help must not say what the command does not.
+    if (JSON.stringify(listingOf(command)) !== JSON.stringify(slot.listing))
+      throw new Error(`msi-lua command ${slot.listing.name}: its listing (name, summary, exit codes) differs from the command's`);
+    slot.command = command;
+  }
+  return slot.command;
 }
 
-/** Registered commands in registration order. */
+/** Registered commands in registration order (loads every command). */
 export function listCommands(): CliCommand[] {
-  return [...registry.values()];
+  return [...registry.keys()].map((name) => getCommand(name) as CliCommand);
+}
+
+/** The listings of the registered commands in registration order, without loading any. */
+export function listCommandListings(): CommandListing[] {
+  return [...registry.values()].map((slot) => slot.listing);
 }
 
 /** Thrown by commands for a bad command line; exits with USAGE. */

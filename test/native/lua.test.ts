@@ -3,7 +3,7 @@
 import { evaluateLuaPatching } from '../../lib/lua/machine';
 import type { LuaReport } from '../../lib/lua/rules';
 import { INSTALLER_POLICY_KEY } from '../../lib/policy';
-import { LuaExitCode } from '../../lib/cli/commands/lua-check';
+import { LuaExitCode } from '../../lib/cli/exit-codes';
 import { cli } from '../support/run-cli';
 import { loadLuaFixtures, productKeyFor, regDelete, regSet } from '../support/wine-fixtures';
 

@@ -1,7 +1,7 @@
 // `msi-lua updates ...` through the scripted agent: each subcommand's text and JSON output
 // and its exit code, run in-process (runCli) under Windows node.
 import { runCli } from '../../lib/cli/main';
-import { UpdatesExitCode } from '../../lib/cli/commands/updates';
+import { UpdatesExitCode } from '../../lib/cli/exit-codes';
 import { getBinding, setNativeBinding } from '../../lib/native/load';
 import type { NativeTokenFacts } from '../../lib/native/binding';
 import * as agent from '../agent/harness';

@@ -18,26 +18,9 @@ import {
   type Update,
   type UpdateSession,
 } from '../../wua';
+import { UpdatesExitCode } from '../exit-codes';
 import { formatTable, printable, toJson } from '../format';
 import { ExitCode, UsageError, type CliCommand, type CliIo, type CliStream, type ParsedArgs } from '../registry';
-
-/** Exit codes of `msi-lua updates` (beyond 0 success and 2 bad command line). */
-export const UpdatesExitCode = {
-  /** The command needs Windows (the same code as lua-status). */
-  WINDOWS_ONLY: 9,
-  /** Done, and a reboot is required to finish (install/uninstall), or pending (reboot-status). */
-  REBOOT_REQUIRED: 20,
-  /** Some or all updates failed (their results say which and why). */
-  SOME_FAILED: 21,
-  /** Refused before WUA was called by the Run As rule: updates that can request user input, no interactive user. */
-  RUN_AS_REFUSED: 22,
-  /** WUA answered E_ACCESSDENIED in a remote (network logon) session: see docs/wua.md for the scheduled-task workaround. */
-  REMOTE_ACCESS_DENIED: 23,
-  /** No update found by the search matches an id or KB given. */
-  NO_MATCH: 24,
-  /** Windows Update failed as a whole (a typed error; --json has its code and HRESULT). */
-  WUA_ERROR: 25,
-} as const;
 
 const SUBCOMMANDS = [
   'search',

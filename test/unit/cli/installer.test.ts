@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { InstallerExitCode } from '../../../lib/cli/commands/installer';
+import { InstallerExitCode } from '../../../lib/cli/exit-codes';
 import { INSTALLMESSAGE } from '../../../lib/installer/progress';
 import { setNativeBinding } from '../../../lib/native/load';
 import type { NativeInstallerRequest } from '../../../lib/native/binding';

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { ExitCode } from '../../../lib/cli/main';
-import { LuaExitCode } from '../../../lib/cli/commands/lua-check';
+import { LuaExitCode } from '../../../lib/cli/exit-codes';
 import { setNativeBinding } from '../../../lib/native/load';
 import type { NativeBinding } from '../../../lib/native/binding';
 import { importIdtTables, scratchDir, signFile } from '../../support/package-fixtures';

@@ -1,6 +1,6 @@
 // `msi-lua lua-check` and `msi-lua lua-status` run in-process: exit codes, text and JSON.
 import { ExitCode } from '../../../lib/cli/main';
-import { LuaExitCode } from '../../../lib/cli/commands/lua-check';
+import { LuaExitCode } from '../../../lib/cli/exit-codes';
 import { buildLuaFixtures, type LuaFixtures } from '../../support/lua-fixtures';
 import { cli } from '../../support/run-cli';
 

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { ExitCode, listCommands } from '../../../lib/cli/main';
-import { LuaExitCode } from '../../../lib/cli/commands/lua-check';
+import { LuaExitCode } from '../../../lib/cli/exit-codes';
 import { buildLuaFixtures, type LuaFixtures } from '../../support/lua-fixtures';
 import { cli } from '../../support/run-cli';
 

@@ -308,6 +308,6 @@ describe('command registry', () => {
 test('bin/msi-lua.js runs the compiled CLI entry point', () => {
   const bin = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'bin', 'msi-lua.js'), 'utf8');
   expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
-  expect(bin).toMatch(/require\('\.\.\/dist\/cli\.js'\)\.main\(\)/);
+  expect(bin).toMatch(/require\('\.\.\/dist\/cli\/main\.js'\)\.main\(\)/);
   expect(fs.statSync(path.join(__dirname, '..', '..', '..', 'bin', 'msi-lua.js')).mode & 0o111).not.toBe(0);
 });

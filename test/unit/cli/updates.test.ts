@@ -1,7 +1,7 @@
 // `msi-lua updates` on any OS: usage errors, the not-Windows exit code, and the output with
 // the native binding injected (the Wine tier runs it against the scripted agent).
 import { runCli } from '../../../lib/cli/main';
-import { UpdatesExitCode } from '../../../lib/cli/commands/updates';
+import { UpdatesExitCode } from '../../../lib/cli/exit-codes';
 import { setNativeBinding } from '../../../lib/native/load';
 import { FakeWua, nativeUpdate, succeeded } from '../../support/wua-fake-binding';
 

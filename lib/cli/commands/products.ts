@@ -1,0 +1,30 @@
+// `msi-lua products` (Windows).
+import { InstallerExitCode } from '../exit-codes';
+import { listProducts } from '../../products';
+import { toJson } from '../format';
+import { reportError } from '../installer-support';
+import type { CliCommand } from '../registry';
+
+export const productsCommand: CliCommand = {
+  name: 'products',
+  summary: 'list the installed Windows Installer products (Windows)',
+  usage: 'products [--json]',
+  description: 'Lists the products this user sees (MsiEnumProductsEx): product code, context, name and version.',
+  options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
+  positionals: [0, 0],
+  exitCodes: [[InstallerExitCode.WINDOWS_ONLY, 'this command needs Windows']],
+  async run({ io, args }) {
+    try {
+      const products = await listProducts({ properties: ['ProductName', 'VersionString'] });
+      if (args.options.json) io.stdout.write(toJson(products));
+      else
+        for (const p of products)
+          io.stdout.write(
+            `${p.productCode}  ${p.context.padEnd(13)}  ${p.properties.ProductName ?? ''} ${p.properties.VersionString ?? ''}\n`,
+          );
+      return 0;
+    } catch (error) {
+      return reportError(io, 'products', args.options.json === true, error);
+    }
+  },
+};

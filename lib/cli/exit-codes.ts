@@ -1,0 +1,58 @@
+// Exit codes of the commands beyond the common ones (ExitCode in registry.ts), apart from
+// the commands so that `msi-lua --help` lists them without loading a command's module.
+
+/** Exit codes of the UAC-patching commands beyond the common ones. */
+export const LuaExitCode = {
+  /** lua-check: a file opens but part of it cannot be decoded, so checks that depend on it are undecided. */
+  DAMAGED: 7,
+  /** A check that can be decided fails (lua-check) / the patch is not eligible (lua-status). */
+  NOT_ELIGIBLE: 8,
+  /** lua-status needs Windows. */
+  WINDOWS_ONLY: 9,
+  /** lua-status: the product is not installed (in the context asked, for this user). */
+  NOT_INSTALLED: 10,
+} as const;
+
+/** Exit codes of the installer commands beyond the common ones. */
+export const InstallerExitCode = {
+  /** The action succeeded; a restart is needed to finish (Windows Installer 3010). */
+  REBOOT_REQUIRED: 15,
+  /** The action succeeded and Windows Installer started a restart (1641). */
+  REBOOT_INITIATED: 16,
+  /** Windows Installer failed the action (1603 and the other installer errors). */
+  FAILED: 12,
+  /** Cancelled (Ctrl+C), and Windows rolled back (1602). */
+  CANCELLED: 13,
+  /** Another installation is in progress (1618): try again later. */
+  ALREADY_RUNNING: 14,
+  /** These commands need Windows. */
+  WINDOWS_ONLY: 9,
+} as const;
+
+/** The exit codes of the installer actions (install, patch, unpatch, repair, uninstall). */
+export const ACTION_EXIT_CODES: Array<[number, string]> = [
+  [InstallerExitCode.WINDOWS_ONLY, 'this command needs Windows'],
+  [InstallerExitCode.REBOOT_REQUIRED, 'done; a restart is required to finish'],
+  [InstallerExitCode.REBOOT_INITIATED, 'done; Windows Installer started a restart'],
+  [InstallerExitCode.FAILED, 'Windows Installer failed the action'],
+  [InstallerExitCode.CANCELLED, 'cancelled and rolled back'],
+  [InstallerExitCode.ALREADY_RUNNING, 'another installation is in progress'],
+];
+
+/** Exit codes of `msi-lua updates` (beyond 0 success and 2 bad command line). */
+export const UpdatesExitCode = {
+  /** The command needs Windows (the same code as lua-status). */
+  WINDOWS_ONLY: 9,
+  /** Done, and a reboot is required to finish (install/uninstall), or pending (reboot-status). */
+  REBOOT_REQUIRED: 20,
+  /** Some or all updates failed (their results say which and why). */
+  SOME_FAILED: 21,
+  /** Refused before WUA was called by the Run As rule: updates that can request user input, no interactive user. */
+  RUN_AS_REFUSED: 22,
+  /** WUA answered E_ACCESSDENIED in a remote (network logon) session: see docs/wua.md for the scheduled-task workaround. */
+  REMOTE_ACCESS_DENIED: 23,
+  /** No update found by the search matches an id or KB given. */
+  NO_MATCH: 24,
+  /** Windows Update failed as a whole (a typed error; --json has its code and HRESULT). */
+  WUA_ERROR: 25,
+} as const;
