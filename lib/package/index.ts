@@ -36,10 +36,6 @@ export {
   readTransform,
   readTransformFile,
   describeTransformStorage,
-  applyTransforms,
-  applyPatches,
-  patchTransformsFor,
-  TransformedDatabase,
   type TransformTarget,
   type DecodedTransform,
   type TransformOverview,
@@ -47,11 +43,17 @@ export {
   type TransformOperation,
   type TransformOperationKind,
   type AddedColumn,
+} from './transform';
+export {
+  applyTransforms,
+  applyPatches,
+  patchTransformsFor,
+  TransformedDatabase,
   type TransformConflict,
   type TransformConflictKind,
   type PatchTransformTarget,
   type AppliedPatch,
-} from './transform';
+} from './transformed-database';
 export {
   inspectStructure,
   openCompoundFile,

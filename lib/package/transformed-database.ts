@@ -1,0 +1,341 @@
+// A database with transforms applied (TransformedDatabase), and choosing and applying the
+// transforms of a patch. Decoding a transform is transform.ts.
+import { MsiPackage, MsiStorage, type TableData } from './package';
+import { assertInstance, assertNonEmptyString, assertPlainObject, describeValue, iterableItems } from '../validate';
+import { emptyRow, type CellValue, type ColumnDefinition, type Row } from './tables';
+import { readTransform, streamNameFor, type DecodedTransform, type TransformTarget } from './transform';
+
+// ------------------------------------------------------------------ applying
+
+export type TransformConflictKind =
+  'insert-existing-row' | 'update-missing-row' | 'delete-missing-row' | 'add-existing-table' | 'drop-missing-table';
+
+/**
+ * A change that did not fit the database, as Windows Installer's transform
+ * error conditions name them. Inserting over an existing row replaces it;
+ * updating or deleting a missing row and adding an existing or dropping a
+ * missing table change nothing.
+ */
+export interface TransformConflict {
+  transform: string;
+  table: string;
+  kind: TransformConflictKind;
+  key: CellValue[];
+}
+
+interface TableState {
+  columns: ColumnDefinition[];
+  keyIndexes: number[];
+  /** Rows as value arrays; null marks a deleted row. */
+  rows: Array<CellValue[] | null>;
+  index: Map<string, number>;
+}
+
+function keyString(columns: readonly ColumnDefinition[], keyIndexes: readonly number[], values: readonly CellValue[]): string {
+  // A null string and an empty one are the same string id (0).
+  return JSON.stringify(keyIndexes.map((k) => (values[k] === null && columns[k].kind !== 'integer' ? '' : values[k])));
+}
+
+function keyOfOperation(columns: readonly ColumnDefinition[], keyIndexes: readonly number[], key: readonly CellValue[]): string {
+  return JSON.stringify(keyIndexes.map((k, i) => (key[i] === null && columns[k].kind !== 'integer' ? '' : key[i])));
+}
+
+/** What TransformedDatabase.applyPatch did with one patch. */
+export interface AppliedPatch {
+  patchCode: string | null;
+  /** Product code the transforms were chosen for (null when the database has none). */
+  productCode: string | null;
+  /** Transform sub-storages applied, in order (empty when none targets the product). */
+  transforms: string[];
+}
+
+/**
+ * A database with transforms applied, in memory: the base package is not
+ * changed. Tables no transform touches are read from the base as they are;
+ * a changed table keeps the base's row order with inserted rows at the end.
+ * Streams are looked up in the transforms, latest first, then in the base.
+ */
+export class TransformedDatabase implements TransformTarget {
+  readonly base: MsiPackage;
+  /** Every transform applied, in order, as decoded. */
+  readonly transforms: DecodedTransform[] = [];
+  readonly conflicts: TransformConflict[] = [];
+  /** Every patch applied with applyPatch, in order. */
+  readonly patches: AppliedPatch[] = [];
+  private readonly storages: MsiStorage[] = [];
+  private names: string[];
+  private readonly changed = new Map<string, TableState>();
+  /** Tables that exist only through a transform, or were dropped and re-added. */
+  private readonly detached = new Set<string>();
+
+  constructor(base: MsiPackage) {
+    assertInstance(base, MsiPackage, 'base', 'an MsiPackage');
+    this.base = base;
+    this.names = base.tableNames;
+  }
+
+  get tableNames(): string[] {
+    return [...this.names];
+  }
+
+  hasTable(name: string): boolean {
+    return name === '_Tables' || name === '_Columns' || this.names.includes(name);
+  }
+
+  columns(name: string): readonly ColumnDefinition[] {
+    const state = this.changed.get(name);
+    if (state) return state.columns;
+    if (!this.hasTable(name)) throw new RangeError(`no table named ${JSON.stringify(name)}`);
+    return this.base.columns(name);
+  }
+
+  /** Rows of a table after every transform, as objects keyed by column name. */
+  rows(name: string): Row[] {
+    const state = this.changed.get(name);
+    if (!state) {
+      if (!this.hasTable(name)) throw new RangeError(`no table named ${JSON.stringify(name)}`);
+      if (name === '_Tables' || name === '_Columns') return this.catalogRows(name);
+      return this.base.table(name).rows();
+    }
+    const out: Row[] = [];
+    for (const values of state.rows) {
+      if (values === null) continue;
+      const row = emptyRow();
+      state.columns.forEach((column, i) => {
+        let value = values[i] ?? null;
+        // A binary cell names its stream only where some layer holds it.
+        if (column.kind === 'binary' && value !== null) {
+          const stream = streamNameFor(
+            name,
+            state.columns,
+            state.keyIndexes.map((k) => values[k] ?? null),
+          );
+          value = this.hasStream(stream) ? stream : null;
+        }
+        row[column.name] = value;
+      });
+      out.push(row);
+    }
+    return out;
+  }
+
+  readTable(name: string): TableData {
+    const columns = this.columns(name);
+    return { name, columns, primaryKeys: columns.filter((c) => c.primaryKey).map((c) => c.name), rows: this.rows(name) };
+  }
+
+  /** Whether a (non-table) stream exists in a transform applied or in the base. */
+  hasStream(name: string): boolean {
+    return this.storages.some((s) => s.hasStream(name)) || this.base.hasStream(name);
+  }
+
+  /** A stream's content from the latest transform that carries it, else from the base. */
+  readStream(name: string): Buffer {
+    for (let i = this.storages.length - 1; i >= 0; i--) {
+      if (this.storages[i].hasStream(name)) return this.storages[i].readStream(name);
+    }
+    return this.base.readStream(name);
+  }
+
+  /** Where a stream comes from: the transform's name ('' for a .mst root), 'base', or null. */
+  streamSource(name: string): { transform: string } | 'base' | null {
+    for (let i = this.storages.length - 1; i >= 0; i--) {
+      if (this.storages[i].hasStream(name)) return { transform: this.storages[i].name };
+    }
+    return this.base.hasStream(name) ? 'base' : null;
+  }
+
+  /** Decodes a transform against the database as it is now and applies it. */
+  apply(storage: MsiStorage): DecodedTransform {
+    assertInstance(storage, MsiStorage, 'storage', 'a transform storage (MsiStorage)');
+    const decoded = readTransform(storage, this);
+    const conflict = (table: string, kind: TransformConflictKind, key: CellValue[]) =>
+      this.conflicts.push({ transform: decoded.name, table, kind, key });
+    for (const table of decoded.droppedTables) {
+      if (!this.names.includes(table)) {
+        conflict(table, 'drop-missing-table', []);
+        continue;
+      }
+      this.names = this.names.filter((n) => n !== table);
+      this.changed.delete(table);
+      this.detached.add(table);
+    }
+    for (const table of decoded.addedTables) {
+      if (this.names.includes(table)) {
+        conflict(table, 'add-existing-table', []);
+        continue;
+      }
+      this.names.push(table);
+      this.changed.set(table, { columns: [], keyIndexes: [], rows: [], index: new Map() });
+      this.detached.add(table);
+    }
+    for (const { table, column } of decoded.addedColumns) {
+      const state = this.state(table);
+      state.columns.push(column);
+      for (const row of state.rows) if (row) row.push(null);
+      if (column.primaryKey) this.reindex(state);
+    }
+    for (const change of decoded.tables) {
+      const state = this.state(change.table);
+      for (const op of change.operations) {
+        const key = keyOfOperation(state.columns, state.keyIndexes, op.key);
+        const found = state.keyIndexes.length > 0 ? state.index.get(key) : undefined;
+        if (op.kind === 'delete') {
+          if (found === undefined) conflict(change.table, 'delete-missing-row', op.key);
+          else {
+            state.rows[found] = null;
+            state.index.delete(key);
+          }
+        } else if (op.kind === 'insert') {
+          const values = state.columns.map((c) => (c.name in op.values ? op.values[c.name] : null));
+          if (found === undefined) {
+            state.rows.push(values);
+            if (state.keyIndexes.length > 0) state.index.set(key, state.rows.length - 1);
+          } else {
+            conflict(change.table, 'insert-existing-row', op.key);
+            state.rows[found] = values;
+          }
+        } else if (found === undefined) {
+          conflict(change.table, 'update-missing-row', op.key);
+        } else {
+          const row = state.rows[found] as CellValue[];
+          state.columns.forEach((c, i) => {
+            if (!c.primaryKey && c.name in op.values) row[i] = op.values[c.name];
+          });
+        }
+      }
+    }
+    this.storages.push(storage);
+    this.transforms.push(decoded);
+    return decoded;
+  }
+
+  /**
+   * Applies the transform pair of a patch (.msp) that targets the product
+   * as it is now: its ProductCode and ProductVersion in the Property table,
+   * chosen by patchTransformsFor. Applies nothing when no pair targets it.
+   */
+  applyPatch(patch: MsiPackage): AppliedPatch {
+    assertInstance(patch, MsiPackage, 'patch', 'a patch package (MsiPackage)');
+    const property = (name: string): string | null => {
+      if (!this.hasTable('Property')) return null;
+      const row = this.rows('Property').find((r) => r.Property === name);
+      return row && typeof row.Value === 'string' ? row.Value : null;
+    };
+    const productCode = property('ProductCode');
+    const storages = productCode ? patchTransformsFor(patch, { productCode, productVersion: property('ProductVersion') }) : [];
+    for (const storage of storages) this.apply(storage);
+    const applied: AppliedPatch = { patchCode: patch.patch?.patchCode ?? null, productCode, transforms: storages.map((s) => s.name) };
+    this.patches.push(applied);
+    return applied;
+  }
+
+  private reindex(state: TableState): void {
+    state.keyIndexes = state.columns.map((c, i) => (c.primaryKey ? i : -1)).filter((i) => i >= 0);
+    state.index.clear();
+    if (state.keyIndexes.length === 0) return;
+    state.rows.forEach((row, i) => {
+      if (row) state.index.set(keyString(state.columns, state.keyIndexes, row), i);
+    });
+  }
+
+  /** The editable state of a table, copied from the base on first change. */
+  private state(table: string): TableState {
+    let state = this.changed.get(table);
+    if (state) return state;
+    if (this.detached.has(table) || !this.base.hasTable(table)) {
+      throw new RangeError(`table ${table} has no state`); // unreachable: readTransform checked the table exists
+    }
+    const source = this.base.table(table);
+    const rows: Array<CellValue[] | null> = [];
+    for (let i = 0; i < source.rowCount; i++) rows.push(source.rowValues(i));
+    state = { columns: [...source.columns], keyIndexes: [], rows, index: new Map() };
+    this.reindex(state);
+    this.changed.set(table, state);
+    return state;
+  }
+
+  private catalogRows(name: '_Tables' | '_Columns'): Row[] {
+    const row = (values: Row) => Object.assign(emptyRow(), values);
+    if (name === '_Tables') return this.names.map((table) => row({ Name: table }));
+    const out: Row[] = [];
+    for (const table of this.names) {
+      for (const column of this.columns(table))
+        out.push(row({ Table: table, Number: column.number, Name: column.name, Type: column.type }));
+    }
+    return out;
+  }
+}
+
+/** Applies transforms, in order, to a base package (which is not changed). Throws TypeError for arguments of the wrong kind. */
+export function applyTransforms(base: MsiPackage, transforms: Iterable<MsiStorage>): TransformedDatabase {
+  assertInstance(base, MsiPackage, 'base', 'an MsiPackage');
+  const list = iterableItems(transforms, 'transforms', 'transform storages (MsiStorage)');
+  list.forEach((t, i) => assertInstance(t, MsiStorage, `transforms[${i}]`, 'a transform storage (MsiStorage)'));
+  const database = new TransformedDatabase(base);
+  for (const storage of list as MsiStorage[]) database.apply(storage);
+  return database;
+}
+
+// ------------------------------------------------------------------ patches
+
+export interface PatchTransformTarget {
+  /** ProductCode of the product the patch is applied to. */
+  productCode: string;
+  /** ProductVersion, used to choose between pairs for the same product code. */
+  productVersion?: string | null;
+}
+
+/**
+ * The transforms of a patch that apply to a product, in order: the first
+ * pair ("X" and its patch transform "#X") of the patch's transform list
+ * (summary Last Saved By, in order) whose own summary (Revision Number)
+ * names the product code as its target; among pairs for the same product
+ * code, the first whose target version equals the product's. A "#X"
+ * transform without a target of its own follows "X". Empty when no
+ * transform targets the product. Other validation conditions (language,
+ * upgrade code, version comparisons) are not evaluated.
+ */
+export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarget): MsiStorage[] {
+  assertInstance(patch, MsiPackage, 'patch', 'a patch package (MsiPackage)');
+  assertPlainObject(target, 'target');
+  assertNonEmptyString(target.productCode, 'target.productCode');
+  if (target.productVersion !== undefined && target.productVersion !== null && typeof target.productVersion !== 'string') {
+    throw new TypeError(`The "target.productVersion" argument must be a string or null; received ${describeValue(target.productVersion)}`);
+  }
+  const info = patch.patch;
+  if (!info) throw new TypeError('patchTransformsFor expects a patch package (.msp)');
+  const code = target.productCode.toUpperCase();
+  const listed = info.transformNames.length > 0 ? info.transformNames : info.transforms.map((t) => t.name);
+  const byName = new Map(info.transforms.map((t) => [t.name, t]));
+  const candidates: string[] = [];
+  for (const name of listed) {
+    if (name.startsWith('#')) continue;
+    const transform = byName.get(name);
+    if (transform?.present && transform.targetProductCode === code) candidates.push(name);
+  }
+  if (candidates.length === 0) return [];
+  const version = target.productVersion ?? null;
+  const chosen = (version !== null && candidates.find((name) => byName.get(name)?.targetProductVersion === version)) || candidates[0];
+  const storages = [patch.openStorage(chosen)];
+  const partner = `#${chosen}`;
+  const partnerInfo = byName.get(partner);
+  if (partnerInfo?.present && (partnerInfo.targetProductCode === null || partnerInfo.targetProductCode === code)) {
+    storages.push(patch.openStorage(partner));
+  }
+  return storages;
+}
+
+/**
+ * Applies patches, in order, to a base package: for each, the transform
+ * pair that targets the product as the patches before it left it (see
+ * TransformedDatabase.applyPatch). `database.patches` says what was used.
+ */
+export function applyPatches(base: MsiPackage, patches: Iterable<MsiPackage>): TransformedDatabase {
+  assertInstance(base, MsiPackage, 'base', 'an MsiPackage');
+  const list = iterableItems(patches, 'patches', 'patch packages (MsiPackage)');
+  list.forEach((p, i) => assertInstance(p, MsiPackage, `patches[${i}]`, 'a patch package (MsiPackage)'));
+  const database = new TransformedDatabase(base);
+  for (const patch of list as MsiPackage[]) database.applyPatch(patch);
+  return database;
+}
