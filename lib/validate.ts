@@ -135,3 +135,60 @@ export function assertBytes(value: unknown, name: string, buffer = false): asser
     throw new TypeError(`The "${name}" argument must be a Buffer${buffer ? '' : ' or Uint8Array'}; received ${describeValue(value)}`);
   }
 }
+
+// --- options objects (the WUA facade's options: { signal, onProgress, ... }) --------------------
+
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function' &&
+    typeof (value as AbortSignal).removeEventListener === 'function'
+  );
+}
+
+export function optionsObject(value: unknown, name: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  assertPlainObject(value, name);
+  return value;
+}
+
+export function optionalBoolean(options: Record<string, unknown>, key: string): boolean | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new TypeError(`The "${key}" option must be a boolean; received ${describeValue(value)}`);
+  return value;
+}
+
+export function optionalEnum<T extends string>(options: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new TypeError(`The "${key}" option must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${describeValue(value)}`);
+  }
+  return value as T;
+}
+
+export function optionalInteger(options: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`The "${key}" option must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
+  }
+  return value;
+}
+
+export function optionalSignal(options: Record<string, unknown>): AbortSignal | undefined {
+  const value = options.signal;
+  if (value === undefined) return undefined;
+  if (!isAbortSignal(value)) throw new TypeError(`The "signal" option must be an AbortSignal; received ${describeValue(value)}`);
+  return value;
+}
+
+export function optionalProgress<E>(options: Record<string, unknown>): ((event: E) => void) | undefined {
+  const value = options.onProgress;
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw new TypeError(`The "onProgress" option must be a function; received ${describeValue(value)}`);
+  return value as (event: E) => void;
+}

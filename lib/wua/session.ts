@@ -1,18 +1,27 @@
 // The Windows Update Agent facade: createUpdateSession() and UpdateSession's search,
-// download, install and uninstall. Validation, the Run As preflight and the shaping of
-// results live here; native/wua_*.cc only gathers facts and calls WUA.
+// download, install and uninstall, with the Run As preflight. Argument checks are
+// lib/validate.ts, the shaping of native records ./shape.ts; native/wua_*.cc only gathers
+// facts and calls WUA.
 import { getInteractiveContext, type InteractiveContext } from '../process';
-import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, isSuccessCode, type UpdateRef } from '../errors';
+import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, type UpdateRef } from '../errors';
 import { E_FAIL, WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
 import { getBinding, toTypedError } from '../native/load';
-import { assertNoNul, assertPlainObject, describeValue } from '../validate';
-import { dateFromOle } from './system';
+import {
+  assertNoNul,
+  assertPlainObject,
+  describeValue,
+  optionalBoolean,
+  optionalEnum,
+  optionalInteger,
+  optionalProgress,
+  optionalSignal,
+  optionsObject,
+} from '../validate';
+import { isFailure, PHASES, rawCode, resultName, SERVER_SELECTIONS, shapeHistoryEntry, shapeUpdate } from './shape';
 import type {
-  NativeHistoryEntry,
   NativeJobResult,
   NativeProgress,
   NativeSearchResult,
-  NativeUpdate,
   NativeWuaJob,
   NativeWuaSessionHandle,
   WuaBinding,
@@ -20,24 +29,19 @@ import type {
 } from '../native/binding';
 import type {
   DownloadOptions,
-  DownloadPhase,
   DownloadPriority,
   DownloadResult,
   HideOutcome,
   HistoryEntry,
   HistoryOptions,
   HistoryPage,
-  InstallationBehavior,
-  InstallationImpact,
   InstallOptions,
   InstallResult,
   InstallUpdateOutcome,
   OperationResult,
   ProgressEvent,
-  RebootBehavior,
   SearchOptions,
   SearchResult,
-  ServerSelection,
   UninstallOptions,
   Update,
   UpdateOutcome,
@@ -46,12 +50,7 @@ import type {
   UserInputPolicy,
 } from './types';
 
-const RESULT_CODES: readonly OperationResult[] = ['notStarted', 'inProgress', 'succeeded', 'succeededWithErrors', 'failed', 'aborted'];
-const REBOOT_BEHAVIORS: readonly RebootBehavior[] = ['neverReboots', 'alwaysRequiresReboot', 'canRequestReboot'];
-const IMPACTS: readonly InstallationImpact[] = ['normal', 'minor', 'requiresExclusiveHandling'];
-const SERVER_SELECTIONS: readonly ServerSelection[] = ['default', 'managedServer', 'windowsUpdate', 'others'];
 const PRIORITIES: Record<DownloadPriority, number> = { low: 1, normal: 2, high: 3 };
-const PHASES: readonly DownloadPhase[] = ['initializing', 'downloading', 'verifying'];
 const USER_INPUT_POLICIES: readonly UserInputPolicy[] = ['reject', 'skip', 'attempt'];
 const GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
 
@@ -63,144 +62,9 @@ type Operation = 'search' | 'download' | 'install' | 'uninstall';
 /** AbortError from an aborted download/install/uninstall carries what WUA reported when it stopped. */
 export type AbortedJobError<T> = AbortError & { result?: T };
 
-// --- validation ---------------------------------------------------------------------------
-
-function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as AbortSignal).aborted === 'boolean' &&
-    typeof (value as AbortSignal).addEventListener === 'function' &&
-    typeof (value as AbortSignal).removeEventListener === 'function'
-  );
-}
-
-function optionsObject(value: unknown, name: string): Record<string, unknown> {
-  if (value === undefined) return {};
-  assertPlainObject(value, name);
-  return value;
-}
-
-function optionalBoolean(options: Record<string, unknown>, key: string): boolean | undefined {
-  const value = options[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw new TypeError(`The "${key}" option must be a boolean; received ${describeValue(value)}`);
-  return value;
-}
-
-function optionalEnum<T extends string>(options: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
-  const value = options[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new TypeError(`The "${key}" option must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${describeValue(value)}`);
-  }
-  return value as T;
-}
-
-function optionalInteger(options: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
-  const value = options[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`The "${key}" option must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
-  }
-  return value;
-}
-
 const MAX_HISTORY_PAGE = 10_000;
-const OPERATIONS = { 1: 'installation', 2: 'uninstallation' } as const;
-
-function shapeHistoryEntry(e: NativeHistoryEntry): HistoryEntry {
-  const hr = e.hresult >>> 0;
-  const entry: HistoryEntry = {
-    date: dateFromOle(e.date),
-    operation: (OPERATIONS as Record<number, HistoryEntry['operation']>)[e.operation] ?? 'unknown',
-    resultCode: resultName(e.resultCode),
-    ...rawCode(e.resultCode),
-    hresult: hr,
-    unmappedResultCode: e.unmappedResultCode >>> 0,
-    updateId: e.updateId,
-    revision: e.revision,
-    title: e.title,
-    description: e.description,
-    clientApplicationId: e.clientApplicationId,
-    serverSelection: SERVER_SELECTIONS[e.serverSelection] ?? 'default',
-    serviceId: e.serviceId,
-    supportUrl: e.supportUrl,
-    categories: e.categories ? e.categories.map((c) => ({ id: c.id, name: c.name, type: c.type })) : null,
-  };
-  if (isFailure(hr)) entry.error = errorFromHResult(hr, { syscall: 'IUpdateHistoryEntry::get_HResult' });
-  return entry;
-}
-
-function optionalSignal(options: Record<string, unknown>): AbortSignal | undefined {
-  const value = options.signal;
-  if (value === undefined) return undefined;
-  if (!isAbortSignal(value)) throw new TypeError(`The "signal" option must be an AbortSignal; received ${describeValue(value)}`);
-  return value;
-}
-
-function optionalProgress(options: Record<string, unknown>): ((event: ProgressEvent) => void) | undefined {
-  const value = options.onProgress;
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw new TypeError(`The "onProgress" option must be a function; received ${describeValue(value)}`);
-  return value as (event: ProgressEvent) => void;
-}
-
-// --- shaping -----------------------------------------------------------------------------------
-
-/**
- * OperationResultCode by name; a value outside the documented 0..5 becomes 'unknown' (the
- * caller keeps the number as rawResultCode) rather than throwing the whole result away.
- */
-function resultName(code: number): OperationResult {
-  return (Number.isInteger(code) ? RESULT_CODES[code] : undefined) ?? 'unknown';
-}
-
-/** { rawResultCode } when the code has no name, else nothing. */
-function rawCode(code: number): { rawResultCode?: number } {
-  return resultName(code) === 'unknown' ? { rawResultCode: code } : {};
-}
-
-function behavior(native: NativeUpdate['installationBehavior']): InstallationBehavior {
-  return {
-    canRequestUserInput: native.canRequestUserInput,
-    rebootBehavior: REBOOT_BEHAVIORS[native.rebootBehavior] ?? 'canRequestReboot',
-    impact: IMPACTS[native.impact] ?? 'normal',
-    requiresNetworkConnectivity: native.requiresNetworkConnectivity,
-  };
-}
-
-function shapeUpdate(native: NativeUpdate): Update {
-  return {
-    id: native.id,
-    revision: native.revision,
-    title: native.title,
-    description: native.description,
-    kbArticleIds: [...native.kbArticleIds],
-    securityBulletinIds: [...native.securityBulletinIds],
-    categories: native.categories.map((c) => ({ id: c.id, name: c.name, type: c.type })),
-    msrcSeverity: native.msrcSeverity === '' ? null : native.msrcSeverity,
-    minDownloadSize: native.minDownloadSize,
-    maxDownloadSize: native.maxDownloadSize,
-    isDownloaded: native.isDownloaded,
-    isInstalled: native.isInstalled,
-    isMandatory: native.isMandatory,
-    isHidden: native.isHidden,
-    isBeta: native.isBeta,
-    isUninstallable: native.isUninstallable,
-    eulaAccepted: native.eulaAccepted,
-    type: native.type === 2 ? 'driver' : 'software',
-    installationBehavior: behavior(native.installationBehavior),
-    uninstallationBehavior: native.uninstallationBehavior ? behavior(native.uninstallationBehavior) : null,
-  };
-}
-
 function ref(update: Update): UpdateRef {
   return { id: update.id, title: update.title };
-}
-
-function isFailure(hresult: number): boolean {
-  return hresult !== 0 && !isSuccessCode(hresult);
 }
 
 /** The updates that may ask for user input in this operation (uninstall has its own behaviour). */

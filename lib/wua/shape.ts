@@ -1,0 +1,98 @@
+// Shaping of the native WUA records (lib/native/binding.ts) into the public types
+// (./types.ts): names for WUA's numbers, Dates for OLE dates, typed errors for failing
+// HRESULTs. No validation and no native calls here.
+import { errorFromHResult, isSuccessCode } from '../errors';
+import type { NativeHistoryEntry, NativeUpdate } from '../native/binding';
+import { dateFromOle } from './system';
+import type {
+  DownloadPhase,
+  HistoryEntry,
+  InstallationBehavior,
+  InstallationImpact,
+  OperationResult,
+  RebootBehavior,
+  ServerSelection,
+  Update,
+} from './types';
+
+const RESULT_CODES: readonly OperationResult[] = ['notStarted', 'inProgress', 'succeeded', 'succeededWithErrors', 'failed', 'aborted'];
+const REBOOT_BEHAVIORS: readonly RebootBehavior[] = ['neverReboots', 'alwaysRequiresReboot', 'canRequestReboot'];
+const IMPACTS: readonly InstallationImpact[] = ['normal', 'minor', 'requiresExclusiveHandling'];
+export const SERVER_SELECTIONS: readonly ServerSelection[] = ['default', 'managedServer', 'windowsUpdate', 'others'];
+export const PHASES: readonly DownloadPhase[] = ['initializing', 'downloading', 'verifying'];
+
+/**
+ * OperationResultCode by name; a value outside the documented 0..5 becomes 'unknown' (the
+ * caller keeps the number as rawResultCode) rather than throwing the whole result away.
+ */
+export function resultName(code: number): OperationResult {
+  return (Number.isInteger(code) ? RESULT_CODES[code] : undefined) ?? 'unknown';
+}
+
+/** { rawResultCode } when the code has no name, else nothing. */
+export function rawCode(code: number): { rawResultCode?: number } {
+  return resultName(code) === 'unknown' ? { rawResultCode: code } : {};
+}
+
+function behavior(native: NativeUpdate['installationBehavior']): InstallationBehavior {
+  return {
+    canRequestUserInput: native.canRequestUserInput,
+    rebootBehavior: REBOOT_BEHAVIORS[native.rebootBehavior] ?? 'canRequestReboot',
+    impact: IMPACTS[native.impact] ?? 'normal',
+    requiresNetworkConnectivity: native.requiresNetworkConnectivity,
+  };
+}
+
+export function shapeUpdate(native: NativeUpdate): Update {
+  return {
+    id: native.id,
+    revision: native.revision,
+    title: native.title,
+    description: native.description,
+    kbArticleIds: [...native.kbArticleIds],
+    securityBulletinIds: [...native.securityBulletinIds],
+    categories: native.categories.map((c) => ({ id: c.id, name: c.name, type: c.type })),
+    msrcSeverity: native.msrcSeverity === '' ? null : native.msrcSeverity,
+    minDownloadSize: native.minDownloadSize,
+    maxDownloadSize: native.maxDownloadSize,
+    isDownloaded: native.isDownloaded,
+    isInstalled: native.isInstalled,
+    isMandatory: native.isMandatory,
+    isHidden: native.isHidden,
+    isBeta: native.isBeta,
+    isUninstallable: native.isUninstallable,
+    eulaAccepted: native.eulaAccepted,
+    type: native.type === 2 ? 'driver' : 'software',
+    installationBehavior: behavior(native.installationBehavior),
+    uninstallationBehavior: native.uninstallationBehavior ? behavior(native.uninstallationBehavior) : null,
+  };
+}
+
+const OPERATIONS = { 1: 'installation', 2: 'uninstallation' } as const;
+
+export function shapeHistoryEntry(e: NativeHistoryEntry): HistoryEntry {
+  const hr = e.hresult >>> 0;
+  const entry: HistoryEntry = {
+    date: dateFromOle(e.date),
+    operation: (OPERATIONS as Record<number, HistoryEntry['operation']>)[e.operation] ?? 'unknown',
+    resultCode: resultName(e.resultCode),
+    ...rawCode(e.resultCode),
+    hresult: hr,
+    unmappedResultCode: e.unmappedResultCode >>> 0,
+    updateId: e.updateId,
+    revision: e.revision,
+    title: e.title,
+    description: e.description,
+    clientApplicationId: e.clientApplicationId,
+    serverSelection: SERVER_SELECTIONS[e.serverSelection] ?? 'default',
+    serviceId: e.serviceId,
+    supportUrl: e.supportUrl,
+    categories: e.categories ? e.categories.map((c) => ({ id: c.id, name: c.name, type: c.type })) : null,
+  };
+  if (isFailure(hr)) entry.error = errorFromHResult(hr, { syscall: 'IUpdateHistoryEntry::get_HResult' });
+  return entry;
+}
+
+export function isFailure(hresult: number): boolean {
+  return hresult !== 0 && !isSuccessCode(hresult);
+}
