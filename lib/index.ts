@@ -55,9 +55,9 @@ export type { OfflineLuaReport } from './lua/offline';
 export { evaluateLuaPatching } from './lua/machine';
 export type { EvaluateLuaPatchingOptions, MachineLuaReport } from './lua/machine';
 export { CHECK_IDS as LUA_CHECK_IDS, evaluateLuaRules } from './lua/rules';
+export type { Fact } from './fact';
 export type {
   CertificateSummary,
-  Fact,
   ListedCertificate,
   LuaCheck,
   LuaCheckId,

@@ -19,12 +19,9 @@ export const CHECK_IDS = [
 export type LuaCheckId = (typeof CHECK_IDS)[number];
 export type LuaCheckStatus = 'pass' | 'fail' | 'unknown' | 'not-applicable';
 
-/** A fact that was read, or why it could not be. */
-export type Fact<T> = { known: true; value: T; source?: string } | { known: false; reason: string };
-
-export const known = <T>(value: T, source?: string): Fact<T> =>
-  source === undefined ? { known: true, value } : { known: true, value, source };
-export const unknown = <T = never>(reason: string): Fact<T> => ({ known: false, reason });
+// Facts are lib/fact.ts's one shape; re-exported for the modules of lib/lua.
+import type { Fact } from '../fact';
+export { known, unknown, type Fact } from '../fact';
 
 export interface CertificateSummary {
   subject: string;

@@ -3,15 +3,11 @@
 // token and the interactive desktop (read.ts fetches them). A conclusion the facts do not
 // support is reported as null (unknown) with the reason, never guessed. Not to be confused
 // with a product's install context (MSIINSTALLCONTEXT, lib/products.ts).
-import { assertPlainObject } from '../validate';
+import { asContextFact, known, unknown as unknownFact, type ContextFact } from '../fact';
 import type { NativeTokenFacts } from '../native/binding';
+import { assertPlainObject } from '../validate';
 
-/** One fact as read from Windows: its value, or null and why it is not known. */
-export interface ContextFact<T> {
-  value: T | null;
-  /** Why value is null: the call that failed and the system's text, or what is missing. */
-  reason?: string;
-}
+export type { ContextFact };
 
 export interface InteractiveContextFacts {
   sessionId: ContextFact<number>;
@@ -75,11 +71,11 @@ const SERVICE_ACCOUNTS: Record<string, string> = {
 const ELEVATION_TYPES = { 1: 'default', 2: 'full', 3: 'limited' } as const;
 
 function fact<T>(raw: NativeTokenFacts, name: keyof NativeTokenFacts & string, value: T | null): ContextFact<T> {
-  if (value !== null) return { value };
+  if (value !== null) return asContextFact(known(value));
   const failure = raw.failures[name];
-  if (!failure) return { value: null, reason: 'not reported' };
+  if (!failure) return asContextFact(unknownFact('not reported'));
   const code = failure.hresult ? ` (0x${(failure.hresult >>> 0).toString(16).toUpperCase().padStart(8, '0')})` : '';
-  return { value: null, reason: `${failure.syscall}${code}: ${failure.message}` };
+  return asContextFact(unknownFact(`${failure.syscall}${code}: ${failure.message}`));
 }
 
 function unknown(facts: Array<[string, ContextFact<unknown>]>): string {
