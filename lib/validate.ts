@@ -192,3 +192,15 @@ export function optionalProgress<E>(options: Record<string, unknown>): ((event: 
   if (typeof value !== 'function') throw new TypeError(`The "onProgress" option must be a function; received ${describeValue(value)}`);
   return value as (event: E) => void;
 }
+
+const SERVICE_GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
+
+/** An update service id (a GUID, braces optional), returned bare and in lower case. */
+export function assertServiceId(value: unknown, name = 'serviceId'): string {
+  if (typeof value !== 'string' || !SERVICE_GUID.test(value)) {
+    throw new TypeError(
+      `The "${name}" argument must be an update service GUID (e.g. MICROSOFT_UPDATE_SERVICE_ID); received ${describeValue(value)}`,
+    );
+  }
+  return value.replace(/[{}]/g, '').toLowerCase();
+}

@@ -2,8 +2,8 @@
 // (./types.ts): names for WUA's numbers, Dates for OLE dates, typed errors for failing
 // HRESULTs. No validation and no native calls here.
 import { errorFromHResult, isSuccessCode } from '../errors';
-import type { NativeHistoryEntry, NativeUpdate } from '../native/binding';
-import { dateFromOle } from './system';
+import type { NativeHistoryEntry, NativeService, NativeUpdate } from '../native/binding';
+import type { UpdateService } from './system';
 import type {
   DownloadPhase,
   HistoryEntry,
@@ -95,4 +95,35 @@ export function shapeHistoryEntry(e: NativeHistoryEntry): HistoryEntry {
 
 export function isFailure(hresult: number): boolean {
   return hresult !== 0 && !isSuccessCode(hresult);
+}
+
+// OLE Automation DATE: days since 1899-12-30; 25569 is 1970-01-01.
+const OLE_EPOCH_DAYS = 25569;
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * An OLE Automation DATE (WUA reports UTC) as a Date; null for 0 (WUA's "no date") or a
+ * value outside what a Date holds. Negative DATEs count days back but their fraction forward.
+ */
+export function dateFromOle(value: number): Date | null {
+  if (!Number.isFinite(value) || value === 0) return null;
+  const days = Math.trunc(value);
+  const ms = (days - OLE_EPOCH_DAYS) * MS_PER_DAY + Math.round(Math.abs(value - days) * MS_PER_DAY);
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function shapeService(s: NativeService): UpdateService {
+  return {
+    name: s.name,
+    serviceId: s.serviceId.replace(/[{}]/g, '').toLowerCase(),
+    isDefaultAUService: s.isDefaultAUService,
+    isManaged: s.isManaged,
+    isRegisteredWithAU: s.isRegisteredWithAU,
+    offersWindowsUpdates: s.offersWindowsUpdates,
+    isScanPackageService: s.isScanPackageService,
+    canRegisterWithAU: s.canRegisterWithAU,
+    serviceUrl: s.serviceUrl,
+    issueDate: dateFromOle(s.issueDate),
+  };
 }

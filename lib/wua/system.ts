@@ -1,33 +1,18 @@
 // Windows Update beyond search and install, outside a session: agent info, reboot status,
-// update services and Automatic Updates settings. Validation and shaping live here;
-// native/wua_system.cc only calls WUA (each call on its own MTA thread) and reads keys.
+// update services and Automatic Updates settings. Argument checks are lib/validate.ts and
+// the shaping of native records mostly ./shape.ts; native/wua_system.cc only calls WUA (each
+// call on its own MTA thread) and reads keys.
 import { interpretDwordPolicy, registryTypeName } from '../policy';
 import { callNative } from '../native/load';
 import type { NativeRegistryValue } from '../native/binding';
-import { describeValue } from '../validate';
-import type { NativeAutomaticUpdates, NativeService, NativeWuaJob, WuaSystemBinding } from '../native/binding';
+import { assertServiceId, describeValue } from '../validate';
+import { shapeService } from './shape';
+import type { NativeAutomaticUpdates, NativeWuaJob, WuaSystemBinding } from '../native/binding';
 
 /** Microsoft Update (all Microsoft products), the service id PSWindowsUpdate's -MicrosoftUpdate registers. */
 export const MICROSOFT_UPDATE_SERVICE_ID = '7971f918-a847-4430-9279-4a52d1efe18d';
 /** Windows Update (Windows only). */
 export const WINDOWS_UPDATE_SERVICE_ID = '9482f4b4-e343-43b6-b170-9a65bc822c77';
-
-const GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
-// OLE Automation DATE: days since 1899-12-30; 25569 is 1970-01-01.
-const OLE_EPOCH_DAYS = 25569;
-const MS_PER_DAY = 86_400_000;
-
-/**
- * An OLE Automation DATE (WUA reports UTC) as a Date; null for 0 (WUA's "no date") or a
- * value outside what a Date holds. Negative DATEs count days back but their fraction forward.
- */
-export function dateFromOle(value: number): Date | null {
-  if (!Number.isFinite(value) || value === 0) return null;
-  const days = Math.trunc(value);
-  const ms = (days - OLE_EPOCH_DAYS) * MS_PER_DAY + Math.round(Math.abs(value - days) * MS_PER_DAY);
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
 
 function system(binding: unknown): WuaSystemBinding {
   return binding as WuaSystemBinding;
@@ -35,15 +20,6 @@ function system(binding: unknown): WuaSystemBinding {
 
 async function run<T>(start: (binding: WuaSystemBinding) => NativeWuaJob<T>): Promise<T> {
   return callNative((binding) => start(system(binding)).promise);
-}
-
-export function assertServiceId(value: unknown, name = 'serviceId'): string {
-  if (typeof value !== 'string' || !GUID.test(value)) {
-    throw new TypeError(
-      `The "${name}" argument must be an update service GUID (e.g. MICROSOFT_UPDATE_SERVICE_ID); received ${describeValue(value)}`,
-    );
-  }
-  return value.replace(/[{}]/g, '').toLowerCase();
 }
 
 // --- agent info -----------------------------------------------------------------------------
@@ -161,21 +137,6 @@ export interface UpdateService {
   canRegisterWithAU: boolean;
   serviceUrl: string;
   issueDate: Date | null;
-}
-
-function shapeService(s: NativeService): UpdateService {
-  return {
-    name: s.name,
-    serviceId: s.serviceId.replace(/[{}]/g, '').toLowerCase(),
-    isDefaultAUService: s.isDefaultAUService,
-    isManaged: s.isManaged,
-    isRegisteredWithAU: s.isRegisteredWithAU,
-    offersWindowsUpdates: s.offersWindowsUpdates,
-    isScanPackageService: s.isScanPackageService,
-    canRegisterWithAU: s.canRegisterWithAU,
-    serviceUrl: s.serviceUrl,
-    issueDate: dateFromOle(s.issueDate),
-  };
 }
 
 /** IUpdateServiceManager::get_Services: the update services registered with WUA (Get-WUServiceManager). */

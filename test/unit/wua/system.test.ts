@@ -4,7 +4,8 @@ import { interpretContextFacts } from '../../../lib/process/interactive-context'
 import { setNativeBinding } from '../../../lib/native/load';
 import type { NativeRegistryValue } from '../../../lib/native/binding';
 import { MICROSOFT_UPDATE_SERVICE_ID, addService, getAutomaticUpdatesSettings, getRebootStatus, removeService } from '../../../lib/wua';
-import { dateFromOle, interpretPendingRenames } from '../../../lib/wua/system';
+import { interpretPendingRenames } from '../../../lib/wua/system';
+import { dateFromOle } from '../../../lib/wua/shape';
 import { wineLikeFacts } from '../../support/wua-fake-binding';
 
 afterEach(() => setNativeBinding(undefined));
