@@ -10,7 +10,7 @@ import {
 } from './errors/codes.generated';
 import { callNative } from './native/load';
 import type { NativeProductRecord } from './native/binding';
-import { assertNoNul, assertOneOf, assertPlainObject, assertProductCode, assertSid, describeValue } from './validate';
+import { assertInstallQueryOptions, assertPlainObject, assertProductCode, assertPropertyNames } from './validate';
 
 export type InstallContext = 'machine' | 'userManaged' | 'userUnmanaged';
 
@@ -98,48 +98,6 @@ function contextName(flag: number): InstallContext {
   return entry[0];
 }
 
-function checkContext(value: unknown, name: string): InstallContext | undefined {
-  if (value === undefined) return undefined;
-  return assertOneOf(value, INSTALL_CONTEXTS, name);
-}
-
-/**
- * A property name or an array of them (`single` false: an array only). Names are passed to
- * MsiGetProductInfoExW, so a NUL is refused.
- */
-function checkProperties(value: unknown, name: string, single = true): string[] {
-  if (!Array.isArray(value) && !(single && typeof value === 'string')) {
-    throw new TypeError(
-      `The "${name}" argument must be ${single ? 'a property name or ' : ''}an array of property names; received ${describeValue(value)}`,
-    );
-  }
-  const list: unknown[] = Array.isArray(value) ? value : [value];
-  if (list.length === 0 && single) throw new TypeError(`The "${name}" argument must name at least one property`);
-  list.forEach((item, index) => {
-    if (typeof item !== 'string' || item.length === 0) {
-      throw new TypeError(`The "${name}" argument must be a property name or an array of them; item ${index} is ${describeValue(item)}`);
-    }
-    assertNoNul(item, Array.isArray(value) ? `${name}[${index}]` : name);
-  });
-  return list as string[];
-}
-
-function checkQueryOptions(options: unknown, name: string): { context?: InstallContext; userSid?: string } {
-  if (options === undefined) return {};
-  assertPlainObject(options, name);
-  const context = checkContext(options.context, `${name}.context`);
-  let userSid: string | undefined;
-  if (options.userSid !== undefined) {
-    assertSid(options.userSid, `${name}.userSid`);
-    userSid = options.userSid;
-    if (context === 'machine')
-      throw new TypeError(
-        `The "${name}.userSid" option cannot be combined with context 'machine': per-machine products have no owning user`,
-      );
-  }
-  return { context, userSid };
-}
-
 const SQUASHED_GUID = /^[0-9A-Fa-f]{32}$/;
 
 /** Windows Installer's registry ("squashed") GUID form back to the braced form. */
@@ -199,8 +157,8 @@ export async function getProductInfo(
   options?: ProductQueryOptions,
 ): Promise<string | null | Record<string, string | null>> {
   assertProductCode(productCode);
-  const properties = checkProperties(property, 'property');
-  const { context, userSid } = checkQueryOptions(options, 'options');
+  const properties = assertPropertyNames(property, 'property');
+  const { context, userSid } = assertInstallQueryOptions(options, 'options', INSTALL_CONTEXTS);
   const record = await callNative((binding) =>
     binding.productInfo(productCode, properties, context ? CONTEXT_FLAGS[context] : 0, userSid ?? null),
   );
@@ -215,8 +173,8 @@ export async function getInstalledProduct(
   options?: ProductQueryOptions,
 ): Promise<InstalledProduct> {
   assertProductCode(productCode);
-  const names = checkProperties(properties, 'properties', false);
-  const { context, userSid } = checkQueryOptions(options, 'options');
+  const names = assertPropertyNames(properties, 'properties', false);
+  const { context, userSid } = assertInstallQueryOptions(options, 'options', INSTALL_CONTEXTS);
   const record = await callNative((binding) =>
     binding.productInfo(productCode, names, context ? CONTEXT_FLAGS[context] : 0, userSid ?? null),
   );
@@ -233,11 +191,12 @@ export async function listProducts(options?: ListProductsOptions): Promise<Insta
   let properties: string[] = [];
   if (options !== undefined) {
     assertPlainObject(options, 'options');
-    if (options.properties !== undefined) properties = checkProperties(options.properties, 'options.properties', false);
+    if (options.properties !== undefined) properties = assertPropertyNames(options.properties, 'options.properties', false);
   }
-  const { context, userSid } = checkQueryOptions(
+  const { context, userSid } = assertInstallQueryOptions(
     options === undefined ? undefined : { context: options.context, userSid: options.userSid },
     'options',
+    INSTALL_CONTEXTS,
   );
   const records = await callNative((binding) =>
     binding.enumProducts(context ? CONTEXT_FLAGS[context] : ALL_CONTEXTS, userSid ?? null, properties),

@@ -204,3 +204,47 @@ export function assertServiceId(value: unknown, name = 'serviceId'): string {
   }
   return value.replace(/[{}]/g, '').toLowerCase();
 }
+
+// --- installed-product queries (lib/products.ts) ------------------------------------------------
+
+/**
+ * A property name or an array of them (`single` false: an array only). Names are passed to
+ * MsiGetProductInfoExW, so a NUL is refused.
+ */
+export function assertPropertyNames(value: unknown, name: string, single = true): string[] {
+  if (!Array.isArray(value) && !(single && typeof value === 'string')) {
+    throw new TypeError(
+      `The "${name}" argument must be ${single ? 'a property name or ' : ''}an array of property names; received ${describeValue(value)}`,
+    );
+  }
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  if (list.length === 0 && single) throw new TypeError(`The "${name}" argument must name at least one property`);
+  list.forEach((item, index) => {
+    if (typeof item !== 'string' || item.length === 0) {
+      throw new TypeError(`The "${name}" argument must be a property name or an array of them; item ${index} is ${describeValue(item)}`);
+    }
+    assertNoNul(item, Array.isArray(value) ? `${name}[${index}]` : name);
+  });
+  return list as string[];
+}
+
+/** `{ context?, userSid? }` of a product query: `context` one of `contexts`, no user SID with 'machine'. */
+export function assertInstallQueryOptions<C extends string>(
+  options: unknown,
+  name: string,
+  contexts: ReadonlySet<C>,
+): { context?: C; userSid?: string } {
+  if (options === undefined) return {};
+  assertPlainObject(options, name);
+  const context = options.context === undefined ? undefined : assertOneOf(options.context, contexts, `${name}.context`);
+  let userSid: string | undefined;
+  if (options.userSid !== undefined) {
+    assertSid(options.userSid, `${name}.userSid`);
+    userSid = options.userSid;
+    if (context === 'machine')
+      throw new TypeError(
+        `The "${name}.userSid" option cannot be combined with context 'machine': per-machine products have no owning user`,
+      );
+  }
+  return { context, userSid };
+}
