@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "addon_support.h"
-#include "wua.h"
+#include "wua_sdk.h"
 
 namespace msilua::wua {
 namespace {

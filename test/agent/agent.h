@@ -42,7 +42,7 @@
 #pragma once
 
 #define MSI_LUA_WUA_INTERFACES_ONLY
-#include "../../native/wua.h"
+#include "../../native/wua_sdk.h"
 
 #include <atomic>
 #include <map>
