@@ -7,7 +7,7 @@
 #include "products.h"
 #include "signatures.h"
 #include "token_context.h"
-#include "wua_sdk.h"
+#include "wua_job.h"
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "addon_support.h"
+#include "wua_job.h"
 #include "wua_sdk.h"
 
 namespace msilua::wua {
