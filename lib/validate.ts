@@ -135,3 +135,17 @@ export function assertBytes(value: unknown, name: string, buffer = false): asser
     throw new TypeError(`The "${name}" argument must be a Buffer${buffer ? '' : ' or Uint8Array'}; received ${describeValue(value)}`);
   }
 }
+
+/**
+ * An integer from `min` to `max`, by Node's convention: a value that is not a number is a
+ * TypeError; a number that is not an integer (NaN, 1.5) or lies outside the range is a
+ * RangeError. Both name the argument or option.
+ */
+export function assertIntegerInRange(value: unknown, name: string, min: number, max: number, kind = 'argument'): asserts value is number {
+  if (typeof value !== 'number') {
+    throw new TypeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
+  }
+}

@@ -5,7 +5,7 @@ import { getInteractiveContext, type InteractiveContext } from '../context';
 import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, isSuccessCode, type UpdateRef } from '../errors';
 import { E_FAIL, WU_E_NO_INTERACTIVE_USER } from '../errors/table.generated';
 import { getBinding, toTypedError } from '../native';
-import { assertNoNul, assertPlainObject, describeValue } from '../validate';
+import { assertIntegerInRange, assertNoNul, assertPlainObject, describeValue } from '../validate';
 import { dateFromOle } from './system';
 import type {
   NativeHistoryEntry,
@@ -100,9 +100,7 @@ function optionalEnum<T extends string>(options: Record<string, unknown>, key: s
 function optionalInteger(options: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`The "${key}" option must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
-  }
+  assertIntegerInRange(value, key, min, max, 'option');
   return value;
 }
 
@@ -391,7 +389,8 @@ export class UpdateSession {
   /**
    * One page of the update history (IUpdateSearcher::GetTotalHistoryCount + QueryHistory),
    * newest first as WUA orders it. `start` (default 0) and `count` (default 100, at most
-   * 10,000) are integers; TypeError otherwise. Past the end the page is empty; `total` is
+   * 10,000) are integers: TypeError for a value that is not a number, RangeError for
+   * one out of range. Past the end the page is empty; `total` is
    * the whole history's length, so a caller pages without loading everything at once.
    */
   async history(options: HistoryOptions = {}): Promise<HistoryPage> {
