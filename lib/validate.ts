@@ -173,9 +173,7 @@ export function optionalEnum<T extends string>(options: Record<string, unknown>,
 export function optionalInteger(options: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`The "${key}" option must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
-  }
+  assertIntegerInRange(value, key, min, max, 'option');
   return value;
 }
 
@@ -247,4 +245,18 @@ export function assertInstallQueryOptions<C extends string>(
       );
   }
   return { context, userSid };
+}
+
+/**
+ * An integer from `min` to `max`, by Node's convention: a value that is not a number is a
+ * TypeError; a number that is not an integer (NaN, 1.5) or lies outside the range is a
+ * RangeError. Both name the argument or option.
+ */
+export function assertIntegerInRange(value: unknown, name: string, min: number, max: number, kind = 'argument'): asserts value is number {
+  if (typeof value !== 'number') {
+    throw new TypeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
+  }
 }

@@ -7,7 +7,7 @@
 #include "products.h"
 #include "signatures.h"
 #include "token_context.h"
-#include "wua.h"
+#include "wua_job.h"
 
 namespace {
 

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "addon_support.h"
-#include "wua.h"
+#include "com_object.h"
+#include "wua_job.h"
+#include "wua_sdk.h"
 
 namespace msilua::wua {
 namespace {
@@ -72,7 +74,7 @@ Progress ReadCommonProgress(ProgressInterface* progress) {
   return p;
 }
 
-class InstallProgressChanged : public CallbackBase<IInstallationProgressChangedCallback> {
+class InstallProgressChanged : public ComObject<IInstallationProgressChangedCallback> {
  public:
   explicit InstallProgressChanged(std::weak_ptr<Job> job) : job_(std::move(job)) {}
   HRESULT STDMETHODCALLTYPE Invoke(IInstallationJob*, IInstallationProgressChangedCallbackArgs* args) override {
@@ -88,7 +90,7 @@ class InstallProgressChanged : public CallbackBase<IInstallationProgressChangedC
   std::weak_ptr<Job> job_;
 };
 
-class DownloadProgressChanged : public CallbackBase<IDownloadProgressChangedCallback> {
+class DownloadProgressChanged : public ComObject<IDownloadProgressChangedCallback> {
  public:
   explicit DownloadProgressChanged(std::weak_ptr<Job> job) : job_(std::move(job)) {}
   HRESULT STDMETHODCALLTYPE Invoke(IDownloadJob*, IDownloadProgressChangedCallbackArgs* args) override {
@@ -116,7 +118,7 @@ class DownloadProgressChanged : public CallbackBase<IDownloadProgressChangedCall
 // IInstallationCompletedCallback and IDownloadCompletedCallback differ only in types:
 // both wake the job's thread.
 template <typename CallbackInterface, typename JobInterface, typename ArgsInterface>
-class JobCompleted : public CallbackBase<CallbackInterface> {
+class JobCompleted : public ComObject<CallbackInterface> {
  public:
   explicit JobCompleted(std::weak_ptr<Job> job) : job_(std::move(job)) {}
   HRESULT STDMETHODCALLTYPE Invoke(JobInterface*, ArgsInterface*) override {

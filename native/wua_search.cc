@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "addon_support.h"
-#include "wua.h"
+#include "com_object.h"
+#include "wua_job.h"
+#include "wua_sdk.h"
 
 namespace msilua::wua {
 namespace {
@@ -136,7 +138,7 @@ UpdateFacts ReadUpdate(IUpdate* update) {
 }
 
 // WUA may keep the callback after the job is over: it only holds a weak reference.
-class SearchCompleted : public CallbackBase<ISearchCompletedCallback> {
+class SearchCompleted : public ComObject<ISearchCompletedCallback> {
  public:
   explicit SearchCompleted(std::weak_ptr<Job> job) : job_(std::move(job)) {}
   HRESULT STDMETHODCALLTYPE Invoke(ISearchJob*, ISearchCompletedCallbackArgs*) override {

@@ -1,9 +1,10 @@
 // Windows Update Agent: the session handle, the MTA keeper and the long-job runner
 // (a dedicated CreateThread thread per job; progress and outcome through one thread-safe
 // function). Search is in wua_search.cc, download/install/uninstall in wua_install.cc.
-#include "wua.h"
+#include "wua_job.h"
 
 #include "addon_support.h"
+#include "wua_sdk.h"
 
 namespace msilua::wua {
 

@@ -11,7 +11,8 @@
 #include <vector>
 
 #include "addon_support.h"
-#include "wua.h"
+#include "wua_job.h"
+#include "wua_sdk.h"
 
 namespace msilua::wua {
 namespace {

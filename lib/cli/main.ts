@@ -42,18 +42,22 @@ function version(): string {
 function mainHelp(): string {
   const commands = listCommandListings();
   const width = Math.max(...commands.map((c) => c.name.length));
-  // Commands that give one code different meanings are listed together, each by name.
-  const byCode = new Map<number, string[]>(COMMON_EXIT_CODES.map(([code, text]) => [code, [text]]));
+  // One line per code: each meaning once, followed by the commands that give it.
+  const byCode = new Map<number, Map<string, string[]>>(COMMON_EXIT_CODES.map(([code, text]) => [code, new Map([[text, []]])]));
   for (const command of commands) {
     for (const [code, text] of command.exitCodes ?? []) {
-      const texts = byCode.get(code) ?? [];
-      texts.push(`${command.name}: ${text}`);
-      byCode.set(code, texts);
+      const meanings = byCode.get(code) ?? new Map<string, string[]>();
+      const plain = text.startsWith(`${command.name}: `) ? text.slice(command.name.length + 2) : text;
+      meanings.set(plain, [...(meanings.get(plain) ?? []), command.name]);
+      byCode.set(code, meanings);
     }
   }
   const codes: Array<[number, string]> = [...byCode.entries()]
-    .map(([code, texts]) => [code, texts.join('; ')] as [number, string])
-    .sort((a, b) => a[0] - b[0]);
+    .sort((a, b) => a[0] - b[0])
+    .map(([code, meanings]) => [
+      code,
+      [...meanings].map(([text, names]) => (names.length ? `${text} (${names.join(', ')})` : text)).join('; '),
+    ]);
   return [
     'Usage: msi-lua <command> [options]',
     '',
@@ -145,7 +149,8 @@ export function parseArgs(command: CliCommand, argv: string[]): ParsedArgs & { h
       options[name] = true;
     } else {
       const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      // An empty value names no file, product or count: a usage error, never "cannot read ''".
+      if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
       options[name] = value;
     }
   }
@@ -159,6 +164,8 @@ export function parseArgs(command: CliCommand, argv: string[]): ParsedArgs & { h
     const [min, max] = command.positionals;
     if (positionals.length < min) throw new UsageError(`missing argument: msi-lua ${command.usage}`);
     if (positionals.length > max) throw new UsageError(`too many arguments: msi-lua ${command.usage}`);
+    const empty = positionals.indexOf('');
+    if (empty >= 0) throw new UsageError(`argument ${empty + 1} is empty: msi-lua ${command.usage}`);
   }
   return { positionals, options, help };
 }

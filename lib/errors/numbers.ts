@@ -41,11 +41,19 @@ export function formatHResult(n: number): string {
 
 /**
  * HRESULT_FROM_WIN32, with the semantics of the Windows SDK macro: a value that is already
- * zero or negative as an HRESULT is returned unchanged; otherwise the low 16 bits are put in
- * FACILITY_WIN32 with the failure bit set. Always returns the unsigned form.
+ * zero or negative as an HRESULT is returned unchanged; otherwise the code is put in
+ * FACILITY_WIN32 with the failure bit set. Always returns the unsigned form. Win32 codes are
+ * 16-bit: where the macro would silently keep the low 16 bits of a larger positive value
+ * (0x10000 to 0x7FFFFFFF), naming another error, this throws a RangeError.
  */
 export function hresultFromWin32(code: number): number {
-  return wrapWin32(checkNumber(code, 'hresultFromWin32', 'code'));
+  checkNumber(code, 'hresultFromWin32', 'code');
+  if ((code | 0) > 0xffff) {
+    throw new RangeError(
+      `hresultFromWin32: the "code" argument must be a Win32 error code (0 to 65535) or an HRESULT (negative as a 32-bit integer); received ${code}`,
+    );
+  }
+  return wrapWin32(code);
 }
 
 function win32Of(hresult: number): number | undefined {

@@ -7,7 +7,7 @@ import { ERROR_FUNCTION_FAILED, ERROR_INSTALL_FAILURE, ERROR_INSTALL_USEREXIT } 
 import { AbortError, WindowsInstallerError, errorFromWin32, hresultFromWin32, type MsiLuaErrorInit } from '../errors';
 import { getBinding, toTypedError } from '../native/load';
 import type { NativeInstallerHandle, NativeInstallerOutcome, NativeInstallerRequest } from '../native/binding';
-import { assertPlainObject, assertProductCode, describeValue } from '../validate';
+import { assertIntegerInRange, assertPlainObject, assertProductCode, describeValue } from '../validate';
 import {
   INSTALL_STATES,
   buildPropertyString,
@@ -304,9 +304,7 @@ export function configureProduct(
     assertProductCode(productCode);
     assertPlainObject(request, 'request');
     const level = request.installLevel ?? 0;
-    if (!Number.isInteger(level) || level < 0 || level > 65535) {
-      throw new TypeError(`The "request.installLevel" argument must be an integer from 0 to 65535; received ${describeValue(level)}`);
-    }
+    assertIntegerInRange(level, 'request.installLevel', 0, 65535);
     if (typeof request.state !== 'string' || !Object.prototype.hasOwnProperty.call(INSTALL_STATES, request.state)) {
       throw new TypeError(
         `The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`,

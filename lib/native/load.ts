@@ -143,7 +143,7 @@ export function loadBindingFrom(root: string): NativeBinding {
 export function getBinding(): NativeBinding {
   if (injected) return injected as NativeBinding;
   if (process.platform !== 'win32') {
-    throw new PlatformNotSupportedError({ feature: "msi-lua's Windows Installer and Windows Update functions" });
+    throw new PlatformNotSupportedError({ feature: "msi-lua's native layer (Windows Installer, Windows Update)" });
   }
   loaded ??= loadBindingFrom(packageRoot);
   return loaded;

@@ -401,6 +401,16 @@ function msitoolsSummaryView(properties: SummaryProperty[]): Map<number, Exporte
   return out;
 }
 
+/**
+ * The id of the summary date property where summaryToIdt stops (a string date no FILETIME
+ * can hold, where msiinfo export stops too), or null when the IDT holds every property.
+ */
+export function summaryIdtStopsAt(summary: SummaryInformation): number | null {
+  const view = msitoolsSummaryView(summary.properties);
+  for (let id = 0; id < 20; id++) if (view.get(id)?.kind === 'unwritable') return id;
+  return null;
+}
+
 export function summaryToIdt(summary: SummaryInformation): Buffer {
   const parts: Buffer[] = [Buffer.from('PropertyId\tValue\r\ni2\tl255\r\n_SummaryInformation\tPropertyId\r\n', 'latin1')];
   const view = msitoolsSummaryView(summary.properties);

@@ -118,6 +118,11 @@ export interface SummaryInformation {
   creatingApplication: string | null;
   /** Security: 0 none, 2 read-only recommended, 4 read-only enforced. */
   security: number | null;
+  /**
+   * What JSON.stringify writes (non-enumerable): these fields, with each property's
+   * `filetime` (a bigint, which JSON cannot hold) as a decimal string and `raw` as base64.
+   */
+  toJSON?(): Record<string, unknown>;
 }
 
 /** FILETIME ticks to a Date (millisecond precision). */
@@ -132,8 +137,26 @@ function fail(message: string, offset?: number): never {
   throw new MsiFormatError(message, { where: '\u0005SummaryInformation', offset });
 }
 
-export function emptySummary(): SummaryInformation {
+function summaryToJson(this: SummaryInformation): Record<string, unknown> {
   return {
+    ...this,
+    properties: this.properties.map((p) => ({
+      ...p,
+      ...(typeof p.value === 'bigint' ? { value: p.value.toString() } : {}),
+      ...(p.filetime !== undefined ? { filetime: p.filetime.toString() } : {}),
+      ...(p.raw !== undefined ? { raw: p.raw.toString('base64') } : {}),
+    })),
+  };
+}
+
+/** Gives a summary its toJSON, non-enumerable so that the fields stay as they are. */
+function withToJson(summary: SummaryInformation): SummaryInformation {
+  Object.defineProperty(summary, 'toJSON', { value: summaryToJson, enumerable: false, configurable: true, writable: true });
+  return summary;
+}
+
+export function emptySummary(): SummaryInformation {
+  return withToJson({
     properties: [],
     codepage: null,
     title: null,
@@ -156,7 +179,7 @@ export function emptySummary(): SummaryInformation {
     charCount: null,
     creatingApplication: null,
     security: null,
-  };
+  });
 }
 
 export function parseSummaryInformation(data: Buffer): SummaryInformation {
@@ -275,7 +298,7 @@ function buildSummary(properties: SummaryProperty[], codepage: number): SummaryI
   }
   const wordCount = num(PID.WORDCOUNT);
   const declaredCodepage = byId.get(PID.CODEPAGE);
-  return {
+  return withToJson({
     properties,
     codepage: declaredCodepage && typeof declaredCodepage.value === 'number' ? declaredCodepage.value & 0xffff : codepage || null,
     title: str(PID.TITLE),
@@ -306,5 +329,5 @@ function buildSummary(properties: SummaryProperty[], codepage: number): SummaryI
     charCount: num(PID.CHARCOUNT),
     creatingApplication: str(PID.APPNAME),
     security: num(PID.SECURITY),
-  };
+  });
 }

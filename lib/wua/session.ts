@@ -255,7 +255,8 @@ export class UpdateSession {
   /**
    * One page of the update history (IUpdateSearcher::GetTotalHistoryCount + QueryHistory),
    * newest first as WUA orders it. `start` (default 0) and `count` (default 100, at most
-   * 10,000) are integers; TypeError otherwise. Past the end the page is empty; `total` is
+   * 10,000) are integers: TypeError for a value that is not a number, RangeError for
+   * one out of range. Past the end the page is empty; `total` is
    * the whole history's length, so a caller pages without loading everything at once.
    */
   async history(options: HistoryOptions = {}): Promise<HistoryPage> {

@@ -41,8 +41,8 @@
 // real agent: a second one while one runs fails with busyHresult (WU_E_OPERATIONINPROGRESS).
 #pragma once
 
-#define MSI_LUA_WUA_INTERFACES_ONLY
-#include "../../native/wua.h"
+#include "../../native/wua_sdk.h"  // windows.h first
+#include "../../native/com_object.h"
 
 #include <atomic>
 #include <map>
@@ -103,7 +103,7 @@ std::shared_ptr<const Scenario> LoadScenario();  // throws std::runtime_error
 // --- COM object base ---------------------------------------------------------------------
 
 template <typename Interface>
-class Object : public msilua::wua::ComObject<Interface> {
+class Object : public msilua::ComObject<Interface> {
  public:
   explicit Object(const char* kind) : kind_(kind) { ObjectCreated(kind_); }
 

@@ -45,7 +45,7 @@ std::string LiveSummaryLocked() {
   return summary;
 }
 
-class ClassFactory : public msilua::wua::ComObject<IClassFactory> {
+class ClassFactory : public msilua::ComObject<IClassFactory> {
  public:
   explicit ClassFactory(const CLSID& clsid) : clsid_(clsid) { LockModule(); }
   HRESULT STDMETHODCALLTYPE CreateInstance(IUnknown* outer, REFIID riid, void** out) override {

@@ -12,7 +12,9 @@ const root = path.resolve(__dirname, '..', '..');
 const outDir = path.join(root, '.cache', 'agent');
 const dll = path.join(outDir, 'wua-agent.dll');
 const sources = ['agent_core.cc', 'agent_objects.cc', 'agent_jobs.cc', 'agent_system.cc'].map((f) => path.join(__dirname, f));
-const headers = ['agent.h', 'agent_worker.h', 'mini_json.h'].map((f) => path.join(__dirname, f)).concat(path.join(root, 'native', 'wua.h'));
+const headers = ['agent.h', 'agent_worker.h', 'mini_json.h']
+  .map((f) => path.join(__dirname, f))
+  .concat(['wua_sdk.h', 'com_object.h'].map((f) => path.join(root, 'native', f)));
 const compiler = process.env.MINGW_CXX || 'x86_64-w64-mingw32-g++-posix';
 
 function upToDate() {

@@ -118,10 +118,11 @@ function useAgent() {
   if (!agentBuilt()) throw new Error(`the scripted update agent is not built: run \`node test/agent/build.js\` on Linux (${AGENT_DLL})`);
   if (isWine()) {
     registerForWine();
+    setEnv(ENV_VAR, AGENT_DLL);
   } else {
+    // The per-user registration names the DLL itself: nothing reads MSI_LUA_WUAPI_DLL here.
     registerForWindowsUser();
   }
-  setEnv(ENV_VAR, AGENT_DLL);
 }
 
 /** Wine only: makes this process's COM load Wine's own wuapi.dll (a stub). */

@@ -14,8 +14,8 @@ const outDir = path.join(root, '.cache', 'tools');
 const compiler = process.env.MINGW_CC || 'x86_64-w64-mingw32-gcc';
 
 const TOOLS = {
-  'apply-transform': { sources: ['apply-transform.c'], libs: ['-lmsi'] },
-  'dump-database': { sources: ['dump-database.c'], libs: ['-lmsi'] },
+  'apply-transform': { sources: ['apply-transform.c', 'record-json.c'], headers: ['record-json.h'], libs: ['-lmsi'] },
+  'dump-database': { sources: ['dump-database.c', 'record-json.c'], headers: ['record-json.h'], libs: ['-lmsi'] },
 };
 
 function exePath(name) {
@@ -27,10 +27,11 @@ function build(name) {
   if (!tool) throw new Error(`tools: no tool named ${name}`);
   const exe = exePath(name);
   const sources = tool.sources.map((f) => path.join(__dirname, f));
+  const headers = (tool.headers ?? []).map((f) => path.join(__dirname, f));
   const upToDate =
     !process.argv.includes('--force') &&
     fs.existsSync(exe) &&
-    [...sources, __filename].every((f) => fs.statSync(f).mtimeMs <= fs.statSync(exe).mtimeMs);
+    [...sources, ...headers, __filename].every((f) => fs.statSync(f).mtimeMs <= fs.statSync(exe).mtimeMs);
   if (upToDate) return exe;
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = `${exe}.${process.pid}.tmp`;

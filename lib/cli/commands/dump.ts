@@ -8,6 +8,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MsiFormatError } from '../../errors';
 import { toJson } from '../format';
+import { summaryIdtShortfall } from './export';
 import { openAnyForCli } from '../open';
 import { ExitCode, UsageError, type CliCommand } from '../registry';
 
@@ -52,6 +53,32 @@ export function dumpFileName(name: string): string {
   return escaped;
 }
 
+/**
+ * The output folder, or a file in it, cannot be written (the folder is a file, no
+ * permission, disk full): an output failure (exit 74), naming the path, not "cannot read".
+ */
+export class DumpOutputError extends Error {
+  readonly code: string;
+  readonly path: string;
+  constructor(path: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException)?.code ?? 'EIO';
+    const reason = code === 'ENOTDIR' ? 'a file is in the way (not a folder)' : ((cause as Error)?.message ?? String(cause));
+    super(`cannot write ${path}: ${reason}`, { cause });
+    this.name = 'DumpOutputError';
+    this.code = code;
+    this.path = path;
+  }
+}
+
+/** Runs one write into the output folder; what the file system refuses is a DumpOutputError. */
+async function output<T>(path: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw typeof (error as NodeJS.ErrnoException)?.code === 'string' ? new DumpOutputError(path, error) : error;
+  }
+}
+
 interface Failure {
   kind: 'table' | 'stream';
   name: string;
@@ -72,6 +99,7 @@ export const dumpCommand: CliCommand = {
     'Prints what it wrote (with --json, as JSON).',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [2, 2],
+  classifyError: (error) => (error instanceof DumpOutputError ? { exitCode: ExitCode.OUTPUT_ERROR, message: error.message } : undefined),
   async run({ io, args }) {
     const [file, folder] = args.positionals;
     const opened = await openAnyForCli(file);
@@ -80,7 +108,7 @@ export const dumpCommand: CliCommand = {
     }
     const pkg = opened.pkg;
     const streamsFolder = path.join(folder, '_Streams');
-    await makeFolder(streamsFolder);
+    await output(folder, () => makeFolder(streamsFolder));
     const failures: Failure[] = [];
     const tables: string[] = [];
     const streams: string[] = [];
@@ -94,8 +122,11 @@ export const dumpCommand: CliCommand = {
         failures.push({ kind: 'table', name, reason: error.message });
         continue;
       }
-      await writeFile(path.join(folder, `${dumpFileName(name)}.idt`), idt);
-      tables.push(name);
+      const idtFile = path.join(folder, `${dumpFileName(name)}.idt`);
+      await output(idtFile, () => writeFile(idtFile, idt));
+      const shortfall = name === '_SummaryInformation' ? summaryIdtShortfall(pkg.summary) : null;
+      if (shortfall) failures.push({ kind: 'table', name, reason: shortfall });
+      else tables.push(name);
     }
     for (const stream of pkg.streams) {
       let data: Buffer;
@@ -106,7 +137,8 @@ export const dumpCommand: CliCommand = {
         failures.push({ kind: 'stream', name: stream.name, reason: error.message });
         continue;
       }
-      await writeFile(path.join(streamsFolder, dumpFileName(stream.name)), data);
+      const streamFile = path.join(streamsFolder, dumpFileName(stream.name));
+      await output(streamFile, () => writeFile(streamFile, data));
       streams.push(stream.name);
     }
     for (const f of failures) io.stderr.write(`msi-lua: ${file}: ${f.kind} ${JSON.stringify(f.name)} cannot be read: ${f.reason}\n`);

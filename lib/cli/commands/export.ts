@@ -1,12 +1,13 @@
 import type { CellValue, MsiPackage, MsiStorage, SummaryInformation, TransformOverview } from '../../package';
-import { forceCodepageToIdt, summaryToIdt } from '../../package/idt';
+import { forceCodepageToIdt, summaryIdtStopsAt, summaryToIdt } from '../../package/idt';
 import { emptyRow } from '../../package/tables';
 import { formatTable, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, UsageError, type CliCommand } from '../registry';
 import { describeTransformStorage } from '../transform-view';
 
-const PSEUDO_TABLES = ['_SummaryInformation', '_ForceCodepage'];
+/** The pseudo tables msitools lists and exports before the tables of _Tables. */
+export const PSEUDO_TABLES = ['_SummaryInformation', '_ForceCodepage'];
 
 interface Exported {
   table: string;
@@ -16,7 +17,7 @@ interface Exported {
 }
 
 /** The pseudo tables, as rows: the codepage, or one row per summary property. */
-function pseudoTable(source: { summary: SummaryInformation; codepage: number }, name: string): Exported {
+export function pseudoTable(source: { summary: SummaryInformation; codepage: number }, name: string): Exported {
   if (name === '_ForceCodepage') {
     return { table: name, columns: [{ name: 'Codepage', type: 'i4' }], primaryKeys: [], rows: [{ Codepage: source.codepage }] };
   }
@@ -95,7 +96,7 @@ export const exportCommand: CliCommand = {
     }
     if (args.options.idt) {
       io.stdout.write(pkg.exportIdt(name));
-      return ExitCode.OK;
+      return name === '_SummaryInformation' ? summaryIdtStatus(io, file, pkg.summary) : ExitCode.OK;
     }
     return write(io, PSEUDO_TABLES.includes(name) ? pseudoTable(pkg, name) : exported(pkg, name), args.options.json === true);
   },
@@ -134,7 +135,7 @@ function exportFromTransform(
   if (PSEUDO_TABLES.includes(name)) {
     if (options.idt) {
       io.stdout.write(name === '_SummaryInformation' ? summaryToIdt(storage.summary) : forceCodepageToIdt(overview.codepage));
-      return ExitCode.OK;
+      return name === '_SummaryInformation' ? summaryIdtStatus(io, file, storage.summary) : ExitCode.OK;
     }
     return write(io, pseudoTable({ summary: storage.summary, codepage: overview.codepage }, name), options.json === true);
   }
@@ -158,6 +159,20 @@ function exportFromTransform(
     );
   }
   return noSuchTable(io, json, file, name, `${file} is a transform and does not change table ${name} (see: msi-lua tables ${file})`);
+}
+
+/** The reason the summary IDT is cut short (see summaryIdtStopsAt), or null when it is whole. */
+export function summaryIdtShortfall(summary: SummaryInformation): string | null {
+  const id = summaryIdtStopsAt(summary);
+  return id === null ? null : `summary property ${id} holds a date no FILETIME can hold: the IDT stops before it, as msiinfo export's does`;
+}
+
+/** Exit 1 (damaged) when the summary IDT just written is cut short: a partial table is no success. */
+function summaryIdtStatus(io: { stderr: { write(chunk: string): unknown } }, file: string, summary: SummaryInformation): number {
+  const reason = summaryIdtShortfall(summary);
+  if (reason === null) return ExitCode.OK;
+  io.stderr.write(`msi-lua: ${file}: ${reason}\n`);
+  return ExitCode.INVALID_PACKAGE;
 }
 
 /**

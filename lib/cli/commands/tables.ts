@@ -4,6 +4,7 @@ import { formatTable, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, type CliCommand } from '../registry';
 import { describeTransformStorage, transformJson, transformTablesText } from '../transform-view';
+import { PSEUDO_TABLES, pseudoTable } from './export';
 
 /** A table, or why it cannot be read: one damaged table does not hide the others. */
 function tryTable(pkg: MsiPackage, name: string): MsiTable | MsiFormatError {
@@ -15,12 +16,23 @@ function tryTable(pkg: MsiPackage, name: string): MsiTable | MsiFormatError {
   }
 }
 
+/** A pseudo table (as `export` shows it), or why it cannot be read (a damaged summary). */
+function tryPseudo(pkg: MsiPackage, name: string): ReturnType<typeof pseudoTable> | MsiFormatError {
+  try {
+    return pseudoTable(pkg, name);
+  } catch (error) {
+    if (error instanceof MsiFormatError) return error;
+    throw error;
+  }
+}
+
 export const tablesCommand: CliCommand = {
   name: 'tables',
   summary: 'list the tables of a package with row counts',
   usage: 'tables <file> [--json]',
   description:
-    'Lists the tables in _Tables order with their row and column counts and primary keys. ' +
+    'Lists the tables in _Tables order with their row and column counts and primary keys, after the ' +
+    'pseudo tables _SummaryInformation and _ForceCodepage, as `msiinfo tables` lists them (--json marks them "pseudo": true). ' +
     'With --json, also every column definition (name, IDT type, kind, size, nullable, key, localizable). ' +
     'Every table in _Tables is listed, as msiinfo lists them: a table that cannot be read (damaged ' +
     'columns or stream) is listed with the reason, here and on stderr, and the others are read. ' +
@@ -38,14 +50,20 @@ export const tablesCommand: CliCommand = {
       return ExitCode.OK;
     }
     const pkg = opened.pkg;
+    const pseudo = PSEUDO_TABLES.map((name) => ({ name, table: tryPseudo(pkg, name) }));
     const tables = pkg.tableNames.map((name) => ({ name, table: tryTable(pkg, name) }));
-    for (const { name, table } of tables) {
+    for (const { name, table } of [...pseudo, ...tables]) {
       if (table instanceof MsiFormatError) io.stderr.write(`msi-lua: ${file}: table ${name} cannot be read: ${table.message}\n`);
     }
     if (args.options.json) {
       io.stdout.write(
-        toJson(
-          tables.map(({ name, table: t }) =>
+        toJson([
+          ...pseudo.map(({ name, table: t }) =>
+            t instanceof MsiFormatError
+              ? { name, pseudo: true, error: t.message }
+              : { name, pseudo: true, rows: t.rows.length, primaryKeys: t.primaryKeys, columns: t.columns },
+          ),
+          ...tables.map(({ name, table: t }) =>
             t instanceof MsiFormatError
               ? { name, error: t.message }
               : {
@@ -63,18 +81,25 @@ export const tablesCommand: CliCommand = {
                   })),
                 },
           ),
-        ),
+        ]),
       );
       return ExitCode.OK;
     }
     io.stdout.write(
       formatTable(
         ['Table', 'Rows', 'Columns', 'Primary key'],
-        tables.map(({ name, table: t }) =>
-          t instanceof MsiFormatError
-            ? [name, '?', '?', '(cannot be read, see above)']
-            : [t.name, t.rowCount, t.columns.length, t.primaryKeys.join(', ')],
-        ),
+        [
+          ...pseudo.map(({ name, table: t }) =>
+            t instanceof MsiFormatError
+              ? [name, '?', '?', '(cannot be read, see above)']
+              : [name, t.rows.length, t.columns.length, t.primaryKeys.join(', ')],
+          ),
+          ...tables.map(({ name, table: t }) =>
+            t instanceof MsiFormatError
+              ? [name, '?', '?', '(cannot be read, see above)']
+              : [t.name, t.rowCount, t.columns.length, t.primaryKeys.join(', ')],
+          ),
+        ],
         [false, true, true, false],
       ),
     );

@@ -60,7 +60,7 @@ describe('number helpers', () => {
     expect(hresultFromWin32(0)).toBe(0);
     expect(hresultFromWin32(0x80070005)).toBe(0x80070005); // already an HRESULT
     expect(hresultFromWin32(-2147024891)).toBe(0x80070005);
-    expect(hresultFromWin32(0x12345)).toBe(0x80072345); // only the low 16 bits are kept
+    expect(() => hresultFromWin32(0x12345)).toThrow(RangeError); // not a 16-bit Win32 code: the macro would keep 0x2345
   });
 });
 

@@ -85,7 +85,7 @@ describe('arguments are checked before any native call', () => {
     ],
     ['a bad patch code', () => removePatches(CODE, ['nope']), /"patchCodes\[0\]" argument must be a braced GUID/],
     ['a bad target product', () => applyPatch(msp, { productCode: 'x' }), /"options\.productCode" argument must be a braced GUID/],
-    ['a bad install level', () => configureProduct(CODE, { state: 'local', installLevel: 70000 }), /installLevel/],
+    ['an install level of the wrong type', () => configureProduct(CODE, { state: 'local', installLevel: '3' as never }), /installLevel/],
     ['a bad state', () => configureProduct(CODE, { state: 'gone' as never }), /"request\.state" argument must be one of/],
   ])('%s', async (_label, call, message) => {
     await expect(call()).rejects.toThrow(TypeError);

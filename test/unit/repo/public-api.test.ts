@@ -44,6 +44,30 @@ describe('lib/index.ts', () => {
     expect(missing).toEqual([]);
   });
 
+  it('names an unexported function or class of lib/ only as internal', () => {
+    const libFiles = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? libFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+    const internal = new Set<string>();
+    for (const file of libFiles(path.join(ROOT, 'lib'))) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/^export (?:async )?(?:function\*?|class) ([A-Za-z_$][\w$]*)/gm)) {
+        if (!(m[1] in publicApi)) internal.add(m[1]);
+      }
+    }
+    expect(internal).toContain('runCli');
+    // Each paragraph of README and the linked pages that names one (a call in a code span, or
+    // a camel-case name alone in one: a plain word such as `fail` is a value) says it is internal.
+    const unmarked = documentation
+      .split(/\n\s*\n/)
+      .filter((paragraph) => !/internal/i.test(paragraph))
+      .flatMap((paragraph) => [...paragraph.matchAll(/`([A-Za-z_$][\w$]*)(\(|`)/g)])
+      .filter((m) => m[2] === '(' || /[A-Z]/.test(m[1]))
+      .map((m) => m[1])
+      .filter((name) => internal.has(name));
+    expect(unmarked).toEqual([]);
+  });
+
   it('keeps the reader internals out', () => {
     for (const internal of ['inspectStructure', 'openCompoundFile', 'StringPool', 'interactiveRefusal', 'setNativeBinding']) {
       expect(publicApi).not.toHaveProperty(internal);
