@@ -14,6 +14,7 @@ import { describeValue } from '../validate';
 import type { SignatureReport } from './signature';
 import { describeTransform, patchSummaryFields, type PatchInfo } from './patch';
 import { assertBytes } from '../validate';
+import { internName } from './intern';
 
 export type PackageKind = 'installer' | 'patch' | 'transform' | 'unknown';
 
@@ -57,6 +58,8 @@ export interface StorageInfo {
   kind: PackageKind;
 }
 
+const NO_ENTRIES: Map<string, DirectoryEntry> = new Map();
+
 /** Streams and sub-storages of one storage (the package root or a sub-storage). */
 export class MsiStorage {
   readonly name: string;
@@ -66,19 +69,22 @@ export class MsiStorage {
   protected readonly entry: DirectoryEntry;
   private readonly streamEntries = new Map<string, DirectoryEntry>();
   private readonly tableEntries = new Map<string, DirectoryEntry>();
-  private readonly storageEntries = new Map<string, DirectoryEntry>();
+  /** Shared empty map until a sub-storage is found (most packages have none). */
+  private storageEntries: Map<string, DirectoryEntry> = NO_ENTRIES;
   private summaryCache: SummaryInformation | undefined;
 
   constructor(compound: CompoundFile, entry: DirectoryEntry) {
     this.compound = compound;
     this.entry = entry;
     this.name = entry.type === 'root' ? '' : decodeStreamName(entry.name).name;
-    this.clsid = clsidToString(entry.clsid);
+    this.clsid = internName(clsidToString(entry.clsid));
     this.kind = kindOf(this.clsid);
     for (const child of compound.childrenOf(entry)) {
       const decoded = decodeStreamName(child.name);
-      if (child.type === 'storage') this.storageEntries.set(decoded.name, child);
-      else if (decoded.isTable) this.tableEntries.set(decoded.name, child);
+      if (child.type === 'storage') {
+        if (this.storageEntries === NO_ENTRIES) this.storageEntries = new Map();
+        this.storageEntries.set(decoded.name, child);
+      } else if (decoded.isTable) this.tableEntries.set(decoded.name, child);
       else this.streamEntries.set(decoded.name, child);
     }
   }
@@ -155,7 +161,8 @@ export class MsiPackage extends MsiStorage {
   readonly byteLength: number;
   readonly stringPool: StringPool;
   private readonly catalog: Catalog;
-  private readonly tableCache = new Map<string, MsiTable>();
+  /** Tables read so far; created with the first. */
+  private tableCache: Map<string, MsiTable> | null = null;
   private signatureCache: SignatureReport | null | undefined;
   private patchCache: PatchInfo | null | undefined;
 
@@ -202,21 +209,21 @@ export class MsiPackage extends MsiStorage {
   /** A table, read lazily; cells decode on access. */
   table(name: string): MsiTable {
     if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a table name; received ${describeValue(name)}`);
-    const cached = this.tableCache.get(name);
+    const cached = this.tableCache?.get(name);
     if (cached) return cached;
     let columns: ColumnDefinition[] | undefined;
     if (name === '_Tables' || name === '_Columns') columns = catalogColumns(name, this.stringPool.longReferences);
     else if (this.catalog.tableNames.includes(name)) {
       const error = this.catalog.errors.get(name);
       if (error) throw error;
-      columns = this.catalog.columns.get(name);
+      columns = this.catalog.columns(name);
     }
     if (!columns) throw new RangeError(`no table named ${JSON.stringify(name)}`);
     const table = new MsiTable(name, columns, this.readTableStream(name), {
       pool: this.stringPool,
       hasStream: (stream) => this.hasStream(stream),
     });
-    this.tableCache.set(name, table);
+    (this.tableCache ??= new Map()).set(name, table);
     return table;
   }
 
