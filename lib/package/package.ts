@@ -58,7 +58,27 @@ export interface StorageInfo {
   kind: PackageKind;
 }
 
+/** A storage's children by decoded name (the last of a repeated name wins). */
+interface ChildIndex {
+  streams: Map<string, DirectoryEntry>;
+  tables: Map<string, DirectoryEntry>;
+  storages: Map<string, DirectoryEntry>;
+}
+
 const NO_ENTRIES: Map<string, DirectoryEntry> = new Map();
+
+function indexChildren(compound: CompoundFile, entry: DirectoryEntry): ChildIndex {
+  const index: ChildIndex = { streams: new Map(), tables: new Map(), storages: NO_ENTRIES };
+  for (const child of compound.childrenOf(entry)) {
+    const decoded = decodeStreamName(child.name);
+    if (child.type === 'storage') {
+      if (index.storages === NO_ENTRIES) index.storages = new Map();
+      index.storages.set(decoded.name, child);
+    } else if (decoded.isTable) index.tables.set(decoded.name, child);
+    else index.streams.set(decoded.name, child);
+  }
+  return index;
+}
 
 /** Streams and sub-storages of one storage (the package root or a sub-storage). */
 export class MsiStorage {
@@ -67,10 +87,11 @@ export class MsiStorage {
   readonly kind: PackageKind;
   protected readonly compound: CompoundFile;
   protected readonly entry: DirectoryEntry;
-  private readonly streamEntries = new Map<string, DirectoryEntry>();
-  private readonly tableEntries = new Map<string, DirectoryEntry>();
-  /** Shared empty map until a sub-storage is found (most packages have none). */
-  private storageEntries: Map<string, DirectoryEntry> = NO_ENTRIES;
+  /**
+   * Built on first use, not at open: a package that is opened and kept but
+   * not read (many of them at once) keeps no per-name maps.
+   */
+  private childIndex: ChildIndex | null = null;
   private summaryCache: SummaryInformation | undefined;
 
   constructor(compound: CompoundFile, entry: DirectoryEntry) {
@@ -79,14 +100,38 @@ export class MsiStorage {
     this.name = entry.type === 'root' ? '' : decodeStreamName(entry.name).name;
     this.clsid = internName(clsidToString(entry.clsid));
     this.kind = kindOf(this.clsid);
-    for (const child of compound.childrenOf(entry)) {
+  }
+
+  private get children(): ChildIndex {
+    return (this.childIndex ??= indexChildren(this.compound, this.entry));
+  }
+
+  private get streamEntries(): Map<string, DirectoryEntry> {
+    return this.children.streams;
+  }
+
+  private get tableEntries(): Map<string, DirectoryEntry> {
+    return this.children.tables;
+  }
+
+  private get storageEntries(): Map<string, DirectoryEntry> {
+    return this.children.storages;
+  }
+
+  /**
+   * readTableStream without building the index (for opening): the last
+   * child whose decoded name is `name` and carries the table marker, as the
+   * index would find it.
+   */
+  protected openingTableStream(name: string): Buffer | null {
+    if (this.childIndex !== null) return this.readTableStream(name);
+    let found: DirectoryEntry | null = null;
+    for (const child of this.compound.childrenOf(this.entry)) {
+      if (child.type === 'storage') continue;
       const decoded = decodeStreamName(child.name);
-      if (child.type === 'storage') {
-        if (this.storageEntries === NO_ENTRIES) this.storageEntries = new Map();
-        this.storageEntries.set(decoded.name, child);
-      } else if (decoded.isTable) this.tableEntries.set(decoded.name, child);
-      else this.streamEntries.set(decoded.name, child);
+      if (decoded.isTable && decoded.name === name) found = child;
     }
+    return found ? this.compound.streamData(found) : null;
   }
 
   /** Streams that do not hold tables, in directory order. */
@@ -169,8 +214,8 @@ export class MsiPackage extends MsiStorage {
   constructor(compound: CompoundFile) {
     super(compound, compound.root);
     this.byteLength = compound.byteLength;
-    const pool = this.readTableStream('_StringPool');
-    const data = this.readTableStream('_StringData');
+    const pool = this.openingTableStream('_StringPool');
+    const data = this.openingTableStream('_StringData');
     if (pool === null || data === null) {
       throw new MsiFormatError(
         'the compound file is not a Windows Installer database: it has no string pool (_StringPool and _StringData)',
@@ -178,7 +223,7 @@ export class MsiPackage extends MsiStorage {
       );
     }
     this.stringPool = new StringPool(pool, data);
-    this.catalog = readCatalog(this.readTableStream('_Tables'), this.readTableStream('_Columns'), {
+    this.catalog = readCatalog(this.openingTableStream('_Tables'), this.openingTableStream('_Columns'), {
       pool: this.stringPool,
       hasStream: (name) => this.hasStream(name),
     });
