@@ -5,7 +5,9 @@
 // concurrent openPackage calls run, and while 1,000 concurrent
 // checkLuaPatching calls run, each against the same span with the loop
 // idle, side by side in one run. Target: at most 1.2x idle.
-// Reports figures; asserts nothing about them.
+// A control row does the same span of 1 ms busy slices with no allocation:
+// its ratio is what the machine adds to any busy process (preemption by
+// other processes), not the reader. Reports figures; asserts nothing.
 //
 //   npx tsc -p tsconfig.json && node bench/event-loop-reader.js [--calls N] [--file a.msi] [--trace]
 //
@@ -139,6 +141,30 @@ async function main(argv) {
   } else {
     console.log('(no LUA fixture cached: checkLuaPatching not measured)');
   }
+  // Control row: the same span of CPU-bound work in 1 ms slices that
+  // allocate nothing (no reader, no garbage collection): what the machine
+  // itself adds to the delay of a process that is busy, e.g. when other
+  // processes compete for the cores and the busy process is preempted.
+  const span = rows[0].ms;
+  rows.push(
+    await measure(
+      'control: 1 ms busy slices, no allocation',
+      () =>
+        new Promise((resolve) => {
+          const until = performance.now() + span;
+          let turns = 0;
+          const turn = () => {
+            const end = performance.now() + 1;
+            while (performance.now() < end);
+            turns++;
+            if (performance.now() < until) setImmediate(turn);
+            else resolve(turns);
+          };
+          setImmediate(turn);
+        }),
+      trace,
+    ),
+  );
   console.log('event loop: maximum delay under load vs the same span idle (monitorEventLoopDelay, 10 ms resolution)');
   for (const row of rows) {
     console.log(

@@ -27,6 +27,9 @@ export const PACKAGE_CLSIDS: Readonly<Record<Exclude<PackageKind, 'unknown'>, st
 
 const SUMMARY_STREAM = '\u0005SummaryInformation';
 
+/** Table streams an MsiPackage reads when it is made, in the order it reads them. */
+const CATALOG_STREAMS = ['_StringPool', '_StringData', '_Tables', '_Columns'] as const;
+
 /** CLSID bytes (little-endian GUID layout) to "{XXXXXXXX-XXXX-...}". */
 export function clsidToString(bytes: Buffer): string {
   assertBytes(bytes, 'bytes', true);
@@ -119,19 +122,22 @@ export class MsiStorage {
   }
 
   /**
-   * readTableStream without building the index (for opening): the last
-   * child whose decoded name is `name` and carries the table marker, as the
+   * Readers of the table streams `names` (null for a missing one) without
+   * building the index (for opening): one pass over the children, the last
+   * child whose decoded name matches and carries the table marker, as the
    * index would find it.
    */
-  protected openingTableStream(name: string): Buffer | null {
-    if (this.childIndex !== null) return this.readTableStream(name);
-    let found: DirectoryEntry | null = null;
+  protected openingTableStreams(names: readonly string[]): Array<(() => Buffer | null) | null> {
+    const found: Array<DirectoryEntry | null> = names.map(() => null);
     for (const child of this.compound.childrenOf(this.entry)) {
       if (child.type === 'storage') continue;
       const decoded = decodeStreamName(child.name);
-      if (decoded.isTable && decoded.name === name) found = child;
+      if (!decoded.isTable) continue;
+      const at = names.indexOf(decoded.name);
+      if (at >= 0) found[at] = child;
     }
-    return found ? this.compound.streamData(found) : null;
+    // Read when called, so that the caller reads (and fails) in its own order.
+    return found.map((entry) => (entry ? () => this.compound.streamData(entry) : null));
   }
 
   /** Streams that do not hold tables, in directory order. */
@@ -214,8 +220,9 @@ export class MsiPackage extends MsiStorage {
   constructor(compound: CompoundFile) {
     super(compound, compound.root);
     this.byteLength = compound.byteLength;
-    const pool = this.openingTableStream('_StringPool');
-    const data = this.openingTableStream('_StringData');
+    const [readPool, readData, readTables, readColumns] = this.openingTableStreams(CATALOG_STREAMS);
+    const pool = readPool ? readPool() : null;
+    const data = readData ? readData() : null;
     if (pool === null || data === null) {
       throw new MsiFormatError(
         'the compound file is not a Windows Installer database: it has no string pool (_StringPool and _StringData)',
@@ -223,7 +230,7 @@ export class MsiPackage extends MsiStorage {
       );
     }
     this.stringPool = new StringPool(pool, data);
-    this.catalog = readCatalog(this.openingTableStream('_Tables'), this.openingTableStream('_Columns'), {
+    this.catalog = readCatalog(readTables ? readTables() : null, readColumns ? readColumns() : null, {
       pool: this.stringPool,
       hasStream: (name) => this.hasStream(name),
     });

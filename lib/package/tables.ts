@@ -417,6 +417,8 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
   const columnsTable = new MsiTable('_Columns', catalogReader('_Columns', long), columnsData, context);
   // Table name -> column number -> _Columns row.
   const raw = new Map<string, Map<number, number>>();
+  // Each table's name id repeats on every row of its columns: decode it once.
+  const tableNameOf = new Map<number, string>();
   const fail = (table: string, error: MsiFormatError) => {
     if (!errors.has(table)) errors.set(table, error);
   };
@@ -428,7 +430,8 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
     // (Windows Installer finds a table's columns by its name's string id);
     // a table it would have described then misses a column and fails.
     if (tableId === 0 || tableId >= context.pool.size) continue;
-    const table = context.pool.peek(tableId);
+    let table = tableNameOf.get(tableId);
+    if (table === undefined) tableNameOf.set(tableId, (table = context.pool.peek(tableId)));
     let entries = raw.get(table);
     if (!entries) raw.set(table, (entries = new Map()));
     const number = numberRaw - 0x8000;
