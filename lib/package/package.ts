@@ -14,6 +14,7 @@ import { describeValue } from '../validate';
 import type { SignatureReport } from './signature';
 import { describeTransform, patchSummaryFields, type PatchInfo } from './patch';
 import { assertBytes } from '../validate';
+import { internName } from './intern';
 
 export type PackageKind = 'installer' | 'patch' | 'transform' | 'unknown';
 
@@ -25,6 +26,9 @@ export const PACKAGE_CLSIDS: Readonly<Record<Exclude<PackageKind, 'unknown'>, st
 };
 
 const SUMMARY_STREAM = '\u0005SummaryInformation';
+
+/** Table streams an MsiPackage reads when it is made, in the order it reads them. */
+const CATALOG_STREAMS = ['_StringPool', '_StringData', '_Tables', '_Columns'] as const;
 
 /** CLSID bytes (little-endian GUID layout) to "{XXXXXXXX-XXXX-...}". */
 export function clsidToString(bytes: Buffer): string {
@@ -57,6 +61,28 @@ export interface StorageInfo {
   kind: PackageKind;
 }
 
+/** A storage's children by decoded name (the last of a repeated name wins). */
+interface ChildIndex {
+  streams: Map<string, DirectoryEntry>;
+  tables: Map<string, DirectoryEntry>;
+  storages: Map<string, DirectoryEntry>;
+}
+
+const NO_ENTRIES: Map<string, DirectoryEntry> = new Map();
+
+function indexChildren(compound: CompoundFile, entry: DirectoryEntry): ChildIndex {
+  const index: ChildIndex = { streams: new Map(), tables: new Map(), storages: NO_ENTRIES };
+  for (const child of compound.childrenOf(entry)) {
+    const decoded = decodeStreamName(child.name);
+    if (child.type === 'storage') {
+      if (index.storages === NO_ENTRIES) index.storages = new Map();
+      index.storages.set(decoded.name, child);
+    } else if (decoded.isTable) index.tables.set(decoded.name, child);
+    else index.streams.set(decoded.name, child);
+  }
+  return index;
+}
+
 /** Streams and sub-storages of one storage (the package root or a sub-storage). */
 export class MsiStorage {
   readonly name: string;
@@ -64,23 +90,54 @@ export class MsiStorage {
   readonly kind: PackageKind;
   protected readonly compound: CompoundFile;
   protected readonly entry: DirectoryEntry;
-  private readonly streamEntries = new Map<string, DirectoryEntry>();
-  private readonly tableEntries = new Map<string, DirectoryEntry>();
-  private readonly storageEntries = new Map<string, DirectoryEntry>();
+  /**
+   * Built on first use, not at open: a package that is opened and kept but
+   * not read (many of them at once) keeps no per-name maps.
+   */
+  private childIndex: ChildIndex | null = null;
   private summaryCache: SummaryInformation | undefined;
 
   constructor(compound: CompoundFile, entry: DirectoryEntry) {
     this.compound = compound;
     this.entry = entry;
     this.name = entry.type === 'root' ? '' : decodeStreamName(entry.name).name;
-    this.clsid = clsidToString(entry.clsid);
+    this.clsid = internName(clsidToString(entry.clsid));
     this.kind = kindOf(this.clsid);
-    for (const child of compound.childrenOf(entry)) {
+  }
+
+  private get children(): ChildIndex {
+    return (this.childIndex ??= indexChildren(this.compound, this.entry));
+  }
+
+  private get streamEntries(): Map<string, DirectoryEntry> {
+    return this.children.streams;
+  }
+
+  private get tableEntries(): Map<string, DirectoryEntry> {
+    return this.children.tables;
+  }
+
+  private get storageEntries(): Map<string, DirectoryEntry> {
+    return this.children.storages;
+  }
+
+  /**
+   * Readers of the table streams `names` (null for a missing one) without
+   * building the index (for opening): one pass over the children, the last
+   * child whose decoded name matches and carries the table marker, as the
+   * index would find it.
+   */
+  protected openingTableStreams(names: readonly string[]): Array<(() => Buffer | null) | null> {
+    const found: Array<DirectoryEntry | null> = names.map(() => null);
+    for (const child of this.compound.childrenOf(this.entry)) {
+      if (child.type === 'storage') continue;
       const decoded = decodeStreamName(child.name);
-      if (child.type === 'storage') this.storageEntries.set(decoded.name, child);
-      else if (decoded.isTable) this.tableEntries.set(decoded.name, child);
-      else this.streamEntries.set(decoded.name, child);
+      if (!decoded.isTable) continue;
+      const at = names.indexOf(decoded.name);
+      if (at >= 0) found[at] = child;
     }
+    // Read when called, so that the caller reads (and fails) in its own order.
+    return found.map((entry) => (entry ? () => this.compound.streamData(entry) : null));
   }
 
   /** Streams that do not hold tables, in directory order. */
@@ -155,15 +212,17 @@ export class MsiPackage extends MsiStorage {
   readonly byteLength: number;
   readonly stringPool: StringPool;
   private readonly catalog: Catalog;
-  private readonly tableCache = new Map<string, MsiTable>();
+  /** Tables read so far; created with the first. */
+  private tableCache: Map<string, MsiTable> | null = null;
   private signatureCache: SignatureReport | null | undefined;
   private patchCache: PatchInfo | null | undefined;
 
   constructor(compound: CompoundFile) {
     super(compound, compound.root);
     this.byteLength = compound.byteLength;
-    const pool = this.readTableStream('_StringPool');
-    const data = this.readTableStream('_StringData');
+    const [readPool, readData, readTables, readColumns] = this.openingTableStreams(CATALOG_STREAMS);
+    const pool = readPool ? readPool() : null;
+    const data = readData ? readData() : null;
     if (pool === null || data === null) {
       throw new MsiFormatError(
         'the compound file is not a Windows Installer database: it has no string pool (_StringPool and _StringData)',
@@ -171,7 +230,7 @@ export class MsiPackage extends MsiStorage {
       );
     }
     this.stringPool = new StringPool(pool, data);
-    this.catalog = readCatalog(this.readTableStream('_Tables'), this.readTableStream('_Columns'), {
+    this.catalog = readCatalog(readTables ? readTables() : null, readColumns ? readColumns() : null, {
       pool: this.stringPool,
       hasStream: (name) => this.hasStream(name),
     });
@@ -202,21 +261,21 @@ export class MsiPackage extends MsiStorage {
   /** A table, read lazily; cells decode on access. */
   table(name: string): MsiTable {
     if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a table name; received ${describeValue(name)}`);
-    const cached = this.tableCache.get(name);
+    const cached = this.tableCache?.get(name);
     if (cached) return cached;
     let columns: ColumnDefinition[] | undefined;
     if (name === '_Tables' || name === '_Columns') columns = catalogColumns(name, this.stringPool.longReferences);
     else if (this.catalog.tableNames.includes(name)) {
       const error = this.catalog.errors.get(name);
       if (error) throw error;
-      columns = this.catalog.columns.get(name);
+      columns = this.catalog.columns(name);
     }
     if (!columns) throw new RangeError(`no table named ${JSON.stringify(name)}`);
     const table = new MsiTable(name, columns, this.readTableStream(name), {
       pool: this.stringPool,
       hasStream: (stream) => this.hasStream(stream),
     });
-    this.tableCache.set(name, table);
+    (this.tableCache ??= new Map()).set(name, table);
     return table;
   }
 

@@ -4,9 +4,20 @@
 // and U+4840 in front marks the stream of a database table. Anything else is
 // kept as is (e.g. "\u0005SummaryInformation").
 import { describeValue } from '../validate';
+import { internName } from './intern';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._';
 const ALPHABET_INDEX = new Map<string, number>([...ALPHABET].map((c, i) => [c, i]));
+
+const ALPHABET_CODES = Uint16Array.from(ALPHABET, (c) => c.charCodeAt(0));
+
+/** Code units to a string, in chunks (argument lists have a limit; stored names are short, other callers' need not be). */
+function fromCodes(units: number[]): string {
+  if (units.length <= 4096) return String.fromCharCode(...units);
+  let out = '';
+  for (let i = 0; i < units.length; i += 4096) out += String.fromCharCode(...units.slice(i, i + 4096));
+  return out;
+}
 
 const PAIR_BASE = 0x3800;
 const SINGLE_BASE = 0x4800;
@@ -22,21 +33,24 @@ export interface DecodedStreamName {
 export function decodeStreamName(stored: string): DecodedStreamName {
   if (typeof stored !== 'string') throw new TypeError(`The "stored" argument must be a stream name; received ${describeValue(stored)}`);
   let isTable = false;
-  let out = '';
+  // Code units gathered, then made into one flat string (appending to a
+  // string makes a rope of pieces, kept as long as the name is), shared
+  // with other packages' identical names.
+  const units: number[] = [];
   for (let i = 0; i < stored.length; i++) {
     const code = stored.charCodeAt(i);
     if (i === 0 && code === TABLE_MARKER) {
       isTable = true;
     } else if (code >= PAIR_BASE && code < SINGLE_BASE) {
       const packed = code - PAIR_BASE;
-      out += ALPHABET[packed & 0x3f] + ALPHABET[(packed >> 6) & 0x3f];
+      units.push(ALPHABET_CODES[packed & 0x3f], ALPHABET_CODES[(packed >> 6) & 0x3f]);
     } else if (code >= SINGLE_BASE && code < TABLE_MARKER) {
-      out += ALPHABET[code - SINGLE_BASE];
+      units.push(ALPHABET_CODES[code - SINGLE_BASE]);
     } else {
-      out += stored[i];
+      units.push(code);
     }
   }
-  return { name: out, isTable };
+  return { name: internName(fromCodes(units)), isTable };
 }
 
 export function encodeStreamName(name: string, isTable: boolean): string {

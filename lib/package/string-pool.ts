@@ -215,22 +215,7 @@ export class StringPool {
       const cached = this.few.get(id);
       if (cached !== undefined) return cached;
     }
-    this.check(id);
-    const start = this.starts[id];
-    const end = this.starts[id + 1];
-    let text: string;
-    if (end === start) {
-      text = '';
-    } else if (this.decoded === null) {
-      // One by one until many are asked for.
-      text = this.decoder.decode(this.data.subarray(start, end));
-    } else if (this.decoder.singleByte) {
-      // One byte per code unit: decode the whole pool once and slice.
-      if (this.wholeText === null) this.wholeText = this.decoder.decode(this.data);
-      text = this.wholeText.slice(start, end);
-    } else {
-      text = this.decoder.decode(this.data.subarray(start, end));
-    }
+    const text = this.decode(id);
     if (this.decoded !== null) {
       this.decoded[id] = text;
     } else {
@@ -244,6 +229,39 @@ export class StringPool {
       }
     }
     return text;
+  }
+
+  /**
+   * @internal `get` without keeping the string in the pool's cache, for
+   * strings the caller keeps itself (the catalog's table names): opening a
+   * package then builds no cache at all.
+   */
+  peek(id: number): string {
+    if (this.decoded !== null) {
+      const cached = this.decoded[id];
+      if (cached !== undefined) return cached;
+    } else if (this.few !== null) {
+      const cached = this.few.get(id);
+      if (cached !== undefined) return cached;
+    }
+    return this.decode(id);
+  }
+
+  private decode(id: number): string {
+    this.check(id);
+    const start = this.starts[id];
+    const end = this.starts[id + 1];
+    if (end === start) return '';
+    if (this.decoded === null) {
+      // One by one until many are asked for.
+      return this.decoder.decode(this.data.subarray(start, end));
+    }
+    if (this.decoder.singleByte) {
+      // One byte per code unit: decode the whole pool once and slice.
+      if (this.wholeText === null) this.wholeText = this.decoder.decode(this.data);
+      return this.wholeText.slice(start, end);
+    }
+    return this.decoder.decode(this.data.subarray(start, end));
   }
 
   /** @internal */

@@ -8,6 +8,7 @@
 import { MsiFormatError } from '../errors';
 import type { StringPool } from './string-pool';
 import { describeValue } from '../validate';
+import { internName } from './intern';
 
 /** Column type flags as stored in _Columns.Type. */
 export const ColumnFlags = {
@@ -59,10 +60,23 @@ function isBinary(type: number): boolean {
   return (type & ~ColumnFlags.NULLABLE & 0xffff) === (ColumnFlags.STRING | ColumnFlags.VALID);
 }
 
+/**
+ * Type codes by column type, so that every column of a type shares one
+ * string (a package has a hundred or more columns, most of a few types).
+ * At most 65,536 entries.
+ */
+const TYPE_CODES = new Map<number, string>();
+
 /** IDT type code, spelled the way msitools and Windows Installer export it. */
 export function idtTypeCode(type: number): string {
   if (!Number.isInteger(type) || type < 0 || type > 0xffff)
     throw new TypeError(`The "type" argument must be a column type (an integer 0..0xFFFF); received ${describeValue(type)}`);
+  let code = TYPE_CODES.get(type);
+  if (code === undefined) TYPE_CODES.set(type, (code = spellType(type)));
+  return code;
+}
+
+function spellType(type: number): string {
   let letter: string;
   if (isBinary(type)) letter = 'v';
   else if (type & ColumnFlags.LOCALIZABLE) letter = 'l';
@@ -291,11 +305,39 @@ export class MsiTable {
   }
 }
 
-export interface Catalog {
+/**
+ * Integer sizes a column may declare (bytes): other sizes make
+ * `defineColumn` throw. Checked without building the definition.
+ */
+function hasStorableType(type: number): boolean {
+  if (isBinary(type) || type & ColumnFlags.STRING) return true;
+  const size = type & ColumnFlags.SIZE_MASK;
+  return size <= 2 || size === 4;
+}
+
+const NO_ERRORS: ReadonlyMap<string, MsiFormatError> = new Map();
+
+/** Reads _Columns rows; shared by every catalog (never handed to callers). */
+const CATALOG_READERS = new Map<boolean, ColumnDefinition[]>();
+
+function catalogReader(table: '_Tables' | '_Columns', longReferences: boolean): ColumnDefinition[] {
+  if (table === '_Tables') return catalogColumns('_Tables', longReferences);
+  let columns = CATALOG_READERS.get(longReferences);
+  if (!columns) CATALOG_READERS.set(longReferences, (columns = catalogColumns('_Columns', longReferences)));
+  return columns;
+}
+
+/**
+ * The catalog of a database: table names, and where in _Columns each
+ * table's columns are. Column definitions are built when a table is asked
+ * for, not at open: a package has a hundred or more columns, most of which
+ * a caller never reads, and 1,000 packages opened at once should not each
+ * keep them all (a few dozen KiB a package, which made the garbage
+ * collector hold the event loop).
+ */
+export class Catalog {
   /** Table names in the order _Tables stores them. */
-  tableNames: string[];
-  /** Column definitions of each table whose _Columns rows are sound. */
-  columns: Map<string, ColumnDefinition[]>;
+  readonly tableNames: string[];
   /**
    * Why a table listed in _Tables (or described in _Columns) cannot be read:
    * its _Columns rows are damaged, or it has none. Reading that table throws
@@ -303,7 +345,45 @@ export interface Catalog {
    * too) looks a table's columns up when the table is opened, so damage in
    * one table's rows fails that table alone.
    */
-  errors: Map<string, MsiFormatError>;
+  readonly errors: ReadonlyMap<string, MsiFormatError>;
+  private readonly columnsTable: MsiTable;
+  /** Per entry of tableNames: offset in `order` of its column count, or -1 (no sound columns). */
+  private readonly starts: Int32Array;
+  /** For each sound table: its column count, then the _Columns row of column 1, 2, ... */
+  private readonly order: Uint32Array;
+
+  constructor(
+    tableNames: string[],
+    errors: ReadonlyMap<string, MsiFormatError>,
+    columnsTable: MsiTable,
+    starts: Int32Array,
+    order: Uint32Array,
+  ) {
+    this.tableNames = tableNames;
+    this.errors = errors;
+    this.columnsTable = columnsTable;
+    this.starts = starts;
+    this.order = order;
+  }
+
+  /** Column definitions of a table whose _Columns rows are sound (a new array each call); undefined otherwise. */
+  columns(table: string): ColumnDefinition[] | undefined {
+    const index = this.tableNames.indexOf(table);
+    if (index < 0 || this.starts[index] < 0) return undefined;
+    const at = this.starts[index];
+    const count = this.order[at];
+    const columns = this.columnsTable;
+    const pool = columns.context.pool;
+    const defs: ColumnDefinition[] = new Array(count);
+    for (let n = 1; n <= count; n++) {
+      const row = this.order[at + n];
+      // Checked when the catalog was read: the name id is in the pool and
+      // the type is one defineColumn accepts.
+      const name = pool.get(columns.rawAt(row, 2));
+      defs[n - 1] = defineColumn(table, n, name, columns.rawAt(row, 3) ^ 0x8000, pool.longReferences);
+    }
+    return defs;
+  }
 }
 
 /**
@@ -312,11 +392,12 @@ export interface Catalog {
  * name that is not in the string pool) is kept in `errors` for that table;
  * only damage to the catalog streams themselves (a stream that is not a
  * whole number of rows, a table name that is not in the string pool) fails
- * the whole catalog.
+ * the whole catalog. Column names are decoded only for error messages
+ * here; definitions are built by `Catalog.columns`.
  */
 export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | null, context: TableContext): Catalog {
   const long = context.pool.longReferences;
-  const tables = new MsiTable('_Tables', catalogColumns('_Tables', long), tablesData, context);
+  const tables = new MsiTable('_Tables', catalogReader('_Tables', long), tablesData, context);
   const tableNames: string[] = [];
   const seen = new Set<string>();
   const errors = new Map<string, MsiFormatError>();
@@ -324,15 +405,20 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
     const id = tables.rawValue(i, 0);
     // A null name is listed as an empty name, as msiinfo lists it; it
     // cannot be read (the key of _Tables is never null in a sound package).
-    const name = id === 0 ? '' : tables.stringAt(i, 0, id);
+    // stringAt for its error on an id past the pool; the names are kept
+    // here, shared between packages, not in the pool's cache.
+    const name = id === 0 ? '' : id < context.pool.size ? internName(context.pool.peek(id)) : tables.stringAt(i, 0, id);
     if (!seen.has(name)) {
       seen.add(name);
       tableNames.push(name);
       if (id === 0) errors.set(name, new MsiFormatError(`_Tables row ${i + 1} has no table name`, { where: '_Tables' }));
     }
   }
-  const columnsTable = new MsiTable('_Columns', catalogColumns('_Columns', long), columnsData, context);
-  const raw = new Map<string, Map<number, { name: string; type: number }>>();
+  const columnsTable = new MsiTable('_Columns', catalogReader('_Columns', long), columnsData, context);
+  // Table name -> column number -> _Columns row.
+  const raw = new Map<string, Map<number, number>>();
+  // Each table's name id repeats on every row of its columns: decode it once.
+  const tableNameOf = new Map<number, string>();
   const fail = (table: string, error: MsiFormatError) => {
     if (!errors.has(table)) errors.set(table, error);
   };
@@ -340,12 +426,12 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
     const tableId = columnsTable.rawValue(i, 0);
     const numberRaw = columnsTable.rawValue(i, 1);
     const nameId = columnsTable.rawValue(i, 2);
-    const typeRaw = columnsTable.rawValue(i, 3);
     // A row whose table name is not in the string pool belongs to no table
     // (Windows Installer finds a table's columns by its name's string id);
     // a table it would have described then misses a column and fails.
     if (tableId === 0 || tableId >= context.pool.size) continue;
-    const table = context.pool.get(tableId);
+    let table = tableNameOf.get(tableId);
+    if (table === undefined) tableNameOf.set(tableId, (table = context.pool.peek(tableId)));
     let entries = raw.get(table);
     if (!entries) raw.set(table, (entries = new Map()));
     const number = numberRaw - 0x8000;
@@ -359,10 +445,8 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
       );
       continue;
     }
-    const name = context.pool.get(nameId);
-    // The stored type has its sign bit flipped like any 2-byte integer.
-    const type = typeRaw ^ 0x8000;
     if (number < 1 || number > 0x7fff) {
+      const name = context.pool.peek(nameId);
       fail(table, new MsiFormatError(`_Columns row ${i + 1}: column ${table}.${name} has number ${number}`, { where: '_Columns' }));
       continue;
     }
@@ -370,30 +454,54 @@ export function readCatalog(tablesData: Buffer | null, columnsData: Buffer | nul
       fail(table, new MsiFormatError(`_Columns declares column ${number} of table ${table} twice`, { where: '_Columns' }));
       continue;
     }
-    entries.set(number, { name, type });
+    entries.set(number, i);
   }
-  const columns = new Map<string, ColumnDefinition[]>();
+  const sound = new Map<string, Map<number, number>>();
   for (const [table, entries] of raw) {
     if (errors.has(table)) continue;
-    const defs: ColumnDefinition[] = [];
-    try {
-      for (let n = 1; n <= entries.size; n++) {
-        const entry = entries.get(n);
-        if (!entry)
-          throw new MsiFormatError(`_Columns: table ${table} has ${entries.size} columns but no column ${n}`, { where: '_Columns' });
-        defs.push(defineColumn(table, n, entry.name, entry.type, long));
+    let damaged = false;
+    for (let n = 1; n <= entries.size; n++) {
+      const row = entries.get(n);
+      if (row === undefined) {
+        errors.set(
+          table,
+          new MsiFormatError(`_Columns: table ${table} has ${entries.size} columns but no column ${n}`, { where: '_Columns' }),
+        );
+        damaged = true;
+        break;
       }
-    } catch (error) {
-      if (!(error instanceof MsiFormatError)) throw error;
-      errors.set(table, error);
-      continue;
+      const type = columnsTable.rawAt(row, 3) ^ 0x8000;
+      if (!hasStorableType(type)) {
+        // defineColumn names the column and what is wrong with it.
+        try {
+          defineColumn(table, n, context.pool.peek(columnsTable.rawAt(row, 2)), type, long);
+        } catch (error) {
+          if (!(error instanceof MsiFormatError)) throw error;
+          errors.set(table, error);
+        }
+        damaged = true;
+        break;
+      }
     }
-    columns.set(table, defs);
+    if (damaged) continue;
+    sound.set(table, entries);
   }
-  for (const table of tableNames) {
-    if (!columns.has(table) && !errors.has(table)) {
-      errors.set(table, new MsiFormatError(`table ${table} is listed in _Tables but has no columns in _Columns`, { where: '_Columns' }));
+  let total = 0;
+  for (const table of tableNames) total += 1 + (sound.get(table)?.size ?? 0);
+  const starts = new Int32Array(tableNames.length).fill(-1);
+  const order = new Uint32Array(total);
+  let at = 0;
+  tableNames.forEach((table, index) => {
+    const entries = sound.get(table);
+    if (!entries) {
+      if (!errors.has(table)) {
+        errors.set(table, new MsiFormatError(`table ${table} is listed in _Tables but has no columns in _Columns`, { where: '_Columns' }));
+      }
+      return;
     }
-  }
-  return { tableNames, columns, errors };
+    starts[index] = at;
+    order[at++] = entries.size;
+    for (let n = 1; n <= entries.size; n++) order[at++] = entries.get(n)!;
+  });
+  return new Catalog(tableNames, errors.size > 0 ? errors : NO_ERRORS, columnsTable, starts, order);
 }
