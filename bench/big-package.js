@@ -40,6 +40,36 @@ function measure(command, args) {
   return { seconds, kib, status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * Bytes the compound-file layer reads to open `file` (header, DIFAT,
+ * directory, mini FAT and the FAT sectors their chains need), counted
+ * through a ByteSource: a figure that does not depend on the machine's load.
+ */
+function bytesReadAtOpen(lib, file) {
+  const fd = fs.openSync(file, 'r');
+  const size = fs.fstatSync(fd).size;
+  let bytes = 0;
+  let reads = 0;
+  const source = {
+    size,
+    inMemory: false,
+    hold: (fn) => fn(),
+    read(position, length) {
+      const out = Buffer.alloc(Math.max(0, Math.min(length, size - position)));
+      const got = out.length > 0 ? fs.readSync(fd, out, 0, out.length, position) : 0;
+      bytes += got;
+      reads++;
+      return out.subarray(0, got);
+    },
+  };
+  try {
+    lib.openCompoundFile(source);
+    return { bytes, reads };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function series(runs, command, args) {
@@ -104,6 +134,13 @@ function main(argv) {
       );
     }
     log('  targets (msi-lua rows): time <= 1.5x, peak RSS <= 1.3x');
+    const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+    const openSmall = bytesReadAtOpen(lib, small);
+    const openBig = bytesReadAtOpen(lib, big);
+    const openHuge = bytesReadAtOpen(lib, huge);
+    log(
+      `read at open (openCompoundFile, counted through the source): small ${kib(openSmall.bytes)} in ${openSmall.reads} reads; big ${kib(openBig.bytes)} in ${openBig.reads} reads (its FAT: ${kib(bigInfo.fatSectors * bigInfo.sectorSize)}, DIFAT: ${kib(bigInfo.difatSectors * bigInfo.sectorSize)}); over 2 GiB ${kib(openHuge.bytes)} in ${openHuge.reads} reads (FAT: ${kib(hugeInfo.fatSectors * hugeInfo.sectorSize)})`,
+    );
 
     const hugeRun = measure(process.execPath, [cli, 'tables', huge, '--json']);
     let hugeTables = null;

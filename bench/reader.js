@@ -13,14 +13,15 @@
 // times are given for msi-lua: wall clock including node's start-up (the
 // like-for-like figure with msidump) and in-process (open + export + write).
 
-const { spawnSync } = require('node:child_process');
-const crypto = require('node:crypto');
+// The child stands for an msi-lua process: it loads only node:fs, node:path
+// and msi-lua. What the parent needs (child_process, crypto, the fixture
+// generator) is loaded where the parent uses it, so that the child's
+// start-up is msi-lua's own, as the wall-clock ratio assumes.
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const { generateLargeWxs, LARGE_FILE_COUNT } = require('../test/fixtures/package/large-wxs.js');
+const spawnSync = (...args) => require('node:child_process').spawnSync(...args);
 
 function which(tool) {
   const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
@@ -30,6 +31,8 @@ function which(tool) {
 
 /** The 20,000-file package: the one the unit tests cached, or built here the same way. */
 function largeFixture() {
+  const crypto = require('node:crypto');
+  const { generateLargeWxs, LARGE_FILE_COUNT } = require('../test/fixtures/package/large-wxs.js');
   const cache = path.join(root, '.cache', 'fixtures', 'package');
   if (fs.existsSync(cache)) {
     const candidates = fs
@@ -125,6 +128,7 @@ function runReaderBench(options = {}) {
   const msidump = which('msidump');
   const file = options.file ?? largeFixture();
   const size = fs.statSync(file).size;
+  const os = require('node:os');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-bench-reader-'));
   try {
     const msidumpTimes = [];

@@ -12,6 +12,7 @@ import type { Allocation } from './alloc';
 import type { MiniAllocation } from './minialloc';
 import type { DirectoryEntry } from './directory';
 import type { ByteSource } from './source';
+import { runSync, type Reader } from './reads';
 import { MINI_STREAM_CUTOFF, fail, sectorPosition, type Header } from './header';
 import { decodeStreamName } from '../stream-names';
 
@@ -34,9 +35,10 @@ export function truncatedMessage(entry: DirectoryEntry, held: number): string {
 /**
  * [position, length] runs of the file that hold a stream's bytes, in
  * order, consecutive sectors merged. Checks the chain and that the file
- * holds every byte; throws MsiFormatError otherwise.
+ * holds every byte; throws MsiFormatError otherwise. Yields reads for the
+ * FAT sectors the chain needs that were not read yet.
  */
-export function streamSegments(layout: StreamLayout, entry: DirectoryEntry): Array<[number, number]> {
+export function* readStreamSegments(layout: StreamLayout, entry: DirectoryEntry): Reader<Array<[number, number]>> {
   const { header, alloc, mini } = layout;
   const what = describeStream(entry);
   const size = entry.size;
@@ -50,7 +52,7 @@ export function streamSegments(layout: StreamLayout, entry: DirectoryEntry): Arr
   } else {
     const { sectorSize } = header;
     const needed = Math.ceil(size / sectorSize);
-    const sectors = alloc.chain(entry.startSector, {
+    const sectors = yield* alloc.follow(entry.startSector, {
       what,
       where: 'FAT',
       needed,
@@ -77,6 +79,13 @@ export function streamSegments(layout: StreamLayout, entry: DirectoryEntry): Arr
     held += length;
   }
   return segments;
+}
+
+/** `readStreamSegments` with FAT sectors read synchronously from the allocation's source. */
+export function streamSegments(layout: StreamLayout, entry: DirectoryEntry): Array<[number, number]> {
+  const source = layout.alloc.source;
+  if (!source) throw new Error('streamSegments: the allocation has no source');
+  return runSync(readStreamSegments(layout, entry), source);
 }
 
 /**
