@@ -220,7 +220,12 @@ export function inspectStructure(input: Uint8Array | ByteSource): Inspection {
   for (const entry of directory.entries.values()) if (entry.type === 'stream') compound.segments(entry);
   return {
     majorVersion: header.majorVersion,
-    layout: { sectorSize: header.sectorSize, sectorCount: header.sectorCount, fatSectors: alloc.fatSectors, fileLength: header.fileSize },
+    layout: {
+      sectorSize: header.sectorSize,
+      sectorCount: header.sectorCount,
+      fatSectors: Array.from(alloc.fatSectors),
+      fileLength: header.fileSize,
+    },
     entries: directory.entries,
     root: directory.root,
   };

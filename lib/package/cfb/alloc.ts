@@ -160,8 +160,8 @@ class ChainWalk {
 
 export class Allocation {
   readonly header: Header;
-  /** FAT sectors, in DIFAT order. */
-  readonly fatSectors: readonly number[];
+  /** FAT sectors, in DIFAT order (no more than the file's sectors need). */
+  readonly fatSectors: Uint32Array;
   /** FAT entries per FAT sector. */
   private readonly perSector: number;
   /** The FAT sectors read so far, by DIFAT index; undefined: not read yet. */
@@ -171,7 +171,7 @@ export class Allocation {
   /** FAT sectors read so far, and their bytes (for tests and benchmarks). */
   readonly fatReads = { sectors: 0, bytes: 0 };
 
-  constructor(header: Header, fatSectors: number[]) {
+  constructor(header: Header, fatSectors: Uint32Array) {
     this.header = header;
     this.fatSectors = fatSectors;
     this.perSector = header.sectorSize / 4;
@@ -297,27 +297,51 @@ export function sectorRanges(header: Header, sectors: readonly number[]): Array<
   return ranges;
 }
 
-/** Appends a DIFAT sector's FAT sector numbers to `out`; returns its link to the next DIFAT sector. */
-function takeDifatEntries(bytes: Buffer, perSector: number, out: number[]): number {
-  for (let i = 0; i < perSector - 1; i++) {
-    const value = bytes.readUInt32LE(i * 4);
-    if (value === FREESECT || value === ENDOFCHAIN) break;
-    out.push(value);
+/**
+ * The FAT sector numbers of the DIFAT, up to the count the file's sectors
+ * need (what is past that is not needed to read anything in the file).
+ * Decoded a sector at a time with typed-array copies: a 400 MiB file has
+ * 6,451 of them, and this runs at every open, before V8 optimises anything.
+ */
+class FatSectorList {
+  readonly values: Uint32Array;
+  length = 0;
+
+  constructor(limit: number) {
+    this.values = new Uint32Array(limit);
   }
-  return bytes.readUInt32LE((perSector - 1) * 4);
+
+  /** Appends entries up to the first unused one (FREESECT or ENDOFCHAIN). */
+  take(entries: Uint32Array): void {
+    let end = entries.length;
+    const free = entries.indexOf(FREESECT);
+    if (free >= 0) end = free;
+    const last = entries.indexOf(ENDOFCHAIN);
+    if (last >= 0 && last < end) end = last;
+    const count = Math.min(end, this.values.length - this.length);
+    if (count <= 0) return;
+    this.values.set(entries.subarray(0, count), this.length);
+    this.length += count;
+  }
+}
+
+/** The `count` little-endian 32-bit values at the start of `bytes`. */
+function decodeU32(bytes: Buffer, count: number): Uint32Array {
+  const out = new Uint32Array(count);
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(bytes.subarray(0, count * 4));
+  else for (let i = 0; i < count; i++) out[i] = bytes.readUInt32LE(i * 4);
+  return out;
 }
 
 /** Reads the DIFAT: where the FAT sectors are. The FAT itself is read on demand. */
 export function* readAllocation(header: Header): Reader<Allocation> {
   const { sectorSize, sectorCount } = header;
   const perSector = sectorSize / 4;
-  const fatSectors: number[] = [];
+  // A FAT longer than the file has sectors cannot be right; what is past
+  // that is not needed to read anything in the file.
+  const fatSectors = new FatSectorList(Math.ceil(sectorCount / perSector));
   // The header's entries up to the first unused one.
-  for (let i = 0; i < HEADER_DIFAT_ENTRIES; i++) {
-    const value = header.headerDifat[i];
-    if (value === FREESECT || value === ENDOFCHAIN) break;
-    fatSectors.push(value);
-  }
+  fatSectors.take(Uint32Array.from(header.headerDifat.slice(0, HEADER_DIFAT_ENTRIES)));
   // DIFAT sectors: as many as the header declares, along their chain.
   let sector = header.difatStart;
   const seen = new Set<number>();
@@ -347,11 +371,9 @@ export function* readAllocation(header: Header): Reader<Allocation> {
       bytes = read.subarray(0, sectorSize);
     }
     if (bytes.length < sectorSize) fail(`DIFAT sector ${sector} is cut off by the end of the file`, 'DIFAT', position);
-    sector = takeDifatEntries(bytes, perSector, fatSectors);
+    const entries = decodeU32(bytes, perSector);
+    fatSectors.take(entries.subarray(0, perSector - 1));
+    sector = entries[perSector - 1];
   }
-  // A FAT longer than the file has sectors cannot be right; what is past
-  // that is not needed to read anything in the file.
-  const neededFatSectors = Math.ceil(sectorCount / perSector);
-  fatSectors.length = Math.min(fatSectors.length, neededFatSectors);
-  return new Allocation(header, fatSectors);
+  return new Allocation(header, fatSectors.values.subarray(0, fatSectors.length));
 }
