@@ -11,7 +11,7 @@
 import type { Allocation } from './alloc';
 import type { MiniAllocation } from './minialloc';
 import type { DirectoryEntry } from './directory';
-import type { ByteSource } from './source';
+import { FileSource, type ByteSource } from './source';
 import { runSync, type Reader } from './reads';
 import { MINI_STREAM_CUTOFF, fail, sectorPosition, type Header } from './header';
 import { decodeStreamName } from '../stream-names';
@@ -99,7 +99,12 @@ export function readSegments(source: ByteSource, segments: ReadonlyArray<readonl
     const out = Buffer.allocUnsafe(entry.size);
     let filled = 0;
     for (const [position, length] of segments) {
-      checked(source.read(position, length), length, entry).copy(out, filled);
+      // A file is read straight into the stream's buffer, not copied there.
+      if (source instanceof FileSource) {
+        if (source.readInto(position, out, filled, length) !== length) truncated(entry);
+      } else {
+        checked(source.read(position, length), length, entry).copy(out, filled);
+      }
       filled += length;
     }
     return out;
@@ -125,8 +130,10 @@ export function chunkSegments(
 }
 
 function checked(bytes: Buffer, length: number, entry: DirectoryEntry): Buffer {
-  if (bytes.length !== length) {
-    fail(`${describeStream(entry)}: the file ended while reading it (file truncated?)`, 'stream', entry.offset + 120);
-  }
+  if (bytes.length !== length) truncated(entry);
   return bytes;
+}
+
+function truncated(entry: DirectoryEntry): never {
+  fail(`${describeStream(entry)}: the file ended while reading it (file truncated?)`, 'stream', entry.offset + 120);
 }
