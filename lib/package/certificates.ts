@@ -1,7 +1,14 @@
 // X.509 certificates found in package signatures, described with node:crypto.
 
-import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import { assertBytes } from '../validate';
+
+// Loaded when a certificate is examined: the package reader's index exports
+// describeCertificate, and commands that never look at a signature should
+// not pay for node:crypto at start-up.
+function crypto(): typeof import('node:crypto') {
+  return require('node:crypto') as typeof import('node:crypto');
+}
 
 export interface CertificateInfo {
   subject: string;
@@ -23,6 +30,7 @@ function describeName(text: string): string {
 
 export function describeCertificate(der: Buffer): CertificateInfo {
   assertBytes(der, 'der');
+  const { createHash, X509Certificate } = crypto();
   const cert = new X509Certificate(der);
   return {
     subject: describeName(cert.subject),
@@ -47,6 +55,7 @@ function safeVerify(cert: X509Certificate, key: KeyObject): boolean {
 
 /** Signer first, then each issuer found among `all` (checked by signature). */
 export function buildChain(signer: Buffer, all: Buffer[]): Buffer[] {
+  const { X509Certificate } = crypto();
   const chain = [signer];
   const used = new Set<number>();
   let current = new X509Certificate(signer);

@@ -11,8 +11,9 @@
 // links outside the file, sizes beyond the file, a directory that is not a
 // tree. The rest is accepted as Windows' structured storage, libgsf and Wine
 // accept it, and a damaged stream fails only when that stream is read. At
-// open only the header, the DIFAT, the FAT, the directory and the mini FAT
-// are read (plus, for packages, the few streams the catalog needs).
+// open only the header, the DIFAT, the directory, the mini FAT and the FAT
+// sectors their chains need are read (plus, for packages, the few streams
+// the catalog needs); the rest of the FAT is read when a stream needs it.
 //
 // The raw directory entries read here are also what the Authenticode digest
 // needs (exact UTF-16 name bytes, CLSIDs, state bits and FILETIMEs).
@@ -24,7 +25,7 @@ import { HEADER_SIZE, parseHeader, type Header } from './cfb/header';
 import { readMiniAllocation, type MiniAllocation } from './cfb/minialloc';
 import { runAsync, runSync, type Reader } from './cfb/reads';
 import { bufferSource, FileSource, fileTypeOf, identityOf, NotRegularFileError, OPEN_FLAGS, type ByteSource } from './cfb/source';
-import { chunkSegments, readSegments, streamSegments } from './cfb/stream';
+import { chunkSegments, readSegments, readStreamSegments, streamSegments } from './cfb/stream';
 import { slice } from './scheduler';
 import { describeValue } from '../validate';
 
@@ -86,6 +87,8 @@ class Compound implements CompoundFile {
     this.majorVersion = structure.header.majorVersion;
     this.sectorSize = structure.header.sectorSize;
     this.root = structure.directory.root;
+    // FAT sectors are read on demand: later chains read them from here.
+    structure.alloc.source = source;
   }
 
   entry(id: number): DirectoryEntry {
@@ -106,13 +109,14 @@ class Compound implements CompoundFile {
   streamData(entry: DirectoryEntry): Buffer {
     const cached = this.preloaded.get(entry.id);
     if (cached) return cached;
-    return readSegments(this.source, this.segments(entry), entry);
+    // One open of the file for the FAT sectors the chain needs and the stream.
+    return this.source.hold(() => readSegments(this.source, this.segments(entry), entry));
   }
 
   streamChunks(entry: DirectoryEntry, sink: (chunk: Buffer) => void): void {
     const cached = this.preloaded.get(entry.id);
     if (cached) sink(cached);
-    else chunkSegments(this.source, this.segments(entry), entry, sink);
+    else this.source.hold(() => chunkSegments(this.source, this.segments(entry), entry, sink));
   }
 }
 
@@ -126,7 +130,9 @@ function toSource(input: Uint8Array | ByteSource): ByteSource {
 
 /**
  * Opens a compound file from bytes in memory or a ByteSource: reads and
- * checks the header, DIFAT, FAT, directory and mini FAT, nothing else.
+ * checks the header, DIFAT, directory and mini FAT, and the FAT sectors
+ * their chains need, nothing else (the rest of the FAT is read when a
+ * stream's chain needs it).
  * Throws MsiFormatError naming the structure and byte offset.
  */
 export function openCompoundFile(input: Uint8Array | ByteSource): CompoundFile {
@@ -178,7 +184,8 @@ export async function openCompoundFileAsync(
     for (const entry of preload(compound)) {
       let segments: Array<[number, number]>;
       try {
-        segments = await slice(() => compound.segments(entry));
+        if (entry.type !== 'stream') continue;
+        segments = await runAsync(readStreamSegments(structure, entry), read, slice);
       } catch {
         continue; // reported when the stream is read
       }
@@ -213,7 +220,12 @@ export function inspectStructure(input: Uint8Array | ByteSource): Inspection {
   for (const entry of directory.entries.values()) if (entry.type === 'stream') compound.segments(entry);
   return {
     majorVersion: header.majorVersion,
-    layout: { sectorSize: header.sectorSize, sectorCount: header.sectorCount, fatSectors: alloc.fatSectors, fileLength: header.fileSize },
+    layout: {
+      sectorSize: header.sectorSize,
+      sectorCount: header.sectorCount,
+      fatSectors: Array.from(alloc.fatSectors),
+      fileLength: header.fileSize,
+    },
     entries: directory.entries,
     root: directory.root,
   };

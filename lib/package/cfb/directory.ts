@@ -108,7 +108,7 @@ export function* readDirectory(header: Header, alloc: Allocation): Reader<Direct
       48,
     );
   }
-  const sectors = alloc.chain(header.directoryStart, { what: 'directory', where: 'directory', startOffset: 48 });
+  const sectors = yield* alloc.follow(header.directoryStart, { what: 'directory', where: 'directory', startOffset: 48 });
   const ranges = sectorRanges(header, sectors);
   const buffers = yield ranges;
   // Where each directory sector's bytes are: buffer and offset inside it.

@@ -103,7 +103,7 @@ export function* readMiniAllocation(header: Header, alloc: Allocation, root: Dir
   let miniFat: Buffer = Buffer.alloc(0);
   const start = header.miniFatStart;
   if (start !== ENDOFCHAIN && start !== FREESECT && header.miniFatSectorCount > 0) {
-    const sectors = alloc.chain(start, { what: 'mini FAT', where: 'mini FAT', startOffset: 60 });
+    const sectors = yield* alloc.follow(start, { what: 'mini FAT', where: 'mini FAT', startOffset: 60 });
     const buffers = yield sectorRanges(header, sectors);
     miniFat = buffers.length === 1 ? buffers[0] : Buffer.concat(buffers);
   }
@@ -117,7 +117,7 @@ export function* readMiniAllocation(header: Header, alloc: Allocation, root: Dir
   if (declared > 0 && root.startSector !== ENDOFCHAIN) {
     const needed = Math.ceil(declared / sectorSize);
     try {
-      alloc.chain(root.startSector, {
+      yield* alloc.follow(root.startSector, {
         what: 'mini stream',
         where: 'mini stream',
         needed,

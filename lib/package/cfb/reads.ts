@@ -11,10 +11,11 @@ export type ReadRequest = ReadonlyArray<readonly [number, number]>;
 /** A parsing step: yields read requests, receives the bytes (one Buffer per range, short where the file ends). */
 export type Reader<T> = Generator<ReadRequest, T, Buffer[]>;
 
-/** Runs a parser against a source synchronously. */
+/** Runs a parser against a source synchronously (the source is held only when the parser asks for a read). */
 export function runSync<T>(parser: Reader<T>, source: ByteSource): T {
+  let step = parser.next(undefined as unknown as Buffer[]);
+  if (step.done) return step.value;
   return source.hold(() => {
-    let step = parser.next(undefined as unknown as Buffer[]);
     while (!step.done) {
       step = parser.next(step.value.map(([position, length]) => source.read(position, length)));
     }

@@ -137,17 +137,28 @@ export class FileSource implements ByteSource {
   }
 
   read(position: number, length: number): Buffer {
+    const start = Math.min(Math.max(0, position), this.size);
+    const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - start)));
+    const filled = this.readInto(position, out, 0, out.length);
+    return filled === out.length ? out : out.subarray(0, filled);
+  }
+
+  /**
+   * Reads up to `length` bytes at `position` straight into `target` at
+   * `offset` (no intermediate buffer); returns the count read, fewer only
+   * where the file ends.
+   */
+  readInto(position: number, target: Buffer, offset: number, length: number): number {
     return this.hold(() => {
       const start = Math.min(Math.max(0, position), this.size);
-      const wanted = Math.max(0, Math.min(length, this.size - start));
-      const out = Buffer.allocUnsafe(wanted);
+      const wanted = Math.max(0, Math.min(length, this.size - start, target.length - offset));
       let filled = 0;
       while (filled < wanted) {
-        const n = fs.readSync(this.fd, out, filled, wanted - filled, start + filled);
+        const n = fs.readSync(this.fd, target, offset + filled, wanted - filled, start + filled);
         if (n === 0) break;
         filled += n;
       }
-      return filled === wanted ? out : out.subarray(0, filled);
+      return filled;
     });
   }
 

@@ -11,7 +11,8 @@
 import type { Allocation } from './alloc';
 import type { MiniAllocation } from './minialloc';
 import type { DirectoryEntry } from './directory';
-import type { ByteSource } from './source';
+import { FileSource, type ByteSource } from './source';
+import { runSync, type Reader } from './reads';
 import { MINI_STREAM_CUTOFF, fail, sectorPosition, type Header } from './header';
 import { decodeStreamName } from '../stream-names';
 
@@ -34,9 +35,10 @@ export function truncatedMessage(entry: DirectoryEntry, held: number): string {
 /**
  * [position, length] runs of the file that hold a stream's bytes, in
  * order, consecutive sectors merged. Checks the chain and that the file
- * holds every byte; throws MsiFormatError otherwise.
+ * holds every byte; throws MsiFormatError otherwise. Yields reads for the
+ * FAT sectors the chain needs that were not read yet.
  */
-export function streamSegments(layout: StreamLayout, entry: DirectoryEntry): Array<[number, number]> {
+export function* readStreamSegments(layout: StreamLayout, entry: DirectoryEntry): Reader<Array<[number, number]>> {
   const { header, alloc, mini } = layout;
   const what = describeStream(entry);
   const size = entry.size;
@@ -50,7 +52,7 @@ export function streamSegments(layout: StreamLayout, entry: DirectoryEntry): Arr
   } else {
     const { sectorSize } = header;
     const needed = Math.ceil(size / sectorSize);
-    const sectors = alloc.chain(entry.startSector, {
+    const sectors = yield* alloc.follow(entry.startSector, {
       what,
       where: 'FAT',
       needed,
@@ -79,6 +81,13 @@ export function streamSegments(layout: StreamLayout, entry: DirectoryEntry): Arr
   return segments;
 }
 
+/** `readStreamSegments` with FAT sectors read synchronously from the allocation's source. */
+export function streamSegments(layout: StreamLayout, entry: DirectoryEntry): Array<[number, number]> {
+  const source = layout.alloc.source;
+  if (!source) throw new Error('streamSegments: the allocation has no source');
+  return runSync(readStreamSegments(layout, entry), source);
+}
+
 /**
  * The whole stream: a view of the source when it is in memory and stored in
  * one run, otherwise one buffer of exactly the stream's size.
@@ -90,7 +99,12 @@ export function readSegments(source: ByteSource, segments: ReadonlyArray<readonl
     const out = Buffer.allocUnsafe(entry.size);
     let filled = 0;
     for (const [position, length] of segments) {
-      checked(source.read(position, length), length, entry).copy(out, filled);
+      // A file is read straight into the stream's buffer, not copied there.
+      if (source instanceof FileSource) {
+        if (source.readInto(position, out, filled, length) !== length) truncated(entry);
+      } else {
+        checked(source.read(position, length), length, entry).copy(out, filled);
+      }
       filled += length;
     }
     return out;
@@ -116,8 +130,10 @@ export function chunkSegments(
 }
 
 function checked(bytes: Buffer, length: number, entry: DirectoryEntry): Buffer {
-  if (bytes.length !== length) {
-    fail(`${describeStream(entry)}: the file ended while reading it (file truncated?)`, 'stream', entry.offset + 120);
-  }
+  if (bytes.length !== length) truncated(entry);
   return bytes;
+}
+
+function truncated(entry: DirectoryEntry): never {
+  fail(`${describeStream(entry)}: the file ended while reading it (file truncated?)`, 'stream', entry.offset + 120);
 }
