@@ -4,11 +4,11 @@
 // once. Counted through the reads a source serves, never timed.
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as lib from '../../../../lib/package';
-import { buildSmallMsi } from '../fixtures';
-import { formatErrorOf } from './helpers';
+import { buildSmallMsi } from '../../../support/package-fixture-set';
+import { formatErrorOf } from '../../../support/cfb-helpers';
+import { scratchDir } from '../../../support/scratch';
 
 const { writeSparsePackage } = require('../../../../bench/support/sparse-cfb.js') as {
   writeSparsePackage(options: {
@@ -23,8 +23,7 @@ const { writeSparsePackage } = require('../../../../bench/support/sparse-cfb.js'
 jest.setTimeout(120_000);
 
 const CABINET = 400 * 1048576;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-on-demand-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('on-demand');
 
 let source: Buffer;
 let big: string;
