@@ -140,7 +140,7 @@ export function getCommand(name: string): CliCommand | undefined {
   if (!slot) return undefined;
   if (!slot.command && slot.load) {
     const command = slot.load();
-    // The listing is written apart from the command: --help must not say what the command does not.
+    // Built-in modules spread their listing (./commands/listings.ts); this catches one that overrides it.
     if (JSON.stringify(listingOf(command)) !== JSON.stringify(slot.listing))
       throw new Error(`msi-lua command ${slot.listing.name}: its listing (name, summary, exit codes) differs from the command's`);
     slot.command = command;

@@ -11,6 +11,7 @@ import { toJson } from '../format';
 import { summaryIdtShortfall } from './export';
 import { openAnyForCli } from '../open';
 import { ExitCode, UsageError, type CliCommand } from '../registry';
+import { listing } from './listings';
 
 /**
  * mkdir -p that always ends. Node's `mkdir(..., { recursive: true })` spins forever
@@ -86,8 +87,7 @@ interface Failure {
 }
 
 export const dumpCommand: CliCommand = {
-  name: 'dump',
-  summary: 'write every table (as IDT) and every stream of a package into a folder',
+  ...listing('dump'),
   usage: 'dump <file> <folder> [--json]',
   description:
     'Writes what `msidump -t -s -d <folder>` of msitools writes, in one process: each table as ' +

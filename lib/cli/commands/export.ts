@@ -5,6 +5,7 @@ import { formatTable, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, UsageError, type CliCommand } from '../registry';
 import { describeTransformStorage } from '../transform-view';
+import { listing } from './listings';
 
 /** The pseudo tables msitools lists and exports before the tables of _Tables. */
 export const PSEUDO_TABLES = ['_SummaryInformation', '_ForceCodepage'];
@@ -64,8 +65,7 @@ function exported(pkg: MsiPackage, name: string): Exported {
 }
 
 export const exportCommand: CliCommand = {
-  name: 'export',
-  summary: 'print the rows of a table (readable, IDT or JSON)',
+  ...listing('export'),
   usage: 'export <file> <table> [--idt | --json]',
   description:
     'Prints a table. By default as aligned columns for reading; with --idt exactly what ' +
@@ -85,7 +85,6 @@ export const exportCommand: CliCommand = {
     { name: 'json', type: 'boolean', description: 'machine-readable JSON', conflicts: ['idt'] },
   ],
   positionals: [2, 2],
-  exitCodes: [[ExitCode.NO_SUCH_TABLE, 'the package has no such table']],
   async run({ io, args }) {
     const [file, name] = args.positionals;
     const opened = await openAnyForCli(file);

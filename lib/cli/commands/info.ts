@@ -4,6 +4,7 @@ import { formatFields, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, type CliCommand } from '../registry';
 import { describeTransformStorage, transformFields, transformJson } from '../transform-view';
+import { listing } from './listings';
 
 const KIND_LABEL: Record<string, string> = {
   installer: 'installer package (.msi)',
@@ -104,8 +105,7 @@ export function packageInfo(file: string, pkg: MsiPackage): Record<string, unkno
 }
 
 export const infoCommand: CliCommand = {
-  name: 'info',
-  summary: 'summary information and overview of a package',
+  ...listing('info'),
   usage: 'info <file> [--json]',
   description:
     'Prints every summary information property (title, subject, author, template, revision number, ' +

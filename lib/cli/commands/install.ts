@@ -1,18 +1,16 @@
 // `msi-lua install` (Windows).
 import { installProduct } from '../../installer';
-import { ACTION_EXIT_CODES } from '../exit-codes';
 import { jsonOption, logOf, logOption, parsePropertyArguments, runAction } from '../installer-support';
 import type { CliCommand } from '../registry';
+import { listing } from './listings';
 
 export const installCommand: CliCommand = {
-  name: 'install',
-  summary: 'install a package with progress (Windows)',
+  ...listing('install'),
   usage: 'install <package.msi> [NAME=VALUE ...] [--log FILE] [--json]',
   description:
     "Installs a package (MsiInstallProduct) with the given properties, without Windows Installer's own UI. Ctrl+C cancels: Windows rolls back.",
   options: [logOption, jsonOption],
   positionals: [1, 256],
-  exitCodes: ACTION_EXIT_CODES,
   async run({ io, args }) {
     const [msi, ...rest] = args.positionals as [string, ...string[]];
     const properties = parsePropertyArguments(rest);

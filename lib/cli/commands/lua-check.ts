@@ -5,10 +5,10 @@ import { toJson } from '../format';
 import { printReport } from '../lua-report';
 import { checkReadable } from '../open';
 import type { CliCommand } from '../registry';
+import { listing } from './listings';
 
 export const luaCheckCommand: CliCommand = {
-  name: 'lua-check',
-  summary: 'can a standard user apply these patches without elevation? (offline, from the files)',
+  ...listing('lua-check'),
   usage: 'lua-check <app.msi> [patch.msp ...] [--json]',
   description:
     'Checks an .msi and its patches, in sequence order, against the conditions of UAC (LUA) patching that the files decide: ' +
@@ -21,10 +21,6 @@ export const luaCheckCommand: CliCommand = {
     'There is no limit on the number of patches.',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, Number.MAX_SAFE_INTEGER],
-  exitCodes: [
-    [LuaExitCode.DAMAGED, 'a file is damaged, so checks that depend on it could not be decided'],
-    [LuaExitCode.NOT_ELIGIBLE, 'a check that the files decide fails, or a patch does not target the product'],
-  ],
   async run({ io, args }) {
     const [msi, ...patches] = args.positionals as [string, ...string[]];
     // Only regular files: a FIFO or /dev/zero would never end.

@@ -8,10 +8,10 @@ import { toJson } from '../format';
 import { printReport } from '../lua-report';
 import { checkReadable } from '../open';
 import { UsageError, type CliCommand } from '../registry';
+import { listing } from './listings';
 
 export const luaStatusCommand: CliCommand = {
-  name: 'lua-status',
-  summary: 'can a standard user patch this installed product without elevation? (Windows)',
+  ...listing('lua-status'),
   usage: 'lua-status <productCode> [--patch file.msp] [--json]',
   description:
     'Evaluates an installed product (and optionally a patch) on this machine: AuthorizedLUAApp, the DisableLUAPatching policy, ' +
@@ -23,11 +23,6 @@ export const luaStatusCommand: CliCommand = {
     { name: 'json', type: 'boolean', description: 'machine-readable JSON' },
   ],
   positionals: [1, 1],
-  exitCodes: [
-    [LuaExitCode.NOT_ELIGIBLE, 'a standard user cannot apply it without elevation'],
-    [LuaExitCode.WINDOWS_ONLY, 'this command needs Windows'],
-    [LuaExitCode.NOT_INSTALLED, 'the product is not installed'],
-  ],
   classifyError(error) {
     if (error instanceof UnknownProductError) {
       return {

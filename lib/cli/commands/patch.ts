@@ -1,18 +1,16 @@
 // `msi-lua patch` (Windows).
 import { applyPatch } from '../../installer';
-import { ACTION_EXIT_CODES } from '../exit-codes';
 import { jsonOption, logOf, logOption, runAction } from '../installer-support';
 import type { CliCommand } from '../registry';
+import { listing } from './listings';
 
 export const patchCommand: CliCommand = {
-  name: 'patch',
-  summary: 'apply patches with progress (Windows)',
+  ...listing('patch'),
   usage: 'patch <patch.msp ...> [--product CODE] [--log FILE] [--json]',
   description:
     'Applies one or several patches in one transaction (MsiApplyMultiplePatches), to one product or to every product they target.',
   options: [{ name: 'product', type: 'string', description: 'only this product code' }, logOption, jsonOption],
   positionals: [1, 127],
-  exitCodes: ACTION_EXIT_CODES,
   async run({ io, args }) {
     const product = typeof args.options.product === 'string' ? { productCode: args.options.product } : {};
     return runAction(io, 'patch', args.options.json === true, (o) =>

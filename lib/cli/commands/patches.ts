@@ -1,19 +1,17 @@
 // `msi-lua patches` (Windows).
 import { listPatches } from '../../installer';
-import { InstallerExitCode } from '../exit-codes';
 import { toJson } from '../format';
 import { reportError } from '../installer-support';
 import type { CliCommand } from '../registry';
+import { listing } from './listings';
 
 export const patchesCommand: CliCommand = {
-  name: 'patches',
-  summary: "list a product's patches (Windows)",
+  ...listing('patches'),
   usage: 'patches <productCode> [--json]',
   description:
     'Lists the patches of an installed product (MsiEnumPatchesEx, MsiGetPatchInfoEx): code, state, display name and cached package.',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, 1],
-  exitCodes: [[InstallerExitCode.WINDOWS_ONLY, 'this command needs Windows']],
   async run({ io, args }) {
     try {
       const patches = await listPatches(args.positionals[0] as string);

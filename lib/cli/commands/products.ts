@@ -1,18 +1,16 @@
 // `msi-lua products` (Windows).
-import { InstallerExitCode } from '../exit-codes';
 import { listProducts } from '../../products';
 import { toJson } from '../format';
 import { reportError } from '../installer-support';
 import type { CliCommand } from '../registry';
+import { listing } from './listings';
 
 export const productsCommand: CliCommand = {
-  name: 'products',
-  summary: 'list the installed Windows Installer products (Windows)',
+  ...listing('products'),
   usage: 'products [--json]',
   description: 'Lists the products this user sees (MsiEnumProductsEx): product code, context, name and version.',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [0, 0],
-  exitCodes: [[InstallerExitCode.WINDOWS_ONLY, 'this command needs Windows']],
   async run({ io, args }) {
     try {
       const products = await listProducts({ properties: ['ProductName', 'VersionString'] });

@@ -3,6 +3,7 @@ import { formatFields, formatDate, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { findSignatureStreams } from '../../package/digest';
 import { ExitCode, type CliCommand } from '../registry';
+import { listing } from './listings';
 
 function certificateFields(prefix: string, c: CertificateInfo): Array<[string, unknown]> {
   return [
@@ -20,8 +21,7 @@ function withoutDer(c: CertificateInfo): Omit<CertificateInfo, 'der'> & { der: s
 }
 
 export const signatureCommand: CliCommand = {
-  name: 'signature',
-  summary: 'check the Authenticode signature of a package',
+  ...listing('signature'),
   usage: 'signature <file> [--json]',
   description:
     'Parses the PKCS#7 signature in \\005DigitalSignature, recomputes the package digest the way ' +
@@ -34,10 +34,6 @@ export const signatureCommand: CliCommand = {
     'not checked.',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, 1],
-  exitCodes: [
-    [ExitCode.UNSIGNED, 'the package is not signed'],
-    [ExitCode.SIGNATURE_INVALID, 'the digest or the signature does not verify'],
-  ],
   async run({ io, args }) {
     const file = args.positionals[0];
     const opened = await openAnyForCli(file);

@@ -5,6 +5,7 @@ import { openAnyForCli } from '../open';
 import { ExitCode, type CliCommand } from '../registry';
 import { describeTransformStorage, transformJson, transformTablesText } from '../transform-view';
 import { PSEUDO_TABLES, pseudoTable } from './export';
+import { listing } from './listings';
 
 /** A table, or why it cannot be read: one damaged table does not hide the others. */
 function tryTable(pkg: MsiPackage, name: string): MsiTable | MsiFormatError {
@@ -27,8 +28,7 @@ function tryPseudo(pkg: MsiPackage, name: string): ReturnType<typeof pseudoTable
 }
 
 export const tablesCommand: CliCommand = {
-  name: 'tables',
-  summary: 'list the tables of a package with row counts',
+  ...listing('tables'),
   usage: 'tables <file> [--json]',
   description:
     'Lists the tables in _Tables order with their row and column counts and primary keys, after the ' +

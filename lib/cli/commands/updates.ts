@@ -21,6 +21,7 @@ import {
 import { UpdatesExitCode } from '../exit-codes';
 import { formatTable, printable, toJson } from '../format';
 import { ExitCode, UsageError, type CliCommand, type CliIo, type CliStream, type ParsedArgs } from '../registry';
+import { listing } from './listings';
 
 const SUBCOMMANDS = [
   'search',
@@ -373,8 +374,7 @@ async function failure(error: unknown): Promise<{ code: number; text: string }> 
 }
 
 export const updatesCommand: CliCommand = {
-  name: 'updates',
-  summary: 'Windows Update: search, download, install, history, reboot status, services, settings (Windows)',
+  ...listing('updates'),
   usage: `updates <${SUBCOMMANDS.join('|')}> [criteria | id|KB ...] [--json]`,
   description:
     'search [criteria] [--online|--offline]; download|install|uninstall|hide|unhide <id|KB ...> ' +
@@ -395,15 +395,6 @@ export const updatesCommand: CliCommand = {
     { name: 'count', type: 'string', description: 'history: entries to show (default 50)' },
   ],
   positionals: [1, 64],
-  exitCodes: [
-    [UpdatesExitCode.WINDOWS_ONLY, 'this command needs Windows'],
-    [UpdatesExitCode.REBOOT_REQUIRED, 'updates: done, a reboot is required (reboot-status: a reboot is pending)'],
-    [UpdatesExitCode.SOME_FAILED, 'updates: some updates failed'],
-    [UpdatesExitCode.RUN_AS_REFUSED, 'updates: refused by the Run As rule (updates that can request user input, no interactive user)'],
-    [UpdatesExitCode.REMOTE_ACCESS_DENIED, 'updates: access denied in a remote session (use a scheduled task)'],
-    [UpdatesExitCode.NO_MATCH, 'updates: no update matches an id or KB given'],
-    [UpdatesExitCode.WUA_ERROR, 'updates: Windows Update failed'],
-  ],
   async run({ io, args }) {
     const sub = args.positionals[0] as Subcommand;
     if (!(SUBCOMMANDS as readonly string[]).includes(sub))
