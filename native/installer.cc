@@ -7,13 +7,17 @@
 #include "installer.h"
 
 #include "addon_support.h"
+#include "msi_query.h"
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include <msi.h>
 #include <msiquery.h>
@@ -27,17 +31,25 @@ namespace {
 // queues too, this keeps direct calls of the binding safe).
 std::mutex actionLock;
 
+// One raw field: null, an integer (MsiRecordGetInteger) or text (MsiRecordGetStringW).
+struct ForwardedField {
+  enum Kind : uint8_t { kNull, kInteger, kString } kind = kNull;
+  int integer = 0;
+  std::string text;
+};
+
 struct ForwardedRecord {
   uint32_t messageType = 0;
-  // Raw fields 0..n as strings (MsiRecordGetStringW) and integers
-  // (MsiRecordGetInteger, absent when not an integer); null fields flagged.
-  std::vector<std::string> strings;
-  std::vector<int> integers;
-  std::vector<uint8_t> isInteger;
-  std::vector<uint8_t> isNull;
   bool hasRecord = false;
-  std::string text;  // MsiFormatRecordW without an install handle
+  std::vector<ForwardedField> fields;  // 0..n
+  std::string text;                    // MsiFormatRecordW without an install handle
 };
+
+// Records wait at most this long before they go to the JS thread, together: one
+// thread-safe-function call (one wake-up of the event loop) per window instead of one per
+// record. An install sends hundreds of records; under Wine each wake-up costs wineserver
+// round trips on a machine the engine keeps busy. 16 ms: one batch per 60 Hz frame.
+constexpr auto kBatchWindow = std::chrono::milliseconds(16);
 
 struct ActionRequest {
   std::string kind;
@@ -55,15 +67,76 @@ struct ActionRequest {
   uint32_t messageFilter = 0;
 };
 
+using RecordBatch = std::vector<ForwardedRecord>;
 struct ActionState;
-void DeliverRecord(Napi::Env env, Napi::Function, ActionState* state, ForwardedRecord* data);
-using RecordTsfn = Napi::TypedThreadSafeFunction<ActionState, ForwardedRecord, DeliverRecord>;
+void DeliverBatch(Napi::Env env, Napi::Function, ActionState* state, RecordBatch* data);
+using RecordTsfn = Napi::TypedThreadSafeFunction<ActionState, RecordBatch, DeliverBatch>;
+
+// Collects the handler's records and hands them to the thread-safe function from a
+// thread of its own, in order, at most one call per kBatchWindow; Close() sends what is
+// left and joins. Only its thread calls the thread-safe function, so batches keep order.
+class RecordBatcher {
+ public:
+  explicit RecordBatcher(RecordTsfn* tsfn) : tsfn_(tsfn) {}
+  ~RecordBatcher() { Close(); }
+  RecordBatcher(const RecordBatcher&) = delete;
+  RecordBatcher& operator=(const RecordBatcher&) = delete;
+
+  void Start() {
+    thread_ = std::thread([this]() { Run(); });
+  }
+
+  void Add(ForwardedRecord&& record) {
+    std::lock_guard<std::mutex> hold(lock_);
+    bool wasEmpty = pending_.empty();
+    pending_.push_back(std::move(record));
+    if (wasEmpty) wake_.notify_one();
+  }
+
+  // Sends the rest and joins; the thread-safe function may be released afterwards.
+  void Close() {
+    {
+      std::lock_guard<std::mutex> hold(lock_);
+      closing_ = true;
+    }
+    wake_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> hold(lock_);
+    auto lastSent = std::chrono::steady_clock::now() - kBatchWindow;
+    for (;;) {
+      wake_.wait(hold, [this]() { return closing_ || !pending_.empty(); });
+      if (pending_.empty()) return;  // closing, nothing left
+      // Let the window since the last batch pass (unless the action is over), so the
+      // records that arrive meanwhile travel in the same batch.
+      wake_.wait_until(hold, lastSent + kBatchWindow, [this]() { return closing_; });
+      auto batch = std::make_unique<RecordBatch>();
+      batch->swap(pending_);
+      pending_.reserve(batch->size());
+      lastSent = std::chrono::steady_clock::now();
+      hold.unlock();
+      tsfn_->NonBlockingCall(batch.release());
+      hold.lock();
+    }
+  }
+
+  RecordTsfn* tsfn_;
+  std::mutex lock_;
+  std::condition_variable wake_;
+  RecordBatch pending_;
+  bool closing_ = false;
+  std::thread thread_;
+};
 
 struct ActionState {
   ActionRequest request;
   Napi::FunctionReference onRecord;
   Napi::Promise::Deferred deferred;
   RecordTsfn tsfn;
+  RecordBatcher batcher{&tsfn};
   std::thread thread;
   std::shared_ptr<std::atomic<bool>> cancelRequested = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> cancelAnswered{false};
@@ -74,85 +147,75 @@ struct ActionState {
 };
 
 std::string ReadRecordString(MSIHANDLE record, UINT field) {
-  std::wstring buffer(64, L'\0');
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    DWORD length = static_cast<DWORD>(buffer.size());
-    UINT status = ::MsiRecordGetStringW(record, field, buffer.data(), &length);
-    if (status == ERROR_MORE_DATA) {
-      buffer.assign(static_cast<size_t>(length) + 1, L'\0');
-      continue;
-    }
-    if (status != ERROR_SUCCESS) return {};
-    return WideToUtf8(buffer.data(), length);
-  }
-  return {};
+  return QueryMsiString(
+             [&](wchar_t* buffer, DWORD* length) { return ::MsiRecordGetStringW(record, field, buffer, length); }, 64)
+      .value;
 }
 
 std::string FormatRecordText(MSIHANDLE record) {
-  std::wstring buffer(256, L'\0');
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    DWORD length = static_cast<DWORD>(buffer.size());
-    UINT status = ::MsiFormatRecordW(0, record, buffer.data(), &length);
-    if (status == ERROR_MORE_DATA) {
-      buffer.assign(static_cast<size_t>(length) + 1, L'\0');
-      continue;
-    }
-    if (status != ERROR_SUCCESS) return {};
-    return WideToUtf8(buffer.data(), length);
-  }
-  return {};
+  return QueryMsiString([&](wchar_t* buffer, DWORD* length) { return ::MsiFormatRecordW(0, record, buffer, length); },
+                        256)
+      .value;
 }
 
-void DeliverRecord(Napi::Env env, Napi::Function, ActionState* state, ForwardedRecord* data) {
-  std::unique_ptr<ForwardedRecord> record(data);
-  if (env == nullptr || state == nullptr) return;
-  Napi::HandleScope scope(env);
-  Napi::Value fields = env.Null();
-  if (record->hasRecord) {
-    Napi::Array array = Napi::Array::New(env, record->strings.size());
-    for (size_t i = 0; i < record->strings.size(); ++i) {
-      if (record->isNull[i]) {
-        array.Set(static_cast<uint32_t>(i), env.Null());
-      } else if (record->isInteger[i]) {
-        array.Set(static_cast<uint32_t>(i), Napi::Number::New(env, record->integers[i]));
-      } else {
-        array.Set(static_cast<uint32_t>(i), Napi::String::New(env, record->strings[i]));
+// On the JS thread: every record of a batch, in order, each as its own onRecord call
+// (the facade decodes them one at a time).
+void DeliverBatch(Napi::Env env, Napi::Function, ActionState* state, RecordBatch* data) {
+  std::unique_ptr<RecordBatch> batch(data);
+  if (env == nullptr || state == nullptr || !batch) return;
+  Napi::Function onRecord = state->onRecord.Value();
+  for (const ForwardedRecord& record : *batch) {
+    Napi::HandleScope scope(env);
+    Napi::Value fields = env.Null();
+    if (record.hasRecord) {
+      Napi::Array array = Napi::Array::New(env, record.fields.size());
+      for (size_t i = 0; i < record.fields.size(); ++i) {
+        const ForwardedField& field = record.fields[i];
+        Napi::Value value = env.Null();
+        if (field.kind == ForwardedField::kInteger) value = Napi::Number::New(env, field.integer);
+        if (field.kind == ForwardedField::kString) value = Napi::String::New(env, field.text);
+        array.Set(static_cast<uint32_t>(i), value);
       }
+      fields = array;
     }
-    fields = array;
-  }
-  try {
-    // The facade's callback never throws; a throw here must not take the process down.
-    state->onRecord.Call({Napi::Number::New(env, record->messageType), fields, Napi::String::New(env, record->text)});
-  } catch (const Napi::Error&) {
+    try {
+      // The facade's callback never throws; a throw here must not take the process down
+      // nor keep the records after it from their turn.
+      onRecord.Call({Napi::Number::New(env, record.messageType), fields, Napi::String::New(env, record.text)});
+    } catch (const Napi::Error&) {
+    }
   }
 }
 
 INT CALLBACK RecordHandler(LPVOID context, UINT messageType, MSIHANDLE record) {
   auto* state = static_cast<ActionState*>(context);
-  auto forwarded = std::make_unique<ForwardedRecord>();
-  forwarded->messageType = messageType;
+  ForwardedRecord forwarded;
+  forwarded.messageType = messageType;
   if (record != 0) {
     UINT count = ::MsiRecordGetFieldCount(record);
     if (count != static_cast<UINT>(-1)) {
-      forwarded->hasRecord = true;
-      for (UINT field = 0; field <= count; ++field) {
-        bool isNull = ::MsiRecordIsNull(record, field) != FALSE;
+      forwarded.hasRecord = true;
+      forwarded.fields.resize(static_cast<size_t>(count) + 1);
+      for (UINT index = 0; index <= count; ++index) {
+        ForwardedField& field = forwarded.fields[index];
+        if (::MsiRecordIsNull(record, index)) continue;
         // ActionStart and other records carry text fields; MsiRecordGetInteger also
         // converts numeric text, so a field counts as an integer only when its text
         // reads back as the same number.
-        std::string text = isNull ? std::string() : ReadRecordString(record, field);
-        int integer = isNull ? MSI_NULL_INTEGER : ::MsiRecordGetInteger(record, field);
-        bool isInteger = integer != static_cast<int>(MSI_NULL_INTEGER) && text == std::to_string(integer);
-        forwarded->isNull.push_back(isNull ? 1 : 0);
-        forwarded->isInteger.push_back(isInteger ? 1 : 0);
-        forwarded->integers.push_back(isInteger ? integer : 0);
-        forwarded->strings.push_back(std::move(text));
+        field.text = ReadRecordString(record, index);
+        int integer = ::MsiRecordGetInteger(record, index);
+        if (integer != static_cast<int>(MSI_NULL_INTEGER) && field.text == std::to_string(integer)) {
+          field.kind = ForwardedField::kInteger;
+          field.integer = integer;
+          field.text.clear();
+        } else {
+          field.kind = ForwardedField::kString;
+        }
       }
-      forwarded->text = FormatRecordText(record);
+      forwarded.text = FormatRecordText(record);
     }
   }
-  state->tsfn.NonBlockingCall(forwarded.release());
+  state->batcher.Add(std::move(forwarded));
   UINT kind = messageType & 0xFF000000;
   if (state->cancelRequested->load() &&
       (kind == INSTALLMESSAGE_PROGRESS || kind == INSTALLMESSAGE_ACTIONSTART || kind == INSTALLMESSAGE_ACTIONDATA)) {
@@ -234,8 +297,9 @@ void ActionThread(ActionState* state) {
   } catch (const std::exception& e) {
     state->failure = NativeFailure("installerAction", static_cast<uint32_t>(E_UNEXPECTED), L"", e.what());
   }
-  // The finalizer settles the promise once every forwarded record has been delivered
-  // and this thread has been joined.
+  // Every record is queued for the JS thread before the release; the finalizer settles
+  // the promise once they have been delivered and this thread has been joined.
+  state->batcher.Close();
   state->tsfn.Release();
 }
 
@@ -313,8 +377,10 @@ Napi::Value InstallerAction(const Napi::CallbackInfo& info) {
   handle.Set("cancel", Napi::Function::New(env, [flag](const Napi::CallbackInfo&) { flag->store(true); }));
   ActionState* raw = state;
   try {
+    state->batcher.Start();
     state->thread = std::thread([raw]() { ActionThread(raw); });
   } catch (const std::system_error& e) {
+    state->batcher.Close();
     // No thread: the finalizer still settles the promise, with this failure.
     state->failure = NativeFailure("std::thread", static_cast<uint32_t>(E_OUTOFMEMORY), L"", e.what());
     state->tsfn.Release();
