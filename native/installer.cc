@@ -1,9 +1,9 @@
 // Windows Installer actions: MsiInstallProductW, MsiApplyMultiplePatchesW,
-// MsiRemovePatchesW, MsiReinstallProductW and MsiConfigureProductExW, each on a
-// thread of its own, with an external UI record handler that forwards every
-// record (message type and raw fields) in order to JS through a thread-safe
-// function. Decoding the progress protocol, validation and result shaping live
-// in lib/installer/.
+// MsiRemovePatchesW, MsiReinstallProductW and MsiConfigureProductExW, one after
+// another on a long-lived native thread, with an external UI record handler that
+// forwards every record (message type and raw fields) in order to JS through a
+// thread-safe function, in batches. Decoding the progress protocol, validation and
+// result shaping live in lib/installer/.
 #include "installer.h"
 
 #include "addon_support.h"
@@ -13,10 +13,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
-#include <system_error>
-#include <thread>
+#include <functional>
 #include <vector>
 
 #include <msi.h>
@@ -67,6 +67,32 @@ struct ActionRequest {
   uint32_t messageFilter = 0;
 };
 
+// Not std::thread: mingw's std::thread (winpthreads) under Wine loses about 1 thread in
+// 3,000 and sometimes crashes in its start routine (measured for issue 12, see
+// wua_session.cc); CreateThread lost none.
+DWORD WINAPI RunThreadBody(void* parameter) {
+  std::unique_ptr<std::function<void()>> body(static_cast<std::function<void()>*>(parameter));
+  try {
+    (*body)();
+  } catch (...) {
+    // The bodies report their own failures; nothing may escape a Win32 thread procedure.
+  }
+  return 0;
+}
+
+UniqueHandle StartThread(std::function<void()> body) {
+  auto heap = std::make_unique<std::function<void()>>(std::move(body));
+  HANDLE thread = ::CreateThread(nullptr, 0, RunThreadBody, heap.get(), 0, nullptr);
+  if (thread == nullptr) ThrowWin32("CreateThread", ::GetLastError());
+  heap.release();  // the thread owns it now
+  return UniqueHandle(thread);
+}
+
+void Join(UniqueHandle& thread) {
+  if (thread) ::WaitForSingleObject(thread.get(), INFINITE);
+  thread.reset();
+}
+
 using RecordBatch = std::vector<ForwardedRecord>;
 struct ActionState;
 void DeliverBatch(Napi::Env env, Napi::Function, ActionState* state, RecordBatch* data);
@@ -83,7 +109,7 @@ class RecordBatcher {
   RecordBatcher& operator=(const RecordBatcher&) = delete;
 
   void Start() {
-    thread_ = std::thread([this]() { Run(); });
+    thread_ = StartThread([this]() { Run(); });
   }
 
   void Add(ForwardedRecord&& record) {
@@ -100,7 +126,7 @@ class RecordBatcher {
       closing_ = true;
     }
     wake_.notify_one();
-    if (thread_.joinable()) thread_.join();
+    Join(thread_);
   }
 
  private:
@@ -128,7 +154,7 @@ class RecordBatcher {
   std::condition_variable wake_;
   RecordBatch pending_;
   bool closing_ = false;
-  std::thread thread_;
+  UniqueHandle thread_;
 };
 
 struct ActionState {
@@ -137,7 +163,6 @@ struct ActionState {
   Napi::Promise::Deferred deferred;
   RecordTsfn tsfn;
   RecordBatcher batcher{&tsfn};
-  std::thread thread;
   std::shared_ptr<std::atomic<bool>> cancelRequested = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> cancelAnswered{false};
   // Written by the action's thread before it releases the thread-safe function.
@@ -289,6 +314,8 @@ uint32_t RunAction(const ActionRequest& request) {
 
 void ActionThread(ActionState* state) {
   try {
+    // Started here, not on the JS thread: creating a thread takes wineserver round trips.
+    state->batcher.Start();
     std::lock_guard<std::mutex> hold(actionLock);
     InstallerStateScope scope(state);
     state->status = RunAction(state->request);
@@ -298,15 +325,53 @@ void ActionThread(ActionState* state) {
     state->failure = NativeFailure("installerAction", static_cast<uint32_t>(E_UNEXPECTED), L"", e.what());
   }
   // Every record is queued for the JS thread before the release; the finalizer settles
-  // the promise once they have been delivered and this thread has been joined.
+  // the promise once they have been delivered. The state is the finalizer's from here on.
   state->batcher.Close();
   state->tsfn.Release();
 }
 
-// Runs on the JS thread after the last record: joins the action's thread, then settles.
+// One long-lived thread runs the actions, one after another, as msi.dll's UI state allows
+// anyway. Starting a thread per action cost the JS thread 1-12 ms per call under Wine
+// (mingw's std::thread: up to 32 ms for two); queueing to this one costs a signal. The
+// runner is created on first use and lives, with its thread, as long as the process.
+class ActionRunner {
+ public:
+  static void Submit(ActionState* state) {
+    static ActionRunner* runner = new ActionRunner();
+    runner->Enqueue(state);
+  }
+
+ private:
+  void Enqueue(ActionState* state) {
+    std::lock_guard<std::mutex> hold(lock_);
+    if (!thread_) thread_ = StartThread([this]() { Run(); });
+    queue_.push_back(state);
+    wake_.notify_one();
+  }
+
+  void Run() {
+    for (;;) {
+      ActionState* state = nullptr;
+      {
+        std::unique_lock<std::mutex> hold(lock_);
+        wake_.wait(hold, [this]() { return !queue_.empty(); });
+        state = queue_.front();
+        queue_.pop_front();
+      }
+      ActionThread(state);
+    }
+  }
+
+  std::mutex lock_;
+  std::condition_variable wake_;
+  std::deque<ActionState*> queue_;
+  UniqueHandle thread_;
+};
+
+// Runs on the JS thread after the last record (the action thread's last step released
+// the function and touches the state no more): settles.
 void Finish(Napi::Env env, void*, ActionState* state) {
   std::unique_ptr<ActionState> owner(state);
-  if (state->thread.joinable()) state->thread.join();
   if (env == nullptr) return;
   Napi::HandleScope scope(env);
   if (state->failure) {
@@ -375,14 +440,11 @@ Napi::Value InstallerAction(const Napi::CallbackInfo& info) {
   // The flag outlives the action: cancel() may be called after the promise settled.
   std::shared_ptr<std::atomic<bool>> flag = state->cancelRequested;
   handle.Set("cancel", Napi::Function::New(env, [flag](const Napi::CallbackInfo&) { flag->store(true); }));
-  ActionState* raw = state;
   try {
-    state->batcher.Start();
-    state->thread = std::thread([raw]() { ActionThread(raw); });
-  } catch (const std::system_error& e) {
-    state->batcher.Close();
+    ActionRunner::Submit(state);
+  } catch (const NativeFailure& failure) {
     // No thread: the finalizer still settles the promise, with this failure.
-    state->failure = NativeFailure("std::thread", static_cast<uint32_t>(E_OUTOFMEMORY), L"", e.what());
+    state->failure = failure;
     state->tsfn.Release();
   }
   return handle;
