@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -29,7 +28,32 @@ namespace {
 // The external UI handler, the internal UI level and the log setting are
 // msi.dll's process state: one action of ours at a time holds them (the facade
 // queues too, this keeps direct calls of the binding safe).
-std::mutex actionLock;
+// Win32's slim lock and condition variable rather than std::mutex and
+// std::condition_variable: they hold no kernel handle, and they leave no winpthreads
+// state on the CreateThread threads below (a handle-leak test counts Events).
+class SlimLock {
+ public:
+  void lock() { ::AcquireSRWLockExclusive(&lock_); }
+  void unlock() { ::ReleaseSRWLockExclusive(&lock_); }
+  SRWLOCK* get() { return &lock_; }
+
+ private:
+  SRWLOCK lock_ = SRWLOCK_INIT;
+};
+
+class SlimCondition {
+ public:
+  void NotifyOne() { ::WakeConditionVariable(&condition_); }
+  // With `lock` held: sleeps until notified or `timeoutMs` passed (or spuriously).
+  void Wait(SlimLock& lock, DWORD timeoutMs = INFINITE) {
+    ::SleepConditionVariableSRW(&condition_, lock.get(), timeoutMs, 0);
+  }
+
+ private:
+  CONDITION_VARIABLE condition_ = CONDITION_VARIABLE_INIT;
+};
+
+SlimLock actionLock;
 
 // One raw field: null, an integer (MsiRecordGetInteger) or text (MsiRecordGetStringW).
 struct ForwardedField {
@@ -113,36 +137,40 @@ class RecordBatcher {
   }
 
   void Add(ForwardedRecord&& record) {
-    std::lock_guard<std::mutex> hold(lock_);
+    std::lock_guard<SlimLock> hold(lock_);
     bool wasEmpty = pending_.empty();
     pending_.push_back(std::move(record));
-    if (wasEmpty) wake_.notify_one();
+    if (wasEmpty) wake_.NotifyOne();
   }
 
   // Sends the rest and joins; the thread-safe function may be released afterwards.
   void Close() {
     {
-      std::lock_guard<std::mutex> hold(lock_);
+      std::lock_guard<SlimLock> hold(lock_);
       closing_ = true;
     }
-    wake_.notify_one();
+    wake_.NotifyOne();
     Join(thread_);
   }
 
  private:
   void Run() {
-    std::unique_lock<std::mutex> hold(lock_);
-    auto lastSent = std::chrono::steady_clock::now() - kBatchWindow;
+    using Clock = std::chrono::steady_clock;
+    std::unique_lock<SlimLock> hold(lock_);
+    Clock::time_point lastSent = Clock::now() - kBatchWindow;
     for (;;) {
-      wake_.wait(hold, [this]() { return closing_ || !pending_.empty(); });
+      while (!closing_ && pending_.empty()) wake_.Wait(lock_);
       if (pending_.empty()) return;  // closing, nothing left
       // Let the window since the last batch pass (unless the action is over), so the
       // records that arrive meanwhile travel in the same batch.
-      wake_.wait_until(hold, lastSent + kBatchWindow, [this]() { return closing_; });
+      for (Clock::time_point now = Clock::now(); !closing_ && now < lastSent + kBatchWindow; now = Clock::now()) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(lastSent + kBatchWindow - now).count();
+        wake_.Wait(lock_, static_cast<DWORD>(left + 1));
+      }
       auto batch = std::make_unique<RecordBatch>();
       batch->swap(pending_);
       pending_.reserve(batch->size());
-      lastSent = std::chrono::steady_clock::now();
+      lastSent = Clock::now();
       hold.unlock();
       tsfn_->NonBlockingCall(batch.release());
       hold.lock();
@@ -150,8 +178,8 @@ class RecordBatcher {
   }
 
   RecordTsfn* tsfn_;
-  std::mutex lock_;
-  std::condition_variable wake_;
+  SlimLock lock_;
+  SlimCondition wake_;
   RecordBatch pending_;
   bool closing_ = false;
   UniqueHandle thread_;
@@ -316,7 +344,7 @@ void ActionThread(ActionState* state) {
   try {
     // Started here, not on the JS thread: creating a thread takes wineserver round trips.
     state->batcher.Start();
-    std::lock_guard<std::mutex> hold(actionLock);
+    std::lock_guard<SlimLock> hold(actionLock);
     InstallerStateScope scope(state);
     state->status = RunAction(state->request);
   } catch (const NativeFailure& failure) {
@@ -343,18 +371,18 @@ class ActionRunner {
 
  private:
   void Enqueue(ActionState* state) {
-    std::lock_guard<std::mutex> hold(lock_);
+    std::lock_guard<SlimLock> hold(lock_);
     if (!thread_) thread_ = StartThread([this]() { Run(); });
     queue_.push_back(state);
-    wake_.notify_one();
+    wake_.NotifyOne();
   }
 
   void Run() {
     for (;;) {
       ActionState* state = nullptr;
       {
-        std::unique_lock<std::mutex> hold(lock_);
-        wake_.wait(hold, [this]() { return !queue_.empty(); });
+        std::lock_guard<SlimLock> hold(lock_);
+        while (queue_.empty()) wake_.Wait(lock_);
         state = queue_.front();
         queue_.pop_front();
       }
@@ -362,8 +390,8 @@ class ActionRunner {
     }
   }
 
-  std::mutex lock_;
-  std::condition_variable wake_;
+  SlimLock lock_;
+  SlimCondition wake_;
   std::deque<ActionState*> queue_;
   UniqueHandle thread_;
 };
@@ -526,7 +554,7 @@ Napi::Value ProcessHandleCount(const Napi::CallbackInfo& info) {
 // and { recordHandler } whether an external record handler is installed (read by
 // replacing it with none and putting it straight back).
 Napi::Value InstallerUiState(const Napi::CallbackInfo& info) {
-  std::lock_guard<std::mutex> hold(actionLock);
+  std::lock_guard<SlimLock> hold(actionLock);
   Napi::Object result = Napi::Object::New(info.Env());
   INSTALLUILEVEL level = ::MsiSetInternalUI(INSTALLUILEVEL_NOCHANGE, nullptr);
   result.Set("uiLevel", Napi::Number::New(info.Env(), static_cast<double>(level)));
@@ -540,7 +568,7 @@ Napi::Value InstallerUiState(const Napi::CallbackInfo& info) {
 // setInternalUiLevel(level) → the previous level (MsiSetInternalUI); for tests of the restore.
 Napi::Value SetInternalUiLevel(const Napi::CallbackInfo& info) {
   uint32_t level = RequireUint32(info, 0, "level");
-  std::lock_guard<std::mutex> hold(actionLock);
+  std::lock_guard<SlimLock> hold(actionLock);
   INSTALLUILEVEL previous = ::MsiSetInternalUI(static_cast<INSTALLUILEVEL>(level), nullptr);
   return Napi::Number::New(info.Env(), static_cast<double>(previous));
 }

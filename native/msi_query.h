@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
 
 #include "win_types.h"
 
@@ -21,11 +20,11 @@ struct MsiStringOutcome {
 // and grows the buffer until the value fits. The value may grow between two calls (another
 // process installs), so it tries a few times and then reports ERROR_MORE_DATA.
 template <typename Query>
-MsiStringOutcome QueryMsiString(Query&& query, size_t initialLength = 128) {
+MsiStringOutcome QueryMsiString(const Query& query, size_t initialLength = 128) {
   std::wstring buffer(initialLength, L'\0');
   for (int attempt = 0; attempt < 4; ++attempt) {
     DWORD length = static_cast<DWORD>(buffer.size());
-    UINT status = std::forward<Query>(query)(buffer.data(), &length);
+    UINT status = query(buffer.data(), &length);
     if (status == ERROR_MORE_DATA) {
       buffer.assign(static_cast<size_t>(length) + 1, L'\0');
       continue;
