@@ -1,19 +1,22 @@
 // Windows Installer actions: MsiInstallProductW, MsiApplyMultiplePatchesW,
-// MsiRemovePatchesW, MsiReinstallProductW and MsiConfigureProductExW, each on a
-// thread of its own, with an external UI record handler that forwards every
-// record (message type and raw fields) in order to JS through a thread-safe
-// function. Decoding the progress protocol, validation and result shaping live
-// in lib/installer/.
+// MsiRemovePatchesW, MsiReinstallProductW and MsiConfigureProductExW, one after
+// another on a long-lived native thread, with an external UI record handler that
+// forwards every record (message type and raw fields) in order to JS through a
+// thread-safe function, in batches. Decoding the progress protocol, validation and
+// result shaping live in lib/installer/.
 #include "installer.h"
 
 #include "addon_support.h"
+#include "msi_query.h"
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
-#include <system_error>
-#include <thread>
+#include <functional>
+#include <vector>
 
 #include <msi.h>
 #include <msiquery.h>
@@ -25,19 +28,52 @@ namespace {
 // The external UI handler, the internal UI level and the log setting are
 // msi.dll's process state: one action of ours at a time holds them (the facade
 // queues too, this keeps direct calls of the binding safe).
-std::mutex actionLock;
+// Win32's slim lock and condition variable rather than std::mutex and
+// std::condition_variable: they hold no kernel handle, and they leave no winpthreads
+// state on the CreateThread threads below (a handle-leak test counts Events).
+class SlimLock {
+ public:
+  void lock() { ::AcquireSRWLockExclusive(&lock_); }
+  void unlock() { ::ReleaseSRWLockExclusive(&lock_); }
+  SRWLOCK* get() { return &lock_; }
+
+ private:
+  SRWLOCK lock_ = SRWLOCK_INIT;
+};
+
+class SlimCondition {
+ public:
+  void NotifyOne() { ::WakeConditionVariable(&condition_); }
+  // With `lock` held: sleeps until notified or `timeoutMs` passed (or spuriously).
+  void Wait(SlimLock& lock, DWORD timeoutMs = INFINITE) {
+    ::SleepConditionVariableSRW(&condition_, lock.get(), timeoutMs, 0);
+  }
+
+ private:
+  CONDITION_VARIABLE condition_ = CONDITION_VARIABLE_INIT;
+};
+
+SlimLock actionLock;
+
+// One raw field: null, an integer (MsiRecordGetInteger) or text (MsiRecordGetStringW).
+struct ForwardedField {
+  enum Kind : uint8_t { kNull, kInteger, kString } kind = kNull;
+  int integer = 0;
+  std::string text;
+};
 
 struct ForwardedRecord {
   uint32_t messageType = 0;
-  // Raw fields 0..n as strings (MsiRecordGetStringW) and integers
-  // (MsiRecordGetInteger, absent when not an integer); null fields flagged.
-  std::vector<std::string> strings;
-  std::vector<int> integers;
-  std::vector<uint8_t> isInteger;
-  std::vector<uint8_t> isNull;
   bool hasRecord = false;
-  std::string text;  // MsiFormatRecordW without an install handle
+  std::vector<ForwardedField> fields;  // 0..n
+  std::string text;                    // MsiFormatRecordW without an install handle
 };
+
+// Records wait at most this long before they go to the JS thread, together: one
+// thread-safe-function call (one wake-up of the event loop) per window instead of one per
+// record. An install sends hundreds of records; under Wine each wake-up costs wineserver
+// round trips on a machine the engine keeps busy. 16 ms: one batch per 60 Hz frame.
+constexpr auto kBatchWindow = std::chrono::milliseconds(16);
 
 struct ActionRequest {
   std::string kind;
@@ -55,16 +91,106 @@ struct ActionRequest {
   uint32_t messageFilter = 0;
 };
 
+// Not std::thread: mingw's std::thread (winpthreads) under Wine loses about 1 thread in
+// 3,000 and sometimes crashes in its start routine (measured for issue 12, see
+// wua_session.cc); CreateThread lost none.
+DWORD WINAPI RunThreadBody(void* parameter) {
+  std::unique_ptr<std::function<void()>> body(static_cast<std::function<void()>*>(parameter));
+  try {
+    (*body)();
+  } catch (...) {
+    // The bodies report their own failures; nothing may escape a Win32 thread procedure.
+  }
+  return 0;
+}
+
+UniqueHandle StartThread(std::function<void()> body) {
+  auto heap = std::make_unique<std::function<void()>>(std::move(body));
+  HANDLE thread = ::CreateThread(nullptr, 0, RunThreadBody, heap.get(), 0, nullptr);
+  if (thread == nullptr) ThrowWin32("CreateThread", ::GetLastError());
+  heap.release();  // the thread owns it now
+  return UniqueHandle(thread);
+}
+
+void Join(UniqueHandle& thread) {
+  if (thread) ::WaitForSingleObject(thread.get(), INFINITE);
+  thread.reset();
+}
+
+using RecordBatch = std::vector<ForwardedRecord>;
 struct ActionState;
-void DeliverRecord(Napi::Env env, Napi::Function, ActionState* state, ForwardedRecord* data);
-using RecordTsfn = Napi::TypedThreadSafeFunction<ActionState, ForwardedRecord, DeliverRecord>;
+void DeliverBatch(Napi::Env env, Napi::Function, ActionState* state, RecordBatch* data);
+using RecordTsfn = Napi::TypedThreadSafeFunction<ActionState, RecordBatch, DeliverBatch>;
+
+// Collects the handler's records and hands them to the thread-safe function from a
+// thread of its own, in order, at most one call per kBatchWindow; Close() sends what is
+// left and joins. Only its thread calls the thread-safe function, so batches keep order.
+class RecordBatcher {
+ public:
+  explicit RecordBatcher(RecordTsfn* tsfn) : tsfn_(tsfn) {}
+  ~RecordBatcher() { Close(); }
+  RecordBatcher(const RecordBatcher&) = delete;
+  RecordBatcher& operator=(const RecordBatcher&) = delete;
+
+  void Start() {
+    thread_ = StartThread([this]() { Run(); });
+  }
+
+  void Add(ForwardedRecord&& record) {
+    std::lock_guard<SlimLock> hold(lock_);
+    bool wasEmpty = pending_.empty();
+    pending_.push_back(std::move(record));
+    if (wasEmpty) wake_.NotifyOne();
+  }
+
+  // Sends the rest and joins; the thread-safe function may be released afterwards.
+  void Close() {
+    {
+      std::lock_guard<SlimLock> hold(lock_);
+      closing_ = true;
+    }
+    wake_.NotifyOne();
+    Join(thread_);
+  }
+
+ private:
+  void Run() {
+    using Clock = std::chrono::steady_clock;
+    std::unique_lock<SlimLock> hold(lock_);
+    Clock::time_point lastSent = Clock::now() - kBatchWindow;
+    for (;;) {
+      while (!closing_ && pending_.empty()) wake_.Wait(lock_);
+      if (pending_.empty()) return;  // closing, nothing left
+      // Let the window since the last batch pass (unless the action is over), so the
+      // records that arrive meanwhile travel in the same batch.
+      for (Clock::time_point now = Clock::now(); !closing_ && now < lastSent + kBatchWindow; now = Clock::now()) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(lastSent + kBatchWindow - now).count();
+        wake_.Wait(lock_, static_cast<DWORD>(left + 1));
+      }
+      auto batch = std::make_unique<RecordBatch>();
+      batch->swap(pending_);
+      pending_.reserve(batch->size());
+      lastSent = Clock::now();
+      hold.unlock();
+      tsfn_->NonBlockingCall(batch.release());
+      hold.lock();
+    }
+  }
+
+  RecordTsfn* tsfn_;
+  SlimLock lock_;
+  SlimCondition wake_;
+  RecordBatch pending_;
+  bool closing_ = false;
+  UniqueHandle thread_;
+};
 
 struct ActionState {
   ActionRequest request;
   Napi::FunctionReference onRecord;
   Napi::Promise::Deferred deferred;
   RecordTsfn tsfn;
-  std::thread thread;
+  RecordBatcher batcher{&tsfn};
   std::shared_ptr<std::atomic<bool>> cancelRequested = std::make_shared<std::atomic<bool>>(false);
   std::atomic<bool> cancelAnswered{false};
   // Written by the action's thread before it releases the thread-safe function.
@@ -74,85 +200,75 @@ struct ActionState {
 };
 
 std::string ReadRecordString(MSIHANDLE record, UINT field) {
-  std::wstring buffer(64, L'\0');
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    DWORD length = static_cast<DWORD>(buffer.size());
-    UINT status = ::MsiRecordGetStringW(record, field, buffer.data(), &length);
-    if (status == ERROR_MORE_DATA) {
-      buffer.assign(static_cast<size_t>(length) + 1, L'\0');
-      continue;
-    }
-    if (status != ERROR_SUCCESS) return {};
-    return WideToUtf8(buffer.data(), length);
-  }
-  return {};
+  return QueryMsiString(
+             [&](wchar_t* buffer, DWORD* length) { return ::MsiRecordGetStringW(record, field, buffer, length); }, 64)
+      .value;
 }
 
 std::string FormatRecordText(MSIHANDLE record) {
-  std::wstring buffer(256, L'\0');
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    DWORD length = static_cast<DWORD>(buffer.size());
-    UINT status = ::MsiFormatRecordW(0, record, buffer.data(), &length);
-    if (status == ERROR_MORE_DATA) {
-      buffer.assign(static_cast<size_t>(length) + 1, L'\0');
-      continue;
-    }
-    if (status != ERROR_SUCCESS) return {};
-    return WideToUtf8(buffer.data(), length);
-  }
-  return {};
+  return QueryMsiString([&](wchar_t* buffer, DWORD* length) { return ::MsiFormatRecordW(0, record, buffer, length); },
+                        256)
+      .value;
 }
 
-void DeliverRecord(Napi::Env env, Napi::Function, ActionState* state, ForwardedRecord* data) {
-  std::unique_ptr<ForwardedRecord> record(data);
-  if (env == nullptr || state == nullptr) return;
-  Napi::HandleScope scope(env);
-  Napi::Value fields = env.Null();
-  if (record->hasRecord) {
-    Napi::Array array = Napi::Array::New(env, record->strings.size());
-    for (size_t i = 0; i < record->strings.size(); ++i) {
-      if (record->isNull[i]) {
-        array.Set(static_cast<uint32_t>(i), env.Null());
-      } else if (record->isInteger[i]) {
-        array.Set(static_cast<uint32_t>(i), Napi::Number::New(env, record->integers[i]));
-      } else {
-        array.Set(static_cast<uint32_t>(i), Napi::String::New(env, record->strings[i]));
+// On the JS thread: every record of a batch, in order, each as its own onRecord call
+// (the facade decodes them one at a time).
+void DeliverBatch(Napi::Env env, Napi::Function, ActionState* state, RecordBatch* data) {
+  std::unique_ptr<RecordBatch> batch(data);
+  if (env == nullptr || state == nullptr || !batch) return;
+  Napi::Function onRecord = state->onRecord.Value();
+  for (const ForwardedRecord& record : *batch) {
+    Napi::HandleScope scope(env);
+    Napi::Value fields = env.Null();
+    if (record.hasRecord) {
+      Napi::Array array = Napi::Array::New(env, record.fields.size());
+      for (size_t i = 0; i < record.fields.size(); ++i) {
+        const ForwardedField& field = record.fields[i];
+        Napi::Value value = env.Null();
+        if (field.kind == ForwardedField::kInteger) value = Napi::Number::New(env, field.integer);
+        if (field.kind == ForwardedField::kString) value = Napi::String::New(env, field.text);
+        array.Set(static_cast<uint32_t>(i), value);
       }
+      fields = array;
     }
-    fields = array;
-  }
-  try {
-    // The facade's callback never throws; a throw here must not take the process down.
-    state->onRecord.Call({Napi::Number::New(env, record->messageType), fields, Napi::String::New(env, record->text)});
-  } catch (const Napi::Error&) {
+    try {
+      // The facade's callback never throws; a throw here must not take the process down
+      // nor keep the records after it from their turn.
+      onRecord.Call({Napi::Number::New(env, record.messageType), fields, Napi::String::New(env, record.text)});
+    } catch (const Napi::Error&) {
+    }
   }
 }
 
 INT CALLBACK RecordHandler(LPVOID context, UINT messageType, MSIHANDLE record) {
   auto* state = static_cast<ActionState*>(context);
-  auto forwarded = std::make_unique<ForwardedRecord>();
-  forwarded->messageType = messageType;
+  ForwardedRecord forwarded;
+  forwarded.messageType = messageType;
   if (record != 0) {
     UINT count = ::MsiRecordGetFieldCount(record);
     if (count != static_cast<UINT>(-1)) {
-      forwarded->hasRecord = true;
-      for (UINT field = 0; field <= count; ++field) {
-        bool isNull = ::MsiRecordIsNull(record, field) != FALSE;
+      forwarded.hasRecord = true;
+      forwarded.fields.resize(static_cast<size_t>(count) + 1);
+      for (UINT index = 0; index <= count; ++index) {
+        ForwardedField& field = forwarded.fields[index];
+        if (::MsiRecordIsNull(record, index)) continue;
         // ActionStart and other records carry text fields; MsiRecordGetInteger also
         // converts numeric text, so a field counts as an integer only when its text
         // reads back as the same number.
-        std::string text = isNull ? std::string() : ReadRecordString(record, field);
-        int integer = isNull ? MSI_NULL_INTEGER : ::MsiRecordGetInteger(record, field);
-        bool isInteger = integer != static_cast<int>(MSI_NULL_INTEGER) && text == std::to_string(integer);
-        forwarded->isNull.push_back(isNull ? 1 : 0);
-        forwarded->isInteger.push_back(isInteger ? 1 : 0);
-        forwarded->integers.push_back(isInteger ? integer : 0);
-        forwarded->strings.push_back(std::move(text));
+        field.text = ReadRecordString(record, index);
+        int integer = ::MsiRecordGetInteger(record, index);
+        if (integer != static_cast<int>(MSI_NULL_INTEGER) && field.text == std::to_string(integer)) {
+          field.kind = ForwardedField::kInteger;
+          field.integer = integer;
+          field.text.clear();
+        } else {
+          field.kind = ForwardedField::kString;
+        }
       }
-      forwarded->text = FormatRecordText(record);
+      forwarded.text = FormatRecordText(record);
     }
   }
-  state->tsfn.NonBlockingCall(forwarded.release());
+  state->batcher.Add(std::move(forwarded));
   UINT kind = messageType & 0xFF000000;
   if (state->cancelRequested->load() &&
       (kind == INSTALLMESSAGE_PROGRESS || kind == INSTALLMESSAGE_ACTIONSTART || kind == INSTALLMESSAGE_ACTIONDATA)) {
@@ -226,7 +342,9 @@ uint32_t RunAction(const ActionRequest& request) {
 
 void ActionThread(ActionState* state) {
   try {
-    std::lock_guard<std::mutex> hold(actionLock);
+    // Started here, not on the JS thread: creating a thread takes wineserver round trips.
+    state->batcher.Start();
+    std::lock_guard<SlimLock> hold(actionLock);
     InstallerStateScope scope(state);
     state->status = RunAction(state->request);
   } catch (const NativeFailure& failure) {
@@ -234,15 +352,54 @@ void ActionThread(ActionState* state) {
   } catch (const std::exception& e) {
     state->failure = NativeFailure("installerAction", static_cast<uint32_t>(E_UNEXPECTED), L"", e.what());
   }
-  // The finalizer settles the promise once every forwarded record has been delivered
-  // and this thread has been joined.
+  // Every record is queued for the JS thread before the release; the finalizer settles
+  // the promise once they have been delivered. The state is the finalizer's from here on.
+  state->batcher.Close();
   state->tsfn.Release();
 }
 
-// Runs on the JS thread after the last record: joins the action's thread, then settles.
+// One long-lived thread runs the actions, one after another, as msi.dll's UI state allows
+// anyway. Starting a thread per action cost the JS thread 1-12 ms per call under Wine
+// (mingw's std::thread: up to 32 ms for two); queueing to this one costs a signal. The
+// runner is created on first use and lives, with its thread, as long as the process.
+class ActionRunner {
+ public:
+  static void Submit(ActionState* state) {
+    static ActionRunner* runner = new ActionRunner();
+    runner->Enqueue(state);
+  }
+
+ private:
+  void Enqueue(ActionState* state) {
+    std::lock_guard<SlimLock> hold(lock_);
+    if (!thread_) thread_ = StartThread([this]() { Run(); });
+    queue_.push_back(state);
+    wake_.NotifyOne();
+  }
+
+  void Run() {
+    for (;;) {
+      ActionState* state = nullptr;
+      {
+        std::lock_guard<SlimLock> hold(lock_);
+        while (queue_.empty()) wake_.Wait(lock_);
+        state = queue_.front();
+        queue_.pop_front();
+      }
+      ActionThread(state);
+    }
+  }
+
+  SlimLock lock_;
+  SlimCondition wake_;
+  std::deque<ActionState*> queue_;
+  UniqueHandle thread_;
+};
+
+// Runs on the JS thread after the last record (the action thread's last step released
+// the function and touches the state no more): settles.
 void Finish(Napi::Env env, void*, ActionState* state) {
   std::unique_ptr<ActionState> owner(state);
-  if (state->thread.joinable()) state->thread.join();
   if (env == nullptr) return;
   Napi::HandleScope scope(env);
   if (state->failure) {
@@ -311,12 +468,11 @@ Napi::Value InstallerAction(const Napi::CallbackInfo& info) {
   // The flag outlives the action: cancel() may be called after the promise settled.
   std::shared_ptr<std::atomic<bool>> flag = state->cancelRequested;
   handle.Set("cancel", Napi::Function::New(env, [flag](const Napi::CallbackInfo&) { flag->store(true); }));
-  ActionState* raw = state;
   try {
-    state->thread = std::thread([raw]() { ActionThread(raw); });
-  } catch (const std::system_error& e) {
+    ActionRunner::Submit(state);
+  } catch (const NativeFailure& failure) {
     // No thread: the finalizer still settles the promise, with this failure.
-    state->failure = NativeFailure("std::thread", static_cast<uint32_t>(E_OUTOFMEMORY), L"", e.what());
+    state->failure = failure;
     state->tsfn.Release();
   }
   return handle;
@@ -398,7 +554,7 @@ Napi::Value ProcessHandleCount(const Napi::CallbackInfo& info) {
 // and { recordHandler } whether an external record handler is installed (read by
 // replacing it with none and putting it straight back).
 Napi::Value InstallerUiState(const Napi::CallbackInfo& info) {
-  std::lock_guard<std::mutex> hold(actionLock);
+  std::lock_guard<SlimLock> hold(actionLock);
   Napi::Object result = Napi::Object::New(info.Env());
   INSTALLUILEVEL level = ::MsiSetInternalUI(INSTALLUILEVEL_NOCHANGE, nullptr);
   result.Set("uiLevel", Napi::Number::New(info.Env(), static_cast<double>(level)));
@@ -412,7 +568,7 @@ Napi::Value InstallerUiState(const Napi::CallbackInfo& info) {
 // setInternalUiLevel(level) → the previous level (MsiSetInternalUI); for tests of the restore.
 Napi::Value SetInternalUiLevel(const Napi::CallbackInfo& info) {
   uint32_t level = RequireUint32(info, 0, "level");
-  std::lock_guard<std::mutex> hold(actionLock);
+  std::lock_guard<SlimLock> hold(actionLock);
   INSTALLUILEVEL previous = ::MsiSetInternalUI(static_cast<INSTALLUILEVEL>(level), nullptr);
   return Napi::Number::New(info.Env(), static_cast<double>(previous));
 }

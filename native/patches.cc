@@ -5,6 +5,7 @@
 #include "installer.h"
 
 #include "addon_support.h"
+#include "msi_query.h"
 
 #include <mutex>
 
@@ -17,40 +18,23 @@ namespace {
 // indexes, so each enumeration runs whole under this lock.
 std::mutex enumerationLock;
 
-struct InfoOutcome {
-  uint32_t status = ERROR_SUCCESS;
-  std::string value;
-};
-
 struct PatchRecord {
   std::string patchCode;
   std::string targetProductCode;
   uint32_t context = 0;
   std::string userSid;
-  std::vector<InfoOutcome> values;
+  std::vector<MsiStringOutcome> values;
 };
 
-InfoOutcome ReadPatchInfo(const std::wstring& patchCode, const std::wstring& productCode, const wchar_t* userSid,
-                          MSIINSTALLCONTEXT context, const std::wstring& property) {
-  InfoOutcome outcome;
-  std::wstring buffer(128, L'\0');
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    DWORD length = static_cast<DWORD>(buffer.size());
-    UINT status = ::MsiGetPatchInfoExW(patchCode.c_str(), productCode.c_str(), userSid, context, property.c_str(),
-                                       buffer.data(), &length);
-    if (status == ERROR_MORE_DATA) {
-      buffer.assign(static_cast<size_t>(length) + 1, L'\0');
-      continue;
-    }
-    outcome.status = status;
-    if (status == ERROR_SUCCESS) outcome.value = WideToUtf8(buffer.data(), length);
-    return outcome;
-  }
-  outcome.status = ERROR_MORE_DATA;
-  return outcome;
+MsiStringOutcome ReadPatchInfo(const std::wstring& patchCode, const std::wstring& productCode, const wchar_t* userSid,
+                               MSIINSTALLCONTEXT context, const std::wstring& property) {
+  return QueryMsiString([&](wchar_t* buffer, DWORD* length) {
+    return ::MsiGetPatchInfoExW(patchCode.c_str(), productCode.c_str(), userSid, context, property.c_str(), buffer,
+                                length);
+  });
 }
 
-Napi::Object OutcomeToJs(Napi::Env env, const InfoOutcome& outcome) {
+Napi::Object OutcomeToJs(Napi::Env env, const MsiStringOutcome& outcome) {
   Napi::Object item = Napi::Object::New(env);
   item.Set("status", Napi::Number::New(env, outcome.status));
   if (outcome.status == ERROR_SUCCESS) {

@@ -4,6 +4,7 @@
 #include "products.h"
 
 #include "addon_support.h"
+#include "msi_query.h"
 
 #include <mutex>
 
@@ -12,36 +13,18 @@
 namespace msilua {
 namespace {
 
-struct PropertyOutcome {
-  uint32_t status = ERROR_SUCCESS;
-  std::string value;
-};
-
 struct ProductRecord {
   std::string productCode;
   uint32_t context = 0;
   std::string userSid;
-  std::vector<PropertyOutcome> properties;
+  std::vector<MsiStringOutcome> properties;
 };
 
-PropertyOutcome ReadProperty(const std::wstring& productCode, const wchar_t* userSid, MSIINSTALLCONTEXT context,
-                             const std::wstring& property) {
-  PropertyOutcome outcome;
-  std::wstring buffer(128, L'\0');
-  for (int attempt = 0; attempt < 4; ++attempt) {
-    DWORD length = static_cast<DWORD>(buffer.size());
-    UINT status =
-        ::MsiGetProductInfoExW(productCode.c_str(), userSid, context, property.c_str(), buffer.data(), &length);
-    if (status == ERROR_MORE_DATA) {
-      buffer.assign(static_cast<size_t>(length) + 1, L'\0');
-      continue;
-    }
-    outcome.status = status;
-    if (status == ERROR_SUCCESS) outcome.value = WideToUtf8(buffer.data(), length);
-    return outcome;
-  }
-  outcome.status = ERROR_MORE_DATA;
-  return outcome;
+MsiStringOutcome ReadProperty(const std::wstring& productCode, const wchar_t* userSid, MSIINSTALLCONTEXT context,
+                              const std::wstring& property) {
+  return QueryMsiString([&](wchar_t* buffer, DWORD* length) {
+    return ::MsiGetProductInfoExW(productCode.c_str(), userSid, context, property.c_str(), buffer, length);
+  });
 }
 
 void ReadProperties(ProductRecord& record, const std::vector<std::wstring>& properties) {
@@ -219,20 +202,14 @@ Napi::Value EnumAppliedPatches(const Napi::CallbackInfo& info) {
           if (status != ERROR_SUCCESS) ThrowWin32("MsiEnumPatchesExW", status);
           AppliedPatch patch;
           patch.patchCode = WideToUtf8(patchCode, wcsnlen(patchCode, 38));
-          std::wstring buffer(MAX_PATH, L'\0');
-          DWORD length = static_cast<DWORD>(buffer.size());
-          UINT infoStatus =
-              ::MsiGetPatchInfoExW(patchCode, productCode.c_str(), sidArg, static_cast<MSIINSTALLCONTEXT>(context),
-                                   L"LocalPackage", buffer.data(), &length);
-          if (infoStatus == ERROR_MORE_DATA) {
-            buffer.assign(static_cast<size_t>(length) + 1, L'\0');
-            length = static_cast<DWORD>(buffer.size());
-            infoStatus =
-                ::MsiGetPatchInfoExW(patchCode, productCode.c_str(), sidArg, static_cast<MSIINSTALLCONTEXT>(context),
-                                     L"LocalPackage", buffer.data(), &length);
-          }
-          patch.localPackageStatus = infoStatus;
-          if (infoStatus == ERROR_SUCCESS) patch.localPackage = WideToUtf8(buffer.data(), length);
+          MsiStringOutcome localPackage = QueryMsiString(
+              [&](wchar_t* buffer, DWORD* length) {
+                return ::MsiGetPatchInfoExW(patchCode, productCode.c_str(), sidArg,
+                                            static_cast<MSIINSTALLCONTEXT>(context), L"LocalPackage", buffer, length);
+              },
+              MAX_PATH);
+          patch.localPackageStatus = localPackage.status;
+          patch.localPackage = std::move(localPackage.value);
           patches.push_back(std::move(patch));
         }
         return patches;

@@ -192,11 +192,12 @@ async function exportLuaFixtures(dir) {
 async function prepareInstallerFixtures() {
   const builder = requireTypeScript(path.join(root, 'test', 'support', 'installer-fixtures.ts'));
   const built = await builder.buildInstallerFixtures(path.join(cacheDir, 'fixtures', 'installer'));
-  for (const code of [builder.ACTIONS_PRODUCT_CODE, builder.FAILING_PRODUCT_CODE]) msiexec(['/x', code]);
+  for (const code of [builder.ACTIONS_PRODUCT_CODE, builder.FAILING_PRODUCT_CODE, builder.BUSY_PRODUCT_CODE]) msiexec(['/x', code]);
   const manifest = {
     productCode: builder.ACTIONS_PRODUCT_CODE,
     upgradeCode: builder.ACTIONS_UPGRADE_CODE,
     failingProductCode: builder.FAILING_PRODUCT_CODE,
+    busyProductCode: builder.BUSY_PRODUCT_CODE,
   };
   manifest.patchCodes = { one: builder.PATCH_ONE_CODE, two: builder.PATCH_TWO_CODE, foreign: builder.FOREIGN_PATCH_CODE };
   for (const [key, file] of Object.entries(built)) manifest[key] = toWindowsPath(file);
@@ -212,6 +213,7 @@ async function exportInstallerFixtures(dir) {
     productCode: builder.ACTIONS_PRODUCT_CODE,
     upgradeCode: builder.ACTIONS_UPGRADE_CODE,
     failingProductCode: builder.FAILING_PRODUCT_CODE,
+    busyProductCode: builder.BUSY_PRODUCT_CODE,
   };
   manifest.patchCodes = { one: builder.PATCH_ONE_CODE, two: builder.PATCH_TWO_CODE, foreign: builder.FOREIGN_PATCH_CODE };
   for (const [key, file] of Object.entries(built)) manifest[key] = path.basename(file);

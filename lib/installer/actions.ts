@@ -164,14 +164,17 @@ async function runAction(
   if (options.signal?.aborted) throw abortError(syscall);
   {
     const onProgress = options.onProgress;
-    const decoder = new ProgressDecoder((event) => {
-      if (!onProgress) return;
-      try {
-        onProgress(event);
-      } catch {
-        // A listener's bug must not stop the records that follow.
-      }
-    });
+    // Without a listener the decoder builds no event objects (an install sends hundreds of records).
+    const decoder = new ProgressDecoder(
+      onProgress &&
+        ((event) => {
+          try {
+            onProgress(event);
+          } catch {
+            // A listener's bug must not stop the records that follow.
+          }
+        }),
+    );
     let handle: NativeInstallerHandle;
     try {
       handle = binding.installerAction(

@@ -123,7 +123,8 @@ export class ProgressDecoder {
   readonly messages: InstallerMessage[] = [];
   readonly actions: string[] = [];
 
-  constructor(private readonly emit: (event: InstallerProgressEvent) => void) {}
+  /** Without `emit` nobody listens: the decoder keeps its state, messages and actions, and builds no event. */
+  constructor(private readonly emit?: (event: InstallerProgressEvent) => void) {}
 
   /** The action the engine reported as failing (from an error record or its end record), or the last one started. */
   get failedAction(): string | null {
@@ -233,6 +234,7 @@ export class ProgressDecoder {
   }
 
   private send(event: { type: InstallerProgressEvent['type'] } & Record<string, unknown>): void {
+    if (!this.emit) return;
     this.emit({ ...event, fraction: this.fraction, phase: this.phase, rollback: this.phase === 'rollback' } as InstallerProgressEvent);
   }
 }

@@ -10,6 +10,8 @@ import { buildMsi, buildPatch } from './package-fixtures';
 export const ACTIONS_PRODUCT_CODE = '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5B00}';
 export const ACTIONS_UPGRADE_CODE = '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5B90}';
 export const FAILING_PRODUCT_CODE = '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5B01}';
+/** busy.wxs: holds Windows Installer from another process (1618 on Windows), then fails and leaves nothing. */
+export const BUSY_PRODUCT_CODE = '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5B02}';
 export const PATCH_ONE_CODE = '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5BA1}';
 export const PATCH_TWO_CODE = '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5BA2}';
 export const FOREIGN_PATCH_CODE = '{6A3F0C11-2B7D-4E58-9C1A-0D2E3F4A5BA3}';
@@ -26,6 +28,7 @@ const files = {
 export interface InstallerFixtures {
   actionsMsi: string;
   failingMsi: string;
+  busyMsi: string;
   patchOne: string;
   patchTwo: string;
   foreignPatch: string;
@@ -71,9 +74,11 @@ export async function buildInstallerFixtures(outDir: string): Promise<InstallerF
     await buildMsi('installer-failing', fs.readFileSync(path.join(sources, 'failing.wxs'), 'utf8'), files),
     'failing.msi',
   );
+  const busyMsi = copy(await buildMsi('installer-busy', fs.readFileSync(path.join(sources, 'busy.wxs'), 'utf8'), files), 'busy.msi');
   return {
     actionsMsi,
     failingMsi,
+    busyMsi,
     patchOne: await emptyTransformPatch(
       PATCH_ONE_CODE,
       ACTIONS_PRODUCT_CODE,
