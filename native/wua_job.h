@@ -24,7 +24,7 @@
 namespace msilua {
 
 // Called by addon.cc: binds wuaOpenSession, wuaCloseSession, wuaSearch, wuaDownload,
-// wuaInstall (install and uninstall) and wuaInstallerIsBusy. See lib/wua/native-wua.ts for the JS shapes.
+// wuaInstall (install and uninstall) and wuaInstallerIsBusy. See lib/native/wua-binding.ts for the JS shapes.
 void RegisterWua(Napi::Env env, Napi::Object exports);
 
 namespace wua {
