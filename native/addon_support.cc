@@ -1,5 +1,7 @@
 #include "addon_support.h"
 
+#include <memory>
+
 namespace msilua {
 
 Napi::Error ToJsError(Napi::Env env, const NativeFailure& failure) {
@@ -77,6 +79,26 @@ std::vector<std::vector<uint8_t>> RequireBufferArray(const Napi::CallbackInfo& i
 bool RequireBoolean(const Napi::CallbackInfo& info, size_t index, const char* name) {
   if (info.Length() <= index || !info[index].IsBoolean()) ThrowArgumentError(info.Env(), name, "a boolean");
   return info[index].As<Napi::Boolean>().Value();
+}
+
+namespace {
+DWORD WINAPI ThreadMain(void* parameter) {
+  std::unique_ptr<std::function<void()>> body(static_cast<std::function<void()>*>(parameter));
+  try {
+    (*body)();
+  } catch (...) {
+    // The body reports its own failures.
+  }
+  return 0;
+}
+}  // namespace
+
+UniqueHandle StartThread(std::function<void()> body) {
+  auto heap = std::make_unique<std::function<void()>>(std::move(body));
+  HANDLE thread = ::CreateThread(nullptr, 0, ThreadMain, heap.get(), 0, nullptr);
+  if (thread == nullptr) ThrowWin32("CreateThread", ::GetLastError());
+  heap.release();  // the thread owns it now
+  return UniqueHandle(thread);
 }
 
 }  // namespace msilua

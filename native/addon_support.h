@@ -89,4 +89,10 @@ class PromiseWorker : public Napi::AsyncWorker {
   std::optional<NativeFailure> failure_;
 };
 
+// Runs `body` on a new Win32 thread. Not std::thread: mingw's std::thread (winpthreads)
+// under Wine lost about 1 thread in 3,000 and sometimes crashed in its start routine
+// (issue 12); CreateThread lost none of 9,000. Throws NativeFailure when no thread can be
+// made; the body must catch its own failures (nothing may escape a thread procedure).
+UniqueHandle StartThread(std::function<void()> body);
+
 }  // namespace msilua

@@ -91,27 +91,6 @@ struct ActionRequest {
   uint32_t messageFilter = 0;
 };
 
-// Not std::thread: mingw's std::thread (winpthreads) under Wine loses about 1 thread in
-// 3,000 and sometimes crashes in its start routine (measured for issue 12, see
-// wua_session.cc); CreateThread lost none.
-DWORD WINAPI RunThreadBody(void* parameter) {
-  std::unique_ptr<std::function<void()>> body(static_cast<std::function<void()>*>(parameter));
-  try {
-    (*body)();
-  } catch (...) {
-    // The bodies report their own failures; nothing may escape a Win32 thread procedure.
-  }
-  return 0;
-}
-
-UniqueHandle StartThread(std::function<void()> body) {
-  auto heap = std::make_unique<std::function<void()>>(std::move(body));
-  HANDLE thread = ::CreateThread(nullptr, 0, RunThreadBody, heap.get(), 0, nullptr);
-  if (thread == nullptr) ThrowWin32("CreateThread", ::GetLastError());
-  heap.release();  // the thread owns it now
-  return UniqueHandle(thread);
-}
-
 void Join(UniqueHandle& thread) {
   if (thread) ::WaitForSingleObject(thread.get(), INFINITE);
   thread.reset();

@@ -75,10 +75,6 @@ class Session {
 
 std::shared_ptr<Session> SessionFromValue(const Napi::CallbackInfo& info, size_t index);
 
-// Runs `body` on a new Win32 thread (CreateThread, not std::thread: see wua_session.cc).
-// Throws NativeFailure when no thread can be made; the body must catch its own failures.
-UniqueHandle StartThread(std::function<void()> body);
-
 // What a job reports while it runs (download and installation progress share it).
 struct Progress {
   int32_t currentUpdateIndex = 0;

@@ -9,38 +9,6 @@
 namespace msilua::wua {
 
 // ---------------------------------------------------------------------------------
-// Job threads
-// ---------------------------------------------------------------------------------
-// Not std::thread: mingw's std::thread (winpthreads) under Wine loses about 1 thread in
-// 3,000 and sometimes crashes in its start routine (issue 12); CreateThread lost none of
-// 9,000. Long jobs get their own thread rather than a libuv pool thread, so a search
-// that runs for minutes never starves the 4-thread pool.
-namespace {
-
-DWORD WINAPI ThreadMain(void* parameter) {
-  std::unique_ptr<std::function<void()>> body(static_cast<std::function<void()>*>(parameter));
-  try {
-    (*body)();
-  } catch (...) {
-    // The body reports its own failures; nothing may escape a Win32 thread procedure.
-  }
-  return 0;
-}
-
-}  // namespace
-
-UniqueHandle StartThread(std::function<void()> body) {
-  auto* heap = new std::function<void()>(std::move(body));
-  HANDLE thread = ::CreateThread(nullptr, 0, ThreadMain, heap, 0, nullptr);
-  if (thread == nullptr) {
-    DWORD error = ::GetLastError();
-    delete heap;
-    ThrowWin32("CreateThread", error);
-  }
-  return UniqueHandle(thread);
-}
-
-// ---------------------------------------------------------------------------------
 // MtaKeeper
 // ---------------------------------------------------------------------------------
 namespace {
