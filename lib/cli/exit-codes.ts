@@ -1,5 +1,43 @@
-// Exit codes of the commands beyond the common ones (ExitCode in registry.ts), apart from
-// the commands so that `msi-lua --help` lists them without loading a command's module.
+// Every exit code of the command line, in one place apart from the commands, so that
+// `msi-lua --help` lists them without loading a command's module: ExitCode (shared by every
+// command, plus the reader commands' own), then the UAC-patching, installer and updates codes.
+
+/**
+ * Exit codes shared by every command. Documented in README, docs/package-reader.md and in
+ * `msi-lua --help`. 70 means a bug in msi-lua and nothing else: every mistake of the user
+ * or the file has its own code.
+ */
+export const ExitCode = {
+  OK: 0,
+  /** The file is not a valid Windows Installer package (MsiFormatError). */
+  INVALID_PACKAGE: 1,
+  /** Bad command line: unknown command or option, missing argument, a malformed value, the wrong kind of file. */
+  USAGE: 2,
+  /** The file cannot be read (missing, a directory, no permission, not a regular file). */
+  CANNOT_READ: 3,
+  /** `signature`: the package is not signed. */
+  UNSIGNED: 4,
+  /** `signature`: signed, but the digest or the signature does not verify. */
+  SIGNATURE_INVALID: 5,
+  /** `export`: the package has no such table. */
+  NO_SUCH_TABLE: 6,
+  /** A Windows call failed (the typed error names it: code and HRESULT). */
+  SYSTEM_ERROR: 11,
+  /** A bug: an unexpected error. */
+  INTERNAL: 70,
+  /** The output could not be written (disk full, closed pipe). */
+  OUTPUT_ERROR: 74,
+} as const;
+
+export const COMMON_EXIT_CODES: Array<[number, string]> = [
+  [ExitCode.OK, 'success'],
+  [ExitCode.INVALID_PACKAGE, 'the file is not a valid Windows Installer package'],
+  [ExitCode.USAGE, 'bad command line (unknown option, missing or malformed argument, wrong kind of file)'],
+  [ExitCode.CANNOT_READ, 'the file cannot be read (missing, directory, no permission, not a regular file)'],
+  [ExitCode.SYSTEM_ERROR, 'a Windows call failed'],
+  [ExitCode.INTERNAL, 'internal error: a bug in msi-lua (please report it)'],
+  [ExitCode.OUTPUT_ERROR, 'the output could not be written (disk full, closed pipe)'],
+];
 
 /** Exit codes of the UAC-patching commands beyond the common ones. */
 export const LuaExitCode = {

@@ -2,8 +2,7 @@
 // once: the command modules spread their listing into their definition (`...listing('tables')`),
 // and the registry lists every command from here without loading its module (cold start).
 import type { CommandListing } from '../registry';
-import { ExitCode } from '../registry';
-import { ACTION_EXIT_CODES, InstallerExitCode, LuaExitCode, UpdatesExitCode } from '../exit-codes';
+import { ACTION_EXIT_CODES, ExitCode, InstallerExitCode, LuaExitCode, UpdatesExitCode } from '../exit-codes';
 
 const WINDOWS_ONLY: [number, string] = [InstallerExitCode.WINDOWS_ONLY, 'this command needs Windows'];
 
