@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const dir = path.resolve(__dirname, '..', '..', '.github', 'workflows');
+const dir = path.resolve(__dirname, '..', '..', '..', '.github', 'workflows');
 const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
 
 interface LintResult {
