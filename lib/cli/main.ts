@@ -307,17 +307,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`msi-lua ${version()}\n`);
     return ExitCode.OK;
   }
-  const json = wantsJson(rest);
+  const json = wantsJson(argv);
   const command = getCommand(first);
   if (!command) {
+    // An option where the command belongs (`msi-lua --json`) is a missing command.
+    const message = first.startsWith('-') ? `missing command before ${first}` : `unknown command ${first}`;
     if (json) {
       io.stdout.write(
         toJson({
-          error: { name: 'UsageError', code: 'ERR_USAGE', hresult: null, message: `unknown command ${first}`, exitCode: ExitCode.USAGE },
+          error: { name: 'UsageError', code: 'ERR_USAGE', hresult: null, message, exitCode: ExitCode.USAGE },
         }),
       );
-      io.stderr.write(`msi-lua: unknown command ${first} (see msi-lua --help)\n`);
-    } else io.stderr.write(`msi-lua: unknown command ${first}\n\n${mainHelp()}`);
+      io.stderr.write(`msi-lua: ${message} (see msi-lua --help)\n`);
+    } else io.stderr.write(`msi-lua: ${message}\n\n${mainHelp()}`);
     return ExitCode.USAGE;
   }
   let parsed: ReturnType<typeof parseArgs>;

@@ -15,6 +15,7 @@ import {
   readPackageFile,
   type CompoundFile,
 } from '../package';
+import { fileTypeOf } from '../package/cfb/source';
 
 const REASONS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -66,7 +67,7 @@ export async function checkReadable(path: string): Promise<void> {
     handle = await promises.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stats = await handle.stat();
     if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    if (!stats.isFile()) throw new CannotReadError(path, Object.assign(new Error('not a regular file'), { code: 'ERR_NOT_REGULAR_FILE' }));
+    if (!stats.isFile()) throw new CannotReadError(path, new NotRegularFileError(path, fileTypeOf(stats)));
   } catch (error) {
     throw error instanceof CannotReadError ? error : new CannotReadError(path, error);
   } finally {

@@ -135,3 +135,39 @@ test('tables lists _SummaryInformation and _ForceCodepage first, as msiinfo tabl
   expect(text[2]).toMatch(/^_SummaryInformation +\d+ +2 +PropertyId$/);
   expect(text[3]).toMatch(/^_ForceCodepage +1 +1$/);
 });
+
+describe('an option where the command belongs', () => {
+  test('`msi-lua --json` is a missing command: exit 2 and the JSON error on stdout', async () => {
+    const run = await cli('--json');
+    expect(run.code).toBe(ExitCode.USAGE);
+    const parsed = JSON.parse(run.text) as { error: { name: string; message: string; exitCode: number } };
+    expect(parsed.error).toMatchObject({ name: 'UsageError', exitCode: 2 });
+    expect(parsed.error.message).toBe('missing command before --json');
+    expect(run.stderr).toBe('msi-lua: missing command before --json (see msi-lua --help)\n');
+  });
+
+  test('an unknown command keeps its own message', async () => {
+    const run = await cli('nosuch');
+    expect(run.code).toBe(ExitCode.USAGE);
+    expect(run.stderr.split('\n')[0]).toBe('msi-lua: unknown command nosuch');
+  });
+});
+
+describe('a FIFO given as a file', () => {
+  test('every command that reads a file names it the same way', async () => {
+    const fifo = path.join(scratchDir('cli-fifo'), 'pipe.msi');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) throw new Error('mkfifo failed');
+    const messages = new Set<string>();
+    for (const argv of [
+      ['info', fifo],
+      ['tables', fifo],
+      ['signature', fifo],
+      ['lua-check', fifo],
+    ]) {
+      const run = await cli(...argv);
+      expect(run.code).toBe(ExitCode.CANNOT_READ);
+      messages.add(run.stderr.trim());
+    }
+    expect([...messages]).toEqual([`msi-lua: cannot read ${fifo}: not a regular file (FIFO)`]);
+  });
+});
