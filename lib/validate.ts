@@ -161,6 +161,20 @@ export function optionalBoolean(options: Record<string, unknown>, key: string): 
   return value;
 }
 
+/**
+ * An options object (undefined is {}) whose listed keys are each a boolean or absent:
+ * TypeError naming the argument, or the first option that is not a boolean.
+ */
+export function booleanOptions<K extends string>(value: unknown, keys: readonly K[], name = 'options'): Partial<Record<K, boolean>> {
+  const options = optionsObject(value, name);
+  const checked: Partial<Record<K, boolean>> = {};
+  for (const key of keys) {
+    const flag = optionalBoolean(options, key);
+    if (flag !== undefined) checked[key] = flag;
+  }
+  return checked;
+}
+
 export function optionalEnum<T extends string>(options: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
