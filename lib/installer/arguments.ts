@@ -1,9 +1,10 @@
-// Argument checks and command-line building for the installer actions. Every check runs
-// before any native call; messages name the argument.
+// Argument checks and command-line building for the installer actions and queries. Every
+// check runs before any native call; messages name the argument.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
-import { assertPlainObject, assertProductCode, describeValue } from '../validate';
+import { assertIntegerInRange, assertPlainObject, assertProductCode, describeValue } from '../validate';
+import type { InstallerProgressEvent } from './progress';
 
 /** A Windows Installer identifier ("Identifier" column type): a letter or underscore, then letters, digits, underscores, periods. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -153,4 +154,50 @@ export function checkSignal(value: unknown, name = 'options.signal'): AbortSigna
     throw new TypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
   }
   return value as AbortSignal;
+}
+
+/** The options every action takes, checked (./actions.ts). */
+export interface ActionOptions {
+  onProgress?: (event: InstallerProgressEvent) => void;
+  signal?: AbortSignal;
+  log?: string;
+  commandLine: string;
+}
+
+/**
+ * onProgress, signal, log and (where the action takes a property list) properties, checked
+ * before any native call; `commandLine` is the property list built from `properties`.
+ */
+export async function checkActionOptions(options: unknown, allowProperties: boolean): Promise<ActionOptions> {
+  if (options === undefined) return { commandLine: '' };
+  assertPlainObject(options, 'options');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new TypeError(`The "options.onProgress" option must be a function; received ${describeValue(options.onProgress)}`);
+  }
+  const signal = checkSignal(options.signal);
+  const log = options.log === undefined ? undefined : await checkLogPath(options.log);
+  if (!allowProperties && options.properties !== undefined) {
+    throw new TypeError(
+      'The "options.properties" option is not accepted here: MsiReinstallProduct takes no property list (use configureProduct)',
+    );
+  }
+  return {
+    onProgress: options.onProgress as ActionOptions['onProgress'],
+    signal,
+    log,
+    commandLine: buildPropertyString(options.properties),
+  };
+}
+
+/** configureProduct's request: INSTALLLEVEL 0..65535 (default 0) and the state by name. */
+export function checkConfigureRequest(request: unknown): { level: number; installState: number } {
+  assertPlainObject(request, 'request');
+  const level = request.installLevel ?? 0;
+  assertIntegerInRange(level, 'request.installLevel', 0, 65535);
+  if (typeof request.state !== 'string' || !Object.prototype.hasOwnProperty.call(INSTALL_STATES, request.state)) {
+    throw new TypeError(
+      `The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`,
+    );
+  }
+  return { level, installState: INSTALL_STATES[request.state as ConfigureState] };
 }
