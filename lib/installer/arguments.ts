@@ -3,7 +3,8 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
-import { assertIntegerInRange, assertPlainObject, assertProductCode, describeValue } from '../validate';
+import type { InstallContext } from '../products';
+import { assertIntegerInRange, assertPlainObject, assertProductCode, assertSid, describeValue } from '../validate';
 import type { InstallerProgressEvent } from './progress';
 
 /** A Windows Installer identifier ("Identifier" column type): a letter or underscore, then letters, digits, underscores, periods. */
@@ -200,4 +201,82 @@ export function checkConfigureRequest(request: unknown): { level: number; instal
     );
   }
   return { level, installState: INSTALL_STATES[request.state as ConfigureState] };
+}
+
+/** MSIINSTALLCONTEXT_* by name (MsiEnumPatchesExW's dwContext, MsiDeterminePatchSequenceW's). */
+export const CONTEXT_FLAGS: Record<InstallContext, number> = { userManaged: 1, userUnmanaged: 2, machine: 4 };
+
+/** MSIPATCHSTATE_* by name. */
+export const PATCH_STATES = { applied: 1, superseded: 2, obsoleted: 4, registered: 8 } as const;
+export type PatchState = keyof typeof PATCH_STATES;
+
+/**
+ * listPatches' options as MsiEnumPatchesExW's arguments: the MSIPATCHSTATE filter (default all
+ * four), the context flags (default all three), the user SID (default null: this user).
+ */
+export function checkListPatchesOptions(options: unknown): {
+  filter: number;
+  contexts: number;
+  userSid: string | null;
+  context: InstallContext | undefined;
+} {
+  let filter = 15;
+  let contexts = 7;
+  let userSid: string | null = null;
+  let context: InstallContext | undefined;
+  if (options !== undefined) {
+    assertPlainObject(options, 'options');
+    if (options.state !== undefined) {
+      const states = typeof options.state === 'string' ? [options.state] : options.state;
+      if (!Array.isArray(states) || states.length === 0)
+        throw new TypeError(
+          `The "options.state" option must be a patch state or an array of them; received ${describeValue(options.state)}`,
+        );
+      filter = 0;
+      for (const s of states) {
+        if (typeof s !== 'string' || !(s in PATCH_STATES))
+          throw new TypeError(
+            `The "options.state" option has an unknown state ${describeValue(s)}; known: ${Object.keys(PATCH_STATES).join(', ')}`,
+          );
+        filter |= PATCH_STATES[s as PatchState];
+      }
+    }
+    if (options.context !== undefined) {
+      if (typeof options.context !== 'string' || !(options.context in CONTEXT_FLAGS)) {
+        throw new TypeError(
+          `The "options.context" option must be 'machine', 'userManaged' or 'userUnmanaged'; received ${describeValue(options.context)}`,
+        );
+      }
+      context = options.context as InstallContext;
+      contexts = CONTEXT_FLAGS[context];
+    }
+    if (options.userSid !== undefined) {
+      assertSid(options.userSid, 'options.userSid');
+      userSid = options.userSid;
+    }
+  }
+  return { filter, contexts, userSid, context };
+}
+
+/** Feature names are Windows Installer identifiers of up to 38 characters. */
+const FEATURE_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,37}$/;
+
+/** listFeatures' `options.features`: feature names (identifiers of up to 38 characters); default none. */
+export function checkFeatureNames(options: unknown): string[] {
+  let names: string[] = [];
+  if (options !== undefined) {
+    assertPlainObject(options, 'options');
+    if (options.features !== undefined) {
+      if (!Array.isArray(options.features))
+        throw new TypeError(`The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`);
+      options.features.forEach((name: unknown, i: number) => {
+        if (typeof name !== 'string' || !FEATURE_NAME.test(name))
+          throw new TypeError(
+            `The "options.features[${i}]" option must be a feature name (an identifier of up to 38 characters); received ${describeValue(name)}`,
+          );
+      });
+      names = [...options.features];
+    }
+  }
+  return names;
 }
