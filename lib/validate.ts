@@ -217,7 +217,7 @@ export function assertServiceId(value: unknown, name = 'serviceId'): string {
   return value.replace(/[{}]/g, '').toLowerCase();
 }
 
-// --- installed-product queries (lib/products.ts) ------------------------------------------------
+// --- installed-product queries (lib/products/) --------------------------------------------------
 
 /**
  * A property name or an array of them (`single` false: an array only). Names are passed to
