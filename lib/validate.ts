@@ -274,3 +274,33 @@ export function assertIntegerInRange(value: unknown, name: string, min: number, 
     throw new RangeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
   }
 }
+
+// --- on-machine UAC-patching evaluation (lib/lua/machine.ts) ------------------------------------
+
+/**
+ * evaluateLuaPatching's options: a product code, `patch` a path or an array of paths (each a
+ * Windows string: the native signature check and the reader open the same path), `context`
+ * one of `contexts`, a user SID.
+ */
+export function assertEvaluateLuaOptions<C extends string>(
+  options: unknown,
+  contexts: ReadonlySet<C>,
+): { productCode: string; patches: string[]; context?: C; userSid?: string } {
+  assertPlainObject(options, 'options');
+  assertProductCode(options.productCode, 'options.productCode');
+  const patch = options.patch;
+  if (patch !== undefined && typeof patch !== 'string' && !Array.isArray(patch)) {
+    throw new TypeError(`The "options.patch" option must be a path or an array of paths; received ${describeValue(patch)}`);
+  }
+  const raw: unknown[] = patch === undefined ? [] : Array.isArray(patch) ? patch : [patch];
+  // One string for both layers: the native signature check and the reader open the same path.
+  raw.forEach((p: unknown, i: number) => assertWindowsString(p, Array.isArray(patch) ? `options.patch[${i}]` : 'options.patch'));
+  const context = options.context === undefined ? undefined : assertOneOf(options.context, contexts, 'options.context');
+  if (options.userSid !== undefined) assertSid(options.userSid, 'options.userSid');
+  return {
+    productCode: options.productCode,
+    patches: raw as string[],
+    context,
+    userSid: options.userSid as string | undefined,
+  };
+}

@@ -26,7 +26,7 @@ import { openPackage, type MsiPackage } from '../package';
 import { slice } from '../package/scheduler';
 import { getLuaPatchingPolicy } from '../policy';
 import { INSTALL_CONTEXTS, type InstallContext, getInstalledProduct } from '../products';
-import { assertOneOf, assertPlainObject, assertProductCode, assertSid, assertWindowsString, describeValue } from '../validate';
+import { assertEvaluateLuaOptions } from '../validate';
 import { type ChainVerdict, interpretChain } from './chain';
 import {
   type PatchFileFacts,
@@ -256,29 +256,9 @@ function contextFlag(context: InstallContext): number {
       : MSIINSTALLCONTEXT_USERUNMANAGED;
 }
 
-function checkOptions(options: unknown): { productCode: string; patches: string[]; context?: InstallContext; userSid?: string } {
-  assertPlainObject(options, 'options');
-  assertProductCode(options.productCode, 'options.productCode');
-  const patch = options.patch;
-  if (patch !== undefined && typeof patch !== 'string' && !Array.isArray(patch)) {
-    throw new TypeError(`The "options.patch" option must be a path or an array of paths; received ${describeValue(patch)}`);
-  }
-  const raw: unknown[] = patch === undefined ? [] : Array.isArray(patch) ? patch : [patch];
-  // One string for both layers: the native signature check and the reader open the same path.
-  raw.forEach((p: unknown, i: number) => assertWindowsString(p, Array.isArray(patch) ? `options.patch[${i}]` : 'options.patch'));
-  const context = options.context === undefined ? undefined : assertOneOf(options.context, INSTALL_CONTEXTS, 'options.context');
-  if (options.userSid !== undefined) assertSid(options.userSid, 'options.userSid');
-  return {
-    productCode: options.productCode,
-    patches: raw as string[],
-    context,
-    userSid: options.userSid as string | undefined,
-  };
-}
-
 /** Says whether a standard user can apply the patch(es) to an installed product, and why not. */
 export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): Promise<MachineLuaReport> {
-  const { productCode, patches, context, userSid } = checkOptions(options);
+  const { productCode, patches, context, userSid } = assertEvaluateLuaOptions(options, INSTALL_CONTEXTS);
   const product = await getInstalledProduct(productCode, ['AuthorizedLUAApp', 'LocalPackage', 'LastUsedType'], { context, userSid });
   const localPackage = product.properties.LocalPackage;
   const cached: Fact<MsiPackage> = localPackage
