@@ -80,6 +80,10 @@ export function assertPlainObject(value: unknown, name: string): asserts value i
   }
 }
 
+export function assertBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`The "${name}" argument must be a boolean; received ${describeValue(value)}`);
+}
+
 export function assertNonEmptyString(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new TypeError(`The "${name}" argument must be a non-empty string; received ${describeValue(value)}`);
@@ -206,6 +210,46 @@ export function optionalProgress<E>(options: Record<string, unknown>): ((event: 
 }
 
 const SERVICE_GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
+
+/** UpdateSession's `clientApplicationId` option: a non-empty string without NUL, or absent. */
+export function optionalClientApplicationId(options: Record<string, unknown>): string | undefined {
+  const id = options.clientApplicationId;
+  if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
+    throw new TypeError(`The "clientApplicationId" option must be a non-empty string; received ${describeValue(id)}`);
+  }
+  if (id !== undefined) assertNoNul(id, 'clientApplicationId', 'option');
+  return id;
+}
+
+/** A WUA search criteria string (IUpdateSearcher::Search), e.g. "IsInstalled=0": not blank, no NUL. */
+export function assertSearchCriteria(criteria: unknown): asserts criteria is string {
+  if (typeof criteria !== 'string' || criteria.trim().length === 0) {
+    throw new TypeError(`The "criteria" argument must be a non-empty WUA search criteria string; received ${describeValue(criteria)}`);
+  }
+  assertNoNul(criteria, 'criteria');
+}
+
+/**
+ * search()'s `serverSelection` (one of `selections`) and `serviceId` (a service GUID, braces
+ * optional, which needs serverSelection 'others' and implies it).
+ */
+export function searchServerOptions<S extends string>(
+  options: Record<string, unknown>,
+  selections: readonly S[],
+): { serverSelection?: S; serviceId?: string } {
+  let serverSelection = optionalEnum(options, 'serverSelection', selections);
+  const serviceId = options.serviceId;
+  if (serviceId !== undefined) {
+    if (typeof serviceId !== 'string' || !SERVICE_GUID.test(serviceId)) {
+      throw new TypeError(`The "serviceId" option must be a service GUID; received ${describeValue(serviceId)}`);
+    }
+    if (serverSelection !== undefined && serverSelection !== 'others') {
+      throw new TypeError(`The "serviceId" option needs serverSelection 'others'; received '${serverSelection}'`);
+    }
+    serverSelection = 'others' as S;
+  }
+  return { serverSelection, serviceId: serviceId as string | undefined };
+}
 
 /** An update service id (a GUID, braces optional), returned bare and in lower case. */
 export function assertServiceId(value: unknown, name = 'serviceId'): string {

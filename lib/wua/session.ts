@@ -7,15 +7,19 @@ import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult } fro
 import { E_FAIL, WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
 import { getBinding, toTypedError } from '../native/load';
 import {
+  assertBoolean,
   assertNoNul,
   assertPlainObject,
+  assertSearchCriteria,
   describeValue,
   optionalBoolean,
+  optionalClientApplicationId,
   optionalEnum,
   optionalInteger,
   optionalProgress,
   optionalSignal,
   optionsObject,
+  searchServerOptions,
 } from '../validate';
 import {
   isFailure,
@@ -63,7 +67,6 @@ import type {
 
 const PRIORITIES: Record<DownloadPriority, number> = { low: 1, normal: 2, high: 3 };
 const USER_INPUT_POLICIES: readonly UserInputPolicy[] = ['reject', 'skip', 'attempt'];
-const GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
 
 // E_ILLEGAL_METHOD_CALL (winerror.h of the Windows SDK) is in no mingw-w64 header, so not in the table.
 const E_ILLEGAL_METHOD_CALL = 0x8000000e;
@@ -161,40 +164,22 @@ export class UpdateSession {
 
   constructor(options: UpdateSessionOptions = {}) {
     const o = optionsObject(options, 'options');
-    const id = o.clientApplicationId;
-    if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
-      throw new TypeError(`The "clientApplicationId" option must be a non-empty string; received ${describeValue(id)}`);
-    }
-    if (id !== undefined) assertNoNul(id, 'clientApplicationId', 'option');
-    this.clientApplicationId = id ?? 'msi-lua';
+    this.clientApplicationId = optionalClientApplicationId(o) ?? 'msi-lua';
   }
 
   /** IUpdateSearcher.BeginSearch with a WUA criteria string, e.g. "IsInstalled=0 and IsHidden=0". */
   async search(criteria: string, options: SearchOptions = {}): Promise<SearchResult> {
-    if (typeof criteria !== 'string' || criteria.trim().length === 0) {
-      throw new TypeError(`The "criteria" argument must be a non-empty WUA search criteria string; received ${describeValue(criteria)}`);
-    }
-    assertNoNul(criteria, 'criteria');
+    assertSearchCriteria(criteria);
     const o = optionsObject(options, 'options');
     const online = optionalBoolean(o, 'online');
-    let serverSelection = optionalEnum(o, 'serverSelection', SERVER_SELECTIONS);
-    const serviceId = o.serviceId;
-    if (serviceId !== undefined) {
-      if (typeof serviceId !== 'string' || !GUID.test(serviceId)) {
-        throw new TypeError(`The "serviceId" option must be a service GUID; received ${describeValue(serviceId)}`);
-      }
-      if (serverSelection !== undefined && serverSelection !== 'others') {
-        throw new TypeError(`The "serviceId" option needs serverSelection 'others'; received '${serverSelection}'`);
-      }
-      serverSelection = 'others';
-    }
+    const { serverSelection, serviceId } = searchServerOptions(o, SERVER_SELECTIONS);
     const signal = optionalSignal(o);
 
     const raw = await this.#run<NativeSearchResult>('search', signal, undefined, (binding, handle) =>
       binding.wuaSearch(handle, criteria, {
         ...(online !== undefined ? { online } : {}),
         ...(serverSelection !== undefined ? { serverSelection: SERVER_SELECTIONS.indexOf(serverSelection) } : {}),
-        ...(typeof serviceId === 'string' ? { serviceId: serviceId.replace(/[{}]/g, '') } : {}),
+        ...(serviceId !== undefined ? { serviceId: serviceId.replace(/[{}]/g, '') } : {}),
       }),
     );
     const resultCode = resultName(raw.resultCode);
@@ -295,7 +280,7 @@ export class UpdateSession {
    */
   async setHidden(updates: readonly UpdateSelector[], hidden: boolean): Promise<HideOutcome[]> {
     const selected = this.#resolve(updates);
-    if (typeof hidden !== 'boolean') throw new TypeError(`The "hidden" argument must be a boolean; received ${describeValue(hidden)}`);
+    assertBoolean(hidden, 'hidden');
     const raw = await this.#short('setHidden', (binding, handle) =>
       (binding as unknown as WuaSystemBinding).wuaSetHidden(
         handle,
