@@ -80,6 +80,10 @@ export function assertPlainObject(value: unknown, name: string): asserts value i
   }
 }
 
+export function assertBoolean(value: unknown, name: string): asserts value is boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`The "${name}" argument must be a boolean; received ${describeValue(value)}`);
+}
+
 export function assertNonEmptyString(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new TypeError(`The "${name}" argument must be a non-empty string; received ${describeValue(value)}`);
@@ -161,6 +165,20 @@ export function optionalBoolean(options: Record<string, unknown>, key: string): 
   return value;
 }
 
+/**
+ * An options object (undefined is {}) whose listed keys are each a boolean or absent:
+ * TypeError naming the argument, or the first option that is not a boolean.
+ */
+export function booleanOptions<K extends string>(value: unknown, keys: readonly K[], name = 'options'): Partial<Record<K, boolean>> {
+  const options = optionsObject(value, name);
+  const checked: Partial<Record<K, boolean>> = {};
+  for (const key of keys) {
+    const flag = optionalBoolean(options, key);
+    if (flag !== undefined) checked[key] = flag;
+  }
+  return checked;
+}
+
 export function optionalEnum<T extends string>(options: Record<string, unknown>, key: string, allowed: readonly T[]): T | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
@@ -193,6 +211,46 @@ export function optionalProgress<E>(options: Record<string, unknown>): ((event: 
 
 const SERVICE_GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
 
+/** UpdateSession's `clientApplicationId` option: a non-empty string without NUL, or absent. */
+export function optionalClientApplicationId(options: Record<string, unknown>): string | undefined {
+  const id = options.clientApplicationId;
+  if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
+    throw new TypeError(`The "clientApplicationId" option must be a non-empty string; received ${describeValue(id)}`);
+  }
+  if (id !== undefined) assertNoNul(id, 'clientApplicationId', 'option');
+  return id;
+}
+
+/** A WUA search criteria string (IUpdateSearcher::Search), e.g. "IsInstalled=0": not blank, no NUL. */
+export function assertSearchCriteria(criteria: unknown): asserts criteria is string {
+  if (typeof criteria !== 'string' || criteria.trim().length === 0) {
+    throw new TypeError(`The "criteria" argument must be a non-empty WUA search criteria string; received ${describeValue(criteria)}`);
+  }
+  assertNoNul(criteria, 'criteria');
+}
+
+/**
+ * search()'s `serverSelection` (one of `selections`) and `serviceId` (a service GUID, braces
+ * optional, which needs serverSelection 'others' and implies it).
+ */
+export function searchServerOptions<S extends string>(
+  options: Record<string, unknown>,
+  selections: readonly S[],
+): { serverSelection?: S; serviceId?: string } {
+  let serverSelection = optionalEnum(options, 'serverSelection', selections);
+  const serviceId = options.serviceId;
+  if (serviceId !== undefined) {
+    if (typeof serviceId !== 'string' || !SERVICE_GUID.test(serviceId)) {
+      throw new TypeError(`The "serviceId" option must be a service GUID; received ${describeValue(serviceId)}`);
+    }
+    if (serverSelection !== undefined && serverSelection !== 'others') {
+      throw new TypeError(`The "serviceId" option needs serverSelection 'others'; received '${serverSelection}'`);
+    }
+    serverSelection = 'others' as S;
+  }
+  return { serverSelection, serviceId: serviceId as string | undefined };
+}
+
 /** An update service id (a GUID, braces optional), returned bare and in lower case. */
 export function assertServiceId(value: unknown, name = 'serviceId'): string {
   if (typeof value !== 'string' || !SERVICE_GUID.test(value)) {
@@ -203,7 +261,7 @@ export function assertServiceId(value: unknown, name = 'serviceId'): string {
   return value.replace(/[{}]/g, '').toLowerCase();
 }
 
-// --- installed-product queries (lib/products.ts) ------------------------------------------------
+// --- installed-product queries (lib/products/) --------------------------------------------------
 
 /**
  * A property name or an array of them (`single` false: an array only). Names are passed to
@@ -259,4 +317,34 @@ export function assertIntegerInRange(value: unknown, name: string, min: number, 
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new RangeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
   }
+}
+
+// --- on-machine UAC-patching evaluation (lib/lua/machine.ts) ------------------------------------
+
+/**
+ * evaluateLuaPatching's options: a product code, `patch` a path or an array of paths (each a
+ * Windows string: the native signature check and the reader open the same path), `context`
+ * one of `contexts`, a user SID.
+ */
+export function assertEvaluateLuaOptions<C extends string>(
+  options: unknown,
+  contexts: ReadonlySet<C>,
+): { productCode: string; patches: string[]; context?: C; userSid?: string } {
+  assertPlainObject(options, 'options');
+  assertProductCode(options.productCode, 'options.productCode');
+  const patch = options.patch;
+  if (patch !== undefined && typeof patch !== 'string' && !Array.isArray(patch)) {
+    throw new TypeError(`The "options.patch" option must be a path or an array of paths; received ${describeValue(patch)}`);
+  }
+  const raw: unknown[] = patch === undefined ? [] : Array.isArray(patch) ? patch : [patch];
+  // One string for both layers: the native signature check and the reader open the same path.
+  raw.forEach((p: unknown, i: number) => assertWindowsString(p, Array.isArray(patch) ? `options.patch[${i}]` : 'options.patch'));
+  const context = options.context === undefined ? undefined : assertOneOf(options.context, contexts, 'options.context');
+  if (options.userSid !== undefined) assertSid(options.userSid, 'options.userSid');
+  return {
+    productCode: options.productCode,
+    patches: raw as string[],
+    context,
+    userSid: options.userSid as string | undefined,
+  };
 }

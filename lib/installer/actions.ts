@@ -3,25 +3,26 @@
 // Windows Installer runs one installation at a time on a machine, and the record
 // handler, the internal UI level and the log setting are msi.dll's process state, so
 // msi-lua runs its own actions one after another (a queue), in the order they were called.
-import { ERROR_FUNCTION_FAILED, ERROR_INSTALL_FAILURE, ERROR_INSTALL_USEREXIT } from '../errors/codes.generated';
-import { AbortError, WindowsInstallerError, errorFromWin32, hresultFromWin32, type MsiLuaErrorInit } from '../errors';
+// Argument checks are ./arguments.ts; native outcomes become results and errors in ./outcome.ts.
 import { getBinding, toTypedError } from '../native/load';
 import type { NativeInstallerHandle, NativeInstallerOutcome, NativeInstallerRequest } from '../native/binding';
-import { assertIntegerInRange, assertPlainObject, assertProductCode, describeValue } from '../validate';
+import { assertPlainObject, assertProductCode } from '../validate';
 import {
-  INSTALL_STATES,
-  buildPropertyString,
+  checkActionOptions,
+  checkConfigureRequest,
   checkExistingFile,
-  checkLogPath,
   checkPatchCodes,
   checkPatchPaths,
-  checkSignal,
   reinstallModeFlags,
+  type ActionOptions,
   type ConfigureState,
   type PropertyValue,
   type ReinstallMode,
 } from './arguments';
+import { abortError, shapeOutcome } from './outcome';
 import { MESSAGE_FILTER, ProgressDecoder, type InstallerMessage, type InstallerProgressEvent } from './progress';
+
+export { InstallFailedError } from './outcome';
 
 export interface InstallerActionOptions {
   /** Receives every progress event in order, on the JS thread (see InstallerProgressEvent). Exceptions it throws are ignored. */
@@ -53,25 +54,6 @@ export interface InstallerResult {
   cancelRequested: boolean;
 }
 
-/** ERROR_INSTALL_FAILURE (1603), or ERROR_FUNCTION_FAILED (1627, what Wine 8 returns when a custom action fails): carries the failing action and the engine's messages. */
-export class InstallFailedError extends WindowsInstallerError {
-  /** The action the engine reported as failing (or the last one it started), null when none ran. */
-  declare readonly failedAction: string | null;
-  /** The error records (with their error numbers, e.g. 1722 for a custom action) and other messages. */
-  declare readonly messages: InstallerMessage[];
-
-  constructor(init: MsiLuaErrorInit, failedAction: string | null, messages: InstallerMessage[]) {
-    super(init);
-    Object.defineProperty(this, 'failedAction', { value: failedAction, enumerable: true, configurable: true });
-    Object.defineProperty(this, 'messages', { value: messages, enumerable: true, configurable: true });
-  }
-
-  protected override extraProperties(): Record<string, unknown> {
-    return { failedAction: this.failedAction, messages: this.messages };
-  }
-}
-
-const SUCCESS_STATUS: Record<number, InstallerResult['status']> = { 0: 'success', 3010: 'rebootRequired', 1641: 'rebootInitiated' };
 /** INSTALLLOGMODE_* for a verbose log: every message kind plus INSTALLLOGMODE_VERBOSE (0x1000) and EXTRADEBUG (0x2000). */
 const VERBOSE_LOG_MODE = 0x3fff;
 
@@ -94,7 +76,7 @@ function takeTicket(): Ticket {
 
 /** Validates, waits for its turn, runs; the ticket is released however it ends. */
 async function queued(
-  prepare: () => Promise<{ request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>; options: CommonOptions; syscall: string }>,
+  prepare: () => Promise<{ request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>; options: ActionOptions; syscall: string }>,
 ): Promise<InstallerResult> {
   const ticket = takeTicket();
   try {
@@ -106,58 +88,9 @@ async function queued(
   }
 }
 
-interface CommonOptions {
-  onProgress?: (event: InstallerProgressEvent) => void;
-  signal?: AbortSignal;
-  log?: string;
-  commandLine: string;
-}
-
-async function checkOptions(options: unknown, allowProperties: boolean): Promise<CommonOptions> {
-  if (options === undefined) return { commandLine: '' };
-  assertPlainObject(options, 'options');
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    throw new TypeError(`The "options.onProgress" option must be a function; received ${describeValue(options.onProgress)}`);
-  }
-  const signal = checkSignal(options.signal);
-  const log = options.log === undefined ? undefined : await checkLogPath(options.log);
-  if (!allowProperties && options.properties !== undefined) {
-    throw new TypeError(
-      'The "options.properties" option is not accepted here: MsiReinstallProduct takes no property list (use configureProduct)',
-    );
-  }
-  return {
-    onProgress: options.onProgress as CommonOptions['onProgress'],
-    signal,
-    log,
-    commandLine: buildPropertyString(options.properties),
-  };
-}
-
-function abortError(syscall: string): AbortError {
-  return new AbortError({ hresult: hresultFromWin32(ERROR_INSTALL_USEREXIT), syscall });
-}
-
-function failure(status: number, syscall: string, decoder: ProgressDecoder): Error {
-  if (status === ERROR_INSTALL_USEREXIT) return abortError(syscall);
-  const base = errorFromWin32(status, { syscall });
-  if (status === ERROR_INSTALL_FAILURE || status === ERROR_FUNCTION_FAILED) {
-    const action = decoder.failedAction ?? decoder.lastAction;
-    const where = action ? ` (failing action: ${action})` : '';
-    const errors = decoder.messages.filter((m) => m.severity === 'error' || m.severity === 'fatal');
-    const detail = errors.length ? `; ${errors.map((m) => (m.code !== null ? `${m.code}: ` : '') + m.text).join('; ')}` : '';
-    return new InstallFailedError(
-      { hresult: base.hresult, code: base.code, syscall, message: `${base.message}${where}${detail}` },
-      action,
-      decoder.messages,
-    );
-  }
-  return base;
-}
-
 async function runAction(
   request: Omit<NativeInstallerRequest, 'messageFilter' | 'logMode'>,
-  options: CommonOptions,
+  options: ActionOptions,
   syscall: string,
 ): Promise<InstallerResult> {
   const binding = getBinding();
@@ -195,18 +128,7 @@ async function runAction(
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
-    const status = SUCCESS_STATUS[outcome.status];
-    if (status === undefined) throw failure(outcome.status, syscall, decoder);
-    decoder.finish();
-    return {
-      status,
-      exitCode: outcome.status,
-      rebootRequired: outcome.status === 3010 || outcome.status === 1641,
-      rebootInitiated: outcome.status === 1641,
-      messages: decoder.messages,
-      actions: decoder.actions,
-      cancelRequested: outcome.cancelRequested,
-    };
+    return shapeOutcome(outcome, syscall, decoder);
   }
 }
 
@@ -220,7 +142,7 @@ async function runAction(
 export function installProduct(packagePath: string, options?: InstallerActionOptions): Promise<InstallerResult> {
   return queued(async () => {
     const absolute = await checkExistingFile(packagePath, 'packagePath');
-    const common = await checkOptions(options, true);
+    const common = await checkActionOptions(options, true);
     return {
       request: { kind: 'install', packagePath: absolute, commandLine: common.commandLine },
       options: common,
@@ -245,7 +167,7 @@ export function applyPatch(patchPaths: string | readonly string[], options?: App
     if (options !== undefined) assertPlainObject(options, 'options');
     const productCode = options?.productCode;
     if (productCode !== undefined) assertProductCode(productCode, 'options.productCode');
-    const common = await checkOptions(options === undefined ? undefined : { ...options, productCode: undefined }, true);
+    const common = await checkActionOptions(options === undefined ? undefined : { ...options, productCode: undefined }, true);
     const request = {
       kind: 'applyPatches' as const,
       patchList: paths.join(';'),
@@ -265,7 +187,7 @@ export function removePatches(
   return queued(async () => {
     assertProductCode(productCode);
     const codes = checkPatchCodes(patchCodes);
-    const common = await checkOptions(options, true);
+    const common = await checkActionOptions(options, true);
     return {
       request: { kind: 'removePatches', productCode, patchList: codes.join(';'), commandLine: common.commandLine },
       options: common,
@@ -285,7 +207,7 @@ export function repairProduct(productCode: string, options?: RepairOptions): Pro
     assertProductCode(productCode);
     if (options !== undefined) assertPlainObject(options, 'options');
     const flags = reinstallModeFlags(options?.mode);
-    const common = await checkOptions(options === undefined ? undefined : { ...options, mode: undefined }, false);
+    const common = await checkActionOptions(options === undefined ? undefined : { ...options, mode: undefined }, false);
     return { request: { kind: 'reinstall', productCode, reinstallMode: flags }, options: common, syscall: 'MsiReinstallProductW' };
   });
 }
@@ -305,16 +227,8 @@ export function configureProduct(
 ): Promise<InstallerResult> {
   return queued(async () => {
     assertProductCode(productCode);
-    assertPlainObject(request, 'request');
-    const level = request.installLevel ?? 0;
-    assertIntegerInRange(level, 'request.installLevel', 0, 65535);
-    if (typeof request.state !== 'string' || !Object.prototype.hasOwnProperty.call(INSTALL_STATES, request.state)) {
-      throw new TypeError(
-        `The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`,
-      );
-    }
-    const common = await checkOptions(options, true);
-    const installState = INSTALL_STATES[request.state];
+    const { level, installState } = checkConfigureRequest(request);
+    const common = await checkActionOptions(options, true);
     return {
       request: { kind: 'configure', productCode, installLevel: level, installState, commandLine: common.commandLine },
       options: common,

@@ -1,9 +1,11 @@
-// Argument checks and command-line building for the installer actions. Every check runs
-// before any native call; messages name the argument.
+// Argument checks and command-line building for the installer actions and queries. Every
+// check runs before any native call; messages name the argument.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
-import { assertPlainObject, assertProductCode, describeValue } from '../validate';
+import type { InstallContext } from '../products';
+import { assertIntegerInRange, assertPlainObject, assertProductCode, assertSid, describeValue } from '../validate';
+import type { InstallerProgressEvent } from './progress';
 
 /** A Windows Installer identifier ("Identifier" column type): a letter or underscore, then letters, digits, underscores, periods. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -153,4 +155,128 @@ export function checkSignal(value: unknown, name = 'options.signal'): AbortSigna
     throw new TypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
   }
   return value as AbortSignal;
+}
+
+/** The options every action takes, checked (./actions.ts). */
+export interface ActionOptions {
+  onProgress?: (event: InstallerProgressEvent) => void;
+  signal?: AbortSignal;
+  log?: string;
+  commandLine: string;
+}
+
+/**
+ * onProgress, signal, log and (where the action takes a property list) properties, checked
+ * before any native call; `commandLine` is the property list built from `properties`.
+ */
+export async function checkActionOptions(options: unknown, allowProperties: boolean): Promise<ActionOptions> {
+  if (options === undefined) return { commandLine: '' };
+  assertPlainObject(options, 'options');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new TypeError(`The "options.onProgress" option must be a function; received ${describeValue(options.onProgress)}`);
+  }
+  const signal = checkSignal(options.signal);
+  const log = options.log === undefined ? undefined : await checkLogPath(options.log);
+  if (!allowProperties && options.properties !== undefined) {
+    throw new TypeError(
+      'The "options.properties" option is not accepted here: MsiReinstallProduct takes no property list (use configureProduct)',
+    );
+  }
+  return {
+    onProgress: options.onProgress as ActionOptions['onProgress'],
+    signal,
+    log,
+    commandLine: buildPropertyString(options.properties),
+  };
+}
+
+/** configureProduct's request: INSTALLLEVEL 0..65535 (default 0) and the state by name. */
+export function checkConfigureRequest(request: unknown): { level: number; installState: number } {
+  assertPlainObject(request, 'request');
+  const level = request.installLevel ?? 0;
+  assertIntegerInRange(level, 'request.installLevel', 0, 65535);
+  if (typeof request.state !== 'string' || !Object.prototype.hasOwnProperty.call(INSTALL_STATES, request.state)) {
+    throw new TypeError(
+      `The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`,
+    );
+  }
+  return { level, installState: INSTALL_STATES[request.state as ConfigureState] };
+}
+
+/** MSIINSTALLCONTEXT_* by name (MsiEnumPatchesExW's dwContext, MsiDeterminePatchSequenceW's). */
+export const CONTEXT_FLAGS: Record<InstallContext, number> = { userManaged: 1, userUnmanaged: 2, machine: 4 };
+
+/** MSIPATCHSTATE_* by name. */
+export const PATCH_STATES = { applied: 1, superseded: 2, obsoleted: 4, registered: 8 } as const;
+export type PatchState = keyof typeof PATCH_STATES;
+
+/**
+ * listPatches' options as MsiEnumPatchesExW's arguments: the MSIPATCHSTATE filter (default all
+ * four), the context flags (default all three), the user SID (default null: this user).
+ */
+export function checkListPatchesOptions(options: unknown): {
+  filter: number;
+  contexts: number;
+  userSid: string | null;
+  context: InstallContext | undefined;
+} {
+  let filter = 15;
+  let contexts = 7;
+  let userSid: string | null = null;
+  let context: InstallContext | undefined;
+  if (options !== undefined) {
+    assertPlainObject(options, 'options');
+    if (options.state !== undefined) {
+      const states = typeof options.state === 'string' ? [options.state] : options.state;
+      if (!Array.isArray(states) || states.length === 0)
+        throw new TypeError(
+          `The "options.state" option must be a patch state or an array of them; received ${describeValue(options.state)}`,
+        );
+      filter = 0;
+      for (const s of states) {
+        if (typeof s !== 'string' || !(s in PATCH_STATES))
+          throw new TypeError(
+            `The "options.state" option has an unknown state ${describeValue(s)}; known: ${Object.keys(PATCH_STATES).join(', ')}`,
+          );
+        filter |= PATCH_STATES[s as PatchState];
+      }
+    }
+    if (options.context !== undefined) {
+      if (typeof options.context !== 'string' || !(options.context in CONTEXT_FLAGS)) {
+        throw new TypeError(
+          `The "options.context" option must be 'machine', 'userManaged' or 'userUnmanaged'; received ${describeValue(options.context)}`,
+        );
+      }
+      context = options.context as InstallContext;
+      contexts = CONTEXT_FLAGS[context];
+    }
+    if (options.userSid !== undefined) {
+      assertSid(options.userSid, 'options.userSid');
+      userSid = options.userSid;
+    }
+  }
+  return { filter, contexts, userSid, context };
+}
+
+/** Feature names are Windows Installer identifiers of up to 38 characters. */
+const FEATURE_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,37}$/;
+
+/** listFeatures' `options.features`: feature names (identifiers of up to 38 characters); default none. */
+export function checkFeatureNames(options: unknown): string[] {
+  let names: string[] = [];
+  if (options !== undefined) {
+    assertPlainObject(options, 'options');
+    if (options.features !== undefined) {
+      if (!Array.isArray(options.features))
+        throw new TypeError(`The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`);
+      options.features.forEach((name: unknown, i: number) => {
+        if (typeof name !== 'string' || !FEATURE_NAME.test(name))
+          throw new TypeError(
+            `The "options.features[${i}]" option must be a feature name (an identifier of up to 38 characters); received ${describeValue(name)}`,
+          );
+      });
+      names = [...options.features];
+    }
+  }
+  return names;
 }

@@ -1,50 +1,21 @@
 // On-machine UAC-patching evaluation: every fact gathered through the native layer
 // (Windows Installer, the registry, WinVerifyTrust, the token) and the package reader
-// (the cached package and the patch files), then judged by the shared rules.
+// (the cached package and the patch files), read as facts by ./machine-facts.ts, then
+// judged by the shared rules. Argument checks are lib/validate.ts.
 import * as os from 'node:os';
 
 import { getInteractiveContext } from '../process';
-import { describeHResult } from '../errors';
-import {
-  CERT_E_CHAINING,
-  CERT_E_EXPIRED,
-  CERT_E_REVOCATION_FAILURE,
-  CERT_E_REVOKED,
-  CERT_E_UNTRUSTEDROOT,
-  CRYPT_E_NO_REVOCATION_CHECK,
-  CRYPT_E_REVOCATION_OFFLINE,
-  CRYPT_E_REVOKED,
-  MSIINSTALLCONTEXT_MACHINE,
-  MSIINSTALLCONTEXT_USERMANAGED,
-  MSIINSTALLCONTEXT_USERUNMANAGED,
-  S_OK,
-  TRUST_E_NOSIGNATURE,
-  TRUST_E_SUBJECT_FORM_UNKNOWN,
-} from '../errors/codes.generated';
+import { MSIINSTALLCONTEXT_MACHINE, MSIINSTALLCONTEXT_USERMANAGED, MSIINSTALLCONTEXT_USERUNMANAGED } from '../errors/codes.generated';
 import { callNative } from '../native/load';
 import { openPackage, type MsiPackage } from '../package';
 import { slice } from '../package/scheduler';
 import { getLuaPatchingPolicy } from '../policy';
 import { INSTALL_CONTEXTS, type InstallContext, getInstalledProduct } from '../products';
-import { assertOneOf, assertPlainObject, assertProductCode, assertSid, assertWindowsString, describeValue } from '../validate';
+import { assertEvaluateLuaOptions } from '../validate';
 import { type ChainVerdict, interpretChain } from './chain';
-import {
-  type PatchFileFacts,
-  certificateSummary,
-  certificateTablesThroughPatches,
-  propertyDisablesLua,
-  readPatchFile,
-} from './package-facts';
-import {
-  type Fact,
-  type LuaFacts,
-  type LuaReport,
-  type PatchCertificateTableFact,
-  type PatchFacts,
-  evaluateLuaRules,
-  known,
-  unknown,
-} from './rules';
+import { interpretPatchFacts, isUnsignedVerdict, machineLuaFacts } from './machine-facts';
+import { type PatchFileFacts, certificateSummary, certificateTablesThroughPatches, readPatchFile } from './package-facts';
+import { type Fact, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
 
 export interface EvaluateLuaPatchingOptions {
   productCode: string;
@@ -59,19 +30,6 @@ export interface MachineLuaReport extends LuaReport {
   context: InstallContext;
   userSid: string | null;
   patches: string[];
-}
-
-/** Verdicts that mean "revocation could not be decided", not "not revoked". */
-const REVOCATION_UNDECIDED = new Set([
-  CRYPT_E_NO_REVOCATION_CHECK,
-  CRYPT_E_REVOCATION_OFFLINE,
-  CERT_E_REVOCATION_FAILURE,
-  CERT_E_CHAINING,
-  CERT_E_UNTRUSTEDROOT,
-]);
-
-function codeName(hr: number): string {
-  return describeHResult(hr).code;
 }
 
 async function settle<T>(work: Promise<T>): Promise<Fact<T>> {
@@ -93,89 +51,9 @@ async function patchFacts(label: string, productCode: string): Promise<PatchFact
     settle(callNative((binding) => binding.fileSignature(label, true))),
     settle(openPackage(label).then((p) => slice(() => readPatchFile(p)))),
   ]);
-  const targetsProduct: Fact<boolean> = file.known
-    ? known(
-        file.value.targetProductCodes.some((c) => c.toUpperCase() === productCode.toUpperCase()),
-        'patch summary (Template)',
-      )
-    : unknown(file.reason);
-  if (!native.known) {
-    return {
-      patch: label,
-      targetsProduct,
-      signed: unknown(native.reason),
-      signer: unknown(native.reason),
-      signatureValid: unknown(native.reason),
-      revoked: unknown(native.reason),
-    };
-  }
-  const { msiHresult, trustHresult, signerCertificate, wineVersion } = native.value;
-  const verdict = `MsiGetFileSignatureInformationW: ${codeName(msiHresult)}; WinVerifyTrust: ${codeName(trustHresult)}`;
-  // The package reader checks the digest and the signer's signature itself; a patch it
-  // finds altered never passes, whatever the system says.
-  const readerRejects = file.known && file.value.signed && (file.value.digestValid === false || file.value.signatureValid === false);
-  const readerVerified = file.known && file.value.digestValid === true && file.value.signatureValid === true;
-  const readerVerdict = file.known ? file.value.problems.join('; ') || 'digest and signer signature verified by msi-lua' : file.reason;
-  if (msiHresult === TRUST_E_NOSIGNATURE || msiHresult === TRUST_E_SUBJECT_FORM_UNKNOWN) {
-    return {
-      patch: label,
-      targetsProduct,
-      signed: known(false, verdict),
-      signer: known(null),
-      signatureValid: known(false, verdict),
-      revoked: unknown('not signed'),
-    };
-  }
-  // The signer as Windows Installer saw it, else as the file's PKCS#7 names it (an
-  // untrusted chain makes Windows return no certificate).
-  const signer: PatchFacts['signer'] = signerCertificate
-    ? known(certificateSummary(signerCertificate), 'MsiGetFileSignatureInformationW')
-    : file.known
-      ? known(file.value.signer, 'PKCS#7 signer in the patch')
-      : unknown(file.reason);
-  const chain = await chainVerdict(file, wineVersion);
-  // Windows Installer accepts the signature only when MsiGetFileSignatureInformationW
-  // succeeds: a bad digest (TRUST_E_BAD_DIGEST) or an untrusted chain (CERT_E_CHAINING,
-  // ...) both fail it. Wine's WinVerifyTrust neither hashes MSI files nor applies the
-  // chain policy to them, so under Wine its "success" is no evidence: the same two
-  // questions are answered by msi-lua's digest and signer check and by the machine's
-  // chain engine, which Wine does implement.
-  const wine = wineVersion !== null;
-  const wineCaveat = `Wine ${wineVersion} does not verify MSI signatures (no hash check, no chain policy), so its verdict is not used; ${verdict}`;
-  let signatureValid: Fact<boolean>;
-  if (readerRejects) signatureValid = known(false, `msi-lua: ${readerVerdict}`);
-  else if (wine && msiHresult === S_OK) {
-    if (!chain.known) signatureValid = unknown(`${wineCaveat}; ${chain.reason}`);
-    else if (!chain.value.trusted) signatureValid = known(false, chain.value.description);
-    else if (readerVerified) signatureValid = known(true, `msi-lua: ${readerVerdict}; ${chain.value.description}; ${wineCaveat}`);
-    else signatureValid = unknown(`${wineCaveat}; msi-lua: ${readerVerdict}`);
-  } else signatureValid = known(msiHresult === S_OK, verdict);
-  let revoked: Fact<boolean>;
-  if (wine && (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED))
-    revoked = chain.known ? chain.value.revoked : unknown(`${wineCaveat}; ${chain.reason}`);
-  else if (trustHresult === CERT_E_REVOKED || trustHresult === CRYPT_E_REVOKED) revoked = known(true, verdict);
-  else if (trustHresult === S_OK || trustHresult === CERT_E_EXPIRED)
-    revoked = known(false, `${verdict} (revocation checked for the whole chain)`);
-  else if (REVOCATION_UNDECIDED.has(trustHresult)) revoked = unknown(verdict);
-  else revoked = unknown(`the chain did not verify, so revocation was not decided: ${verdict}`);
-  return {
-    patch: label,
-    targetsProduct,
-    signed: known(true, verdict),
-    ...(file.known ? { digestAlgorithms: { digest: file.value.digestAlgorithm, signature: file.value.signatureAlgorithm } } : {}),
-    signer,
-    signatureValid,
-    trustVerdict: known(codeName(trustHresult)),
-    revoked,
-    expired:
-      trustHresult === CERT_E_EXPIRED
-        ? known(true)
-        : chain.known && chain.value.expired.known
-          ? chain.value.expired
-          : file.known && file.value.expired !== null
-            ? known(file.value.expired)
-            : unknown('no signer'),
-  };
+  const chain =
+    native.known && !isUnsignedVerdict(native.value.msiHresult) ? await chainVerdict(file, native.value.wineVersion) : undefined;
+  return interpretPatchFacts(label, productCode, native, file, chain);
 }
 
 /** The machine's chain engine on the certificates the patch's signature carries. */
@@ -256,29 +134,9 @@ function contextFlag(context: InstallContext): number {
       : MSIINSTALLCONTEXT_USERUNMANAGED;
 }
 
-function checkOptions(options: unknown): { productCode: string; patches: string[]; context?: InstallContext; userSid?: string } {
-  assertPlainObject(options, 'options');
-  assertProductCode(options.productCode, 'options.productCode');
-  const patch = options.patch;
-  if (patch !== undefined && typeof patch !== 'string' && !Array.isArray(patch)) {
-    throw new TypeError(`The "options.patch" option must be a path or an array of paths; received ${describeValue(patch)}`);
-  }
-  const raw: unknown[] = patch === undefined ? [] : Array.isArray(patch) ? patch : [patch];
-  // One string for both layers: the native signature check and the reader open the same path.
-  raw.forEach((p: unknown, i: number) => assertWindowsString(p, Array.isArray(patch) ? `options.patch[${i}]` : 'options.patch'));
-  const context = options.context === undefined ? undefined : assertOneOf(options.context, INSTALL_CONTEXTS, 'options.context');
-  if (options.userSid !== undefined) assertSid(options.userSid, 'options.userSid');
-  return {
-    productCode: options.productCode,
-    patches: raw as string[],
-    context,
-    userSid: options.userSid as string | undefined,
-  };
-}
-
 /** Says whether a standard user can apply the patch(es) to an installed product, and why not. */
 export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): Promise<MachineLuaReport> {
-  const { productCode, patches, context, userSid } = checkOptions(options);
+  const { productCode, patches, context, userSid } = assertEvaluateLuaOptions(options, INSTALL_CONTEXTS);
   const product = await getInstalledProduct(productCode, ['AuthorizedLUAApp', 'LocalPackage', 'LastUsedType'], { context, userSid });
   const localPackage = product.properties.LocalPackage;
   const cached: Fact<MsiPackage> = localPackage
@@ -294,46 +152,6 @@ export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): 
   patchList.forEach((facts, i) => {
     facts.certificateTable = tables.perPatch[i];
   });
-  const authorized = product.properties.AuthorizedLUAApp;
-  const propertyDisabled: Fact<boolean> = (() => {
-    if (cached.known) {
-      const fromTable = propertyDisablesLua(cached.value);
-      if (fromTable.known && fromTable.value) return fromTable;
-    }
-    // A value given on the msiexec command line is not recorded anywhere readable, but
-    // Windows Installer grants AuthorizedLUAApp only when it was not set.
-    if (authorized === '1') return known(false, 'AuthorizedLUAApp=1 is only granted when MSIDISABLELUAPATCHING was not set');
-    return unknown('a value given on the command line at installation is not recorded; the cached package does not set it');
-  })();
-  const lastUsedType = product.properties.LastUsedType;
-  const facts: LuaFacts = {
-    installerVersion: engine.known
-      ? known(
-          { engine: engine.value, packageMinimum: cached.known ? (cached.value.summary.pageCount ?? undefined) : undefined },
-          'msi.dll file version',
-        )
-      : unknown(engine.reason),
-    windowsXp: windowsXpFact(),
-    installedFromRemovableMedia: lastUsedType
-      ? known(lastUsedType === 'm', `LastUsedType=${lastUsedType}`)
-      : unknown('LastUsedType is not recorded'),
-    adminImage: cached.known
-      ? known(cached.value.summary.wordCountFlags?.administrativeImage === true, 'cached package summary word count')
-      : unknown(cached.reason),
-    perMachine: known(product.context === 'machine', `installed in the ${product.context} context`),
-    patchCertificateTable: tables.table,
-    patches: patchList,
-    propertyDisabled,
-    policyDisabled: !policy.known
-      ? unknown(policy.reason)
-      : policy.value.disableLuaPatching === null
-        ? unknown(`DisableLUAPatching has the wrong registry type (${policy.value.registryType})`)
-        : known(policy.value.disableLuaPatching, policy.value.source),
-    authorizedLuaApp: known(authorized === '1', `AuthorizedLUAApp=${authorized ?? '(absent)'}`),
-    callerIsAdministrator:
-      caller.known && caller.value.elevated !== null
-        ? known(caller.value.elevated && (caller.value.facts.groupSids.value ?? []).includes('S-1-5-32-544'), 'process token')
-        : unknown(caller.known ? 'token elevation is not known' : caller.reason),
-  };
+  const facts = machineLuaFacts({ product, cached, engine, policy, caller, tables, patches: patchList, windowsXp: windowsXpFact() });
   return { ...evaluateLuaRules(facts), productCode, context: product.context, userSid: product.userSid, patches };
 }

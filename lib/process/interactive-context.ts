@@ -2,7 +2,7 @@
 // user is behind it, decided from the facts native/token_context.cc reads from the process
 // token and the interactive desktop (read.ts fetches them). A conclusion the facts do not
 // support is reported as null (unknown) with the reason, never guessed. Not to be confused
-// with a product's install context (MSIINSTALLCONTEXT, lib/products.ts).
+// with a product's install context (MSIINSTALLCONTEXT, lib/products/).
 import { asContextFact, known, unknown as unknownFact, type ContextFact } from '../fact';
 import type { NativeTokenFacts } from '../native/binding';
 import { assertPlainObject } from '../validate';

@@ -3,21 +3,36 @@
 // lib/validate.ts, the shaping of native records ./shape.ts; native/wua_*.cc only gathers
 // facts and calls WUA.
 import { getInteractiveContext, type InteractiveContext } from '../process';
-import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, type UpdateRef } from '../errors';
+import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult } from '../errors';
 import { E_FAIL, WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
 import { getBinding, toTypedError } from '../native/load';
 import {
+  assertBoolean,
   assertNoNul,
   assertPlainObject,
+  assertSearchCriteria,
   describeValue,
   optionalBoolean,
+  optionalClientApplicationId,
   optionalEnum,
   optionalInteger,
   optionalProgress,
   optionalSignal,
   optionsObject,
+  searchServerOptions,
 } from '../validate';
-import { isFailure, PHASES, rawCode, resultName, SERVER_SELECTIONS, shapeHistoryEntry, shapeUpdate } from './shape';
+import {
+  isFailure,
+  rawCode,
+  resultName,
+  SERVER_SELECTIONS,
+  shapeHideOutcome,
+  shapeHistoryEntry,
+  shapeOutcome,
+  shapeProgress,
+  shapeUpdate,
+  updateRef,
+} from './shape';
 import type {
   NativeJobResult,
   NativeProgress,
@@ -52,7 +67,6 @@ import type {
 
 const PRIORITIES: Record<DownloadPriority, number> = { low: 1, normal: 2, high: 3 };
 const USER_INPUT_POLICIES: readonly UserInputPolicy[] = ['reject', 'skip', 'attempt'];
-const GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$/;
 
 // E_ILLEGAL_METHOD_CALL (winerror.h of the Windows SDK) is in no mingw-w64 header, so not in the table.
 const E_ILLEGAL_METHOD_CALL = 0x8000000e;
@@ -63,9 +77,6 @@ type Operation = 'search' | 'download' | 'install' | 'uninstall';
 export type AbortedJobError<T> = AbortError & { result?: T };
 
 const MAX_HISTORY_PAGE = 10_000;
-function ref(update: Update): UpdateRef {
-  return { id: update.id, title: update.title };
-}
 
 /** The updates that may ask for user input in this operation (uninstall has its own behaviour). */
 function requestsUserInput(update: Update, uninstall: boolean): boolean {
@@ -96,7 +107,7 @@ function withUpdates(error: unknown, updates: readonly Update[]): unknown {
     syscall: error.syscall,
     systemMessage: error.systemMessage,
     cause: error.cause,
-    updates: updates.map(ref),
+    updates: updates.map(updateRef),
   });
 }
 
@@ -153,40 +164,22 @@ export class UpdateSession {
 
   constructor(options: UpdateSessionOptions = {}) {
     const o = optionsObject(options, 'options');
-    const id = o.clientApplicationId;
-    if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
-      throw new TypeError(`The "clientApplicationId" option must be a non-empty string; received ${describeValue(id)}`);
-    }
-    if (id !== undefined) assertNoNul(id, 'clientApplicationId', 'option');
-    this.clientApplicationId = id ?? 'msi-lua';
+    this.clientApplicationId = optionalClientApplicationId(o) ?? 'msi-lua';
   }
 
   /** IUpdateSearcher.BeginSearch with a WUA criteria string, e.g. "IsInstalled=0 and IsHidden=0". */
   async search(criteria: string, options: SearchOptions = {}): Promise<SearchResult> {
-    if (typeof criteria !== 'string' || criteria.trim().length === 0) {
-      throw new TypeError(`The "criteria" argument must be a non-empty WUA search criteria string; received ${describeValue(criteria)}`);
-    }
-    assertNoNul(criteria, 'criteria');
+    assertSearchCriteria(criteria);
     const o = optionsObject(options, 'options');
     const online = optionalBoolean(o, 'online');
-    let serverSelection = optionalEnum(o, 'serverSelection', SERVER_SELECTIONS);
-    const serviceId = o.serviceId;
-    if (serviceId !== undefined) {
-      if (typeof serviceId !== 'string' || !GUID.test(serviceId)) {
-        throw new TypeError(`The "serviceId" option must be a service GUID; received ${describeValue(serviceId)}`);
-      }
-      if (serverSelection !== undefined && serverSelection !== 'others') {
-        throw new TypeError(`The "serviceId" option needs serverSelection 'others'; received '${serverSelection}'`);
-      }
-      serverSelection = 'others';
-    }
+    const { serverSelection, serviceId } = searchServerOptions(o, SERVER_SELECTIONS);
     const signal = optionalSignal(o);
 
     const raw = await this.#run<NativeSearchResult>('search', signal, undefined, (binding, handle) =>
       binding.wuaSearch(handle, criteria, {
         ...(online !== undefined ? { online } : {}),
         ...(serverSelection !== undefined ? { serverSelection: SERVER_SELECTIONS.indexOf(serverSelection) } : {}),
-        ...(typeof serviceId === 'string' ? { serviceId: serviceId.replace(/[{}]/g, '') } : {}),
+        ...(serviceId !== undefined ? { serviceId: serviceId.replace(/[{}]/g, '') } : {}),
       }),
     );
     const resultCode = resultName(raw.resultCode);
@@ -221,7 +214,7 @@ export class UpdateSession {
       resultCode: resultName(raw.resultCode),
       ...rawCode(raw.resultCode),
       hresult: raw.hresult >>> 0,
-      updates: raw.updates.map((u, i) => this.#outcome(selected[i]!, u.resultCode, u.hresult, 'IUpdateDownloadResult::get_HResult')),
+      updates: raw.updates.map((u, i) => shapeOutcome(selected[i]!, u.resultCode, u.hresult, 'IUpdateDownloadResult::get_HResult')),
     };
     return this.#settle('download', signal, raw, result, selected);
   }
@@ -287,7 +280,7 @@ export class UpdateSession {
    */
   async setHidden(updates: readonly UpdateSelector[], hidden: boolean): Promise<HideOutcome[]> {
     const selected = this.#resolve(updates);
-    if (typeof hidden !== 'boolean') throw new TypeError(`The "hidden" argument must be a boolean; received ${describeValue(hidden)}`);
+    assertBoolean(hidden, 'hidden');
     const raw = await this.#short('setHidden', (binding, handle) =>
       (binding as unknown as WuaSystemBinding).wuaSetHidden(
         handle,
@@ -295,13 +288,7 @@ export class UpdateSession {
         hidden,
       ),
     );
-    return raw.map((r, i) => {
-      const update = selected[i]!;
-      const hr = r.hresult >>> 0;
-      const outcome: HideOutcome = { id: update.id, title: update.title, hresult: hr, isHidden: r.isHidden };
-      if (isFailure(hr)) outcome.error = errorFromHResult(hr, { syscall: 'IUpdate::put_IsHidden' });
-      return outcome;
-    });
+    return raw.map((r, i) => shapeHideOutcome(selected[i]!, r));
   }
 
   /** Waits for running jobs, then releases the session's COM objects. Later calls reject. */
@@ -349,41 +336,11 @@ export class UpdateSession {
     });
   }
 
-  #outcome(update: Update, resultCode: number, hresult: number, syscall: string): UpdateOutcome {
-    const hr = hresult >>> 0;
-    const outcome: UpdateOutcome = {
-      id: update.id,
-      title: update.title,
-      resultCode: resultName(resultCode),
-      ...rawCode(resultCode),
-      hresult: hr,
-    };
-    if (isFailure(hr))
-      outcome.error = errorFromHResult(hr, { syscall, updates: hr === WU_E_NO_INTERACTIVE_USER ? [ref(update)] : undefined });
-    return outcome;
-  }
-
-  /** Turns native progress into ProgressEvents for onProgress. */
+  /** Hands each native progress record, shaped (./shape.ts), to onProgress. */
   #progress(operation: ProgressEvent['operation'], selected: readonly Update[], onProgress: ((event: ProgressEvent) => void) | undefined) {
     if (!onProgress) return undefined;
     return (p: NativeProgress): ProgressEvent => {
-      const update = selected[p.currentUpdateIndex];
-      const event: ProgressEvent = {
-        operation,
-        updateIndex: p.currentUpdateIndex,
-        update: { id: update?.id ?? '', title: update?.title ?? '' },
-        updatePercent: p.currentUpdatePercent,
-        percent: p.percent,
-      };
-      if (p.downloadPhase !== undefined) {
-        event.download = {
-          phase: PHASES[p.downloadPhase] ?? 'downloading',
-          updateBytes: p.currentUpdateBytes ?? 0,
-          updateBytesTotal: p.currentUpdateBytesTotal ?? 0,
-          totalBytes: p.totalBytes ?? 0,
-          totalBytesTotal: p.totalBytesTotal ?? 0,
-        };
-      }
+      const event = shapeProgress(operation, selected, p);
       onProgress(event);
       return event;
     };
@@ -488,7 +445,7 @@ export class UpdateSession {
         result.hresult === WU_E_NO_INTERACTIVE_USER ? attempted.filter((u) => requestsUserInput(u, operation === 'uninstall')) : [];
       error = errorFromHResult(result.hresult, {
         syscall,
-        updates: result.hresult === WU_E_NO_INTERACTIVE_USER ? (needInput.length ? needInput : attempted).map(ref) : undefined,
+        updates: result.hresult === WU_E_NO_INTERACTIVE_USER ? (needInput.length ? needInput : attempted).map(updateRef) : undefined,
       });
     } else {
       error =
@@ -527,7 +484,7 @@ export class UpdateSession {
       const refusal = interactiveRefusal(context);
       if (refusal !== null) {
         if (policy === 'reject') {
-          const error = new NoInteractiveUserError({ updates: needInput.map(ref) });
+          const error = new NoInteractiveUserError({ updates: needInput.map(updateRef) });
           Object.defineProperty(error, 'context', { value: context, enumerable: false, configurable: true, writable: true });
           Object.defineProperty(error, 'preflight', { value: refusal, enumerable: false, configurable: true, writable: true });
           throw error;
@@ -569,7 +526,7 @@ export class UpdateSession {
     raw?.updates.forEach((u, i) => {
       const update = toRun[i]!;
       ran.set(update, {
-        ...this.#outcome(update, u.resultCode, u.hresult, 'IUpdateInstallationResult::get_HResult'),
+        ...shapeOutcome(update, u.resultCode, u.hresult, 'IUpdateInstallationResult::get_HResult'),
         rebootRequired: u.rebootRequired === true,
       });
     });

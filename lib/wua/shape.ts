@@ -1,18 +1,22 @@
 // Shaping of the native WUA records (lib/native/binding.ts) into the public types
 // (./types.ts): names for WUA's numbers, Dates for OLE dates, typed errors for failing
 // HRESULTs. No validation and no native calls here.
-import { errorFromHResult, isSuccessCode } from '../errors';
-import type { NativeHistoryEntry, NativeService, NativeUpdate } from '../native/binding';
+import { errorFromHResult, isSuccessCode, type UpdateRef } from '../errors';
+import { WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
+import type { NativeHistoryEntry, NativeProgress, NativeService, NativeSetHidden, NativeUpdate } from '../native/binding';
 import type { UpdateService } from './system';
 import type {
   DownloadPhase,
+  HideOutcome,
   HistoryEntry,
   InstallationBehavior,
   InstallationImpact,
   OperationResult,
+  ProgressEvent,
   RebootBehavior,
   ServerSelection,
   Update,
+  UpdateOutcome,
 } from './types';
 
 const RESULT_CODES: readonly OperationResult[] = ['notStarted', 'inProgress', 'succeeded', 'succeededWithErrors', 'failed', 'aborted'];
@@ -126,4 +130,57 @@ export function shapeService(s: NativeService): UpdateService {
     serviceUrl: s.serviceUrl,
     issueDate: dateFromOle(s.issueDate),
   };
+}
+
+/** The { id, title } an error names an update by. */
+export function updateRef(update: Update): UpdateRef {
+  return { id: update.id, title: update.title };
+}
+
+/**
+ * One update's outcome in a download/install/uninstall result; a failing HRESULT becomes its
+ * typed `error` (WU_E_NO_INTERACTIVE_USER naming the update).
+ */
+export function shapeOutcome(update: Update, resultCode: number, hresult: number, syscall: string): UpdateOutcome {
+  const hr = hresult >>> 0;
+  const outcome: UpdateOutcome = {
+    id: update.id,
+    title: update.title,
+    resultCode: resultName(resultCode),
+    ...rawCode(resultCode),
+    hresult: hr,
+  };
+  if (isFailure(hr))
+    outcome.error = errorFromHResult(hr, { syscall, updates: hr === WU_E_NO_INTERACTIVE_USER ? [updateRef(update)] : undefined });
+  return outcome;
+}
+
+/** One update's IUpdate::put_IsHidden outcome; a refusal becomes its typed `error`. */
+export function shapeHideOutcome(update: Update, r: NativeSetHidden): HideOutcome {
+  const hr = r.hresult >>> 0;
+  const outcome: HideOutcome = { id: update.id, title: update.title, hresult: hr, isHidden: r.isHidden };
+  if (isFailure(hr)) outcome.error = errorFromHResult(hr, { syscall: 'IUpdate::put_IsHidden' });
+  return outcome;
+}
+
+/** A native progress record as the ProgressEvent onProgress receives; `selected` are the updates of the job, in order. */
+export function shapeProgress(operation: ProgressEvent['operation'], selected: readonly Update[], p: NativeProgress): ProgressEvent {
+  const update = selected[p.currentUpdateIndex];
+  const event: ProgressEvent = {
+    operation,
+    updateIndex: p.currentUpdateIndex,
+    update: { id: update?.id ?? '', title: update?.title ?? '' },
+    updatePercent: p.currentUpdatePercent,
+    percent: p.percent,
+  };
+  if (p.downloadPhase !== undefined) {
+    event.download = {
+      phase: PHASES[p.downloadPhase] ?? 'downloading',
+      updateBytes: p.currentUpdateBytes ?? 0,
+      updateBytesTotal: p.currentUpdateBytesTotal ?? 0,
+      totalBytes: p.totalBytes ?? 0,
+      totalBytesTotal: p.totalBytesTotal ?? 0,
+    };
+  }
+  return event;
 }

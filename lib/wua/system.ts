@@ -1,13 +1,21 @@
 // Windows Update beyond search and install, outside a session: agent info, reboot status,
-// update services and Automatic Updates settings. Argument checks are lib/validate.ts and
-// the shaping of native records mostly ./shape.ts; native/wua_system.cc only calls WUA (each
-// call on its own MTA thread) and reads keys.
-import { interpretDwordPolicy, registryTypeName } from '../policy';
+// update services and Automatic Updates settings. Argument checks are lib/validate.ts, the
+// shaping of native records ./system-shape.ts (and ./shape.ts for services);
+// native/wua_system.cc only calls WUA (each call on its own MTA thread) and reads keys.
 import { callNative } from '../native/load';
-import type { NativeRegistryValue } from '../native/binding';
-import { assertServiceId, describeValue } from '../validate';
+import { assertServiceId, booleanOptions } from '../validate';
+import {
+  combinePending,
+  dwordPolicy,
+  interpretPendingRenames,
+  reasonOf,
+  shapeAgentInfo,
+  shapeAutomaticUpdates,
+  shapeRegistration,
+  stringPolicy,
+} from './system-shape';
 import { shapeService } from './shape';
-import type { NativeAutomaticUpdates, NativeWuaJob, WuaSystemBinding } from '../native/binding';
+import type { NativeWuaJob, WuaSystemBinding } from '../native/binding';
 
 /** Microsoft Update (all Microsoft products), the service id PSWindowsUpdate's -MicrosoftUpdate registers. */
 export const MICROSOFT_UPDATE_SERVICE_ID = '7971f918-a847-4430-9279-4a52d1efe18d';
@@ -35,7 +43,7 @@ export interface AgentInfo {
 /** IWindowsUpdateAgentInfo::GetInfo: the WUA API and product versions (PSWindowsUpdate's Get-WUApiVersion). */
 export async function getAgentInfo(): Promise<AgentInfo> {
   const raw = await run((b) => b.wuaAgentInfo());
-  return { apiMajorVersion: raw.apiMajorVersion, apiMinorVersion: raw.apiMinorVersion, productVersionString: raw.productVersionString };
+  return shapeAgentInfo(raw);
 }
 
 // --- reboot status ----------------------------------------------------------------------------
@@ -66,11 +74,6 @@ export interface RebootStatus {
   signals: RebootSignal[];
 }
 
-function reasonOf(error: unknown): string {
-  const e = error as { code?: string; syscall?: string; message?: string };
-  return [e.syscall, e.code, e.message].filter(Boolean).join(': ');
-}
-
 async function keySignal(name: RebootSignal['name'], subKey: string): Promise<RebootSignal> {
   const source = `HKLM\\${subKey}`;
   try {
@@ -79,15 +82,6 @@ async function keySignal(name: RebootSignal['name'], subKey: string): Promise<Re
   } catch (error) {
     return { name, source, pending: null, reason: reasonOf(error) };
   }
-}
-
-/** PendingFileRenameOperations: a non-empty REG_MULTI_SZ is a pending rename; another type is not interpreted. */
-export function interpretPendingRenames(raw: NativeRegistryValue | null, source: string): RebootSignal {
-  const name = 'pendingFileRenameOperations' as const;
-  if (raw === null) return { name, source, pending: false };
-  if (raw.type !== 7) return { name, source, pending: null, reason: `the value is ${registryTypeName(raw.type)}, not REG_MULTI_SZ` };
-  const text = raw.data.toString('utf16le').replace(/\0+$/, '');
-  return { name, source, pending: text.length > 0 };
 }
 
 /**
@@ -114,12 +108,7 @@ export async function getRebootStatus(): Promise<RebootStatus> {
       renames,
     ])),
   ];
-  return { rebootRequired, anyPending: combine(signals.map((s) => s.pending)), signals };
-}
-
-function combine(values: Array<boolean | null>): boolean | null {
-  if (values.includes(true)) return true;
-  return values.includes(null) ? null : false;
+  return { rebootRequired, anyPending: combinePending(signals.map((s) => s.pending)), signals };
 }
 
 // --- update services --------------------------------------------------------------------------
@@ -161,8 +150,6 @@ export interface ServiceRegistration {
   service: UpdateService | null;
 }
 
-const REGISTRATION_STATES = { 1: 'notRegistered', 2: 'registrationPending', 3: 'registered' } as const;
-
 /**
  * IUpdateServiceManager2::AddService2 without an authorization cab (Add-WUServiceManager).
  * Changes the machine: needs an administrator. TypeError for a serviceId that is not a GUID
@@ -170,29 +157,11 @@ const REGISTRATION_STATES = { 1: 'notRegistered', 2: 'registrationPending', 3: '
  */
 export async function addService(serviceId: string, options: AddServiceOptions = {}): Promise<ServiceRegistration> {
   const id = assertServiceId(serviceId);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`The "options" argument must be an object; received ${describeValue(options)}`);
-  }
-  let flags = 0;
-  const bits: Array<[keyof AddServiceOptions, number]> = [
-    ['allowPendingRegistration', 1],
-    ['allowOnlineRegistration', 2],
-    ['registerWithAutomaticUpdates', 4],
-  ];
-  for (const [key, bit] of bits) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'boolean') throw new TypeError(`The "${key}" option must be a boolean; received ${describeValue(value)}`);
-    if (value) flags |= bit;
-  }
+  const checked = booleanOptions(options, ['allowPendingRegistration', 'allowOnlineRegistration', 'registerWithAutomaticUpdates']);
+  const flags =
+    (checked.allowPendingRegistration ? 1 : 0) | (checked.allowOnlineRegistration ? 2 : 0) | (checked.registerWithAutomaticUpdates ? 4 : 0);
   const raw = await run((b) => b.wuaAddService(id, flags));
-  return {
-    registrationState:
-      (REGISTRATION_STATES as Record<number, ServiceRegistration['registrationState']>)[raw.registrationState] ?? 'unknown',
-    serviceId: raw.serviceId.replace(/[{}]/g, '').toLowerCase(),
-    isPendingRegistrationWithAU: raw.isPendingRegistrationWithAU,
-    service: raw.service ? shapeService(raw.service) : null,
-  };
+  return shapeRegistration(raw);
 }
 
 /** IUpdateServiceManager::RemoveService (Remove-WUServiceManager). Needs an administrator. */
@@ -205,13 +174,6 @@ export async function removeService(serviceId: string): Promise<void> {
 
 export type NotificationLevel =
   'notConfigured' | 'disabled' | 'notifyBeforeDownload' | 'notifyBeforeInstallation' | 'scheduledInstallation' | 'unknown';
-const NOTIFICATION_LEVELS: readonly NotificationLevel[] = [
-  'notConfigured',
-  'disabled',
-  'notifyBeforeDownload',
-  'notifyBeforeInstallation',
-  'scheduledInstallation',
-];
 
 export const WINDOWS_UPDATE_POLICY_KEY = 'Software\\Policies\\Microsoft\\Windows\\WindowsUpdate';
 export const AU_POLICY_KEY = `${WINDOWS_UPDATE_POLICY_KEY}\\AU`;
@@ -255,18 +217,6 @@ export interface AutomaticUpdatesSettings {
   policy: WindowsUpdatePolicy;
 }
 
-function stringPolicy(raw: NativeRegistryValue | null, source: string): PolicyValue<string> {
-  if (raw === null) return { value: null, state: 'absent', registryType: null, source };
-  const registryType = registryTypeName(raw.type);
-  if (raw.type !== 1 && raw.type !== 2) return { value: null, state: 'wrong-type', registryType, source };
-  return { value: raw.data.toString('utf16le').replace(/\0[\s\S]*$/, ''), state: 'present', registryType, source };
-}
-
-function dwordPolicy(raw: NativeRegistryValue | null, source: string): PolicyValue<number> {
-  const d = interpretDwordPolicy(raw, source);
-  return { value: d.value, state: d.state === 'dword' ? 'present' : d.state, registryType: d.registryType, source };
-}
-
 /** Reads the WindowsUpdate policy values, each with its registry type checked as getLuaPatchingPolicy does. */
 export async function getWindowsUpdatePolicy(): Promise<WindowsUpdatePolicy> {
   const read = (key: string, name: string) => callNative((binding) => binding.readRegistryValue('HKLM', key, name));
@@ -296,18 +246,4 @@ export async function getWindowsUpdatePolicy(): Promise<WindowsUpdatePolicy> {
 export async function getAutomaticUpdatesSettings(): Promise<AutomaticUpdatesSettings> {
   const [raw, policy] = await Promise.all([run((b) => b.wuaAutomaticUpdates()), getWindowsUpdatePolicy()]);
   return shapeAutomaticUpdates(raw, policy);
-}
-
-function shapeAutomaticUpdates(raw: NativeAutomaticUpdates, policy: WindowsUpdatePolicy): AutomaticUpdatesSettings {
-  return {
-    serviceEnabled: raw.serviceEnabled,
-    notificationLevel: NOTIFICATION_LEVELS[raw.notificationLevel] ?? 'unknown',
-    notificationLevelValue: raw.notificationLevel,
-    readOnly: raw.readOnly,
-    required: raw.required,
-    includeRecommendedUpdates: raw.includeRecommendedUpdates,
-    nonAdministratorsElevated: raw.nonAdministratorsElevated,
-    featuredUpdatesEnabled: raw.featuredUpdatesEnabled,
-    policy,
-  };
 }

@@ -4,7 +4,7 @@ import { interpretContextFacts } from '../../../lib/process/interactive-context'
 import { setNativeBinding } from '../../../lib/native/load';
 import type { NativeRegistryValue } from '../../../lib/native/binding';
 import { MICROSOFT_UPDATE_SERVICE_ID, addService, getAutomaticUpdatesSettings, getRebootStatus, removeService } from '../../../lib/wua';
-import { interpretPendingRenames } from '../../../lib/wua/system';
+import { interpretPendingRenames } from '../../../lib/wua/system-shape';
 import { dateFromOle } from '../../../lib/wua/shape';
 import { wineLikeFacts } from '../../support/wua-fake-binding';
 

@@ -1,5 +1,5 @@
-import { getLuaPatchingPolicy, interpretDwordPolicy } from '../../lib/policy';
-import { setNativeBinding } from '../../lib/native/load';
+import { getLuaPatchingPolicy, interpretDwordPolicy } from '../../../lib/policy';
+import { setNativeBinding } from '../../../lib/native/load';
 
 afterEach(() => setNativeBinding(undefined));
 

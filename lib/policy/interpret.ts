@@ -1,8 +1,6 @@
-// Machine policy that governs least-privilege (UAC/LUA) patching.
-import { callNative } from './native/load';
-import type { NativeRegistryValue } from './native/binding';
-
-export const INSTALLER_POLICY_KEY = 'Software\\Policies\\Microsoft\\Windows\\Installer';
+// Interpretation of registry values read for machine policy: registry type names and the
+// DWORD rule Windows Installer applies to DisableLUAPatching. Pure: no native calls here.
+import type { NativeRegistryValue } from '../native/binding';
 
 const REGISTRY_TYPES: Record<number, string> = {
   0: 'REG_NONE',
@@ -45,10 +43,4 @@ export function interpretDwordPolicy(raw: NativeRegistryValue | null, source: st
   }
   const value = raw.data.readUInt32LE(0);
   return { disableLuaPatching: value !== 0, value, state: 'dword', registryType, source };
-}
-
-/** Reads HKLM\Software\Policies\Microsoft\Windows\Installer\DisableLUAPatching. */
-export async function getLuaPatchingPolicy(): Promise<LuaPatchingPolicy> {
-  const raw = await callNative((binding) => binding.readRegistryValue('HKLM', INSTALLER_POLICY_KEY, 'DisableLUAPatching'));
-  return interpretDwordPolicy(raw, `HKLM\\${INSTALLER_POLICY_KEY}\\DisableLUAPatching`);
 }

@@ -1,8 +1,8 @@
 // The product facades with the native binding injected: validation, mapping, options.
-import { getInstalledProduct, getProductInfo, isLuaPatchingAuthorized, listProducts, unsquashGuid } from '../../lib/products';
-import { setNativeBinding } from '../../lib/native/load';
-import type { NativeProductRecord, ProductsBinding } from '../../lib/native/binding';
-import { PlatformNotSupportedError, UnknownProductError, UnknownPropertyError, WindowsInstallerError } from '../../lib/errors';
+import { getInstalledProduct, getProductInfo, isLuaPatchingAuthorized, listProducts, unsquashGuid } from '../../../lib/products';
+import { setNativeBinding } from '../../../lib/native/load';
+import type { NativeProductRecord, ProductsBinding } from '../../../lib/native/binding';
+import { PlatformNotSupportedError, UnknownProductError, UnknownPropertyError, WindowsInstallerError } from '../../../lib/errors';
 
 const CODE = '{EDCB74AB-3215-42DD-B976-E0263E207F7E}';
 
