@@ -208,13 +208,8 @@ export class StringPool {
    * Windows Installer returns for them). Ids past the pool are an error.
    */
   get(id: number): string {
-    if (this.decoded !== null) {
-      const cached = this.decoded[id];
-      if (cached !== undefined) return cached;
-    } else if (this.few !== null) {
-      const cached = this.few.get(id);
-      if (cached !== undefined) return cached;
-    }
+    const cached = this.cached(id);
+    if (cached !== undefined) return cached;
     const text = this.decode(id);
     if (this.decoded !== null) {
       this.decoded[id] = text;
@@ -237,14 +232,12 @@ export class StringPool {
    * package then builds no cache at all.
    */
   peek(id: number): string {
-    if (this.decoded !== null) {
-      const cached = this.decoded[id];
-      if (cached !== undefined) return cached;
-    } else if (this.few !== null) {
-      const cached = this.few.get(id);
-      if (cached !== undefined) return cached;
-    }
-    return this.decode(id);
+    return this.cached(id) ?? this.decode(id);
+  }
+
+  /** The string already decoded for this id, if any. */
+  private cached(id: number): string | undefined {
+    return this.decoded !== null ? this.decoded[id] : (this.few?.get(id) ?? undefined);
   }
 
   private decode(id: number): string {
