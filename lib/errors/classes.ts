@@ -24,8 +24,7 @@ import {
   WU_E_UH_POSTREBOOTSTILLPENDING,
 } from './codes.generated';
 import { wrapWin32 } from './hresult';
-import { explain, lookup } from './lookup';
-import { EXPLANATIONS } from './messages';
+import { explain, lookup, ownExplanation } from './lookup';
 import { formatHResult, normalizeHResult } from './numbers';
 
 export interface MsiLuaErrorOptions {
@@ -218,7 +217,7 @@ export class NoInteractiveUserError extends WindowsUpdateError {
     if (explanation === undefined && updates && updates.length > 0) {
       const shown = updates.slice(0, 5).map((u) => (u.title ? `"${u.title}" (${u.id})` : u.id));
       const more = updates.length > 5 ? ` and ${updates.length - 5} more` : '';
-      explanation = `${EXPLANATIONS.WU_E_NO_INTERACTIVE_USER} Updates concerned: ${shown.join(', ')}${more}.`;
+      explanation = `${ownExplanation('WU_E_NO_INTERACTIVE_USER')} Updates concerned: ${shown.join(', ')}${more}.`;
     }
     super({ ...fixed(init, HR.WU_E_NO_INTERACTIVE_USER), explanation });
     if (updates) Object.defineProperty(this, 'updates', { value: Object.freeze(updates), enumerable: true, configurable: true });

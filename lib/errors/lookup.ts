@@ -2,8 +2,6 @@
 // text (messages.ts, descriptions.ts) or one made from its group and name.
 import { ERROR_SUCCESS_REBOOT_REQUIRED, GROUPS } from './codes.generated';
 import { FACILITY_WINDOWSUPDATE, windowsUpdateGroup } from './hresult';
-import { DESCRIPTIONS } from './descriptions';
-import { EXPLANATIONS } from './messages';
 import { formatHResult, type Normalized } from './numbers';
 import type { CodeRow } from './table.generated';
 import type { CodeGroup } from './groups';
@@ -135,8 +133,29 @@ const GROUP_LABELS: Record<CodeGroup, string> = {
 
 const NAME_PREFIX = /^(ERROR_|[A-Z0-9]+_[ESWIFBX]_|[ES]_|WSA_?)/;
 
+type Texts = Readonly<Record<string, string | undefined>>;
+let explanations: Texts | undefined;
+let descriptions: Texts | undefined;
+
+/**
+ * msi-lua's own explanations (messages.ts, 46 KB) load when the first code is explained, not
+ * with every module that can throw a typed error: a package read that fails nothing never needs them.
+ */
+export function ownExplanation(code: string): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  explanations ??= (require('./messages') as typeof import('./messages')).EXPLANATIONS as Texts;
+  return explanations[code];
+}
+
+/** The Windows SDK's short descriptions (descriptions.ts, 34 KB), loaded on first use for the same reason. */
+function sdkDescription(code: string): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  descriptions ??= (require('./descriptions') as typeof import('./descriptions')).DESCRIPTIONS as Texts;
+  return descriptions[code];
+}
+
 export function explain(entry: Entry, n: Normalized): string {
-  const own = EXPLANATIONS[entry.code] ?? entry.headerDescription ?? DESCRIPTIONS[entry.code];
+  const own = ownExplanation(entry.code) ?? entry.headerDescription ?? sdkDescription(entry.code);
   if (own) return own;
   const label = GROUP_LABELS[entry.group];
   if (!entry.known) {

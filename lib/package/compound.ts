@@ -162,9 +162,9 @@ export async function openCompoundFileAsync(
   path: string,
   preload: (cf: CompoundFile) => DirectoryEntry[] = () => [],
 ): Promise<CompoundFile> {
-  const handle = await fs.promises.open(path, OPEN_FLAGS);
+  const fd = await settle<number>((done) => fs.open(path, OPEN_FLAGS, done));
   try {
-    const stats = await handle.stat();
+    const stats = await settle<fs.Stats>((done) => fs.fstat(fd, done));
     if (!stats.isFile()) throw new NotRegularFileError(path, fileTypeOf(stats));
     const identity = identityOf(stats);
     const size = identity.size;
@@ -173,7 +173,7 @@ export async function openCompoundFileAsync(
       const out = Buffer.allocUnsafe(wanted);
       let filled = 0;
       while (filled < wanted) {
-        const { bytesRead } = await handle.read(out, filled, wanted - filled, position + filled);
+        const bytesRead = await settle<number>((done) => fs.read(fd, out, filled, wanted - filled, position + filled, done));
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
@@ -196,8 +196,17 @@ export async function openCompoundFileAsync(
     }
     return compound;
   } finally {
-    await handle.close();
+    await settle<void>((done) => fs.close(fd, done));
   }
+}
+
+/**
+ * The callback form of a node:fs call as a promise. The callback API, not
+ * fs/promises' FileHandle: loading fs/promises (and what it pulls in) costs
+ * a command-line run more than the few reads of an open.
+ */
+function settle<T>(call: (done: (error: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => call((error, value) => (error ? reject(error) : resolve(value as T))));
 }
 
 /** What `inspectStructure` found: the structures, with every stream of the tree checked. */

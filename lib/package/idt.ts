@@ -153,6 +153,9 @@ function writeTable(table: MsiTable, sink?: ChunkSink): ByteWriter {
   return writer;
 }
 
+/** `RowWriter.bound` when rows must be measured one by one. */
+const NO_BOUND = 0x7fffffff;
+
 // Column kinds of the row loop.
 /** An integer, 2 or 4 bytes. */
 const INTEGER = 1;
@@ -188,6 +191,14 @@ class RowWriter {
   private readonly widths: Uint8Array;
   private readonly bases: Int32Array;
   private readonly separators: Uint8Array;
+  /**
+   * Bytes any row can take when every column is an integer or a raw string
+   * and the pool's strings are short: then a row that starts at least this
+   * far from the end of the buffer fits without measuring it, and only the
+   * last rows of each chunk are measured. Otherwise larger than any buffer,
+   * so that every row is measured.
+   */
+  private readonly bound: number;
 
   constructor(table: MsiTable, copyRaw: boolean) {
     const columns = table.columns;
@@ -205,18 +216,30 @@ class RowWriter {
       this.widths[column] = c.storageBytes;
       this.bases[column] = table.rowCount === 0 ? 0 : table.cellOffset(0, column);
     }
+    let bound = count * 13;
+    for (let column = 0; column < count; column++) {
+      const kind = this.kinds[column];
+      if (kind === RAW_STRING) bound += table.context.pool.longest;
+      else if (kind !== INTEGER) bound = NO_BOUND;
+    }
+    this.bound = Math.min(bound, NO_BOUND);
   }
 
   /** Writes rows from `this.row` into `buf` at `at` while they fit; returns the end. */
   fill(buf: Buffer, at: number): number {
-    const { table, count, kinds, widths, bases, separators } = this;
+    const { table, count, kinds, widths, bases } = this;
     const rows = table.rowCount;
     const cells = table.rawData();
     const pool = table.context.pool;
     const poolSize = pool.size;
     const { data, starts } = pool.spans();
+    const bound = this.bound;
     let row = this.row;
     for (; row < rows; row++) {
+      if (at + bound <= buf.length) {
+        at = this.writeRow(buf, at, row, cells, data, starts, poolSize);
+        continue;
+      }
       // Room: 11 bytes for a number and 2 for its separator, per column,
       // plus the row's strings.
       let need = count * 13;
@@ -234,41 +257,56 @@ class RowWriter {
       }
       this.need = need;
       if (at + need > buf.length) break;
-      for (let column = 0; column < count; column++) {
-        const kind = kinds[column];
-        const width = widths[column];
-        const cell = bases[column] + row * width;
-        let present = false;
-        let high = 0;
-        let low = 0;
-        if (kind === INTEGER) {
-          // Stored with the sign bit flipped, 0 meaning null. One path for
-          // both widths, without branches: `wide` is 1 for 4 bytes, 0 for 2
-          // (whose "high half" re-reads the low bytes and is masked away).
-          const wide = width >> 2;
-          const storedLow = cells[cell] | (cells[cell + 1] << 8);
-          const storedHigh = (cells[cell + 2 * wide] | (cells[cell + 3 * wide] << 8)) & -wide;
-          present = (storedLow | storedHigh) !== 0;
-          // 2 bytes: the value's low half is storedLow ^ 0x8000 and its high
-          // half the sign of that; 4 bytes: storedLow, and storedHigh ^ 0x8000.
-          low = storedLow ^ (0x8000 & (wide - 1));
-          const half = ((storedHigh ^ 0x8000) & -wide) | (((low << 16) >> 31) & 0xffff & (wide - 1));
-          high = (half << 16) >> 16;
-        } else if (kind === RAW_STRING) {
-          let id = cells[cell] | (cells[cell + 1] << 8);
-          if (width === 3) id |= cells[cell + 2] << 16;
-          if (id >= poolSize) table.stringAt(row, column, id); // throws, naming the cell
-          for (let i = starts[id], end = starts[id + 1]; i < end; i++) buf[at++] = data[i];
-        } else {
-          at += buf.write(this.decodedCell(row, column, kind), at, 'utf8');
-        }
-        if (present) at = writeDecimal(buf, at, high, low);
-        const separator = separators[column];
-        if (separator === 10) buf[at++] = 13;
-        buf[at++] = separator;
-      }
+      at = this.writeRow(buf, at, row, cells, data, starts, poolSize);
     }
     this.row = row;
+    return at;
+  }
+
+  /** Writes row `row` at `at` (the caller made sure it fits); returns the end. */
+  private writeRow(
+    buf: Buffer,
+    at: number,
+    row: number,
+    cells: Uint8Array,
+    data: Uint8Array,
+    starts: Uint32Array,
+    poolSize: number,
+  ): number {
+    const { table, count, kinds, widths, bases, separators } = this;
+    for (let column = 0; column < count; column++) {
+      const kind = kinds[column];
+      const width = widths[column];
+      const cell = bases[column] + row * width;
+      let present = false;
+      let high = 0;
+      let low = 0;
+      if (kind === INTEGER) {
+        // Stored with the sign bit flipped, 0 meaning null. One path for
+        // both widths, without branches: `wide` is 1 for 4 bytes, 0 for 2
+        // (whose "high half" re-reads the low bytes and is masked away).
+        const wide = width >> 2;
+        const storedLow = cells[cell] | (cells[cell + 1] << 8);
+        const storedHigh = (cells[cell + 2 * wide] | (cells[cell + 3 * wide] << 8)) & -wide;
+        present = (storedLow | storedHigh) !== 0;
+        // 2 bytes: the value's low half is storedLow ^ 0x8000 and its high
+        // half the sign of that; 4 bytes: storedLow, and storedHigh ^ 0x8000.
+        low = storedLow ^ (0x8000 & (wide - 1));
+        const half = ((storedHigh ^ 0x8000) & -wide) | (((low << 16) >> 31) & 0xffff & (wide - 1));
+        high = (half << 16) >> 16;
+      } else if (kind === RAW_STRING) {
+        let id = cells[cell] | (cells[cell + 1] << 8);
+        if (width === 3) id |= cells[cell + 2] << 16;
+        if (id >= poolSize) table.stringAt(row, column, id); // throws, naming the cell
+        for (let i = starts[id], end = starts[id + 1]; i < end; i++) buf[at++] = data[i];
+      } else {
+        at += buf.write(this.decodedCell(row, column, kind), at, 'utf8');
+      }
+      if (present) at = writeDecimal(buf, at, high, low);
+      const separator = separators[column];
+      if (separator === 10) buf[at++] = 13;
+      buf[at++] = separator;
+    }
     return at;
   }
 

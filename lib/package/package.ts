@@ -1,7 +1,7 @@
 // A Windows Installer database (.msi), patch (.msp) or transform (.mst)
 // read from a compound file.
 
-import { MsiFormatError } from '../errors';
+import { MsiFormatError } from '../errors/classes';
 import { openCompoundFile, openCompoundFileAsync, type CompoundFile, type DirectoryEntry } from './compound';
 import { decodeStreamName, encodeStreamName } from './stream-names';
 import { limitOpens, slice } from './scheduler';

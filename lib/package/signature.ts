@@ -10,7 +10,7 @@
 import { createHash, X509Certificate, verify as cryptoVerify } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { MsiFormatError } from '../errors';
+import { MsiFormatError } from '../errors/classes';
 import type { CompoundFile } from './compound';
 import { buildChain, describeCertificate, type CertificateInfo } from './certificates';
 import { hashPackageContent, hashPackageMetadata } from './digest';

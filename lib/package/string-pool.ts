@@ -8,7 +8,7 @@
 // Installer writes it and how Wine's msi.dll (dlls/msi/string.c) and
 // msitools' libmsi read and write it.
 
-import { MsiFormatError } from '../errors';
+import { MsiFormatError } from '../errors/classes';
 import { decoderFor, type CodepageDecoder } from './codepage';
 import * as buffer from 'node:buffer';
 
@@ -65,6 +65,7 @@ export class StringPool {
     // or more (length 0 with a non-zero second word).
     let i = 1;
     let offset = 0;
+    let longest = 0;
     const limit = data.length;
     for (; i < pairs && offset <= limit; i++) {
       const at = i * 4;
@@ -74,6 +75,7 @@ export class StringPool {
       if ((high & ((length - 1) >> 31)) !== 0) break;
       starts[i] = offset;
       offset += length;
+      if (length > longest) longest = length;
     }
     starts[i] = offset;
     if (offset > limit) StringPool.overflow(starts, i, limit);
@@ -109,9 +111,11 @@ export class StringPool {
           );
         }
         offset += length;
+        if (length > longest) longest = length;
       }
       starts[id] = offset;
     }
+    this.longest = longest;
     this.size = Math.max(id, 1);
     this.starts = starts;
     this.pairs = pairOf;
@@ -190,6 +194,9 @@ export class StringPool {
   spans(): { data: Buffer; starts: Uint32Array } {
     return { data: this.data, starts: this.starts };
   }
+
+  /** @internal Byte length of the longest string (0 for an empty pool): a bound for bulk export. */
+  readonly longest: number;
 
   /** Byte length of a string in the database codepage. */
   byteLength(id: number): number {

@@ -1,7 +1,7 @@
 // The "\u0005SummaryInformation" property set (MS-OLEPS) of a package, patch
 // or transform.
 
-import { MsiFormatError } from '../errors';
+import { MsiFormatError } from '../errors/classes';
 import { decoderFor } from './codepage';
 import { assertBytes, describeValue } from '../validate';
 

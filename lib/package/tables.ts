@@ -5,7 +5,7 @@
 // columns as a 2-byte flag with the data in a stream named
 // "Table.key1.key2...".
 
-import { MsiFormatError } from '../errors';
+import { MsiFormatError } from '../errors/classes';
 import type { StringPool } from './string-pool';
 import { describeValue } from '../validate';
 import { internName } from './intern';

@@ -27,7 +27,7 @@
 // transform gives their tables. This follows Wine's msi.dll
 // (dlls/msi/table.c), the only public implementation.
 
-import { MsiFormatError } from '../errors';
+import { MsiFormatError } from '../errors/classes';
 import { openCompoundFile } from './compound';
 import { MsiStorage } from './package';
 import { assertInstance, describeValue } from '../validate';

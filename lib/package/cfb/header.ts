@@ -9,7 +9,7 @@
 // minor version, the byte-order mark and the directory sector count of a
 // version 3 file.
 
-import { MsiFormatError } from '../../errors';
+import { MsiFormatError } from '../../errors/classes';
 
 export const HEADER_SIZE = 512;
 export const ENDOFCHAIN = 0xfffffffe;

@@ -14,7 +14,7 @@ import { sectorRanges } from './alloc';
 import type { Reader } from './reads';
 import { ENDOFCHAIN, FREESECT, MINI_SECTOR_SIZE, describeSector, fail, sectorPosition, type Header } from './header';
 import type { DirectoryEntry } from './directory';
-import { MsiFormatError } from '../../errors';
+import { MsiFormatError } from '../../errors/classes';
 import { truncatedMessage } from './stream';
 
 export class MiniAllocation {

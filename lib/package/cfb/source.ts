@@ -14,7 +14,7 @@
 // read costs a few microseconds per stream and cannot leak.
 
 import * as fs from 'node:fs';
-import { MsiFormatError } from '../../errors';
+import { MsiFormatError } from '../../errors/classes';
 
 /** Random access to the bytes of a compound file. Positions and sizes are byte counts (Numbers, safe past 4 GiB). */
 export interface ByteSource {

@@ -26,11 +26,12 @@ interface Built {
 
 /**
  * A table Key (string), Small (I2), Big (I4), Text (S255), Data (V0, binary)
- * holding `rows`, stored column by column as Windows Installer does.
+ * holding `rows`, stored column by column as Windows Installer does; without
+ * Data when `binary` is false (every column then an integer or a string).
  */
 function build(
   rows: Array<[number, number | null, number | null, number | null]>,
-  options: { codepage: number; strings: string[]; longReferences: boolean; streams?: Set<string> },
+  options: { codepage: number; strings: string[]; longReferences: boolean; streams?: Set<string>; binary?: boolean },
 ): Built {
   const encode = (s: string) => (options.codepage === 65001 ? Buffer.from(s, 'utf8') : Buffer.from(s, 'latin1'));
   const pool = stringPool(options.codepage, options.strings.map(encode), options.longReferences);
@@ -42,8 +43,10 @@ function build(
     defineColumn('T', 4, 'Text', VALID | STRING | NULLABLE | 255, long),
     defineColumn('T', 5, 'Data', VALID | STRING | NULLABLE, long),
   ];
+  const binary = options.binary ?? true;
+  if (!binary) columns.pop();
   const ref = long ? 3 : 2;
-  const rowSize = ref + 2 + 4 + ref + 2;
+  const rowSize = ref + 2 + 4 + ref + (binary ? 2 : 0);
   const data = Buffer.alloc(rows.length * rowSize);
   let at = 0;
   const put = (value: number, bytes: number) => {
@@ -53,17 +56,19 @@ function build(
   for (const [, small] of rows) put(small === null ? 0 : small + 0x8000, 2);
   for (const [, , big] of rows) put(big === null ? 0 : (big ^ 0x80000000) >>> 0, 4);
   for (const [, , , text] of rows) put(text ?? 0, ref);
-  for (let i = 0; i < rows.length; i++) put(1, 2);
+  if (binary) for (let i = 0; i < rows.length; i++) put(1, 2);
   const streams = options.streams ?? new Set<string>();
   const table = new MsiTable('T', columns, data, { pool, hasStream: (name) => streams.has(name) });
-  const lines = ['Key\tSmall\tBig\tText\tData', 's72\tI2\tI4\tS255\tV0', 'T\tKey'];
+  const lines = binary
+    ? ['Key\tSmall\tBig\tText\tData', 's72\tI2\tI4\tS255\tV0', 'T\tKey']
+    : ['Key\tSmall\tBig\tText', 's72\tI2\tI4\tS255', 'T\tKey'];
   const show = (v: CellValue) => (v === null ? '' : String(v));
   for (const [key, small, big, text] of rows) {
     const name = options.strings[key - 1];
     const stream = `T.${name}`;
-    lines.push(
-      [name, show(small), show(big), text === null ? '' : options.strings[text - 1], streams.has(stream) ? stream : ''].join('\t'),
-    );
+    const cells = [name, show(small), show(big), text === null ? '' : options.strings[text - 1]];
+    if (binary) cells.push(streams.has(stream) ? stream : '');
+    lines.push(cells.join('\t'));
   }
   return { table, expected: lines.map((l) => l + '\r\n').join('') };
 }
@@ -109,6 +114,27 @@ test('a table larger than a sink chunk arrives whole, in several chunks', () => 
   expect(chunks).toBeGreaterThan(3);
   expect(text).toBe(expected);
   expect(tableToIdt(table).toString('utf8')).toBe(expected);
+});
+
+// With only integer and string columns of an ASCII pool, rows that cannot
+// reach the end of the chunk are written without being measured first
+// (RowWriter's bound, from the longest string of the pool): the chunks must
+// still break between whole rows, whatever the string lengths near a break.
+test.each([
+  ['short strings', 20000, ['alpha', 'beta', 'gamma', 'y'.repeat(60)]],
+  ['a string of 10,000 bytes', 2000, ['alpha', 'beta', 'gamma', 'y'.repeat(10_000)]],
+  ['a string longer than a chunk', 300, ['alpha', 'beta', 'gamma', 'y'.repeat(70_000)]],
+] as const)('integer and string columns only, %s: every chunk ends between rows', (_, rows, texts) => {
+  const strings = [...names, ...texts];
+  for (const longReferences of [false, true]) {
+    const { table, expected } = build(edgeRows(rows), { codepage: 1252, strings, longReferences, binary: false });
+    const parts: Buffer[] = [];
+    tableToIdtSink(table, (chunk) => parts.push(Buffer.from(chunk)));
+    expect(parts.length).toBeGreaterThan(3);
+    for (const part of parts) expect(part.subarray(-2).toString('latin1')).toBe('\r\n');
+    expect(Buffer.concat(parts).toString('utf8')).toBe(expected);
+    expect(tableToIdt(table).toString('utf8')).toBe(expected);
+  }
 });
 
 test('a string longer than a sink chunk still fits', () => {
