@@ -33,11 +33,14 @@ const SINK_CHUNK = 64 * 1024;
 /**
  * Writes the decimal digits of the 32-bit integer high * 65536 + low (high:
  * signed 16 bits, low: 0..65535) at `at` (room for 11 bytes needed);
- * returns the end. Works in 16-bit halves with exact divisions so that no
- * intermediate leaves V8's small-integer range: until the loop is
- * optimised, every larger or fractional number would be a heap allocation,
- * and a 20,000-row table has hundreds of thousands of digits. The sign is
- * handled without branches, so that the first negative number does not send
+ * returns the end. Every intermediate stays below 2^30, V8's small-integer
+ * range on every build (31 bits with pointer compression, as in Electron):
+ * until the function is optimised, a larger or fractional number would be
+ * a heap allocation, and a 20,000-row table has hundreds of thousands of
+ * digits. The magnitude is split once into q * 10000 + r, from the 16-bit
+ * halves (high * 65536 = 6 * high * 10000 + 5536 * high), and then each
+ * digit costs one remainder and one exact division. The sign is handled
+ * without branches, so that the first negative number does not send
  * optimised code back to the interpreter (see RowWriter).
  */
 function writeDecimal(buf: Buffer, at: number, high: number, low: number): number {
@@ -49,19 +52,38 @@ function writeDecimal(buf: Buffer, at: number, high: number, low: number): numbe
   low = (low ^ (sign & 0xffff)) - sign;
   high = (high ^ sign) + (low >> 16);
   low &= 0xffff;
+  const t = 5536 * high + low;
+  const r = t % 10000;
+  let q = 6 * high + (t - r) / 10000;
+  // Lowest digit first, reversed at the end: r's four digits (leading
+  // zeros dropped when nothing is above them), then q's.
   const start = at;
+  let x = r;
+  let digit = x % 10;
+  x = (x - digit) / 10;
+  buf[at] = 48 + digit;
+  digit = x % 10;
+  x = (x - digit) / 10;
+  buf[at + 1] = 48 + digit;
+  digit = x % 10;
+  x = (x - digit) / 10;
+  buf[at + 2] = 48 + digit;
+  buf[at + 3] = 48 + x;
+  // q's digits, at least one (a 0 that is not kept when q is 0): a loop
+  // body first run after the function is optimised would send it back to
+  // the interpreter, as the first number of 10,000 or more did.
+  const above = q > 0;
+  let end = at + 4;
   do {
-    const highDigit = high % 10;
-    high = (high - highDigit) / 10;
-    const rest = highDigit * 65536 + low;
-    const digit = rest % 10;
-    low = (rest - digit) / 10;
-    buf[at++] = 48 + digit;
-  } while (high > 0 || low > 0);
+    digit = q % 10;
+    q = (q - digit) / 10;
+    buf[end++] = 48 + digit;
+  } while (q > 0);
+  at = above ? end : at + (r >= 1000 ? 4 : r >= 100 ? 3 : r >= 10 ? 2 : 1);
   for (let i = start, j = at - 1; i < j; i++, j--) {
-    const t = buf[i];
+    const swap = buf[i];
     buf[i] = buf[j];
-    buf[j] = t;
+    buf[j] = swap;
   }
   return at;
 }

@@ -107,6 +107,25 @@ test.each([
   expect(sinkText(table).text).toBe(expected);
 });
 
+test('integers around every power of ten and 10,000 pseudo-random ones read as their decimal text', () => {
+  const values: number[] = [];
+  for (let p = 1; p <= 1e9; p *= 10) for (const v of [p - 1, p, p + 1]) values.push(v, -v);
+  values.push(9999, 10000, 10001, 99990000, 99999999, 100000000, 2147483647, -2147483647, 2147450879, -2147450879);
+  let seed = 12345;
+  for (let i = 0; i < 10000; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+    if (seed !== -2147483648) values.push(seed); // stored as 0: null
+  }
+  const rows = values.map((v, i): [number, number | null, number | null, number | null] => [
+    1 + (i % 50),
+    i % 2 === 0 ? null : (i % 65535) - 32767,
+    v,
+    null,
+  ]);
+  const { table, expected } = build(rows, { codepage: 1252, strings: names, longReferences: false, binary: false });
+  expect(tableToIdt(table).toString('utf8')).toBe(expected);
+});
+
 test('a table larger than a sink chunk arrives whole, in several chunks', () => {
   const strings = [...names, 'alpha', 'beta', 'gamma', 'y'.repeat(1000)];
   const { table, expected } = build(edgeRows(20000), { codepage: 1252, strings, longReferences: false });

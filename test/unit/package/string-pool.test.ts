@@ -134,3 +134,32 @@ test('a string over 128 KiB used more than once keeps its length and every later
   expect(p.get(3)).toBe('Feature');
   expect(p.referenceCount(3)).toBe(3);
 });
+
+// _StringPool is read as 32-bit words where its bytes are 4-byte aligned and
+// byte by byte where they are not (a package read from a Buffer that starts
+// at an odd offset): both must give the same ids, lengths and longest string.
+test('a pool at an unaligned offset reads as the same pool aligned', () => {
+  const long = Buffer.alloc(0x10005, 0x42);
+  const strings = ['alpha', null, 'gamma', long, 'after', 'x'.repeat(300), null, 'end'];
+  const aligned = pool(1252, strings);
+  const rawPool = (aligned as unknown as { pool: Buffer }).pool;
+  const rawData = (aligned as unknown as { data: Buffer }).data;
+  expect(rawPool.byteOffset % 4).toBe(0);
+  for (const shift of [1, 2, 3]) {
+    const padded = Buffer.alloc(rawPool.length + 8);
+    const start = (4 - ((padded.byteOffset + 0) % 4) + shift) % 4 || 4;
+    rawPool.copy(padded, start);
+    const view = padded.subarray(start, start + rawPool.length);
+    expect(view.byteOffset % 4).not.toBe(0);
+    const shifted = new StringPool(view, rawData);
+    expect(shifted.size).toBe(aligned.size);
+    expect(shifted.longest).toBe(0x10005);
+    expect(aligned.longest).toBe(0x10005);
+    for (let id = 0; id < aligned.size; id++) {
+      expect(shifted.has(id)).toBe(aligned.has(id));
+      expect(shifted.get(id)).toBe(aligned.get(id));
+      expect(shifted.referenceCount(id)).toBe(aligned.referenceCount(id));
+    }
+  }
+  expect(pool(1252, []).longest).toBe(0);
+});
