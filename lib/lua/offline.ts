@@ -1,7 +1,7 @@
 // Offline UAC-patching check from .msi and .msp files, on any platform: what an
 // author can know before shipping. What only the target machine knows is 'unknown'.
 import { openPackage, type MsiPackage } from '../package';
-import { slice } from '../package/scheduler';
+import { limiter, slice } from '../package/scheduler';
 import { assertWindowsString, describeValue } from '../validate';
 import { certificateTablesThroughPatches, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
 import {
@@ -103,7 +103,21 @@ export async function checkLuaPatching(msiPath: string, mspPaths: readonly strin
   if (!Array.isArray(mspPaths))
     throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
   mspPaths.forEach((p, i) => assertWindowsString(p, `mspPaths[${i}]`));
+  const paths = [...mspPaths];
+  return limitChecks(() => checkFiles(msiPath, paths));
+}
 
+/**
+ * Checks in progress at once. A check that has opened its package keeps it
+ * (and the tables it decoded) until its report is made; without this gate
+ * the opens of 1,000 concurrent checks finish eight at a time while their
+ * later slices queue behind them, so hundreds of opened packages are alive
+ * together and survive into the old generation (long scavenges). Waiting
+ * checks hold only their arguments.
+ */
+const limitChecks = limiter(8);
+
+async function checkFiles(msiPath: string, mspPaths: readonly string[]): Promise<OfflineLuaReport> {
   // The package work runs in slices of the reader's shared scheduler, so
   // many concurrent checks do not hold the event loop.
   const pkg = await open(msiPath);

@@ -59,25 +59,33 @@ export function slice<T>(fn: () => T): Promise<T> {
   });
 }
 
-/** Opens in progress at once (see `limitOpens`). */
-const MAX_OPENS = 8;
-let opening = 0;
-const waiting: Array<() => void> = [];
+/**
+ * A gate that lets at most `max` calls of the function it returns be in
+ * progress at once; the others wait, holding only their closure, and start
+ * in the order of the calls. Gates must not nest within themselves (a call
+ * that waits on its own gate while holding a place deadlocks once all the
+ * places are taken).
+ */
+export function limiter(max: number): <T>(run: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(run: () => Promise<T>): Promise<T> => {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await run();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
 
 /**
- * Runs an open with at most MAX_OPENS of them in progress: 1,000 callers
- * then finish a few at a time instead of all advancing together, so the
+ * Runs an open with at most 8 of them in progress: 1,000 callers then
+ * finish a few at a time instead of all advancing together, so the
  * half-built state of all of them is never alive at once (which made the
  * garbage collector, not the parsing, hold the event loop). The order of
  * completion is the order of the calls.
  */
-export async function limitOpens<T>(open: () => Promise<T>): Promise<T> {
-  if (opening >= MAX_OPENS) await new Promise<void>((resolve) => waiting.push(resolve));
-  opening++;
-  try {
-    return await open();
-  } finally {
-    opening--;
-    waiting.shift()?.();
-  }
-}
+export const limitOpens = limiter(8);
