@@ -408,7 +408,7 @@ const OPENING_STREAMS = new Set([
  * that is not a readable package, with the file system's error when the
  * path cannot be opened.
  */
-export async function readPackageFile(path: string): Promise<MsiPackage> {
+export function readPackageFile(path: string): Promise<MsiPackage> {
   return limitOpens(async () => {
     const compound = await openCompoundFileAsync(path, (cf) =>
       cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)),

@@ -68,16 +68,27 @@ export function slice<T>(fn: () => T): Promise<T> {
  */
 export function limiter(max: number): <T>(run: () => Promise<T>) => Promise<T> {
   let running = 0;
+  // A waiting call is one closure (and the promise its caller holds): no
+  // async frame per waiting call, since 1,000 of them are made at once.
   const waiting: Array<() => void> = [];
-  return async <T>(run: () => Promise<T>): Promise<T> => {
-    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+  const next = (): void => {
+    running--;
+    waiting.shift()?.();
+  };
+  const start = <T>(run: () => Promise<T>): Promise<T> => {
     running++;
+    let result: Promise<T>;
     try {
-      return await run();
-    } finally {
-      running--;
-      waiting.shift()?.();
+      result = run();
+    } catch (error) {
+      result = Promise.reject(error);
     }
+    result.then(next, next);
+    return result;
+  };
+  return <T>(run: () => Promise<T>): Promise<T> => {
+    if (running < max) return start(run);
+    return new Promise<T>((resolve, reject) => waiting.push(() => start(run).then(resolve, reject)));
   };
 }
 
