@@ -98,11 +98,17 @@ async function open(path: string): Promise<MsiPackage> {
  * for a file that is not a readable package, and Node's file-system errors (ENOENT, EISDIR,
  * EACCES) for a path that cannot be read; the last two carry the file in `path`.
  */
-export async function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
-  assertWindowsString(msiPath, 'msiPath');
-  if (!Array.isArray(mspPaths))
-    throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
-  mspPaths.forEach((p, i) => assertWindowsString(p, `mspPaths[${i}]`));
+export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
+  // Not an async function: a check waiting for its turn holds no frame of
+  // its own, only its arguments. Bad arguments still reject.
+  try {
+    assertWindowsString(msiPath, 'msiPath');
+    if (!Array.isArray(mspPaths))
+      throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
+    mspPaths.forEach((p, i) => assertWindowsString(p, `mspPaths[${i}]`));
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const paths = [...mspPaths];
   return limitChecks(() => checkFiles(msiPath, paths));
 }
