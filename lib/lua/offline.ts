@@ -110,7 +110,7 @@ export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = 
     return Promise.reject(error);
   }
   const paths = [...mspPaths];
-  return limitChecks(() => checkFiles(msiPath, paths));
+  return limitChecks(checkFiles, { msiPath, mspPaths: paths });
 }
 
 /**
@@ -123,7 +123,7 @@ export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = 
  */
 const limitChecks = limiter(8);
 
-async function checkFiles(msiPath: string, mspPaths: readonly string[]): Promise<OfflineLuaReport> {
+async function checkFiles({ msiPath, mspPaths }: { msiPath: string; mspPaths: readonly string[] }): Promise<OfflineLuaReport> {
   // The package work runs in slices of the reader's shared scheduler, so
   // many concurrent checks do not hold the event loop.
   const pkg = await open(msiPath);

@@ -409,10 +409,12 @@ const OPENING_STREAMS = new Set([
  * path cannot be opened.
  */
 export function readPackageFile(path: string): Promise<MsiPackage> {
-  return limitOpens(async () => {
-    const compound = await openCompoundFileAsync(path, (cf) =>
-      cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)),
-    );
-    return slice(() => new MsiPackage(compound));
-  });
+  return limitOpens(openFile, path);
+}
+
+async function openFile(path: string): Promise<MsiPackage> {
+  const compound = await openCompoundFileAsync(path, (cf) =>
+    cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)),
+  );
+  return slice(() => new MsiPackage(compound));
 }

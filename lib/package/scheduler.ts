@@ -60,36 +60,48 @@ export function slice<T>(fn: () => T): Promise<T> {
 }
 
 /**
- * A gate that lets at most `max` calls of the function it returns be in
- * progress at once; the others wait, holding only their closure, and start
+ * A gate that lets at most `max` calls of the function it returns, each
+ * `run(argument)`, be in progress at once (`run` a function made once, not
+ * per call); the others wait, holding only their argument, and start
  * in the order of the calls. Gates must not nest within themselves (a call
  * that waits on its own gate while holding a place deadlocks once all the
  * places are taken).
  */
-export function limiter(max: number): <T>(run: () => Promise<T>) => Promise<T> {
+export function limiter(max: number): <A, T>(run: (argument: A) => Promise<T>, argument: A) => Promise<T> {
   let running = 0;
-  // A waiting call is one closure (and the promise its caller holds): no
-  // async frame per waiting call, since 1,000 of them are made at once.
-  const waiting: Array<() => void> = [];
+  // A waiting call is one small record (and the promise its caller holds):
+  // no async frame or closure per waiting call, since 1,000 of them are
+  // made at once and the first scavenges copy them all.
+  const waiting: Array<Waiting<never, unknown>> = [];
   const next = (): void => {
     running--;
-    waiting.shift()?.();
+    const call = waiting.shift();
+    if (call) start(call.run, call.argument).then(call.resolve, call.reject);
   };
-  const start = <T>(run: () => Promise<T>): Promise<T> => {
+  const start = <A, T>(run: (argument: A) => Promise<T>, argument: A): Promise<T> => {
     running++;
     let result: Promise<T>;
     try {
-      result = run();
+      result = run(argument);
     } catch (error) {
       result = Promise.reject(error);
     }
     result.then(next, next);
     return result;
   };
-  return <T>(run: () => Promise<T>): Promise<T> => {
-    if (running < max) return start(run);
-    return new Promise<T>((resolve, reject) => waiting.push(() => start(run).then(resolve, reject)));
+  return <A, T>(run: (argument: A) => Promise<T>, argument: A): Promise<T> => {
+    if (running < max) return start(run, argument);
+    return new Promise<T>((resolve, reject) => {
+      waiting.push({ run, argument, resolve, reject } as unknown as Waiting<never, unknown>);
+    });
   };
+}
+
+interface Waiting<A, T> {
+  run: (argument: A) => Promise<T>;
+  argument: A;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
