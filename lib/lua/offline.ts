@@ -1,7 +1,7 @@
 // Offline UAC-patching check from .msi and .msp files, on any platform: what an
 // author can know before shipping. What only the target machine knows is 'unknown'.
 import { openPackage, type MsiPackage } from '../package';
-import { slice } from '../package/scheduler';
+import { limiter, slice } from '../package/scheduler';
 import { assertWindowsString, describeValue } from '../validate';
 import { certificateTablesThroughPatches, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
 import {
@@ -98,12 +98,32 @@ async function open(path: string): Promise<MsiPackage> {
  * for a file that is not a readable package, and Node's file-system errors (ENOENT, EISDIR,
  * EACCES) for a path that cannot be read; the last two carry the file in `path`.
  */
-export async function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
-  assertWindowsString(msiPath, 'msiPath');
-  if (!Array.isArray(mspPaths))
-    throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
-  mspPaths.forEach((p, i) => assertWindowsString(p, `mspPaths[${i}]`));
+export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
+  // Not an async function: a check waiting for its turn holds no frame of
+  // its own, only its arguments. Bad arguments still reject.
+  try {
+    assertWindowsString(msiPath, 'msiPath');
+    if (!Array.isArray(mspPaths))
+      throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
+    mspPaths.forEach((p, i) => assertWindowsString(p, `mspPaths[${i}]`));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const paths = [...mspPaths];
+  return limitChecks(checkFiles, { msiPath, mspPaths: paths });
+}
 
+/**
+ * Checks in progress at once. A check that has opened its package keeps it
+ * (and the tables it decoded) until its report is made; without this gate
+ * the opens of 1,000 concurrent checks finish eight at a time while their
+ * later slices queue behind them, so hundreds of opened packages are alive
+ * together and survive into the old generation (long scavenges). Waiting
+ * checks hold only their arguments.
+ */
+const limitChecks = limiter(8);
+
+async function checkFiles({ msiPath, mspPaths }: { msiPath: string; mspPaths: readonly string[] }): Promise<OfflineLuaReport> {
   // The package work runs in slices of the reader's shared scheduler, so
   // many concurrent checks do not hold the event loop.
   const pkg = await open(msiPath);

@@ -92,7 +92,7 @@ class Compound implements CompoundFile {
   }
 
   entry(id: number): DirectoryEntry {
-    const entry = this.structure.directory.entries.get(id);
+    const entry = this.structure.directory.entry(id);
     if (!entry) throw new RangeError(`no directory entry ${id}`);
     return entry;
   }

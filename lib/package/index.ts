@@ -75,13 +75,19 @@ export { readPackageFile } from './package';
  * with NotRegularFileError for a directory, FIFO or device, and with the file
  * system's error when the path cannot be opened.
  */
-export async function openPackage(source: string | Uint8Array): Promise<MsiPackage> {
-  if (typeof source === 'string') {
-    assertWindowsString(source, 'source');
-    return readPackageFile(source);
+export function openPackage(source: string | Uint8Array): Promise<MsiPackage> {
+  // Not an async function: a call waiting for its turn (1,000 started at
+  // once) then holds no frame of its own. Bad arguments still reject.
+  try {
+    if (typeof source === 'string') {
+      assertWindowsString(source, 'source');
+      return readPackageFile(source);
+    }
+    if (source instanceof Uint8Array) return slice(() => readPackage(source));
+    throw new TypeError(
+      `The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`,
+    );
+  } catch (error) {
+    return Promise.reject(error);
   }
-  if (source instanceof Uint8Array) return slice(() => readPackage(source));
-  throw new TypeError(
-    `The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`,
-  );
 }

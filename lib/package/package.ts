@@ -408,11 +408,13 @@ const OPENING_STREAMS = new Set([
  * that is not a readable package, with the file system's error when the
  * path cannot be opened.
  */
-export async function readPackageFile(path: string): Promise<MsiPackage> {
-  return limitOpens(async () => {
-    const compound = await openCompoundFileAsync(path, (cf) =>
-      cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)),
-    );
-    return slice(() => new MsiPackage(compound));
-  });
+export function readPackageFile(path: string): Promise<MsiPackage> {
+  return limitOpens(openFile, path);
+}
+
+async function openFile(path: string): Promise<MsiPackage> {
+  const compound = await openCompoundFileAsync(path, (cf) =>
+    cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)),
+  );
+  return slice(() => new MsiPackage(compound));
 }

@@ -64,25 +64,56 @@ export function slice<T>(fn: () => T): Promise<T> {
   });
 }
 
-/** Opens in progress at once (see `limitOpens`). */
-const MAX_OPENS = 8;
-let opening = 0;
-const waiting: Array<() => void> = [];
+/**
+ * A gate that lets at most `max` calls of the function it returns, each
+ * `run(argument)`, be in progress at once (`run` a function made once, not
+ * per call); the others wait, holding only their argument, and start
+ * in the order of the calls. Gates must not nest within themselves (a call
+ * that waits on its own gate while holding a place deadlocks once all the
+ * places are taken).
+ */
+export function limiter(max: number): <A, T>(run: (argument: A) => Promise<T>, argument: A) => Promise<T> {
+  let running = 0;
+  // A waiting call is one small record (and the promise its caller holds):
+  // no async frame or closure per waiting call, since 1,000 of them are
+  // made at once and the first scavenges copy them all.
+  const waiting: Array<Waiting<never, unknown>> = [];
+  const next = (): void => {
+    running--;
+    const call = waiting.shift();
+    if (call) start(call.run, call.argument).then(call.resolve, call.reject);
+  };
+  const start = <A, T>(run: (argument: A) => Promise<T>, argument: A): Promise<T> => {
+    running++;
+    let result: Promise<T>;
+    try {
+      result = run(argument);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(next, next);
+    return result;
+  };
+  return <A, T>(run: (argument: A) => Promise<T>, argument: A): Promise<T> => {
+    if (running < max) return start(run, argument);
+    return new Promise<T>((resolve, reject) => {
+      waiting.push({ run, argument, resolve, reject } as unknown as Waiting<never, unknown>);
+    });
+  };
+}
+
+interface Waiting<A, T> {
+  run: (argument: A) => Promise<T>;
+  argument: A;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
- * Runs an open with at most MAX_OPENS of them in progress: 1,000 callers
- * then finish a few at a time instead of all advancing together, so the
+ * Runs an open with at most 8 of them in progress: 1,000 callers then
+ * finish a few at a time instead of all advancing together, so the
  * half-built state of all of them is never alive at once (which made the
  * garbage collector, not the parsing, hold the event loop). The order of
  * completion is the order of the calls.
  */
-export async function limitOpens<T>(open: () => Promise<T>): Promise<T> {
-  if (opening >= MAX_OPENS) await new Promise<void>((resolve) => waiting.push(resolve));
-  opening++;
-  try {
-    return await open();
-  } finally {
-    opening--;
-    waiting.shift()?.();
-  }
-}
+export const limitOpens = limiter(8);

@@ -341,7 +341,7 @@ export function* readAllocation(header: Header): Reader<Allocation> {
   // that is not needed to read anything in the file.
   const fatSectors = new FatSectorList(Math.ceil(sectorCount / perSector));
   // The header's entries up to the first unused one.
-  fatSectors.take(Uint32Array.from(header.headerDifat.slice(0, HEADER_DIFAT_ENTRIES)));
+  fatSectors.take(header.headerDifat.slice(0, HEADER_DIFAT_ENTRIES));
   // DIFAT sectors: as many as the header declares, along their chain.
   let sector = header.difatStart;
   const seen = new Set<number>();

@@ -37,8 +37,13 @@ export interface Header {
   readonly miniFatSectorCount: number;
   readonly difatStart: number;
   readonly difatSectorCount: number;
-  /** The 109 DIFAT entries of the header, as stored (unsigned). */
-  readonly headerDifat: readonly number[];
+  /**
+   * The 109 DIFAT entries of the header, as stored (unsigned). A typed
+   * array: kept with every open package, and its contents are then outside
+   * the collected heap (an array of 109 numbers, most of them FREESECT, is
+   * not).
+   */
+  readonly headerDifat: Uint32Array;
 }
 
 export function fail(message: string, where: string, offset?: number): never {
@@ -109,8 +114,8 @@ export function parseHeader(bytes: Buffer, fileSize: number): Header {
   if (miniFatSectorCount > sectorCount) {
     fail(`header declares ${miniFatSectorCount} mini FAT sectors but the file has only ${sectorCount} sectors`, 'header', 64);
   }
-  const headerDifat: number[] = [];
-  for (let i = 0; i < HEADER_DIFAT_ENTRIES; i++) headerDifat.push(bytes.readUInt32LE(76 + i * 4));
+  const headerDifat = new Uint32Array(HEADER_DIFAT_ENTRIES);
+  for (let i = 0; i < HEADER_DIFAT_ENTRIES; i++) headerDifat[i] = bytes.readUInt32LE(76 + i * 4);
   return {
     majorVersion: majorVersion as 3 | 4,
     sectorSize,

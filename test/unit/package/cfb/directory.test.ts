@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { openCompoundFile, readPackage } from '../../../../lib/package';
+import { inspectStructure, openCompoundFile, readPackage } from '../../../../lib/package';
 import { msiinfoTables } from '../../../support/package-fixtures';
 import { ENTRY, NOSTREAM, layoutOf, plainCompoundFile } from '../../../support/cfb-layout';
 import { formatErrorOf } from '../../../support/cfb-helpers';
@@ -26,6 +26,44 @@ const names = (bytes: Buffer) => {
 
 test('the untouched file lists its streams', () => {
   expect(UNTOUCHED).toEqual(expect.arrayContaining(['A', 'B', 'C']));
+});
+
+test('entries are read from their records: fields, parents and children in directory order', () => {
+  const bytes = plainCompoundFile({ 'S/A': Buffer.alloc(10, 1), 'S/B': Buffer.alloc(7000, 2), C: Buffer.alloc(20, 3) });
+  const layout = layoutOf(bytes);
+  const { entries, root } = inspectStructure(bytes);
+  expect(entries.get(0)).toBe(root);
+  const linked = [...entries.keys()].filter((id) => id !== 0);
+  expect(linked.sort((a, b) => a - b)).toEqual(
+    layout.entries
+      .filter((e) => e.id !== 0 && e.type !== 0)
+      .map((e) => e.id)
+      .sort((a, b) => a - b),
+  );
+  for (const entry of entries.values()) {
+    const raw = layout.entries[entry.id];
+    expect(entry.offset).toBe(raw.offset);
+    expect(entry.name).toBe(raw.name);
+    expect(entry.nameBytes.equals(layout.buf.subarray(raw.offset, raw.offset + raw.name.length * 2 + 2))).toBe(true);
+    expect(entry.clsid.equals(layout.buf.subarray(raw.offset + ENTRY.clsid, raw.offset + ENTRY.clsid + 16))).toBe(true);
+    expect(entry.type).toBe(raw.type === 5 ? 'root' : raw.type === 1 ? 'storage' : 'stream');
+    if (entry.type !== 'storage') expect([entry.startSector, entry.size]).toEqual([raw.start, raw.size]);
+    // Children: ascending ids, each naming this entry as its parent.
+    expect(entry.children).toEqual([...entry.children].sort((a, b) => a - b));
+    for (const child of entry.children) expect(entries.get(child)!.parent).toBe(entry.id);
+  }
+  const storage = [...entries.values()].find((e) => e.type === 'storage')!;
+  expect(storage.children.map((id) => entries.get(id)!.name).sort()).toEqual(['A', 'B']);
+  expect(root.children.map((id) => entries.get(id)!.name)).toEqual(expect.arrayContaining(['C', 'S']));
+  expect(root.parent).toBe(-1);
+});
+
+test('an entry the tree does not hold is not an entry', () => {
+  const compound = openCompoundFile(file);
+  const free = layoutOf(file).entries.find((e) => e.type === 0)!;
+  expect(() => compound.entry(free.id)).toThrow(RangeError);
+  expect(() => compound.entry(10_000)).toThrow(RangeError);
+  expect(compound.entry(0)).toBe(compound.root);
 });
 
 describe('refused', () => {

@@ -1,0 +1,58 @@
+// lib/package/scheduler.ts: the gates that bound how many opens and checks
+// are in progress at once.
+import { limiter } from '../../../lib/package/scheduler';
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+test('at most `max` calls run at once; the others start in call order as places free', async () => {
+  const gate = limiter(2);
+  const started: number[] = [];
+  const pending = new Map<number, ReturnType<typeof deferred<number>>>();
+  const run = (n: number) => {
+    started.push(n);
+    const d = deferred<number>();
+    pending.set(n, d);
+    return d.promise;
+  };
+  const results = [1, 2, 3, 4, 5].map((n) => gate(run, n));
+  expect(started).toEqual([1, 2]);
+  pending.get(2)!.resolve(20);
+  await turn();
+  expect(started).toEqual([1, 2, 3]);
+  pending.get(1)!.reject(new Error('one failed'));
+  await turn();
+  expect(started).toEqual([1, 2, 3, 4]);
+  for (const n of [3, 4]) pending.get(n)!.resolve(n * 10);
+  await turn();
+  expect(started).toEqual([1, 2, 3, 4, 5]);
+  pending.get(5)!.resolve(50);
+  const settled = await Promise.allSettled(results);
+  expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['one failed', 20, 30, 40, 50]);
+});
+
+test('a run that throws synchronously rejects its call and frees its place', async () => {
+  const gate = limiter(1);
+  const failing = gate(() => {
+    throw new TypeError('bad');
+  }, null);
+  await expect(failing).rejects.toThrow('bad');
+  await expect(gate(async (n: number) => n + 1, 1)).resolves.toBe(2);
+});
+
+test('a waiting call holds its argument, not a copy, and gets its own result', async () => {
+  const gate = limiter(1);
+  const first = deferred<string>();
+  const a = gate(() => first.promise, null);
+  const argument = { name: 'x' };
+  const b = gate(async (arg: { name: string }) => arg, argument);
+  first.resolve('a');
+  expect(await a).toBe('a');
+  expect(await b).toBe(argument);
+});
