@@ -13,6 +13,10 @@
 // script starting msiinfo once per table), so its peak RSS is its own. Two
 // times are given for msi-lua: wall clock including node's start-up (the
 // like-for-like figure with msidump) and in-process (open + export + write).
+// `node -e 0` is timed beside them. Where NODE_EXTRA_CA_CERTS is set (this
+// sandbox sets it), node parses that certificate bundle at every start, a
+// cost of the environment, not of msi-lua (which opens no TLS connection):
+// the main figure is measured without it, and a second one with it.
 
 // The child stands for an msi-lua process: it loads only node:fs, node:path
 // and msi-lua. What the parent needs (child_process, crypto, the fixture
@@ -87,7 +91,10 @@ async function child(file, outDir) {
   const after = process.resourceUsage().maxRSS;
   const held = usage() - heldBefore;
   void pkg.byteLength; // keep the package alive until measured
-  process.stdout.write(JSON.stringify({ seconds, tables: tables.length, maxRssBeforeKiB: before, maxRssAfterKiB: after, heldBytes: held }));
+  // fs.writeSync, not process.stdout: setting up the stdout stream of a
+  // pipe (node:net, node:stream) costs 7 ms, a cost of this report, not of
+  // the export (msidump's runs report nothing).
+  fs.writeSync(1, JSON.stringify({ seconds, tables: tables.length, maxRssBeforeKiB: before, maxRssAfterKiB: after, heldBytes: held }));
 }
 
 /**
@@ -95,8 +102,8 @@ async function child(file, outDir) {
  * system, children included: msidump's msiinfo processes) to the result:
  * a figure the shared machine's load moves much less than wall time.
  */
-function spawnCounted(command, args) {
-  const result = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', command, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+function spawnCounted(command, args, env = process.env) {
+  const result = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', command, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env });
   const lines = result.stderr.trimEnd().split('\n');
   const last = lines.pop() ?? '';
   const match = /^CPU ([\d.]+) ([\d.]+)$/.exec(last);
@@ -152,11 +159,23 @@ function runReaderBench(options = {}) {
     const luaInProcess = [];
     const memoryDeltas = [];
     const held = [];
+    const nodeStart = [];
+    // NODE_EXTRA_CA_CERTS makes node parse that certificate bundle at every
+    // start (this sandbox sets it to the system bundle: 40 ms of a 60 ms
+    // start). msi-lua opens no TLS connection and a user's machine does not
+    // normally set it, so the msi-lua figure is measured without it, and,
+    // where it is set, also with it, side by side.
+    const extraCa = process.env.NODE_EXTRA_CA_CERTS ? process.env : null;
+    const bareEnv = { ...process.env };
+    delete bareEnv.NODE_EXTRA_CA_CERTS;
+    const withCaWall = [];
+    const withCaStart = [];
     let tables = 0;
     let comparison = null;
     for (let run = 0; run < runs; run++) {
       // Alternate the order so neither always runs on a warmer cache.
-      const order = run % 2 === 0 ? ['msidump', 'msi-lua'] : ['msi-lua', 'msidump'];
+      const order = ['msidump', 'msi-lua', ...(extraCa ? ['msi-lua-ca'] : [])];
+      if (run % 2 === 1) order.reverse();
       for (const which of order) {
         const out = path.join(work, `${which}-${run}`);
         fs.mkdirSync(out);
@@ -165,8 +184,13 @@ function runReaderBench(options = {}) {
           if (t.value.status !== 0) throw new Error(`msidump failed: ${t.value.stderr}`);
           msidumpTimes.push(t.seconds);
           msidumpCpu.push(t.value.cpu);
+        } else if (which === 'msi-lua-ca') {
+          const t = timed(() => spawnCounted(process.execPath, [__filename, '--child', file, out], extraCa));
+          if (t.value.status !== 0) throw new Error(`msi-lua child failed: ${t.value.stderr}`);
+          withCaWall.push(t.seconds);
+          withCaStart.push(timed(() => spawnCounted(process.execPath, ['-e', '0'], extraCa)).seconds);
         } else {
-          const t = timed(() => spawnCounted(process.execPath, [__filename, '--child', file, out]));
+          const t = timed(() => spawnCounted(process.execPath, [__filename, '--child', file, out], bareEnv));
           if (t.value.status !== 0) throw new Error(`msi-lua child failed: ${t.value.stderr}`);
           const figures = JSON.parse(t.value.stdout);
           luaWall.push(t.seconds);
@@ -175,6 +199,7 @@ function runReaderBench(options = {}) {
           memoryDeltas.push((figures.maxRssAfterKiB - figures.maxRssBeforeKiB) * 1024);
           held.push(figures.heldBytes);
           tables = figures.tables;
+          nodeStart.push(timed(() => spawnCounted(process.execPath, ['-e', '0'], bareEnv)).seconds);
         }
       }
       if (run === 0) comparison = compareDirs(path.join(work, 'msi-lua-0'), path.join(work, 'msidump-0'));
@@ -187,6 +212,10 @@ function runReaderBench(options = {}) {
       msidumpSeconds: median(msidumpTimes),
       msiLuaWallSeconds: median(luaWall),
       msiLuaInProcessSeconds: median(luaInProcess),
+      nodeStartSeconds: median(nodeStart),
+      withExtraCaSeconds: extraCa ? median(withCaWall) : null,
+      withExtraCaRatio: extraCa ? median(withCaWall) / median(msidumpTimes) : null,
+      withExtraCaNodeStartSeconds: extraCa ? median(withCaStart) : null,
       timeRatio: median(luaWall) / median(msidumpTimes),
       inProcessTimeRatio: median(luaInProcess) / median(msidumpTimes),
       msidumpCpuSeconds: median(msidumpCpu),
@@ -211,6 +240,12 @@ function runReaderBench(options = {}) {
       `  msi-lua (with node start) ${figures.msiLuaWallSeconds.toFixed(3)} s   ratio ${figures.timeRatio.toFixed(3)}x   (target <= 0.05x)`,
     );
     log(`  msi-lua (in-process)      ${figures.msiLuaInProcessSeconds.toFixed(3)} s   ratio ${figures.inProcessTimeRatio.toFixed(3)}x`);
+    log(`  node start alone          ${figures.nodeStartSeconds.toFixed(3)} s   (node -e 0)`);
+    if (extraCa) {
+      log(
+        `  with NODE_EXTRA_CA_CERTS  ${figures.withExtraCaSeconds.toFixed(3)} s   ratio ${figures.withExtraCaRatio.toFixed(3)}x   (as this environment sets it; node -e 0 alone ${figures.withExtraCaNodeStartSeconds.toFixed(3)} s)`,
+      );
+    }
     log(
       `  CPU time (user + system)  msidump ${figures.msidumpCpuSeconds.toFixed(2)} s, msi-lua with node start ${figures.msiLuaCpuSeconds.toFixed(2)} s   ratio ${figures.cpuRatio.toFixed(3)}x`,
     );
