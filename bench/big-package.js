@@ -24,15 +24,7 @@ const { writeSparsePackage } = require('./support/sparse-cfb');
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'bin', 'msi-lua.js');
 
-function cachedFixture(prefix) {
-  const dir = path.join(root, '.cache', 'fixtures', 'package');
-  if (!fs.existsSync(dir)) return null;
-  for (const sub of fs.readdirSync(dir).filter((d) => d.startsWith(`${prefix}-`))) {
-    const file = path.join(dir, sub, `${prefix}.msi`);
-    if (fs.existsSync(file)) return file;
-  }
-  return null;
-}
+const { cachedFixture } = require('./support/fixtures');
 
 /** Runs a command under /usr/bin/time; returns wall seconds, CPU seconds (user + system) and peak RSS in KiB. */
 function measure(command, args) {

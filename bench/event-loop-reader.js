@@ -20,21 +20,12 @@
 // Fixtures: the small and LUA packages the unit tests cache under
 // .cache/fixtures/package/ (run `npm run test:unit` once), or --file.
 
-const fs = require('node:fs');
 const path = require('node:path');
 const { monitorEventLoopDelay, PerformanceObserver, constants } = require('node:perf_hooks');
 
 const root = path.resolve(__dirname, '..');
 
-function cached(prefix) {
-  const dir = path.join(root, '.cache', 'fixtures', 'package');
-  if (!fs.existsSync(dir)) return null;
-  for (const sub of fs.readdirSync(dir).filter((d) => d.startsWith(`${prefix}-`))) {
-    const file = path.join(dir, sub, `${prefix}.msi`);
-    if (fs.existsSync(file)) return file;
-  }
-  return null;
-}
+const { cachedFixture: cached } = require('./support/fixtures');
 
 const GC_KINDS = new Map([
   [constants.NODE_PERFORMANCE_GC_MINOR, 'scavenge'],

@@ -27,20 +27,11 @@
 // (run `npm run test:unit` once).
 
 const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 
 const here = path.resolve(__dirname, '..');
 
-function cached(prefix) {
-  const dir = path.join(here, '.cache', 'fixtures', 'package');
-  if (!fs.existsSync(dir)) return null;
-  for (const sub of fs.readdirSync(dir).filter((d) => d.startsWith(`${prefix}-`))) {
-    const file = path.join(dir, sub, `${prefix}.msi`);
-    if (fs.existsSync(file)) return file;
-  }
-  return null;
-}
+const { cachedFixture: cached } = require('./support/fixtures');
 
 function call(lib, what) {
   return what === 'open' ? lib.openPackage(cached('small')) : lib.checkLuaPatching(cached('lua-machine'));
