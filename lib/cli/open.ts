@@ -15,7 +15,7 @@ import {
   readPackageFile,
   type CompoundFile,
 } from '../package';
-import { fileTypeOf } from '../package/cfb/source';
+import { fileTypeOf, openRefusal } from '../package/cfb/source';
 
 const REASONS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -69,7 +69,12 @@ export async function checkReadable(path: string): Promise<void> {
     if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (!stats.isFile()) throw new CannotReadError(path, new NotRegularFileError(path, fileTypeOf(stats)));
   } catch (error) {
-    throw error instanceof CannotReadError ? error : new CannotReadError(path, error);
+    if (error instanceof CannotReadError) throw error;
+    const stats =
+      handle === undefined && (error as NodeJS.ErrnoException)?.code === 'ENXIO'
+        ? await promises.stat(path).catch(() => undefined)
+        : undefined;
+    throw new CannotReadError(path, openRefusal(path, error, stats));
   } finally {
     await handle?.close().catch(() => undefined);
   }

@@ -101,15 +101,22 @@ async function open(path: string): Promise<MsiPackage> {
 export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
   // Not an async function: a check waiting for its turn holds no frame of
   // its own, only its arguments. Bad arguments still reject.
+  // The paths are copied by index (not through the array's iterator) and
+  // the copy is what is validated and used: each element is read once,
+  // inside the try, so nothing the array does throws synchronously.
+  const paths: string[] = [];
   try {
     assertWindowsString(msiPath, 'msiPath');
     if (!Array.isArray(mspPaths))
       throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
-    mspPaths.forEach((p, i) => assertWindowsString(p, `mspPaths[${i}]`));
+    for (let i = 0; i < mspPaths.length; i++) {
+      const p: unknown = mspPaths[i];
+      assertWindowsString(p, `mspPaths[${i}]`);
+      paths.push(p);
+    }
   } catch (error) {
     return Promise.reject(error);
   }
-  const paths = [...mspPaths];
   return limitChecks(checkFiles, { msiPath, mspPaths: paths });
 }
 

@@ -24,7 +24,16 @@ import { readDirectory, type Directory, type DirectoryEntry, type EntryType } fr
 import { HEADER_SIZE, parseHeader, type Header } from './cfb/header';
 import { readMiniAllocation, type MiniAllocation } from './cfb/minialloc';
 import { runAsync, runSync, type Reader } from './cfb/reads';
-import { bufferSource, FileSource, fileTypeOf, identityOf, NotRegularFileError, OPEN_FLAGS, type ByteSource } from './cfb/source';
+import {
+  bufferSource,
+  FileSource,
+  fileTypeOf,
+  identityOf,
+  NotRegularFileError,
+  OPEN_FLAGS,
+  openRefusal,
+  type ByteSource,
+} from './cfb/source';
 import { chunkSegments, readSegments, readStreamSegments, streamSegments } from './cfb/stream';
 import { slice } from './scheduler';
 import { describeValue } from '../validate';
@@ -162,7 +171,16 @@ export async function openCompoundFileAsync(
   path: string,
   preload: (cf: CompoundFile) => DirectoryEntry[] = () => [],
 ): Promise<CompoundFile> {
-  const fd = await settle<number>((done) => fs.open(path, OPEN_FLAGS, done));
+  let fd: number;
+  try {
+    fd = await settle<number>((done) => fs.open(path, OPEN_FLAGS, done));
+  } catch (error) {
+    const stats =
+      (error as NodeJS.ErrnoException).code === 'ENXIO'
+        ? await settle<fs.Stats>((done) => fs.stat(path, done)).catch(() => undefined)
+        : undefined;
+    throw openRefusal(path, error, stats);
+  }
   try {
     const stats = await settle<fs.Stats>((done) => fs.fstat(fd, done));
     if (!stats.isFile()) throw new NotRegularFileError(path, fileTypeOf(stats));

@@ -83,6 +83,26 @@ export function fileTypeOf(stats: fs.Stats): string {
 // refused by the fstat check that follows. Not defined on Windows.
 export const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
+/**
+ * open(2) fails on a Unix socket (ENXIO) before fstat can name it: when the
+ * path names something other than a regular file, that is the refusal
+ * (NotRegularFileError); otherwise the file system's error as it was.
+ */
+export function openRefusal(path: string, error: unknown, stats: fs.Stats | undefined): unknown {
+  if ((error as NodeJS.ErrnoException | null)?.code !== 'ENXIO' || !stats || stats.isFile()) return error;
+  return new NotRegularFileError(path, fileTypeOf(stats));
+}
+
+/** Stats of `path` for openRefusal, synchronously; undefined when they cannot be had. */
+export function statForRefusal(path: string, error: unknown): fs.Stats | undefined {
+  if ((error as NodeJS.ErrnoException | null)?.code !== 'ENXIO') return undefined;
+  try {
+    return fs.statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 export function identityOf(stats: fs.Stats): FileIdentity {
   return { dev: stats.dev, ino: stats.ino, size: stats.size, mtimeMs: stats.mtimeMs };
 }
@@ -111,7 +131,12 @@ export class FileSource implements ByteSource {
 
   /** Opens `path` synchronously, refusing anything but a regular file. */
   static open(path: string): FileSource {
-    const fd = fs.openSync(path, OPEN_FLAGS);
+    let fd: number;
+    try {
+      fd = fs.openSync(path, OPEN_FLAGS);
+    } catch (error) {
+      throw openRefusal(path, error, statForRefusal(path, error));
+    }
     try {
       const stats = fs.fstatSync(fd);
       if (!stats.isFile()) throw new NotRegularFileError(path, fileTypeOf(stats));

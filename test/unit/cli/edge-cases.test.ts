@@ -4,6 +4,7 @@
 // `msiinfo tables` lists. The references are msitools (msiinfo), never msi-lua itself.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { ExitCode, listCommands } from '../../../lib/cli/main';
 import {
@@ -169,5 +170,29 @@ describe('a FIFO given as a file', () => {
       messages.add(run.stderr.trim());
     }
     expect([...messages]).toEqual([`msi-lua: cannot read ${fifo}: not a regular file (FIFO)`]);
+  });
+});
+
+describe('a Unix socket given as a file', () => {
+  test('every command that reads a file names it as a socket', async () => {
+    const socketPath = path.join(scratchDir('cli-socket'), 'socket.msi');
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const messages = new Set<string>();
+      for (const argv of [
+        ['info', socketPath],
+        ['tables', socketPath],
+        ['signature', socketPath],
+        ['lua-check', socketPath],
+      ]) {
+        const run = await cli(...argv);
+        expect(run.code).toBe(ExitCode.CANNOT_READ);
+        messages.add(run.stderr.trim());
+      }
+      expect([...messages]).toEqual([`msi-lua: cannot read ${socketPath}: not a regular file (socket)`]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

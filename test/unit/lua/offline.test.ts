@@ -78,6 +78,38 @@ test('bad arguments are TypeErrors naming the argument', async () => {
   await expect(checkLuaPatching(fx.ready, [42 as never])).rejects.toThrow(/"mspPaths\[0\]"/);
 });
 
+test('mspPaths is read once, by index: an array whose iterator throws rejects, a path that changes is judged as checked', async () => {
+  const throwingIterator = [fx.signedPatch];
+  Object.defineProperty(throwingIterator, Symbol.iterator, {
+    value: () => {
+      throw new Error('iterator used');
+    },
+  });
+  let outcome: unknown;
+  try {
+    outcome = await checkLuaPatching(fx.ready, throwingIterator).then(
+      (report) => report.patches.length,
+      (error: unknown) => error,
+    );
+  } catch (error) {
+    outcome = `threw synchronously: ${String(error)}`;
+  }
+  expect(outcome).toBe(1);
+
+  // A getter that gives a path the first time and a number afterwards: the
+  // check uses the value it validated, so the error (if any) names mspPaths[0].
+  let reads = 0;
+  const changing: string[] = [];
+  Object.defineProperty(changing, 0, { get: () => (++reads === 1 ? fx.signedPatch : 42), enumerable: true });
+  const report = await checkLuaPatching(fx.ready, changing);
+  expect(report.patches).toHaveLength(1);
+  expect(reads).toBe(1);
+
+  const holes = new Array<string>(2);
+  holes[1] = fx.signedPatch;
+  await expect(checkLuaPatching(fx.ready, holes)).rejects.toThrow(/"mspPaths\[0\]"/);
+});
+
 describe('certificates added by a patch sequenced earlier', () => {
   const check = (report: LuaReport, id: string) => report.checks.find((c) => c.id === id)!;
 

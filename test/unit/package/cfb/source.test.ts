@@ -2,6 +2,7 @@
 // the same answers as from bytes in memory.
 
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -60,6 +61,21 @@ test('a FIFO with no writer is refused, not waited on', async () => {
   const error = await rejection(openPackage(fifo));
   expect(error).toBeInstanceOf(NotRegularFileError);
   expect((error as NotRegularFileError).fileType).toBe('FIFO');
+});
+
+test('a Unix socket is refused as one, not with the ENXIO that open(2) gives it', async () => {
+  const socketPath = path.join(dir, 'socket.msi');
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  try {
+    const error = await rejection(openPackage(socketPath));
+    expect(error).toBeInstanceOf(NotRegularFileError);
+    expect((error as NotRegularFileError).fileType).toBe('socket');
+    expect((error as NotRegularFileError).code).toBe('ENOTREGULAR');
+    expect(() => openCompoundFileSync(socketPath)).toThrow(/is a socket, not a regular file/);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
 
 test('a missing file rejects with the file system error', async () => {
