@@ -159,7 +159,7 @@ export function openCompoundFileSync(path: string): CompoundFile {
 
 /**
  * Opens a compound file from a path without holding the event loop: the
- * structures are read with FileHandle reads and parsed in slices of the
+ * structures are read with node:fs callback reads and parsed in slices of the
  * shared scheduler; the streams `preload` picks (by entry) are read ahead
  * the same way. Later reads are synchronous positional reads (FileSource).
  * Rejects with NotRegularFileError for anything but a regular file (a FIFO

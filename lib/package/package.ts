@@ -401,8 +401,8 @@ const OPENING_STREAMS = new Set([
 /**
  * Opens a package from a path without holding the event loop and without
  * reading more than its structures and catalog: header, FAT, directory and
- * the string pool, _Tables, _Columns and summary are read with FileHandle
- * reads at open; every other stream is read from the file (synchronous
+ * the string pool, _Tables, _Columns and summary are read with node:fs
+ * callback reads at open; every other stream is read from the file (synchronous
  * positional reads) when asked for. Only regular files are opened
  * (NotRegularFileError otherwise). Rejects with MsiFormatError for a file
  * that is not a readable package, with the file system's error when the

@@ -113,7 +113,7 @@ interface Waiting<A, T> {
  * Runs an open with at most 8 of them in progress: 1,000 callers then
  * finish a few at a time instead of all advancing together, so the
  * half-built state of all of them is never alive at once (which made the
- * garbage collector, not the parsing, hold the event loop). The order of
- * completion is the order of the calls.
+ * garbage collector, not the parsing, hold the event loop). Opens start in
+ * the order of the calls; they may finish in another order.
  */
 export const limitOpens = limiter(8);

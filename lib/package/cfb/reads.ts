@@ -1,6 +1,6 @@
 // Structure parsing as generators of read requests, so that one parser
 // serves both the synchronous path (bytes in memory, or sync positional
-// reads) and the asynchronous one (FileHandle reads at open, with the
+// reads) and the asynchronous one (node:fs callback reads at open, with the
 // parsing between reads run in bounded slices of the event loop).
 
 import type { ByteSource } from './source';
