@@ -154,22 +154,22 @@ describe('an option where the command belongs', () => {
   });
 });
 
+/** Runs every command that reads a file on `file`; each must exit CANNOT_READ with the one message given. */
+async function expectNotRegular(file: string, kind: string): Promise<void> {
+  const messages = new Set<string>();
+  for (const command of ['info', 'tables', 'signature', 'lua-check']) {
+    const run = await cli(command, file);
+    expect(run.code).toBe(ExitCode.CANNOT_READ);
+    messages.add(run.stderr.trim());
+  }
+  expect([...messages]).toEqual([`msi-lua: cannot read ${file}: not a regular file (${kind})`]);
+}
+
 describe('a FIFO given as a file', () => {
   test('every command that reads a file names it the same way', async () => {
     const fifo = path.join(scratchDir('cli-fifo'), 'pipe.msi');
     if (spawnSync('mkfifo', [fifo]).status !== 0) throw new Error('mkfifo failed');
-    const messages = new Set<string>();
-    for (const argv of [
-      ['info', fifo],
-      ['tables', fifo],
-      ['signature', fifo],
-      ['lua-check', fifo],
-    ]) {
-      const run = await cli(...argv);
-      expect(run.code).toBe(ExitCode.CANNOT_READ);
-      messages.add(run.stderr.trim());
-    }
-    expect([...messages]).toEqual([`msi-lua: cannot read ${fifo}: not a regular file (FIFO)`]);
+    await expectNotRegular(fifo, 'FIFO');
   });
 });
 
@@ -179,18 +179,7 @@ describe('a Unix socket given as a file', () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
     try {
-      const messages = new Set<string>();
-      for (const argv of [
-        ['info', socketPath],
-        ['tables', socketPath],
-        ['signature', socketPath],
-        ['lua-check', socketPath],
-      ]) {
-        const run = await cli(...argv);
-        expect(run.code).toBe(ExitCode.CANNOT_READ);
-        messages.add(run.stderr.trim());
-      }
-      expect([...messages]).toEqual([`msi-lua: cannot read ${socketPath}: not a regular file (socket)`]);
+      await expectNotRegular(socketPath, 'socket');
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
