@@ -9,11 +9,9 @@
 // msitools' libmsi read and write it.
 
 import { MsiFormatError } from '../errors/classes';
+import { LITTLE_ENDIAN } from './cfb/alloc';
 import { decoderFor, type CodepageDecoder } from './codepage';
 import * as buffer from 'node:buffer';
-
-/** The host stores integers low byte first (every platform Node ships for but s390x). */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** buffer.isAscii (Node 18.15 and 19.6 on); older releases scan in JS. */
 const nativeIsAscii = (buffer as { isAscii?: (input: Uint8Array) => boolean }).isAscii;

@@ -1,6 +1,6 @@
 // `msi-lua updates ...` through the scripted agent: each subcommand's text and JSON output
 // and its exit code, run in-process (runCli) under Windows node.
-import { runCli } from '../../lib/cli/main';
+import { cli as runCommand } from '../support/run-cli';
 import { UpdatesExitCode } from '../../lib/cli/exit-codes';
 import { getBinding, setNativeBinding } from '../../lib/native/load';
 import type { NativeTokenFacts } from '../../lib/native/binding';
@@ -25,14 +25,10 @@ function update(id: string, kb: string, extra: Record<string, unknown> = {}) {
   };
 }
 
+/** `msi-lua updates ...argv`, in-process: exit code, standard output as text, standard error. */
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['updates', ...argv], {
-    stdout: { write: (c: string | Uint8Array) => (stdout += String(c)) },
-    stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
-  });
-  return { code, stdout, stderr };
+  const run = await runCommand('updates', ...argv);
+  return { code: run.code, stdout: run.text, stderr: run.stderr };
 }
 
 const tokenFacts = (groups: string[], runAs: boolean): NativeTokenFacts => ({

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 
 import { addCertificateTables, buildMsi, buildPatch, makeTestCa, patchBytes, signFile, type TestCa } from './package-fixtures';
 import { transformStreams, type TransformSpec, type WriterColumn } from './transform-writer';
+import type { NativeBinding } from '../../lib/native/binding';
 
 export const LUA_PRODUCT_CODE = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E51}';
 export const LUA_PER_USER_PRODUCT_CODE = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E52}';
@@ -233,5 +234,35 @@ export async function buildLaterProductFixtures(ca: TestCa): Promise<LaterProduc
       certificateTablesTransform(ca.signerDer, LUA_LATER_PRODUCT_CODE),
     ),
     signedPatch: await signedTransformPatch(ca, '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E86}', LUA_LATER_PRODUCT_CODE, null),
+  };
+}
+
+/**
+ * The native layer of a machine where a product is installed per-machine from
+ * `localPackage` (authorised for UAC patching, no patch applied, no policy
+ * set), whose signature and certificate-chain checks all succeed.
+ */
+export function installedMachineBinding(localPackage: string): Partial<NativeBinding> {
+  return {
+    async productInfo(productCode, properties) {
+      const values: Record<string, string> = { AuthorizedLUAApp: '1', LocalPackage: localPackage, LastUsedType: 'n' };
+      return {
+        productCode,
+        context: 4,
+        userSid: null,
+        values: properties.map((p) => (p in values ? { status: 0, value: values[p] } : { status: 1608 })),
+      };
+    },
+    enumAppliedPatches: async () => [],
+    installerVersion: async () => '5.0.19041.1',
+    readRegistryValue: async () => null,
+    fileSignature: async () => ({ msiHresult: 0, signerCertificate: null, trustHresult: 0, revocationChecked: true, wineVersion: null }),
+    verifyCertificateChain: async (certificates) => ({
+      errorStatus: 0,
+      infoStatus: 0,
+      policyHresult: 0,
+      revocationChecked: true,
+      elements: certificates.map((certificate) => ({ certificate, errorStatus: 0, infoStatus: 0, revocationResult: null })),
+    }),
   };
 }

@@ -25,7 +25,11 @@ import type { Reader, ReadRequest } from './reads';
 import type { ByteSource } from './source';
 import { ENDOFCHAIN, FREESECT, HEADER_DIFAT_ENTRIES, MAXREGSECT, describeSector, fail, sectorPosition, type Header } from './header';
 
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/**
+ * The host stores integers low byte first (every platform Node ships for but
+ * s390x): little-endian tables can then be copied into typed arrays as bytes.
+ */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Internal FAT value: no FAT sector in the file covers this sector. */
 const UNCOVERED = 0xfffffffb;
@@ -263,23 +267,6 @@ export class Allocation {
       walk.loadBytes = Math.min(MAX_LOAD_BYTES, walk.loadBytes * 2);
       const [bytes] = yield [[load.position, load.length]];
       this.store(load, bytes);
-    }
-  }
-
-  /**
-   * `follow` with the FAT sectors it needs read synchronously from `source`.
-   * Throws what `follow` throws.
-   */
-  chain(start: number, options: ChainOptions): number[] {
-    const walk = new ChainWalk(this, start, options);
-    for (;;) {
-      const index = walk.run();
-      if (index < 0) return walk.out;
-      const load = this.planLoad(index, walk.loadBytes);
-      if (load === null) continue;
-      walk.loadBytes = Math.min(MAX_LOAD_BYTES, walk.loadBytes * 2);
-      if (!this.source) throw new Error('Allocation.chain: FAT sector needed but no source is set');
-      this.store(load, this.source.read(load.position, load.length));
     }
   }
 }

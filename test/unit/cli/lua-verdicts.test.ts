@@ -14,6 +14,7 @@ import {
   buildEarlierPatchFixtures,
   buildLaterProductFixtures,
   buildLuaFixtures,
+  installedMachineBinding,
   type EarlierPatchFixtures,
   type LaterProductFixtures,
   type LuaFixtures,
@@ -133,26 +134,7 @@ describe('lua-check', () => {
 describe('lua-status (native layer replaced)', () => {
   function installed(elevatedAdministrator: boolean): void {
     const binding: Partial<NativeBinding> & { tokenContextFacts(): Promise<unknown> } = {
-      async productInfo(productCode, properties) {
-        const values: Record<string, string> = { AuthorizedLUAApp: '1', LocalPackage: later.msi, LastUsedType: 'n' };
-        return {
-          productCode,
-          context: 4,
-          userSid: null,
-          values: properties.map((p) => (p in values ? { status: 0, value: values[p] } : { status: 1608 })),
-        };
-      },
-      enumAppliedPatches: async () => [],
-      installerVersion: async () => '5.0.19041.1',
-      readRegistryValue: async () => null,
-      fileSignature: async () => ({ msiHresult: 0, signerCertificate: null, trustHresult: 0, revocationChecked: true, wineVersion: null }),
-      verifyCertificateChain: async (certificates) => ({
-        errorStatus: 0,
-        infoStatus: 0,
-        policyHresult: 0,
-        revocationChecked: true,
-        elements: certificates.map((certificate) => ({ certificate, errorStatus: 0, infoStatus: 0, revocationResult: null })),
-      }),
+      ...installedMachineBinding(later.msi),
       tokenContextFacts: async () => ({
         ...wineLikeFacts(),
         elevated: elevatedAdministrator,

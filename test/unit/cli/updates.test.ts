@@ -1,20 +1,16 @@
 // `msi-lua updates` on any OS: usage errors, the not-Windows exit code, and the output with
 // the native binding injected (the Wine tier runs it against the scripted agent).
-import { runCli } from '../../../lib/cli/main';
+import { cli as runCommand } from '../../support/run-cli';
 import { UpdatesExitCode } from '../../../lib/cli/exit-codes';
 import { setNativeBinding } from '../../../lib/native/load';
 import { FakeWua, nativeUpdate, succeeded } from '../../support/wua-fake-binding';
 
 const A = 'aaaaaaaa-0000-0000-0000-000000000001';
 
+/** `msi-lua updates ...argv`, in-process: exit code, standard output as text, standard error. */
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['updates', ...argv], {
-    stdout: { write: (c: string | Uint8Array) => (stdout += String(c)) },
-    stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
-  });
-  return { code, stdout, stderr };
+  const run = await runCommand('updates', ...argv);
+  return { code: run.code, stdout: run.text, stderr: run.stderr };
 }
 
 afterEach(() => setNativeBinding(undefined));

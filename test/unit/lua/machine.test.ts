@@ -3,7 +3,12 @@
 import { evaluateLuaPatching } from '../../../lib/lua/machine';
 import { setNativeBinding } from '../../../lib/native/load';
 import type { NativeBinding } from '../../../lib/native/binding';
-import { buildLaterProductFixtures, buildLuaFixtures, type LaterProductFixtures } from '../../support/lua-fixtures';
+import {
+  buildLaterProductFixtures,
+  buildLuaFixtures,
+  installedMachineBinding,
+  type LaterProductFixtures,
+} from '../../support/lua-fixtures';
 
 jest.setTimeout(120_000);
 
@@ -15,29 +20,7 @@ afterEach(() => setNativeBinding(undefined));
 
 /** A machine where the product is installed per-machine from `later.msi` with no patch applied. */
 function installedWithoutPatches(): void {
-  const binding: Partial<NativeBinding> = {
-    async productInfo(productCode, properties) {
-      const values: Record<string, string> = { AuthorizedLUAApp: '1', LocalPackage: later.msi, LastUsedType: 'n' };
-      return {
-        productCode,
-        context: 4,
-        userSid: null,
-        values: properties.map((p) => (p in values ? { status: 0, value: values[p] } : { status: 1608 })),
-      };
-    },
-    enumAppliedPatches: async () => [],
-    installerVersion: async () => '5.0.19041.1',
-    readRegistryValue: async () => null,
-    fileSignature: async () => ({ msiHresult: 0, signerCertificate: null, trustHresult: 0, revocationChecked: true, wineVersion: null }),
-    verifyCertificateChain: async (certificates) => ({
-      errorStatus: 0,
-      infoStatus: 0,
-      policyHresult: 0,
-      revocationChecked: true,
-      elements: certificates.map((certificate) => ({ certificate, errorStatus: 0, infoStatus: 0, revocationResult: null })),
-    }),
-  };
-  setNativeBinding(binding as NativeBinding);
+  setNativeBinding(installedMachineBinding(later.msi) as NativeBinding);
 }
 
 function check(report: { checks: Array<{ id: string; status: string; evidence: Record<string, unknown> }> }, id: string) {
