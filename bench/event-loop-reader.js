@@ -2,14 +2,27 @@
 'use strict';
 // Event-loop benchmark of the package reader: the maximum event-loop delay
 // (perf_hooks.monitorEventLoopDelay, default 10 ms resolution) while 1,000
-// concurrent openPackage calls run, and while 1,000 concurrent
-// checkLuaPatching calls run, each against the same span with the loop
-// idle, side by side in one run. Target: at most 1.2x idle.
-// A control row does the same span of 1 ms busy slices with no reader work:
-// its ratio is what the machine adds to any busy process (preemption by
-// other processes), not the reader. Reports figures; asserts nothing.
+// concurrent calls run, against the same span with the loop idle, side by
+// side in one run. Target: at most 1.2x idle. Each row runs in a fresh
+// child process (its warm-up, then the span), so no row measures what an
+// earlier row left in the heap. Rows:
+// - 1,000 openPackage, 1,000 checkLuaPatching and 1,000
+//   evaluateLuaPatching calls (the last against a scripted machine where
+//   the product is installed from the LUA fixture: the native calls answer
+//   at once, and the row measures the JavaScript side), each kept by the
+//   caller (Promise.all);
+// - the same three with each result dropped as soon as it is made: the
+//   reader's own share, without the cost of keeping 1,000 results;
+// - control: the same span of 1 ms busy slices with no reader work: what
+//   the machine adds to any busy process (preemption), not the reader.
+// Reports figures; asserts nothing. One maximum is noisy (the idle span's
+// own maximum moves by a fifth between runs): --rounds N repeats every row
+// N times, interleaved, and prints each row's min, median and max ratio.
+// --warm N makes N calls before the span instead of one (the JIT's work
+// then falls outside it). Node options given to this script (e.g. --no-opt)
+// are passed to the rows' processes.
 //
-//   npx tsc -p tsconfig.json && node bench/event-loop-reader.js [--calls N] [--file a.msi] [--trace]
+//   npx tsc -p tsconfig.json && node bench/event-loop-reader.js [--calls N] [--file a.msi] [--rounds N] [--warm N] [--trace]
 //
 // --trace adds, for each span, the delay's 50th and 99th percentiles and the
 // garbage collector's pauses in it (count, longest, total, by kind) from
@@ -20,12 +33,15 @@
 // Fixtures: the small and LUA packages the unit tests cache under
 // .cache/fixtures/package/ (run `npm run test:unit` once), or --file.
 
+const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const { monitorEventLoopDelay, PerformanceObserver, constants } = require('node:perf_hooks');
 
 const root = path.resolve(__dirname, '..');
 
 const { cachedFixture: cached } = require('./support/fixtures');
+const { scriptedMachine } = require('./support/machine');
 
 const GC_KINDS = new Map([
   [constants.NODE_PERFORMANCE_GC_MINOR, 'scavenge'],
@@ -90,84 +106,168 @@ function describeTrace(span) {
   return `delay p50 ${span.p50.toFixed(2)} p99 ${span.p99.toFixed(2)} ms; gc: ${gc.length ? gc.join(', ') : 'none'}`;
 }
 
-async function main(argv) {
-  let calls = 1000;
-  let file = null;
-  let trace = false;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--calls') calls = Number(argv[++i]);
-    else if (argv[i] === '--file') file = argv[++i];
-    else if (argv[i] === '--trace') trace = true;
-  }
-  file ??= cached('small');
-  const lua = cached('lua-machine');
-  if (!file) throw new Error('no fixture: run the unit tests once (.cache/fixtures/package/) or pass --file');
-  const lib = require(path.join(root, 'dist'));
-  // Warm up (module loading, JIT) outside the measured spans.
-  await lib.openPackage(file);
-  if (lua) await lib.checkLuaPatching(lua);
+/** The reader rows: what one call does, and its label. */
+const READER_ROWS = {
+  open: {
+    label: ({ file }) => `openPackage(${path.basename(file)})`,
+    setUp: async () => null,
+    call: (lib, { file }) => lib.openPackage(file),
+  },
+  check: {
+    label: ({ lua }) => `checkLuaPatching(${path.basename(lua)})`,
+    setUp: async () => null,
+    call: (lib, { lua }) => lib.checkLuaPatching(lua),
+  },
+  evaluate: {
+    label: ({ lua }) => `evaluateLuaPatching(${path.basename(lua)})`,
+    setUp: (lib, { lua }) => scriptedMachine(root, lib, lua),
+    call: (lib, _options, productCode) => lib.evaluateLuaPatching({ productCode }),
+  },
+};
 
-  const rows = [];
-  rows.push(
-    await measure(
-      `${calls} x openPackage(${path.basename(file)})`,
-      async () => {
-        const packages = await Promise.all(Array.from({ length: calls }, () => lib.openPackage(file)));
-        return packages.length;
-      },
-      trace,
-    ),
-  );
-  if (lua) {
-    rows.push(
-      await measure(
-        `${calls} x checkLuaPatching(${path.basename(lua)})`,
-        async () => {
-          const reports = await Promise.all(Array.from({ length: calls }, () => lib.checkLuaPatching(lua)));
-          return reports.length;
-        },
-        trace,
-      ),
-    );
-  } else {
-    console.log('(no LUA fixture cached: checkLuaPatching not measured)');
-  }
-  // Control row: the same span of CPU-bound work in 1 ms slices that do no
-  // reader work and keep nothing (their only garbage is the timer and
-  // time-stamp objects of each turn, a few short scavenges): what the machine
-  // itself adds to the delay of a process that is busy, e.g. when other
-  // processes compete for the cores and the busy process is preempted.
-  const span = rows[0].ms;
-  rows.push(
-    await measure(
+/** The rows, each measured in a child process of its own (see the header). */
+const ROWS = ['open', 'check', 'evaluate', 'open-dropped', 'check-dropped', 'evaluate-dropped', 'control'];
+
+function busyFor(ns) {
+  const end = process.hrtime.bigint() + ns;
+  while (process.hrtime.bigint() < end);
+}
+
+/** Measures one row in this process and returns it (run by the child). */
+async function measureRow(row, options) {
+  const { calls, trace, span, warm } = options;
+  if (row === 'control') {
+    // CPU-bound work in 1 ms slices that does no reader work and keeps
+    // nothing (its only garbage is the timer and time-stamp objects of each
+    // turn): what the machine itself adds to the delay of a busy process.
+    return measure(
       'control: 1 ms busy slices, no reader work',
       () =>
         new Promise((resolve) => {
-          const until = performance.now() + span;
+          const until = process.hrtime.bigint() + BigInt(Math.round(span * 1e6));
           let turns = 0;
           const turn = () => {
-            const end = performance.now() + 1;
-            while (performance.now() < end);
+            busyFor(1_000_000n);
             turns++;
-            if (performance.now() < until) setImmediate(turn);
+            if (process.hrtime.bigint() < until) setImmediate(turn);
             else resolve(turns);
           };
           setImmediate(turn);
         }),
       trace,
-    ),
-  );
-  console.log('event loop: maximum delay under load vs the same span idle (monitorEventLoopDelay, 10 ms resolution)');
-  for (const row of rows) {
-    console.log(
-      `  ${row.label.padEnd(44)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x (target <= 1.2x)`,
     );
-    if (row.trace) {
-      console.log(`      loaded: ${describeTrace(row.trace.loaded)}`);
-      console.log(`      idle:   ${describeTrace(row.trace.idle)}`);
+  }
+  const lib = require(path.join(root, 'dist'));
+  // A -dropped row makes the same calls but keeps no result (each promise
+  // settles to undefined as soon as its result is made): the reader's own
+  // share of the delay, without the cost of keeping 1,000 results.
+  const drop = row.endsWith('-dropped');
+  const reader = READER_ROWS[drop ? row.slice(0, -'-dropped'.length) : row];
+  if (!reader) throw new Error(`unknown row ${row}`);
+  const context = await reader.setUp(lib, options);
+  // Warm up (module loading, JIT) outside the measured span: by default one
+  // call, as a program that has just started would have made (--warm N).
+  for (let i = 0; i < warm; i++) await reader.call(lib, options, context);
+  const keep = drop ? () => undefined : (value) => value;
+  return measure(
+    `${calls} x ${reader.label(options)}${drop ? ', dropped' : ''}`,
+    async () => (await Promise.all(Array.from({ length: calls }, () => reader.call(lib, options, context).then(keep)))).length,
+    trace,
+  );
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function runChild(row, options) {
+  const args = [
+    ...process.execArgv,
+    __filename,
+    '--row',
+    row,
+    '--calls',
+    String(options.calls),
+    '--file',
+    options.file,
+    '--span',
+    String(options.span),
+  ];
+  if (options.lua) args.push('--lua', options.lua);
+  if (options.trace) args.push('--trace');
+  args.push('--warm', String(options.warm));
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`row ${row} failed (exit ${child.status}): ${child.stderr.trim()}`);
+  const result = JSON.parse(child.stdout);
+  if (result.trace) {
+    for (const span of [result.trace.loaded, result.trace.idle]) span.gc = new Map(span.gc);
+  }
+  return result;
+}
+
+function printRow(row) {
+  console.log(
+    `  ${row.label.padEnd(52)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x (target <= 1.2x)`,
+  );
+  if (row.trace) {
+    console.log(`      loaded: ${describeTrace(row.trace.loaded)}`);
+    console.log(`      idle:   ${describeTrace(row.trace.idle)}`);
+  }
+}
+
+async function main(argv) {
+  const options = { calls: 1000, file: null, lua: null, trace: false, span: 0, rounds: 1, warm: 1 };
+  let row = null;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--calls') options.calls = Number(argv[++i]);
+    else if (argv[i] === '--file') options.file = argv[++i];
+    else if (argv[i] === '--lua') options.lua = argv[++i];
+    else if (argv[i] === '--trace') options.trace = true;
+    else if (argv[i] === '--rounds') options.rounds = Number(argv[++i]);
+    else if (argv[i] === '--span') options.span = Number(argv[++i]);
+    else if (argv[i] === '--row') row = argv[++i];
+    else if (argv[i] === '--warm') options.warm = Number(argv[++i]);
+  }
+  if (row !== null) {
+    // Child: one row, its result as JSON on stdout.
+    const result = await measureRow(row, options);
+    if (result.trace) {
+      for (const span of [result.trace.loaded, result.trace.idle]) span.gc = [...span.gc];
+    }
+    fs.writeSync(1, JSON.stringify({ ...result, result: null }));
+    return [result];
+  }
+  options.file ??= cached('small');
+  options.lua ??= cached('lua-machine');
+  if (!options.file) throw new Error('no fixture: run the unit tests once (.cache/fixtures/package/) or pass --file');
+  const rows = options.lua ? ROWS : ROWS.filter((r) => r === 'control' || r.startsWith('open'));
+  if (!options.lua) console.log('(no LUA fixture cached: checkLuaPatching and evaluateLuaPatching not measured)');
+  const all = new Map(rows.map((r) => [r, []]));
+  for (let round = 1; round <= options.rounds; round++) {
+    const measured = [];
+    for (const r of rows) {
+      // The control row lasts as long as this round's open row.
+      const result = runChild(r, { ...options, span: measured[0]?.ms ?? 1000 });
+      measured.push(result);
+      all.get(r).push(result);
+    }
+    console.log(
+      `event loop${options.rounds > 1 ? `, round ${round} of ${options.rounds}` : ''}: maximum delay under load vs the same span idle (monitorEventLoopDelay, 10 ms resolution; each row in a fresh process)`,
+    );
+    for (const result of measured) printRow(result);
+  }
+  if (options.rounds > 1) {
+    console.log(`over ${options.rounds} rounds, ratio min / median / max:`);
+    for (const [r, results] of all) {
+      const ratios = results.map((x) => x.ratio);
+      console.log(
+        `  ${results[0].label.padEnd(52)} ${Math.min(...ratios).toFixed(2)}x / ${median(ratios).toFixed(2)}x / ${Math.max(...ratios).toFixed(2)}x`,
+      );
     }
   }
-  return rows;
+  return [...all.values()].flat();
 }
 
 module.exports = { main };

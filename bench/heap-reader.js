@@ -7,7 +7,9 @@
 // run within a few percent:
 //
 //   retained    heap kept per open package (openPackage(small.msi)) and per
-//               checkLuaPatching(lua-machine.msi) report: heapUsed after
+//               checkLuaPatching(lua-machine.msi) and evaluateLuaPatching
+//               report (on bench/support/machine.js's scripted machine,
+//               whose cached package is lua-machine.msi): heapUsed after
 //               gc() with 1,000 kept, minus before, over 1,000;
 //   waiting     heap per call while 1,000 calls started at once wait for
 //               their turn (the gates of lib/package/scheduler.ts);
@@ -32,33 +34,38 @@ const path = require('node:path');
 const here = path.resolve(__dirname, '..');
 
 const { cachedFixture: cached } = require('./support/fixtures');
+const { scriptedMachine } = require('./support/machine');
 
-function call(lib, what) {
-  return what === 'open' ? lib.openPackage(cached('small')) : lib.checkLuaPatching(cached('lua-machine'));
+/** The call a figure repeats: openPackage, checkLuaPatching or evaluateLuaPatching (on the scripted machine). */
+async function caller(root, lib, what) {
+  if (what === 'open') return () => lib.openPackage(cached('small'));
+  if (what === 'check') return () => lib.checkLuaPatching(cached('lua-machine'));
+  const productCode = await scriptedMachine(root, lib, cached('lua-machine'));
+  return () => lib.evaluateLuaPatching({ productCode });
 }
 
 const children = {
-  async retained(lib, what) {
-    await call(lib, what);
-    await call(lib, what);
+  async retained(call) {
+    await call();
+    await call();
     global.gc();
     const before = process.memoryUsage().heapUsed;
-    const kept = await Promise.all(Array.from({ length: 1000 }, () => call(lib, what)));
+    const kept = await Promise.all(Array.from({ length: 1000 }, () => call()));
     global.gc();
     const after = process.memoryUsage().heapUsed;
     return { bytes: (after - before) / kept.length };
   },
-  async waiting(lib, what) {
-    await call(lib, what);
+  async waiting(call) {
+    await call();
     global.gc();
     const before = process.memoryUsage().heapUsed;
-    const started = Array.from({ length: 1000 }, () => call(lib, what));
+    const started = Array.from({ length: 1000 }, () => call());
     global.gc();
     const after = process.memoryUsage().heapUsed;
     await Promise.all(started);
     return { bytes: (after - before) / started.length };
   },
-  async allocated(lib, what) {
+  async allocated(call) {
     const { PerformanceObserver } = require('node:perf_hooks');
     let collections = 0;
     let since = Infinity;
@@ -67,21 +74,21 @@ const children = {
       for (const entry of list.getEntries()) if (entry.startTime >= since) collections++;
     });
     observer.observe({ entryTypes: ['gc'] });
-    for (let i = 0; i < 5; i++) await call(lib, what);
+    for (let i = 0; i < 5; i++) await call();
     global.gc();
     since = performance.now();
     const before = process.memoryUsage().heapUsed;
     const calls = 200;
-    for (let i = 0; i < calls; i++) await call(lib, what);
+    for (let i = 0; i < calls; i++) await call();
     const after = process.memoryUsage().heapUsed;
     await new Promise((resolve) => setTimeout(resolve, 50));
     observer.disconnect();
     return { bytes: (after - before) / calls, collections };
   },
-  async concurrent(lib, what) {
-    await call(lib, what);
+  async concurrent(call) {
+    await call();
     console.log('=== start');
-    await Promise.all(Array.from({ length: 1000 }, () => call(lib, what)));
+    await Promise.all(Array.from({ length: 1000 }, () => call()));
     console.log('=== end');
     return {};
   },
@@ -134,6 +141,7 @@ function main(argv) {
   for (const [what, label] of [
     ['open', 'openPackage(small.msi)'],
     ['check', 'checkLuaPatching(lua-machine.msi)'],
+    ['evaluate', 'evaluateLuaPatching(lua-machine.msi), scripted machine'],
   ]) {
     const retained = child(root, 'retained', what);
     const waiting = child(root, 'waiting', what);
@@ -153,7 +161,9 @@ function main(argv) {
 if (process.argv[2] === '--child') {
   const [, , , figure, what, , root] = process.argv;
   const lib = require(path.join(root, 'dist'));
-  children[figure](lib, what).then((result) => console.log(JSON.stringify(result)));
+  caller(root, lib, what)
+    .then((call) => children[figure](call))
+    .then((result) => console.log(JSON.stringify(result)));
 } else {
   try {
     main(process.argv.slice(2));

@@ -8,7 +8,7 @@ import { getInteractiveContext } from '../process';
 import { MSIINSTALLCONTEXT_MACHINE, MSIINSTALLCONTEXT_USERMANAGED, MSIINSTALLCONTEXT_USERUNMANAGED } from '../errors/codes.generated';
 import { callNative } from '../native/load';
 import { openPackage, type MsiPackage } from '../package';
-import { slice } from '../package/scheduler';
+import { limiter, slice } from '../package/scheduler';
 import { getLuaPatchingPolicy } from '../policy';
 import { INSTALL_CONTEXTS, type InstallContext, getInstalledProduct } from '../products';
 import { assertEvaluateLuaOptions } from '../validate';
@@ -134,9 +134,37 @@ function contextFlag(context: InstallContext): number {
       : MSIINSTALLCONTEXT_USERUNMANAGED;
 }
 
-/** Says whether a standard user can apply the patch(es) to an installed product, and why not. */
-export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): Promise<MachineLuaReport> {
-  const { productCode, patches, context, userSid } = assertEvaluateLuaOptions(options, INSTALL_CONTEXTS);
+/**
+ * Says whether a standard user can apply the patch(es) to an installed product, and why not.
+ *
+ * Rejects with TypeError for bad options (before any native call) and with the typed error of
+ * the product lookup (e.g. an unknown product); every other fact that cannot be found becomes
+ * 'unknown' in the report. At most 8 evaluations are in progress at once; the others wait,
+ * holding only their options, and start in call order.
+ */
+export function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): Promise<MachineLuaReport> {
+  // Not an async function: an evaluation waiting for its turn holds no frame of its own.
+  let checked: EvaluationRequest;
+  try {
+    checked = assertEvaluateLuaOptions(options, INSTALL_CONTEXTS);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return limitEvaluations(evaluate, checked);
+}
+
+type EvaluationRequest = ReturnType<typeof assertEvaluateLuaOptions<InstallContext>>;
+
+/**
+ * Evaluations in progress at once. An evaluation keeps the cached package
+ * (and the patches) it opened until its report is made; without this gate
+ * 1,000 concurrent calls open their packages eight at a time (the reader's
+ * own gate) while the rest of each evaluation queues, so hundreds of opened
+ * packages are alive together (long scavenges), as with offline checks.
+ */
+const limitEvaluations = limiter(8);
+
+async function evaluate({ productCode, patches, context, userSid }: EvaluationRequest): Promise<MachineLuaReport> {
   const product = await getInstalledProduct(productCode, ['AuthorizedLUAApp', 'LocalPackage', 'LastUsedType'], { context, userSid });
   const localPackage = product.properties.LocalPackage;
   const cached: Fact<MsiPackage> = localPackage
@@ -152,6 +180,9 @@ export async function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): 
   patchList.forEach((facts, i) => {
     facts.certificateTable = tables.perPatch[i];
   });
-  const facts = machineLuaFacts({ product, cached, engine, policy, caller, tables, patches: patchList, windowsXp: windowsXpFact() });
-  return { ...evaluateLuaRules(facts), productCode, context: product.context, userSid: product.userSid, patches };
+  // The rules run in a slice of the reader's scheduler, like the package work before them.
+  return slice(() => {
+    const facts = machineLuaFacts({ product, cached, engine, policy, caller, tables, patches: patchList, windowsXp: windowsXpFact() });
+    return { ...evaluateLuaRules(facts), productCode, context: product.context, userSid: product.userSid, patches };
+  });
 }
