@@ -260,7 +260,7 @@ async function main(argv) {
   }
   if (options.rounds > 1) {
     console.log(`over ${options.rounds} rounds, ratio min / median / max:`);
-    for (const [r, results] of all) {
+    for (const results of all.values()) {
       const ratios = results.map((x) => x.ratio);
       console.log(
         `  ${results[0].label.padEnd(52)} ${Math.min(...ratios).toFixed(2)}x / ${median(ratios).toFixed(2)}x / ${Math.max(...ratios).toFixed(2)}x`,
