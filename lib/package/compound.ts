@@ -219,6 +219,19 @@ export async function openCompoundFileAsync(
 }
 
 /**
+ * Opens a compound file from bytes in memory without holding the event
+ * loop: the structures are parsed in slices of the shared scheduler, as for
+ * a path (openCompoundFile does the same in one piece). Reads are views of
+ * `data`, which must not change while the file is in use. Rejects with
+ * MsiFormatError naming the structure and byte offset.
+ */
+export async function openCompoundFileInSlices(data: Uint8Array): Promise<CompoundFile> {
+  const source = bufferSource(data);
+  const structure = await runAsync(parseStructure(source.size), async (position, length) => source.read(position, length), slice);
+  return new Compound(source, structure);
+}
+
+/**
  * The callback form of a node:fs call as a promise. The callback API, not
  * fs/promises' FileHandle: loading fs/promises (and what it pulls in) costs
  * a command-line run more than the few reads of an open.

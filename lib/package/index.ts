@@ -1,8 +1,7 @@
 // Pure TypeScript reader for Windows Installer packages (.msi), patches
 // (.msp) and transforms (.mst). Works on any platform Node runs on.
 
-import { readPackage, readPackageFile, type MsiPackage } from './package';
-import { slice } from './scheduler';
+import { readPackageFile, readPackageInSlices, type MsiPackage } from './package';
 import { assertWindowsString, describeValue } from '../validate';
 
 export {
@@ -69,8 +68,10 @@ export { readPackageFile } from './package';
 /**
  * Opens a package from a path or from bytes. A path is read on demand
  * (structures and catalog at open, other streams when asked for; see
- * readPackageFile); parsing runs in short slices of a shared scheduler, so
- * many concurrent opens do not hold the event loop. Rejects with
+ * readPackageFile); bytes are used in place (views, not copies) and must not
+ * change while the package is in use. Parsing runs in short slices of a
+ * shared scheduler, for a path and for bytes alike, so many concurrent opens
+ * (or one large package) do not hold the event loop. Rejects with
  * MsiFormatError when the content is not a readable Windows Installer file,
  * with NotRegularFileError for a directory, FIFO or device, and with the file
  * system's error when the path cannot be opened.
@@ -83,7 +84,7 @@ export function openPackage(source: string | Uint8Array): Promise<MsiPackage> {
       assertWindowsString(source, 'source');
       return readPackageFile(source);
     }
-    if (source instanceof Uint8Array) return slice(() => readPackage(source));
+    if (source instanceof Uint8Array) return readPackageInSlices(source);
     throw new TypeError(
       `The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`,
     );

@@ -2,7 +2,7 @@
 // read from a compound file.
 
 import { MsiFormatError } from '../errors/classes';
-import { openCompoundFile, openCompoundFileAsync, type CompoundFile, type DirectoryEntry } from './compound';
+import { openCompoundFile, openCompoundFileAsync, openCompoundFileInSlices, type CompoundFile, type DirectoryEntry } from './compound';
 import { decodeStreamName, encodeStreamName } from './stream-names';
 import { limitOpens, slice } from './scheduler';
 import { StringPool } from './string-pool';
@@ -410,6 +410,21 @@ const OPENING_STREAMS = new Set([
  */
 export function readPackageFile(path: string): Promise<MsiPackage> {
   return limitOpens(openFile, path);
+}
+
+/**
+ * Opens a package from bytes in memory as readPackageFile opens one from a
+ * path: parsed in slices of the shared scheduler, at most 8 opens in
+ * progress at once (readPackage does the same work in one piece). Rejects
+ * with MsiFormatError for bytes that are not a readable package.
+ */
+export function readPackageInSlices(data: Uint8Array): Promise<MsiPackage> {
+  return limitOpens(openBytes, data);
+}
+
+async function openBytes(data: Uint8Array): Promise<MsiPackage> {
+  const compound = await openCompoundFileInSlices(data);
+  return slice(() => new MsiPackage(compound));
 }
 
 async function openFile(path: string): Promise<MsiPackage> {
