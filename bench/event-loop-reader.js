@@ -182,9 +182,15 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function runChild(row, options) {
+/**
+ * Runs one row in a fresh process with `nodeOptions` (this process's by
+ * default) and returns its result. The child sends its result on fd 3, not
+ * on stdout: a Node option may print there (--trace-gc, --trace-opt), and
+ * what it prints goes to this process's stdout, as it would without the bench.
+ */
+function runChild(row, options, nodeOptions = process.execArgv) {
   const args = [
-    ...process.execArgv,
+    ...nodeOptions,
     __filename,
     '--row',
     row,
@@ -198,9 +204,11 @@ function runChild(row, options) {
   if (options.lua) args.push('--lua', options.lua);
   if (options.trace) args.push('--trace');
   args.push('--warm', String(options.warm));
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`row ${row} failed (exit ${child.status}): ${child.stderr.trim()}`);
-  const result = JSON.parse(child.stdout);
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'inherit', 'pipe', 'pipe'] });
+  if (child.status !== 0) {
+    throw new Error(`row ${row} failed (${child.error ? child.error.message : `exit ${child.status}`}): ${child.stderr.trim()}`);
+  }
+  const result = JSON.parse(child.output[3]);
   if (result.trace) {
     for (const span of [result.trace.loaded, result.trace.idle]) span.gc = new Map(span.gc);
   }
@@ -231,12 +239,12 @@ async function main(argv) {
     else if (argv[i] === '--warm') options.warm = Number(argv[++i]);
   }
   if (row !== null) {
-    // Child: one row, its result as JSON on stdout.
+    // Child: one row, its result as JSON on fd 3 (see runChild).
     const result = await measureRow(row, options);
     if (result.trace) {
       for (const span of [result.trace.loaded, result.trace.idle]) span.gc = [...span.gc];
     }
-    fs.writeSync(1, JSON.stringify({ ...result, result: null }));
+    fs.writeSync(3, JSON.stringify({ ...result, result: null }));
     return [result];
   }
   options.file ??= cached('small');
@@ -270,7 +278,7 @@ async function main(argv) {
   return [...all.values()].flat();
 }
 
-module.exports = { main };
+module.exports = { main, runChild };
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error) => {
