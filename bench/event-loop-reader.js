@@ -36,6 +36,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { parseArgs } = require('node:util');
 const { monitorEventLoopDelay, PerformanceObserver, constants } = require('node:perf_hooks');
 
 const root = path.resolve(__dirname, '..');
@@ -225,19 +226,42 @@ function printRow(row) {
   }
 }
 
+/** A count option: an integer of at least `min` (a typo would otherwise measure NaN calls). */
+function count(values, name, fallback, min) {
+  if (values[name] === undefined) return fallback;
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} must be an integer of at least ${min}; received ${JSON.stringify(values[name])}`);
+  return n;
+}
+
 async function main(argv) {
-  const options = { calls: 1000, file: null, lua: null, trace: false, span: 0, rounds: 1, warm: 1 };
-  let row = null;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--calls') options.calls = Number(argv[++i]);
-    else if (argv[i] === '--file') options.file = argv[++i];
-    else if (argv[i] === '--lua') options.lua = argv[++i];
-    else if (argv[i] === '--trace') options.trace = true;
-    else if (argv[i] === '--rounds') options.rounds = Number(argv[++i]);
-    else if (argv[i] === '--span') options.span = Number(argv[++i]);
-    else if (argv[i] === '--row') row = argv[++i];
-    else if (argv[i] === '--warm') options.warm = Number(argv[++i]);
-  }
+  // Strict: an unknown or misspelt option (--round) is an error, not ignored.
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      calls: { type: 'string' },
+      file: { type: 'string' },
+      lua: { type: 'string' },
+      trace: { type: 'boolean' },
+      rounds: { type: 'string' },
+      warm: { type: 'string' },
+      // Internal: the parent passes these to a row's process.
+      row: { type: 'string' },
+      span: { type: 'string' },
+    },
+  });
+  const options = {
+    calls: count(values, 'calls', 1000, 1),
+    file: values.file ?? null,
+    lua: values.lua ?? null,
+    trace: values.trace ?? false,
+    span: Number(values.span ?? 0),
+    rounds: count(values, 'rounds', 1, 1),
+    warm: count(values, 'warm', 1, 0),
+  };
+  const row = values.row ?? null;
   if (row !== null) {
     // Child: one row, its result as JSON on fd 3 (see runChild).
     const result = await measureRow(row, options);

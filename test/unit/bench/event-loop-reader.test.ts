@@ -12,7 +12,8 @@ interface RowResult {
   ratio: number;
 }
 
-const { runChild } = require('../../../bench/event-loop-reader.js') as {
+const { main, runChild } = require('../../../bench/event-loop-reader.js') as {
+  main(argv: string[]): Promise<unknown>;
   runChild(row: string, options: Record<string, unknown>, nodeOptions?: string[]): RowResult;
 };
 
@@ -26,4 +27,14 @@ test('a row whose Node options print to stdout still returns its figures', () =>
   expect(result.label).toMatch(/^control/);
   expect(result.ms).toBeGreaterThanOrEqual(20);
   expect(Number.isFinite(result.ratio)).toBe(true);
+});
+
+test.each([
+  [['--calls', 'abc'], /--calls must be an integer of at least 1; received "abc"/],
+  [['--rounds', '0'], /--rounds must be an integer of at least 1; received "0"/],
+  [['--warm', '1.5'], /--warm must be an integer of at least 0; received "1.5"/],
+  [['--round', '3'], /Unknown option '--round'/],
+])('%j is refused before anything runs', async (argv, message) => {
+  // --file names no package: had the bad option been let through, a row would have run and failed on it.
+  await expect(main([...argv, '--file', '/nonexistent/package.msi'])).rejects.toThrow(message);
 });
