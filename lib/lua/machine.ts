@@ -150,8 +150,13 @@ function contextFlag(context: InstallContext): number {
  * option whose getter or Proxy trap throws included, with what it threw as `cause`), and
  * with the typed error of the product lookup (e.g. an unknown product); every other fact
  * that cannot be found becomes 'unknown' in the report. Each option is read once, and a
- * `patch` array is copied when the call is made. At most 8 evaluations are in progress at once; the others wait,
- * holding only their options, and start in call order.
+ * `patch` array is copied when the call is made.
+ *
+ * At most 8 evaluations are in progress at once; the others wait, holding only their
+ * options, and start in call order. An evaluation keeps its place until its native calls
+ * settle: one awaited from inside another evaluation's native call (a test's fake binding)
+ * waits for ever once the 8 places are taken, and a native call that never returned would
+ * keep its place for good (it would first hold one of the thread pool's threads).
  */
 export function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): Promise<MachineLuaReport> {
   // Not an async function: an evaluation waiting for its turn holds no frame of its own.
