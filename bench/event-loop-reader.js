@@ -36,6 +36,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { parseArgs } = require('node:util');
 const { monitorEventLoopDelay, PerformanceObserver, constants } = require('node:perf_hooks');
 
 const root = path.resolve(__dirname, '..');
@@ -182,9 +183,15 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function runChild(row, options) {
+/**
+ * Runs one row in a fresh process with `nodeOptions` (this process's by
+ * default) and returns its result. The child sends its result on fd 3, not
+ * on stdout: a Node option may print there (--trace-gc, --trace-opt), and
+ * what it prints goes to this process's stdout, as it would without the bench.
+ */
+function runChild(row, options, nodeOptions = process.execArgv) {
   const args = [
-    ...process.execArgv,
+    ...nodeOptions,
     __filename,
     '--row',
     row,
@@ -198,9 +205,11 @@ function runChild(row, options) {
   if (options.lua) args.push('--lua', options.lua);
   if (options.trace) args.push('--trace');
   args.push('--warm', String(options.warm));
-  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`row ${row} failed (exit ${child.status}): ${child.stderr.trim()}`);
-  const result = JSON.parse(child.stdout);
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'inherit', 'pipe', 'pipe'] });
+  if (child.status !== 0) {
+    throw new Error(`row ${row} failed (${child.error ? child.error.message : `exit ${child.status}`}): ${child.stderr.trim()}`);
+  }
+  const result = JSON.parse(child.output[3]);
   if (result.trace) {
     for (const span of [result.trace.loaded, result.trace.idle]) span.gc = new Map(span.gc);
   }
@@ -217,26 +226,49 @@ function printRow(row) {
   }
 }
 
+/** A count option: an integer of at least `min` (a typo would otherwise measure NaN calls). */
+function count(values, name, fallback, min) {
+  if (values[name] === undefined) return fallback;
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name} must be an integer of at least ${min}; received ${JSON.stringify(values[name])}`);
+  return n;
+}
+
 async function main(argv) {
-  const options = { calls: 1000, file: null, lua: null, trace: false, span: 0, rounds: 1, warm: 1 };
-  let row = null;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--calls') options.calls = Number(argv[++i]);
-    else if (argv[i] === '--file') options.file = argv[++i];
-    else if (argv[i] === '--lua') options.lua = argv[++i];
-    else if (argv[i] === '--trace') options.trace = true;
-    else if (argv[i] === '--rounds') options.rounds = Number(argv[++i]);
-    else if (argv[i] === '--span') options.span = Number(argv[++i]);
-    else if (argv[i] === '--row') row = argv[++i];
-    else if (argv[i] === '--warm') options.warm = Number(argv[++i]);
-  }
+  // Strict: an unknown or misspelt option (--round) is an error, not ignored.
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      calls: { type: 'string' },
+      file: { type: 'string' },
+      lua: { type: 'string' },
+      trace: { type: 'boolean' },
+      rounds: { type: 'string' },
+      warm: { type: 'string' },
+      // Internal: the parent passes these to a row's process.
+      row: { type: 'string' },
+      span: { type: 'string' },
+    },
+  });
+  const options = {
+    calls: count(values, 'calls', 1000, 1),
+    file: values.file ?? null,
+    lua: values.lua ?? null,
+    trace: values.trace ?? false,
+    span: Number(values.span ?? 0),
+    rounds: count(values, 'rounds', 1, 1),
+    warm: count(values, 'warm', 1, 0),
+  };
+  const row = values.row ?? null;
   if (row !== null) {
-    // Child: one row, its result as JSON on stdout.
+    // Child: one row, its result as JSON on fd 3 (see runChild).
     const result = await measureRow(row, options);
     if (result.trace) {
       for (const span of [result.trace.loaded, result.trace.idle]) span.gc = [...span.gc];
     }
-    fs.writeSync(1, JSON.stringify({ ...result, result: null }));
+    fs.writeSync(3, JSON.stringify({ ...result, result: null }));
     return [result];
   }
   options.file ??= cached('small');
@@ -270,7 +302,7 @@ async function main(argv) {
   return [...all.values()].flat();
 }
 
-module.exports = { main };
+module.exports = { main, runChild };
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error) => {

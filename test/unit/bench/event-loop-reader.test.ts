@@ -1,0 +1,40 @@
+// bench/event-loop-reader.js runs each row in a child process with the Node options it was
+// given: an option that prints to stdout (--trace-gc, --trace-opt) must not break the row.
+// The control row needs no build (it does no reader work), so it runs here as is.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { scratchDir } from '../../support/scratch';
+
+interface RowResult {
+  label: string;
+  ms: number;
+  ratio: number;
+}
+
+const { main, runChild } = require('../../../bench/event-loop-reader.js') as {
+  main(argv: string[]): Promise<unknown>;
+  runChild(row: string, options: Record<string, unknown>, nodeOptions?: string[]): RowResult;
+};
+
+jest.setTimeout(60_000);
+
+test('a row whose Node options print to stdout still returns its figures', () => {
+  // Stands for --trace-gc and the like: a Node option whose output goes to the row's stdout.
+  const noisy = path.join(scratchDir('bench-row'), 'noisy.js');
+  fs.writeFileSync(noisy, "process.stdout.write('[noise from a Node option]\\n');\n");
+  const result = runChild('control', { calls: 1, file: noisy, span: 20, trace: false, warm: 0 }, ['--require', noisy]);
+  expect(result.label).toMatch(/^control/);
+  expect(result.ms).toBeGreaterThanOrEqual(20);
+  expect(Number.isFinite(result.ratio)).toBe(true);
+});
+
+test.each([
+  [['--calls', 'abc'], /--calls must be an integer of at least 1; received "abc"/],
+  [['--rounds', '0'], /--rounds must be an integer of at least 1; received "0"/],
+  [['--warm', '1.5'], /--warm must be an integer of at least 0; received "1.5"/],
+  [['--round', '3'], /Unknown option '--round'/],
+])('%j is refused before anything runs', async (argv, message) => {
+  // --file names no package: had the bad option been let through, a row would have run and failed on it.
+  await expect(main([...argv, '--file', '/nonexistent/package.msi'])).rejects.toThrow(message);
+});
