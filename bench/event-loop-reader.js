@@ -218,7 +218,7 @@ function runChild(row, options, nodeOptions = process.execArgv) {
 
 function printRow(row) {
   console.log(
-    `  ${row.label.padEnd(52)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x (target <= 1.2x)`,
+    `  ${row.label.padEnd(54)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x${row.label.startsWith('control') ? '' : ' (target <= 1.2x)'}`,
   );
   if (row.trace) {
     console.log(`      loaded: ${describeTrace(row.trace.loaded)}`);
@@ -271,6 +271,8 @@ async function main(argv) {
     fs.writeSync(3, JSON.stringify({ ...result, result: null }));
     return [result];
   }
+  if (!fs.existsSync(path.join(root, 'dist', 'index.js')))
+    throw new Error(`no ${path.join(root, 'dist')}: build first (npx tsc -p tsconfig.json)`);
   options.file ??= cached('small');
   options.lua ??= cached('lua-machine');
   if (!options.file) throw new Error('no fixture: run the unit tests once (.cache/fixtures/package/) or pass --file');
@@ -295,7 +297,7 @@ async function main(argv) {
     for (const results of all.values()) {
       const ratios = results.map((x) => x.ratio);
       console.log(
-        `  ${results[0].label.padEnd(52)} ${Math.min(...ratios).toFixed(2)}x / ${median(ratios).toFixed(2)}x / ${Math.max(...ratios).toFixed(2)}x`,
+        `  ${results[0].label.padEnd(54)} ${Math.min(...ratios).toFixed(2)}x / ${median(ratios).toFixed(2)}x / ${Math.max(...ratios).toFixed(2)}x`,
       );
     }
   }

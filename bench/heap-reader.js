@@ -29,6 +29,7 @@
 // (run `npm run test:unit` once).
 
 const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const here = path.resolve(__dirname, '..');
@@ -136,6 +137,8 @@ const MB = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 function main(argv) {
   let root = here;
   for (let i = 0; i < argv.length; i++) if (argv[i] === '--root') root = path.resolve(argv[++i]);
+  if (!fs.existsSync(path.join(root, 'dist', 'index.js')))
+    throw new Error(`no ${path.join(root, 'dist')}: build first (npx tsc -p tsconfig.json)`);
   if (!cached('small') || !cached('lua-machine')) throw new Error('no fixtures: run the unit tests once (.cache/fixtures/package/)');
   console.log(`package reader heap (dist of ${root})`);
   for (const [what, label] of [

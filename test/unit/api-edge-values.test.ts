@@ -139,3 +139,11 @@ describe('a summary survives JSON.stringify', () => {
     expect(summary.created).toBeInstanceOf(Date);
   });
 });
+
+test('a missing argument reads as "received undefined", once', async () => {
+  const { checkLuaPatching } = await import('../../lib/lua/offline');
+  const error = await checkLuaPatching(undefined as unknown as string).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(TypeError);
+  expect((error as Error).message).toMatch(/received undefined$/);
+  expect((error as Error).message).not.toMatch(/undefined undefined/);
+});
