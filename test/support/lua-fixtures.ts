@@ -7,6 +7,10 @@ import { addCertificateTables, buildMsi, buildPatch, makeTestCa, patchBytes, sig
 import { transformStreams, type TransformSpec, type WriterColumn } from './transform-writer';
 import type { NativeBinding } from '../../lib/native/binding';
 
+const { scriptedBinding } = require('../../bench/support/machine.js') as {
+  scriptedBinding: (msi: string) => Partial<NativeBinding>;
+};
+
 export const LUA_PRODUCT_CODE = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E51}';
 export const LUA_PER_USER_PRODUCT_CODE = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E52}';
 /**
@@ -243,19 +247,11 @@ export async function buildLaterProductFixtures(ca: TestCa): Promise<LaterProduc
  * set), whose signature and certificate-chain checks all succeed.
  */
 export function installedMachineBinding(localPackage: string): Partial<NativeBinding> {
+  // The product, its cached package and the installer version are the benches' scripted machine
+  // (one definition); the caller's token is left unanswered here, as these tests expect.
+  const { tokenContextFacts: _callerToken, ...machine } = scriptedBinding(localPackage);
   return {
-    async productInfo(productCode, properties) {
-      const values: Record<string, string> = { AuthorizedLUAApp: '1', LocalPackage: localPackage, LastUsedType: 'n' };
-      return {
-        productCode,
-        context: 4,
-        userSid: null,
-        values: properties.map((p) => (p in values ? { status: 0, value: values[p] } : { status: 1608 })),
-      };
-    },
-    enumAppliedPatches: async () => [],
-    installerVersion: async () => '5.0.19041.1',
-    readRegistryValue: async () => null,
+    ...machine,
     fileSignature: async () => ({ msiHresult: 0, signerCertificate: null, trustHresult: 0, revocationChecked: true, wineVersion: null }),
     verifyCertificateChain: async (certificates) => ({
       errorStatus: 0,

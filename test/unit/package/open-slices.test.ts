@@ -63,8 +63,11 @@ test('bytes that are not a package reject with MsiFormatError, in a later turn',
   let settled = false;
   const opening = openPackage(damaged).finally(() => (settled = true));
   expect(settled).toBe(false);
-  await expect(opening).rejects.toMatchObject({ name: 'MsiFormatError' });
-  expect(() => readPackage(damaged)).toThrow(
-    expect.objectContaining({ name: 'MsiFormatError', message: (await opening.catch((e: Error) => e)).message }),
+  const error = await opening.then(
+    () => null,
+    (e: unknown) => e as Error,
   );
+  expect(error).toMatchObject({ name: 'MsiFormatError' });
+  // The same refusal, with the same words, as the synchronous reader's.
+  expect(() => readPackage(damaged)).toThrow(error?.message);
 });
