@@ -67,3 +67,44 @@ test(`${CASES} mutated packages: read in full or MsiFormatError, never anything 
   // Errors come from several places, not one catch-all.
   expect(Object.keys(result.rejectedBy).length).toBeGreaterThan(5);
 });
+
+test('openPackage(bytes), parsed in slices, agrees with readPackage on every mutated package', async () => {
+  // The same engine records each mutated file it hands to readPackage and what came of it;
+  // the sliced open of the same bytes must end the same way (same tables, or the same error).
+  const outcome = (run: () => lib.MsiPackage): string => {
+    try {
+      return `ok ${run().tableNames.join(',')}`;
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  };
+  const seen: Array<{ bytes: Buffer; outcome: string }> = [];
+  const recording = {
+    ...lib,
+    readPackage(bytes: Uint8Array): lib.MsiPackage {
+      const copy = Buffer.from(bytes);
+      seen.push({ bytes: copy, outcome: outcome(() => lib.readPackage(copy)) });
+      return lib.readPackage(bytes);
+    },
+  };
+  runFuzz({
+    files,
+    cases: 300,
+    seed: SEED + 1,
+    lib: recording,
+    isFormatError: (error) => error instanceof MsiFormatError,
+    timeLimitMs: 2000,
+  });
+  expect(seen.length).toBeGreaterThan(100);
+  expect(seen.some((s) => s.outcome.startsWith('ok '))).toBe(true);
+  expect(seen.some((s) => s.outcome.startsWith('MsiFormatError'))).toBe(true);
+  const differing: string[] = [];
+  for (const [i, s] of seen.entries()) {
+    const sliced = await lib.openPackage(s.bytes).then(
+      (pkg) => `ok ${pkg.tableNames.join(',')}`,
+      (error: Error) => `${error.name}: ${error.message}`,
+    );
+    if (sliced !== s.outcome) differing.push(`case ${i}: readPackage ${s.outcome} / openPackage ${sliced}`);
+  }
+  expect(differing).toEqual([]);
+});
