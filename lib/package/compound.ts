@@ -107,7 +107,11 @@ class Compound implements CompoundFile {
   }
 
   childrenOf(entry: DirectoryEntry): DirectoryEntry[] {
-    return entry.children.map((id) => this.entry(id));
+    // Built with push, not map: map's result differs in element kind between
+    // V8's tiers, and each new kind deoptimizes the callers that iterate it.
+    const children: DirectoryEntry[] = [];
+    for (const id of entry.children) children.push(this.entry(id));
+    return children;
   }
 
   segments(entry: DirectoryEntry): Array<[number, number]> {
