@@ -323,29 +323,78 @@ export function assertIntegerInRange(value: unknown, name: string, min: number, 
 // --- on-machine UAC-patching evaluation (lib/lua/machine.ts) ------------------------------------
 
 /**
+ * What was thrown, as text, whatever it is (a null-prototype object, a Symbol, an Error whose
+ * `message` getter throws).
+ */
+export function thrownText(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return describeValue(error);
+  }
+}
+
+/** `read()`, or a TypeError naming `name` when it throws (a getter, a Proxy trap, a revoked Proxy), with what was thrown as `cause`. */
+function readOrRefuse<T>(name: string, read: () => T, kind = 'option'): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new TypeError(`The "${name}" ${kind} could not be read: ${thrownText(error)}`, { cause: error });
+  }
+}
+
+/**
+ * A copy of an array of Windows strings (paths), read by index: each element once, never
+ * through the array's iterator or its own methods, so what is checked is what is used and
+ * later changes to the array do not reach the copy. A hole, a non-string, a NUL, or an element
+ * (or length) whose read throws is a TypeError naming `name[i]`; a damaged length stops at the
+ * first bad element.
+ */
+export function copyWindowsStrings(array: readonly unknown[], name: string, kind = 'option'): string[] {
+  const length = readOrRefuse(name, () => array.length, kind);
+  const copy: string[] = [];
+  for (let i = 0; i < length; i++) {
+    const element = readOrRefuse(`${name}[${i}]`, () => array[i], kind);
+    assertWindowsString(element, `${name}[${i}]`);
+    copy.push(element);
+  }
+  return copy;
+}
+
+/**
  * evaluateLuaPatching's options: a product code, `patch` a path or an array of paths (each a
  * Windows string: the native signature check and the reader open the same path), `context`
- * one of `contexts`, a user SID.
+ * one of `contexts`, a user SID. Each option is read once, before any is checked, so what is
+ * checked is what is used (a getter or a Proxy could answer differently the second time); an
+ * option whose read throws is a TypeError naming it. A `patch` array is copied
+ * (copyWindowsStrings).
  */
 export function assertEvaluateLuaOptions<C extends string>(
   options: unknown,
   contexts: ReadonlySet<C>,
 ): { productCode: string; patches: string[]; context?: C; userSid?: string } {
+  if (typeof options === 'object' && options !== null) readOrRefuse('options', () => Array.isArray(options), 'argument');
   assertPlainObject(options, 'options');
-  assertProductCode(options.productCode, 'options.productCode');
-  const patch = options.patch;
-  if (patch !== undefined && typeof patch !== 'string' && !Array.isArray(patch)) {
+  const productCode = readOrRefuse('options.productCode', () => options.productCode);
+  const patch = readOrRefuse('options.patch', () => options.patch);
+  const patchList = readOrRefuse('options.patch', () => Array.isArray(patch))
+    ? copyWindowsStrings(patch as unknown[], 'options.patch')
+    : null;
+  const contextValue = readOrRefuse('options.context', () => options.context);
+  const userSid = readOrRefuse('options.userSid', () => options.userSid);
+
+  assertProductCode(productCode, 'options.productCode');
+  if (patch !== undefined && typeof patch !== 'string' && patchList === null) {
     throw new TypeError(`The "options.patch" option must be a path or an array of paths; received ${describeValue(patch)}`);
   }
-  const raw: unknown[] = patch === undefined ? [] : Array.isArray(patch) ? patch : [patch];
   // One string for both layers: the native signature check and the reader open the same path.
-  raw.forEach((p: unknown, i: number) => assertWindowsString(p, Array.isArray(patch) ? `options.patch[${i}]` : 'options.patch'));
-  const context = options.context === undefined ? undefined : assertOneOf(options.context, contexts, 'options.context');
-  if (options.userSid !== undefined) assertSid(options.userSid, 'options.userSid');
+  if (typeof patch === 'string') assertWindowsString(patch, 'options.patch');
+  const context = contextValue === undefined ? undefined : assertOneOf(contextValue, contexts, 'options.context');
+  if (userSid !== undefined) assertSid(userSid, 'options.userSid');
   return {
-    productCode: options.productCode,
-    patches: raw as string[],
+    productCode,
+    patches: patchList ?? (typeof patch === 'string' ? [patch] : []),
     context,
-    userSid: options.userSid as string | undefined,
+    userSid: userSid as string | undefined,
   };
 }

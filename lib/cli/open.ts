@@ -3,7 +3,7 @@
 // FIFO would block forever and /dev/zero would never end), and only what a
 // command asks for: the structures at open, other streams on demand.
 
-import { constants, promises } from 'node:fs';
+import { promises } from 'node:fs';
 import { MsiFormatError } from '../errors';
 import {
   MsiPackage,
@@ -15,7 +15,7 @@ import {
   readPackageFile,
   type CompoundFile,
 } from '../package';
-import { fileTypeOf, openRefusal } from '../package/cfb/source';
+import { fileTypeOf, OPEN_FLAGS, openRefusalAsync } from '../package/cfb/source';
 
 const REASONS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -64,17 +64,13 @@ function classify(path: string, error: unknown): unknown {
 export async function checkReadable(path: string): Promise<void> {
   let handle: promises.FileHandle | undefined;
   try {
-    handle = await promises.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    handle = await promises.open(path, OPEN_FLAGS);
     const stats = await handle.stat();
     if (stats.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (!stats.isFile()) throw new CannotReadError(path, new NotRegularFileError(path, fileTypeOf(stats)));
   } catch (error) {
     if (error instanceof CannotReadError) throw error;
-    const stats =
-      handle === undefined && (error as NodeJS.ErrnoException)?.code === 'ENXIO'
-        ? await promises.stat(path).catch(() => undefined)
-        : undefined;
-    throw new CannotReadError(path, openRefusal(path, error, stats));
+    throw new CannotReadError(path, handle === undefined ? await openRefusalAsync(path, error) : error);
   } finally {
     await handle?.close().catch(() => undefined);
   }

@@ -11,7 +11,7 @@ import { openPackage, type MsiPackage } from '../package';
 import { limiter, slice } from '../package/scheduler';
 import { getLuaPatchingPolicy } from '../policy';
 import { INSTALL_CONTEXTS, type InstallContext, getInstalledProduct } from '../products';
-import { assertEvaluateLuaOptions, assertWindowsString, describeValue } from '../validate';
+import { assertEvaluateLuaOptions, thrownText } from '../validate';
 import { type ChainVerdict, interpretChain } from './chain';
 import { interpretPatchFacts, isUnsignedVerdict, machineLuaFacts } from './machine-facts';
 import { type PatchFileFacts, certificateSummary, certificateTablesThroughPatches, readPatchFile } from './package-facts';
@@ -36,16 +36,7 @@ async function settle<T>(work: Promise<T>): Promise<Fact<T>> {
   try {
     return known(await work);
   } catch (error) {
-    return unknown(reasonOf(error));
-  }
-}
-
-/** What was thrown, as text, whatever it is (a null-prototype object or a throwing getter included). */
-function reasonOf(error: unknown): string {
-  try {
-    return error instanceof Error ? String(error.message) : String(error);
-  } catch {
-    return describeValue(error);
+    return unknown(thrownText(error));
   }
 }
 
@@ -162,57 +153,11 @@ export function evaluateLuaPatching(options: EvaluateLuaPatchingOptions): Promis
   // Not an async function: an evaluation waiting for its turn holds no frame of its own.
   let checked: EvaluationRequest;
   try {
-    checked = assertEvaluateLuaOptions(readOptions(options), INSTALL_CONTEXTS);
+    checked = assertEvaluateLuaOptions(options, INSTALL_CONTEXTS);
   } catch (error) {
     return Promise.reject(error);
   }
   return limitEvaluations(evaluate, checked);
-}
-
-/**
- * The options as plain data: each property read once, so what is checked is what is used
- * (a getter or a Proxy could answer differently the second time), and `patch`, when an
- * array, copied by index and checked element by element (no holes, none of the array's own
- * methods, a damaged length stops at the first bad element, and changes the caller makes
- * while the evaluation waits for its turn do not reach it). A property that throws when read
- * is a TypeError naming it, with what was thrown as its `cause`.
- */
-function readOptions(options: unknown): unknown {
-  if (typeof options !== 'object' || options === null || isArray(options, 'options')) return options; // refused by the check
-  const source = options as Record<string, unknown>;
-  const productCode = readOption(source, 'productCode');
-  const patch = readOption(source, 'patch');
-  const copied = isArray(patch, 'options.patch') ? copyPaths(patch) : patch;
-  return { productCode, patch: copied, context: readOption(source, 'context'), userSid: readOption(source, 'userSid') };
-}
-
-function readOption(source: Record<string, unknown>, key: string): unknown {
-  return guarded(`options.${key}`, () => source[key]);
-}
-
-function isArray(value: unknown, name: string): value is readonly unknown[] {
-  return guarded(name, () => Array.isArray(value), name === 'options' ? 'argument' : 'option');
-}
-
-function copyPaths(patch: readonly unknown[]): string[] {
-  const length = guarded('options.patch', () => patch.length);
-  const paths: string[] = [];
-  for (let i = 0; i < length; i++) {
-    const name = `options.patch[${i}]`;
-    const p = guarded(name, () => patch[i]);
-    assertWindowsString(p, name);
-    paths.push(p);
-  }
-  return paths;
-}
-
-/** `read()`, or a TypeError naming `name` when it throws (a getter, a Proxy trap, a revoked Proxy). */
-function guarded<T>(name: string, read: () => T, kind = 'option'): T {
-  try {
-    return read();
-  } catch (error) {
-    throw new TypeError(`The "${name}" ${kind} could not be read: ${reasonOf(error)}`, { cause: error });
-  }
 }
 
 type EvaluationRequest = ReturnType<typeof assertEvaluateLuaOptions<InstallContext>>;

@@ -2,7 +2,7 @@
 // author can know before shipping. What only the target machine knows is 'unknown'.
 import { openPackage, type MsiPackage } from '../package';
 import { limiter, slice } from '../package/scheduler';
-import { assertWindowsString, describeValue } from '../validate';
+import { assertWindowsString, copyWindowsStrings, describeValue } from '../validate';
 import { certificateTablesThroughPatches, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
 import {
   type Fact,
@@ -100,20 +100,15 @@ async function open(path: string): Promise<MsiPackage> {
  */
 export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
   // Not an async function: a check waiting for its turn holds no frame of
-  // its own, only its arguments. Bad arguments still reject.
-  // The paths are copied by index (not through the array's iterator) and
-  // the copy is what is validated and used: each element is read once,
-  // inside the try, so nothing the array does throws synchronously.
-  const paths: string[] = [];
+  // its own, only its arguments. Bad arguments still reject: the paths are
+  // copied (read once, by index) inside the try, and the copy is what is
+  // validated and used, so nothing the array does throws synchronously.
+  let paths: string[];
   try {
     assertWindowsString(msiPath, 'msiPath');
     if (!Array.isArray(mspPaths))
       throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
-    for (let i = 0; i < mspPaths.length; i++) {
-      const p: unknown = mspPaths[i];
-      assertWindowsString(p, `mspPaths[${i}]`);
-      paths.push(p);
-    }
+    paths = copyWindowsStrings(mspPaths, 'mspPaths', 'argument');
   } catch (error) {
     return Promise.reject(error);
   }

@@ -31,7 +31,7 @@ import {
   identityOf,
   NotRegularFileError,
   OPEN_FLAGS,
-  openRefusal,
+  openRefusalAsync,
   type ByteSource,
 } from './cfb/source';
 import { chunkSegments, readSegments, readStreamSegments, streamSegments } from './cfb/stream';
@@ -179,11 +179,7 @@ export async function openCompoundFileAsync(
   try {
     fd = await settle<number>((done) => fs.open(path, OPEN_FLAGS, done));
   } catch (error) {
-    const stats =
-      (error as NodeJS.ErrnoException).code === 'ENXIO'
-        ? await settle<fs.Stats>((done) => fs.stat(path, done)).catch(() => undefined)
-        : undefined;
-    throw openRefusal(path, error, stats);
+    throw await openRefusalAsync(path, error);
   }
   try {
     const stats = await settle<fs.Stats>((done) => fs.fstat(fd, done));

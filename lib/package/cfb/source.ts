@@ -93,6 +93,12 @@ export function openRefusal(path: string, error: unknown, stats: fs.Stats | unde
   return new NotRegularFileError(path, fileTypeOf(stats));
 }
 
+/** openRefusal for an asynchronous open: the stats, when needed, from a node:fs callback stat. */
+export function openRefusalAsync(path: string, error: unknown): Promise<unknown> {
+  if ((error as NodeJS.ErrnoException | null)?.code !== 'ENXIO') return Promise.resolve(error);
+  return new Promise((resolve) => fs.stat(path, (statError, stats) => resolve(openRefusal(path, error, statError ? undefined : stats))));
+}
+
 /** Stats of `path` for openRefusal, synchronously; undefined when they cannot be had. */
 export function statForRefusal(path: string, error: unknown): fs.Stats | undefined {
   if ((error as NodeJS.ErrnoException | null)?.code !== 'ENXIO') return undefined;
