@@ -24,9 +24,11 @@
 //
 //   npx tsc -p tsconfig.json && node bench/event-loop-reader.js [--calls N] [--file a.msi] [--rounds N] [--warm N] [--trace]
 //
-// --trace adds, for each span, the delay's 50th and 99th percentiles and the
+// --trace adds, for each span, the delay's 50th and 99th percentiles, the
 // garbage collector's pauses in it (count, longest, total, by kind) from
-// perf_hooks 'gc' entries: where a long delay came from. The figures of the
+// perf_hooks 'gc' entries and, on Linux, how long the main thread ran and
+// waited for a CPU while the process's other threads ran (schedstat): where
+// a long delay came from. The figures of the
 // ratio line are measured the same way with or without it (the observer only
 // records entries, after each collection).
 //
@@ -76,6 +78,43 @@ function gcRecorder(enabled) {
   };
 }
 
+/**
+ * Per-thread CPU of this process (--trace only, Linux): from
+ * /proc/self/task/<tid>/schedstat, the time each thread ran and the time it
+ * waited, runnable, for a CPU (ns). A snapshot's `diff` gives, for a span,
+ * the main thread's run and wait times and the other threads' run time (V8's
+ * compiler and collector threads, libuv's thread pool): on a machine with
+ * few cores, the main thread's wait is what they took from it.
+ */
+function threadClock(enabled) {
+  const tasks = '/proc/self/task';
+  if (!enabled || !fs.existsSync(tasks)) return null;
+  const snapshot = () => {
+    const times = new Map();
+    for (const tid of fs.readdirSync(tasks)) {
+      try {
+        const [run, wait] = fs.readFileSync(`${tasks}/${tid}/schedstat`, 'utf8').split(' ').map(Number);
+        times.set(tid, { run, wait });
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+    return times;
+  };
+  const before = snapshot();
+  return {
+    diff() {
+      const after = snapshot();
+      const main = String(process.pid);
+      let others = 0;
+      for (const [tid, { run }] of after) if (tid !== main) others += run - (before.get(tid)?.run ?? 0);
+      const m = after.get(main);
+      const m0 = before.get(main);
+      return { mainRun: (m.run - m0.run) / 1e6, mainWait: (m.wait - m0.wait) / 1e6, othersRun: others / 1e6 };
+    },
+  };
+}
+
 function percentiles(histogram) {
   return { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6 };
 }
@@ -83,28 +122,41 @@ function percentiles(histogram) {
 async function measure(label, work, trace = false) {
   const histogram = monitorEventLoopDelay();
   const gc = gcRecorder(trace);
+  const clock = threadClock(trace);
   histogram.enable();
   const started = process.hrtime.bigint();
   const result = await work();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   histogram.disable();
+  const loadedThreads = clock?.diff() ?? null;
   const loaded = histogram.max / 1e6;
   const loadedGc = await gc.stop();
   // The same span with nothing to do.
   const idle = monitorEventLoopDelay();
   const idleGcRecorder = gcRecorder(trace);
+  const idleClock = threadClock(trace);
   idle.enable();
   await new Promise((resolve) => setTimeout(resolve, Math.max(ms, 50)));
   idle.disable();
+  const idleThreads = idleClock?.diff() ?? null;
   const idleGc = await idleGcRecorder.stop();
   const idleMax = idle.max / 1e6;
-  const traced = trace ? { loaded: { ...percentiles(histogram), gc: loadedGc }, idle: { ...percentiles(idle), gc: idleGc } } : null;
+  const traced = trace
+    ? {
+        loaded: { ...percentiles(histogram), gc: loadedGc, threads: loadedThreads },
+        idle: { ...percentiles(idle), gc: idleGc, threads: idleThreads },
+      }
+    : null;
   return { label, ms, loaded, idleMax, ratio: loaded / idleMax, result, trace: traced };
 }
 
 function describeTrace(span) {
   const gc = [...span.gc].map(([kind, k]) => `${kind} ${k.count}x max ${k.max.toFixed(1)} total ${k.total.toFixed(0)} ms`);
-  return `delay p50 ${span.p50.toFixed(2)} p99 ${span.p99.toFixed(2)} ms; gc: ${gc.length ? gc.join(', ') : 'none'}`;
+  const t = span.threads;
+  const threads = t
+    ? `; main thread ran ${t.mainRun.toFixed(0)} ms, waited for a CPU ${t.mainWait.toFixed(0)} ms; other threads ran ${t.othersRun.toFixed(0)} ms`
+    : '';
+  return `delay p50 ${span.p50.toFixed(2)} p99 ${span.p99.toFixed(2)} ms; gc: ${gc.length ? gc.join(', ') : 'none'}${threads}`;
 }
 
 /** The reader rows: what one call does, and its label. */

@@ -2,9 +2,14 @@
 // stream contents must give a full read or an MsiFormatError, each within a
 // time limit. scripts/fuzz-reader.js runs the same engine for longer.
 
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as lib from '../../../lib/package';
+import { READ_AHEAD } from '../../../lib/package/compound';
+import { scratchDir } from '../../support/scratch';
 import { MsiFormatError } from '../../../lib/errors';
 import { buildPatchFixture, buildSignedFixtures, buildSmallMsi } from '../../support/package-fixture-set';
+import { buildLargeMsi } from '../../support/package-fixtures';
 
 interface FuzzFailure {
   case: number;
@@ -35,11 +40,14 @@ const { runFuzz } = require('../../../scripts/fuzz-reader.js') as {
 jest.setTimeout(180_000);
 
 let files: string[];
+/** A package larger than the read-ahead of an open from a path (READ_AHEAD). */
+let medium: string;
 
 beforeAll(async () => {
   const small = await buildSmallMsi();
   const signed = await buildSignedFixtures(small);
   files = [small, signed.signedDse, await buildPatchFixture()];
+  medium = await buildLargeMsi(400);
 });
 
 const CASES = Number(process.env.MSI_LUA_FUZZ_CASES ?? 400);
@@ -68,7 +76,7 @@ test(`${CASES} mutated packages: read in full or MsiFormatError, never anything 
   expect(Object.keys(result.rejectedBy).length).toBeGreaterThan(5);
 });
 
-test('openPackage(bytes), parsed in slices, agrees with readPackage on every mutated package', async () => {
+test('openPackage of bytes and of a path agree with readPackage on every mutated package', async () => {
   // The same engine records each mutated file it hands to readPackage and what came of it;
   // the sliced open of the same bytes must end the same way (same tables, or the same error).
   const outcome = (run: () => lib.MsiPackage): string => {
@@ -88,7 +96,7 @@ test('openPackage(bytes), parsed in slices, agrees with readPackage on every mut
     },
   };
   runFuzz({
-    files,
+    files: [...files, medium],
     cases: 300,
     seed: SEED + 1,
     lib: recording,
@@ -98,13 +106,26 @@ test('openPackage(bytes), parsed in slices, agrees with readPackage on every mut
   expect(seen.length).toBeGreaterThan(100);
   expect(seen.some((s) => s.outcome.startsWith('ok '))).toBe(true);
   expect(seen.some((s) => s.outcome.startsWith('MsiFormatError'))).toBe(true);
+  // From a path, the structures come through the read-ahead and the reads
+  // past it: cases on both sides of READ_AHEAD, and on its edge.
+  const sizes = seen.map((s) => s.bytes.length);
+  expect(Math.min(...sizes)).toBeLessThan(READ_AHEAD);
+  expect(Math.max(...sizes)).toBeGreaterThan(READ_AHEAD);
+  const edge = seen.find((s) => s.bytes.length > READ_AHEAD)!;
+  seen.push({ bytes: edge.bytes.subarray(0, READ_AHEAD), outcome: outcome(() => lib.readPackage(edge.bytes.subarray(0, READ_AHEAD))) });
+  const file = path.join(scratchDir('fuzz-paths'), 'case.msi');
   const differing: string[] = [];
-  for (const [i, s] of seen.entries()) {
-    const sliced = await lib.openPackage(s.bytes).then(
+  const settle = (opening: Promise<lib.MsiPackage>): Promise<string> =>
+    opening.then(
       (pkg) => `ok ${pkg.tableNames.join(',')}`,
       (error: Error) => `${error.name}: ${error.message}`,
     );
-    if (sliced !== s.outcome) differing.push(`case ${i}: readPackage ${s.outcome} / openPackage ${sliced}`);
+  for (const [i, s] of seen.entries()) {
+    const sliced = await settle(lib.openPackage(s.bytes));
+    if (sliced !== s.outcome) differing.push(`case ${i}: readPackage ${s.outcome} / openPackage(bytes) ${sliced}`);
+    fs.writeFileSync(file, s.bytes);
+    const fromPath = await settle(lib.openPackage(file));
+    if (fromPath !== s.outcome) differing.push(`case ${i}: readPackage ${s.outcome} / openPackage(path) ${fromPath}`);
   }
   expect(differing).toEqual([]);
 });
