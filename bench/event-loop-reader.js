@@ -26,8 +26,9 @@
 //
 // --trace adds, for each span, the delay's 50th and 99th percentiles, the
 // garbage collector's pauses in it (count, longest, total, by kind) from
-// perf_hooks 'gc' entries and, on Linux, how long the main thread ran and
-// waited for a CPU while the process's other threads ran (schedstat): where
+// perf_hooks 'gc' entries and, on Linux (where /proc/self/task/<tid>/schedstat
+// can be read), how long the main thread ran and waited for a CPU while the
+// process's other threads ran: where
 // a long delay came from. The figures of the
 // ratio line are measured the same way with or without it (the observer only
 // records entries, after each collection).
@@ -86,26 +87,36 @@ function gcRecorder(enabled) {
  * compiler and collector threads, libuv's thread pool): on a machine with
  * few cores, the main thread's wait is what they took from it.
  */
-function threadClock(enabled) {
-  const tasks = '/proc/self/task';
-  if (!enabled || !fs.existsSync(tasks)) return null;
+function threadClock(enabled, tasks = '/proc/self/task') {
+  if (!enabled) return null;
+  const main = String(process.pid);
+  // null when the main thread's times cannot be read (no /proc, a task list
+  // that cannot be listed, a kernel without schedstats): no figures, not a
+  // failed row.
   const snapshot = () => {
+    let tids;
+    try {
+      tids = fs.readdirSync(tasks);
+    } catch {
+      return null;
+    }
     const times = new Map();
-    for (const tid of fs.readdirSync(tasks)) {
+    for (const tid of tids) {
       try {
         const [run, wait] = fs.readFileSync(`${tasks}/${tid}/schedstat`, 'utf8').split(' ').map(Number);
-        times.set(tid, { run, wait });
+        if (Number.isFinite(run) && Number.isFinite(wait)) times.set(tid, { run, wait });
       } catch {
         // The thread ended between the listing and the read.
       }
     }
-    return times;
+    return times.has(main) ? times : null;
   };
   const before = snapshot();
+  if (!before) return null;
   return {
     diff() {
       const after = snapshot();
-      const main = String(process.pid);
+      if (!after) return null;
       let others = 0;
       for (const [tid, { run }] of after) if (tid !== main) others += run - (before.get(tid)?.run ?? 0);
       const m = after.get(main);
@@ -356,7 +367,7 @@ async function main(argv) {
   return [...all.values()].flat();
 }
 
-module.exports = { main, runChild };
+module.exports = { main, runChild, threadClock };
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error) => {

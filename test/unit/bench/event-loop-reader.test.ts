@@ -12,9 +12,16 @@ interface RowResult {
   ratio: number;
 }
 
-const { main, runChild } = require('../../../bench/event-loop-reader.js') as {
+interface ThreadTimes {
+  mainRun: number;
+  mainWait: number;
+  othersRun: number;
+}
+
+const { main, runChild, threadClock } = require('../../../bench/event-loop-reader.js') as {
   main(argv: string[]): Promise<unknown>;
   runChild(row: string, options: Record<string, unknown>, nodeOptions?: string[]): RowResult;
+  threadClock(enabled: boolean, tasks?: string): { diff(): ThreadTimes | null } | null;
 };
 
 jest.setTimeout(60_000);
@@ -37,4 +44,20 @@ test.each([
 ])('%j is refused before anything runs', async (argv, message) => {
   // --file names no package: had the bad option been let through, a row would have run and failed on it.
   await expect(main([...argv, '--file', '/nonexistent/package.msi'])).rejects.toThrow(message);
+});
+
+test('--trace without per-thread times (no schedstat, unreadable task list) reports none instead of failing', () => {
+  // Stands for a kernel without schedstats, or a /proc/self/task that cannot be listed:
+  // a folder with no thread in it, and a path that is not a folder.
+  const empty = scratchDir('bench-tasks');
+  const notFolder = path.join(empty, 'file');
+  fs.writeFileSync(notFolder, '');
+  for (const tasks of [empty, notFolder]) expect(threadClock(true, tasks)?.diff() ?? null).toBeNull();
+  // Where Linux has them, the main thread's own time is read and counted.
+  if (fs.existsSync('/proc/self/task/' + process.pid + '/schedstat')) {
+    const clock = threadClock(true)!;
+    const end = process.hrtime.bigint() + 20_000_000n;
+    while (process.hrtime.bigint() < end);
+    expect(clock.diff()!.mainRun).toBeGreaterThan(0);
+  }
 });

@@ -175,6 +175,30 @@ test('an open from a path reads a package no larger than the read-ahead in one r
   expect(pkg.tableNames).toEqual(lib.readPackage(fs.readFileSync(small)).tableNames);
 });
 
+test('a large file that is not a compound file is refused after one read of READ_AHEAD bytes', async () => {
+  // 1 GiB, sparse: the header is checked on the read-ahead, nothing past it is read.
+  const file = path.join(dir, 'not-a-package.msi');
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.ftruncateSync(fd, 1 << 30);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    // The callback reads only: making the error reads source maps with fs.readSync under Jest.
+    const read = jest.spyOn(require('node:fs') as typeof fs, 'read');
+    const error = await lib.openPackage(file).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/not a compound file/);
+    expect(read.mock.calls.map((call) => (call as unknown[]).slice(3, 5))).toEqual([[READ_AHEAD, 0]]);
+  } finally {
+    jest.restoreAllMocks();
+    fs.rmSync(file);
+  }
+});
+
 test('a FAT sector the file does not hold fails only the chains that need it', () => {
   // The header's 101st DIFAT entry names the FAT sector covering sectors
   // 12,800-12,927, inside the cabinet: point it outside the file.
