@@ -35,6 +35,7 @@ import {
   type ByteSource,
 } from './cfb/source';
 import { chunkSegments, readSegments, readStreamSegments, streamSegments } from './cfb/stream';
+import { MsiFormatError } from '../errors/classes';
 import { slice } from './scheduler';
 import { describeValue } from '../validate';
 
@@ -225,8 +226,12 @@ export async function openCompoundFileAsync(
       try {
         if (entry.type !== 'stream') continue;
         segments = await runAsync(readStreamSegments(structure, entry), read, slice);
-      } catch {
-        continue; // reported when the stream is read
+      } catch (error) {
+        // A damaged chain is reported when the stream is read; a failed
+        // read fails the open, as it does for the structures and the
+        // stream's own bytes.
+        if (error instanceof MsiFormatError) continue;
+        throw error;
       }
       const parts: Buffer[] = [];
       for (const [position, length] of segments) parts.push(await read(position, length));

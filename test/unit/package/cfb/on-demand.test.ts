@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as lib from '../../../../lib/package';
 import { buildSmallMsi } from '../../../support/package-fixture-set';
+import { buildLargeMsi } from '../../../support/package-fixtures';
 import { formatErrorOf } from '../../../support/cfb-helpers';
 import { scratchDir } from '../../../support/scratch';
 import { READ_AHEAD } from '../../../../lib/package/compound';
@@ -221,4 +222,33 @@ test('a FAT sector the file does not hold fails only the chains that need it', (
   const error = formatErrorOf(() => compound.streamChunks(cabinet, () => undefined));
   expect(error.message).toMatch(/stream "BigCabinet.cab" \(directory entry \d+\): no FAT entry covers sector 12800/);
   fs.rmSync(copy);
+});
+
+test('an I/O error on any read at open rejects the open with that error', async () => {
+  // The 20,000-file package (2 MB): past the read-ahead, the open reads the directory, the
+  // mini FAT, and FAT sectors that the catalog streams' chains need (the reads that an error
+  // slipped through before).
+  const medium = await buildLargeMsi();
+  expect(fs.statSync(medium).size).toBeGreaterThan(READ_AHEAD);
+  const nodeFs = require('node:fs') as typeof fs;
+  const realRead = nodeFs.read;
+  const { reads } = await countFileReads(() => lib.openPackage(medium));
+  expect(reads).toBeGreaterThan(2);
+  for (let failing = 0; failing < reads; failing++) {
+    let call = 0;
+    const spy = jest.spyOn(nodeFs, 'read').mockImplementation(((...args: unknown[]) => {
+      if (call++ !== failing) return (realRead as (...a: unknown[]) => void)(...args);
+      const done = args[args.length - 1] as (error: NodeJS.ErrnoException) => void;
+      process.nextTick(() => done(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })));
+    }) as typeof nodeFs.read);
+    try {
+      const outcome = await lib.openPackage(medium).then(
+        () => 'opened',
+        (error: NodeJS.ErrnoException) => error.code ?? error.name,
+      );
+      expect(`read ${failing}: ${outcome}`).toBe(`read ${failing}: EIO`);
+    } finally {
+      spy.mockRestore();
+    }
+  }
 });
