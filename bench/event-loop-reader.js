@@ -158,7 +158,10 @@ async function measure(label, work, trace = false) {
         idle: { ...percentiles(idle), gc: idleGc, threads: idleThreads },
       }
     : null;
-  return { label, ms, loaded, idleMax, ratio: loaded / idleMax, result, trace: traced };
+  // A span shorter than the monitor's resolution records no delay at all
+  // (max 0): no figure rather than a ratio of 0.
+  const ratio = histogram.count > 0 ? loaded / idleMax : null;
+  return { label, ms, loaded, idleMax, ratio, result, trace: traced };
 }
 
 function describeTrace(span) {
@@ -281,7 +284,9 @@ function runChild(row, options, nodeOptions = process.execArgv) {
 
 function printRow(row) {
   console.log(
-    `  ${row.label.padEnd(54)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x${row.label.startsWith('control') ? '' : ' (target <= 1.2x)'}`,
+    row.ratio === null
+      ? `  ${row.label.padEnd(54)} span ${row.ms.toFixed(0).padStart(5)} ms   no figure: the span is shorter than the monitor's 10 ms resolution (more --calls)`
+      : `  ${row.label.padEnd(54)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x${row.label.startsWith('control') ? '' : ' (target <= 1.2x)'}`,
   );
   if (row.trace) {
     console.log(`      loaded: ${describeTrace(row.trace.loaded)}`);
@@ -358,7 +363,11 @@ async function main(argv) {
   if (options.rounds > 1) {
     console.log(`over ${options.rounds} rounds, ratio min / median / max:`);
     for (const results of all.values()) {
-      const ratios = results.map((x) => x.ratio);
+      const ratios = results.map((x) => x.ratio).filter((ratio) => ratio !== null);
+      if (ratios.length === 0) {
+        console.log(`  ${results[0].label.padEnd(54)} no figure (every span shorter than the monitor's resolution)`);
+        continue;
+      }
       console.log(
         `  ${results[0].label.padEnd(54)} ${Math.min(...ratios).toFixed(2)}x / ${median(ratios).toFixed(2)}x / ${Math.max(...ratios).toFixed(2)}x`,
       );

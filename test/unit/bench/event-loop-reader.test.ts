@@ -9,7 +9,7 @@ import { scratchDir } from '../../support/scratch';
 interface RowResult {
   label: string;
   ms: number;
-  ratio: number;
+  ratio: number | null;
 }
 
 interface ThreadTimes {
@@ -60,4 +60,11 @@ test('--trace without per-thread times (no schedstat, unreadable task list) repo
     while (process.hrtime.bigint() < end);
     expect(clock.diff()!.mainRun).toBeGreaterThan(0);
   }
+});
+
+test('a span shorter than the monitor resolution gives no ratio rather than 0', () => {
+  // One 1 ms turn, ended before the loop reaches its timers again: the 10 ms monitor
+  // records no delay at all (its maximum reads 0), which gave "ratio 0.00x".
+  const result = runChild('control', { calls: 1, file: '/nonexistent/package.msi', span: 0, trace: false, warm: 0 });
+  expect(result.ratio).toBeNull();
 });
