@@ -14,7 +14,11 @@
 // - the same three with each result dropped as soon as it is made: the
 //   reader's own share, without the cost of keeping 1,000 results;
 // - control: the same span of 1 ms busy slices with no reader work: what
-//   the machine adds to any busy process (preemption), not the reader.
+//   the machine adds to any busy process (preemption), not the reader;
+// - control-kept: the check row's span of 1 ms busy slices that allocate
+//   and keep what 1,000 kept checks do (copies of a real report, parsed
+//   with the built-in JSON.parse), with no reader code: what the collector
+//   and a growing heap add on this machine, not the reader.
 // Reports figures; asserts nothing. One maximum is noisy (the idle span's
 // own maximum moves by a fifth between runs): --rounds N repeats every row
 // N times, interleaved, and prints each row's min, median and max ratio.
@@ -28,10 +32,11 @@
 // garbage collector's pauses in it (count, longest, total, by kind) from
 // perf_hooks 'gc' entries and, on Linux (where /proc/self/task/<tid>/schedstat
 // can be read), how long the main thread ran and waited for a CPU while the
-// process's other threads ran: where
-// a long delay came from. The figures of the
-// ratio line are measured the same way with or without it (the observer only
-// records entries, after each collection).
+// process's other threads ran, and the minor page faults each side took:
+// where a long delay came from. It also prints, once, what a page fault
+// costs this machine. The figures of the ratio line are measured the same
+// way with or without it (the observer only records entries, after each
+// collection).
 //
 // Fixtures: the small and LUA packages the unit tests cache under
 // .cache/fixtures/package/ (run `npm run test:unit` once), or --file.
@@ -80,6 +85,39 @@ function gcRecorder(enabled) {
 }
 
 /**
+ * A thread's minor page faults so far (field 10 of /proc/<pid>/task/<tid>/stat,
+ * counted after the command name, which may hold spaces), or null.
+ */
+function minorFaults(statPath) {
+  try {
+    const stat = fs.readFileSync(statPath, 'utf8');
+    const n = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
+    return Number.isInteger(n) ? n : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What one minor page fault costs this machine, in microseconds: the first
+ * touch of each page of a fresh 16 MiB buffer, timed, over the faults it
+ * took (--trace only; null where the count cannot be read). A virtual
+ * machine may pay many times what bare metal does, and every page the
+ * process touches for the first time (a young generation that grows, a
+ * compiler's zone memory) pays it.
+ */
+function pageFaultCost(statPath = '/proc/thread-self/stat') {
+  const before = minorFaults(statPath);
+  if (before === null) return null;
+  const started = process.hrtime.bigint();
+  const pages = Buffer.allocUnsafeSlow(16 << 20);
+  for (let i = 0; i < pages.length; i += 4096) pages[i] = 1;
+  const ns = Number(process.hrtime.bigint() - started);
+  const faults = minorFaults(statPath) - before;
+  return faults > 0 ? { us: ns / 1e3 / faults, faults } : null;
+}
+
+/**
  * Per-thread CPU of this process (--trace only, Linux): from
  * /proc/self/task/<tid>/schedstat, the time each thread ran and the time it
  * waited, runnable, for a CPU (ns). A snapshot's `diff` gives, for a span,
@@ -104,7 +142,7 @@ function threadClock(enabled, tasks = '/proc/self/task') {
     for (const tid of tids) {
       try {
         const [run, wait] = fs.readFileSync(`${tasks}/${tid}/schedstat`, 'utf8').split(' ').map(Number);
-        if (Number.isFinite(run) && Number.isFinite(wait)) times.set(tid, { run, wait });
+        if (Number.isFinite(run) && Number.isFinite(wait)) times.set(tid, { run, wait, faults: minorFaults(`${tasks}/${tid}/stat`) });
       } catch {
         // The thread ended between the listing and the read.
       }
@@ -118,10 +156,24 @@ function threadClock(enabled, tasks = '/proc/self/task') {
       const after = snapshot();
       if (!after) return null;
       let others = 0;
-      for (const [tid, { run }] of after) if (tid !== main) others += run - (before.get(tid)?.run ?? 0);
+      // Faults: null as soon as one thread's count cannot be read, rather
+      // than a sum that leaves it out.
+      let othersFaults = 0;
+      for (const [tid, { run, faults }] of after) {
+        if (tid === main) continue;
+        others += run - (before.get(tid)?.run ?? 0);
+        const earlier = before.get(tid)?.faults ?? 0;
+        othersFaults = othersFaults === null || faults === null || earlier === null ? null : othersFaults + faults - earlier;
+      }
       const m = after.get(main);
       const m0 = before.get(main);
-      return { mainRun: (m.run - m0.run) / 1e6, mainWait: (m.wait - m0.wait) / 1e6, othersRun: others / 1e6 };
+      return {
+        mainRun: (m.run - m0.run) / 1e6,
+        mainWait: (m.wait - m0.wait) / 1e6,
+        othersRun: others / 1e6,
+        mainFaults: m.faults === null || m0.faults === null ? null : m.faults - m0.faults,
+        othersFaults,
+      };
     },
   };
 }
@@ -167,8 +219,9 @@ async function measure(label, work, trace = false) {
 function describeTrace(span) {
   const gc = [...span.gc].map(([kind, k]) => `${kind} ${k.count}x max ${k.max.toFixed(1)} total ${k.total.toFixed(0)} ms`);
   const t = span.threads;
+  const faults = (n) => (n === null ? '' : `, ${n} page faults`);
   const threads = t
-    ? `; main thread ran ${t.mainRun.toFixed(0)} ms, waited for a CPU ${t.mainWait.toFixed(0)} ms; other threads ran ${t.othersRun.toFixed(0)} ms`
+    ? `; main thread ran ${t.mainRun.toFixed(0)} ms, waited for a CPU ${t.mainWait.toFixed(0)} ms${faults(t.mainFaults)}; other threads ran ${t.othersRun.toFixed(0)} ms${faults(t.othersFaults)}`
     : '';
   return `delay p50 ${span.p50.toFixed(2)} p99 ${span.p99.toFixed(2)} ms; gc: ${gc.length ? gc.join(', ') : 'none'}${threads}`;
 }
@@ -193,7 +246,39 @@ const READER_ROWS = {
 };
 
 /** The rows, each measured in a child process of its own (see the header). */
-const ROWS = ['open', 'check', 'evaluate', 'open-dropped', 'check-dropped', 'evaluate-dropped', 'control'];
+const ROWS = ['open', 'check', 'evaluate', 'open-dropped', 'check-dropped', 'evaluate-dropped', 'control', 'control-kept'];
+
+/**
+ * The heap traffic of one checkLuaPatching call of the LUA fixture, in
+ * bytes, as `node bench/heap-reader.js` measures it (allocated per call,
+ * retained per result; docs/package-reader.md): what the control-kept row
+ * reproduces.
+ */
+const CHECK_HEAP = { allocated: 192.6 * 1024, kept: 3.7 * 1024 };
+
+/**
+ * What one JSON.parse copy of `json` allocates and keeps, in bytes,
+ * measured as bench/heap-reader.js measures a call (needs --expose-gc):
+ * kept, heapUsed after gc() with 200 copies held; allocated, heapUsed
+ * growth over 100 copies made and dropped, the largest of five tries (a
+ * scavenge during a try can only make it smaller).
+ */
+function copyHeap(json) {
+  global.gc();
+  let before = process.memoryUsage().heapUsed;
+  const held = Array.from({ length: 200 }, () => JSON.parse(json));
+  global.gc();
+  const kept = (process.memoryUsage().heapUsed - before) / held.length;
+  held.length = 0;
+  let allocated = 0;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    global.gc();
+    before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 100; i++) JSON.parse(json);
+    allocated = Math.max(allocated, (process.memoryUsage().heapUsed - before) / 100);
+  }
+  return { kept, allocated };
+}
 
 function busyFor(ns) {
   const end = process.hrtime.bigint() + ns;
@@ -225,6 +310,45 @@ async function measureRow(row, options) {
     );
   }
   const lib = require(path.join(root, 'dist'));
+  if (row === 'control-kept') {
+    // The heap traffic of the check rows without their code: during the
+    // same span, 1 ms busy slices parse copies of a real report
+    // (JSON.parse: built-in, nothing for the optimizing compiler) at the
+    // rate that spreads `calls` checks' allocation over the span, keeping
+    // as many bytes of them per call as the kept row's caller keeps. What
+    // the collector and a growing heap cost on this machine for what 1,000
+    // kept checks allocate and keep, not the reader.
+    const report = JSON.stringify(await lib.checkLuaPatching(options.lua));
+    const copy = copyHeap(report);
+    const copiesPerCall = Math.max(1, Math.round(CHECK_HEAP.allocated / copy.allocated));
+    const total = calls * copiesPerCall;
+    return measure(
+      `control-kept: ${calls} checks' heap traffic, no reader`,
+      () =>
+        new Promise((resolve) => {
+          const started = process.hrtime.bigint();
+          const spanNs = span * 1e6;
+          const kept = [];
+          let parsed = 0;
+          const turn = () => {
+            const now = process.hrtime.bigint();
+            const end = now + 1_000_000n;
+            const due = Math.min(total, Math.ceil((total * Number(now - started)) / spanNs));
+            while (parsed < due && process.hrtime.bigint() < end) {
+              const parsedCopy = JSON.parse(report);
+              parsed++;
+              if ((kept.length + 1) * copy.kept <= (parsed / copiesPerCall) * CHECK_HEAP.kept) kept.push(parsedCopy);
+            }
+            while (process.hrtime.bigint() < end);
+            // Until the span is over and every call's share is parsed.
+            if (process.hrtime.bigint() - started < spanNs || parsed < total) setImmediate(turn);
+            else resolve(kept.length);
+          };
+          setImmediate(turn);
+        }),
+      trace,
+    ).then((measured) => ({ ...measured, copy: { ...copy, perCall: copiesPerCall } }));
+  }
   // A -dropped row makes the same calls but keeps no result (each promise
   // settles to undefined as soon as its result is made): the reader's own
   // share of the delay, without the cost of keeping 1,000 results.
@@ -258,6 +382,8 @@ function median(values) {
 function runChild(row, options, nodeOptions = process.execArgv) {
   const args = [
     ...nodeOptions,
+    // The control-kept row measures its copies with gc() before its span.
+    ...(row === 'control-kept' ? ['--expose-gc'] : []),
     __filename,
     '--row',
     row,
@@ -288,6 +414,12 @@ function printRow(row) {
       ? `  ${row.label.padEnd(54)} span ${row.ms.toFixed(0).padStart(5)} ms   no figure: the span is shorter than the monitor's 10 ms resolution (more --calls)`
       : `  ${row.label.padEnd(54)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x${row.label.startsWith('control') ? '' : ' (target <= 1.2x)'}`,
   );
+  if (row.copy) {
+    const KiB = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+    console.log(
+      `      ${row.copy.perCall} copies of a report per call, each ${KiB(row.copy.allocated)} allocated and ${KiB(row.copy.kept)} kept; a check: ${KiB(CHECK_HEAP.allocated)} and ${KiB(CHECK_HEAP.kept)}`,
+    );
+  }
   if (row.trace) {
     console.log(`      loaded: ${describeTrace(row.trace.loaded)}`);
     console.log(`      idle:   ${describeTrace(row.trace.idle)}`);
@@ -336,7 +468,8 @@ async function main(argv) {
     if (result.trace) {
       for (const span of [result.trace.loaded, result.trace.idle]) span.gc = [...span.gc];
     }
-    fs.writeSync(3, JSON.stringify({ ...result, result: null }));
+    // What the span returned, where it is a count (calls settled, reports kept).
+    fs.writeSync(3, JSON.stringify({ ...result, result: typeof result.result === 'number' ? result.result : null }));
     return [result];
   }
   if (!fs.existsSync(path.join(root, 'dist', 'index.js')))
@@ -345,13 +478,19 @@ async function main(argv) {
   options.lua ??= cached('lua-machine');
   if (!options.file) throw new Error('no fixture: run the unit tests once (.cache/fixtures/package/) or pass --file');
   const rows = options.lua ? ROWS : ROWS.filter((r) => r === 'control' || r.startsWith('open'));
-  if (!options.lua) console.log('(no LUA fixture cached: checkLuaPatching and evaluateLuaPatching not measured)');
+  if (!options.lua) console.log('(no LUA fixture cached: checkLuaPatching, evaluateLuaPatching and control-kept not measured)');
+  if (options.trace) {
+    const cost = pageFaultCost();
+    if (cost) console.log(`this machine: a minor page fault costs ${cost.us.toFixed(2)} us (first touch of 16 MiB, ${cost.faults} faults)`);
+  }
   const all = new Map(rows.map((r) => [r, []]));
   for (let round = 1; round <= options.rounds; round++) {
     const measured = [];
     for (const r of rows) {
-      // The control row lasts as long as this round's open row.
-      const result = runChild(r, { ...options, span: measured[0]?.ms ?? 1000 });
+      // The control row lasts as long as this round's open row, the
+      // control-kept row as long as its check row.
+      const spanOf = r === 'control-kept' ? measured[1] : measured[0];
+      const result = runChild(r, { ...options, span: spanOf?.ms ?? 1000 });
       measured.push(result);
       all.get(r).push(result);
     }
@@ -376,7 +515,7 @@ async function main(argv) {
   return [...all.values()].flat();
 }
 
-module.exports = { main, runChild, threadClock };
+module.exports = { main, runChild, threadClock, pageFaultCost };
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((error) => {

@@ -4,25 +4,35 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { luaWxs } from '../../support/lua-fixtures';
+import { buildMsi } from '../../support/package-fixtures';
 import { scratchDir } from '../../support/scratch';
-
-interface RowResult {
-  label: string;
-  ms: number;
-  ratio: number | null;
-}
 
 interface ThreadTimes {
   mainRun: number;
   mainWait: number;
   othersRun: number;
+  mainFaults: number | null;
+  othersFaults: number | null;
 }
 
-const { main, runChild, threadClock } = require('../../../bench/event-loop-reader.js') as {
+interface RowResult {
+  label: string;
+  ms: number;
+  ratio: number | null;
+  result: number | null;
+  copy?: { kept: number; allocated: number; perCall: number };
+  trace: { loaded: { threads: ThreadTimes | null } } | null;
+}
+
+const { main, runChild, threadClock, pageFaultCost } = require('../../../bench/event-loop-reader.js') as {
   main(argv: string[]): Promise<unknown>;
   runChild(row: string, options: Record<string, unknown>, nodeOptions?: string[]): RowResult;
   threadClock(enabled: boolean, tasks?: string): { diff(): ThreadTimes | null } | null;
+  pageFaultCost(statPath?: string): { us: number; faults: number } | null;
 };
+
+const onLinux = fs.existsSync(`/proc/self/task/${process.pid}/stat`);
 
 jest.setTimeout(60_000);
 
@@ -67,4 +77,43 @@ test('a span shorter than the monitor resolution gives no ratio rather than 0', 
   // records no delay at all (its maximum reads 0), which gave "ratio 0.00x".
   const result = runChild('control', { calls: 1, file: '/nonexistent/package.msi', span: 0, trace: false, warm: 0 });
   expect(result.ratio).toBeNull();
+});
+
+test('page faults that cannot be read are reported as none, and the CPU figures are kept', () => {
+  // A task list whose main thread has schedstat but no stat file: its fault count is null
+  // (not 0, which would read as "no faults"), the run and wait times still count; there is no
+  // other thread, so the others took 0.
+  const tasks = scratchDir('bench-faults');
+  fs.mkdirSync(path.join(tasks, String(process.pid)));
+  fs.writeFileSync(path.join(tasks, String(process.pid), 'schedstat'), '5000000 1000000 7\n');
+  const times = threadClock(true, tasks)!.diff()!;
+  expect(times).toEqual({ mainRun: 0, mainWait: 0, othersRun: 0, mainFaults: null, othersFaults: 0 });
+  expect(pageFaultCost(path.join(tasks, 'no-such-stat'))).toBeNull();
+});
+
+(onLinux ? test : test.skip)('on Linux, the first touch of fresh memory is counted as page faults and timed', () => {
+  const cost = pageFaultCost()!;
+  // 16 MiB of 4 KiB pages: thousands of faults (fewer with huge pages), each a positive time.
+  expect(cost.faults).toBeGreaterThan(0);
+  expect(cost.us).toBeGreaterThan(0);
+  const clock = threadClock(true)!;
+  const pages = Buffer.allocUnsafeSlow(4 << 20);
+  for (let i = 0; i < pages.length; i += 4096) pages[i] = 1;
+  expect(clock.diff()!.mainFaults).toBeGreaterThan(0);
+});
+
+test('the control-kept row parses every share of every call and keeps, per call, as many bytes as a kept check', async () => {
+  const lua = await buildMsi('lua-machine', luaWxs('Machine'), { 'readme.txt': 'msi-lua UAC patching fixture\r\n' });
+  const calls = 50;
+  const result = runChild('control-kept', { calls, file: lua, lua, span: 300, trace: true, warm: 0 });
+  expect(result.label).toBe(`control-kept: ${calls} checks' heap traffic, no reader`);
+  expect(result.ms).toBeGreaterThanOrEqual(300);
+  // Every call's share parsed, and 3.7 KiB (bench/heap-reader.js's figure for a report) kept per
+  // call in copies of the size the row measured.
+  const { kept, allocated, perCall } = result.copy!;
+  expect(kept).toBeGreaterThan(1024);
+  expect(allocated).toBeGreaterThanOrEqual(kept);
+  expect(perCall).toBe(Math.max(1, Math.round((192.6 * 1024) / allocated)));
+  expect(result.result).toBe(Math.floor((calls * 3.7 * 1024) / kept));
+  if (onLinux) expect(result.trace!.loaded.threads!.mainFaults).toBeGreaterThanOrEqual(0);
 });
