@@ -264,6 +264,7 @@ const CHECK_HEAP = { allocated: 192.6 * 1024, kept: 3.7 * 1024 };
  * scavenge during a try can only make it smaller).
  */
 function copyHeap(json) {
+  if (typeof global.gc !== 'function') throw new Error('the control-kept row measures its copies with gc(): run it with --expose-gc');
   global.gc();
   let before = process.memoryUsage().heapUsed;
   const held = Array.from({ length: 200 }, () => JSON.parse(json));
