@@ -427,6 +427,19 @@ function printRow(row) {
   }
 }
 
+/**
+ * The internal --span option: milliseconds, a finite number of at least 0.
+ * NaN or a negative span would make the control-kept row's pace negative or
+ * NaN, so that it never parses its share and never ends.
+ */
+function spanOption(values) {
+  if (values.span === undefined) return 0;
+  const ms = Number(values.span);
+  if (values.span.trim() === '' || !Number.isFinite(ms) || ms < 0)
+    throw new Error(`--span must be a number of milliseconds of at least 0; received ${JSON.stringify(values.span)}`);
+  return ms;
+}
+
 /** A count option: an integer of at least `min` (a typo would otherwise measure NaN calls). */
 function count(values, name, fallback, min) {
   if (values[name] === undefined) return fallback;
@@ -458,7 +471,7 @@ async function main(argv) {
     file: values.file ?? null,
     lua: values.lua ?? null,
     trace: values.trace ?? false,
-    span: Number(values.span ?? 0),
+    span: spanOption(values),
     rounds: count(values, 'rounds', 1, 1),
     warm: count(values, 'warm', 1, 0),
   };

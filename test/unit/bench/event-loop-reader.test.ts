@@ -51,6 +51,9 @@ test.each([
   [['--rounds', '0'], /--rounds must be an integer of at least 1; received "0"/],
   [['--warm', '1.5'], /--warm must be an integer of at least 0; received "1.5"/],
   [['--round', '3'], /Unknown option '--round'/],
+  // A NaN or negative span made the control-kept row's pace NaN or negative: it never ended.
+  [['--span', 'abc'], /--span must be a number of milliseconds of at least 0; received "abc"/],
+  [['--span=-5'], /--span must be a number of milliseconds of at least 0; received "-5"/],
 ])('%j is refused before anything runs', async (argv, message) => {
   // --file names no package: had the bad option been let through, a row would have run and failed on it.
   await expect(main([...argv, '--file', '/nonexistent/package.msi'])).rejects.toThrow(message);
