@@ -17,8 +17,9 @@
 //   the machine adds to any busy process (preemption), not the reader;
 // - control-kept: the check row's span of 1 ms busy slices that allocate
 //   and keep what 1,000 kept checks do (copies of a real report, parsed
-//   with the built-in JSON.parse), with no reader code: what the collector
-//   and a growing heap add on this machine, not the reader.
+//   with the built-in JSON.parse; their heap figures measured first, with
+//   gc(), in a process of their own), with no reader code: what the
+//   collector and a growing heap add on this machine, not the reader.
 // Reports figures; asserts nothing. One maximum is noisy (the idle span's
 // own maximum moves by a fifth between runs): --rounds N repeats every row
 // N times, interleaved, and prints each row's min, median and max ratio.
@@ -259,15 +260,20 @@ const CHECK_HEAP = { allocated: 192.6 * 1024, kept: 3.7 * 1024 };
 /**
  * What one JSON.parse copy of `json` allocates and keeps, in bytes,
  * measured as bench/heap-reader.js measures a call (needs --expose-gc):
- * kept, heapUsed after gc() with 200 copies held; allocated, heapUsed
- * growth over 100 copies made and dropped, the largest of five tries (a
- * scavenge during a try can only make it smaller).
+ * kept, heapUsed after gc() with 1,000 copies held (as heap-reader holds
+ * 1,000 results; with 200, the figure moved between 3.4 and 4.3 KiB from
+ * run to run); allocated, heapUsed growth over 100 copies made and
+ * dropped, the largest of five tries (a scavenge during a try can only
+ * make it smaller). Run in a process of its own (the copy-heap row), not in
+ * the control-kept row's: the held copies and the gc() calls would shape
+ * the heap that row's span starts with (there, its span had no
+ * mark-compact where the check row's has one, and fewer scavenges).
  */
 function copyHeap(json) {
-  if (typeof global.gc !== 'function') throw new Error('the control-kept row measures its copies with gc(): run it with --expose-gc');
+  if (typeof global.gc !== 'function') throw new Error('the copy-heap row measures its copies with gc(): run it with --expose-gc');
   global.gc();
   let before = process.memoryUsage().heapUsed;
-  const held = Array.from({ length: 200 }, () => JSON.parse(json));
+  const held = Array.from({ length: 1000 }, () => JSON.parse(json));
   global.gc();
   const kept = (process.memoryUsage().heapUsed - before) / held.length;
   held.length = 0;
@@ -311,6 +317,9 @@ async function measureRow(row, options) {
     );
   }
   const lib = require(path.join(root, 'dist'));
+  // The control-kept row's copies, measured in a process of their own
+  // (see copyHeap).
+  if (row === 'copy-heap') return copyHeap(JSON.stringify(await lib.checkLuaPatching(options.lua)));
   if (row === 'control-kept') {
     // The heap traffic of the check rows without their code: during the
     // same span, 1 ms busy slices parse copies of a real report
@@ -320,7 +329,12 @@ async function measureRow(row, options) {
     // the collector and a growing heap cost on this machine for what 1,000
     // kept checks allocate and keep, not the reader.
     const report = JSON.stringify(await lib.checkLuaPatching(options.lua));
-    const copy = copyHeap(report);
+    const { copy } = options;
+    // A figure of 0 or less would keep every copy, or make Infinity copies per call: a row that never ends.
+    if (!(copy?.kept > 0 && copy.allocated > 0 && Number.isFinite(copy.kept) && Number.isFinite(copy.allocated)))
+      throw new Error(
+        `the control-kept row needs its copies' positive heap figures (--copy kept,allocated); received ${JSON.stringify(copy)}`,
+      );
     const copiesPerCall = Math.max(1, Math.round(CHECK_HEAP.allocated / copy.allocated));
     const total = calls * copiesPerCall;
     return measure(
@@ -348,7 +362,7 @@ async function measureRow(row, options) {
           setImmediate(turn);
         }),
       trace,
-    ).then((measured) => ({ ...measured, copy: { ...copy, perCall: copiesPerCall } }));
+    ).then((measured) => ({ ...measured, copy: { kept: copy.kept, allocated: copy.allocated, perCall: copiesPerCall } }));
   }
   // A -dropped row makes the same calls but keeps no result (each promise
   // settles to undefined as soon as its result is made): the reader's own
@@ -381,10 +395,15 @@ function median(values) {
  * what it prints goes to this process's stdout, as it would without the bench.
  */
 function runChild(row, options, nodeOptions = process.execArgv) {
+  // The control-kept row's copies are measured, with gc(), in a process of
+  // their own (see copyHeap), unless given.
+  if (row === 'control-kept' && !options.copy) {
+    const { kept, allocated } = runChild('copy-heap', options, nodeOptions);
+    options = { ...options, copy: { kept, allocated } };
+  }
   const args = [
     ...nodeOptions,
-    // The control-kept row measures its copies with gc() before its span.
-    ...(row === 'control-kept' ? ['--expose-gc'] : []),
+    ...(row === 'copy-heap' ? ['--expose-gc'] : []),
     __filename,
     '--row',
     row,
@@ -396,6 +415,7 @@ function runChild(row, options, nodeOptions = process.execArgv) {
     String(options.span),
   ];
   if (options.lua) args.push('--lua', options.lua);
+  if (options.copy) args.push(`--copy=${options.copy.kept},${options.copy.allocated}`);
   if (options.trace) args.push('--trace');
   args.push('--warm', String(options.warm));
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'inherit', 'pipe', 'pipe'] });
@@ -464,6 +484,7 @@ async function main(argv) {
       // Internal: the parent passes these to a row's process.
       row: { type: 'string' },
       span: { type: 'string' },
+      copy: { type: 'string' },
     },
   });
   const options = {
@@ -474,6 +495,7 @@ async function main(argv) {
     span: spanOption(values),
     rounds: count(values, 'rounds', 1, 1),
     warm: count(values, 'warm', 1, 0),
+    copy: values.copy === undefined ? null : (([kept, allocated]) => ({ kept, allocated }))(values.copy.split(',').map(Number)),
   };
   const row = values.row ?? null;
   if (row !== null) {

@@ -120,3 +120,41 @@ test('the control-kept row parses every share of every call and keeps, per call,
   expect(result.result).toBe(Math.floor((calls * 3.7 * 1024) / kept));
   if (onLinux) expect(result.trace!.loaded.threads!.mainFaults).toBeGreaterThanOrEqual(0);
 });
+
+test("the control-kept row's process is not the one that measures its copies, and it parses every share past its span", async () => {
+  // Measuring the copies (1,000 held, gc() calls) in the row's own process left its span
+  // with no mark-compact where the check row has one: the row takes the figures from the
+  // parent (here given) and runs without --expose-gc. A probe records what each process had.
+  const lua = await buildMsi('lua-machine', luaWxs('Machine'), { 'readme.txt': 'msi-lua UAC patching fixture\r\n' });
+  const dir = scratchDir('bench-control-kept');
+  const seen = path.join(dir, 'seen.txt');
+  const probe = path.join(dir, 'probe.js');
+  fs.writeFileSync(
+    probe,
+    `require('node:fs').appendFileSync(${JSON.stringify(seen)}, process.argv[process.argv.indexOf('--row') + 1] + ' ' + typeof globalThis.gc + '\\n');\n`,
+  );
+  // 100 calls of 28 copies each take far longer to parse than the 1 ms span: the row must
+  // go on until every share is parsed, or it keeps fewer copies than below.
+  const copy = { kept: 4096, allocated: 7000 };
+  const calls = 100;
+  const result = runChild('control-kept', { calls, file: lua, lua, span: 1, trace: false, warm: 0, copy }, ['--require', probe]);
+  expect(fs.readFileSync(seen, 'utf8')).toBe('control-kept undefined\n');
+  expect(result.copy).toEqual({ ...copy, perCall: Math.round((192.6 * 1024) / 7000) });
+  expect(result.result).toBe(Math.floor((calls * 3.7 * 1024) / 4096));
+  // Without figures, the parent measures them first in a process of their own, with gc().
+  fs.writeFileSync(seen, '');
+  runChild('control-kept', { calls: 1, file: lua, lua, span: 1, trace: false, warm: 0 }, ['--require', probe]);
+  expect(fs.readFileSync(seen, 'utf8')).toBe('copy-heap function\ncontrol-kept undefined\n');
+});
+
+test('the control-kept row refuses heap figures that would keep every copy or never end', async () => {
+  const lua = await buildMsi('lua-machine', luaWxs('Machine'), { 'readme.txt': 'msi-lua UAC patching fixture\r\n' });
+  for (const copy of [
+    { kept: 0, allocated: 7000 },
+    { kept: 4096, allocated: 0 },
+    { kept: -1, allocated: 7000 },
+  ])
+    expect(() => runChild('control-kept', { calls: 1, file: lua, lua, span: 1, trace: false, warm: 0, copy })).toThrow(
+      /positive heap figures/,
+    );
+});
