@@ -92,8 +92,11 @@ function gcRecorder(enabled) {
 function minorFaults(statPath) {
   try {
     const stat = fs.readFileSync(statPath, 'utf8');
-    const n = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[7]);
-    return Number.isInteger(n) ? n : null;
+    // No ")": not a stat line (its fields would be counted from the wrong place).
+    const nameEnd = stat.lastIndexOf(')');
+    if (nameEnd < 0) return null;
+    const n = Number(stat.slice(nameEnd + 2).split(' ')[7]);
+    return Number.isInteger(n) && n >= 0 ? n : null;
   } catch {
     return null;
   }

@@ -94,6 +94,34 @@ test('page faults that cannot be read are reported as none, and the CPU figures 
   expect(pageFaultCost(path.join(tasks, 'no-such-stat'))).toBeNull();
 });
 
+test('page faults are read after the last ")" of a thread name, from threads that start during the span, and null when one cannot be read', () => {
+  // /proc/<pid>/task/<tid>/stat: "tid (comm) state ppid pgrp session tty tpgid flags minflt ...";
+  // a thread may name itself with spaces and ")": only the last ")" ends the name.
+  const tasks = scratchDir('bench-stat');
+  const stat = (comm: string, minflt: number) => `1 (${comm}) S 1 1 1 0 -1 4194304 ${minflt} 99 7 0 0 0 0 20 0 1 0\n`;
+  const thread = (tid: string, comm: string, minflt: number | null) => {
+    fs.mkdirSync(path.join(tasks, tid), { recursive: true });
+    fs.writeFileSync(path.join(tasks, tid, 'schedstat'), '5000000 1000000 7\n');
+    if (minflt === null) fs.rmSync(path.join(tasks, tid, 'stat'), { force: true });
+    else fs.writeFileSync(path.join(tasks, tid, 'stat'), stat(comm, minflt));
+  };
+  const main = String(process.pid);
+  thread(main, 'node) 1 2 3 4 5 6 7 (x', 100);
+  thread('2', 'V8 Worker', 10);
+  const clock = threadClock(true, tasks)!;
+  thread(main, 'node) 1 2 3 4 5 6 7 (x', 130);
+  thread('2', 'V8 Worker', 15);
+  // Started during the span: all its faults are the span's.
+  thread('3', 'libuv-worker', 4);
+  expect(clock.diff()).toMatchObject({ mainFaults: 30, othersFaults: 9 });
+  // A stat that cannot be read: no sum that leaves that thread out.
+  thread('3', 'libuv-worker', null);
+  expect(clock.diff()).toMatchObject({ mainFaults: 30, othersFaults: null });
+  // A stat with no ")" is not a count.
+  fs.writeFileSync(path.join(tasks, main, 'stat'), '1 node S 1 1 1 0 -1 4194304 130 99 7 0 0 0 0 20 0 1 0\n');
+  expect(clock.diff()).toMatchObject({ mainFaults: null });
+});
+
 (onLinux ? test : test.skip)('on Linux, the first touch of fresh memory is counted as page faults and timed', () => {
   const cost = pageFaultCost()!;
   // 16 MiB of 4 KiB pages: thousands of faults (fewer with huge pages), each a positive time.
