@@ -186,3 +186,23 @@ test('the control-kept row refuses heap figures that would keep every copy or ne
       /positive heap figures/,
     );
 });
+
+test('the control-kept row runs beside checks of the LUA fixture only, whose heap traffic it makes', async () => {
+  // Its figures (192.6 KiB allocated, 3.7 KiB kept per check) are bench/heap-reader.js's for
+  // lua-machine.msi; another package's check allocates and keeps other amounts.
+  const lua = await buildMsi('lua-machine', luaWxs('Machine'), { 'readme.txt': 'msi-lua UAC patching fixture\r\n' });
+  const other = path.join(scratchDir('bench-other-lua'), 'other.msi');
+  fs.copyFileSync(lua, other);
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    const labels = async (argv: string[]) => ((await main(argv)) as RowResult[]).map((row) => row.label);
+    const withOther = await labels(['--calls', '1', '--file', other, '--lua', other]);
+    expect(withOther).toContain('1 x checkLuaPatching(other.msi)');
+    expect(withOther.filter((label) => label.startsWith('control-kept'))).toEqual([]);
+    expect(log).toHaveBeenCalledWith(expect.stringMatching(/^\(control-kept not measured: .*not of other\.msi\)$/));
+    const withLua = await labels(['--calls', '1', '--file', other, '--lua', lua]);
+    expect(withLua.filter((label) => label.startsWith('control-kept'))).toEqual(["control-kept: 1 checks' heap traffic, no reader"]);
+  } finally {
+    log.mockRestore();
+  }
+});
