@@ -27,7 +27,7 @@
 // then falls outside it). Node options given to this script (e.g. --no-opt)
 // are passed to the rows' processes.
 //
-//   npx tsc -p tsconfig.json && node bench/event-loop-reader.js [--calls N] [--file a.msi] [--rounds N] [--warm N] [--trace]
+//   npx tsc -p tsconfig.json && node bench/event-loop-reader.js [--calls N] [--file a.msi] [--lua lua.msi] [--rounds N] [--warm N] [--trace]
 //
 // --trace adds, for each span, the delay's 50th and 99th percentiles, the
 // garbage collector's pauses in it (count, longest, total, by kind) from
@@ -40,7 +40,9 @@
 // collection).
 //
 // Fixtures: the small and LUA packages the unit tests cache under
-// .cache/fixtures/package/ (run `npm run test:unit` once), or --file.
+// .cache/fixtures/package/ (run `npm run test:unit` once), or --file (the
+// open rows' package) and --lua (the check and evaluate rows'; the
+// control-kept row runs only with the LUA fixture, lua-machine.msi).
 
 const fs = require('node:fs');
 const path = require('node:path');
