@@ -394,12 +394,31 @@ function median(values) {
 }
 
 /**
+ * Node options for a row's process: `options` without a script given on
+ * the command line (-e, -p, --eval, --print and their argument). A caller
+ * run with `node -e` that calls runChild would otherwise have each row run
+ * its script again instead of the row, and a script that calls runChild
+ * start processes without end.
+ */
+function rowNodeOptions(options) {
+  const kept = [];
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i];
+    if (/^(-[a-z]*[ep]|--eval|--print)$/.test(option)) i++;
+    else if (!/^--(eval|print)=/.test(option)) kept.push(option);
+  }
+  return kept;
+}
+
+/**
  * Runs one row in a fresh process with `nodeOptions` (this process's by
- * default) and returns its result. The child sends its result on fd 3, not
- * on stdout: a Node option may print there (--trace-gc, --trace-opt), and
- * what it prints goes to this process's stdout, as it would without the bench.
+ * default, less any script given with -e or -p) and returns its result.
+ * The child sends its result on fd 3, not on stdout: a Node option may
+ * print there (--trace-gc, --trace-opt), and what it prints goes to this
+ * process's stdout, as it would without the bench.
  */
 function runChild(row, options, nodeOptions = process.execArgv) {
+  nodeOptions = rowNodeOptions(nodeOptions);
   // The control-kept row's copies are measured, with gc(), in a process of
   // their own (see copyHeap), unless given.
   if (row === 'control-kept' && !options.copy) {

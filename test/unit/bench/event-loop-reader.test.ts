@@ -46,6 +46,21 @@ test('a row whose Node options print to stdout still returns its figures', () =>
   expect(Number.isFinite(result.ratio)).toBe(true);
 });
 
+test.each([['-e'], ['--eval'], ['-p'], ['-pe'], ['--print']])('a script given with %s to the caller is not run in a row', (flag) => {
+  // A caller started with `node -e` passes its script in process.execArgv: had it reached the
+  // row's process, the row would have run the script (here, exit 9) instead of itself.
+  const result = runChild('control', { calls: 1, file: '/nonexistent/package.msi', span: 20, trace: false, warm: 0 }, [
+    '--no-warnings',
+    flag,
+    'process.exit(9)',
+  ]);
+  expect(result.label).toMatch(/^control/);
+  const inline = runChild('control', { calls: 1, file: '/nonexistent/package.msi', span: 20, trace: false, warm: 0 }, [
+    `${flag.startsWith('--') ? flag : '--eval'}=process.exit(9)`,
+  ]);
+  expect(inline.label).toMatch(/^control/);
+});
+
 test.each([
   [['--calls', 'abc'], /--calls must be an integer of at least 1; received "abc"/],
   [['--rounds', '0'], /--rounds must be an integer of at least 1; received "0"/],
