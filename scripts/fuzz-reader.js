@@ -17,12 +17,20 @@
 // `npm run build` first):
 //
 //   node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS]
-//     [--structure-share 0..1] [file ...]
+//     [--structure-share 0..1] [--differential] [file ...]
+//
+// --differential also opens every mutated file that readPackage was given
+// with openPackage, from its bytes and from a path (the asynchronous open:
+// structures parsed in slices, the read-ahead and the reads past it), and
+// counts a case whose outcome differs (other tables, or another error) as
+// a failure. It runs in chunks of 1,000 cases (seeds S, S+1, ...), so that
+// no more than one chunk's files are held at once.
 //
 // Without files it uses the packages the unit tests built and cached under
 // .cache/fixtures/package/.
 
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 /** Small fast seeded PRNG (mulberry32). */
@@ -356,9 +364,81 @@ function findCachedFixtures(root) {
   return found;
 }
 
-function main(argv) {
+/** What opening a package came to: its tables, or the error's name and message. */
+function outcomeOf(run) {
+  try {
+    return `ok ${run().tableNames.join(',')}`;
+  } catch (error) {
+    return `${error.name}: ${error.message}`;
+  }
+}
+
+/** outcomeOf for an asynchronous open. */
+function settledOutcome(opening) {
+  return opening.then(
+    (pkg) => `ok ${pkg.tableNames.join(',')}`,
+    (error) => `${error.name}: ${error.message}`,
+  );
+}
+
+/**
+ * Opens `bytes` three ways: readPackage, openPackage of the bytes, and
+ * openPackage of `file` after writing them there; returns the three
+ * outcomes (see outcomeOf), which must be the same.
+ */
+async function openOutcomes(lib, bytes, file) {
+  const read = outcomeOf(() => lib.readPackage(bytes));
+  const fromBytes = await settledOutcome(lib.openPackage(bytes));
+  fs.writeFileSync(file, bytes);
+  const fromPath = await settledOutcome(lib.openPackage(file));
+  return { read, fromBytes, fromPath };
+}
+
+/**
+ * runFuzz with every file handed to readPackage also opened with
+ * openPackage from its bytes and from `file` (a scratch path; openOutcomes).
+ * Returns the fuzz result with each disagreement added to its failures, and
+ * `compared` (files opened three ways), `sizes` (smallest and largest of
+ * them, bytes) and `outcomes` (how many of them readPackage read, and how
+ * many it refused).
+ */
+async function runDifferential({ lib, file, ...fuzzOptions }) {
+  const seen = [];
+  const recording = {
+    ...lib,
+    readPackage(bytes) {
+      seen.push(Buffer.from(bytes));
+      return lib.readPackage(bytes);
+    },
+  };
+  const result = runFuzz({ ...fuzzOptions, lib: recording });
+  result.compared = 0;
+  result.sizes = { min: Infinity, max: 0 };
+  result.outcomes = { read: 0, refused: 0 };
+  for (const [i, bytes] of seen.entries()) {
+    const { read, fromBytes, fromPath } = await openOutcomes(lib, bytes, file);
+    result.compared++;
+    result.sizes = { min: Math.min(result.sizes.min, bytes.length), max: Math.max(result.sizes.max, bytes.length) };
+    result.outcomes[read.startsWith('ok ') ? 'read' : 'refused']++;
+    for (const [how, got] of [
+      ['openPackage(bytes)', fromBytes],
+      ['openPackage(path)', fromPath],
+    ]) {
+      if (got !== read) {
+        result.failures.push({
+          case: i,
+          description: `recorded file ${i} (${bytes.length} bytes)`,
+          error: `readPackage: ${read}\n${how}: ${got}`,
+        });
+      }
+    }
+  }
+  return result;
+}
+
+async function main(argv) {
   const root = path.resolve(__dirname, '..');
-  const options = { cases: 20000, seed: Date.now() % 0x7fffffff, timeLimitMs: 2000, structureShare: 0.5 };
+  const options = { cases: 20000, seed: Date.now() % 0x7fffffff, timeLimitMs: 2000, structureShare: 0.5, differential: false };
   const files = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -366,8 +446,11 @@ function main(argv) {
     else if (arg === '--seed') options.seed = Number(argv[++i]);
     else if (arg === '--time-limit') options.timeLimitMs = Number(argv[++i]);
     else if (arg === '--structure-share') options.structureShare = Number(argv[++i]);
+    else if (arg === '--differential') options.differential = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log('usage: node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS] [--structure-share 0..1] [file ...]');
+      console.log(
+        'usage: node scripts/fuzz-reader.js [--cases N] [--seed S] [--time-limit MS] [--structure-share 0..1] [--differential] [file ...]',
+      );
       return 0;
     } else files.push(arg);
   }
@@ -385,23 +468,56 @@ function main(argv) {
     console.error(`cannot load dist/: build first with \`npm run build\` (${error.message})`);
     return 2;
   }
-  console.log(`fuzzing ${files.length} file(s), ${options.cases} cases, seed ${options.seed}`);
+  console.log(
+    `fuzzing ${files.length} file(s), ${options.cases} cases, seed ${options.seed}${options.differential ? ', differential' : ''}`,
+  );
   const started = Date.now();
-  const result = runFuzz({
+  const fuzzOptions = {
     files,
-    cases: options.cases,
-    seed: options.seed,
     lib,
     isFormatError: (e) => e instanceof errors.MsiFormatError,
     timeLimitMs: options.timeLimitMs,
     structureShare: options.structureShare,
-    onCase: (i, r) => {
-      if ((i + 1) % 1000 === 0) console.log(`  ${i + 1} cases: ${r.accepted} read, ${r.rejected} rejected, ${r.failures.length} failures`);
-    },
-  });
+  };
+  let result;
+  if (options.differential) {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-fuzz-'));
+    try {
+      const CHUNK = 1000;
+      for (let done = 0, chunk = 0; done < options.cases; done += CHUNK, chunk++) {
+        const part = await runDifferential({
+          ...fuzzOptions,
+          file: path.join(scratch, 'case.msi'),
+          cases: Math.min(CHUNK, options.cases - done),
+          seed: options.seed + chunk,
+        });
+        result = mergeResults(result, part);
+        console.log(
+          `  ${result.cases} cases: ${result.accepted} read, ${result.rejected} rejected, ${result.compared} opened three ways, ${result.failures.length} failures`,
+        );
+      }
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  } else {
+    result = runFuzz({
+      ...fuzzOptions,
+      cases: options.cases,
+      seed: options.seed,
+      onCase: (i, r) => {
+        if ((i + 1) % 1000 === 0)
+          console.log(`  ${i + 1} cases: ${r.accepted} read, ${r.rejected} rejected, ${r.failures.length} failures`);
+      },
+    });
+  }
   console.log(
     `done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.accepted} read in full, ${result.rejected} rejected with MsiFormatError, slowest case ${result.slowestMs.toFixed(0)} ms (${result.slowestCase})`,
   );
+  if (options.differential) {
+    console.log(
+      `opened from bytes and from a path as well: ${result.compared} files of ${result.sizes.min}-${result.sizes.max} bytes (readPackage read ${result.outcomes.read}, refused ${result.outcomes.refused}); ${result.failures.length} differ`,
+    );
+  }
   console.log('cases by mutator:', JSON.stringify(result.byKind));
   console.log('rejections by place:', JSON.stringify(result.rejectedBy));
   for (const failure of result.failures.slice(0, 20))
@@ -409,6 +525,48 @@ function main(argv) {
   return result.failures.length === 0 ? 0 : 1;
 }
 
-module.exports = { runFuzz, makeRandom, mutateBytes, mutateContent, mutateStructure, structureMap, structuralOffsets };
+/** Two chunks' fuzz results as one (counts summed, the slower slowest case). */
+function mergeResults(a, b) {
+  if (!a) return b;
+  const sum = (x, y) => {
+    const out = { ...x };
+    for (const [k, v] of Object.entries(y)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  const slower = b.slowestMs > a.slowestMs ? b : a;
+  return {
+    cases: a.cases + b.cases,
+    accepted: a.accepted + b.accepted,
+    rejected: a.rejected + b.rejected,
+    compared: a.compared + b.compared,
+    sizes: { min: Math.min(a.sizes.min, b.sizes.min), max: Math.max(a.sizes.max, b.sizes.max) },
+    outcomes: sum(a.outcomes, b.outcomes),
+    failures: [...a.failures, ...b.failures],
+    slowestMs: slower.slowestMs,
+    slowestCase: slower.slowestCase,
+    rejectedBy: sum(a.rejectedBy, b.rejectedBy),
+    byKind: sum(a.byKind, b.byKind),
+  };
+}
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+module.exports = {
+  runFuzz,
+  runDifferential,
+  openOutcomes,
+  makeRandom,
+  mutateBytes,
+  mutateContent,
+  mutateStructure,
+  structureMap,
+  structuralOffsets,
+};
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -24,17 +24,27 @@ interface FuzzResult {
   slowestMs: number;
   rejectedBy: Record<string, number>;
 }
+interface FuzzOptions {
+  files: string[];
+  cases: number;
+  seed: number;
+  lib: typeof lib;
+  isFormatError(error: unknown): boolean;
+  timeLimitMs?: number;
+  structureShare?: number;
+}
+interface Outcomes {
+  read: string;
+  fromBytes: string;
+  fromPath: string;
+}
 // Plain JS shared with the long-running script.
-const { runFuzz } = require('../../../scripts/fuzz-reader.js') as {
-  runFuzz(options: {
-    files: string[];
-    cases: number;
-    seed: number;
-    lib: typeof lib;
-    isFormatError(error: unknown): boolean;
-    timeLimitMs?: number;
-    structureShare?: number;
-  }): FuzzResult & { byKind: Record<'bytes' | 'content' | 'structure', number> };
+const { runFuzz, runDifferential, openOutcomes } = require('../../../scripts/fuzz-reader.js') as {
+  runFuzz(options: FuzzOptions): FuzzResult & { byKind: Record<'bytes' | 'content' | 'structure', number> };
+  runDifferential(
+    options: FuzzOptions & { file: string },
+  ): Promise<FuzzResult & { compared: number; sizes: { min: number; max: number }; outcomes: { read: number; refused: number } }>;
+  openOutcomes(library: typeof lib, bytes: Uint8Array, file: string): Promise<Outcomes>;
 };
 
 jest.setTimeout(180_000);
@@ -77,55 +87,52 @@ test(`${CASES} mutated packages: read in full or MsiFormatError, never anything 
 });
 
 test('openPackage of bytes and of a path agree with readPackage on every mutated package', async () => {
-  // The same engine records each mutated file it hands to readPackage and what came of it;
-  // the sliced open of the same bytes must end the same way (same tables, or the same error).
-  const outcome = (run: () => lib.MsiPackage): string => {
-    try {
-      return `ok ${run().tableNames.join(',')}`;
-    } catch (error) {
-      return `${(error as Error).name}: ${(error as Error).message}`;
-    }
-  };
-  const seen: Array<{ bytes: Buffer; outcome: string }> = [];
-  const recording = {
-    ...lib,
-    readPackage(bytes: Uint8Array): lib.MsiPackage {
-      const copy = Buffer.from(bytes);
-      seen.push({ bytes: copy, outcome: outcome(() => lib.readPackage(copy)) });
-      return lib.readPackage(bytes);
-    },
-  };
-  runFuzz({
+  // The same engine records each mutated file it hands to readPackage; the sliced open of the
+  // same bytes, and the open of them from a path, must end the same way (same tables, or the
+  // same error).
+  const file = path.join(scratchDir('fuzz-paths'), 'case.msi');
+  const result = await runDifferential({
     files: [...files, medium],
     cases: 300,
     seed: SEED + 1,
-    lib: recording,
+    lib,
     isFormatError: (error) => error instanceof MsiFormatError,
     timeLimitMs: 2000,
+    file,
   });
-  expect(seen.length).toBeGreaterThan(100);
-  expect(seen.some((s) => s.outcome.startsWith('ok '))).toBe(true);
-  expect(seen.some((s) => s.outcome.startsWith('MsiFormatError'))).toBe(true);
+  expect(result.failures).toEqual([]);
+  expect(result.compared).toBeGreaterThan(100);
+  expect(result.outcomes.read).toBeGreaterThan(0);
+  expect(result.outcomes.refused).toBeGreaterThan(0);
   // From a path, the structures come through the read-ahead and the reads
   // past it: cases on both sides of READ_AHEAD, and on its edge.
-  const sizes = seen.map((s) => s.bytes.length);
-  expect(Math.min(...sizes)).toBeLessThan(READ_AHEAD);
-  expect(Math.max(...sizes)).toBeGreaterThan(READ_AHEAD);
-  const edge = seen.find((s) => s.bytes.length > READ_AHEAD)!;
-  seen.push({ bytes: edge.bytes.subarray(0, READ_AHEAD), outcome: outcome(() => lib.readPackage(edge.bytes.subarray(0, READ_AHEAD))) });
+  expect(result.sizes.min).toBeLessThan(READ_AHEAD);
+  expect(result.sizes.max).toBeGreaterThan(READ_AHEAD);
+  const edge = await openOutcomes(lib, fs.readFileSync(medium).subarray(0, READ_AHEAD), file);
+  expect([edge.fromBytes, edge.fromPath]).toEqual([edge.read, edge.read]);
+});
+
+test('the differential counts an open that ends otherwise than readPackage as a failure', async () => {
+  // An openPackage that reports one table too many for a path: each file read three ways must
+  // then show up as a failure naming the open that differs.
   const file = path.join(scratchDir('fuzz-paths'), 'case.msi');
-  const differing: string[] = [];
-  const settle = (opening: Promise<lib.MsiPackage>): Promise<string> =>
-    opening.then(
-      (pkg) => `ok ${pkg.tableNames.join(',')}`,
-      (error: Error) => `${error.name}: ${error.message}`,
-    );
-  for (const [i, s] of seen.entries()) {
-    const sliced = await settle(lib.openPackage(s.bytes));
-    if (sliced !== s.outcome) differing.push(`case ${i}: readPackage ${s.outcome} / openPackage(bytes) ${sliced}`);
-    fs.writeFileSync(file, s.bytes);
-    const fromPath = await settle(lib.openPackage(file));
-    if (fromPath !== s.outcome) differing.push(`case ${i}: readPackage ${s.outcome} / openPackage(path) ${fromPath}`);
-  }
-  expect(differing).toEqual([]);
+  const lying = {
+    ...lib,
+    openPackage: async (input: string | Uint8Array): Promise<lib.MsiPackage> => {
+      const pkg = await lib.openPackage(input);
+      if (typeof input !== 'string') return pkg;
+      return Object.defineProperty(Object.create(pkg) as lib.MsiPackage, 'tableNames', { value: [...pkg.tableNames, 'Extra'] });
+    },
+  };
+  const result = await runDifferential({
+    files: [files[0]],
+    cases: 20,
+    seed: SEED + 2,
+    lib: lying,
+    isFormatError: (error) => error instanceof MsiFormatError,
+    file,
+  });
+  expect(result.outcomes.read).toBeGreaterThan(0);
+  expect(result.failures).toHaveLength(result.outcomes.read);
+  expect(result.failures[0].error).toMatch(/openPackage\(path\): ok .*,Extra$/);
 });
