@@ -17,9 +17,10 @@
 //   the machine adds to any busy process (preemption), not the reader;
 // - control-kept: the check row's span of 1 ms busy slices that allocate
 //   and keep what 1,000 kept checks do (copies of a real report, parsed
-//   with the built-in JSON.parse; their heap figures measured first, with
-//   gc(), in a process of their own), with no reader code: what the
-//   collector and a growing heap add on this machine, not the reader.
+//   with the built-in JSON.parse; the check's and a copy's heap figures
+//   measured first by bench/heap-reader.js, each in a process of its own),
+//   with no reader code: what the collector and a growing heap add on this
+//   machine, not the reader.
 // Reports figures; asserts nothing. One maximum is noisy (the idle span's
 // own maximum moves by a fifth between runs): --rounds N repeats every row
 // N times, interleaved, and prints each row's min, median and max ratio.
@@ -255,41 +256,21 @@ const READER_ROWS = {
 const ROWS = ['open', 'check', 'evaluate', 'open-dropped', 'check-dropped', 'evaluate-dropped', 'control', 'control-kept'];
 
 /**
- * The heap traffic of one checkLuaPatching call of the LUA fixture, in
- * bytes, as `node bench/heap-reader.js` measures it (allocated per call,
- * retained per result; docs/package-reader.md): what the control-kept row
- * reproduces.
+ * The heap figures the control-kept row reproduces, in bytes, measured by
+ * bench/heap-reader.js's own measures (each in a process of its own, with
+ * gc()): what a checkLuaPatching call of the LUA fixture allocates and what
+ * its report keeps, and the same for one JSON.parse copy of that report.
  */
-const CHECK_HEAP = { allocated: 192.6 * 1024, kept: 3.7 * 1024 };
+function controlKeptHeap() {
+  const { child } = require('./heap-reader');
+  const figures = (what) => ({ allocated: child(root, 'allocated', what).bytes, kept: child(root, 'retained', what).bytes });
+  return { check: figures('check'), copy: figures('report-copy') };
+}
 
-/**
- * What one JSON.parse copy of `json` allocates and keeps, in bytes,
- * measured as bench/heap-reader.js measures a call (needs --expose-gc):
- * kept, heapUsed after gc() with 1,000 copies held (as heap-reader holds
- * 1,000 results; with 200, the figure moved between 3.4 and 4.3 KiB from
- * run to run); allocated, heapUsed growth over 100 copies made and
- * dropped, the largest of five tries (a scavenge during a try can only
- * make it smaller). Run in a process of its own (the copy-heap row), not in
- * the control-kept row's: the held copies and the gc() calls would shape
- * the heap that row's span starts with (there, its span had no
- * mark-compact where the check row's has one, and fewer scavenges).
- */
-function copyHeap(json) {
-  if (typeof global.gc !== 'function') throw new Error('the copy-heap row measures its copies with gc(): run it with --expose-gc');
-  global.gc();
-  let before = process.memoryUsage().heapUsed;
-  const held = Array.from({ length: 1000 }, () => JSON.parse(json));
-  global.gc();
-  const kept = (process.memoryUsage().heapUsed - before) / held.length;
-  held.length = 0;
-  let allocated = 0;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    global.gc();
-    before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 100; i++) JSON.parse(json);
-    allocated = Math.max(allocated, (process.memoryUsage().heapUsed - before) / 100);
-  }
-  return { kept, allocated };
+/** Whether `heap` holds the four figures control-kept needs, each a positive finite number of bytes. */
+function isControlKeptHeap(heap) {
+  const positive = (n) => typeof n === 'number' && Number.isFinite(n) && n > 0;
+  return [heap?.check, heap?.copy].every((f) => positive(f?.allocated) && positive(f?.kept));
 }
 
 function busyFor(ns) {
@@ -322,9 +303,6 @@ async function measureRow(row, options) {
     );
   }
   const lib = require(path.join(root, 'dist'));
-  // The control-kept row's copies, measured in a process of their own
-  // (see copyHeap).
-  if (row === 'copy-heap') return copyHeap(JSON.stringify(await lib.checkLuaPatching(options.lua)));
   if (row === 'control-kept') {
     // The heap traffic of the check rows without their code: during the
     // same span, 1 ms busy slices parse copies of a real report
@@ -334,13 +312,14 @@ async function measureRow(row, options) {
     // the collector and a growing heap cost on this machine for what 1,000
     // kept checks allocate and keep, not the reader.
     const report = JSON.stringify(await lib.checkLuaPatching(options.lua));
-    const { copy } = options;
+    const { heap } = options;
     // A figure of 0 or less would keep every copy, or make Infinity copies per call: a row that never ends.
-    if (!(copy?.kept > 0 && copy.allocated > 0 && Number.isFinite(copy.kept) && Number.isFinite(copy.allocated)))
+    if (!isControlKeptHeap(heap))
       throw new Error(
-        `the control-kept row needs its copies' positive heap figures (--copy kept,allocated); received ${JSON.stringify(copy)}`,
+        `the control-kept row needs positive heap figures (--heap, as controlKeptHeap gives); received ${JSON.stringify(heap)}`,
       );
-    const copiesPerCall = Math.max(1, Math.round(CHECK_HEAP.allocated / copy.allocated));
+    const { check, copy } = heap;
+    const copiesPerCall = Math.max(1, Math.round(check.allocated / copy.allocated));
     const total = calls * copiesPerCall;
     return measure(
       `control-kept: ${calls} checks' heap traffic, no reader`,
@@ -357,7 +336,7 @@ async function measureRow(row, options) {
             while (parsed < due && process.hrtime.bigint() < end) {
               const parsedCopy = JSON.parse(report);
               parsed++;
-              if ((kept.length + 1) * copy.kept <= (parsed / copiesPerCall) * CHECK_HEAP.kept) kept.push(parsedCopy);
+              if ((kept.length + 1) * copy.kept <= (parsed / copiesPerCall) * check.kept) kept.push(parsedCopy);
             }
             while (process.hrtime.bigint() < end);
             // Until the span is over and every call's share is parsed.
@@ -367,7 +346,7 @@ async function measureRow(row, options) {
           setImmediate(turn);
         }),
       trace,
-    ).then((measured) => ({ ...measured, copy: { kept: copy.kept, allocated: copy.allocated, perCall: copiesPerCall } }));
+    ).then((measured) => ({ ...measured, heap: { check, copy, perCall: copiesPerCall } }));
   }
   // A -dropped row makes the same calls but keeps no result (each promise
   // settles to undefined as soon as its result is made): the reader's own
@@ -419,15 +398,11 @@ function rowNodeOptions(options) {
  */
 function runChild(row, options, nodeOptions = process.execArgv) {
   nodeOptions = rowNodeOptions(nodeOptions);
-  // The control-kept row's copies are measured, with gc(), in a process of
-  // their own (see copyHeap), unless given.
-  if (row === 'control-kept' && !options.copy) {
-    const { kept, allocated } = runChild('copy-heap', options, nodeOptions);
-    options = { ...options, copy: { kept, allocated } };
-  }
+  // The control-kept row's heap figures are measured in processes of their
+  // own (controlKeptHeap), unless given.
+  if (row === 'control-kept' && !options.heap) options = { ...options, heap: controlKeptHeap() };
   const args = [
     ...nodeOptions,
-    ...(row === 'copy-heap' ? ['--expose-gc'] : []),
     __filename,
     '--row',
     row,
@@ -439,7 +414,7 @@ function runChild(row, options, nodeOptions = process.execArgv) {
     String(options.span),
   ];
   if (options.lua) args.push('--lua', options.lua);
-  if (options.copy) args.push(`--copy=${options.copy.kept},${options.copy.allocated}`);
+  if (options.heap) args.push(`--heap=${JSON.stringify(options.heap)}`);
   if (options.trace) args.push('--trace');
   args.push('--warm', String(options.warm));
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'inherit', 'pipe', 'pipe'] });
@@ -459,10 +434,11 @@ function printRow(row) {
       ? `  ${row.label.padEnd(54)} span ${row.ms.toFixed(0).padStart(5)} ms   no figure: the span is shorter than the monitor's 10 ms resolution (more --calls)`
       : `  ${row.label.padEnd(54)} span ${row.ms.toFixed(0).padStart(5)} ms   max delay ${row.loaded.toFixed(2)} ms vs idle ${row.idleMax.toFixed(2)} ms   ratio ${row.ratio.toFixed(2)}x${row.label.startsWith('control') ? '' : ' (target <= 1.2x)'}`,
   );
-  if (row.copy) {
+  if (row.heap) {
     const KiB = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+    const { check, copy, perCall } = row.heap;
     console.log(
-      `      ${row.copy.perCall} copies of a report per call, each ${KiB(row.copy.allocated)} allocated and ${KiB(row.copy.kept)} kept; a check: ${KiB(CHECK_HEAP.allocated)} and ${KiB(CHECK_HEAP.kept)}`,
+      `      ${perCall} copies of a report per call, each ${KiB(copy.allocated)} allocated and ${KiB(copy.kept)} kept; a check: ${KiB(check.allocated)} and ${KiB(check.kept)} (bench/heap-reader.js)`,
     );
   }
   if (row.trace) {
@@ -508,7 +484,7 @@ async function main(argv) {
       // Internal: the parent passes these to a row's process.
       row: { type: 'string' },
       span: { type: 'string' },
-      copy: { type: 'string' },
+      heap: { type: 'string' },
     },
   });
   const options = {
@@ -519,7 +495,7 @@ async function main(argv) {
     span: spanOption(values),
     rounds: count(values, 'rounds', 1, 1),
     warm: count(values, 'warm', 1, 0),
-    copy: values.copy === undefined ? null : (([kept, allocated]) => ({ kept, allocated }))(values.copy.split(',').map(Number)),
+    heap: values.heap === undefined ? null : JSON.parse(values.heap),
   };
   const row = values.row ?? null;
   if (row !== null) {
@@ -538,7 +514,7 @@ async function main(argv) {
   options.lua ??= cached('lua-machine');
   if (!options.file) throw new Error('no fixture: run the unit tests once (.cache/fixtures/package/) or pass --file');
   // control-kept makes the heap traffic bench/heap-reader.js measures for
-  // the LUA fixture (CHECK_HEAP), not that of another package's check
+  // the LUA fixture (controlKeptHeap), not that of another package's check
   // (large20000.msi's allocates 46 KiB, not 193): no row for another --lua.
   const controlKept = options.lua !== null && path.basename(options.lua) === 'lua-machine.msi';
   const rows = options.lua
@@ -549,6 +525,8 @@ async function main(argv) {
     console.log(
       `(control-kept not measured: it makes the heap traffic of a check of the LUA fixture, lua-machine.msi, not of ${path.basename(options.lua)})`,
     );
+  // Measured once for all rounds: the same code and fixture each time.
+  if (rows.includes('control-kept')) options.heap = controlKeptHeap();
   if (options.trace) {
     const cost = pageFaultCost();
     if (cost) console.log(`this machine: a minor page fault costs ${cost.us.toFixed(2)} us (first touch of 16 MiB, ${cost.faults} faults)`);

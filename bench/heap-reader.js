@@ -37,10 +37,20 @@ const here = path.resolve(__dirname, '..');
 const { cachedFixture: cached } = require('./support/fixtures');
 const { scriptedMachine } = require('./support/machine');
 
-/** The call a figure repeats: openPackage, checkLuaPatching or evaluateLuaPatching (on the scripted machine). */
+/**
+ * The call a figure repeats: openPackage, checkLuaPatching or
+ * evaluateLuaPatching (on the scripted machine); or, for
+ * bench/event-loop-reader.js's control-kept row, 'report-copy': a
+ * JSON.parse copy of a checkLuaPatching report (the row's unit of heap
+ * traffic, made with no reader code).
+ */
 async function caller(root, lib, what) {
   if (what === 'open') return () => lib.openPackage(cached('small'));
   if (what === 'check') return () => lib.checkLuaPatching(cached('lua-machine'));
+  if (what === 'report-copy') {
+    const json = JSON.stringify(await lib.checkLuaPatching(cached('lua-machine')));
+    return async () => JSON.parse(json);
+  }
   const productCode = await scriptedMachine(root, lib, cached('lua-machine'));
   return () => lib.evaluateLuaPatching({ productCode });
 }
@@ -102,6 +112,13 @@ const FLAGS = {
   concurrent: ['--trace-gc-nvp'],
 };
 
+/**
+ * One figure of `what` (see caller), measured in a child process of its own
+ * with the figure's flags: 'retained', 'waiting' and 'allocated' as
+ * { bytes } per call (allocated also with `collections`, when any ran
+ * during it), 'concurrent' as the scavenges' figures. `root`: the checkout
+ * whose dist/ is loaded.
+ */
 function child(root, figure, what) {
   const out = execFileSync(process.execPath, [...FLAGS[figure], __filename, '--child', figure, what, '--root', root], {
     encoding: 'utf8',
@@ -161,13 +178,15 @@ function main(argv) {
   }
 }
 
+module.exports = { child };
+
 if (process.argv[2] === '--child') {
   const [, , , figure, what, , root] = process.argv;
   const lib = require(path.join(root, 'dist'));
   caller(root, lib, what)
     .then((call) => children[figure](call))
     .then((result) => console.log(JSON.stringify(result)));
-} else {
+} else if (require.main === module) {
   try {
     main(process.argv.slice(2));
   } catch (error) {

@@ -16,12 +16,17 @@ interface ThreadTimes {
   othersFaults: number | null;
 }
 
+interface HeapFigures {
+  allocated: number;
+  kept: number;
+}
+
 interface RowResult {
   label: string;
   ms: number;
   ratio: number | null;
   result: number | null;
-  copy?: { kept: number; allocated: number; perCall: number };
+  heap?: { check: HeapFigures; copy: HeapFigures; perCall: number };
   trace: { loaded: { threads: ThreadTimes | null } } | null;
 }
 
@@ -154,20 +159,23 @@ test('the control-kept row parses every share of every call and keeps, per call,
   const result = runChild('control-kept', { calls, file: lua, lua, span: 300, trace: true, warm: 0 });
   expect(result.label).toBe(`control-kept: ${calls} checks' heap traffic, no reader`);
   expect(result.ms).toBeGreaterThanOrEqual(300);
-  // Every call's share parsed, and 3.7 KiB (bench/heap-reader.js's figure for a report) kept per
-  // call in copies of the size the row measured.
-  const { kept, allocated, perCall } = result.copy!;
-  expect(kept).toBeGreaterThan(1024);
-  expect(allocated).toBeGreaterThanOrEqual(kept);
-  expect(perCall).toBe(Math.max(1, Math.round((192.6 * 1024) / allocated)));
-  expect(result.result).toBe(Math.floor((calls * 3.7 * 1024) / kept));
+  // Every call's share parsed, and what a report keeps kept per call in copies, both as
+  // bench/heap-reader.js measured them for this run.
+  const { check, copy, perCall } = result.heap!;
+  expect(check.kept).toBeGreaterThan(1024);
+  expect(check.allocated).toBeGreaterThan(check.kept);
+  expect(copy.kept).toBeGreaterThan(1024);
+  expect(copy.allocated).toBeGreaterThanOrEqual(copy.kept);
+  expect(perCall).toBe(Math.max(1, Math.round(check.allocated / copy.allocated)));
+  expect(result.result).toBe(Math.floor((calls * check.kept) / copy.kept));
   if (onLinux) expect(result.trace!.loaded.threads!.mainFaults).toBeGreaterThanOrEqual(0);
 });
 
 test("the control-kept row's process is not the one that measures its copies, and it parses every share past its span", async () => {
   // Measuring the copies (1,000 held, gc() calls) in the row's own process left its span
   // with no mark-compact where the check row has one: the row takes the figures from the
-  // parent (here given) and runs without --expose-gc. A probe records what each process had.
+  // parent (here given) and runs without --expose-gc. A probe records what each row's
+  // process had.
   const lua = await buildMsi('lua-machine', luaWxs('Machine'), { 'readme.txt': 'msi-lua UAC patching fixture\r\n' });
   const dir = scratchDir('bench-control-kept');
   const seen = path.join(dir, 'seen.txt');
@@ -178,32 +186,36 @@ test("the control-kept row's process is not the one that measures its copies, an
   );
   // 100 calls of 28 copies each take far longer to parse than the 1 ms span: the row must
   // go on until every share is parsed, or it keeps fewer copies than below.
-  const copy = { kept: 4096, allocated: 7000 };
+  const heap = { check: { allocated: 192.6 * 1024, kept: 3.7 * 1024 }, copy: { kept: 4096, allocated: 7000 } };
   const calls = 100;
-  const result = runChild('control-kept', { calls, file: lua, lua, span: 1, trace: false, warm: 0, copy }, ['--require', probe]);
+  const result = runChild('control-kept', { calls, file: lua, lua, span: 1, trace: false, warm: 0, heap }, ['--require', probe]);
   expect(fs.readFileSync(seen, 'utf8')).toBe('control-kept undefined\n');
-  expect(result.copy).toEqual({ ...copy, perCall: Math.round((192.6 * 1024) / 7000) });
+  expect(result.heap).toEqual({ ...heap, perCall: Math.round((192.6 * 1024) / 7000) });
   expect(result.result).toBe(Math.floor((calls * 3.7 * 1024) / 4096));
-  // Without figures, the parent measures them first in a process of their own, with gc().
+  // Without figures, the parent has bench/heap-reader.js measure them first, each in a
+  // process of its own (with gc()), and the row's own process still has no gc().
   fs.writeFileSync(seen, '');
-  runChild('control-kept', { calls: 1, file: lua, lua, span: 1, trace: false, warm: 0 }, ['--require', probe]);
-  expect(fs.readFileSync(seen, 'utf8')).toBe('copy-heap function\ncontrol-kept undefined\n');
+  const measured = runChild('control-kept', { calls: 1, file: lua, lua, span: 1, trace: false, warm: 0 }, ['--require', probe]);
+  expect(fs.readFileSync(seen, 'utf8')).toBe('control-kept undefined\n');
+  expect(measured.heap!.copy.kept).toBeGreaterThan(1024);
 });
 
 test('the control-kept row refuses heap figures that would keep every copy or never end', async () => {
   const lua = await buildMsi('lua-machine', luaWxs('Machine'), { 'readme.txt': 'msi-lua UAC patching fixture\r\n' });
-  for (const copy of [
-    { kept: 0, allocated: 7000 },
-    { kept: 4096, allocated: 0 },
-    { kept: -1, allocated: 7000 },
+  const check = { allocated: 192.6 * 1024, kept: 3.7 * 1024 };
+  for (const heap of [
+    { check, copy: { kept: 0, allocated: 7000 } },
+    { check, copy: { kept: 4096, allocated: 0 } },
+    { check, copy: { kept: -1, allocated: 7000 } },
+    { check: { ...check, kept: 0 }, copy: { kept: 4096, allocated: 7000 } },
   ])
-    expect(() => runChild('control-kept', { calls: 1, file: lua, lua, span: 1, trace: false, warm: 0, copy })).toThrow(
+    expect(() => runChild('control-kept', { calls: 1, file: lua, lua, span: 1, trace: false, warm: 0, heap })).toThrow(
       /positive heap figures/,
     );
 });
 
 test('the control-kept row runs beside checks of the LUA fixture only, whose heap traffic it makes', async () => {
-  // Its figures (192.6 KiB allocated, 3.7 KiB kept per check) are bench/heap-reader.js's for
+  // Its figures (what a check allocates and keeps) are bench/heap-reader.js's for
   // lua-machine.msi; another package's check allocates and keeps other amounts.
   const lua = await buildMsi('lua-machine', luaWxs('Machine'), { 'readme.txt': 'msi-lua UAC patching fixture\r\n' });
   const other = path.join(scratchDir('bench-other-lua'), 'other.msi');
