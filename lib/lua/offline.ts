@@ -15,6 +15,7 @@ import {
   unknown,
 } from './rules';
 
+/** What checkLuaPatching resolves: the LuaReport of the files, with what only they can say (docs/lua-patching.md). */
 export interface OfflineLuaReport extends LuaReport {
   /**
    * Every check the files can decide passes (the rest are 'unknown' or 'not-applicable'),
