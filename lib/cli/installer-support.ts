@@ -19,14 +19,17 @@ function isTerminal(io: CliIo): boolean {
   return (io.stderr as TerminalStream).isTTY === true;
 }
 
-/** What a failure looks like on stderr / in the JSON result, and its exit code. */
-export function reportError(io: CliIo, name: string, json: boolean, error: unknown): number {
+/**
+ * What a failure looks like on stderr / in the JSON result, and its exit code. `failedCode` is
+ * the code of any other MsiLuaError: 12 for an action, 11 for a listing (products, patches).
+ */
+export function reportError(io: CliIo, name: string, json: boolean, error: unknown, failedCode: number = InstallerExitCode.FAILED): number {
   let code: number;
   if (error instanceof PlatformNotSupportedError) code = InstallerExitCode.WINDOWS_ONLY;
   else if (error instanceof TypeError) code = 2;
   else if ((error as { name?: string })?.name === 'AbortError') code = InstallerExitCode.CANCELLED;
   else if (error instanceof InstallAlreadyRunningError) code = InstallerExitCode.ALREADY_RUNNING;
-  else if (error instanceof MsiLuaError) code = InstallerExitCode.FAILED;
+  else if (error instanceof MsiLuaError) code = failedCode;
   else throw error;
   // One shape for every command's failure (README "Command line"): one line on stderr, and
   // under --json one `{"error": {..., "exitCode"}}` object on stdout.

@@ -90,7 +90,13 @@ function setName(ctor: { prototype: object }, name: string): void {
   Object.defineProperty(ctor.prototype, 'name', { value: name, writable: true, enumerable: false, configurable: true });
 }
 
-/** Base class of every error msi-lua throws. */
+/**
+ * Base class of msi-lua's typed errors: every failure but wrong arguments (TypeError, RangeError)
+ * and a path that cannot be read (Node's file-system error, NotRegularFileError). `code`,
+ * `hresult` (unsigned), `win32`, `syscall`, `systemMessage`, `cause`; `toJSON()` adds
+ * `hresultHex`. The constructor throws a TypeError (RangeError) for an `init.hresult` that is not
+ * a number (not a 32-bit integer).
+ */
 export class MsiLuaError extends Error {
   /** Symbolic name, e.g. 'WU_E_NO_INTERACTIVE_USER'; 'HRESULT_0x80241234' for an unknown code. */
   declare readonly code: string;

@@ -31,19 +31,24 @@ export function describeNormalized(n: Normalized): HResultDescription {
   return d;
 }
 
-/** Describes any code (signed, unsigned, HRESULT_FROM_WIN32 or plain Win32 form). Never throws for a 32-bit integer. */
+/**
+ * Describes any code (signed, unsigned, HRESULT_FROM_WIN32 or plain Win32 form) from the table
+ * generated from winerror.h/wuerror.h: `{ code, group, message, hresult, success, win32? }`.
+ * Never throws for a 32-bit integer; TypeError for a non-number, RangeError for a number that is not a 32-bit integer.
+ */
 export function describeHResult(hr: number): HResultDescription {
   return describeNormalized(normalizeHResult(hr, 'describeHResult'));
 }
 
-/** Describes a Win32 error code (0..0xFFFF; anything else is read as an HRESULT). */
+/** Describes a Win32 error code (0..0xFFFF; anything else is read as an HRESULT), as describeHResult does. */
 export function describeWin32(code: number): HResultDescription {
   return describeNormalized(normalizeWin32(code, 'describeWin32'));
 }
 
 /**
  * Looks a code up by symbolic name ('WU_E_NO_INTERACTIVE_USER', 'ERROR_INSTALL_FAILURE',
- * or a header alias such as 'NO_ERROR'). Returns undefined for an unknown name.
+ * or a header alias such as 'NO_ERROR'). Returns undefined for an unknown name; TypeError
+ * for a name that is not a string.
  */
 export function describeCode(name: string): HResultDescription | undefined {
   if (typeof name !== 'string')
@@ -56,6 +61,7 @@ export function describeCode(name: string): HResultDescription | undefined {
 /**
  * True for statuses that are not errors: S_OK, S_FALSE (1), WU_S_* and every other HRESULT
  * without the failure bit, and Win32 0, 1641, 3010, 3011 (plain or HRESULT_FROM_WIN32).
+ * TypeError for a non-number, RangeError for a number that is not a 32-bit integer.
  */
 export function isSuccessCode(hr: number): boolean {
   return isSuccessNormalized(normalizeHResult(hr, 'isSuccessCode'));

@@ -34,7 +34,7 @@ export function toUnsignedHResult(n: number): number {
   return checkNumber(n, 'toUnsignedHResult', 'n') >>> 0;
 }
 
-/** '0x80240020': the unsigned HRESULT as 8 upper-case hex digits. */
+/** '0x80240020': the unsigned HRESULT as 8 upper-case hex digits. TypeError for a non-number, RangeError for a number that is not a 32-bit integer. */
 export function formatHResult(n: number): string {
   return '0x' + (checkNumber(n, 'formatHResult', 'n') >>> 0).toString(16).toUpperCase().padStart(8, '0');
 }

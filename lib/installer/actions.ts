@@ -24,6 +24,7 @@ import { MESSAGE_FILTER, ProgressDecoder, type InstallerMessage, type InstallerP
 
 export { InstallFailedError } from './outcome';
 
+/** Options every Windows Installer action takes (docs/installer.md, "Actions"). */
 export interface InstallerActionOptions {
   /** Receives every progress event in order, on the JS thread (see InstallerProgressEvent). Exceptions it throws are ignored. */
   onProgress?: (event: InstallerProgressEvent) => void;
@@ -39,6 +40,7 @@ export interface InstallerActionOptions {
   properties?: Record<string, PropertyValue>;
 }
 
+/** What an action resolves: Windows Installer's success codes 0, 3010 and 1641 as statuses, never errors. */
 export interface InstallerResult {
   /** 'success' (0), 'rebootRequired' (3010) or 'rebootInitiated' (1641). */
   status: 'success' | 'rebootRequired' | 'rebootInitiated';
@@ -136,8 +138,9 @@ async function runAction(
  * Installs a package (MsiInstallProductW) with `options.properties` as its property list.
  * Resolves an InstallerResult (3010/1641 are statuses); rejects with a typed error:
  * InstallFailedError (1603), AbortError (1602), InstallAlreadyRunningError (1618),
- * WindowsInstallerError for 1638 (another version installed), 1612 (source unavailable) and the rest.
- * Throws TypeError before any native call for a missing file or bad options.
+ * WindowsInstallerError for 1638 (another version installed), 1612 (source unavailable) and the rest,
+ * PlatformNotSupportedError off Windows; with TypeError before any native call for a path that is
+ * not an existing file, a NUL, or bad options (docs/installer.md).
  */
 export function installProduct(packagePath: string, options?: InstallerActionOptions): Promise<InstallerResult> {
   return queued(async () => {
@@ -178,7 +181,11 @@ export function applyPatch(patchPaths: string | readonly string[], options?: App
   });
 }
 
-/** Removes applied patches, by patch code, from a product (MsiRemovePatchesW). */
+/**
+ * Removes applied patches, by patch code, from a product (MsiRemovePatchesW). TypeError for a
+ * product or patch code that is not a braced GUID; resolves and rejects as installProduct does
+ * (UnknownProductError for 1605).
+ */
 export function removePatches(
   productCode: string,
   patchCodes: string | readonly string[],
@@ -201,7 +208,12 @@ export interface RepairOptions extends Omit<InstallerActionOptions, 'properties'
   mode?: readonly ReinstallMode[];
 }
 
-/** Repairs a product (MsiReinstallProductW). MsiReinstallProduct takes no properties: use configureProduct for those. */
+/**
+ * Repairs a product (MsiReinstallProductW) with `options.mode`, REINSTALLMODE flags by name
+ * (default "omus"). MsiReinstallProduct takes no properties: use configureProduct for those.
+ * TypeError for a product code that is not a braced GUID or an unknown mode; resolves and
+ * rejects as installProduct does (UnknownProductError for 1605).
+ */
 export function repairProduct(productCode: string, options?: RepairOptions): Promise<InstallerResult> {
   return queued(async () => {
     assertProductCode(productCode);
@@ -219,7 +231,12 @@ export interface ConfigureRequest {
   state: ConfigureState;
 }
 
-/** Installs, changes or removes a product's features as a whole (MsiConfigureProductExW). */
+/**
+ * Installs, changes or removes a product's features as a whole (MsiConfigureProductExW):
+ * `request.state` 'default' | 'local' | 'source' | 'absent' | 'advertised', `installLevel`
+ * 0 (the package's default) to 65535. TypeError for a bad product code or request (RangeError
+ * for a level out of range); resolves and rejects as installProduct does.
+ */
 export function configureProduct(
   productCode: string,
   request: ConfigureRequest,
@@ -237,7 +254,7 @@ export function configureProduct(
   });
 }
 
-/** Uninstalls a product: MsiConfigureProductExW with INSTALLSTATE_ABSENT. */
+/** Uninstalls a product: MsiConfigureProductExW with INSTALLSTATE_ABSENT; resolves and rejects as configureProduct does. */
 export function uninstallProduct(productCode: string, options?: InstallerActionOptions): Promise<InstallerResult> {
   return configureProduct(productCode, { state: 'absent' }, options);
 }

@@ -206,7 +206,7 @@ export function checkConfigureRequest(request: unknown): { level: number; instal
 /** MSIINSTALLCONTEXT_* by name (MsiEnumPatchesExW's dwContext, MsiDeterminePatchSequenceW's). */
 export const CONTEXT_FLAGS: Record<InstallContext, number> = { userManaged: 1, userUnmanaged: 2, machine: 4 };
 
-/** MSIPATCHSTATE_* by name. */
+/** MSIPATCHSTATE_* by name (MsiEnumPatchesExW's dwFilter): applied 1, superseded 2, obsoleted 4, registered 8. */
 export const PATCH_STATES = { applied: 1, superseded: 2, obsoleted: 4, registered: 8 } as const;
 export type PatchState = keyof typeof PATCH_STATES;
 

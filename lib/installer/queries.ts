@@ -49,6 +49,9 @@ export interface ListPatchesOptions {
  * Patches of one product, or of every product this user sees (MsiEnumPatchesExW, then
  * MsiGetPatchInfoExW for each field). Without a product code msi-lua enumerates the products
  * first, then each product's patches: Wine 8 rejects a null product code (measured).
+ * `installDate` is YYYYMMDD as registered. Rejects with TypeError (before any native call) for a
+ * product code that is not a braced GUID or bad options (`state`: keys of PATCH_STATES), the
+ * typed error of Windows Installer, and PlatformNotSupportedError off Windows.
  */
 export async function listPatches(productCode?: string, options?: ListPatchesOptions): Promise<InstalledPatch[]> {
   if (productCode !== undefined) assertProductCode(productCode);
@@ -75,14 +78,19 @@ export type InstallState =
 
 /**
  * MsiQueryProductStateW for this user: 'default' (installed), 'advertised', 'absent'
- * (installed for another user), 'unknown' (not installed) or 'invalidArgument'.
+ * (installed for another user), 'unknown' (not installed) or 'invalidArgument'. Rejects with
+ * TypeError for a product code that is not a braced GUID and PlatformNotSupportedError off Windows.
  */
 export async function getProductState(productCode: string): Promise<InstallState> {
   assertProductCode(productCode);
   return installStateName(await callNative((binding) => binding.productState(productCode)));
 }
 
-/** Installed products sharing an upgrade code (MsiEnumRelatedProductsW). */
+/**
+ * The product codes (braced GUIDs) of installed products sharing an upgrade code
+ * (MsiEnumRelatedProductsW); empty when none. Rejects with TypeError for an upgrade code that is
+ * not a braced GUID, the typed error of Windows Installer, and PlatformNotSupportedError off Windows.
+ */
 export async function findRelatedProducts(upgradeCode: string): Promise<string[]> {
   assertProductCode(upgradeCode, 'upgradeCode');
   return callNative((binding) => binding.relatedProducts(upgradeCode));
@@ -102,7 +110,10 @@ export interface FeatureInfo {
  * A product's published features and their states (MsiEnumFeaturesW + MsiQueryFeatureStateW),
  * plus the state of each feature named in `options.features` that the enumeration did not list.
  * Wine 8's MsiEnumFeaturesW lists no feature of a per-machine product (measured: the
- * registration is there), so under Wine only named features are reported.
+ * registration is there), so under Wine only named features are reported. Rejects with
+ * TypeError for a product code that is not a braced GUID or a feature name that is not an
+ * identifier of up to 38 characters, the typed error of Windows Installer (UnknownProductError for 1605), and
+ * PlatformNotSupportedError off Windows.
  */
 export async function listFeatures(productCode: string, options?: { features?: readonly string[] }): Promise<FeatureInfo[]> {
   assertProductCode(productCode);
@@ -124,7 +135,10 @@ export interface PatchApplicability {
 /**
  * Which patches apply and in what order: for an installed product (a product code) through
  * MsiDeterminePatchSequenceW in the context it is installed in; for a package path through
- * MsiDetermineApplicablePatchesW.
+ * MsiDetermineApplicablePatchesW. One `{ path, applies, order, status, reason }` per patch, in
+ * the order given. Rejects with TypeError (before any native call) for a path that is not an
+ * existing file, a `;` or NUL in a patch path, or a braced code that is not a GUID; with
+ * UnknownProductError for a product that is not installed, and PlatformNotSupportedError off Windows.
  */
 export async function getApplicablePatches(
   productCodeOrPackage: string,

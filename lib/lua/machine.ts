@@ -17,6 +17,7 @@ import { interpretPatchFacts, isUnsignedVerdict, machineLuaFacts } from './machi
 import { type PatchFileFacts, certificateSummary, certificateTablesThroughPatches, readPatchFile } from './package-facts';
 import { type Fact, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
 
+/** evaluateLuaPatching's options: the installed product (a braced GUID), the .msp path(s) to judge, and its context and user. */
 export interface EvaluateLuaPatchingOptions {
   productCode: string;
   /** Patch file(s) to judge, in sequence order. */
@@ -25,6 +26,7 @@ export interface EvaluateLuaPatchingOptions {
   userSid?: string;
 }
 
+/** What evaluateLuaPatching resolves: the LuaReport of the installed product, where and for whom it is installed, and the patches judged. */
 export interface MachineLuaReport extends LuaReport {
   productCode: string;
   context: InstallContext;

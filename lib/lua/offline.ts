@@ -15,6 +15,7 @@ import {
   unknown,
 } from './rules';
 
+/** What checkLuaPatching resolves: the LuaReport of the files, with what only they can say (docs/lua-patching.md). */
 export interface OfflineLuaReport extends LuaReport {
   /**
    * Every check the files can decide passes (the rest are 'unknown' or 'not-applicable'),
@@ -95,8 +96,9 @@ async function open(path: string): Promise<MsiPackage> {
  *
  * Throws TypeError for arguments of the wrong type, PackageKindError (a TypeError) when
  * `msiPath` is not an installation package or a patch path is not a patch, MsiFormatError
- * for a file that is not a readable package, and Node's file-system errors (ENOENT, EISDIR,
- * EACCES) for a path that cannot be read; the last two carry the file in `path`.
+ * for a file that is not a readable package, Node's file-system errors (ENOENT, EACCES) for a
+ * path that cannot be read, and NotRegularFileError (code EISDIR or ENOTREGULAR) for a
+ * directory, FIFO or device; the last three carry the file in `path`.
  */
 export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
   // Not an async function: a check waiting for its turn holds no frame of

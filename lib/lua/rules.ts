@@ -2,6 +2,7 @@
 // TypeScript so the same rules judge facts read on a machine and facts read offline
 // from .msi/.msp files. Unknown never counts as pass.
 
+/** The ids of a LuaReport's checks, in report order: one per condition of UAC patching (docs/lua-patching.md). */
 export const CHECK_IDS = [
   'installer-version',
   'removable-media',
@@ -71,6 +72,7 @@ export interface PatchFacts {
   certificateTable?: Fact<PatchCertificateTableFact>;
 }
 
+/** evaluateLuaRules' input: every fact of every condition, each known (with its value) or unknown (with its reason). */
 export interface LuaFacts {
   /** Windows Installer version that installed / will install the product, and the package's minimum (PageCount). */
   installerVersion: Fact<{ engine?: string; packageMinimum?: number }>;
@@ -87,6 +89,7 @@ export interface LuaFacts {
   callerIsAdministrator: Fact<boolean>;
 }
 
+/** One condition of UAC patching as judged: `evidence` holds the values read, `hint` how to fix a failing or unknown one. */
 export interface LuaCheck {
   id: LuaCheckId;
   status: LuaCheckStatus;

@@ -49,6 +49,7 @@ export interface StreamInfo {
   name: string;
   /** Name as stored in the compound file. */
   storedName: string;
+  /** Bytes. */
   size: number;
   /** The stream holds a database table (its stored name carries the table marker). */
   isTable: boolean;
@@ -382,9 +383,11 @@ export class MsiPackage extends MsiStorage {
 }
 
 /**
- * Reads a package from bytes already in memory. The package reads from
- * those bytes as it goes (they are not copied): leave them unchanged while
- * it is in use.
+ * Reads a package from bytes already in memory, synchronously (MS-CFB container, then the
+ * string pool and catalog). The package reads from those bytes as it goes (they are not
+ * copied): leave them unchanged while it is in use. Throws TypeError for anything but a
+ * Buffer/Uint8Array and MsiFormatError (with `where` and `offset`) for bytes that are not a
+ * readable Windows Installer file.
  */
 export function readPackage(data: Uint8Array): MsiPackage {
   if (!(data instanceof Uint8Array))

@@ -38,6 +38,7 @@ export interface PatchSequenceEntry {
   attributes: number | null;
 }
 
+/** pkg.patch of a .msp: its codes, targets and transforms (summary), MsiPatchMetadata and MsiPatchSequence. */
 export interface PatchInfo {
   patchCode: string | null;
   obsoletedPatchCodes: string[];

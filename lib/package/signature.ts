@@ -55,6 +55,7 @@ const SIGNATURE_ALGORITHMS: Record<string, { name: string; hash: string | null }
   '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'sha512' },
 };
 
+/** What pkg.verifySignature() reports: the package's Authenticode digest and signer, checked as Windows checks them (docs/package-reader.md, "Signatures"). */
 export interface SignatureReport {
   /** Digest algorithm of the package digest, e.g. "sha256". */
   digestAlgorithm: string;

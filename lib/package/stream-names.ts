@@ -30,6 +30,11 @@ export interface DecodedStreamName {
   isTable: boolean;
 }
 
+/**
+ * Undoes Windows Installer's packing of a stored stream name (two name characters per UTF-16
+ * unit from 0x3800, one from 0x4800; 0x4840 first marks a table), the encoding msi.dll
+ * uses for stream names. TypeError for a value that is not a string; any string decodes.
+ */
 export function decodeStreamName(stored: string): DecodedStreamName {
   if (typeof stored !== 'string') throw new TypeError(`The "stored" argument must be a stream name; received ${describeValue(stored)}`);
   let isTable = false;
@@ -53,6 +58,10 @@ export function decodeStreamName(stored: string): DecodedStreamName {
   return { name: internName(fromCodes(units)), isTable };
 }
 
+/**
+ * The stored form of a stream or table name (the reverse of decodeStreamName; `isTable` adds
+ * the table marker). TypeError for a name that is not a string or an `isTable` that is not a boolean.
+ */
 export function encodeStreamName(name: string, isTable: boolean): string {
   if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a stream or table name; received ${describeValue(name)}`);
   if (typeof isTable !== 'boolean') throw new TypeError(`The "isTable" argument must be a boolean; received ${describeValue(isTable)}`);

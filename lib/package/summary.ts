@@ -89,6 +89,7 @@ export interface WordCountFlags {
   elevationNotRequired: boolean;
 }
 
+/** The summary information property set (\u0005SummaryInformation, MS-OLEPS), decoded with its codepage. */
 export interface SummaryInformation {
   /** All properties in stored order. */
   properties: SummaryProperty[];

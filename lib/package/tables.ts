@@ -148,6 +148,12 @@ export interface TableContext {
   hasStream(name: string): boolean;
 }
 
+/**
+ * One table of a database, read from its column-major stream (`pkg.table(name)`): `columns`,
+ * `rowCount`, `primaryKeys`, `rows()`, `row(i)`, `value(row, column)`, iteration. Integers are
+ * numbers, strings strings, nulls null, binary cells the name of their stream. Damage to the
+ * table throws MsiFormatError naming it; a row or column that does not exist is a RangeError.
+ */
 export class MsiTable {
   readonly name: string;
   readonly columns: readonly ColumnDefinition[];

@@ -454,7 +454,11 @@ function decodeTransform(storage: MsiStorage, target: TransformTarget | null): T
   };
 }
 
-/** The root storage of a transform file (.mst), read from bytes. */
+/**
+ * The root storage of a transform file (.mst), read from bytes (used in place, not copied).
+ * Throws TypeError for anything but a Buffer/Uint8Array and MsiFormatError when the bytes are
+ * not a readable compound file (MS-CFB).
+ */
 export function readTransformFile(data: Uint8Array): MsiStorage {
   if (!(data instanceof Uint8Array))
     throw new TypeError(`The "data" argument of readTransformFile must be a Buffer or Uint8Array; received ${describeValue(data)}`);

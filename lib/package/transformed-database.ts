@@ -294,7 +294,8 @@ export interface PatchTransformTarget {
  * code, the first whose target version equals the product's. A "#X"
  * transform without a target of its own follows "X". Empty when no
  * transform targets the product. Other validation conditions (language,
- * upgrade code, version comparisons) are not evaluated.
+ * upgrade code, version comparisons) are not evaluated. Throws TypeError when
+ * `patch` is not a patch package (.msp) or `target.productCode` is not a non-empty string.
  */
 export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarget): MsiStorage[] {
   assertInstance(patch, MsiPackage, 'patch', 'a patch package (MsiPackage)');
@@ -330,6 +331,8 @@ export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarg
  * Applies patches, in order, to a base package: for each, the transform
  * pair that targets the product as the patches before it left it (see
  * TransformedDatabase.applyPatch). `database.patches` says what was used.
+ * Throws TypeError when `base` or an item of `patches` is not an MsiPackage, and
+ * MsiFormatError when a chosen transform is damaged.
  */
 export function applyPatches(base: MsiPackage, patches: Iterable<MsiPackage>): TransformedDatabase {
   assertInstance(base, MsiPackage, 'base', 'an MsiPackage');

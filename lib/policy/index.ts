@@ -7,7 +7,13 @@ export { interpretDwordPolicy, registryTypeName, type LuaPatchingPolicy } from '
 
 export const INSTALLER_POLICY_KEY = 'Software\\Policies\\Microsoft\\Windows\\Installer';
 
-/** Reads HKLM\Software\Policies\Microsoft\Windows\Installer\DisableLUAPatching. */
+/**
+ * Reads HKLM\Software\Policies\Microsoft\Windows\Installer\DisableLUAPatching (RegQueryValueExW,
+ * 64-bit view) as `{ disableLuaPatching, value, state, registryType, source }`: state 'absent'
+ * (not disabled), 'dword' (disabled when the value is not 0) or 'wrong-type' (disableLuaPatching
+ * null, not guessed). Rejects with the typed error of a registry failure other than a missing
+ * key or value, and with PlatformNotSupportedError off Windows.
+ */
 export async function getLuaPatchingPolicy(): Promise<LuaPatchingPolicy> {
   const raw = await callNative((binding) => binding.readRegistryValue('HKLM', INSTALLER_POLICY_KEY, 'DisableLUAPatching'));
   return interpretDwordPolicy(raw, `HKLM\\${INSTALLER_POLICY_KEY}\\DisableLUAPatching`);

@@ -18,6 +18,7 @@ export function registryTypeName(type: number): string {
   return REGISTRY_TYPES[type] ?? `REG_TYPE_${type}`;
 }
 
+/** The DisableLUAPatching machine policy as read from the registry (getLuaPatchingPolicy). */
 export interface LuaPatchingPolicy {
   /**
    * true when DisableLUAPatching is a REG_DWORD other than 0; false when it is absent or 0;

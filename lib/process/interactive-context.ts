@@ -36,6 +36,7 @@ export interface InteractiveContextFacts {
   };
 }
 
+/** What getInteractiveContext resolves; null where the facts do not decide (docs/wua.md, "The interactive-user rule"). */
 export interface InteractiveContext {
   sessionId: number | null;
   /** True for a service (session 0, the SERVICE group, a service account or a non-interactive window station). */

@@ -3,7 +3,13 @@
 import { callNative } from '../native/load';
 import { interpretContextFacts, type InteractiveContext } from './interactive-context';
 
-/** Reads the process token and the desktop and says whether an interactive user is behind this process. */
+/**
+ * Reads the process token (GetTokenInformation), the window station and desktop
+ * (GetUserObjectInformationW) and the shell's process, and says whether an interactive user is
+ * behind this process: `{ sessionId, isService, isSecondaryLogon, elevated, userSid,
+ * interactiveUserSid, isRemoteSession, facts }`. A conclusion the facts do not support is null
+ * (see `facts` for each fact's reason), never a guess. Rejects with PlatformNotSupportedError off Windows.
+ */
 export async function getInteractiveContext(): Promise<InteractiveContext> {
   return interpretContextFacts(await callNative((binding) => binding.tokenContextFacts()));
 }

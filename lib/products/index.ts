@@ -39,7 +39,13 @@ export interface InstalledProduct {
 
 /**
  * Reads one property (resolves string | null) or several (resolves a record keyed by
- * name) of an installed product, in one native call.
+ * name) of an installed product, in one native call (MsiEnumProductsExW to find its context
+ * when `options.context` is omitted, then MsiGetProductInfoExW per property). A documented
+ * property the product lacks is null, never ''; PackageCode comes back as a braced GUID.
+ * Rejects with TypeError (before any native call) for a product code that is not a braced
+ * GUID, a property name that is not a non-empty string or holds a NUL, or bad options;
+ * UnknownProductError (1605), UnknownPropertyError (1608) and the other typed errors of
+ * Windows Installer; PlatformNotSupportedError off Windows.
  */
 export function getProductInfo(productCode: string, property: string, options?: ProductQueryOptions): Promise<string | null>;
 export function getProductInfo(
@@ -62,7 +68,11 @@ export async function getProductInfo(
   return Array.isArray(property) ? values : (values[properties[0] as string] ?? null);
 }
 
-/** Where and for whom a product is installed, plus the given properties. */
+/**
+ * Where and for whom a product is installed (`{ productCode, context, userSid, properties }`;
+ * `userSid` null per-machine), plus the given properties, in one native call
+ * (MsiEnumProductsExW, MsiGetProductInfoExW). Rejects as getProductInfo does.
+ */
 export async function getInstalledProduct(
   productCode: string,
   properties: readonly string[] = [],
@@ -77,7 +87,13 @@ export async function getInstalledProduct(
   return shapeProduct(record, names);
 }
 
-/** Every installed product visible to the given user, with the asked properties, in one native call. */
+/**
+ * Every installed product visible to the given user (omitted: the current user and
+ * per-machine; 'S-1-1-0': all users, which needs administrator rights), with the asked
+ * properties, in one native call (MsiEnumProductsExW, MsiGetProductInfoExW). Rejects with
+ * TypeError for bad options (before any native call), the typed error of Windows Installer
+ * (e.g. AccessDeniedError) and PlatformNotSupportedError off Windows.
+ */
 export async function listProducts(options?: ListProductsOptions): Promise<InstalledProduct[]> {
   let properties: string[] = [];
   if (options !== undefined) {
@@ -95,7 +111,10 @@ export async function listProducts(options?: ListProductsOptions): Promise<Insta
   return records.map((record) => shapeProduct(record, properties));
 }
 
-/** True exactly when the product's AuthorizedLUAApp property is "1". */
+/**
+ * True exactly when the product's AuthorizedLUAApp property (INSTALLPROPERTY_AUTHORIZED_LUA_APP,
+ * MsiGetProductInfoExW) is "1". Rejects as getProductInfo does.
+ */
 export async function isLuaPatchingAuthorized(productCode: string, options?: ProductQueryOptions): Promise<boolean> {
   const value = await getProductInfo(productCode, 'AuthorizedLUAApp', options);
   return value === '1';

@@ -153,7 +153,11 @@ interface RunningJob<R> {
 /**
  * A Windows Update Agent session (IUpdateSession). Updates found by search() can then be
  * downloaded, installed and uninstalled through the same session. Call close() when done:
- * it waits for running jobs and releases every COM object.
+ * it waits for running jobs and releases every COM object. Every call rejects with TypeError
+ * for bad arguments (before any native call), AbortError when its `signal` stopped the job,
+ * the typed error of the HRESULT WUA returned (e.g. AccessDeniedError in a remote session,
+ * NotImplementedError for Wine's stub), MSI_LUA_SESSION_CLOSED after close(), and
+ * PlatformNotSupportedError off Windows (docs/wua.md).
  */
 export class UpdateSession {
   readonly clientApplicationId: string;
@@ -167,7 +171,10 @@ export class UpdateSession {
     this.clientApplicationId = optionalClientApplicationId(o) ?? 'msi-lua';
   }
 
-  /** IUpdateSearcher.BeginSearch with a WUA criteria string, e.g. "IsInstalled=0 and IsHidden=0". */
+  /**
+   * IUpdateSearcher.BeginSearch with a WUA criteria string, e.g. "IsInstalled=0 and IsHidden=0":
+   * `{ resultCode, updates }`. TypeError for blank criteria or one holding a NUL.
+   */
   async search(criteria: string, options: SearchOptions = {}): Promise<SearchResult> {
     assertSearchCriteria(criteria);
     const o = optionsObject(options, 'options');
@@ -190,7 +197,10 @@ export class UpdateSession {
     return { resultCode, ...rawCode(raw.resultCode), ...abort, updates };
   }
 
-  /** IUpdateDownloader.BeginDownload of updates found by this session. */
+  /**
+   * IUpdateDownloader.BeginDownload of updates found by this session (or their ids; anything else
+   * is a TypeError): `{ resultCode, hresult, updates }`; per-update failures do not reject.
+   */
   async download(updates: readonly UpdateSelector[], options: DownloadOptions = {}): Promise<DownloadResult> {
     const selected = this.#resolve(updates);
     const o = optionsObject(options, 'options');
@@ -219,7 +229,11 @@ export class UpdateSession {
     return this.#settle('download', signal, raw, result, selected);
   }
 
-  /** IUpdateInstaller.BeginInstall of updates found by this session, after the Run As preflight. */
+  /**
+   * IUpdateInstaller.BeginInstall of updates found by this session, after the Run As preflight
+   * (NoInteractiveUserError unless `userInputUpdates` says otherwise). Per-update failures do not
+   * reject; a job that fails as a whole rejects with its typed error, carrying `result`.
+   */
   install(updates: readonly UpdateSelector[], options: InstallOptions = {}): Promise<InstallResult> {
     return this.#install(updates, options, false);
   }
@@ -291,7 +305,7 @@ export class UpdateSession {
     return raw.map((r, i) => shapeHideOutcome(selected[i]!, r));
   }
 
-  /** Waits for running jobs, then releases the session's COM objects. Later calls reject. */
+  /** Waits for running jobs, then releases the session's COM objects. Later calls reject (MSI_LUA_SESSION_CLOSED). */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await Promise.all([...this.#pending]);
@@ -554,7 +568,13 @@ export class UpdateSession {
   }
 }
 
-/** A new Windows Update Agent session; no COM work happens until its first call. */
+/**
+ * A new Windows Update Agent session (IUpdateSession; `new UpdateSession(options)` alike); no COM
+ * work happens until its first call. `clientApplicationId` (default 'msi-lua') is
+ * IUpdateSession.ClientApplicationID. Throws TypeError for options that are not an object or a
+ * clientApplicationId that is not a non-empty string without NUL; its calls reject with
+ * PlatformNotSupportedError off Windows.
+ */
 export function createUpdateSession(options: UpdateSessionOptions = {}): UpdateSession {
   return new UpdateSession(options);
 }

@@ -19,7 +19,7 @@ import type { NativeWuaJob, WuaSystemBinding } from '../native/binding';
 
 /** Microsoft Update (all Microsoft products), the service id PSWindowsUpdate's -MicrosoftUpdate registers. */
 export const MICROSOFT_UPDATE_SERVICE_ID = '7971f918-a847-4430-9279-4a52d1efe18d';
-/** Windows Update (Windows only). */
+/** Windows Update (Windows only), the service id of Windows Update's own update service. */
 export const WINDOWS_UPDATE_SERVICE_ID = '9482f4b4-e343-43b6-b170-9a65bc822c77';
 
 function system(binding: unknown): WuaSystemBinding {
@@ -40,7 +40,11 @@ export interface AgentInfo {
   productVersionString: string;
 }
 
-/** IWindowsUpdateAgentInfo::GetInfo: the WUA API and product versions (PSWindowsUpdate's Get-WUApiVersion). */
+/**
+ * IWindowsUpdateAgentInfo::GetInfo: the WUA API and product versions (PSWindowsUpdate's
+ * Get-WUApiVersion), `{ apiMajorVersion, apiMinorVersion, productVersionString }`. Rejects with
+ * WUA's typed error (CLASS_E_CLASSNOTAVAILABLE under Wine) and PlatformNotSupportedError off Windows.
+ */
 export async function getAgentInfo(): Promise<AgentInfo> {
   const raw = await run((b) => b.wuaAgentInfo());
   return shapeAgentInfo(raw);
@@ -63,6 +67,7 @@ export interface RebootSignal {
   reason?: string;
 }
 
+/** What getRebootStatus resolves: WUA's answer and every documented pending-reboot signal, each with its source. */
 export interface RebootStatus {
   /** ISystemInformation.RebootRequired: what Windows Update itself says; null when WUA could not answer. */
   rebootRequired: boolean | null;
@@ -128,7 +133,11 @@ export interface UpdateService {
   issueDate: Date | null;
 }
 
-/** IUpdateServiceManager::get_Services: the update services registered with WUA (Get-WUServiceManager). */
+/**
+ * IUpdateServiceManager::get_Services: the update services registered with WUA
+ * (Get-WUServiceManager); `isDefaultAUService` is null without IUpdateService2. Read-only.
+ * Rejects with WUA's typed error and PlatformNotSupportedError off Windows.
+ */
 export async function listServices(): Promise<UpdateService[]> {
   return (await run((b) => b.wuaServices())).map(shapeService);
 }
@@ -164,7 +173,11 @@ export async function addService(serviceId: string, options: AddServiceOptions =
   return shapeRegistration(raw);
 }
 
-/** IUpdateServiceManager::RemoveService (Remove-WUServiceManager). Needs an administrator. */
+/**
+ * IUpdateServiceManager::RemoveService (Remove-WUServiceManager). Changes the machine: needs an
+ * administrator. TypeError for a serviceId that is not a GUID; rejects with WUA's typed error
+ * (e.g. AccessDeniedError) and PlatformNotSupportedError off Windows.
+ */
 export async function removeService(serviceId: string): Promise<void> {
   const id = assertServiceId(serviceId);
   await run((b) => b.wuaRemoveService(id));
@@ -217,7 +230,13 @@ export interface AutomaticUpdatesSettings {
   policy: WindowsUpdatePolicy;
 }
 
-/** Reads the WindowsUpdate policy values, each with its registry type checked as getLuaPatchingPolicy does. */
+/**
+ * Reads the WindowsUpdate policy values under HKLM\Software\Policies\Microsoft\Windows\WindowsUpdate
+ * (WUServer, WUStatusServer, TargetGroup) and its AU subkey (UseWUServer, NoAutoUpdate, AUOptions),
+ * each `{ value, state: 'absent' | 'present' | 'wrong-type', registryType, source }` with its
+ * registry type checked as getLuaPatchingPolicy does. Read-only. Rejects with the typed error of
+ * a registry failure and PlatformNotSupportedError off Windows.
+ */
 export async function getWindowsUpdatePolicy(): Promise<WindowsUpdatePolicy> {
   const read = (key: string, name: string) => callNative((binding) => binding.readRegistryValue('HKLM', key, name));
   const path = (key: string, name: string) => `HKLM\\${key}\\${name}`;

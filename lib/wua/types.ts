@@ -53,6 +53,7 @@ export interface Update {
   msrcSeverity: string | null;
   /** Bytes. */
   minDownloadSize: number;
+  /** Bytes. */
   maxDownloadSize: number;
   isDownloaded: boolean;
   isInstalled: boolean;
@@ -95,6 +96,7 @@ export interface ProgressEvent {
   /** Download jobs only. */
   download?: {
     phase: DownloadPhase;
+    /** Bytes downloaded and to download, of the current update and of the whole job. */
     updateBytes: number;
     updateBytesTotal: number;
     totalBytes: number;
@@ -161,6 +163,7 @@ export interface InstallUpdateOutcome extends UpdateOutcome {
   skippedBecause?: 'requiresUserInput';
 }
 
+/** What download() resolves (IDownloadResult): the job's result and one outcome per update, in order. */
 export interface DownloadResult extends AbortFacts {
   resultCode: OperationResult;
   rawResultCode?: number;
@@ -168,6 +171,7 @@ export interface DownloadResult extends AbortFacts {
   updates: UpdateOutcome[];
 }
 
+/** What install() and uninstall() resolve (IInstallationResult): the job's result and one outcome per update, in order. */
 export interface InstallResult extends AbortFacts {
   resultCode: OperationResult;
   rawResultCode?: number;

@@ -1,6 +1,7 @@
 // `msi-lua patch` (Windows).
 import { applyPatch } from '../../installer';
 import { jsonOption, logOf, logOption, runAction } from '../installer-support';
+import { checkReadable } from '../open';
 import type { CliCommand } from '../registry';
 import { listing } from './listings';
 
@@ -12,6 +13,8 @@ export const patchCommand: CliCommand = {
   options: [{ name: 'product', type: 'string', description: 'only this product code' }, logOption, jsonOption],
   positionals: [1, 127],
   async run({ io, args }) {
+    // A file that cannot be read is exit 3, as for every command (applyPatch's own check is a TypeError).
+    for (const file of args.positionals) await checkReadable(file);
     const product = typeof args.options.product === 'string' ? { productCode: args.options.product } : {};
     return runAction(io, 'patch', args.options.json === true, (o) =>
       applyPatch(args.positionals, { ...o, ...product, ...logOf(args.options) }),

@@ -1,5 +1,6 @@
 // `msi-lua patches` (Windows).
 import { listPatches } from '../../installer';
+import { ExitCode } from '../exit-codes';
 import { toJson } from '../format';
 import { reportError } from '../installer-support';
 import type { CliCommand } from '../registry';
@@ -21,7 +22,7 @@ export const patchesCommand: CliCommand = {
           io.stdout.write(`${p.patchCode}  ${(p.state ?? '?').padEnd(10)}  ${p.displayName ?? ''}  ${p.localPackage ?? ''}\n`);
       return 0;
     } catch (error) {
-      return reportError(io, 'patches', args.options.json === true, error);
+      return reportError(io, 'patches', args.options.json === true, error, ExitCode.SYSTEM_ERROR);
     }
   },
 };

@@ -1,5 +1,6 @@
 // `msi-lua products` (Windows).
 import { listProducts } from '../../products';
+import { ExitCode } from '../exit-codes';
 import { toJson } from '../format';
 import { reportError } from '../installer-support';
 import type { CliCommand } from '../registry';
@@ -22,7 +23,7 @@ export const productsCommand: CliCommand = {
           );
       return 0;
     } catch (error) {
-      return reportError(io, 'products', args.options.json === true, error);
+      return reportError(io, 'products', args.options.json === true, error, ExitCode.SYSTEM_ERROR);
     }
   },
 };

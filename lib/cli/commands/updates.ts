@@ -378,7 +378,7 @@ export const updatesCommand: CliCommand = {
   usage: `updates <${SUBCOMMANDS.join('|')}> [criteria | id|KB ...] [--json]`,
   description:
     'search [criteria] [--online|--offline]; download|install|uninstall|hide|unhide <id|KB ...> ' +
-    '(install: [--accept-eula] [--force-quiet] [--skip-interactive]); history [--count N]; reboot-status; services; settings; agent. ' +
+    '(install: [--accept-eula]; install, uninstall: [--force-quiet] [--skip-interactive]); history [--count N]; reboot-status; services; settings; agent. ' +
     'With --json, stdout holds one JSON document (the result, or {"error": ...}) and progress goes to stderr as JSON lines. ' +
     'Install and download show a progress bar on a terminal. Nothing is changed except by download, install, uninstall, hide and unhide.',
   options: [

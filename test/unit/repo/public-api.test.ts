@@ -44,6 +44,26 @@ describe('lib/index.ts', () => {
     expect(missing).toEqual([]);
   });
 
+  it("names every export, types included, in README's API reference", () => {
+    const start = readme.indexOf('## API reference');
+    // A code span there may wrap onto the next line (`patchTransformsFor(patch,\n{ productCode })`).
+    const reference = codeIdentifiers(readme.slice(start, readme.indexOf('\n## ', start + 1)).replace(/\n/g, ' '));
+    const exported = [...read('lib/index.ts').matchAll(/^export (?:type )?\{([^}]*)\}/gm)].flatMap((m) =>
+      m[1]
+        .split(',')
+        .map(
+          (name) =>
+            name
+              .trim()
+              .split(/\s+as\s+/)
+              .pop() as string,
+        )
+        .filter(Boolean),
+    );
+    expect(exported.length).toBeGreaterThan(100);
+    expect(exported.filter((name) => !reference.has(name))).toEqual([]);
+  });
+
   it('names an unexported function or class of lib/ only as internal', () => {
     const libFiles = (dir: string): string[] =>
       fs
