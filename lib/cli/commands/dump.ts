@@ -7,7 +7,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MsiFormatError } from '../../errors';
-import { toJson } from '../format';
+import { printable, toJson } from '../format';
 import { summaryIdtShortfall } from './export';
 import { openAnyForCli } from '../open';
 import { ExitCode, UsageError, type CliCommand } from '../registry';
@@ -141,7 +141,8 @@ export const dumpCommand: CliCommand = {
       await output(streamFile, () => writeFile(streamFile, data));
       streams.push(stream.name);
     }
-    for (const f of failures) io.stderr.write(`msi-lua: ${file}: ${f.kind} ${JSON.stringify(f.name)} cannot be read: ${f.reason}\n`);
+    for (const f of failures)
+      io.stderr.write(`${printable(`msi-lua: ${file}: ${f.kind} ${JSON.stringify(f.name)} cannot be read: ${f.reason}`)}\n`);
     if (args.options.json) {
       io.stdout.write(toJson({ file, folder, tables, streams, failures }));
     } else {

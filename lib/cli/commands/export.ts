@@ -1,7 +1,7 @@
 import type { CellValue, MsiPackage, MsiStorage, SummaryInformation, TransformOverview } from '../../package';
 import { forceCodepageToIdt, summaryIdtStopsAt, summaryToIdt } from '../../package/idt';
 import { emptyRow } from '../../package/tables';
-import { formatTable, toJson } from '../format';
+import { formatTable, printable, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, UsageError, type CliCommand } from '../registry';
 import { describeTransformStorage } from '../transform-view';
@@ -170,7 +170,7 @@ export function summaryIdtShortfall(summary: SummaryInformation): string | null 
 function summaryIdtStatus(io: { stderr: { write(chunk: string): unknown } }, file: string, summary: SummaryInformation): number {
   const reason = summaryIdtShortfall(summary);
   if (reason === null) return ExitCode.OK;
-  io.stderr.write(`msi-lua: ${file}: ${reason}\n`);
+  io.stderr.write(`${printable(`msi-lua: ${file}: ${reason}`)}\n`);
   return ExitCode.INVALID_PACKAGE;
 }
 
@@ -200,6 +200,6 @@ function noSuchTable(
       }),
     );
   }
-  io.stderr.write(`msi-lua: ${message}\n`);
+  io.stderr.write(`${printable(`msi-lua: ${message}`)}\n`);
   return ExitCode.NO_SUCH_TABLE;
 }
