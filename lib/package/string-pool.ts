@@ -286,9 +286,8 @@ export class StringPool {
   /** @internal */
   check(id: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) {
-      // Ids read from the file are whole and not negative: anything else is the caller's.
+      // Ids read from the file are numbers: anything else is the caller's.
       if (typeof id !== 'number') throw new TypeError(`The "id" argument must be a string id (a number); received ${describeValue(id)}`);
-      if (!Number.isInteger(id) || id < 0) throw new RangeError(`The "id" argument must be a whole number from 0; received ${id}`);
       throw new MsiFormatError(`string index ${id} is out of range (the string pool has ids 1 to ${this.size - 1})`, {
         where: 'string pool',
       });
