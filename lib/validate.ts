@@ -91,6 +91,14 @@ export function assertNonEmptyString(value: unknown, name: string): asserts valu
   }
 }
 
+/**
+ * A name looked up in a package (a table, stream or storage name): any string, the empty one
+ * included (a lookup that finds nothing is a RangeError of the caller's), but a string.
+ */
+export function assertName(value: unknown, name: string, what: string): asserts value is string {
+  if (typeof value !== 'string') throw new TypeError(`The "${name}" argument must be ${what}; received ${describeValue(value)}`);
+}
+
 /** A non-empty string without NUL: a file path or a name handed to Windows. */
 export function assertWindowsString(value: unknown, name: string): asserts value is string {
   assertNonEmptyString(value, name);

@@ -22,15 +22,39 @@ export function formatDate(date: Date): string {
   return Number.isNaN(date.getTime()) ? 'invalid date' : date.toISOString().replace('.000Z', 'Z');
 }
 
-/** Display width: code points (good enough for aligned ASCII-heavy output). */
+/**
+ * Display width: code points (good enough for aligned ASCII-heavy output). Counted without
+ * making an array of the characters: a cell may hold a string of hundreds of KiB, once per row.
+ */
 function width(text: string): number {
-  return [...text].length;
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
 }
 
-/** Columns separated by two spaces, padded to the widest cell; numbers right-aligned. */
-export function formatTable(headers: string[], rows: unknown[][], rightAligned: boolean[] = []): string {
-  const cells = rows.map((row) => row.map(printable));
-  const widths = headers.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i] ?? ''))));
+/**
+ * Columns separated by two spaces, padded to the widest cell; numbers right-aligned. In
+ * chunks of about 64 KiB: a table's text can be far larger than the package (one long string
+ * referenced by every row), more than one JavaScript string can hold.
+ */
+export function* formatTableChunks(headers: string[], rows: unknown[][], rightAligned: boolean[] = []): Generator<string> {
+  // A loop, not Math.max(...cells): spreading 200,000 rows overflows the call stack.
+  const widths = headers.map(width);
+  for (const row of rows) {
+    for (let i = 0; i < headers.length; i++) {
+      const w = width(printable(row[i]));
+      if (w > widths[i]) widths[i] = w;
+    }
+  }
   const line = (values: string[]) =>
     values
       .map((v, i) => {
@@ -39,16 +63,30 @@ export function formatTable(headers: string[], rows: unknown[][], rightAligned: 
         return rightAligned[i] ? pad + v : v + pad;
       })
       .join('  ')
-      .replace(/\s+$/, '');
-  const out = [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
-  return out.join('\n') + '\n';
+      // trimEnd, not replace(/\s+$/): the regex is quadratic in a run of spaces inside the line.
+      .trimEnd();
+  let chunk = `${line(headers)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`;
+  for (const row of rows) {
+    chunk += `${line(row.map(printable))}\n`;
+    if (chunk.length >= 0x10000) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield chunk;
+}
+
+/** formatTableChunks as one string, for tables known to be small. */
+export function formatTable(headers: string[], rows: unknown[][], rightAligned: boolean[] = []): string {
+  return [...formatTableChunks(headers, rows, rightAligned)].join('');
 }
 
 /** "label  value" lines with the labels padded to the same width. */
 export function formatFields(fields: Array<[string, unknown]>): string {
   const shown = fields.filter(([, v]) => v !== undefined);
-  const labelWidth = Math.max(0, ...shown.map(([k]) => width(k)));
-  return shown.map(([k, v]) => `${k}${' '.repeat(labelWidth - width(k))}  ${printable(v)}`.replace(/\s+$/, '')).join('\n') + '\n';
+  let labelWidth = 0;
+  for (const [k] of shown) labelWidth = Math.max(labelWidth, width(k));
+  return shown.map(([k, v]) => `${k}${' '.repeat(labelWidth - width(k))}  ${printable(v)}`.trimEnd()).join('\n') + '\n';
 }
 
 /** JSON with Dates as ISO strings, Buffers as base64 and bigints as strings. */

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MsiFormatError, MsiLuaError } from '../errors';
-import { toJson } from './format';
+import { printable, toJson } from './format';
 import { PackageKindError } from '../lua/offline';
 import { registerBuiltinCommands } from './commands';
 import { CannotReadError } from './open';
@@ -277,7 +277,9 @@ function classify(command: CliCommand, error: unknown, positionals: string[]): F
 
 function report(io: CliIo, json: boolean, failure: Failure): number {
   if (json) io.stdout.write(toJson({ error: failure.json }));
-  io.stderr.write(`${failure.line}\n`);
+  // A path or name may hold a line break or another control character: escaped, so a
+  // failure stays the one line the docs promise.
+  io.stderr.write(`${printable(failure.line)}\n`);
   return failure.exitCode;
 }
 
@@ -294,7 +296,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (first === 'help' && rest[0]) {
       const command = getCommand(rest[0]);
       if (!command) {
-        io.stderr.write(`msi-lua: unknown command ${rest[0]}\n\n${mainHelp()}`);
+        io.stderr.write(`msi-lua: unknown command ${printable(rest[0])}\n\n${mainHelp()}`);
         return ExitCode.USAGE;
       }
       io.stdout.write(commandHelp(command));
@@ -312,14 +314,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (!command) {
     // An option where the command belongs (`msi-lua --json`) is a missing command.
     const message = first.startsWith('-') ? `missing command before ${first}` : `unknown command ${first}`;
+    const line = printable(message);
     if (json) {
       io.stdout.write(
         toJson({
           error: { name: 'UsageError', code: 'ERR_USAGE', hresult: null, message, exitCode: ExitCode.USAGE },
         }),
       );
-      io.stderr.write(`msi-lua: ${message} (see msi-lua --help)\n`);
-    } else io.stderr.write(`msi-lua: ${message}\n\n${mainHelp()}`);
+      io.stderr.write(`msi-lua: ${line} (see msi-lua --help)\n`);
+    } else io.stderr.write(`msi-lua: ${line}\n\n${mainHelp()}`);
     return ExitCode.USAGE;
   }
   let parsed: ReturnType<typeof parseArgs>;

@@ -374,6 +374,9 @@ function perPatch(facts: LuaFacts): LuaCheck[] {
   const listedCheck = check('signer-listed', combine(signerListed), { patches: listedEvidence });
   const validCheck = check('signature-valid', combine(valid), { patches: validEvidence });
   const revokedCheck = check('certificate-not-revoked', combine(notRevoked), { patches: revokedEvidence });
+  // Not applicable also when every patch given is unsigned: then there is no signer to check.
+  if (revokedCheck.status === 'not-applicable' && facts.patches.length > 0)
+    revokedCheck.summary = 'No patch is signed, so there is no signer certificate whose revocation could be checked.';
   if (targetsUnmet.length > 0) {
     // A patch that does not target the product cannot be applied to it at all.
     signedCheck.evidence.notTargetingProduct = targetsUnmet;

@@ -10,7 +10,7 @@ import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinit
 import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
 import { forceCodepageToIdt, summaryToIdt, tableToIdt, tableToIdtSink } from './idt';
 import { assertDigestAlgorithm, computePackageDigest, findSignatureStreams } from './digest';
-import { describeValue } from '../validate';
+import { assertName, describeValue } from '../validate';
 import type { SignatureReport } from './signature';
 import { describeTransform, patchSummaryFields, type PatchInfo } from './patch';
 import { assertBytes } from '../validate';
@@ -159,6 +159,7 @@ export class MsiStorage {
   }
 
   hasStream(name: string): boolean {
+    assertName(name, 'name', 'a stream name');
     return this.streamEntries.has(name);
   }
 
@@ -168,6 +169,7 @@ export class MsiStorage {
    * changing it), a copy otherwise.
    */
   readStream(name: string): Buffer {
+    assertName(name, 'name', 'a stream name');
     const entry = this.streamEntries.get(name);
     if (!entry) throw new RangeError(`no stream named ${JSON.stringify(name)}`);
     return this.compound.streamData(entry);
@@ -180,10 +182,12 @@ export class MsiStorage {
   }
 
   hasStorage(name: string): boolean {
+    assertName(name, 'name', 'a sub-storage name');
     return this.storageEntries.has(name);
   }
 
   openStorage(name: string): MsiStorage {
+    assertName(name, 'name', 'a sub-storage name');
     const entry = this.storageEntries.get(name);
     if (!entry) throw new RangeError(`no sub-storage named ${JSON.stringify(name)}`);
     return new MsiStorage(this.compound, entry);
@@ -251,6 +255,7 @@ export class MsiPackage extends MsiStorage {
   }
 
   hasTable(name: string): boolean {
+    assertName(name, 'name', 'a table name');
     return this.catalog.tableNames.includes(name) || name === '_Tables' || name === '_Columns';
   }
 
@@ -304,6 +309,10 @@ export class MsiPackage extends MsiStorage {
    * it to keep it); writing it synchronously (fs.writeSync) is the intended use.
    */
   exportIdtTo(name: string, sink: (chunk: Buffer) => void): void {
+    assertName(name, 'name', 'a table name');
+    // Checked before the export: without it a table's chunks would go nowhere or fail midway.
+    if (typeof sink !== 'function')
+      throw new TypeError(`The "sink" argument must be a function that takes each chunk; received ${describeValue(sink)}`);
     if (name === '_SummaryInformation' || name === '_ForceCodepage') sink(this.exportIdt(name));
     else tableToIdtSink(this.table(name), sink);
   }

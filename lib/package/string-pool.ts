@@ -9,6 +9,7 @@
 // msitools' libmsi read and write it.
 
 import { MsiFormatError } from '../errors/classes';
+import { describeValue } from '../validate';
 import { LITTLE_ENDIAN } from './cfb/alloc';
 import { decoderFor, type CodepageDecoder } from './codepage';
 import * as buffer from 'node:buffer';
@@ -231,6 +232,8 @@ export class StringPool {
    * Windows Installer returns for them). Ids past the pool are an error.
    */
   get(id: number): string {
+    // Before the cache, whose array would answer '1' or 'length' as if they were ids.
+    if (typeof id !== 'number') this.check(id);
     const cached = this.cached(id);
     if (cached !== undefined) return cached;
     const text = this.decode(id);
@@ -283,6 +286,8 @@ export class StringPool {
   /** @internal */
   check(id: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) {
+      // Ids read from the file are numbers: anything else is the caller's.
+      if (typeof id !== 'number') throw new TypeError(`The "id" argument must be a string id (a number); received ${describeValue(id)}`);
       throw new MsiFormatError(`string index ${id} is out of range (the string pool has ids 1 to ${this.size - 1})`, {
         where: 'string pool',
       });

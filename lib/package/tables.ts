@@ -279,12 +279,14 @@ export class MsiTable {
   }
 
   row(index: number): Row {
+    checkIndexType(index, 'index');
     const out = emptyRow();
     for (let column = 0; column < this.columns.length; column++) out[this.columns[column].name] = this.value(index, column);
     return out;
   }
 
   rowValues(index: number): CellValue[] {
+    checkIndexType(index, 'index');
     const out: CellValue[] = new Array(this.columns.length);
     for (let column = 0; column < this.columns.length; column++) out[column] = this.value(index, column);
     return out;
@@ -302,13 +304,24 @@ export class MsiTable {
   }
 
   private checkCell(row: number, column: number): void {
-    if (!(row >= 0 && row < this.rowCount && Number.isInteger(row))) {
+    if (typeof row !== 'number' || !(row >= 0 && row < this.rowCount && Number.isInteger(row))) {
+      checkIndexType(row, 'row');
       throw new RangeError(`row ${row} is out of range for table ${this.name} (${this.rowCount} rows)`);
     }
-    if (!(column >= 0 && column < this.columns.length && Number.isInteger(column))) {
+    if (typeof column !== 'number' || !(column >= 0 && column < this.columns.length && Number.isInteger(column))) {
+      checkIndexType(column, 'column');
       throw new RangeError(`column ${column} is out of range for table ${this.name}`);
     }
   }
+}
+
+/**
+ * A row or column index that is not a number is the caller's mistake, not a place in the
+ * table: a TypeError naming it (a number out of range stays a RangeError). Tested before the
+ * range comparison, which a Symbol would make throw a TypeError that names nothing.
+ */
+function checkIndexType(value: unknown, name: string): void {
+  if (typeof value !== 'number') throw new TypeError(`The "${name}" argument must be a number; received ${describeValue(value)}`);
 }
 
 /**

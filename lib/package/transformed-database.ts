@@ -1,7 +1,7 @@
 // A database with transforms applied (TransformedDatabase), and choosing and applying the
 // transforms of a patch. Decoding a transform is transform.ts.
 import { MsiPackage, MsiStorage, type TableData } from './package';
-import { assertInstance, assertNonEmptyString, assertPlainObject, describeValue, iterableItems } from '../validate';
+import { assertInstance, assertName, assertNonEmptyString, assertPlainObject, describeValue, iterableItems } from '../validate';
 import { emptyRow, type CellValue, type ColumnDefinition, type Row } from './tables';
 import { readTransform, streamNameFor, type DecodedTransform, type TransformTarget } from './transform';
 
@@ -79,10 +79,12 @@ export class TransformedDatabase implements TransformTarget {
   }
 
   hasTable(name: string): boolean {
+    assertName(name, 'name', 'a table name');
     return name === '_Tables' || name === '_Columns' || this.names.includes(name);
   }
 
   columns(name: string): readonly ColumnDefinition[] {
+    assertName(name, 'name', 'a table name');
     const state = this.changed.get(name);
     if (state) return state.columns;
     if (!this.hasTable(name)) throw new RangeError(`no table named ${JSON.stringify(name)}`);
@@ -91,6 +93,7 @@ export class TransformedDatabase implements TransformTarget {
 
   /** Rows of a table after every transform, as objects keyed by column name. */
   rows(name: string): Row[] {
+    assertName(name, 'name', 'a table name');
     const state = this.changed.get(name);
     if (!state) {
       if (!this.hasTable(name)) throw new RangeError(`no table named ${JSON.stringify(name)}`);
@@ -126,11 +129,13 @@ export class TransformedDatabase implements TransformTarget {
 
   /** Whether a (non-table) stream exists in a transform applied or in the base. */
   hasStream(name: string): boolean {
+    assertName(name, 'name', 'a stream name');
     return this.storages.some((s) => s.hasStream(name)) || this.base.hasStream(name);
   }
 
   /** A stream's content from the latest transform that carries it, else from the base. */
   readStream(name: string): Buffer {
+    assertName(name, 'name', 'a stream name');
     for (let i = this.storages.length - 1; i >= 0; i--) {
       if (this.storages[i].hasStream(name)) return this.storages[i].readStream(name);
     }

@@ -58,6 +58,8 @@ const BAD = {
   bigint: [undefined, null, 42, '1', {}, fn],
   boolean: [null, 42, 'x', {}, fn, 1n],
   algorithm: [null, 42, 'x', 'SHA-999', 'md4', {}, fn, 1n],
+  index: [undefined, null, '0', {}, [], fn, 1n, Symbol('row')],
+  callback: [undefined, null, 42, 'x', {}, [], 1n],
 } as const;
 type Kind = keyof typeof BAD;
 
@@ -250,6 +252,40 @@ const METHODS: Record<string, Spec> = {
   'MsiPackage#computeDigest': {
     call: (...a) => pkg.computeDigest(...(a as [string, boolean])),
     params: [p('algorithm', 'algorithm', () => 'sha256'), p('withMetadata', 'boolean', () => false)],
+  },
+  'MsiPackage#exportIdtTo': {
+    call: (...a) => pkg.exportIdtTo(...(a as [string, () => void])),
+    params: [p('name', 'name', () => 'Property'), p('sink', 'callback', () => fn)],
+  },
+  'MsiPackage#readStream': { call: (...a) => pkg.readStream(...(a as [string])), params: [p('name', 'name', () => 'x')] },
+  'MsiPackage#hasStream': { call: (...a) => pkg.hasStream(...(a as [string])), params: [p('name', 'name', () => 'x')] },
+  'MsiPackage#openStorage': { call: (...a) => patch.openStorage(...(a as [string])), params: [p('name', 'name', () => 'x')] },
+  'MsiPackage#hasStorage': { call: (...a) => patch.hasStorage(...(a as [string])), params: [p('name', 'name', () => 'x')] },
+  'MsiPackage#hasTable': { call: (...a) => pkg.hasTable(...(a as [string])), params: [p('name', 'name', () => 'Property')] },
+  'MsiTable#row': { call: (...a) => pkg.table('Property').row(...(a as [number])), params: [p('index', 'index', () => 0)] },
+  'MsiTable#rowValues': { call: (...a) => pkg.table('Property').rowValues(...(a as [number])), params: [p('index', 'index', () => 0)] },
+  'MsiTable#value': {
+    call: (...a) => pkg.table('Property').value(...(a as [number, number])),
+    params: [p('row', 'index', () => 0), p('column', 'index', () => 0)],
+  },
+  'MsiTable#streamName': { call: (...a) => pkg.table('Property').streamName(...(a as [number])), params: [p('row', 'index', () => 0)] },
+  'StringPool#get': { call: (...a) => pkg.stringPool.get(...(a as [number])), params: [p('id', 'index', () => 1)] },
+  'StringPool#bytes': { call: (...a) => pkg.stringPool.bytes(...(a as [number])), params: [p('id', 'index', () => 1)] },
+  'TransformedDatabase#rows': {
+    call: (...a) => api.applyTransforms(pkg, []).rows(...(a as [string])),
+    params: [p('name', 'name', () => 'x')],
+  },
+  'TransformedDatabase#columns': {
+    call: (...a) => api.applyTransforms(pkg, []).columns(...(a as [string])),
+    params: [p('name', 'name', () => 'x')],
+  },
+  'TransformedDatabase#readStream': {
+    call: (...a) => api.applyTransforms(pkg, []).readStream(...(a as [string])),
+    params: [p('name', 'name', () => 'x')],
+  },
+  'TransformedDatabase#streamSource': {
+    call: (...a) => api.applyTransforms(pkg, []).streamSource(...(a as [string])),
+    params: [p('name', 'name', () => 'x')],
   },
   'UpdateSession#search': {
     call: (...a) => api.createUpdateSession().search(...(a as [string])),

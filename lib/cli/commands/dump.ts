@@ -7,7 +7,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MsiFormatError } from '../../errors';
-import { toJson } from '../format';
+import { printable, toJson } from '../format';
 import { summaryIdtShortfall } from './export';
 import { openAnyForCli } from '../open';
 import { ExitCode, UsageError, type CliCommand } from '../registry';
@@ -39,16 +39,28 @@ export async function makeFolder(folder: string): Promise<void> {
 /** Characters no file name may hold on some platform msi-lua runs on (Windows' set, which includes POSIX's "/" and NUL). */
 const UNSAFE = process.platform === 'win32' ? /[\u0000-\u001f<>:"/\\|?*%]/g : /[\u0000/%]/g;
 
+/** A UTF-16 code unit of a surrogate pair without its other half. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 /**
  * A table or stream name as a file name inside the dump folder. Names come
  * from the package (the string pool, the directory) and may hold anything:
  * characters a file name cannot hold, and "%", are written as %XX so that
  * two names never meet and no name leaves the folder ("." and ".." become
- * %2E and %2E%2E). Other names are kept as msidump keeps them (on Linux,
+ * %2E and %2E%2E; a lone surrogate as the %XX of its three WTF-8 bytes). Other names are kept as msidump keeps them (on Linux,
  * "\u0005SummaryInformation" with its control character).
  */
 export function dumpFileName(name: string): string {
-  const escaped = name.replace(UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const escaped = name
+    .replace(UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+    .replace(LONE_SURROGATE, (c) => {
+      // The file system takes UTF-8, where a lone surrogate becomes U+FFFD: names differing
+      // only there would meet. Written as the three bytes WTF-8 gives it, each as %XX.
+      const unit = c.charCodeAt(0);
+      return [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join('');
+    });
   if (escaped === '') return '%';
   if (/^\.+$/.test(escaped)) return escaped.replace(/\./g, '%2E');
   return escaped;
@@ -141,7 +153,8 @@ export const dumpCommand: CliCommand = {
       await output(streamFile, () => writeFile(streamFile, data));
       streams.push(stream.name);
     }
-    for (const f of failures) io.stderr.write(`msi-lua: ${file}: ${f.kind} ${JSON.stringify(f.name)} cannot be read: ${f.reason}\n`);
+    for (const f of failures)
+      io.stderr.write(`${printable(`msi-lua: ${file}: ${f.kind} ${JSON.stringify(f.name)} cannot be read: ${f.reason}`)}\n`);
     if (args.options.json) {
       io.stdout.write(toJson({ file, folder, tables, streams, failures }));
     } else {

@@ -1,7 +1,7 @@
 import type { CellValue, MsiPackage, MsiStorage, SummaryInformation, TransformOverview } from '../../package';
 import { forceCodepageToIdt, summaryIdtStopsAt, summaryToIdt } from '../../package/idt';
 import { emptyRow } from '../../package/tables';
-import { formatTable, toJson } from '../format';
+import { formatTableChunks, printable, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, UsageError, type CliCommand } from '../registry';
 import { describeTransformStorage } from '../transform-view';
@@ -94,27 +94,45 @@ export const exportCommand: CliCommand = {
       return noSuchTable(io, args.options.json === true, file, name, `${file} has no table ${name} (see: msi-lua tables ${file})`);
     }
     if (args.options.idt) {
-      io.stdout.write(pkg.exportIdt(name));
+      // In chunks (each valid only during the call, so copied): see writeJson.
+      pkg.exportIdtTo(name, (chunk) => io.stdout.write(Buffer.from(chunk)));
       return name === '_SummaryInformation' ? summaryIdtStatus(io, file, pkg.summary) : ExitCode.OK;
     }
     return write(io, PSEUDO_TABLES.includes(name) ? pseudoTable(pkg, name) : exported(pkg, name), args.options.json === true);
   },
 };
 
+/**
+ * toJson(data), written row by row: the text of a table can be far larger than the package
+ * (a long string that every row references) and than one JavaScript string can hold.
+ */
+function writeJson(io: { stdout: { write(chunk: string): unknown } }, data: Exported): void {
+  const head = toJson({ ...data, rows: [] });
+  const open = head.lastIndexOf('[]');
+  if (data.rows.length === 0) {
+    io.stdout.write(head);
+    return;
+  }
+  let chunk = `${head.slice(0, open)}[\n`;
+  data.rows.forEach((row, i) => {
+    chunk += `    ${toJson(row).trimEnd().replace(/\n/g, '\n    ')}${i < data.rows.length - 1 ? ',' : ''}\n`;
+    if (chunk.length >= 0x10000) {
+      io.stdout.write(chunk);
+      chunk = '';
+    }
+  });
+  io.stdout.write(`${chunk}  ]${head.slice(open + 2)}`);
+}
+
 function write(io: { stdout: { write(chunk: string): unknown } }, data: Exported, json: boolean): number {
   if (json) {
-    io.stdout.write(toJson(data));
+    writeJson(io, data);
     return ExitCode.OK;
   }
   const headers = data.columns.map((c) => c.name);
   const numeric = data.columns.map((c) => /^[ij]/i.test(c.type));
-  io.stdout.write(
-    formatTable(
-      headers,
-      data.rows.map((r) => headers.map((h) => r[h])),
-      numeric,
-    ),
-  );
+  const cells = data.rows.map((r) => headers.map((h) => r[h]));
+  for (const chunk of formatTableChunks(headers, cells, numeric)) io.stdout.write(chunk);
   io.stdout.write(`(${data.rows.length} row${data.rows.length === 1 ? '' : 's'})\n`);
   return ExitCode.OK;
 }
@@ -170,7 +188,7 @@ export function summaryIdtShortfall(summary: SummaryInformation): string | null 
 function summaryIdtStatus(io: { stderr: { write(chunk: string): unknown } }, file: string, summary: SummaryInformation): number {
   const reason = summaryIdtShortfall(summary);
   if (reason === null) return ExitCode.OK;
-  io.stderr.write(`msi-lua: ${file}: ${reason}\n`);
+  io.stderr.write(`${printable(`msi-lua: ${file}: ${reason}`)}\n`);
   return ExitCode.INVALID_PACKAGE;
 }
 
@@ -200,6 +218,6 @@ function noSuchTable(
       }),
     );
   }
-  io.stderr.write(`msi-lua: ${message}\n`);
+  io.stderr.write(`${printable(`msi-lua: ${message}`)}\n`);
   return ExitCode.NO_SUCH_TABLE;
 }

@@ -1,6 +1,6 @@
 import { MsiFormatError } from '../../errors';
-import type { MsiPackage, SummaryInformation } from '../../package';
-import { formatFields, toJson } from '../format';
+import type { MsiPackage, PatchInfo, SummaryInformation } from '../../package';
+import { formatFields, printable, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, type CliCommand } from '../registry';
 import { describeTransformStorage, transformFields, transformJson } from '../transform-view';
@@ -45,6 +45,19 @@ function readSummary(read: () => SummaryInformation): { summary: SummaryInformat
   }
 }
 
+/**
+ * A patch's details, or the error that keeps them from being read: they come from the summary
+ * (and each transform's), so a damaged summary must not take the rest of `info` with it.
+ */
+function readPatch(pkg: MsiPackage): { patch: PatchInfo | null; error: MsiFormatError | null } {
+  try {
+    return { patch: pkg.patch, error: null };
+  } catch (error) {
+    if (error instanceof MsiFormatError) return { patch: null, error };
+    throw error;
+  }
+}
+
 function summaryFields(s: SummaryInformation, kind: string): Array<[string, unknown]> {
   return [
     ['Title', s.title],
@@ -82,6 +95,7 @@ function summaryFields(s: SummaryInformation, kind: string): Array<[string, unkn
 
 export function packageInfo(file: string, pkg: MsiPackage): Record<string, unknown> {
   const { summary, error } = readSummary(() => pkg.summary);
+  const { patch, error: patchError } = readPatch(pkg);
   return {
     file,
     size: pkg.byteLength,
@@ -100,8 +114,16 @@ export function packageInfo(file: string, pkg: MsiPackage): Record<string, unkno
     storages: pkg.storages,
     signed: pkg.digitalSignature !== null,
     msiDigitalSignatureEx: pkg.msiDigitalSignatureEx !== null,
-    patch: pkg.patch,
+    patch,
+    ...(patchError ? { patchError: patchError.message } : {}),
   };
+}
+
+/** Exit 1 with the failure's one line on stderr when a part `info` is for could not be read. */
+function damaged(io: { stderr: { write(chunk: string): unknown } }, file: string, reason: string | undefined): number {
+  if (reason === undefined) return ExitCode.OK;
+  io.stderr.write(`${printable(`msi-lua: ${file}: ${reason}`)}\n`);
+  return ExitCode.INVALID_PACKAGE;
 }
 
 export const infoCommand: CliCommand = {
@@ -142,7 +164,7 @@ export const infoCommand: CliCommand = {
     if (args.options.json) {
       const info = packageInfo(file, pkg);
       io.stdout.write(toJson(info));
-      return info.summaryError ? ExitCode.INVALID_PACKAGE : ExitCode.OK;
+      return damaged(io, file, (info.summaryError ?? info.patchError) as string | undefined);
     }
     const { summary: s, error: summaryError } = readSummary(() => pkg.summary);
     const fields: Array<[string, unknown]> = [
@@ -164,7 +186,8 @@ export const infoCommand: CliCommand = {
           : `yes${pkg.msiDigitalSignatureEx ? ' (with MsiDigitalSignatureEx)' : ''}; check with: msi-lua signature`,
       ],
     ];
-    const patch = pkg.patch;
+    const { patch, error: patchError } = readPatch(pkg);
+    if (patchError) fields.push(['Patch', `cannot be read: ${patchError.message}`]);
     if (patch) {
       fields.push(
         ['Patch code', patch.patchCode],
@@ -178,6 +201,6 @@ export const infoCommand: CliCommand = {
     }
     io.stdout.write(formatFields(fields.filter(([, v]) => v !== null)));
     // Everything else was shown; the summary, which info is for, was not.
-    return summaryError ? ExitCode.INVALID_PACKAGE : ExitCode.OK;
+    return damaged(io, file, (summaryError ?? patchError)?.message);
   },
 };

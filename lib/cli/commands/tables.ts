@@ -1,6 +1,6 @@
 import { MsiFormatError } from '../../errors';
 import type { MsiPackage, MsiTable } from '../../package';
-import { formatTable, toJson } from '../format';
+import { formatTable, printable, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, type CliCommand } from '../registry';
 import { describeTransformStorage, transformJson, transformTablesText } from '../transform-view';
@@ -53,7 +53,8 @@ export const tablesCommand: CliCommand = {
     const pseudo = PSEUDO_TABLES.map((name) => ({ name, table: tryPseudo(pkg, name) }));
     const tables = pkg.tableNames.map((name) => ({ name, table: tryTable(pkg, name) }));
     for (const { name, table } of [...pseudo, ...tables]) {
-      if (table instanceof MsiFormatError) io.stderr.write(`msi-lua: ${file}: table ${name} cannot be read: ${table.message}\n`);
+      if (table instanceof MsiFormatError)
+        io.stderr.write(`${printable(`msi-lua: ${file}: table ${name} cannot be read: ${table.message}`)}\n`);
     }
     if (args.options.json) {
       io.stdout.write(

@@ -164,6 +164,16 @@ test('an unsigned patch makes the signer and revocation checks follow, not guess
   expect(status(report, 'certificate-not-revoked').status).toBe('not-applicable');
 });
 
+test('patches given but none signed: the revocation check says so, not "No patch was given"', () => {
+  const unsigned = goodPatch({ signed: known(false), signer: known(null), signatureValid: unknown('no signature'), revoked: unknown('x') });
+  const report = evaluateLuaRules(eligibleFacts({ patches: [unsigned, { ...unsigned, patch: 'second.msp' }] }));
+  const revoked = status(report, 'certificate-not-revoked');
+  expect(revoked.status).toBe('not-applicable');
+  expect(revoked.summary).not.toMatch(/no patch was given/i);
+  expect(revoked.summary).toMatch(/signed/);
+  expect(status(evaluateLuaRules(eligibleFacts({ patches: [] })), 'certificate-not-revoked').summary).toBe('No patch was given.');
+});
+
 test('a patch that does not target the product is never eligible', () => {
   const report = evaluateLuaRules(eligibleFacts({ patches: [goodPatch({ targetsProduct: known(false) })] }));
   expect(report.eligible).toBe(false);

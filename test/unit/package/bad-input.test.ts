@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ExitCode } from '../../../lib/cli/main';
 import { encodeStreamName, inspectStructure, openCompoundFile, readPackage } from '../../../lib/package';
 import { MsiFormatError } from '../../../lib/errors';
-import { buildSmallMsi } from '../../support/package-fixture-set';
+import { buildPatchFixture, buildSmallMsi } from '../../support/package-fixture-set';
 import { cli } from '../../support/run-cli';
 import { ENTRY, ENDOFCHAIN, layoutOf, plainCompoundFile, reversedChainFile, rewrap } from '../../support/cfb-layout';
 
@@ -481,5 +481,27 @@ describe('one damaged part fails that part only (the package opens, every other 
     expect(info.code).toBe(ExitCode.INVALID_PACKAGE);
     expect(info.text).toMatch(/^Summary\s+cannot be read: .*too short for a property set header/m);
     expect(info.text).toMatch(/^Tables\s+\d+$/m);
+    expect(info.stderr).toMatch(/summary\.msi: .*too short for a property set header/);
+  });
+
+  test("a patch's damaged summary fails the summary and the patch details only: info shows the rest", async () => {
+    const bytes = rewrap(fs.readFileSync(await buildPatchFixture()), (name, content) =>
+      name === '\u0005SummaryInformation' ? content.subarray(0, 20) : undefined,
+    );
+    const file = path.join(scratch, 'summary.msp');
+    fs.writeFileSync(file, bytes);
+    const info = await cli('info', file);
+    expect(info.code).toBe(ExitCode.INVALID_PACKAGE);
+    expect(info.text).toMatch(/^Kind\s+patch \(\.msp\)/m);
+    expect(info.text).toMatch(/^Summary\s+cannot be read: .*too short for a property set header/m);
+    expect(info.text).toMatch(/^Patch\s+cannot be read: /m);
+    expect(info.text).toMatch(/^Storages\s+\d+$/m);
+    expect(info.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const json = await cli('info', file, '--json');
+    expect(json.code).toBe(ExitCode.INVALID_PACKAGE);
+    const parsed = JSON.parse(json.text) as Record<string, unknown>;
+    expect(parsed).toMatchObject({ kind: 'patch', summary: null, patch: null });
+    expect(parsed.patchError).toMatch(/too short for a property set header/);
+    expect((parsed.storages as unknown[]).length).toBeGreaterThan(0);
   });
 });

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as CFB from 'cfb';
 import { ExitCode } from '../../../lib/cli/main';
 import { dumpFileName } from '../../../lib/cli/commands/dump';
 import { applyTransforms, readPackage, readTransform, readTransformFile, StringPool, MsiTable, ColumnFlags } from '../../../lib/package';
@@ -98,6 +99,25 @@ describe('dump', () => {
     expect(new Set(files).size).toBe(names.length);
     expect(dumpFileName('Binary.x')).toBe('Binary.x');
     if (process.platform !== 'win32') expect(dumpFileName('\u0005SummaryInformation')).toBe('\u0005SummaryInformation');
+  });
+
+  test('names that differ only in lone surrogates stay apart as file names (the file system sees UTF-8)', async () => {
+    // A directory entry name is UTF-16 and may hold a lone surrogate; Node writes it to the
+    // file system as U+FFFD, so without an escape these three names were one file.
+    const names = ['a\ud800', 'a\ud801', 'a\ufffd', '\udc00b', 'x\ud83d\ude00'];
+    const bytes = names.map((n) => Buffer.from(dumpFileName(n), 'utf8').toString('hex'));
+    expect(new Set(bytes).size).toBe(names.length);
+    expect(dumpFileName('a\ufffd')).toBe('a\ufffd');
+    expect(dumpFileName('x\ud83d\ude00')).toBe('x\ud83d\ude00');
+    const file = path.join(scratch, 'surrogates.msi');
+    const cfb = CFB.read(fs.readFileSync(small), { type: 'buffer' });
+    names.slice(0, 3).forEach((n, i) => CFB.utils.cfb_add(cfb, `Root Entry/${n}`, Buffer.from(`stream ${i}`)));
+    fs.writeFileSync(file, CFB.write(cfb, { type: 'buffer' }) as Buffer);
+    const out = path.join(scratch, 'surrogates-dump');
+    expect((await cli('dump', file, out)).code).toBe(ExitCode.OK);
+    const written = fs.readdirSync(path.join(out, '_Streams')).filter((f) => f.startsWith('a'));
+    expect(written).toHaveLength(3);
+    expect(written.map((f) => fs.readFileSync(path.join(out, '_Streams', f), 'utf8')).sort()).toEqual(['stream 0', 'stream 1', 'stream 2']);
   });
 });
 
