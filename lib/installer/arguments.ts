@@ -78,8 +78,14 @@ export function checkPatchCodes(value: unknown, name = 'patchCodes'): string[] {
       `The "${name}" argument must be a patch code or an array of 1 to ${MAX_PATCHES} of them; received ${describeValue(value)}`,
     );
   }
-  list.forEach((code: unknown, i) => assertProductCode(code, `${name}[${i}]`));
-  return list as string[];
+  // By index, not forEach: a sparse array's holes are undefined here, not skipped.
+  const codes: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const code: unknown = list[i];
+    assertProductCode(code, `${name}[${i}]`);
+    codes.push(code);
+  }
+  return codes;
 }
 
 /** A log file path whose directory exists. */
@@ -269,13 +275,17 @@ export function checkFeatureNames(options: unknown): string[] {
     if (options.features !== undefined) {
       if (!Array.isArray(options.features))
         throw new TypeError(`The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`);
-      options.features.forEach((name: unknown, i: number) => {
+      // By index, not forEach: a sparse array's holes are undefined here, not skipped.
+      const features: unknown[] = options.features;
+      names = [];
+      for (let i = 0; i < features.length; i++) {
+        const name = features[i];
         if (typeof name !== 'string' || !FEATURE_NAME.test(name))
           throw new TypeError(
             `The "options.features[${i}]" option must be a feature name (an identifier of up to 38 characters); received ${describeValue(name)}`,
           );
-      });
-      names = [...options.features];
+        names.push(name);
+      }
     }
   }
   return names;

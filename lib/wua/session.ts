@@ -321,7 +321,10 @@ export class UpdateSession {
       );
     }
     const seen = new Set<string>();
-    return updates.map((item: unknown, index) => {
+    const selected: Update[] = [];
+    // By index, not map: a sparse array's holes are undefined here, not skipped.
+    for (let index = 0; index < updates.length; index++) {
+      const item: unknown = updates[index];
       const id = typeof item === 'string' ? item : typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
       if (typeof id !== 'string') {
         throw new TypeError(`The "updates" argument must hold updates or update ids; item ${index} is ${describeValue(item)}`);
@@ -332,8 +335,9 @@ export class UpdateSession {
       if (!known) throw new TypeError(`The "updates" argument holds ${id}, which no search of this session found`);
       if (seen.has(key)) throw new TypeError(`The "updates" argument holds ${id} twice`);
       seen.add(key);
-      return known;
-    });
+      selected.push(known);
+    }
+    return selected;
   }
 
   /** Hands each native progress record, shaped (./shape.ts), to onProgress. */

@@ -60,6 +60,13 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const t = (kind: number) => (kind << 24) >>> 0;
 
+/** `[value, <hole>, value, ...]`: an array of `length` with its odd indexes never set. */
+function sparse(value: string, length: number): string[] {
+  const array = new Array<string>(length);
+  for (let i = 0; i < length; i += 2) array[i] = value;
+  return array;
+}
+
 describe('arguments are checked before any native call', () => {
   test.each([
     ['a missing package', () => installProduct(path.join(dir, 'missing.msi')), /"packagePath" argument must be a path to an existing file/],
@@ -84,6 +91,9 @@ describe('arguments are checked before any native call', () => {
       /MsiReinstallProduct takes no property list/,
     ],
     ['a bad patch code', () => removePatches(CODE, ['nope']), /"patchCodes\[0\]" argument must be a braced GUID/],
+    // A hole in a sparse array is no patch code: forEach and join skip it, so it reached Windows as ";;".
+    ['a hole in the patch codes', () => removePatches(CODE, sparse(PATCH, 3)), /"patchCodes\[1\]" argument must be a braced GUID/],
+    ['patch codes that are all holes', () => removePatches(CODE, new Array<string>(2)), /"patchCodes\[0\]" argument must be a braced GUID/],
     ['a bad target product', () => applyPatch(msp, { productCode: 'x' }), /"options\.productCode" argument must be a braced GUID/],
     ['an install level of the wrong type', () => configureProduct(CODE, { state: 'local', installLevel: '3' as never }), /installLevel/],
     ['a bad state', () => configureProduct(CODE, { state: 'gone' as never }), /"request\.state" argument must be one of/],

@@ -164,5 +164,9 @@ test('listFeatures names states and passes the named features on', async () => {
   ]);
   await expect(listFeatures(CODE, { features: ['has space'] })).rejects.toThrow(/"options\.features\[0\]" option must be a feature name/);
   await expect(listFeatures(CODE, { features: 'Main' as never })).rejects.toThrow(TypeError);
+  // A hole in a sparse array is no feature name (forEach skips it; the copy made it undefined).
+  const holey = new Array<string>(2);
+  holey[0] = 'Main';
+  await expect(listFeatures(CODE, { features: holey })).rejects.toThrow(/"options\.features\[1\]" option must be a feature name/);
   expect(calls).toEqual([`${CODE} Docs`]);
 });

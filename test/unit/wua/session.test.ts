@@ -85,6 +85,24 @@ describe('validation: TypeError naming the argument, before any native call', ()
     expect(fake.calls).toEqual([]);
   });
 
+  test('a hole in a sparse updates array names its index (map and filter skip holes)', async () => {
+    const session = await searched();
+    fake.calls = [];
+    const holey = new Array<string>(2);
+    holey[0] = A;
+    for (const call of [
+      () => session.install(holey),
+      () => session.uninstall(holey),
+      () => session.download(holey),
+      () => session.setHidden(holey, true),
+      () => session.install(new Array<string>(1)),
+    ]) {
+      await expect(call()).rejects.toThrow(TypeError);
+      await expect(call()).rejects.toThrow(/"updates" argument must hold updates or update ids; item \d is undefined/);
+    }
+    expect(fake.calls).toEqual([]);
+  });
+
   test('uninstall refuses acceptEulas; download refuses an unknown priority', async () => {
     const session = await searched();
     fake.calls = [];
