@@ -252,6 +252,28 @@ test('actions run one at a time in call order; an aborted queued action never st
   expect(calls.map((c) => c.kind)).toEqual(['install', 'configure']);
 });
 
+test('an action aborted while queued rejects at once, without waiting for the action ahead of it', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  scripts.push({ status: 0, during: () => gate });
+  const controller = new AbortController();
+  const first = installProduct(msi);
+  const second = repairProduct(CODE, { signal: controller.signal });
+  const third = uninstallProduct(CODE);
+  await new Promise((r) => setTimeout(r, 20));
+  controller.abort();
+  // The first action is still running: the cancel button of the queued one must not wait for it.
+  const early = await Promise.race([second.catch((e: unknown) => e), new Promise((r) => setTimeout(() => r('still pending'), 200))]);
+  expect(early).toBeInstanceOf(AbortError);
+  expect(early).toMatchObject({ win32: 1602, syscall: 'MsiReinstallProductW' });
+  expect(calls.map((c) => c.kind)).toEqual(['install']);
+  release();
+  await first;
+  await third;
+  // The queue order holds: the third action ran only after the first settled.
+  expect(calls.map((c) => c.kind)).toEqual(['install', 'configure']);
+});
+
 test('a throwing onProgress does not stop the action or later events', async () => {
   scripts.push({
     status: 0,
