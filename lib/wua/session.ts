@@ -235,14 +235,8 @@ export class UpdateSession {
    * WU_E_OPERATIONINPROGRESS (UpdateInstallerBusyError).
    */
   async isInstallerBusy(): Promise<boolean> {
-    if (this.#closing) throw sessionClosed('isInstallerBusy');
-    const binding = this.#binding();
-    this.#handle ??= binding.wuaOpenSession(this.clientApplicationId);
-    try {
-      return await binding.wuaInstallerIsBusy(this.#handle);
-    } catch (error) {
-      throw toTypedError(error);
-    }
+    // Through #short, so close() waits for it: released first, the query failed with E_ABORT.
+    return this.#short('isInstallerBusy', (binding, handle) => ({ promise: binding.wuaInstallerIsBusy(handle), abort: () => {} }));
   }
 
   /**

@@ -570,6 +570,19 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     expect(record.named('BeginInstall')[0]).toMatchObject({ busy: true, hresult: 0x80240009 });
   });
 
+  test('close() right after isInstallerBusy() waits for it: the query answers, never E_ABORT', async () => {
+    // Before the fix close() did not wait, released the session first, and the query rejected
+    // with E_ABORT (an AbortError nobody asked for): 1 run in 5 under Wine.
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { session: s } = await openWith({ updates: [scenarioUpdate(ID1)] });
+      const busy = s.isInstallerBusy().catch((e: unknown) => e);
+      await s.close();
+      outcomes.push(await busy);
+    }
+    expect(outcomes).toEqual(new Array(10).fill(false));
+  });
+
   test('every COM object is released at the end', async () => {
     const { session: s, updates } = await openWith({
       updates: [scenarioUpdate(ID1), scenarioUpdate(ID2)],

@@ -517,6 +517,27 @@ describe('abort, progress and lifetime', () => {
     await expect(session.isInstallerBusy()).rejects.toMatchObject({ code: 'MSI_LUA_SESSION_CLOSED' });
   });
 
+  test('close() waits for a running isInstallerBusy before it releases the session', async () => {
+    // Under Wine, close() racing isInstallerBusy() released the session first: the query then
+    // rejected with E_ABORT, an AbortError nobody asked for (1 run in 5).
+    const session = createUpdateSession();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const read = fake.wuaInstallerIsBusy.bind(fake);
+    fake.wuaInstallerIsBusy = async (handle) => {
+      await gate;
+      return read(handle);
+    };
+    const busy = session.isInstallerBusy();
+    const closing = session.close();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.calls).not.toContain('close');
+    release();
+    await expect(busy).resolves.toBe(false);
+    await closing;
+    expect(fake.calls).toEqual(['open:msi-lua', 'isBusy', 'close']);
+  });
+
   test('closing a session that never called WUA makes no native call', async () => {
     await createUpdateSession().close();
     expect(fake.calls).toEqual([]);
