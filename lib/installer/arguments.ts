@@ -88,12 +88,16 @@ export function checkPatchCodes(value: unknown, name = 'patchCodes'): string[] {
   return codes;
 }
 
-/** A log file path whose directory exists. */
+/** A log file path whose directory exists; the path itself is not a directory. */
 export async function checkLogPath(value: unknown, name = 'options.log'): Promise<string> {
   if (typeof value !== 'string' || value.length === 0)
     throw new TypeError(`The "${name}" option must be a file path; received ${describeValue(value)}`);
   assertNoNul(value, name);
   const absolute = path.resolve(value);
+  // MsiEnableLogW accepts a directory and the action then runs without a log (Wine 8, measured).
+  const existing = await fsp.stat(absolute).catch(() => null);
+  if (existing?.isDirectory())
+    throw new TypeError(`The "${name}" option must be a file path, not a directory; ${JSON.stringify(value)} is a directory`);
   const dir = await fsp.stat(path.dirname(absolute)).catch(() => null);
   if (!dir || !dir.isDirectory())
     throw new TypeError(

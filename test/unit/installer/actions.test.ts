@@ -90,6 +90,12 @@ describe('arguments are checked before any native call', () => {
       () => repairProduct(CODE, { properties: { A: '1' } } as never),
       /MsiReinstallProduct takes no property list/,
     ],
+    // Windows Installer cannot write a log there and says nothing: Wine's msi.dll installed without one.
+    [
+      'a log path that is a directory',
+      () => installProduct(msi, { log: dir }),
+      /"options\.log" option must be a file path, not a directory/,
+    ],
     ['a bad patch code', () => removePatches(CODE, ['nope']), /"patchCodes\[0\]" argument must be a braced GUID/],
     // A hole in a sparse array is no patch code: forEach and join skip it, so it reached Windows as ";;".
     ['a hole in the patch codes', () => removePatches(CODE, sparse(PATCH, 3)), /"patchCodes\[1\]" argument must be a braced GUID/],
