@@ -73,6 +73,9 @@ const E_ILLEGAL_METHOD_CALL = 0x8000000e;
 
 type Operation = 'search' | 'download' | 'install' | 'uninstall';
 
+/** Marks a native job result whose onProgress threw although the job then completed. */
+const PROGRESS_ERROR = Symbol('progressError');
+
 /** AbortError from an aborted download/install/uninstall carries what WUA reported when it stopped. */
 export type AbortedJobError<T> = AbortError & { result?: T };
 
@@ -112,15 +115,17 @@ function withUpdates(error: unknown, updates: readonly Update[]): unknown {
 }
 
 /**
- * What a finished job says about an abort: nothing when none was asked for; otherwise
+ * What a finished job says about an abort (by the signal, or by an onProgress that threw:
+ * `progressThrew`): nothing when none was asked for; otherwise
  * abortRequested and RequestAbort's own HRESULT (null when the job had completed before
  * the request reached WUA, so RequestAbort was never called).
  */
 function abortFacts(
   signal: AbortSignal | undefined,
   raw: { abortRequested: boolean; abortHresult?: number },
+  progressThrew = false,
 ): { abortRequested: true; abortHresult: number | null } | undefined {
-  if (!raw.abortRequested && signal?.aborted !== true) return undefined;
+  if (!raw.abortRequested && signal?.aborted !== true && !progressThrew) return undefined;
   return { abortRequested: true, abortHresult: raw.abortRequested && raw.abortHresult !== undefined ? raw.abortHresult >>> 0 : null };
 }
 
@@ -397,7 +402,14 @@ export class UpdateSession {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const raw = await running.native.promise;
-      if (running.callbackError) throw running.callbackError.error;
+      if (running.callbackError) {
+        // The listener's exception is the outcome only when nothing was done: a job that
+        // completed anyway (the throw came at 100%, or WUA ignored the abort) resolves with
+        // what WUA did, as for a late abort, and carries the exception (#settle).
+        const code = resultName((raw as { resultCode: number }).resultCode);
+        if (code === 'aborted' || code === 'failed' || code === 'notStarted') throw running.callbackError.error;
+        Object.defineProperty(raw, PROGRESS_ERROR, { value: running.callbackError, enumerable: false });
+      }
       return raw;
     } catch (error) {
       if (running.callbackError) throw running.callbackError.error;
@@ -421,10 +433,13 @@ export class UpdateSession {
       updates: UpdateOutcome[];
       abortRequested?: boolean;
       abortHresult?: number | null;
+      progressError?: unknown;
     },
   >(operation: Operation, signal: AbortSignal | undefined, raw: NativeJobResult, result: T, attempted: readonly Update[]): T {
-    const abort = abortFacts(signal, raw);
+    const progressError = (raw as { [PROGRESS_ERROR]?: { error: unknown } })[PROGRESS_ERROR];
+    const abort = abortFacts(signal, raw, progressError !== undefined);
     if (abort) Object.assign(result, abort);
+    if (progressError) result.progressError = progressError.error;
     if (abort && result.resultCode === 'aborted') {
       const error = abortError(
         operation,

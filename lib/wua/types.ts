@@ -15,6 +15,8 @@ export interface AbortFacts {
   abortRequested?: true;
   /** RequestAbort's own HRESULT (unsigned); null when the job completed before RequestAbort was called. */
   abortHresult?: number | null;
+  /** What onProgress threw, when that asked for the abort and the job completed anyway (download and install only). */
+  progressError?: unknown;
 }
 
 export type RebootBehavior = 'neverReboots' | 'alwaysRequiresReboot' | 'canRequestReboot';
@@ -112,7 +114,11 @@ export interface JobOptions {
    * abortRequested: true.
    */
   signal?: AbortSignal;
-  /** Called on the JS thread for every progress report, in order. If it throws, the job is aborted and rejects with that error. */
+  /**
+   * Called on the JS thread for every progress report, in order. If it throws, the job is
+   * aborted and rejects with that error; a job that completed anyway resolves, with
+   * abortRequested: true and the error as progressError.
+   */
   onProgress?: (event: ProgressEvent) => void;
 }
 

@@ -542,6 +542,20 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     expect(record.named('RequestAbort')).toHaveLength(1);
   });
 
+  test('an onProgress that throws at 100%: the update was installed, so the install resolves with the error', async () => {
+    const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 20, stepsPerUpdate: 2 } });
+    const boom = new Error('progress handler failed at 100%');
+    const result = await s.install(updates, {
+      onProgress: (e) => {
+        if (e.percent === 100) throw boom;
+      },
+    });
+    expect(result).toMatchObject({ resultCode: 'succeeded', abortRequested: true, progressError: boom });
+    expect(record.named('RequestAbort')).toHaveLength(1);
+    // The agent's datastore agrees: the update is installed.
+    expect((await s.search('IsInstalled=1')).updates.map((u) => [u.id, u.isInstalled])).toEqual([[ID1, true]]);
+  });
+
   test('a second concurrent install gets the busy error by name', async () => {
     const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 20, stepsPerUpdate: 10 } });
     // The second starts once the first reports progress, i.e. while WUA is installing.

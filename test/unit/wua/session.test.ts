@@ -489,6 +489,40 @@ describe('abort, progress and lifetime', () => {
     ]);
   });
 
+  test('a throwing onProgress whose job completed anyway resolves with what WUA did, and the error', async () => {
+    // The throw came at the last 100%: WUA had installed the update. Rejecting with the
+    // listener's error made the updater believe nothing was installed.
+    const session = await searched();
+    const boom = new Error('handler failed');
+    const pending = session.install([A], {
+      onProgress: () => {
+        throw boom;
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const job = fake.last;
+    job.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 100, percent: 100 });
+    expect(job.aborts).toBe(1);
+    job.resolve(succeeded([A], { abortRequested: true, abortHresult: 0 }));
+    const result = await pending;
+    expect(result).toMatchObject({ resultCode: 'succeeded', abortRequested: true, abortHresult: 0, progressError: boom });
+    expect(result.updates).toEqual([expect.objectContaining({ id: A, resultCode: 'succeeded' })]);
+  });
+
+  test('a throwing onProgress whose job failed as a whole still rejects with the error', async () => {
+    const session = await searched();
+    const boom = new Error('handler failed');
+    const pending = session.download([A], {
+      onProgress: () => {
+        throw boom;
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.last.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 10, percent: 10 });
+    fake.last.resolve(succeeded([A], { resultCode: 4, hresult: 0x80240022, abortRequested: true }));
+    await expect(pending).rejects.toBe(boom);
+  });
+
   test('close waits for running jobs, closes once, and later calls reject', async () => {
     const session = await searched();
     const pending = session.install([A]);
