@@ -100,8 +100,12 @@ function turnOrAbort(turn: Promise<void>, signal: AbortSignal | undefined, sysca
     const onAbort = () => reject(abortError(syscall));
     signal.addEventListener('abort', onAbort, { once: true });
     void turn.then(() => {
-      signal.removeEventListener('abort', onAbort);
       resolve();
+      try {
+        signal.removeEventListener('abort', onAbort);
+      } catch {
+        // A signal whose removeEventListener throws must not keep the queue waiting.
+      }
     });
   });
 }

@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
 import type { InstallContext } from '../products';
-import { assertIntegerInRange, assertPlainObject, assertProductCode, assertSid, describeValue } from '../validate';
+import { assertIntegerInRange, assertPlainObject, assertProductCode, assertSid, describeValue, isAbortSignal } from '../validate';
 import type { InstallerProgressEvent } from './progress';
 
 /** A Windows Installer identifier ("Identifier" column type): a letter or underscore, then letters, digits, underscores, periods. */
@@ -156,15 +156,9 @@ export type ConfigureState = keyof typeof INSTALL_STATES;
 
 export function checkSignal(value: unknown, name = 'options.signal'): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    typeof (value as AbortSignal).aborted !== 'boolean' ||
-    typeof (value as AbortSignal).addEventListener !== 'function'
-  ) {
-    throw new TypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
-  }
-  return value as AbortSignal;
+  // removeEventListener too: the action removes its listener when it settles.
+  if (!isAbortSignal(value)) throw new TypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
+  return value;
 }
 
 /** The options every action takes, checked (./actions.ts). */

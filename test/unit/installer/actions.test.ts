@@ -75,6 +75,12 @@ describe('arguments are checked before any native call', () => {
     ['a bad property name', () => installProduct(msi, { properties: { 'NO SPACE': '1' } }), /identifier/],
     ['a bad onProgress', () => installProduct(msi, { onProgress: 1 as never }), /"options\.onProgress" option must be a function/],
     ['a bad signal', () => installProduct(msi, { signal: {} as never }), /AbortSignal/],
+    // It passed the check, the action ran, and removing the abort listener afterwards threw.
+    [
+      'a signal without removeEventListener',
+      () => installProduct(msi, { signal: { aborted: false, addEventListener() {} } as never }),
+      /"options\.signal" option must be an AbortSignal/,
+    ],
     [
       'a log in a missing directory',
       () => installProduct(msi, { log: path.join(dir, 'nope', 'x.log') }),
