@@ -3,8 +3,8 @@
 // lib/validate.ts, the shaping of native records ./shape.ts; native/wua_*.cc only gathers
 // facts and calls WUA.
 import { getInteractiveContext, type InteractiveContext } from '../process';
-import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult } from '../errors';
-import { E_FAIL, WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
+import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, hresultFromWin32 } from '../errors';
+import { E_ABORT, E_FAIL, ERROR_CANCELLED, WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
 import { getBinding, toTypedError } from '../native/load';
 import {
   assertBoolean,
@@ -72,6 +72,23 @@ const USER_INPUT_POLICIES: readonly UserInputPolicy[] = ['reject', 'skip', 'atte
 const E_ILLEGAL_METHOD_CALL = 0x8000000e;
 
 type Operation = 'search' | 'download' | 'install' | 'uninstall';
+
+// Not among the generated named codes (lib/errors/codes.generated.ts); in the table by number.
+const WU_E_CALL_CANCELLED = 0x8024000b;
+const ERROR_OPERATION_ABORTED = 995;
+
+/** HRESULTs that say a call was cancelled: E_ABORT, WU_E_CALL_CANCELLED, ERROR_CANCELLED, ERROR_OPERATION_ABORTED. */
+const CANCELLATION_HRESULTS = new Set([
+  E_ABORT,
+  WU_E_CALL_CANCELLED,
+  hresultFromWin32(ERROR_CANCELLED),
+  hresultFromWin32(ERROR_OPERATION_ABORTED),
+]);
+
+function isCancellation(error: unknown): boolean {
+  const hresult = (error as { hresult?: unknown } | null)?.hresult;
+  return typeof hresult === 'number' && CANCELLATION_HRESULTS.has(hresult >>> 0);
+}
 
 /** Marks a native job result whose onProgress threw although the job then completed. */
 const PROGRESS_ERROR = Symbol('progressError');
@@ -413,8 +430,10 @@ export class UpdateSession {
       return raw;
     } catch (error) {
       if (running.callbackError) throw running.callbackError.error;
-      // Aborted: whatever WUA answered while stopping (e.g. WU_E_CALL_CANCELLED), it is an AbortError.
-      if (signal?.aborted) throw abortError(operation, signal);
+      // Aborted: a cancellation WUA answered while stopping (e.g. WU_E_CALL_CANCELLED) is an
+      // AbortError. Another failure keeps its typed error: WUA did not say it stopped the job
+      // (the scripted agent that ignores an abort runs the job to the end, then fails EndInstall).
+      if (signal?.aborted && isCancellation(error)) throw abortError(operation, signal);
       throw toTypedError(error);
     } finally {
       signal?.removeEventListener('abort', onAbort);

@@ -556,6 +556,18 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     expect((await s.search('IsInstalled=1')).updates.map((u) => [u.id, u.isInstalled])).toEqual([[ID1, true]]);
   });
 
+  test('an abort WUA ignores, then a failing EndInstall: the typed failure, not AbortError', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1)],
+      install: { stepMs: 20, stepsPerUpdate: 4, ignoreAbort: true, endHresult: 0x80240022 },
+    });
+    const controller = new AbortController();
+    const error = await s.install(updates, { signal: controller.signal, onProgress: () => controller.abort() }).catch((e: unknown) => e);
+    expect(record.named('RequestAbort')).toHaveLength(1);
+    expect(error).not.toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ code: 'WU_E_ALL_UPDATES_FAILED', syscall: 'IUpdateInstaller::EndInstall' });
+  });
+
   test('a second concurrent install gets the busy error by name', async () => {
     const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 20, stepsPerUpdate: 10 } });
     // The second starts once the first reports progress, i.e. while WUA is installing.

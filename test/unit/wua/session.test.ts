@@ -449,6 +449,34 @@ describe('abort, progress and lifetime', () => {
     expect((error as Error).message).toMatch(/user pressed cancel/);
   });
 
+  test('a failure that is not a cancellation keeps its typed error although an abort was requested', async () => {
+    // The scripted agent ignored the abort, installed the update, and EndInstall then failed:
+    // an AbortError said the install was cancelled when WUA had in fact run it.
+    const session = await searched();
+    const controller = new AbortController();
+    const pending = session.install([A], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    fake.last.reject(nativeFailure(0x80240022, 'IUpdateInstaller::EndInstall')); // WU_E_ALL_UPDATES_FAILED
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ code: 'WU_E_ALL_UPDATES_FAILED', syscall: 'IUpdateInstaller::EndInstall' });
+  });
+
+  test.each([
+    ['E_ABORT', 0x80004004],
+    ['HRESULT_FROM_WIN32(ERROR_CANCELLED)', 0x800704c7],
+    ['HRESULT_FROM_WIN32(ERROR_OPERATION_ABORTED)', 0x800703e3],
+  ])('a job WUA ends with %s after an abort is an AbortError', async (_name, hresult) => {
+    const session = await searched();
+    const controller = new AbortController();
+    const pending = session.install([A], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    fake.last.reject(nativeFailure(hresult, 'IUpdateInstaller::EndInstall'));
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+  });
+
   test('an already aborted signal rejects without a native call', async () => {
     const session = await searched();
     fake.calls = [];
