@@ -23,7 +23,8 @@ export type RebootBehavior = 'neverReboots' | 'alwaysRequiresReboot' | 'canReque
 export type InstallationImpact = 'normal' | 'minor' | 'requiresExclusiveHandling';
 export type ServerSelection = 'default' | 'managedServer' | 'windowsUpdate' | 'others';
 export type DownloadPriority = 'low' | 'normal' | 'high';
-export type DownloadPhase = 'initializing' | 'downloading' | 'verifying';
+/** IDownloadProgress::CurrentUpdateDownloadPhase by name; 'unknown' when WUA reports another value or none. */
+export type DownloadPhase = 'initializing' | 'downloading' | 'verifying' | 'unknown';
 
 export interface InstallationBehavior {
   /** True when the update may show UI: it cannot be installed under Run As (WU_E_NO_INTERACTIVE_USER). */

@@ -252,6 +252,25 @@ describe('install and download results', () => {
     expect((result.updates[1]!.error as NoInteractiveUserError).updates).toEqual([{ id: UI, title: 'Needs a user' }]);
   });
 
+  // wuapi.h of the Windows SDK numbers DownloadPhase from 1; mingw-w64's header (and so the
+  // scripted agent) numbered it from 0, and 1 read as 'downloading', 3 as nothing.
+  test.each([
+    [1, 'initializing'],
+    [2, 'downloading'],
+    [3, 'verifying'],
+    [0, 'unknown'],
+    [4, 'unknown'],
+  ])('download phase %d is %s', async (downloadPhase, phase) => {
+    const session = await searched();
+    const events: ProgressEvent[] = [];
+    const pending = session.download([A], { onProgress: (e) => events.push(e) });
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.last.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 1, percent: 1, downloadPhase });
+    fake.last.resolve(succeeded([A]));
+    await pending;
+    expect(events.map((e) => e.download?.phase)).toEqual([phase]);
+  });
+
   test('download maps progress with bytes and phases, and its results', async () => {
     const session = await searched();
     const events: ProgressEvent[] = [];
@@ -286,7 +305,7 @@ describe('install and download results', () => {
         update: { id: A, title: `Title ${A}` },
         updatePercent: 40,
         percent: 70,
-        download: { phase: 'verifying', updateBytes: 8, updateBytesTotal: 20, totalBytes: 28, totalBytesTotal: 40 },
+        download: { phase: 'downloading', updateBytes: 8, updateBytesTotal: 20, totalBytes: 28, totalBytesTotal: 40 },
       },
     ]);
     expect(result).toEqual({
