@@ -4,7 +4,14 @@
 // facts and calls WUA.
 import { getInteractiveContext, type InteractiveContext } from '../process';
 import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, hresultFromWin32 } from '../errors';
-import { E_ABORT, E_FAIL, ERROR_CANCELLED, WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
+import {
+  E_ABORT,
+  E_FAIL,
+  ERROR_CANCELLED,
+  ERROR_OPERATION_ABORTED,
+  WU_E_CALL_CANCELLED,
+  WU_E_NO_INTERACTIVE_USER,
+} from '../errors/codes.generated';
 import { getBinding, toTypedError } from '../native/load';
 import {
   assertBoolean,
@@ -72,10 +79,6 @@ const USER_INPUT_POLICIES: readonly UserInputPolicy[] = ['reject', 'skip', 'atte
 const E_ILLEGAL_METHOD_CALL = 0x8000000e;
 
 type Operation = 'search' | 'download' | 'install' | 'uninstall';
-
-// Not among the generated named codes (lib/errors/codes.generated.ts); in the table by number.
-const WU_E_CALL_CANCELLED = 0x8024000b;
-const ERROR_OPERATION_ABORTED = 995;
 
 /** HRESULTs that say a call was cancelled: E_ABORT, WU_E_CALL_CANCELLED, ERROR_CANCELLED, ERROR_OPERATION_ABORTED. */
 const CANCELLATION_HRESULTS = new Set([
