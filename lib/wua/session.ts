@@ -515,8 +515,9 @@ export class UpdateSession {
     const needInput = selected.filter((u) => requestsUserInput(u, uninstall));
     let skipped: Update[] = [];
     if (policy !== 'attempt' && needInput.length > 0) {
-      const context = await getInteractiveContext();
-      const refusal = interactiveRefusal(context);
+      // Facts that cannot be read at all are all unknown, and unknown never refuses: WUA decides.
+      const context = await getInteractiveContext().catch(() => null);
+      const refusal = context === null ? null : interactiveRefusal(context);
       if (refusal !== null) {
         if (policy === 'reject') {
           const error = new NoInteractiveUserError({ updates: needInput.map(updateRef) });

@@ -330,6 +330,19 @@ describe('the Run As preflight (context facts injected)', () => {
     expect(fake.jobs).toHaveLength(0);
   });
 
+  test('context facts that cannot be read at all refuse nothing: WUA decides', async () => {
+    // "Unknown facts never refuse": a failing read of the token facts rejected the install
+    // with that failure instead, before WUA was asked.
+    fake.tokenContextFacts = async () => {
+      throw nativeFailure(0x8007000e, 'ConvertSidToStringSidW'); // E_OUTOFMEMORY
+    };
+    const session = await searched([nativeUpdate(A), interactive()]);
+    fake.autoResult = (ids) => succeeded(ids);
+    const result = await session.install([A, UI]);
+    expect(fake.last.updateIds).toEqual([A, UI]);
+    expect(result.resultCode).toBe('succeeded');
+  });
+
   test("'skip': the others are installed and the skipped come back as skipped", async () => {
     fake.facts = runAsFacts();
     const session = await searched([nativeUpdate(A), interactive(), nativeUpdate(B)]);
