@@ -284,13 +284,17 @@ export function assertPropertyNames(value: unknown, name: string, single = true)
   }
   const list: unknown[] = Array.isArray(value) ? value : [value];
   if (list.length === 0 && single) throw new TypeError(`The "${name}" argument must name at least one property`);
-  list.forEach((item, index) => {
+  // By index, not forEach: a sparse array's holes are undefined here, not skipped.
+  const names: string[] = [];
+  for (let index = 0; index < list.length; index++) {
+    const item = list[index];
     if (typeof item !== 'string' || item.length === 0) {
       throw new TypeError(`The "${name}" argument must be a property name or an array of them; item ${index} is ${describeValue(item)}`);
     }
     assertNoNul(item, Array.isArray(value) ? `${name}[${index}]` : name);
-  });
-  return list as string[];
+    names.push(item);
+  }
+  return names;
 }
 
 /** `{ context?, userSid? }` of a product query: `context` one of `contexts`, no user SID with 'machine'. */

@@ -31,7 +31,7 @@ export interface InstallerActionOptions {
   /**
    * Cancels: the record handler answers IDCANCEL from then on, and Windows rolls back and
    * returns 1602 (the promise rejects with AbortError). Aborted while queued, the action never
-   * starts. Wine 8's msi.dll ignores IDCANCEL and finishes: the result then has `cancelRequested: true`.
+   * starts and the promise rejects at once. Wine 8's msi.dll ignores IDCANCEL and finishes: the result then has `cancelRequested: true`.
    */
   signal?: AbortSignal;
   /** A verbose log file (MsiEnableLogW, flushed after each line); its directory must exist. */
@@ -83,11 +83,33 @@ async function queued(
   const ticket = takeTicket();
   try {
     const { request, options, syscall } = await prepare();
-    await ticket.turn;
+    await turnOrAbort(ticket.turn, options.signal, syscall);
     return await runAction(request, options, syscall);
   } finally {
     ticket.release();
   }
+}
+
+/**
+ * Waits for the action's turn; an abort while it waits rejects at once with AbortError: the
+ * action never starts, so it need not wait for the actions ahead of it. Releasing its ticket
+ * early lets no later action overtake those (each turn also waits for the one before).
+ */
+function turnOrAbort(turn: Promise<void>, signal: AbortSignal | undefined, syscall: string): Promise<void> {
+  if (!signal) return turn;
+  if (signal.aborted) return Promise.reject(abortError(syscall));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(abortError(syscall));
+    signal.addEventListener('abort', onAbort, { once: true });
+    void turn.then(() => {
+      resolve();
+      try {
+        signal.removeEventListener('abort', onAbort);
+      } catch {
+        // A signal whose removeEventListener throws must not keep the queue waiting.
+      }
+    });
+  });
 }
 
 async function runAction(

@@ -4,7 +4,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
 import type { InstallContext } from '../products';
-import { assertIntegerInRange, assertPlainObject, assertProductCode, assertSid, describeValue } from '../validate';
+import { assertIntegerInRange, assertPlainObject, assertProductCode, assertSid, describeValue, isAbortSignal } from '../validate';
 import type { InstallerProgressEvent } from './progress';
 
 /** A Windows Installer identifier ("Identifier" column type): a letter or underscore, then letters, digits, underscores, periods. */
@@ -78,16 +78,26 @@ export function checkPatchCodes(value: unknown, name = 'patchCodes'): string[] {
       `The "${name}" argument must be a patch code or an array of 1 to ${MAX_PATCHES} of them; received ${describeValue(value)}`,
     );
   }
-  list.forEach((code: unknown, i) => assertProductCode(code, `${name}[${i}]`));
-  return list as string[];
+  // By index, not forEach: a sparse array's holes are undefined here, not skipped.
+  const codes: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const code: unknown = list[i];
+    assertProductCode(code, `${name}[${i}]`);
+    codes.push(code);
+  }
+  return codes;
 }
 
-/** A log file path whose directory exists. */
+/** A log file path whose directory exists; the path itself is not a directory. */
 export async function checkLogPath(value: unknown, name = 'options.log'): Promise<string> {
   if (typeof value !== 'string' || value.length === 0)
     throw new TypeError(`The "${name}" option must be a file path; received ${describeValue(value)}`);
   assertNoNul(value, name);
   const absolute = path.resolve(value);
+  // MsiEnableLogW accepts a directory and the action then runs without a log (Wine 8, measured).
+  const existing = await fsp.stat(absolute).catch(() => null);
+  if (existing?.isDirectory())
+    throw new TypeError(`The "${name}" option must be a file path, not a directory; ${JSON.stringify(value)} is a directory`);
   const dir = await fsp.stat(path.dirname(absolute)).catch(() => null);
   if (!dir || !dir.isDirectory())
     throw new TypeError(
@@ -146,15 +156,9 @@ export type ConfigureState = keyof typeof INSTALL_STATES;
 
 export function checkSignal(value: unknown, name = 'options.signal'): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    typeof (value as AbortSignal).aborted !== 'boolean' ||
-    typeof (value as AbortSignal).addEventListener !== 'function'
-  ) {
-    throw new TypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
-  }
-  return value as AbortSignal;
+  // removeEventListener too: the action removes its listener when it settles.
+  if (!isAbortSignal(value)) throw new TypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
+  return value;
 }
 
 /** The options every action takes, checked (./actions.ts). */
@@ -269,13 +273,17 @@ export function checkFeatureNames(options: unknown): string[] {
     if (options.features !== undefined) {
       if (!Array.isArray(options.features))
         throw new TypeError(`The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`);
-      options.features.forEach((name: unknown, i: number) => {
+      // By index, not forEach: a sparse array's holes are undefined here, not skipped.
+      const features: unknown[] = options.features;
+      names = [];
+      for (let i = 0; i < features.length; i++) {
+        const name = features[i];
         if (typeof name !== 'string' || !FEATURE_NAME.test(name))
           throw new TypeError(
             `The "options.features[${i}]" option must be a feature name (an identifier of up to 38 characters); received ${describeValue(name)}`,
           );
-      });
-      names = [...options.features];
+        names.push(name);
+      }
     }
   }
   return names;

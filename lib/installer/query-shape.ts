@@ -3,7 +3,7 @@
 // status as its typed error. No validation and no native calls here.
 import { errorFromWin32 } from '../errors';
 import type { InstallerBinding, NativeInfoOutcome, NativePatchRecord } from '../native/binding';
-import type { InstallContext } from '../products';
+import { contextName } from '../products/shape';
 import { PATCH_STATES, type PatchState } from './arguments';
 import type { FeatureInfo, InstallState, InstalledPatch, PatchApplicability } from './queries';
 
@@ -20,8 +20,6 @@ export const PATCH_PROPERTIES = [
   'InstallDate',
   'Transforms',
 ] as const;
-
-const CONTEXT_NAMES: Record<number, InstallContext> = { 1: 'userManaged', 2: 'userUnmanaged', 4: 'machine' };
 
 function value(outcome: NativeInfoOutcome | undefined, property: string, patchCode: string): string | null {
   if (!outcome) return null;
@@ -40,7 +38,7 @@ export function shapePatch(record: NativePatchRecord): InstalledPatch {
   return {
     patchCode: record.patchCode,
     targetProductCode: record.targetProductCode,
-    context: CONTEXT_NAMES[record.context] ?? 'machine',
+    context: contextName(record.context),
     userSid: record.userSid,
     state: (Object.entries(PATCH_STATES).find(([, n]) => n === stateNumber)?.[0] as PatchState | undefined) ?? null,
     localPackage: get('LocalPackage'),

@@ -62,7 +62,7 @@ export interface NativeProgress {
   currentUpdateIndex: number;
   currentUpdatePercent: number;
   percent: number;
-  /** Download only: DownloadPhase 0 initializing, 1 downloading, 2 verifying. */
+  /** Download only: DownloadPhase as WUA reports it: 1 initializing, 2 downloading, 3 verifying (0 when it could not be read). */
   downloadPhase?: number;
   currentUpdateBytes?: number;
   currentUpdateBytesTotal?: number;

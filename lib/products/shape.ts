@@ -60,7 +60,8 @@ export type ProductProperty = (typeof PRODUCT_PROPERTIES)[number];
 
 const KNOWN_PROPERTIES = new Set<string>(PRODUCT_PROPERTIES);
 
-function contextName(flag: number): InstallContext {
+/** MSIINSTALLCONTEXT_* as its name; a value Windows Installer does not document is an MSI_LUA_UNEXPECTED_CONTEXT error, never a guess. */
+export function contextName(flag: number): InstallContext {
   const entry = (Object.entries(CONTEXT_FLAGS) as Array<[InstallContext, number]>).find(([, value]) => value === flag);
   if (!entry)
     throw new MsiLuaError({

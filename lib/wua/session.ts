@@ -3,8 +3,15 @@
 // lib/validate.ts, the shaping of native records ./shape.ts; native/wua_*.cc only gathers
 // facts and calls WUA.
 import { getInteractiveContext, type InteractiveContext } from '../process';
-import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult } from '../errors';
-import { E_FAIL, WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
+import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, hresultFromWin32 } from '../errors';
+import {
+  E_ABORT,
+  E_FAIL,
+  ERROR_CANCELLED,
+  ERROR_OPERATION_ABORTED,
+  WU_E_CALL_CANCELLED,
+  WU_E_NO_INTERACTIVE_USER,
+} from '../errors/codes.generated';
 import { getBinding, toTypedError } from '../native/load';
 import {
   assertBoolean,
@@ -73,6 +80,22 @@ const E_ILLEGAL_METHOD_CALL = 0x8000000e;
 
 type Operation = 'search' | 'download' | 'install' | 'uninstall';
 
+/** HRESULTs that say a call was cancelled: E_ABORT, WU_E_CALL_CANCELLED, ERROR_CANCELLED, ERROR_OPERATION_ABORTED. */
+const CANCELLATION_HRESULTS = new Set([
+  E_ABORT,
+  WU_E_CALL_CANCELLED,
+  hresultFromWin32(ERROR_CANCELLED),
+  hresultFromWin32(ERROR_OPERATION_ABORTED),
+]);
+
+function isCancellation(error: unknown): boolean {
+  const hresult = (error as { hresult?: unknown } | null)?.hresult;
+  return typeof hresult === 'number' && CANCELLATION_HRESULTS.has(hresult >>> 0);
+}
+
+/** Marks a native job result whose onProgress threw although the job then completed. */
+const PROGRESS_ERROR = Symbol('progressError');
+
 /** AbortError from an aborted download/install/uninstall carries what WUA reported when it stopped. */
 export type AbortedJobError<T> = AbortError & { result?: T };
 
@@ -112,15 +135,17 @@ function withUpdates(error: unknown, updates: readonly Update[]): unknown {
 }
 
 /**
- * What a finished job says about an abort: nothing when none was asked for; otherwise
+ * What a finished job says about an abort (by the signal, or by an onProgress that threw:
+ * `progressThrew`): nothing when none was asked for; otherwise
  * abortRequested and RequestAbort's own HRESULT (null when the job had completed before
  * the request reached WUA, so RequestAbort was never called).
  */
 function abortFacts(
   signal: AbortSignal | undefined,
   raw: { abortRequested: boolean; abortHresult?: number },
+  progressThrew = false,
 ): { abortRequested: true; abortHresult: number | null } | undefined {
-  if (!raw.abortRequested && signal?.aborted !== true) return undefined;
+  if (!raw.abortRequested && signal?.aborted !== true && !progressThrew) return undefined;
   return { abortRequested: true, abortHresult: raw.abortRequested && raw.abortHresult !== undefined ? raw.abortHresult >>> 0 : null };
 }
 
@@ -249,14 +274,8 @@ export class UpdateSession {
    * WU_E_OPERATIONINPROGRESS (UpdateInstallerBusyError).
    */
   async isInstallerBusy(): Promise<boolean> {
-    if (this.#closing) throw sessionClosed('isInstallerBusy');
-    const binding = this.#binding();
-    this.#handle ??= binding.wuaOpenSession(this.clientApplicationId);
-    try {
-      return await binding.wuaInstallerIsBusy(this.#handle);
-    } catch (error) {
-      throw toTypedError(error);
-    }
+    // Through #short, so close() waits for it: released first, the query failed with E_ABORT.
+    return this.#short('isInstallerBusy', (binding, handle) => ({ promise: binding.wuaInstallerIsBusy(handle), abort: () => {} }));
   }
 
   /**
@@ -335,7 +354,10 @@ export class UpdateSession {
       );
     }
     const seen = new Set<string>();
-    return updates.map((item: unknown, index) => {
+    const selected: Update[] = [];
+    // By index, not map: a sparse array's holes are undefined here, not skipped.
+    for (let index = 0; index < updates.length; index++) {
+      const item: unknown = updates[index];
       const id = typeof item === 'string' ? item : typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
       if (typeof id !== 'string') {
         throw new TypeError(`The "updates" argument must hold updates or update ids; item ${index} is ${describeValue(item)}`);
@@ -346,8 +368,9 @@ export class UpdateSession {
       if (!known) throw new TypeError(`The "updates" argument holds ${id}, which no search of this session found`);
       if (seen.has(key)) throw new TypeError(`The "updates" argument holds ${id} twice`);
       seen.add(key);
-      return known;
-    });
+      selected.push(known);
+    }
+    return selected;
   }
 
   /** Hands each native progress record, shaped (./shape.ts), to onProgress. */
@@ -413,12 +436,21 @@ export class UpdateSession {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const raw = await running.native.promise;
-      if (running.callbackError) throw running.callbackError.error;
+      if (running.callbackError) {
+        // The listener's exception is the outcome only when nothing was done: a job that
+        // completed anyway (the throw came at 100%, or WUA ignored the abort) resolves with
+        // what WUA did, as for a late abort, and carries the exception (#settle).
+        const code = resultName((raw as { resultCode: number }).resultCode);
+        if (code === 'aborted' || code === 'failed' || code === 'notStarted') throw running.callbackError.error;
+        Object.defineProperty(raw, PROGRESS_ERROR, { value: running.callbackError, enumerable: false });
+      }
       return raw;
     } catch (error) {
       if (running.callbackError) throw running.callbackError.error;
-      // Aborted: whatever WUA answered while stopping (e.g. WU_E_CALL_CANCELLED), it is an AbortError.
-      if (signal?.aborted) throw abortError(operation, signal);
+      // Aborted: a cancellation WUA answered while stopping (e.g. WU_E_CALL_CANCELLED) is an
+      // AbortError. Another failure keeps its typed error: WUA did not say it stopped the job
+      // (the scripted agent that ignores an abort runs the job to the end, then fails EndInstall).
+      if (signal?.aborted && isCancellation(error)) throw abortError(operation, signal);
       throw toTypedError(error);
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -437,10 +469,13 @@ export class UpdateSession {
       updates: UpdateOutcome[];
       abortRequested?: boolean;
       abortHresult?: number | null;
+      progressError?: unknown;
     },
   >(operation: Operation, signal: AbortSignal | undefined, raw: NativeJobResult, result: T, attempted: readonly Update[]): T {
-    const abort = abortFacts(signal, raw);
+    const progressError = (raw as { [PROGRESS_ERROR]?: { error: unknown } })[PROGRESS_ERROR];
+    const abort = abortFacts(signal, raw, progressError !== undefined);
     if (abort) Object.assign(result, abort);
+    if (progressError) result.progressError = progressError.error;
     if (abort && result.resultCode === 'aborted') {
       const error = abortError(
         operation,
@@ -494,8 +529,9 @@ export class UpdateSession {
     const needInput = selected.filter((u) => requestsUserInput(u, uninstall));
     let skipped: Update[] = [];
     if (policy !== 'attempt' && needInput.length > 0) {
-      const context = await getInteractiveContext();
-      const refusal = interactiveRefusal(context);
+      // Facts that cannot be read at all are all unknown, and unknown never refuses: WUA decides.
+      const context = await getInteractiveContext().catch(() => null);
+      const refusal = context === null ? null : interactiveRefusal(context);
       if (refusal !== null) {
         if (policy === 'reject') {
           const error = new NoInteractiveUserError({ updates: needInput.map(updateRef) });

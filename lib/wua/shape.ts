@@ -23,7 +23,11 @@ const RESULT_CODES: readonly OperationResult[] = ['notStarted', 'inProgress', 's
 const REBOOT_BEHAVIORS: readonly RebootBehavior[] = ['neverReboots', 'alwaysRequiresReboot', 'canRequestReboot'];
 const IMPACTS: readonly InstallationImpact[] = ['normal', 'minor', 'requiresExclusiveHandling'];
 export const SERVER_SELECTIONS: readonly ServerSelection[] = ['default', 'managedServer', 'windowsUpdate', 'others'];
-export const PHASES: readonly DownloadPhase[] = ['initializing', 'downloading', 'verifying'];
+/**
+ * DownloadPhase by the values WUA reports (wuapi.h of the Windows SDK: dphInitializing 1,
+ * dphDownloading 2, dphVerifying 3; mingw-w64's wuapi.h numbers them from 0, which is wrong).
+ */
+export const PHASES: Readonly<Partial<Record<number, DownloadPhase>>> = { 1: 'initializing', 2: 'downloading', 3: 'verifying' };
 
 /**
  * OperationResultCode by name; a value outside the documented 0..5 becomes 'unknown' (the
@@ -175,7 +179,7 @@ export function shapeProgress(operation: ProgressEvent['operation'], selected: r
   };
   if (p.downloadPhase !== undefined) {
     event.download = {
-      phase: PHASES[p.downloadPhase] ?? 'downloading',
+      phase: PHASES[p.downloadPhase] ?? 'unknown',
       updateBytes: p.currentUpdateBytes ?? 0,
       updateBytesTotal: p.currentUpdateBytesTotal ?? 0,
       totalBytes: p.totalBytes ?? 0,

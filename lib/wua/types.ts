@@ -15,13 +15,16 @@ export interface AbortFacts {
   abortRequested?: true;
   /** RequestAbort's own HRESULT (unsigned); null when the job completed before RequestAbort was called. */
   abortHresult?: number | null;
+  /** What onProgress threw, when that asked for the abort and the job completed anyway (download and install only). */
+  progressError?: unknown;
 }
 
 export type RebootBehavior = 'neverReboots' | 'alwaysRequiresReboot' | 'canRequestReboot';
 export type InstallationImpact = 'normal' | 'minor' | 'requiresExclusiveHandling';
 export type ServerSelection = 'default' | 'managedServer' | 'windowsUpdate' | 'others';
 export type DownloadPriority = 'low' | 'normal' | 'high';
-export type DownloadPhase = 'initializing' | 'downloading' | 'verifying';
+/** IDownloadProgress::CurrentUpdateDownloadPhase by name; 'unknown' when WUA reports another value or none. */
+export type DownloadPhase = 'initializing' | 'downloading' | 'verifying' | 'unknown';
 
 export interface InstallationBehavior {
   /** True when the update may show UI: it cannot be installed under Run As (WU_E_NO_INTERACTIVE_USER). */
@@ -114,7 +117,11 @@ export interface JobOptions {
    * abortRequested: true.
    */
   signal?: AbortSignal;
-  /** Called on the JS thread for every progress report, in order. If it throws, the job is aborted and rejects with that error. */
+  /**
+   * Called on the JS thread for every progress report, in order. If it throws, the job is
+   * aborted and rejects with that error; a job that completed anyway resolves, with
+   * abortRequested: true and the error as progressError.
+   */
   onProgress?: (event: ProgressEvent) => void;
 }
 

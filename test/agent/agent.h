@@ -58,6 +58,12 @@ namespace agent {
 
 constexpr HRESULT kWuOperationInProgress = static_cast<HRESULT>(0x80240009L);
 
+// DownloadPhase as WUA reports it (wuapi.h of the Windows SDK: 1, 2, 3). mingw-w64's wuapi.h
+// numbers dphInitializing.. from 0, so the agent does not use those names.
+constexpr DownloadPhase kPhaseInitializing = static_cast<DownloadPhase>(1);
+constexpr DownloadPhase kPhaseDownloading = static_cast<DownloadPhase>(2);
+constexpr DownloadPhase kPhaseVerifying = static_cast<DownloadPhase>(3);
+
 // --- Recording and live-object accounting ----------------------------------------------
 
 // Appends {"event": name, ...fields, "live": N} to MSI_LUA_AGENT_RECORD. `fields` is a

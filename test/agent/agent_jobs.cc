@@ -38,7 +38,7 @@ struct Snapshot {
   LONG currentIndex = 0;
   LONG currentPercent = 0;
   LONG percent = 0;
-  DownloadPhase phase = dphInitializing;
+  DownloadPhase phase = kPhaseInitializing;
   double currentBytes = 0;
   double currentBytesTotal = 0;
   double totalBytes = 0;
@@ -249,7 +249,7 @@ class Operation {
         snapshot_.currentPercent = 0;
         snapshot_.currentBytesTotal = sizes_[i];
         snapshot_.currentBytes = 0;
-        snapshot_.phase = dphDownloading;
+        snapshot_.phase = kPhaseDownloading;
         snapshot_.results[i].resultCode = orcInProgress;
       }
       // An update whose last step was reported is done: an abort that arrives after its
@@ -268,7 +268,7 @@ class Operation {
           snapshot_.percent = static_cast<LONG>((static_cast<long long>(i) * 100 + snapshot_.currentPercent) / static_cast<long long>(n));
           snapshot_.currentBytes = sizes_[i] * snapshot_.currentPercent / 100.0;
           snapshot_.totalBytes = bytesBefore + snapshot_.currentBytes;
-          if (s == steps) snapshot_.phase = dphVerifying;
+          if (s == steps) snapshot_.phase = kPhaseVerifying;
           copy = snapshot_;
         }
         progress(copy);

@@ -178,6 +178,9 @@ describe('one product through its life', () => {
       expect(fs.existsSync(patch.localPackage as string)).toBe(true);
       // Measured: Wine 8 does not register a patch's DisplayName and MoreInfoURL metadata.
       if (!underWine) expect(patch.displayName).toMatch(/^msi-lua actions patch (one|two)$/);
+      // Measured: Wine 8 registers no InstallDate for a patch; msi-lua reports it as unknown (null).
+      if (underWine) expect(patch.installDate).toBeNull();
+      else expect(patch.installDate).toMatch(/^\d{8}$/);
     }
     expect(await listPatches(code, { state: 'superseded' })).toEqual([]);
     expect((await listPatches()).filter((p) => p.targetProductCode === code)).toHaveLength(2);

@@ -542,6 +542,32 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     expect(record.named('RequestAbort')).toHaveLength(1);
   });
 
+  test('an onProgress that throws at 100%: the update was installed, so the install resolves with the error', async () => {
+    const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 20, stepsPerUpdate: 2 } });
+    const boom = new Error('progress handler failed at 100%');
+    const result = await s.install(updates, {
+      onProgress: (e) => {
+        if (e.percent === 100) throw boom;
+      },
+    });
+    expect(result).toMatchObject({ resultCode: 'succeeded', abortRequested: true, progressError: boom });
+    expect(record.named('RequestAbort')).toHaveLength(1);
+    // The agent's datastore agrees: the update is installed.
+    expect((await s.search('IsInstalled=1')).updates.map((u) => [u.id, u.isInstalled])).toEqual([[ID1, true]]);
+  });
+
+  test('an abort WUA ignores, then a failing EndInstall: the typed failure, not AbortError', async () => {
+    const { session: s, updates } = await openWith({
+      updates: [scenarioUpdate(ID1)],
+      install: { stepMs: 20, stepsPerUpdate: 4, ignoreAbort: true, endHresult: 0x80240022 },
+    });
+    const controller = new AbortController();
+    const error = await s.install(updates, { signal: controller.signal, onProgress: () => controller.abort() }).catch((e: unknown) => e);
+    expect(record.named('RequestAbort')).toHaveLength(1);
+    expect(error).not.toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ code: 'WU_E_ALL_UPDATES_FAILED', syscall: 'IUpdateInstaller::EndInstall' });
+  });
+
   test('a second concurrent install gets the busy error by name', async () => {
     const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 20, stepsPerUpdate: 10 } });
     // The second starts once the first reports progress, i.e. while WUA is installing.
@@ -568,6 +594,19 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     expect(await s.isInstallerBusy()).toBe(true);
     await expect(s.install(updates)).rejects.toBeInstanceOf(UpdateInstallerBusyError);
     expect(record.named('BeginInstall')[0]).toMatchObject({ busy: true, hresult: 0x80240009 });
+  });
+
+  test('close() right after isInstallerBusy() waits for it: the query answers, never E_ABORT', async () => {
+    // Before the fix close() did not wait, released the session first, and the query rejected
+    // with E_ABORT (an AbortError nobody asked for): 1 run in 5 under Wine.
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { session: s } = await openWith({ updates: [scenarioUpdate(ID1)] });
+      const busy = s.isInstallerBusy().catch((e: unknown) => e);
+      await s.close();
+      outcomes.push(await busy);
+    }
+    expect(outcomes).toEqual(new Array(10).fill(false));
   });
 
   test('every COM object is released at the end', async () => {

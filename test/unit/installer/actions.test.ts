@@ -60,6 +60,13 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const t = (kind: number) => (kind << 24) >>> 0;
 
+/** `[value, <hole>, value, ...]`: an array of `length` with its odd indexes never set. */
+function sparse(value: string, length: number): string[] {
+  const array = new Array<string>(length);
+  for (let i = 0; i < length; i += 2) array[i] = value;
+  return array;
+}
+
 describe('arguments are checked before any native call', () => {
   test.each([
     ['a missing package', () => installProduct(path.join(dir, 'missing.msi')), /"packagePath" argument must be a path to an existing file/],
@@ -68,6 +75,12 @@ describe('arguments are checked before any native call', () => {
     ['a bad property name', () => installProduct(msi, { properties: { 'NO SPACE': '1' } }), /identifier/],
     ['a bad onProgress', () => installProduct(msi, { onProgress: 1 as never }), /"options\.onProgress" option must be a function/],
     ['a bad signal', () => installProduct(msi, { signal: {} as never }), /AbortSignal/],
+    // It passed the check, the action ran, and removing the abort listener afterwards threw.
+    [
+      'a signal without removeEventListener',
+      () => installProduct(msi, { signal: { aborted: false, addEventListener() {} } as never }),
+      /"options\.signal" option must be an AbortSignal/,
+    ],
     [
       'a log in a missing directory',
       () => installProduct(msi, { log: path.join(dir, 'nope', 'x.log') }),
@@ -83,7 +96,16 @@ describe('arguments are checked before any native call', () => {
       () => repairProduct(CODE, { properties: { A: '1' } } as never),
       /MsiReinstallProduct takes no property list/,
     ],
+    // Windows Installer cannot write a log there and says nothing: Wine's msi.dll installed without one.
+    [
+      'a log path that is a directory',
+      () => installProduct(msi, { log: dir }),
+      /"options\.log" option must be a file path, not a directory/,
+    ],
     ['a bad patch code', () => removePatches(CODE, ['nope']), /"patchCodes\[0\]" argument must be a braced GUID/],
+    // A hole in a sparse array is no patch code: forEach and join skip it, so it reached Windows as ";;".
+    ['a hole in the patch codes', () => removePatches(CODE, sparse(PATCH, 3)), /"patchCodes\[1\]" argument must be a braced GUID/],
+    ['patch codes that are all holes', () => removePatches(CODE, new Array<string>(2)), /"patchCodes\[0\]" argument must be a braced GUID/],
     ['a bad target product', () => applyPatch(msp, { productCode: 'x' }), /"options\.productCode" argument must be a braced GUID/],
     ['an install level of the wrong type', () => configureProduct(CODE, { state: 'local', installLevel: '3' as never }), /installLevel/],
     ['a bad state', () => configureProduct(CODE, { state: 'gone' as never }), /"request\.state" argument must be one of/],
@@ -239,6 +261,28 @@ test('actions run one at a time in call order; an aborted queued action never st
   await expect(second).rejects.toBeInstanceOf(AbortError);
   await third;
   expect(order).toEqual(['first running', 'first done', 'third running']);
+  expect(calls.map((c) => c.kind)).toEqual(['install', 'configure']);
+});
+
+test('an action aborted while queued rejects at once, without waiting for the action ahead of it', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  scripts.push({ status: 0, during: () => gate });
+  const controller = new AbortController();
+  const first = installProduct(msi);
+  const second = repairProduct(CODE, { signal: controller.signal });
+  const third = uninstallProduct(CODE);
+  await new Promise((r) => setTimeout(r, 20));
+  controller.abort();
+  // The first action is still running: the cancel button of the queued one must not wait for it.
+  const early = await Promise.race([second.catch((e: unknown) => e), new Promise((r) => setTimeout(() => r('still pending'), 200))]);
+  expect(early).toBeInstanceOf(AbortError);
+  expect(early).toMatchObject({ win32: 1602, syscall: 'MsiReinstallProductW' });
+  expect(calls.map((c) => c.kind)).toEqual(['install']);
+  release();
+  await first;
+  await third;
+  // The queue order holds: the third action ran only after the first settled.
   expect(calls.map((c) => c.kind)).toEqual(['install', 'configure']);
 });
 

@@ -55,6 +55,16 @@ test('listPatches names the state and context, reads absent values as null', asy
   expect(calls).toEqual([`${CODE} null 4 5 State,LocalPackage,DisplayName,MoreInfoURL,Uninstallable,InstallDate,Transforms`]);
 });
 
+test('a patch in a context Windows Installer does not document is not reported as per-machine', async () => {
+  bind({
+    async enumPatches() {
+      return [{ patchCode: PATCH, targetProductCode: CODE, context: 8, userSid: null, values: [ok('1')] }];
+    },
+  });
+  // The same error getInstalledProduct and listProducts give for such a context, never a guess.
+  await expect(listPatches(CODE)).rejects.toMatchObject({ code: 'MSI_LUA_UNEXPECTED_CONTEXT', message: expect.stringMatching(/8/) });
+});
+
 test('a failing MsiGetPatchInfoExW value is a typed error naming the patch and property', async () => {
   bind({
     async enumPatches() {
@@ -164,5 +174,9 @@ test('listFeatures names states and passes the named features on', async () => {
   ]);
   await expect(listFeatures(CODE, { features: ['has space'] })).rejects.toThrow(/"options\.features\[0\]" option must be a feature name/);
   await expect(listFeatures(CODE, { features: 'Main' as never })).rejects.toThrow(TypeError);
+  // A hole in a sparse array is no feature name (forEach skips it; the copy made it undefined).
+  const holey = new Array<string>(2);
+  holey[0] = 'Main';
+  await expect(listFeatures(CODE, { features: holey })).rejects.toThrow(/"options\.features\[1\]" option must be a feature name/);
   expect(calls).toEqual([`${CODE} Docs`]);
 });

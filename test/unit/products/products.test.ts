@@ -72,6 +72,16 @@ describe('argument validation happens before any native call', () => {
     await expect(listProducts({ properties: [null as never] })).rejects.toThrow(/"options\.properties"/);
   });
 
+  test('a hole in a sparse property list names its index', async () => {
+    const holey = new Array<string>(3);
+    holey[0] = 'ProductName';
+    holey[2] = 'VersionString';
+    await expect(getProductInfo(CODE, holey)).rejects.toThrow(/"property".*item 1 is undefined/);
+    await expect(getProductInfo(CODE, new Array<string>(1))).rejects.toThrow(/"property".*item 0 is undefined/);
+    await expect(getInstalledProduct(CODE, holey)).rejects.toThrow(/"properties".*item 1 is undefined/);
+    await expect(listProducts({ properties: holey })).rejects.toThrow(/"options\.properties".*item 1 is undefined/);
+  });
+
   test('all TypeErrors', async () => {
     await expect(getProductInfo('nope', 'ProductName')).rejects.toBeInstanceOf(TypeError);
   });

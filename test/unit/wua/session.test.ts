@@ -85,6 +85,24 @@ describe('validation: TypeError naming the argument, before any native call', ()
     expect(fake.calls).toEqual([]);
   });
 
+  test('a hole in a sparse updates array names its index (map and filter skip holes)', async () => {
+    const session = await searched();
+    fake.calls = [];
+    const holey = new Array<string>(2);
+    holey[0] = A;
+    for (const call of [
+      () => session.install(holey),
+      () => session.uninstall(holey),
+      () => session.download(holey),
+      () => session.setHidden(holey, true),
+      () => session.install(new Array<string>(1)),
+    ]) {
+      await expect(call()).rejects.toThrow(TypeError);
+      await expect(call()).rejects.toThrow(/"updates" argument must hold updates or update ids; item \d is undefined/);
+    }
+    expect(fake.calls).toEqual([]);
+  });
+
   test('uninstall refuses acceptEulas; download refuses an unknown priority', async () => {
     const session = await searched();
     fake.calls = [];
@@ -234,6 +252,25 @@ describe('install and download results', () => {
     expect((result.updates[1]!.error as NoInteractiveUserError).updates).toEqual([{ id: UI, title: 'Needs a user' }]);
   });
 
+  // wuapi.h of the Windows SDK numbers DownloadPhase from 1; mingw-w64's header (and so the
+  // scripted agent) numbered it from 0, and 1 read as 'downloading', 3 as nothing.
+  test.each([
+    [1, 'initializing'],
+    [2, 'downloading'],
+    [3, 'verifying'],
+    [0, 'unknown'],
+    [4, 'unknown'],
+  ])('download phase %d is %s', async (downloadPhase, phase) => {
+    const session = await searched();
+    const events: ProgressEvent[] = [];
+    const pending = session.download([A], { onProgress: (e) => events.push(e) });
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.last.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 1, percent: 1, downloadPhase });
+    fake.last.resolve(succeeded([A]));
+    await pending;
+    expect(events.map((e) => e.download?.phase)).toEqual([phase]);
+  });
+
   test('download maps progress with bytes and phases, and its results', async () => {
     const session = await searched();
     const events: ProgressEvent[] = [];
@@ -268,7 +305,7 @@ describe('install and download results', () => {
         update: { id: A, title: `Title ${A}` },
         updatePercent: 40,
         percent: 70,
-        download: { phase: 'verifying', updateBytes: 8, updateBytesTotal: 20, totalBytes: 28, totalBytesTotal: 40 },
+        download: { phase: 'downloading', updateBytes: 8, updateBytesTotal: 20, totalBytes: 28, totalBytesTotal: 40 },
       },
     ]);
     expect(result).toEqual({
@@ -291,6 +328,19 @@ describe('the Run As preflight (context facts injected)', () => {
     expect(error).toMatchObject({ code: 'WU_E_NO_INTERACTIVE_USER', updates: [{ id: UI, title: 'Needs a user' }] });
     expect((error as { preflight?: string }).preflight).toMatch(/secondary logon.*S-1-5-5-0-777/);
     expect(fake.jobs).toHaveLength(0);
+  });
+
+  test('context facts that cannot be read at all refuse nothing: WUA decides', async () => {
+    // "Unknown facts never refuse": a failing read of the token facts rejected the install
+    // with that failure instead, before WUA was asked.
+    fake.tokenContextFacts = async () => {
+      throw nativeFailure(0x8007000e, 'ConvertSidToStringSidW'); // E_OUTOFMEMORY
+    };
+    const session = await searched([nativeUpdate(A), interactive()]);
+    fake.autoResult = (ids) => succeeded(ids);
+    const result = await session.install([A, UI]);
+    expect(fake.last.updateIds).toEqual([A, UI]);
+    expect(result.resultCode).toBe('succeeded');
   });
 
   test("'skip': the others are installed and the skipped come back as skipped", async () => {
@@ -431,6 +481,34 @@ describe('abort, progress and lifetime', () => {
     expect((error as Error).message).toMatch(/user pressed cancel/);
   });
 
+  test('a failure that is not a cancellation keeps its typed error although an abort was requested', async () => {
+    // The scripted agent ignored the abort, installed the update, and EndInstall then failed:
+    // an AbortError said the install was cancelled when WUA had in fact run it.
+    const session = await searched();
+    const controller = new AbortController();
+    const pending = session.install([A], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    fake.last.reject(nativeFailure(0x80240022, 'IUpdateInstaller::EndInstall')); // WU_E_ALL_UPDATES_FAILED
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ code: 'WU_E_ALL_UPDATES_FAILED', syscall: 'IUpdateInstaller::EndInstall' });
+  });
+
+  test.each([
+    ['E_ABORT', 0x80004004],
+    ['HRESULT_FROM_WIN32(ERROR_CANCELLED)', 0x800704c7],
+    ['HRESULT_FROM_WIN32(ERROR_OPERATION_ABORTED)', 0x800703e3],
+  ])('a job WUA ends with %s after an abort is an AbortError', async (_name, hresult) => {
+    const session = await searched();
+    const controller = new AbortController();
+    const pending = session.install([A], { signal: controller.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    fake.last.reject(nativeFailure(hresult, 'IUpdateInstaller::EndInstall'));
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+  });
+
   test('an already aborted signal rejects without a native call', async () => {
     const session = await searched();
     fake.calls = [];
@@ -471,6 +549,40 @@ describe('abort, progress and lifetime', () => {
     ]);
   });
 
+  test('a throwing onProgress whose job completed anyway resolves with what WUA did, and the error', async () => {
+    // The throw came at the last 100%: WUA had installed the update. Rejecting with the
+    // listener's error made the updater believe nothing was installed.
+    const session = await searched();
+    const boom = new Error('handler failed');
+    const pending = session.install([A], {
+      onProgress: () => {
+        throw boom;
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const job = fake.last;
+    job.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 100, percent: 100 });
+    expect(job.aborts).toBe(1);
+    job.resolve(succeeded([A], { abortRequested: true, abortHresult: 0 }));
+    const result = await pending;
+    expect(result).toMatchObject({ resultCode: 'succeeded', abortRequested: true, abortHresult: 0, progressError: boom });
+    expect(result.updates).toEqual([expect.objectContaining({ id: A, resultCode: 'succeeded' })]);
+  });
+
+  test('a throwing onProgress whose job failed as a whole still rejects with the error', async () => {
+    const session = await searched();
+    const boom = new Error('handler failed');
+    const pending = session.download([A], {
+      onProgress: () => {
+        throw boom;
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.last.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 10, percent: 10 });
+    fake.last.resolve(succeeded([A], { resultCode: 4, hresult: 0x80240022, abortRequested: true }));
+    await expect(pending).rejects.toBe(boom);
+  });
+
   test('close waits for running jobs, closes once, and later calls reject', async () => {
     const session = await searched();
     const pending = session.install([A]);
@@ -497,6 +609,27 @@ describe('abort, progress and lifetime', () => {
     expect(fake.calls).toEqual(['open:msi-lua', 'isBusy', 'isBusy']);
     await session.close();
     await expect(session.isInstallerBusy()).rejects.toMatchObject({ code: 'MSI_LUA_SESSION_CLOSED' });
+  });
+
+  test('close() waits for a running isInstallerBusy before it releases the session', async () => {
+    // Under Wine, close() racing isInstallerBusy() released the session first: the query then
+    // rejected with E_ABORT, an AbortError nobody asked for (1 run in 5).
+    const session = createUpdateSession();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const read = fake.wuaInstallerIsBusy.bind(fake);
+    fake.wuaInstallerIsBusy = async (handle) => {
+      await gate;
+      return read(handle);
+    };
+    const busy = session.isInstallerBusy();
+    const closing = session.close();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.calls).not.toContain('close');
+    release();
+    await expect(busy).resolves.toBe(false);
+    await closing;
+    expect(fake.calls).toEqual(['open:msi-lua', 'isBusy', 'close']);
   });
 
   test('closing a session that never called WUA makes no native call', async () => {
