@@ -1,10 +1,13 @@
 // Output for people (aligned columns) and for machines (JSON).
 
-/** Control characters shown escaped so a cell stays on one line. */
+/**
+ * Control characters (C0, DEL and C1: Unicode's Cc) shown escaped so a cell stays on one line.
+ * C1 too: U+0085 is a line break (NEL) and U+009B a CSI that terminals act on.
+ */
 export function printable(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = value instanceof Date ? formatDate(value) : String(value);
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
     switch (c) {
       case '\t':
         return '\\t';

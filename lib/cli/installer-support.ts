@@ -8,7 +8,7 @@ import { SingleBar } from 'cli-progress';
 import { MsiLuaError, PlatformNotSupportedError, InstallAlreadyRunningError } from '../errors';
 import { InstallFailedError, type InstallerProgressEvent, type InstallerResult } from '../installer';
 import { InstallerExitCode } from './exit-codes';
-import { toJson } from './format';
+import { printable, toJson } from './format';
 import { UsageError, type CliIo } from './registry';
 
 interface TerminalStream {
@@ -33,12 +33,14 @@ export function reportError(io: CliIo, name: string, json: boolean, error: unkno
   else throw error;
   // One shape for every command's failure (README "Command line"): one line on stderr, and
   // under --json one `{"error": {..., "exitCode"}}` object on stdout.
-  io.stderr.write(`msi-lua ${name}: ${(error as Error).message}\n`);
+  // Escaped (printable): an engine message comes from the package's Error table and may hold a
+  // line break or an escape sequence.
+  io.stderr.write(`${printable(`msi-lua ${name}: ${(error as Error).message}`)}\n`);
   if (json) {
     const body = error instanceof MsiLuaError ? error.toJSON() : { name: (error as Error).name, message: (error as Error).message };
     io.stdout.write(toJson({ error: { ...body, exitCode: code } }));
   } else if (error instanceof InstallFailedError && error.messages.length > 0) {
-    for (const m of error.messages) io.stderr.write(`  ${m.severity}${m.code !== null ? ` ${m.code}` : ''}: ${m.text}\n`);
+    for (const m of error.messages) io.stderr.write(`  ${printable(`${m.severity}${m.code !== null ? ` ${m.code}` : ''}: ${m.text}`)}\n`);
   }
   return code;
 }

@@ -177,6 +177,7 @@ export class MsiStorage {
 
   /** Raw content of a table stream (column-major rows), or null when the table has no stream. */
   readTableStream(name: string): Buffer | null {
+    assertName(name, 'name', 'a table name');
     const entry = this.tableEntries.get(name);
     return entry ? this.compound.streamData(entry) : null;
   }

@@ -7,7 +7,7 @@
 
 import { MsiFormatError } from '../errors/classes';
 import type { StringPool } from './string-pool';
-import { describeValue } from '../validate';
+import { assertName, describeValue } from '../validate';
 import { internName } from './intern';
 
 /** Column type flags as stored in _Columns.Type. */
@@ -193,6 +193,7 @@ export class MsiTable {
   }
 
   columnIndex(name: string): number {
+    assertName(name, 'name', 'a column name');
     const index = this.columns.findIndex((c) => c.name === name);
     if (index < 0) throw new RangeError(`table ${this.name} has no column ${name}`);
     return index;

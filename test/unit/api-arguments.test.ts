@@ -262,6 +262,14 @@ const METHODS: Record<string, Spec> = {
   'MsiPackage#openStorage': { call: (...a) => patch.openStorage(...(a as [string])), params: [p('name', 'name', () => 'x')] },
   'MsiPackage#hasStorage': { call: (...a) => patch.hasStorage(...(a as [string])), params: [p('name', 'name', () => 'x')] },
   'MsiPackage#hasTable': { call: (...a) => pkg.hasTable(...(a as [string])), params: [p('name', 'name', () => 'Property')] },
+  'MsiPackage#readTableStream': {
+    call: (...a) => pkg.readTableStream(...(a as [string])),
+    params: [p('name', 'name', () => 'Property')],
+  },
+  'MsiTable#columnIndex': {
+    call: (...a) => pkg.table('Property').columnIndex(...(a as [string])),
+    params: [p('name', 'name', () => 'Property')],
+  },
   'MsiTable#row': { call: (...a) => pkg.table('Property').row(...(a as [number])), params: [p('index', 'index', () => 0)] },
   'MsiTable#rowValues': { call: (...a) => pkg.table('Property').rowValues(...(a as [number])), params: [p('index', 'index', () => 0)] },
   'MsiTable#value': {

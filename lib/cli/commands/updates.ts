@@ -209,7 +209,7 @@ async function run(
       const { selected, missing } = select(updates, selectors);
       if (missing.length > 0) {
         const message = `no update found by "${criteria}" matches ${missing.join(', ')}`;
-        io.stderr.write(`msi-lua updates ${sub}: ${message}\n`);
+        io.stderr.write(`${printable(`msi-lua updates ${sub}: ${message}`)}\n`);
         return {
           doc: { error: { name: 'NoMatch', message, missing, exitCode: UpdatesExitCode.NO_MATCH } },
           code: UpdatesExitCode.NO_MATCH,
@@ -420,7 +420,7 @@ export const updatesCommand: CliCommand = {
       const { code, text } = await failure(error);
       // One shape for every command's failure: one line on stderr, and under --json one
       // `{"error": {..., "exitCode"}}` object on stdout.
-      io.stderr.write(`msi-lua updates ${sub}: ${text}\n`);
+      io.stderr.write(`${printable(`msi-lua updates ${sub}: ${text}`)}\n`);
       if (json) io.stdout.write(toJson({ error: { ...errorDocument(error), exitCode: code } }));
       return code;
     } finally {

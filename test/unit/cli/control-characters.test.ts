@@ -63,3 +63,12 @@ test('an unknown command with a line break: its line names it escaped', async ()
   expect(run.code).toBe(ExitCode.USAGE);
   expect(run.stderr.split('\n')[0]).toBe('msi-lua: unknown command foo\\nbar');
 });
+
+test('C1 control characters (NEL, CSI) in a name are escaped too', async () => {
+  const file = path.join(scratch, 'no\u0085such\u009b2J.msi');
+  const run = await cli('info', file);
+  expect(run.code).toBe(ExitCode.CANNOT_READ);
+  expectOneLine(run.stderr);
+  expect(run.stderr).not.toMatch(/[\u0080-\u009f]/);
+  expect(run.stderr).toContain('no\\x85such\\x9b2J.msi: no such file');
+});

@@ -87,6 +87,27 @@ test('without --json a failure goes to stderr with the engine messages', async (
   expect(run.stderr).toMatch(/error 1722: Error 1722\. FailOnPurpose failed/);
 });
 
+test("a failure stays one line (plus one per engine message) when the package's message text holds line breaks", async () => {
+  // Error texts come from the package's Error table and the formatted record: a line break
+  // there must not split the failure line the docs promise.
+  setNativeBinding({
+    installerAction(_request, onRecord) {
+      const promise = (async () => {
+        onRecord(t(INSTALLMESSAGE.ERROR), [null, 1722, 'Custom'], 'Error 1722. first line\r\nsecond line\u001b[31m');
+        return { status: 1603, cancelRequested: false, cancelAnswered: false };
+      })();
+      return { promise, cancel() {} };
+    },
+  });
+  const run = await cli('install', msi);
+  expect(run.code).toBe(InstallerExitCode.FAILED);
+  const lines = run.stderr.split('\n');
+  expect(lines).toHaveLength(3);
+  expect(lines[0]).toMatch(/^msi-lua install: .*first line\\r\\nsecond line\\x1b\[31m$/);
+  expect(lines[1]).toMatch(/^ {2}error 1722: Error 1722\. first line\\r\\nsecond line\\x1b\[31m$/);
+  expect(lines[2]).toBe('');
+});
+
 test('bad arguments exit 2 before any native call', async () => {
   scripted(0);
   expect((await cli('install', msi, 'NOEQUALS')).code).toBe(2);

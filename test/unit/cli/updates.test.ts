@@ -3,7 +3,7 @@
 import { cli as runCommand } from '../../support/run-cli';
 import { UpdatesExitCode } from '../../../lib/cli/exit-codes';
 import { setNativeBinding } from '../../../lib/native/load';
-import { FakeWua, nativeUpdate, succeeded } from '../../support/wua-fake-binding';
+import { FakeWua, nativeUpdate, runAsFacts, succeeded } from '../../support/wua-fake-binding';
 
 const A = 'aaaaaaaa-0000-0000-0000-000000000001';
 
@@ -88,4 +88,24 @@ describe('with the binding injected', () => {
       hresultHex: '0x80240016',
     });
   });
+});
+
+test('a refusal naming an update whose title holds a line break stays one line', async () => {
+  // Titles come from the update service: a line break or escape there must not split the
+  // failure line the docs promise.
+  const fake = new FakeWua();
+  fake.facts = runAsFacts();
+  fake.updates = [
+    nativeUpdate(A, {
+      title: 'Driver\r\nupdate\u001b[2J',
+      installationBehavior: { canRequestUserInput: true, rebootBehavior: 0, impact: 0, requiresNetworkConnectivity: false },
+    }),
+  ];
+  setNativeBinding(fake as never);
+  const run = await cli('install', A);
+  expect(run.code).toBe(UpdatesExitCode.RUN_AS_REFUSED);
+  expect(run.stderr).toMatch(
+    /^msi-lua updates install: refused by the Run As rule.*Driver\\r\\nupdate\\x1b\[2J can request user input.*\n$/,
+  );
+  expect(run.stderr.slice(0, -1)).not.toMatch(/[\r\n\u001b]/);
 });
