@@ -36,34 +36,92 @@ export async function makeFolder(folder: string): Promise<void> {
   }
 }
 
-/** Characters no file name may hold on some platform msi-lua runs on (Windows' set, which includes POSIX's "/" and NUL). */
-const UNSAFE = process.platform === 'win32' ? /[\u0000-\u001f<>:"/\\|?*%]/g : /[\u0000/%]/g;
+/** Characters no file name may hold on the platform (Windows' set includes POSIX's "/" and NUL), and "%". */
+function unsafeCharacters(platform: NodeJS.Platform): RegExp {
+  return platform === 'win32' ? /[\u0000-\u001f<>:"/\\|?*%]/ : /[\u0000/%]/;
+}
 
-/** A UTF-16 code unit of a surrogate pair without its other half. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Windows' device names, which no file name may take whatever its extension (Win32 path rules). */
+const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]) *(\.|$)/i;
+
+/** File systems that ignore case by default: NTFS (Windows) and APFS (macOS, which also ignores Unicode normalization). */
+const CASE_INSENSITIVE: ReadonlySet<NodeJS.Platform> = new Set(['win32', 'darwin']);
 
 /**
- * A table or stream name as a file name inside the dump folder. Names come
- * from the package (the string pool, the directory) and may hold anything:
- * characters a file name cannot hold, and "%", are written as %XX so that
- * two names never meet and no name leaves the folder ("." and ".." become
- * %2E and %2E%2E; a lone surrogate as the %XX of its three WTF-8 bytes). Other names are kept as msidump keeps them (on Linux,
- * "\u0005SummaryInformation" with its control character).
+ * One UTF-16 code point (or lone surrogate) as %XX per byte of its UTF-8 form (WTF-8 for a lone
+ * surrogate, which UTF-8 would write as U+FFFD, so that names differing only there stay apart).
  */
-export function dumpFileName(name: string): string {
-  const escaped = name
-    .replace(UNSAFE, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
-    .replace(LONE_SURROGATE, (c) => {
-      // The file system takes UTF-8, where a lone surrogate becomes U+FFFD: names differing
-      // only there would meet. Written as the three bytes WTF-8 gives it, each as %XX.
-      const unit = c.charCodeAt(0);
-      return [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
-        .map((b) => `%${b.toString(16).toUpperCase()}`)
-        .join('');
-    });
+function percentBytes(c: string): string {
+  const cp = c.codePointAt(0)!;
+  const bytes =
+    cp < 0x80
+      ? [cp]
+      : cp < 0x800
+        ? [0xc0 | (cp >> 6), 0x80 | (cp & 0x3f)]
+        : cp < 0x10000
+          ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)]
+          : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
+  return bytes.map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+}
+
+function isLoneSurrogate(c: string): boolean {
+  const unit = c.charCodeAt(0);
+  return c.length === 1 && unit >= 0xd800 && unit <= 0xdfff;
+}
+
+function isCased(c: string): boolean {
+  return c.toLowerCase() !== c.toUpperCase();
+}
+
+/**
+ * A table or stream name as a file name inside the dump folder, on `platform`. Names come
+ * from the package (the string pool, the directory) and may hold anything: characters a file
+ * name cannot hold there, "%" and lone surrogates are written as the %XX of their UTF-8 (WTF-8)
+ * bytes, so that no name leaves the folder, two names never meet, and every file name decodes
+ * back to its name. "." and ".." become %2E and %2E%2E; on Windows also a trailing dot or space
+ * (which Windows drops) and the first letter of a device name (CON, NUL, COM1, ...).
+ * `caseEscaped` also writes every cased letter as %XX: the form DumpFolderNames gives a name
+ * that would meet an earlier one on a file system that ignores case. Other names are kept as
+ * msidump keeps them (on Linux, "\u0005SummaryInformation" with its control character).
+ */
+export function dumpFileName(name: string, platform: NodeJS.Platform = process.platform, caseEscaped = false): string {
+  const unsafe = unsafeCharacters(platform);
+  let escaped = '';
+  // By code point, so that a surrogate pair stays one character and only a lone half is escaped.
+  for (const c of name) escaped += unsafe.test(c) || isLoneSurrogate(c) || (caseEscaped && isCased(c)) ? percentBytes(c) : c;
   if (escaped === '') return '%';
   if (/^\.+$/.test(escaped)) return escaped.replace(/\./g, '%2E');
+  if (platform === 'win32') {
+    escaped = escaped.replace(/[. ]+$/, (tail) => tail.replace(/./g, percentBytes));
+    if (WINDOWS_DEVICE.test(escaped)) escaped = percentBytes(escaped[0]!) + escaped.slice(1);
+  }
   return escaped;
+}
+
+/**
+ * The file names of one dump folder. Where the file system ignores case (`platform` win32 or
+ * darwin; on darwin Unicode normalization too), a name whose file name would meet an earlier
+ * one's takes the case-escaped form of dumpFileName, which no other name's file name can
+ * equal: its cased letters are %XX, which no name's plain form holds.
+ */
+export class DumpFolderNames {
+  readonly #used = new Set<string>();
+  constructor(
+    private readonly suffix = '',
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {}
+
+  fileName(name: string): string {
+    const plain = dumpFileName(name, this.platform) + this.suffix;
+    if (!CASE_INSENSITIVE.has(this.platform)) return plain;
+    const chosen = this.#used.has(this.fold(plain)) ? dumpFileName(name, this.platform, true) + this.suffix : plain;
+    this.#used.add(this.fold(chosen));
+    return chosen;
+  }
+
+  private fold(file: string): string {
+    return (this.platform === 'darwin' ? file.normalize('NFC') : file).toLowerCase();
+  }
 }
 
 /**
@@ -107,7 +165,7 @@ export const dumpCommand: CliCommand = {
     '_SummaryInformation.idt and _ForceCodepage.idt included, and each stream that is not a table as ' +
     '<folder>/_Streams/<name> (binary cells, cabinets, \\005SummaryInformation, signatures). The folder is ' +
     'created if needed; files in it are overwritten. A character a file name cannot hold (and "%") is ' +
-    'written as %XX. A table or stream that cannot be read is reported and the rest still written (exit 1). ' +
+    'written as %XX, as is each letter of a name that would meet an earlier one where case is ignored (Windows, macOS). A table or stream that cannot be read is reported and the rest still written (exit 1). ' +
     'Prints what it wrote (with --json, as JSON).',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [2, 2],
@@ -124,6 +182,8 @@ export const dumpCommand: CliCommand = {
     const failures: Failure[] = [];
     const tables: string[] = [];
     const streams: string[] = [];
+    const tableFiles = new DumpFolderNames('.idt');
+    const streamFiles = new DumpFolderNames();
     // Each step settles before the next: one table's IDT in memory at a time.
     for (const name of ['_SummaryInformation', '_ForceCodepage', ...pkg.tableNames]) {
       let idt: Buffer;
@@ -134,7 +194,7 @@ export const dumpCommand: CliCommand = {
         failures.push({ kind: 'table', name, reason: error.message });
         continue;
       }
-      const idtFile = path.join(folder, `${dumpFileName(name)}.idt`);
+      const idtFile = path.join(folder, tableFiles.fileName(name));
       await output(idtFile, () => writeFile(idtFile, idt));
       const shortfall = name === '_SummaryInformation' ? summaryIdtShortfall(pkg.summary) : null;
       if (shortfall) failures.push({ kind: 'table', name, reason: shortfall });
@@ -149,7 +209,7 @@ export const dumpCommand: CliCommand = {
         failures.push({ kind: 'stream', name: stream.name, reason: error.message });
         continue;
       }
-      const streamFile = path.join(streamsFolder, dumpFileName(stream.name));
+      const streamFile = path.join(streamsFolder, streamFiles.fileName(stream.name));
       await output(streamFile, () => writeFile(streamFile, data));
       streams.push(stream.name);
     }

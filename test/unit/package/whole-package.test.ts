@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as CFB from 'cfb';
 import { ExitCode } from '../../../lib/cli/main';
-import { dumpFileName } from '../../../lib/cli/commands/dump';
+import { DumpFolderNames, dumpFileName } from '../../../lib/cli/commands/dump';
 import { applyTransforms, readPackage, readTransform, readTransformFile, StringPool, MsiTable, ColumnFlags } from '../../../lib/package';
 import { defineColumn } from '../../../lib/package/tables';
 import { msiinfoExport, requireTool, scratchDir } from '../../support/package-fixtures';
@@ -90,7 +90,7 @@ describe('dump', () => {
 
   test('names become file names inside the folder, never outside it, and never meet', () => {
     const names = ['..', '.', '../../etc/passwd', 'a/b', 'a%2Fb', '', 'Binary.x', '\u0005SummaryInformation', 'C:\\x'];
-    const files = names.map(dumpFileName);
+    const files = names.map((n) => dumpFileName(n));
     for (const f of files) {
       expect(f).not.toMatch(/[/\u0000]/);
       expect(f === '.' || f === '..' || f === '').toBe(false);
@@ -118,6 +118,105 @@ describe('dump', () => {
     const written = fs.readdirSync(path.join(out, '_Streams')).filter((f) => f.startsWith('a'));
     expect(written).toHaveLength(3);
     expect(written.map((f) => fs.readFileSync(path.join(out, '_Streams', f), 'utf8')).sort()).toEqual(['stream 0', 'stream 1', 'stream 2']);
+  });
+});
+
+describe('dump file names on other platforms', () => {
+  /** What a name's file name reads as, %XX decoded as UTF-8 (WTF-8) bytes. */
+  const decode = (file: string) => {
+    const bytes: number[] = [];
+    for (let i = 0; i < file.length;) {
+      if (file[i] === '%' && /^[0-9A-F]{2}$/.test(file.slice(i + 1, i + 3))) {
+        bytes.push(parseInt(file.slice(i + 1, i + 3), 16));
+        i += 3;
+      } else {
+        const c = String.fromCodePoint(file.codePointAt(i)!);
+        bytes.push(...wtf8(c));
+        i += c.length;
+      }
+    }
+    return fromWtf8(bytes);
+  };
+  const wtf8 = (c: string) => {
+    const cp = c.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)];
+    return [...Buffer.from(c, 'utf8')];
+  };
+  const fromWtf8 = (bytes: number[]) => {
+    let out = '';
+    for (let i = 0; i < bytes.length;) {
+      const b = bytes[i]!;
+      const n = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+      let cp = n === 1 ? b : b & (0xff >> (n + 1));
+      for (let k = 1; k < n; k++) cp = (cp << 6) | (bytes[i + k]! & 0x3f);
+      out += String.fromCodePoint(cp);
+      i += n;
+    }
+    return out;
+  };
+  /** How the platform's file system sees a file name (the part that decides whether two meet). */
+  const seenBy = (platform: NodeJS.Platform, file: string) =>
+    platform === 'win32' ? file.replace(/[. ]+$/, '').toLowerCase() : platform === 'darwin' ? file.normalize('NFC').toLowerCase() : file;
+
+  const NAMES = [
+    'Binary.a',
+    'Binary.A',
+    'BINARY.A',
+    'binary.a',
+    'CON',
+    'con',
+    'Con.txt',
+    'NUL',
+    'aux.idt',
+    'COM1',
+    'LPT\u00b9',
+    'CONSOLE',
+    'A.',
+    'A',
+    'A ',
+    'A. .',
+    '\u00e9',
+    'e\u0301',
+    '\u00c9',
+    'E\u0301',
+    '\u03a9',
+    '\u03c9',
+    ':x',
+    'a%41',
+    'a\ud800',
+    'ß',
+    'SS',
+  ];
+
+  test.each(['win32', 'darwin', 'linux'] as NodeJS.Platform[])(
+    'on %s, names that differ only where its file system does not look never meet, and each file name decodes to its name',
+    (platform) => {
+      for (const suffix of ['', '.idt']) {
+        const folder = new DumpFolderNames(suffix, platform);
+        const files = NAMES.map((n) => folder.fileName(n));
+        expect(new Set(files.map((f) => seenBy(platform, f))).size).toBe(NAMES.length);
+        files.forEach((f, i) => expect(decode(f.slice(0, f.length - suffix.length))).toBe(NAMES[i]));
+        if (platform === 'win32') {
+          for (const f of files) {
+            expect(f).not.toMatch(/^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]) *(\.|$)/i);
+            expect(f).not.toMatch(/[. ]$/);
+            expect(f).not.toMatch(/[\u0000-\u001f<>:"/\\|?*]/);
+          }
+        }
+      }
+    },
+  );
+
+  test('the first of names that meet keeps the name msidump gives it; Linux keeps every name', () => {
+    const windows = new DumpFolderNames('.idt', 'win32');
+    expect(windows.fileName('Binary')).toBe('Binary.idt');
+    expect(windows.fileName('binary')).toBe('%62%69%6E%61%72%79.idt');
+    expect(dumpFileName('CON', 'win32')).toBe('%43ON');
+    expect(dumpFileName('A. ', 'win32')).toBe('A%2E%20');
+    const linux = new DumpFolderNames('.idt', 'linux');
+    expect(linux.fileName('Binary')).toBe('Binary.idt');
+    expect(linux.fileName('binary')).toBe('binary.idt');
+    expect(dumpFileName('CON', 'linux')).toBe('CON');
   });
 });
 
