@@ -4,9 +4,11 @@
 // lists them) and every stream that is not a table as DIR/_Streams/<name>,
 // in one process.
 
+import * as fs from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MsiFormatError } from '../../errors';
+import type { MsiPackage } from '../../package';
 import { printable, toJson } from '../format';
 import { summaryIdtShortfall } from './export';
 import { openAnyForCli } from '../open';
@@ -150,6 +152,42 @@ async function output<T>(path: string, write: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Runs one synchronous file-system call for `file`; what it refuses is a DumpOutputError. */
+function outputSync<T>(file: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw new DumpOutputError(file, error);
+  }
+}
+
+/**
+ * Writes one table's IDT to `file` chunk by chunk (MsiPackage.exportIdtTo), through a partial
+ * file in the same folder that is renamed at the end: no table is ever whole in memory (rows
+ * that all name one long string make an IDT hundreds of times the package's size), and a table
+ * that fails midway leaves no file. Throws MsiFormatError (the table cannot be read) or
+ * DumpOutputError (the folder refuses the file). The partial file's name, "%.partial", is one
+ * no table or stream name gives (a "%" from dumpFileName is "%" alone or "%XX").
+ */
+function writeTableIdt(pkg: MsiPackage, name: string, file: string): void {
+  const partial = path.join(path.dirname(file), '%.partial');
+  const fd = outputSync(file, () => fs.openSync(partial, 'w'));
+  let open = true;
+  let renamed = false;
+  try {
+    pkg.exportIdtTo(name, (chunk) => {
+      for (let at = 0; at < chunk.length;) at += outputSync(file, () => fs.writeSync(fd, chunk, at));
+    });
+    open = false;
+    outputSync(file, () => fs.closeSync(fd));
+    outputSync(file, () => fs.renameSync(partial, file));
+    renamed = true;
+  } finally {
+    if (open) fs.closeSync(fd);
+    if (!renamed) fs.rmSync(partial, { force: true });
+  }
+}
+
 interface Failure {
   kind: 'table' | 'stream';
   name: string;
@@ -184,18 +222,16 @@ export const dumpCommand: CliCommand = {
     const streams: string[] = [];
     const tableFiles = new DumpFolderNames('.idt');
     const streamFiles = new DumpFolderNames();
-    // Each step settles before the next: one table's IDT in memory at a time.
+    // One table at a time, each written as it is exported (writeTableIdt).
     for (const name of ['_SummaryInformation', '_ForceCodepage', ...pkg.tableNames]) {
-      let idt: Buffer;
+      const idtFile = path.join(folder, tableFiles.fileName(name));
       try {
-        idt = pkg.exportIdt(name);
+        writeTableIdt(pkg, name, idtFile);
       } catch (error) {
         if (!(error instanceof MsiFormatError)) throw error;
         failures.push({ kind: 'table', name, reason: error.message });
         continue;
       }
-      const idtFile = path.join(folder, tableFiles.fileName(name));
-      await output(idtFile, () => writeFile(idtFile, idt));
       const shortfall = name === '_SummaryInformation' ? summaryIdtShortfall(pkg.summary) : null;
       if (shortfall) failures.push({ kind: 'table', name, reason: shortfall });
       else tables.push(name);

@@ -98,3 +98,62 @@ test('a long run of spaces inside a cell or a field is kept; only trailing space
   expect(table.split('\n')[2]).toBe(`${cell}  x`);
   expect(formatFields([['Comments', cell]])).toBe(`Comments  ${cell}\n`);
 });
+
+describe('dump writes each table as it is exported', () => {
+  /** Runs `dump`, recording each chunk written to a file, and whether a partial file was left. */
+  async function dumpRecording(file: string, folder: string) {
+    const chunks: number[] = [];
+    const nodeFs = require('node:fs') as typeof fs;
+    const original = nodeFs.writeSync;
+    const write = jest.spyOn(nodeFs, 'writeSync').mockImplementation(((...args: Parameters<typeof fs.writeSync>) => {
+      const [, buffer, offset] = args as [number, unknown, unknown];
+      // Jest's own cache writes pass strings; dump's writes are Buffers.
+      if (Buffer.isBuffer(buffer)) chunks.push(buffer.length - (typeof offset === 'number' ? offset : 0));
+      return (original as (...a: unknown[]) => number).apply(nodeFs, args);
+    }) as typeof fs.writeSync);
+    try {
+      const result = await chunked('dump', file, folder);
+      return { ...result, chunks };
+    } finally {
+      write.mockRestore();
+    }
+  }
+
+  test('a table far larger than the package goes to its file in chunks, never as one buffer', async () => {
+    const file = repeatedRows('Property', 60_000);
+    const folder = path.join(scratch, 'dump-large');
+    const { code, chunks } = await dumpRecording(file, folder);
+    expect(code).toBe(ExitCode.OK);
+    const idt = fs.readFileSync(path.join(folder, 'Property.idt'));
+    expect(idt.equals(readPackage(fs.readFileSync(file)).exportIdt('Property'))).toBe(true);
+    expect(chunks.length).toBeGreaterThan(4);
+    expect(Math.max(...chunks)).toBeLessThan(idt.length / 4);
+    expect(fs.readdirSync(folder)).not.toContain('%.partial');
+  });
+
+  test('a table that fails after its first chunks leaves no file, whole or partial', async () => {
+    // Row 0 repeated, then a last row whose key names a string the pool does not hold: the
+    // export fails only when it reaches that row, after chunks have been written.
+    const t = readPackage(small).table('Property');
+    const rows = 60_000;
+    const parts = t.columns.map((c, column) => {
+      const cells = Buffer.alloc(rows * c.storageBytes);
+      for (let i = 0; i < rows; i++) cells.writeUIntLE(t.rawValue(0, column), i * c.storageBytes, c.storageBytes);
+      if (column === 1) cells.writeUIntLE(2 ** (8 * c.storageBytes) - 1, (rows - 1) * c.storageBytes, c.storageBytes);
+      return cells;
+    });
+    const file = path.join(scratch, 'property-bad-last-row.msi');
+    fs.writeFileSync(
+      file,
+      rewrap(small, (name) => (name === encodeStreamName('Property', true) ? Buffer.concat(parts) : undefined)),
+    );
+    const folder = path.join(scratch, 'dump-bad-last-row');
+    const { code, stderr, chunks } = await dumpRecording(file, folder);
+    expect(code).toBe(ExitCode.INVALID_PACKAGE);
+    expect(stderr).toMatch(/table "Property" cannot be read/);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(fs.existsSync(path.join(folder, 'Property.idt'))).toBe(false);
+    expect(fs.readdirSync(folder)).not.toContain('%.partial');
+    expect(fs.existsSync(path.join(folder, 'File.idt'))).toBe(true);
+  });
+});
