@@ -284,17 +284,13 @@ export function assertPropertyNames(value: unknown, name: string, single = true)
   }
   const list: unknown[] = Array.isArray(value) ? value : [value];
   if (list.length === 0 && single) throw new TypeError(`The "${name}" argument must name at least one property`);
-  // By index, not forEach: a sparse array's holes are undefined here, not skipped.
-  const names: string[] = [];
-  for (let index = 0; index < list.length; index++) {
-    const item = list[index];
+  return checkEach(list, (item, index) => {
     if (typeof item !== 'string' || item.length === 0) {
       throw new TypeError(`The "${name}" argument must be a property name or an array of them; item ${index} is ${describeValue(item)}`);
     }
     assertNoNul(item, Array.isArray(value) ? `${name}[${index}]` : name);
-    names.push(item);
-  }
-  return names;
+    return item;
+  });
 }
 
 /** `{ context?, userSid? }` of a product query: `context` one of `contexts`, no user SID with 'machine'. */
@@ -353,6 +349,17 @@ function readOrRefuse<T>(name: string, read: () => T, kind = 'option'): T {
   } catch (error) {
     throw new TypeError(`The "${name}" ${kind} could not be read: ${thrownText(error)}`, { cause: error });
   }
+}
+
+/**
+ * Each element of `array` through `check`, which returns it as used or throws, read by index:
+ * a sparse array's holes reach `check` as undefined (forEach and map skip them, so a hole would
+ * pass unchecked).
+ */
+export function checkEach<T>(array: readonly unknown[], check: (item: unknown, index: number) => T): T[] {
+  const checked: T[] = [];
+  for (let index = 0; index < array.length; index++) checked.push(check(array[index], index));
+  return checked;
 }
 
 /**

@@ -4,7 +4,15 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
 import type { InstallContext } from '../products';
-import { assertIntegerInRange, assertPlainObject, assertProductCode, assertSid, describeValue, isAbortSignal } from '../validate';
+import {
+  assertIntegerInRange,
+  assertPlainObject,
+  assertProductCode,
+  assertSid,
+  checkEach,
+  describeValue,
+  isAbortSignal,
+} from '../validate';
 import type { InstallerProgressEvent } from './progress';
 
 /** A Windows Installer identifier ("Identifier" column type): a letter or underscore, then letters, digits, underscores, periods. */
@@ -78,14 +86,10 @@ export function checkPatchCodes(value: unknown, name = 'patchCodes'): string[] {
       `The "${name}" argument must be a patch code or an array of 1 to ${MAX_PATCHES} of them; received ${describeValue(value)}`,
     );
   }
-  // By index, not forEach: a sparse array's holes are undefined here, not skipped.
-  const codes: string[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const code: unknown = list[i];
+  return checkEach(list, (code, i) => {
     assertProductCode(code, `${name}[${i}]`);
-    codes.push(code);
-  }
-  return codes;
+    return code;
+  });
 }
 
 /** A log file path whose directory exists; the path itself is not a directory. */
@@ -273,17 +277,13 @@ export function checkFeatureNames(options: unknown): string[] {
     if (options.features !== undefined) {
       if (!Array.isArray(options.features))
         throw new TypeError(`The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`);
-      // By index, not forEach: a sparse array's holes are undefined here, not skipped.
-      const features: unknown[] = options.features;
-      names = [];
-      for (let i = 0; i < features.length; i++) {
-        const name = features[i];
+      names = checkEach(options.features, (name, i) => {
         if (typeof name !== 'string' || !FEATURE_NAME.test(name))
           throw new TypeError(
             `The "options.features[${i}]" option must be a feature name (an identifier of up to 38 characters); received ${describeValue(name)}`,
           );
-        names.push(name);
-      }
+        return name;
+      });
     }
   }
   return names;

@@ -18,6 +18,7 @@ import {
   assertNoNul,
   assertPlainObject,
   assertSearchCriteria,
+  checkEach,
   describeValue,
   optionalBoolean,
   optionalClientApplicationId,
@@ -354,10 +355,7 @@ export class UpdateSession {
       );
     }
     const seen = new Set<string>();
-    const selected: Update[] = [];
-    // By index, not map: a sparse array's holes are undefined here, not skipped.
-    for (let index = 0; index < updates.length; index++) {
-      const item: unknown = updates[index];
+    return checkEach(updates, (item, index) => {
       const id = typeof item === 'string' ? item : typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
       if (typeof id !== 'string') {
         throw new TypeError(`The "updates" argument must hold updates or update ids; item ${index} is ${describeValue(item)}`);
@@ -368,9 +366,8 @@ export class UpdateSession {
       if (!known) throw new TypeError(`The "updates" argument holds ${id}, which no search of this session found`);
       if (seen.has(key)) throw new TypeError(`The "updates" argument holds ${id} twice`);
       seen.add(key);
-      selected.push(known);
-    }
-    return selected;
+      return known;
+    });
   }
 
   /** Hands each native progress record, shaped (./shape.ts), to onProgress. */
