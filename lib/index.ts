@@ -142,6 +142,8 @@ export type {
   RebootBehavior,
   SearchOptions,
   SearchResult,
+  SearchWarning,
+  SearchWarningContext,
   ServerSelection,
   UninstallOptions,
   Update,

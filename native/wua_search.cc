@@ -49,11 +49,21 @@ struct UpdateFacts {
   std::optional<Behavior> uninstallation;
 };
 
+// ISearchResult::Warnings: what WUA could not complete in a search (IUpdateException).
+struct Warning {
+  uint32_t hresult = 0;
+  std::string message;
+  int32_t context = 0;
+};
+
 struct SearchOutcome {
   int32_t resultCode = 0;
   bool abortRequested = false;
   uint32_t abortHresult = 0;
   std::vector<UpdateFacts> updates;
+  // Unset when WUA did not answer get_Warnings (unknown, not "none").
+  std::optional<std::vector<Warning>> warnings;
+  uint32_t warningsHresult = 0;
 };
 
 std::vector<std::string> ReadStrings(const char* syscall, IStringCollection* collection) {
@@ -137,6 +147,42 @@ UpdateFacts ReadUpdate(IUpdate* update) {
   return facts;
 }
 
+// The warnings are secondary to the updates found: a failure to read them leaves them
+// unknown (with the HRESULT) rather than failing a search that produced a result.
+void ReadWarnings(ISearchResult* result, SearchOutcome& outcome) {
+  ComPtr<IUpdateExceptionCollection> warnings;
+  HRESULT hr = result->get_Warnings(warnings.put());
+  if (FAILED(hr) || !warnings) {
+    outcome.warningsHresult = static_cast<uint32_t>(FAILED(hr) ? hr : E_POINTER);
+    return;
+  }
+  LONG count = 0;
+  hr = warnings->get_Count(&count);
+  std::vector<Warning> list;
+  for (LONG i = 0; SUCCEEDED(hr) && i < count; ++i) {
+    ComPtr<IUpdateException> warning;
+    hr = warnings->get_Item(i, warning.put());
+    if (FAILED(hr)) break;
+    if (!warning) continue;
+    Warning w;
+    LONG code = 0;
+    UpdateExceptionContext context{};
+    UniqueBstr message;
+    if (FAILED(hr = warning->get_HResult(&code)) || FAILED(hr = warning->get_Context(&context)) ||
+        FAILED(hr = warning->get_Message(message.put())))
+      break;
+    w.hresult = static_cast<uint32_t>(code);
+    w.context = static_cast<int32_t>(context);
+    w.message = message.utf8();
+    list.push_back(std::move(w));
+  }
+  if (FAILED(hr)) {
+    outcome.warningsHresult = static_cast<uint32_t>(hr);
+    return;
+  }
+  outcome.warnings = std::move(list);
+}
+
 // WUA may keep the callback after the job is over: it only holds a weak reference.
 class SearchCompleted : public ComObject<ISearchCompletedCallback> {
  public:
@@ -206,6 +252,21 @@ Napi::Value SearchOutcomeToJs(Napi::Env env, const SearchOutcome& outcome) {
     updates.Set(static_cast<uint32_t>(i), update);
   }
   result.Set("updates", updates);
+  if (outcome.warnings) {
+    Napi::Array warnings = Napi::Array::New(env, outcome.warnings->size());
+    for (size_t i = 0; i < outcome.warnings->size(); ++i) {
+      const Warning& w = (*outcome.warnings)[i];
+      Napi::Object warning = Napi::Object::New(env);
+      warning.Set("hresult", w.hresult);
+      warning.Set("message", w.message);
+      warning.Set("context", w.context);
+      warnings.Set(static_cast<uint32_t>(i), warning);
+    }
+    result.Set("warnings", warnings);
+  } else {
+    result.Set("warnings", env.Null());
+    result.Set("warningsHresult", outcome.warningsHresult);
+  }
   return result;
 }
 
@@ -273,6 +334,7 @@ Napi::Value Search(const Napi::CallbackInfo& info) {
         outcome->updates.push_back(std::move(facts));
       }
     }
+    ReadWarnings(result.get(), *outcome);
     return [outcome](Napi::Env env) { return SearchOutcomeToJs(env, *outcome); };
   });
 }

@@ -11,6 +11,7 @@ export type {
   NativeInstallationBehavior,
   NativeUpdate,
   NativeSearchResult,
+  NativeSearchWarning,
   NativeProgress,
   NativeUpdateOutcome,
   NativeJobResult,

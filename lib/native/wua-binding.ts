@@ -56,6 +56,17 @@ export interface NativeSearchResult {
   /** RequestAbort's own HRESULT (unsigned), when abortRequested. */
   abortHresult?: number;
   updates: NativeUpdate[];
+  /** ISearchResult::Warnings; null when get_Warnings (or reading one) failed, with warningsHresult. */
+  warnings: NativeSearchWarning[] | null;
+  /** The failing HRESULT (unsigned), when warnings is null. */
+  warningsHresult?: number;
+}
+
+/** One IUpdateException: HRESULT unsigned, UpdateExceptionContext as reported. */
+export interface NativeSearchWarning {
+  hresult: number;
+  message: string;
+  context: number;
 }
 
 export interface NativeProgress {

@@ -39,6 +39,7 @@ import {
   shapeOutcome,
   shapeProgress,
   shapeUpdate,
+  shapeWarnings,
   updateRef,
 } from './shape';
 import type {
@@ -199,7 +200,11 @@ export class UpdateSession {
 
   /**
    * IUpdateSearcher.BeginSearch with a WUA criteria string, e.g. "IsInstalled=0 and IsHidden=0":
-   * `{ resultCode, updates }`. TypeError for blank criteria or one holding a NUL.
+   * `{ resultCode, updates, warnings }` (warnings: ISearchResult::Warnings, null when WUA did not
+   * answer). TypeError for blank criteria or one holding a NUL. Rejects with the typed error of
+   * EndSearch, or, for a search that ended with resultCode 'failed', of its first failing
+   * warning (else E_FAIL, syscall 'ISearchResult::get_ResultCode'), the result as `error.result`;
+   * with AbortError for a search the signal stopped.
    */
   async search(criteria: string, options: SearchOptions = {}): Promise<SearchResult> {
     assertSearchCriteria(criteria);
@@ -220,7 +225,13 @@ export class UpdateSession {
     if (abort && resultCode === 'aborted') throw abortError('search', signal!, 'ISearchJob::RequestAbort');
     const updates = raw.updates.map(shapeUpdate);
     for (const update of updates) this.#known.set(update.id.toLowerCase(), update);
-    return { resultCode, ...rawCode(raw.resultCode), ...abort, updates };
+    const result: SearchResult = { resultCode, ...rawCode(raw.resultCode), ...abort, updates, ...shapeWarnings(raw) };
+    if (resultCode !== 'failed') return result;
+    // Download and install reject when the job fails as a whole; a search does the same, with
+    // the reason WUA gives in its warnings (ISearchResult has no HRESULT of its own).
+    const error = result.warnings?.find((w) => w.error)?.error ?? errorFromHResult(E_FAIL, { syscall: 'ISearchResult::get_ResultCode' });
+    Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
+    throw error;
   }
 
   /**

@@ -3,7 +3,14 @@
 // HRESULTs. No validation and no native calls here.
 import { errorFromHResult, isSuccessCode, type UpdateRef } from '../errors';
 import { WU_E_NO_INTERACTIVE_USER } from '../errors/codes.generated';
-import type { NativeHistoryEntry, NativeProgress, NativeService, NativeSetHidden, NativeUpdate } from '../native/binding';
+import type {
+  NativeHistoryEntry,
+  NativeProgress,
+  NativeSearchResult,
+  NativeService,
+  NativeSetHidden,
+  NativeUpdate,
+} from '../native/binding';
 import type { UpdateService } from './system';
 import type {
   DownloadPhase,
@@ -14,6 +21,9 @@ import type {
   OperationResult,
   ProgressEvent,
   RebootBehavior,
+  SearchResult,
+  SearchWarning,
+  SearchWarningContext,
   ServerSelection,
   Update,
   UpdateOutcome,
@@ -157,6 +167,28 @@ export function shapeOutcome(update: Update, resultCode: number, hresult: number
   if (isFailure(hr))
     outcome.error = errorFromHResult(hr, { syscall, updates: hr === WU_E_NO_INTERACTIVE_USER ? [updateRef(update)] : undefined });
   return outcome;
+}
+
+const WARNING_CONTEXTS: Readonly<Partial<Record<number, SearchWarningContext>>> = {
+  1: 'general',
+  2: 'windowsDriver',
+  3: 'windowsInstaller',
+  4: 'searchIncomplete',
+};
+
+/** ISearchResult::Warnings as SearchResult's warnings (and warningsHresult when unknown). */
+export function shapeWarnings(native: NativeSearchResult): Pick<SearchResult, 'warnings' | 'warningsHresult'> {
+  if (!native.warnings) return { warnings: null, warningsHresult: (native.warningsHresult ?? 0) >>> 0 };
+  return {
+    warnings: native.warnings.map((w) => {
+      const hresult = w.hresult >>> 0;
+      const context = WARNING_CONTEXTS[w.context] ?? 'unknown';
+      const warning: SearchWarning = { hresult, message: w.message, context };
+      if (context === 'unknown') warning.rawContext = w.context;
+      if (isFailure(hresult)) warning.error = errorFromHResult(hresult, { syscall: 'IUpdateException::get_HResult' });
+      return warning;
+    }),
+  };
 }
 
 /** One update's IUpdate::put_IsHidden outcome; a refusal becomes its typed `error`. */

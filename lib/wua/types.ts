@@ -75,6 +75,33 @@ export interface SearchResult extends AbortFacts {
   /** The OperationResultCode number when resultCode is 'unknown'. */
   rawResultCode?: number;
   updates: Update[];
+  /**
+   * ISearchResult::Warnings: what WUA could not complete in this search (the updates are
+   * usable but may be incomplete); [] when nothing was left out. null when WUA did not answer
+   * (ISearchResult::get_Warnings failed: warningsHresult says how), which is unknown, not none.
+   */
+  warnings: SearchWarning[] | null;
+  /** get_Warnings' failing HRESULT (unsigned), when warnings is null. */
+  warningsHresult?: number;
+}
+
+/**
+ * IUpdateException's UpdateExceptionContext by name (uecGeneral 1, uecWindowsDriver 2,
+ * uecWindowsInstaller 3, uecSearchIncomplete 4); 'unknown' for any other value, kept as rawContext.
+ */
+export type SearchWarningContext = 'general' | 'windowsDriver' | 'windowsInstaller' | 'searchIncomplete' | 'unknown';
+
+/** One of ISearchResult::Warnings (IUpdateException). */
+export interface SearchWarning {
+  /** Unsigned HRESULT (IUpdateException::get_HResult). */
+  hresult: number;
+  /** WUA's text (IUpdateException::get_Message); may be empty. */
+  message: string;
+  context: SearchWarningContext;
+  /** The UpdateExceptionContext number when context is 'unknown'. */
+  rawContext?: number;
+  /** The typed error for a failing hresult (syscall 'IUpdateException::get_HResult'). */
+  error?: MsiLuaError;
 }
 
 export interface SearchOptions {

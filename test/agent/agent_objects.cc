@@ -330,18 +330,68 @@ class SearchCompletedArgs : public Object<ISearchCompletedCallbackArgs> {
   SearchCompletedArgs() : Object("SearchCompletedCallbackArgs") {}
 };
 
+// One of ISearchResult::Warnings, from the scenario's search.warnings[i].
+class UpdateException : public Object<IUpdateException> {
+ public:
+  explicit UpdateException(const Json& data)
+      : Object("UpdateException"),
+        message_(data["message"].asString()),
+        hresult_(static_cast<LONG>(static_cast<uint32_t>(data["hresult"].asInt(0)))),
+        context_(static_cast<UpdateExceptionContext>(data["context"].asInt(1))) {}
+  HRESULT STDMETHODCALLTYPE get_Message(BSTR* out) override { return ToBstr(message_, out); }
+  HRESULT STDMETHODCALLTYPE get_HResult(LONG* out) override { return ToValue(hresult_, out); }
+  HRESULT STDMETHODCALLTYPE get_Context(UpdateExceptionContext* out) override { return ToValue(context_, out); }
+
+ private:
+  std::string message_;
+  LONG hresult_;
+  UpdateExceptionContext context_;
+};
+
+class UpdateExceptionCollection : public Object<IUpdateExceptionCollection> {
+ public:
+  explicit UpdateExceptionCollection(const Json& list) : Object("UpdateExceptionCollection") {
+    for (size_t i = 0; i < list.size(); ++i) items_.push_back(Adopt(new UpdateException(list[i])));
+  }
+  HRESULT STDMETHODCALLTYPE get_Item(LONG index, IUpdateException** out) override {
+    if (out == nullptr) return E_POINTER;
+    *out = nullptr;
+    if (index < 0 || static_cast<size_t>(index) >= items_.size()) return E_INVALIDARG;
+    *out = items_[static_cast<size_t>(index)].detach_copy();
+    return S_OK;
+  }
+  HRESULT STDMETHODCALLTYPE get__NewEnum(IUnknown**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_Count(LONG* out) override { return ToValue<LONG>(static_cast<LONG>(items_.size()), out); }
+
+ private:
+  std::vector<Ref<UpdateException>> items_;
+};
+
+// Warnings come from search.warnings (none by default, as from a clean search);
+// search.warningsHresult makes get_Warnings fail.
 class SearchResult : public Object<ISearchResult> {
  public:
-  SearchResult(OperationResultCode code, Ref<IUpdateCollection> updates)
-      : Object("SearchResult"), code_(code), updates_(std::move(updates)) {}
+  SearchResult(OperationResultCode code, Ref<IUpdateCollection> updates, const Json& section)
+      : Object("SearchResult"),
+        code_(code),
+        updates_(std::move(updates)),
+        warnings_(Adopt(new UpdateExceptionCollection(section["warnings"]))),
+        warningsHresult_(static_cast<HRESULT>(static_cast<uint32_t>(section["warningsHresult"].asInt(0)))) {}
   HRESULT STDMETHODCALLTYPE get_ResultCode(OperationResultCode* out) override { return ToValue(code_, out); }
   HRESULT STDMETHODCALLTYPE get_RootCategories(ICategoryCollection**) override { return E_NOTIMPL; }
   HRESULT STDMETHODCALLTYPE get_Updates(IUpdateCollection** out) override { return ToObject(updates_.get(), out); }
-  HRESULT STDMETHODCALLTYPE get_Warnings(IUpdateExceptionCollection**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_Warnings(IUpdateExceptionCollection** out) override {
+    if (out == nullptr) return E_POINTER;
+    *out = nullptr;
+    if (FAILED(warningsHresult_)) return warningsHresult_;
+    return ToObject<IUpdateExceptionCollection>(warnings_.get(), out);
+  }
 
  private:
   OperationResultCode code_;
   Ref<IUpdateCollection> updates_;
+  Ref<UpdateExceptionCollection> warnings_;
+  HRESULT warningsHresult_;
 };
 
 class SearchJob : public Object<ISearchJob> {
@@ -561,7 +611,7 @@ class UpdateSearcher : public Object<IUpdateSearcher> {
       }
     }
     OperationResultCode code = job->aborted() ? orcAborted : static_cast<OperationResultCode>(section["resultCode"].asInt(orcSucceeded));
-    *out = new SearchResult(code, Ref<IUpdateCollection>(updates.get(), true));
+    *out = new SearchResult(code, Ref<IUpdateCollection>(updates.get(), true), section);
     return S_OK;
   }
   HRESULT STDMETHODCALLTYPE EscapeString(BSTR, BSTR*) override { return E_NOTIMPL; }

@@ -47,6 +47,9 @@ describeReal("the runner's real Windows Update Agent (read-only)", () => {
       const found = await session.search('IsInstalled=1', { online: false, signal: AbortSignal.timeout(SEARCH_LIMIT_MS) });
       expect(['succeeded', 'succeededWithErrors']).toContain(found.resultCode);
       for (const update of found.updates) expect(update.isInstalled).toBe(true);
+      // Windows answers ISearchResult::Warnings (Wine's stub does not get this far).
+      expect(Array.isArray(found.warnings)).toBe(true);
+      for (const warning of found.warnings ?? []) expect(warning.context).not.toBe('unknown');
     } finally {
       await session.close();
     }

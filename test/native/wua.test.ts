@@ -192,13 +192,66 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     agent.useScenario({ updates: [] });
     session = createUpdateSession();
     const result = await session.search('IsInstalled=1', { serviceId: '7971f918-a847-4430-9279-4a52d1efe18d' });
-    expect(result).toEqual({ resultCode: 'succeeded', updates: [] });
+    expect(result).toEqual({ resultCode: 'succeeded', updates: [], warnings: [] });
     expect(record.named('BeginSearch')[0]).toMatchObject({
       serverSelection: 3,
       serviceId: '7971f918-a847-4430-9279-4a52d1efe18d',
       onlineSet: false,
     });
     expect(record.named('put_ClientApplicationID')[0]).toMatchObject({ value: 'msi-lua' });
+  });
+
+  test('ISearchResult::Warnings: each IUpdateException by name, with its typed error; all released', async () => {
+    agent.useScenario({
+      updates: [scenarioUpdate(ID1)],
+      search: {
+        resultCode: 3,
+        warnings: [
+          { hresult: 0x8024402f, message: 'Métadonnées incomplètes — 更新', context: 4 },
+          { hresult: 0, message: '', context: 2 },
+          { hresult: 0x80244022, message: 'x', context: 9 },
+        ],
+      },
+    });
+    session = createUpdateSession();
+    const result = await session.search('IsInstalled=0');
+    expect(result.resultCode).toBe('succeededWithErrors');
+    expect(result.updates.map((u) => u.id)).toEqual([ID1]);
+    expect(result.warnings).toMatchObject([
+      {
+        hresult: 0x8024402f,
+        message: 'Métadonnées incomplètes — 更新',
+        context: 'searchIncomplete',
+        error: { code: 'WU_E_PT_ECP_SUCCEEDED_WITH_ERRORS', syscall: 'IUpdateException::get_HResult' },
+      },
+      { hresult: 0, message: '', context: 'windowsDriver' },
+      { hresult: 0x80244022, context: 'unknown', rawContext: 9, error: { code: 'WU_E_PT_HTTP_STATUS_SERVICE_UNAVAIL' } },
+    ]);
+    expect(result.warnings![1]).not.toHaveProperty('error');
+    expect(await closeAndCountLive()).toBe(0);
+  });
+
+  test('get_Warnings fails: the search still resolves, its warnings unknown (null) with the HRESULT', async () => {
+    agent.useScenario({ updates: [scenarioUpdate(ID1)], search: { warningsHresult: 0x80004001 } });
+    session = createUpdateSession();
+    const result = await session.search('IsInstalled=0');
+    expect(result).toMatchObject({ resultCode: 'succeeded', warnings: null, warningsHresult: 0x80004001 });
+    expect(result.updates).toHaveLength(1);
+  });
+
+  test('a search that ends failed rejects with the typed error of its warning, the result on the error', async () => {
+    agent.useScenario({
+      updates: [],
+      search: { resultCode: 4, warnings: [{ hresult: 0x8024402c, message: 'proxy name not resolved', context: 1 }] },
+    });
+    session = createUpdateSession();
+    const error = (await session.search('IsInstalled=0').catch((e: unknown) => e)) as Error & { result?: unknown };
+    expect(error).toMatchObject({
+      code: 'WU_E_PT_WINHTTP_NAME_NOT_RESOLVED',
+      hresult: 0x8024402c,
+      syscall: 'IUpdateException::get_HResult',
+    });
+    expect(error.result).toMatchObject({ resultCode: 'failed', updates: [], warnings: [{ message: 'proxy name not resolved' }] });
   });
 
   test('download: results per update and progress with bytes, in order', async () => {

@@ -90,6 +90,9 @@ export class FakeWua implements WuaBinding, InteractiveContextBinding {
   calls: string[] = [];
   updates: NativeUpdate[] = [];
   searchResultCode = 2;
+  /** ISearchResult::Warnings as the binding reports them (null: get_Warnings failed with searchWarningsHresult). */
+  searchWarnings: NativeSearchResult['warnings'] = [];
+  searchWarningsHresult = 0x80004001;
   facts: NativeTokenFacts = wineLikeFacts();
   jobs: PendingJob[] = [];
   /** When set, install/download resolve immediately with this result for the given ids. */
@@ -111,7 +114,13 @@ export class FakeWua implements WuaBinding, InteractiveContextBinding {
     expectHandle(session, this.handle);
     this.calls.push(`search:${criteria}`);
     this.searchOptions.push(options);
-    const result: NativeSearchResult = { resultCode: this.searchResultCode, abortRequested: false, updates: this.updates };
+    const result: NativeSearchResult = {
+      resultCode: this.searchResultCode,
+      abortRequested: false,
+      updates: this.updates,
+      warnings: this.searchWarnings,
+      ...(this.searchWarnings ? {} : { warningsHresult: this.searchWarningsHresult }),
+    };
     return { promise: Promise.resolve(result), abort: () => this.calls.push('abort:search') };
   }
 

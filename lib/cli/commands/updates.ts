@@ -188,6 +188,11 @@ async function run(
       if (!json) {
         io.stdout.write(formatTable(['KB', 'Update id', 'Size', 'Flags', 'Title'], updateRows(result.updates), [false, false, true]));
         io.stdout.write(`${result.updates.length} update(s); flags: D downloaded, I installed, H hidden, U can request user input\n`);
+        // ISearchResult::Warnings: the list above may be incomplete; say so where scripts look.
+        for (const w of result.warnings ?? []) {
+          const code = w.hresult ? ` [${hex(w.hresult)}${w.error ? ` ${w.error.code}` : ''}]` : '';
+          io.stderr.write(`${printable(`msi-lua updates search: warning (${w.context}): ${w.message || 'no message'}${code}`)}\n`);
+        }
       }
       return { doc: result, code: ExitCode.OK };
     }

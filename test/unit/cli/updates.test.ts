@@ -109,3 +109,52 @@ test('a refusal naming an update whose title holds a line break stays one line',
   );
   expect(run.stderr.slice(0, -1)).not.toMatch(/[\r\n\u001b]/);
 });
+
+describe('search: ISearchResult::Warnings and a search that failed', () => {
+  test('warnings go to stderr one line each, escaped; the list still prints and exits 0', async () => {
+    const fake = new FakeWua();
+    fake.updates = [nativeUpdate(A, { kbArticleIds: ['5034441'] })];
+    fake.searchResultCode = 3;
+    fake.searchWarnings = [
+      { hresult: 0x8024402f, message: 'one catalog\r\nnot read\u001b[2J', context: 4 },
+      { hresult: 0, message: '', context: 1 },
+    ];
+    setNativeBinding(fake as never);
+    const run = await cli('search');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^1 update\(s\)/m);
+    expect(run.stderr.split('\n')).toEqual([
+      'msi-lua updates search: warning (searchIncomplete): one catalog\\r\\nnot read\\x1b[2J [0x8024402F WU_E_PT_ECP_SUCCEEDED_WITH_ERRORS]',
+      'msi-lua updates search: warning (general): no message',
+      '',
+    ]);
+    const json = await cli('search', '--json');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      resultCode: 'succeededWithErrors',
+      warnings: [
+        { hresult: 0x8024402f, context: 'searchIncomplete', error: { code: 'WU_E_PT_ECP_SUCCEEDED_WITH_ERRORS' } },
+        { hresult: 0 },
+      ],
+    });
+    expect(json.stderr).toBe('');
+  });
+
+  test('a failed search exits 25 with the typed error, also before install, not "no update matches"', async () => {
+    const fake = new FakeWua();
+    fake.updates = [];
+    fake.searchResultCode = 4;
+    fake.searchWarnings = [{ hresult: 0x8024402c, message: 'server name not resolved', context: 1 }];
+    setNativeBinding(fake as never);
+    for (const argv of [['search'], ['install', 'KB5034441']]) {
+      const run = await cli(...argv);
+      expect(run.code).toBe(UpdatesExitCode.WUA_ERROR);
+      expect(run.stderr).toMatch(new RegExp(`^msi-lua updates ${argv[0]}: .*WU_E_PT_WINHTTP_NAME_NOT_RESOLVED.*\\n$`));
+      const json = await cli(...argv, '--json');
+      expect(json.code).toBe(UpdatesExitCode.WUA_ERROR);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        error: { code: 'WU_E_PT_WINHTTP_NAME_NOT_RESOLVED', syscall: 'IUpdateException::get_HResult', exitCode: 25 },
+      });
+    }
+  });
+});

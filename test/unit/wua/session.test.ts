@@ -163,6 +163,81 @@ describe('search', () => {
     expect(error).toMatchObject({ code: 'WU_E_OPERATIONINPROGRESS', syscall: 'IUpdateSearcher::BeginSearch' });
   });
 
+  test('ISearchResult::Warnings come back by name, each failing HRESULT as its typed error', async () => {
+    fake.updates = [nativeUpdate(A)];
+    fake.searchResultCode = 3;
+    fake.searchWarnings = [
+      { hresult: 0x8024402f, message: 'metadata of one update was not retrieved', context: 4 },
+      { hresult: 0, message: '', context: 1 },
+      { hresult: 0x80244022, message: 'driver catalog', context: 7 },
+    ];
+    const result = await createUpdateSession().search('IsInstalled=0');
+    expect(result.resultCode).toBe('succeededWithErrors');
+    expect(result.updates.map((u) => u.id)).toEqual([A]);
+    expect(result.warnings).toHaveLength(3);
+    expect(result.warnings![0]).toMatchObject({
+      hresult: 0x8024402f,
+      message: 'metadata of one update was not retrieved',
+      context: 'searchIncomplete',
+      error: { code: 'WU_E_PT_ECP_SUCCEEDED_WITH_ERRORS', syscall: 'IUpdateException::get_HResult' },
+    });
+    expect(result.warnings![1]).toEqual({ hresult: 0, message: '', context: 'general' });
+    expect(result.warnings![2]).toMatchObject({
+      context: 'unknown',
+      rawContext: 7,
+      error: { code: 'WU_E_PT_HTTP_STATUS_SERVICE_UNAVAIL' },
+    });
+    expect(result).not.toHaveProperty('warningsHresult');
+  });
+
+  test('warnings WUA did not report are unknown (null, with the HRESULT), not none', async () => {
+    fake.searchWarnings = null;
+    fake.searchWarningsHresult = 0x80004001;
+    const result = await createUpdateSession().search('IsInstalled=0');
+    expect(result).toMatchObject({ resultCode: 'succeeded', warnings: null, warningsHresult: 0x80004001 });
+  });
+
+  test('a search that failed as a whole rejects with the typed error of its first failing warning', async () => {
+    fake.updates = [nativeUpdate(A)];
+    fake.searchResultCode = 4;
+    fake.searchWarnings = [
+      { hresult: 0, message: 'nothing wrong here', context: 1 },
+      { hresult: 0x8024402c, message: 'server name not resolved', context: 1 },
+      { hresult: 0x80244022, message: 'later', context: 1 },
+    ];
+    const session = createUpdateSession();
+    const error = (await session.search('IsInstalled=0').catch((e: unknown) => e)) as MsiLuaError & { result?: unknown };
+    expect(error).toBeInstanceOf(MsiLuaError);
+    expect(error).toMatchObject({
+      code: 'WU_E_PT_WINHTTP_NAME_NOT_RESOLVED',
+      hresult: 0x8024402c,
+      syscall: 'IUpdateException::get_HResult',
+    });
+    expect(error.result).toMatchObject({ resultCode: 'failed', updates: [{ id: A }] });
+    expect(Object.keys(error)).not.toContain('result');
+    // What the failed search found is still this session's to name.
+    fake.autoResult = (ids) => succeeded(ids);
+    await expect(session.download([A])).resolves.toMatchObject({ resultCode: 'succeeded' });
+  });
+
+  test('a failed search with no failing warning rejects with E_FAIL from ISearchResult::get_ResultCode', async () => {
+    const cases = [
+      { native: [], shaped: [] },
+      { native: null, shaped: null },
+      { native: [{ hresult: 0, message: '', context: 1 }], shaped: [{ hresult: 0, message: '', context: 'general' }] },
+    ];
+    for (const { native, shaped } of cases) {
+      fake.searchResultCode = 4;
+      fake.searchWarnings = native;
+      const error = await createUpdateSession()
+        .search('IsInstalled=0')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MsiLuaError);
+      expect(error).toMatchObject({ hresult: 0x80004005, syscall: 'ISearchResult::get_ResultCode' });
+      expect((error as { result?: { warnings: unknown } }).result?.warnings).toEqual(shaped);
+    }
+  });
+
   test('an unknown OperationResultCode is reported raw, not guessed and not thrown away', async () => {
     fake.searchResultCode = 9;
     fake.updates = [nativeUpdate(A)];
