@@ -205,7 +205,7 @@ export function shapeProgress(operation: ProgressEvent['operation'], selected: r
   const event: ProgressEvent = {
     operation,
     updateIndex: p.currentUpdateIndex,
-    update: { id: update?.id ?? '', title: update?.title ?? '' },
+    update: update ? { id: update.id, title: update.title } : null,
     updatePercent: p.currentUpdatePercent,
     percent: p.percent,
   };

@@ -116,9 +116,10 @@ export interface SearchOptions {
 /** What onProgress receives, in order; the last event of a completed job has percent 100. */
 export interface ProgressEvent {
   operation: 'download' | 'install' | 'uninstall';
-  /** Index in the updates passed to download/install/uninstall. */
+  /** Index in the updates passed to download/install/uninstall, as WUA reports it. */
   updateIndex: number;
-  update: { id: string; title: string };
+  /** The update at updateIndex; null when WUA reports an index outside the updates given. */
+  update: { id: string; title: string } | null;
   /** Percent of the current update, 0..100. */
   updatePercent: number;
   /** Percent of the whole job, 0..100. */

@@ -462,7 +462,7 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
       [1, 75, 87],
       [1, 100, 100],
     ]);
-    expect(events.map((e) => e.update.id)).toEqual([ID1, ID1, ID1, ID1, ID2, ID2, ID2, ID2]);
+    expect(events.map((e) => e.update?.id)).toEqual([ID1, ID1, ID1, ID1, ID2, ID2, ID2, ID2]);
     expect(events.every((e) => e.operation === 'install' && e.download === undefined)).toBe(true);
   });
 

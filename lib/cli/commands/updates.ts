@@ -93,7 +93,7 @@ function isTty(stream: CliStream): boolean {
 }
 
 /** Progress: JSON lines on stderr with --json, a bar on a terminal, nothing otherwise. */
-function progressReporter(io: CliIo, json: boolean): { onProgress?: (e: ProgressEvent) => void; stop(): void } {
+function progressReporter(io: CliIo, json: boolean, count: number): { onProgress?: (e: ProgressEvent) => void; stop(): void } {
   if (json) {
     return {
       onProgress: (e) => io.stderr.write(`${JSON.stringify({ event: 'progress', ...e })}\n`),
@@ -110,7 +110,7 @@ function progressReporter(io: CliIo, json: boolean): { onProgress?: (e: Progress
   let started = false;
   return {
     onProgress: (e) => {
-      const payload = { operation: e.operation, index: e.updateIndex + 1, count: '?', title: e.update.title.slice(0, 40) };
+      const payload = { operation: e.operation, index: e.updateIndex + 1, count, title: printable(e.update?.title ?? '').slice(0, 40) };
       if (!started) {
         bar.start(100, e.percent, payload);
         started = true;
@@ -232,7 +232,7 @@ async function run(
         }
         return { doc: outcomes, code: outcomes.some((o) => o.error) ? UpdatesExitCode.SOME_FAILED : ExitCode.OK };
       }
-      const progress = progressReporter(io, json);
+      const progress = progressReporter(io, json, selected.length);
       let result: InstallResult | DownloadResult;
       try {
         if (sub === 'download') {

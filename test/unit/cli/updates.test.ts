@@ -158,3 +158,24 @@ describe('search: ISearchResult::Warnings and a search that failed', () => {
     }
   });
 });
+
+test('the progress bar on a terminal counts the updates and keeps a hostile title on its line', async () => {
+  const { runCli } = await import('../../../lib/cli/main');
+  const fake = new FakeWua();
+  const B = 'aaaaaaaa-0000-0000-0000-000000000002';
+  fake.updates = [nativeUpdate(A, { title: 'First\r\nupdate\u001b[2J' }), nativeUpdate(B)];
+  setNativeBinding(fake as never);
+  const err: string[] = [];
+  const stderr = { isTTY: true, columns: 120, write: (chunk: unknown) => err.push(String(chunk)) };
+  const running = runCli(['updates', 'install', A, B], { stdout: { write: () => true }, stderr } as never);
+  while (fake.jobs.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  fake.last.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 50, percent: 25 });
+  fake.last.onProgress!({ currentUpdateIndex: 5, currentUpdatePercent: 50, percent: 60 });
+  fake.last.resolve(succeeded([A, B]));
+  expect(await running).toBe(0);
+  const shown = err.join('');
+  expect(shown).toContain('update 1/2 First\\r\\nupdate\\x1b[2J');
+  expect(shown).toContain('update 6/2');
+  expect(shown).not.toContain('/?');
+  expect(shown).not.toMatch(/First\r|\u001b\[2J/);
+});

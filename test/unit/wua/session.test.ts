@@ -346,6 +346,21 @@ describe('install and download results', () => {
     expect(events.map((e) => e.download?.phase)).toEqual([phase]);
   });
 
+  test('a progress index outside the updates given names no update (null), not an empty one', async () => {
+    const session = await searched();
+    const events: ProgressEvent[] = [];
+    const pending = session.install([A], { onProgress: (e) => events.push(e) });
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const currentUpdateIndex of [1, -1, 0]) fake.last.onProgress!({ currentUpdateIndex, currentUpdatePercent: 10, percent: 10 });
+    fake.last.resolve(succeeded([A]));
+    await pending;
+    expect(events.map((e) => [e.updateIndex, e.update])).toEqual([
+      [1, null],
+      [-1, null],
+      [0, { id: A, title: `Title ${A}` }],
+    ]);
+  });
+
   test('download maps progress with bytes and phases, and its results', async () => {
     const session = await searched();
     const events: ProgressEvent[] = [];
