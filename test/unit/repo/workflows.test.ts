@@ -425,3 +425,47 @@ test('every action is pinned to a major version tag or a full commit', () => {
   for (const { file, uses } of used)
     expect({ file, uses, pinned: /^[\w.-]+\/[\w.-]+@(v\d+|[0-9a-f]{40})$/.test(uses) }).toEqual({ file, uses, pinned: true });
 });
+
+// The Windows test job writes the native suite's fixture manifest in PowerShell from the
+// lua.json and installer.json that scripts/fixtures.js exports on Linux.
+describe('the Windows fixture manifest names what the exporters write and the suite reads', () => {
+  const step = steps.find(({ step }) => /MSI_LUA_FIXTURES=/.test(step.run ?? ''));
+  const script = step?.step.run ?? '';
+  const fixturesJs = fs.readFileSync(path.join(ROOT, 'scripts', 'fixtures.js'), 'utf8');
+  const installerTs = fs.readFileSync(path.join(ROOT, 'test', 'support', 'installer-fixtures.ts'), 'utf8');
+  const wineFixtures = fs.readFileSync(path.join(ROOT, 'test', 'support', 'wine-fixtures.ts'), 'utf8');
+
+  /** Every `$<object>.<key>` read (not a method call: the products loop's COM object is also `$installer`), and every key of a `foreach ($name in @('a', ...)) { $<object>.$name ...` loop. */
+  function keysOf(object: 'lua' | 'installer'): string[] {
+    const direct = [...script.matchAll(new RegExp(`\\$${object}\\.(\\w+)\\b(?!\\()`, 'g'))].map((m) => m[1] as string);
+    const looped = [
+      ...script.matchAll(new RegExp(`foreach \\(\\$name in @\\(([^)]*)\\)\\) \\{\\s*\\n\\s*\\$${object}\\.\\$name`, 'g')),
+    ].flatMap((m) => [...(m[1] as string).matchAll(/'(\w+)'/g)].map((k) => k[1] as string));
+    return [...new Set([...direct, ...looped])];
+  }
+
+  test('the step exists and reads both manifests', () => {
+    expect(step).toBeDefined();
+    expect(keysOf('lua').length).toBeGreaterThan(10);
+    expect(keysOf('installer').length).toBeGreaterThan(5);
+  });
+
+  test('every lua.json key it reads is one scripts/fixtures.js writes', () => {
+    const missing = keysOf('lua').filter((key) => !new RegExp(`\\b${key}:`).test(fixturesJs));
+    expect(missing).toEqual([]);
+  });
+
+  test('every installer.json key it reads is a file buildInstallerFixtures returns', () => {
+    const missing = keysOf('installer').filter((key) => !new RegExp(`^\\s+${key}(:|,)`, 'm').test(installerTs));
+    expect(missing).toEqual([]);
+  });
+
+  test('each product entry has exactly the fields of ProductFixture', () => {
+    const entry = /\$products \+= @\{([^}]*)\}/.exec(script)?.[1] ?? '';
+    const written = [...entry.matchAll(/(\w+) =/g)].map((m) => m[1] as string).sort();
+    const declared = /export interface ProductFixture \{([^}]*)\}/.exec(wineFixtures)?.[1] ?? '';
+    const fields = [...declared.matchAll(/^\s*(\w+):/gm)].map((m) => m[1] as string).sort();
+    expect(fields.length).toBeGreaterThan(3);
+    expect(written).toEqual(fields);
+  });
+});
