@@ -199,12 +199,20 @@ function jestProjects(config: string): JestProject[] {
   }
 }
 
+/** A path with '/' separators on every OS, as the test file lists below are kept (this suite runs on Windows too). */
+function posixPath(...parts: string[]): string {
+  return path
+    .join(...parts)
+    .split(path.sep)
+    .join('/');
+}
+
 function testFilesUnder(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];
   return fs
     .readdirSync(folder, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.test.ts'))
-    .map((f) => path.join(folder, f).split(path.sep).join('/'));
+    .map((f) => posixPath(folder, f));
 }
 
 /** The test files a jest run chooses among (absolute, with '/' as jest matches them on Linux). */
@@ -341,13 +349,13 @@ test('a Linux job not set up by scripts/setup.sh leaves out the setup.sh machine
   )) {
     const setUp = run.job.steps.some((s) => /scripts\/setup\.sh/.test(s.run ?? ''));
     if (setUp) continue;
-    const ignored = run.ignore.some((p) => new RegExp(p).test(path.join(ROOT, 'test/unit/setup/setup-packages.test.ts')));
+    const ignored = run.ignore.some((p) => new RegExp(p).test(posixPath(ROOT, 'test/unit/setup/setup-packages.test.ts')));
     expect({ where: run.where, ignored }).toEqual({ where: run.where, ignored: true });
   }
 });
 
 test('wua-real runs only in its own step with MSI_LUA_REAL_WUA=1, and every other native run leaves it out', () => {
-  const wuaReal = path.join(ROOT, 'test/native/wua-real.test.ts');
+  const wuaReal = posixPath(ROOT, 'test/native/wua-real.test.ts');
   const nativeRuns = runsOfJest.filter((r) => candidates(r).includes(wuaReal));
   const own = nativeRuns.filter((r) => r.step.env?.MSI_LUA_REAL_WUA === '1');
   expect(own.length).toBeGreaterThan(0);
