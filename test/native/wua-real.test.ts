@@ -8,8 +8,18 @@ import * as agent from '../agent/harness';
 const SEARCH_LIMIT_MS = 180_000;
 jest.setTimeout(SEARCH_LIMIT_MS + 60_000);
 
-const enabled = process.platform === 'win32' && !agent.isWine() && process.env.MSI_LUA_REAL_WUA === '1';
+const requested = process.env.MSI_LUA_REAL_WUA === '1';
+const enabled = process.platform === 'win32' && !agent.isWine() && requested;
 const describeReal = enabled ? describe : describe.skip;
+
+// The workflow step that asks for this suite must not go green on a run that skipped it.
+if (requested && !enabled) {
+  test('MSI_LUA_REAL_WUA=1 asks for the real Windows Update Agent, which this process does not have', () => {
+    throw new Error(
+      `MSI_LUA_REAL_WUA=1 but ${process.platform === 'win32' ? 'this is Wine' : `the platform is ${process.platform}`}, not Windows`,
+    );
+  });
+}
 
 describeReal("the runner's real Windows Update Agent (read-only)", () => {
   test('getAgentInfo: API version 2 or later and a dotted product version', async () => {
