@@ -204,7 +204,8 @@ export class UpdateSession {
    * answer). TypeError for blank criteria or one holding a NUL. Rejects with the typed error of
    * EndSearch, or, for a search that ended with resultCode 'failed', of its first failing
    * warning (else E_FAIL, syscall 'ISearchResult::get_ResultCode'), the result as `error.result`;
-   * with AbortError for a search the signal stopped.
+   * with AbortError for a search the signal stopped (resultCode 'aborted', or 'failed' with a
+   * cancellation HRESULT), also carrying `error.result`.
    */
   async search(criteria: string, options: SearchOptions = {}): Promise<SearchResult> {
     assertSearchCriteria(criteria);
@@ -222,14 +223,18 @@ export class UpdateSession {
     );
     const resultCode = resultName(raw.resultCode);
     const abort = abortFacts(signal, raw);
-    if (abort && resultCode === 'aborted') throw abortError('search', signal!, 'ISearchJob::RequestAbort');
     const updates = raw.updates.map(shapeUpdate);
     for (const update of updates) this.#known.set(update.id.toLowerCase(), update);
     const result: SearchResult = { resultCode, ...rawCode(raw.resultCode), ...abort, updates, ...shapeWarnings(raw) };
-    if (resultCode !== 'failed') return result;
+    if (resultCode !== 'failed' && !(abort && resultCode === 'aborted')) return result;
     // Download and install reject when the job fails as a whole; a search does the same, with
-    // the reason WUA gives in its warnings (ISearchResult has no HRESULT of its own).
-    const error = result.warnings?.find((w) => w.error)?.error ?? errorFromHResult(E_FAIL, { syscall: 'ISearchResult::get_ResultCode' });
+    // the reason WUA gives in its warnings (ISearchResult has no HRESULT of its own). Stopped
+    // by the signal (aborted, or failed with a cancellation): AbortError, as for the others.
+    const failing = result.warnings?.find((w) => w.error)?.error;
+    const error =
+      abort && (resultCode === 'aborted' || isCancellation(failing))
+        ? abortError('search', signal!, 'ISearchJob::RequestAbort')
+        : (failing ?? errorFromHResult(E_FAIL, { syscall: 'ISearchResult::get_ResultCode' }));
     Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
     throw error;
   }

@@ -238,6 +238,51 @@ describe('search', () => {
     }
   });
 
+  test('a search the signal stopped is an AbortError carrying what WUA reported, warnings included', async () => {
+    // WUA stopped it: resultCode 'aborted', or 'failed' with a cancellation HRESULT (docs/wua.md, Abort).
+    const cases: Array<[number, Array<{ hresult: number; message: string; context: number }>]> = [
+      [5, [{ hresult: 0x8024402f, message: 'one catalog not read', context: 4 }]],
+      [4, [{ hresult: 0x8024000b, message: 'cancelled', context: 1 }]], // WU_E_CALL_CANCELLED
+      [4, [{ hresult: 0x800704c7, message: 'cancelled', context: 1 }]], // HRESULT_FROM_WIN32(ERROR_CANCELLED)
+    ];
+    for (const [resultCode, warnings] of cases) {
+      const controller = new AbortController();
+      const session = createUpdateSession();
+      fake.wuaSearch = (_handle, criteria) => {
+        controller.abort(new Error('user pressed cancel'));
+        const result = { resultCode, abortRequested: true, abortHresult: 0, updates: [nativeUpdate(A)], warnings };
+        return { promise: Promise.resolve(result), abort: () => fake.calls.push(`abort:${criteria}`) };
+      };
+      const error = (await session.search('IsInstalled=0', { signal: controller.signal }).catch((e: unknown) => e)) as AbortError & {
+        result?: unknown;
+      };
+      expect(error).toBeInstanceOf(AbortError);
+      expect(error).toMatchObject({ name: 'AbortError', syscall: 'ISearchJob::RequestAbort' });
+      expect((error.cause as Error).message).toBe('user pressed cancel');
+      expect(error.result).toMatchObject({
+        abortRequested: true,
+        abortHresult: 0,
+        updates: [{ id: A }],
+        warnings: [{ message: warnings[0]!.message }],
+      });
+      expect(Object.keys(error)).not.toContain('result');
+    }
+  });
+
+  test('a failed search keeps its typed error when the abort was not what stopped it', async () => {
+    const controller = new AbortController();
+    fake.wuaSearch = () => {
+      controller.abort();
+      const warnings = [{ hresult: 0x8024402c, message: 'server name not resolved', context: 1 }];
+      return { promise: Promise.resolve({ resultCode: 4, abortRequested: true, abortHresult: 0, updates: [], warnings }), abort: () => 0 };
+    };
+    const error = await createUpdateSession()
+      .search('IsInstalled=0', { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ code: 'WU_E_PT_WINHTTP_NAME_NOT_RESOLVED', result: { resultCode: 'failed' } });
+  });
+
   test('an unknown OperationResultCode is reported raw, not guessed and not thrown away', async () => {
     fake.searchResultCode = 9;
     fake.updates = [nativeUpdate(A)];
