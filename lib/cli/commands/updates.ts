@@ -408,6 +408,9 @@ export const updatesCommand: CliCommand = {
     if (TAKES_UPDATES.includes(sub) && rest.length === 0) throw new UsageError(`${sub} needs at least one update id or KB number`);
     if (!TAKES_UPDATES.includes(sub) && rest.length > (sub === 'search' ? 1 : 0)) throw new UsageError(`${sub} takes no further arguments`);
     if (args.options.count !== undefined && sub !== 'history') throw new UsageError('--count applies to history only');
+    // search() would throw a TypeError for it: a bad command line, not an internal error.
+    if (sub === 'search' && rest[0] !== undefined && rest[0].trim() === '')
+      throw new UsageError(`search criteria must not be blank; received ${JSON.stringify(rest[0])}`);
     for (const name of ['accept-eula'] as const)
       if (args.options[name] && sub !== 'install') throw new UsageError(`--${name} applies to install only`);
     for (const name of ['force-quiet', 'skip-interactive'] as const) {

@@ -24,6 +24,7 @@ describe('usage errors exit 2 before anything runs', () => {
     [['search', '--accept-eula'], /--accept-eula applies to install only/],
     [['history', '--skip-interactive'], /--skip-interactive applies to install and uninstall only/],
     [['search', '--online', '--offline'], /--online and --offline cannot be used together/],
+    [['search', ' \t'], /search criteria must not be blank; received " \\t"/],
   ])('%j', async (argv, message) => {
     const fake = new FakeWua();
     setNativeBinding(fake as never);
