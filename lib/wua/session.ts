@@ -489,15 +489,16 @@ export class UpdateSession {
     const abort = abortFacts(signal, raw, progressError !== undefined);
     if (abort) Object.assign(result, abort);
     if (progressError) result.progressError = progressError.error;
-    if (abort && result.resultCode === 'aborted') {
+    const stopped = (): AbortedJobError<T> => {
       const error = abortError(
         operation,
         signal!,
         operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort',
       ) as AbortedJobError<T>;
       Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
-      throw error;
-    }
+      return error;
+    };
+    if (abort && result.resultCode === 'aborted') throw stopped();
     if (result.resultCode !== 'failed') return result;
     // Nothing succeeded: reject with the job's own HRESULT, else the first update's.
     const syscall = operation === 'download' ? 'IDownloadResult::get_HResult' : 'IInstallationResult::get_HResult';
@@ -516,6 +517,8 @@ export class UpdateSession {
           syscall: operation === 'download' ? 'IDownloadResult::get_ResultCode' : 'IInstallationResult::get_ResultCode',
         });
     }
+    // Failed with a cancellation after the signal asked WUA to stop: the job was stopped.
+    if (signal?.aborted && isCancellation(error)) throw stopped();
     Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
     throw error;
   }

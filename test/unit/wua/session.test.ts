@@ -644,6 +644,35 @@ describe('abort, progress and lifetime', () => {
     await expect(pending).rejects.toBeInstanceOf(AbortError);
   });
 
+  test.each([
+    ['install', 'WU_E_CALL_CANCELLED', 0x8024000b, 0x8024000b],
+    ['download', 'E_ABORT', 0x80004004, 0x80004004],
+    ['install', 'a per-update WU_E_CALL_CANCELLED', 0, 0x8024000b],
+  ] as const)(
+    '%s: a job WUA ends failed with %s after an abort is an AbortError with the result',
+    async (operation, _name, job, update) => {
+      const session = await searched();
+      const controller = new AbortController();
+      const pending = session[operation]([A], { signal: controller.signal });
+      await new Promise((resolve) => setImmediate(resolve));
+      controller.abort(new Error('user pressed cancel'));
+      fake.last.resolve(
+        succeeded([A], {
+          resultCode: 4,
+          hresult: job,
+          abortRequested: true,
+          abortHresult: 0,
+          updates: [{ id: A, resultCode: 4, hresult: update, rebootRequired: false }],
+        }),
+      );
+      const error = (await pending.catch((e: unknown) => e)) as AbortError & { result?: unknown };
+      expect(error).toBeInstanceOf(AbortError);
+      expect(error.syscall).toBe(operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort');
+      expect((error.cause as Error).message).toBe('user pressed cancel');
+      expect(error.result).toMatchObject({ resultCode: 'failed', abortRequested: true, updates: [{ id: A, resultCode: 'failed' }] });
+    },
+  );
+
   test('an already aborted signal rejects without a native call', async () => {
     const session = await searched();
     fake.calls = [];
