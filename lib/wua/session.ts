@@ -387,10 +387,15 @@ export class UpdateSession {
   }
 
   /** Hands each native progress record, shaped (./shape.ts), to onProgress. */
-  #progress(operation: ProgressEvent['operation'], selected: readonly Update[], onProgress: ((event: ProgressEvent) => void) | undefined) {
+  #progress(
+    operation: ProgressEvent['operation'],
+    selected: readonly Update[],
+    onProgress: ((event: ProgressEvent) => void) | undefined,
+    given: readonly Update[] = selected,
+  ) {
     if (!onProgress) return undefined;
     return (p: NativeProgress): ProgressEvent => {
-      const event = shapeProgress(operation, selected, p);
+      const event = shapeProgress(operation, selected, p, given);
       onProgress(event);
       return event;
     };
@@ -566,7 +571,7 @@ export class UpdateSession {
         raw = await this.#run<NativeJobResult>(
           operation,
           signal,
-          this.#progress(operation, toRun, onProgress),
+          this.#progress(operation, toRun, onProgress, selected),
           (binding, handle, progress) =>
             binding.wuaInstall(
               handle,

@@ -116,7 +116,10 @@ export interface SearchOptions {
 /** What onProgress receives, in order; the last event of a completed job has percent 100. */
 export interface ProgressEvent {
   operation: 'download' | 'install' | 'uninstall';
-  /** Index in the updates passed to download/install/uninstall, as WUA reports it. */
+  /**
+   * Index in the updates passed to download/install/uninstall (those userInputUpdates 'skip'
+   * left out counted); WUA's own index when it reports one outside the updates it was given.
+   */
   updateIndex: number;
   /** The update at updateIndex; null when WUA reports an index outside the updates given. */
   update: { id: string; title: string } | null;

@@ -499,6 +499,27 @@ describe('the Run As preflight (context facts injected)', () => {
     });
   });
 
+  test("'skip': progress indexes the updates the caller passed, not the ones WUA was given", async () => {
+    fake.facts = runAsFacts();
+    const session = await searched([nativeUpdate(A), interactive(), nativeUpdate(B)]);
+    const events: ProgressEvent[] = [];
+    const given = [A, UI, B];
+    const pending = session.install(given, { userInputUpdates: 'skip', onProgress: (e) => events.push(e) });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.last.updateIds).toEqual([A, B]);
+    fake.last.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 100, percent: 50 });
+    fake.last.onProgress!({ currentUpdateIndex: 1, currentUpdatePercent: 100, percent: 100 });
+    fake.last.onProgress!({ currentUpdateIndex: 2, currentUpdatePercent: 0, percent: 100 }); // outside what WUA was given
+    fake.last.resolve(succeeded([A, B]));
+    await pending;
+    expect(events.map((e) => [e.updateIndex, e.update?.id])).toEqual([
+      [0, A],
+      [2, B],
+      [2, undefined],
+    ]);
+    for (const e of events) if (e.update) expect(given[e.updateIndex]).toBe(e.update.id);
+  });
+
   test("'skip' with nothing left: no native call, notStarted", async () => {
     fake.facts = runAsFacts();
     const session = await searched([interactive()]);
