@@ -78,10 +78,11 @@ export interface SearchResult extends AbortFacts {
   /**
    * ISearchResult::Warnings: what WUA could not complete in this search (the updates are
    * usable but may be incomplete); [] when nothing was left out. null when WUA did not answer
-   * (ISearchResult::get_Warnings failed: warningsHresult says how), which is unknown, not none.
+   * (ISearchResult::get_Warnings, or reading one IUpdateException, failed: warningsHresult says how),
+   * which is unknown, not none.
    */
   warnings: SearchWarning[] | null;
-  /** get_Warnings' failing HRESULT (unsigned), when warnings is null. */
+  /** The failing HRESULT (unsigned) of get_Warnings or of reading one warning, when warnings is null. */
   warningsHresult?: number;
 }
 
