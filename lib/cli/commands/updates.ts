@@ -110,7 +110,11 @@ function progressReporter(io: CliIo, json: boolean, count: number): { onProgress
   let started = false;
   return {
     onProgress: (e) => {
-      const payload = { operation: e.operation, index: e.updateIndex + 1, count, title: printable(e.update?.title ?? '').slice(0, 40) };
+      // 40 UTF-16 units, less a high surrogate cut from its pair (a terminal would show U+FFFD).
+      const title = printable(e.update?.title ?? '')
+        .slice(0, 40)
+        .replace(/[\ud800-\udbff]$/, '');
+      const payload = { operation: e.operation, index: e.updateIndex + 1, count, title };
       if (!started) {
         bar.start(100, e.percent, payload);
         started = true;

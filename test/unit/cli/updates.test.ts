@@ -180,3 +180,21 @@ test('the progress bar on a terminal counts the updates and keeps a hostile titl
   expect(shown).not.toContain('/?');
   expect(shown).not.toMatch(/First\r|\u001b\[2J/);
 });
+
+test('the progress bar cuts a long title between characters, never inside a surrogate pair', async () => {
+  const { runCli } = await import('../../../lib/cli/main');
+  const fake = new FakeWua();
+  fake.updates = [nativeUpdate(A, { title: `${'a'.repeat(39)}\u{1F600} and more` })];
+  setNativeBinding(fake as never);
+  const err: string[] = [];
+  const stderr = { isTTY: true, columns: 120, write: (chunk: unknown) => err.push(String(chunk)) };
+  const running = runCli(['updates', 'install', A], { stdout: { write: () => true }, stderr } as never);
+  while (fake.jobs.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  fake.last.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 50, percent: 50 });
+  fake.last.resolve(succeeded([A]));
+  expect(await running).toBe(0);
+  const shown = err.join('');
+  expect(shown).toContain(`update 1/1 ${'a'.repeat(39)}`);
+  // A lone surrogate reaches the terminal as U+FFFD.
+  expect(shown).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+});
