@@ -5,7 +5,7 @@
 import { E_ACCESSDENIED } from '../../errors/codes.generated';
 import { SingleBar } from 'cli-progress';
 import { getInteractiveContext } from '../../process';
-import { MsiLuaError, NoInteractiveUserError, PlatformNotSupportedError } from '../../errors';
+import { MsiLuaError, NoInteractiveUserError, PlatformNotSupportedError, describeHResult } from '../../errors';
 import {
   createUpdateSession,
   getAgentInfo,
@@ -196,6 +196,11 @@ async function run(
         for (const w of result.warnings ?? []) {
           const code = w.hresult ? ` [${hex(w.hresult)}${w.error ? ` ${w.error.code}` : ''}]` : '';
           io.stderr.write(`${printable(`msi-lua updates search: warning (${w.context}): ${w.message || 'no message'}${code}`)}\n`);
+        }
+        // Unknown is not none: say so rather than print no warning.
+        if (result.warnings === null) {
+          const hr = result.warningsHresult ?? 0;
+          io.stderr.write(`msi-lua updates search: warnings unknown: WUA did not report them [${hex(hr)} ${describeHResult(hr).code}]\n`);
         }
       }
       return { doc: result, code: ExitCode.OK };

@@ -141,6 +141,21 @@ describe('search: ISearchResult::Warnings and a search that failed', () => {
     expect(json.stderr).toBe('');
   });
 
+  test('warnings WUA did not report are said to be unknown, not shown as none', async () => {
+    const fake = new FakeWua();
+    fake.updates = [nativeUpdate(A)];
+    fake.searchWarnings = null;
+    fake.searchWarningsHresult = 0x80004001;
+    setNativeBinding(fake as never);
+    const run = await cli('search');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^1 update\(s\)/m);
+    expect(run.stderr).toBe('msi-lua updates search: warnings unknown: WUA did not report them [0x80004001 E_NOTIMPL]\n');
+    const json = await cli('search', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ warnings: null, warningsHresult: 0x80004001 });
+    expect(json.stderr).toBe('');
+  });
+
   test('a failed search exits 25 with the typed error, also before install, not "no update matches"', async () => {
     const fake = new FakeWua();
     fake.updates = [];
