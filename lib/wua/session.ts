@@ -204,7 +204,8 @@ export class UpdateSession {
    * answer). TypeError for blank criteria or one holding a NUL. Rejects with the typed error of
    * EndSearch, or, for a search that ended with resultCode 'failed', of its first failing
    * warning (else E_FAIL, syscall 'ISearchResult::get_ResultCode'), the result as `error.result`;
-   * with AbortError for a search the signal stopped.
+   * with AbortError for a search the signal stopped (resultCode 'aborted', or 'failed' with a
+   * cancellation HRESULT), also carrying `error.result`.
    */
   async search(criteria: string, options: SearchOptions = {}): Promise<SearchResult> {
     assertSearchCriteria(criteria);
@@ -222,14 +223,18 @@ export class UpdateSession {
     );
     const resultCode = resultName(raw.resultCode);
     const abort = abortFacts(signal, raw);
-    if (abort && resultCode === 'aborted') throw abortError('search', signal!, 'ISearchJob::RequestAbort');
     const updates = raw.updates.map(shapeUpdate);
     for (const update of updates) this.#known.set(update.id.toLowerCase(), update);
     const result: SearchResult = { resultCode, ...rawCode(raw.resultCode), ...abort, updates, ...shapeWarnings(raw) };
-    if (resultCode !== 'failed') return result;
+    if (resultCode !== 'failed' && !(abort && resultCode === 'aborted')) return result;
     // Download and install reject when the job fails as a whole; a search does the same, with
-    // the reason WUA gives in its warnings (ISearchResult has no HRESULT of its own).
-    const error = result.warnings?.find((w) => w.error)?.error ?? errorFromHResult(E_FAIL, { syscall: 'ISearchResult::get_ResultCode' });
+    // the reason WUA gives in its warnings (ISearchResult has no HRESULT of its own). Stopped
+    // by the signal (aborted, or failed with a cancellation): AbortError, as for the others.
+    const failing = result.warnings?.find((w) => w.error)?.error;
+    const error =
+      abort && (resultCode === 'aborted' || isCancellation(failing))
+        ? abortError('search', signal!, 'ISearchJob::RequestAbort')
+        : (failing ?? errorFromHResult(E_FAIL, { syscall: 'ISearchResult::get_ResultCode' }));
     Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
     throw error;
   }
@@ -382,10 +387,15 @@ export class UpdateSession {
   }
 
   /** Hands each native progress record, shaped (./shape.ts), to onProgress. */
-  #progress(operation: ProgressEvent['operation'], selected: readonly Update[], onProgress: ((event: ProgressEvent) => void) | undefined) {
+  #progress(
+    operation: ProgressEvent['operation'],
+    selected: readonly Update[],
+    onProgress: ((event: ProgressEvent) => void) | undefined,
+    given: readonly Update[] = selected,
+  ) {
     if (!onProgress) return undefined;
     return (p: NativeProgress): ProgressEvent => {
-      const event = shapeProgress(operation, selected, p);
+      const event = shapeProgress(operation, selected, p, given);
       onProgress(event);
       return event;
     };
@@ -484,15 +494,16 @@ export class UpdateSession {
     const abort = abortFacts(signal, raw, progressError !== undefined);
     if (abort) Object.assign(result, abort);
     if (progressError) result.progressError = progressError.error;
-    if (abort && result.resultCode === 'aborted') {
+    const stopped = (): AbortedJobError<T> => {
       const error = abortError(
         operation,
         signal!,
         operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort',
       ) as AbortedJobError<T>;
       Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
-      throw error;
-    }
+      return error;
+    };
+    if (abort && result.resultCode === 'aborted') throw stopped();
     if (result.resultCode !== 'failed') return result;
     // Nothing succeeded: reject with the job's own HRESULT, else the first update's.
     const syscall = operation === 'download' ? 'IDownloadResult::get_HResult' : 'IInstallationResult::get_HResult';
@@ -511,6 +522,8 @@ export class UpdateSession {
           syscall: operation === 'download' ? 'IDownloadResult::get_ResultCode' : 'IInstallationResult::get_ResultCode',
         });
     }
+    // Failed with a cancellation after the signal asked WUA to stop: the job was stopped.
+    if (signal?.aborted && isCancellation(error)) throw stopped();
     Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
     throw error;
   }
@@ -558,7 +571,7 @@ export class UpdateSession {
         raw = await this.#run<NativeJobResult>(
           operation,
           signal,
-          this.#progress(operation, toRun, onProgress),
+          this.#progress(operation, toRun, onProgress, selected),
           (binding, handle, progress) =>
             binding.wuaInstall(
               handle,

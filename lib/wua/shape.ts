@@ -199,12 +199,20 @@ export function shapeHideOutcome(update: Update, r: NativeSetHidden): HideOutcom
   return outcome;
 }
 
-/** A native progress record as the ProgressEvent onProgress receives; `selected` are the updates of the job, in order. */
-export function shapeProgress(operation: ProgressEvent['operation'], selected: readonly Update[], p: NativeProgress): ProgressEvent {
+/**
+ * A native progress record as the ProgressEvent onProgress receives; `selected` are the updates
+ * of the job, in order, and `given` the caller's (skipped ones included), which updateIndex counts.
+ */
+export function shapeProgress(
+  operation: ProgressEvent['operation'],
+  selected: readonly Update[],
+  p: NativeProgress,
+  given: readonly Update[] = selected,
+): ProgressEvent {
   const update = selected[p.currentUpdateIndex];
   const event: ProgressEvent = {
     operation,
-    updateIndex: p.currentUpdateIndex,
+    updateIndex: update ? given.indexOf(update) : p.currentUpdateIndex,
     update: update ? { id: update.id, title: update.title } : null,
     updatePercent: p.currentUpdatePercent,
     percent: p.percent,

@@ -78,10 +78,11 @@ export interface SearchResult extends AbortFacts {
   /**
    * ISearchResult::Warnings: what WUA could not complete in this search (the updates are
    * usable but may be incomplete); [] when nothing was left out. null when WUA did not answer
-   * (ISearchResult::get_Warnings failed: warningsHresult says how), which is unknown, not none.
+   * (ISearchResult::get_Warnings, or reading one IUpdateException, failed: warningsHresult says how),
+   * which is unknown, not none.
    */
   warnings: SearchWarning[] | null;
-  /** get_Warnings' failing HRESULT (unsigned), when warnings is null. */
+  /** The failing HRESULT (unsigned) of get_Warnings or of reading one warning, when warnings is null. */
   warningsHresult?: number;
 }
 
@@ -116,7 +117,10 @@ export interface SearchOptions {
 /** What onProgress receives, in order; the last event of a completed job has percent 100. */
 export interface ProgressEvent {
   operation: 'download' | 'install' | 'uninstall';
-  /** Index in the updates passed to download/install/uninstall, as WUA reports it. */
+  /**
+   * Index in the updates passed to download/install/uninstall (those userInputUpdates 'skip'
+   * left out counted); WUA's own index when it reports one outside the updates it was given.
+   */
   updateIndex: number;
   /** The update at updateIndex; null when WUA reports an index outside the updates given. */
   update: { id: string; title: string } | null;

@@ -422,8 +422,12 @@ class SearchJob : public Object<ISearchJob> {
     ReleaseCallback();
     return S_OK;
   }
+  // search.requestAbortHresult makes RequestAbort fail; search.ignoreAbort runs the search to its end.
   HRESULT STDMETHODCALLTYPE RequestAbort() override {
     Record("RequestAbort", "\"job\":\"search\"");
+    HRESULT hr = static_cast<HRESULT>(static_cast<uint32_t>(section_["requestAbortHresult"].asInt(0)));
+    if (FAILED(hr)) return hr;
+    if (section_["ignoreAbort"].asBool()) return S_OK;
     aborted_ = true;
     ::SetEvent(abort_);
     return S_OK;

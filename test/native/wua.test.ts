@@ -582,6 +582,71 @@ describeWindows('Windows Update Agent through the scripted agent', () => {
     expect(record.named('RequestAbort')).toEqual([expect.objectContaining({ job: 'search' })]);
   });
 
+  test('an aborted search rejects with AbortError carrying its warnings; every object released', async () => {
+    const warnings = [{ hresult: 0x8024402f, message: 'one catalog not read', context: 4 }];
+    agent.useScenario({ updates: [scenarioUpdate(ID1)], search: { delayMs: 20_000, warnings } });
+    session = createUpdateSession();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const error = (await session.search('IsInstalled=0', { signal: controller.signal }).catch((e: unknown) => e)) as AbortError & {
+      result?: unknown;
+    };
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error.result).toMatchObject({
+      resultCode: 'aborted',
+      abortRequested: true,
+      abortHresult: 0,
+      warnings: [{ message: 'one catalog not read', context: 'searchIncomplete' }],
+    });
+    expect(await closeAndCountLive()).toBe(0);
+  });
+
+  test('a search WUA runs to its end despite RequestAbort resolves with abortHresult and its warnings', async () => {
+    const warnings = [{ hresult: 0x8024402f, message: 'one catalog not read', context: 4 }];
+    for (const requestAbortHresult of [0, 0x80004005]) {
+      record = agent.startRecord();
+      agent.useScenario({
+        updates: [scenarioUpdate(ID1)],
+        search: { delayMs: 600, ignoreAbort: true, requestAbortHresult, resultCode: 3, warnings },
+      });
+      session = createUpdateSession();
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const result = await session.search('IsInstalled=0', { signal: controller.signal });
+      expect(result).toMatchObject({
+        resultCode: 'succeededWithErrors',
+        abortRequested: true,
+        abortHresult: requestAbortHresult,
+        updates: [{ id: ID1 }],
+        warnings: [{ hresult: 0x8024402f, message: 'one catalog not read' }],
+      });
+      expect(await closeAndCountLive()).toBe(0);
+    }
+  });
+
+  test('a search WUA ends failed after RequestAbort: AbortError for a cancellation, else the typed error', async () => {
+    for (const [hresult, name] of [
+      [0x8024000b, 'AbortError'], // WU_E_CALL_CANCELLED
+      [0x8024402c, 'WindowsUpdateError'], // WU_E_PT_WINHTTP_NAME_NOT_RESOLVED
+    ] as const) {
+      record = agent.startRecord();
+      agent.useScenario({
+        updates: [],
+        search: { delayMs: 600, ignoreAbort: true, resultCode: 4, warnings: [{ hresult, message: 'stopped', context: 1 }] },
+      });
+      session = createUpdateSession();
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const error = (await session.search('IsInstalled=0', { signal: controller.signal }).catch((e: unknown) => e)) as Error & {
+        result?: unknown;
+      };
+      expect(error.name).toBe(name);
+      expect(error.result).toMatchObject({ resultCode: 'failed', abortRequested: true, warnings: [{ hresult }] });
+      expect(record.named('RequestAbort')).toHaveLength(1);
+      expect(await closeAndCountLive()).toBe(0);
+    }
+  });
+
   test('an onProgress that throws aborts the job and its error comes back', async () => {
     const { session: s, updates } = await openWith({ updates: [scenarioUpdate(ID1)], install: { stepMs: 20, stepsPerUpdate: 10 } });
     const boom = new Error('progress handler failed');

@@ -5,7 +5,7 @@
 import { E_ACCESSDENIED } from '../../errors/codes.generated';
 import { SingleBar } from 'cli-progress';
 import { getInteractiveContext } from '../../process';
-import { MsiLuaError, NoInteractiveUserError, PlatformNotSupportedError } from '../../errors';
+import { MsiLuaError, NoInteractiveUserError, PlatformNotSupportedError, describeHResult } from '../../errors';
 import {
   createUpdateSession,
   getAgentInfo,
@@ -110,7 +110,11 @@ function progressReporter(io: CliIo, json: boolean, count: number): { onProgress
   let started = false;
   return {
     onProgress: (e) => {
-      const payload = { operation: e.operation, index: e.updateIndex + 1, count, title: printable(e.update?.title ?? '').slice(0, 40) };
+      // 40 UTF-16 units, less a high surrogate cut from its pair (a terminal would show U+FFFD).
+      const title = printable(e.update?.title ?? '')
+        .slice(0, 40)
+        .replace(/[\ud800-\udbff]$/, '');
+      const payload = { operation: e.operation, index: e.updateIndex + 1, count, title };
       if (!started) {
         bar.start(100, e.percent, payload);
         started = true;
@@ -192,6 +196,11 @@ async function run(
         for (const w of result.warnings ?? []) {
           const code = w.hresult ? ` [${hex(w.hresult)}${w.error ? ` ${w.error.code}` : ''}]` : '';
           io.stderr.write(`${printable(`msi-lua updates search: warning (${w.context}): ${w.message || 'no message'}${code}`)}\n`);
+        }
+        // Unknown is not none: say so rather than print no warning.
+        if (result.warnings === null) {
+          const hr = result.warningsHresult ?? 0;
+          io.stderr.write(`msi-lua updates search: warnings unknown: WUA did not report them [${hex(hr)} ${describeHResult(hr).code}]\n`);
         }
       }
       return { doc: result, code: ExitCode.OK };
@@ -408,6 +417,9 @@ export const updatesCommand: CliCommand = {
     if (TAKES_UPDATES.includes(sub) && rest.length === 0) throw new UsageError(`${sub} needs at least one update id or KB number`);
     if (!TAKES_UPDATES.includes(sub) && rest.length > (sub === 'search' ? 1 : 0)) throw new UsageError(`${sub} takes no further arguments`);
     if (args.options.count !== undefined && sub !== 'history') throw new UsageError('--count applies to history only');
+    // search() would throw a TypeError for it: a bad command line, not an internal error.
+    if (sub === 'search' && rest[0] !== undefined && rest[0].trim() === '')
+      throw new UsageError(`search criteria must not be blank; received ${JSON.stringify(rest[0])}`);
     for (const name of ['accept-eula'] as const)
       if (args.options[name] && sub !== 'install') throw new UsageError(`--${name} applies to install only`);
     for (const name of ['force-quiet', 'skip-interactive'] as const) {

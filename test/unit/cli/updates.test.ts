@@ -24,6 +24,7 @@ describe('usage errors exit 2 before anything runs', () => {
     [['search', '--accept-eula'], /--accept-eula applies to install only/],
     [['history', '--skip-interactive'], /--skip-interactive applies to install and uninstall only/],
     [['search', '--online', '--offline'], /--online and --offline cannot be used together/],
+    [['search', ' \t'], /search criteria must not be blank; received " \\t"/],
   ])('%j', async (argv, message) => {
     const fake = new FakeWua();
     setNativeBinding(fake as never);
@@ -140,6 +141,21 @@ describe('search: ISearchResult::Warnings and a search that failed', () => {
     expect(json.stderr).toBe('');
   });
 
+  test('warnings WUA did not report are said to be unknown, not shown as none', async () => {
+    const fake = new FakeWua();
+    fake.updates = [nativeUpdate(A)];
+    fake.searchWarnings = null;
+    fake.searchWarningsHresult = 0x80004001;
+    setNativeBinding(fake as never);
+    const run = await cli('search');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^1 update\(s\)/m);
+    expect(run.stderr).toBe('msi-lua updates search: warnings unknown: WUA did not report them [0x80004001 E_NOTIMPL]\n');
+    const json = await cli('search', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ warnings: null, warningsHresult: 0x80004001 });
+    expect(json.stderr).toBe('');
+  });
+
   test('a failed search exits 25 with the typed error, also before install, not "no update matches"', async () => {
     const fake = new FakeWua();
     fake.updates = [];
@@ -178,4 +194,22 @@ test('the progress bar on a terminal counts the updates and keeps a hostile titl
   expect(shown).toContain('update 6/2');
   expect(shown).not.toContain('/?');
   expect(shown).not.toMatch(/First\r|\u001b\[2J/);
+});
+
+test('the progress bar cuts a long title between characters, never inside a surrogate pair', async () => {
+  const { runCli } = await import('../../../lib/cli/main');
+  const fake = new FakeWua();
+  fake.updates = [nativeUpdate(A, { title: `${'a'.repeat(39)}\u{1F600} and more` })];
+  setNativeBinding(fake as never);
+  const err: string[] = [];
+  const stderr = { isTTY: true, columns: 120, write: (chunk: unknown) => err.push(String(chunk)) };
+  const running = runCli(['updates', 'install', A], { stdout: { write: () => true }, stderr } as never);
+  while (fake.jobs.length === 0) await new Promise((resolve) => setImmediate(resolve));
+  fake.last.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 50, percent: 50 });
+  fake.last.resolve(succeeded([A]));
+  expect(await running).toBe(0);
+  const shown = err.join('');
+  expect(shown).toContain(`update 1/1 ${'a'.repeat(39)}`);
+  // A lone surrogate reaches the terminal as U+FFFD.
+  expect(shown).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
 });

@@ -238,6 +238,51 @@ describe('search', () => {
     }
   });
 
+  test('a search the signal stopped is an AbortError carrying what WUA reported, warnings included', async () => {
+    // WUA stopped it: resultCode 'aborted', or 'failed' with a cancellation HRESULT (docs/wua.md, Abort).
+    const cases: Array<[number, Array<{ hresult: number; message: string; context: number }>]> = [
+      [5, [{ hresult: 0x8024402f, message: 'one catalog not read', context: 4 }]],
+      [4, [{ hresult: 0x8024000b, message: 'cancelled', context: 1 }]], // WU_E_CALL_CANCELLED
+      [4, [{ hresult: 0x800704c7, message: 'cancelled', context: 1 }]], // HRESULT_FROM_WIN32(ERROR_CANCELLED)
+    ];
+    for (const [resultCode, warnings] of cases) {
+      const controller = new AbortController();
+      const session = createUpdateSession();
+      fake.wuaSearch = (_handle, criteria) => {
+        controller.abort(new Error('user pressed cancel'));
+        const result = { resultCode, abortRequested: true, abortHresult: 0, updates: [nativeUpdate(A)], warnings };
+        return { promise: Promise.resolve(result), abort: () => fake.calls.push(`abort:${criteria}`) };
+      };
+      const error = (await session.search('IsInstalled=0', { signal: controller.signal }).catch((e: unknown) => e)) as AbortError & {
+        result?: unknown;
+      };
+      expect(error).toBeInstanceOf(AbortError);
+      expect(error).toMatchObject({ name: 'AbortError', syscall: 'ISearchJob::RequestAbort' });
+      expect((error.cause as Error).message).toBe('user pressed cancel');
+      expect(error.result).toMatchObject({
+        abortRequested: true,
+        abortHresult: 0,
+        updates: [{ id: A }],
+        warnings: [{ message: warnings[0]!.message }],
+      });
+      expect(Object.keys(error)).not.toContain('result');
+    }
+  });
+
+  test('a failed search keeps its typed error when the abort was not what stopped it', async () => {
+    const controller = new AbortController();
+    fake.wuaSearch = () => {
+      controller.abort();
+      const warnings = [{ hresult: 0x8024402c, message: 'server name not resolved', context: 1 }];
+      return { promise: Promise.resolve({ resultCode: 4, abortRequested: true, abortHresult: 0, updates: [], warnings }), abort: () => 0 };
+    };
+    const error = await createUpdateSession()
+      .search('IsInstalled=0', { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ code: 'WU_E_PT_WINHTTP_NAME_NOT_RESOLVED', result: { resultCode: 'failed' } });
+  });
+
   test('an unknown OperationResultCode is reported raw, not guessed and not thrown away', async () => {
     fake.searchResultCode = 9;
     fake.updates = [nativeUpdate(A)];
@@ -454,6 +499,27 @@ describe('the Run As preflight (context facts injected)', () => {
     });
   });
 
+  test("'skip': progress indexes the updates the caller passed, not the ones WUA was given", async () => {
+    fake.facts = runAsFacts();
+    const session = await searched([nativeUpdate(A), interactive(), nativeUpdate(B)]);
+    const events: ProgressEvent[] = [];
+    const given = [A, UI, B];
+    const pending = session.install(given, { userInputUpdates: 'skip', onProgress: (e) => events.push(e) });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.last.updateIds).toEqual([A, B]);
+    fake.last.onProgress!({ currentUpdateIndex: 0, currentUpdatePercent: 100, percent: 50 });
+    fake.last.onProgress!({ currentUpdateIndex: 1, currentUpdatePercent: 100, percent: 100 });
+    fake.last.onProgress!({ currentUpdateIndex: 2, currentUpdatePercent: 0, percent: 100 }); // outside what WUA was given
+    fake.last.resolve(succeeded([A, B]));
+    await pending;
+    expect(events.map((e) => [e.updateIndex, e.update?.id])).toEqual([
+      [0, A],
+      [2, B],
+      [2, undefined],
+    ]);
+    for (const e of events) if (e.update) expect(given[e.updateIndex]).toBe(e.update.id);
+  });
+
   test("'skip' with nothing left: no native call, notStarted", async () => {
     fake.facts = runAsFacts();
     const session = await searched([interactive()]);
@@ -598,6 +664,35 @@ describe('abort, progress and lifetime', () => {
     fake.last.reject(nativeFailure(hresult, 'IUpdateInstaller::EndInstall'));
     await expect(pending).rejects.toBeInstanceOf(AbortError);
   });
+
+  test.each([
+    ['install', 'WU_E_CALL_CANCELLED', 0x8024000b, 0x8024000b],
+    ['download', 'E_ABORT', 0x80004004, 0x80004004],
+    ['install', 'a per-update WU_E_CALL_CANCELLED', 0, 0x8024000b],
+  ] as const)(
+    '%s: a job WUA ends failed with %s after an abort is an AbortError with the result',
+    async (operation, _name, job, update) => {
+      const session = await searched();
+      const controller = new AbortController();
+      const pending = session[operation]([A], { signal: controller.signal });
+      await new Promise((resolve) => setImmediate(resolve));
+      controller.abort(new Error('user pressed cancel'));
+      fake.last.resolve(
+        succeeded([A], {
+          resultCode: 4,
+          hresult: job,
+          abortRequested: true,
+          abortHresult: 0,
+          updates: [{ id: A, resultCode: 4, hresult: update, rebootRequired: false }],
+        }),
+      );
+      const error = (await pending.catch((e: unknown) => e)) as AbortError & { result?: unknown };
+      expect(error).toBeInstanceOf(AbortError);
+      expect(error.syscall).toBe(operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort');
+      expect((error.cause as Error).message).toBe('user pressed cancel');
+      expect(error.result).toMatchObject({ resultCode: 'failed', abortRequested: true, updates: [{ id: A, resultCode: 'failed' }] });
+    },
+  );
 
   test('an already aborted signal rejects without a native call', async () => {
     const session = await searched();
