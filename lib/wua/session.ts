@@ -125,6 +125,15 @@ export function interactiveRefusal(context: InteractiveContext): string | null {
   return null;
 }
 
+/**
+ * Attaches a fact for the caller to read (error.result, error.context, ...) as a non-enumerable
+ * property, so that the error's JSON and its printed keys stay those of the typed error.
+ */
+function attach<E extends object>(error: E, name: string, value: unknown): E {
+  Object.defineProperty(error, name, { value, enumerable: false, configurable: true, writable: true });
+  return error;
+}
+
 /** Adds the updates to a NoInteractiveUserError that came without them. */
 function withUpdates(error: unknown, updates: readonly Update[]): unknown {
   if (!(error instanceof NoInteractiveUserError) || error.updates?.length || updates.length === 0) return error;
@@ -235,8 +244,7 @@ export class UpdateSession {
       abort && (resultCode === 'aborted' || isCancellation(failing))
         ? abortError('search', signal!, 'ISearchJob::RequestAbort')
         : (failing ?? errorFromHResult(E_FAIL, { syscall: 'ISearchResult::get_ResultCode' }));
-    Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
-    throw error;
+    throw attach(error, 'result', result);
   }
 
   /**
@@ -494,15 +502,12 @@ export class UpdateSession {
     const abort = abortFacts(signal, raw, progressError !== undefined);
     if (abort) Object.assign(result, abort);
     if (progressError) result.progressError = progressError.error;
-    const stopped = (): AbortedJobError<T> => {
-      const error = abortError(
-        operation,
-        signal!,
-        operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort',
-      ) as AbortedJobError<T>;
-      Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
-      return error;
-    };
+    const stopped = (): AbortedJobError<T> =>
+      attach(
+        abortError(operation, signal!, operation === 'download' ? 'IDownloadJob::RequestAbort' : 'IInstallationJob::RequestAbort'),
+        'result',
+        result,
+      );
     if (abort && result.resultCode === 'aborted') throw stopped();
     if (result.resultCode !== 'failed') return result;
     // Nothing succeeded: reject with the job's own HRESULT, else the first update's.
@@ -524,8 +529,7 @@ export class UpdateSession {
     }
     // Failed with a cancellation after the signal asked WUA to stop: the job was stopped.
     if (signal?.aborted && isCancellation(error)) throw stopped();
-    Object.defineProperty(error, 'result', { value: result, enumerable: false, configurable: true, writable: true });
-    throw error;
+    throw attach(error, 'result', result);
   }
 
   async #install(
@@ -556,9 +560,7 @@ export class UpdateSession {
       if (refusal !== null) {
         if (policy === 'reject') {
           const error = new NoInteractiveUserError({ updates: needInput.map(updateRef) });
-          Object.defineProperty(error, 'context', { value: context, enumerable: false, configurable: true, writable: true });
-          Object.defineProperty(error, 'preflight', { value: refusal, enumerable: false, configurable: true, writable: true });
-          throw error;
+          throw attach(attach(error, 'context', context), 'preflight', refusal);
         }
         skipped = needInput;
       }
