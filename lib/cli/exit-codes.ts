@@ -91,6 +91,9 @@ export const UpdatesExitCode = {
   REMOTE_ACCESS_DENIED: 23,
   /** No update found by the search matches an id or KB given. */
   NO_MATCH: 24,
-  /** Windows Update failed as a whole (a typed error; --json has its code and HRESULT). */
+  /**
+   * Windows Update failed as a whole (a typed error; --json has its code and HRESULT), or ended a
+   * search it was not asked to stop without completing it (SearchNotCompleted; no HRESULT).
+   */
   WUA_ERROR: 25,
 } as const;

@@ -114,6 +114,21 @@ describeWindows('msi-lua updates through the scripted agent', () => {
     await expect(cli('install', ID1)).resolves.toMatchObject({ code: 0 });
   });
 
+  test('a search WUA ended "aborted" by itself: exit 25 and nothing installed, with its warnings first', async () => {
+    agent.useScenario({
+      updates: [update(ID1, '5034441')],
+      search: { resultCode: 5, warnings: [{ hresult: 0x8024001e, message: 'service stopping', context: 1 }] },
+    });
+    const run = await cli('install', 'KB5034441');
+    expect(run.code).toBe(UpdatesExitCode.WUA_ERROR);
+    expect(run.stderr.split('\n')).toEqual([
+      'msi-lua updates install: search warning (general): service stopping [0x8024001E WU_E_SERVICE_STOP]',
+      'msi-lua updates install: Windows Update ended the search as "aborted" without being asked to stop: its list of updates is incomplete',
+      '',
+    ]);
+    expect(record.named('BeginInstall')).toHaveLength(0);
+  });
+
   test('an id or KB no search found: exit 24, nothing installed', async () => {
     agent.useScenario({ updates: [update(ID1, '5034441')] });
     const run = await cli('install', 'KB999999', '--json');

@@ -95,7 +95,7 @@ export const BUILTIN_LISTINGS: readonly CommandListing[] = [
       [UpdatesExitCode.RUN_AS_REFUSED, 'updates: refused by the Run As rule (updates that can request user input, no interactive user)'],
       [UpdatesExitCode.REMOTE_ACCESS_DENIED, 'updates: access denied in a remote session (use a scheduled task)'],
       [UpdatesExitCode.NO_MATCH, 'updates: no update matches an id or KB given'],
-      [UpdatesExitCode.WUA_ERROR, 'updates: Windows Update failed'],
+      [UpdatesExitCode.WUA_ERROR, 'updates: Windows Update failed, or left a search incomplete'],
     ],
   },
 ];

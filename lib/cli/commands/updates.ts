@@ -15,6 +15,7 @@ import {
   type InstallResult,
   type DownloadResult,
   type ProgressEvent,
+  type SearchResult,
   type Update,
   type UpdateSession,
 } from '../../wua';
@@ -149,14 +150,80 @@ function writeKeyValues(out: CliStream, pairs: Array<[string, unknown]>): void {
 }
 
 function jobExit(result: InstallResult | DownloadResult): number {
+  // Only 'succeeded' is done: an update WUA left 'notStarted' (a job it ended by itself, say
+  // 'aborted') was not installed, whatever the overall code.
   const failed =
-    result.updates.some((u) => u.resultCode === 'failed' || u.resultCode === 'aborted' || u.resultCode === 'unknown') ||
-    result.resultCode === 'succeededWithErrors' ||
-    result.resultCode === 'failed' ||
-    result.resultCode === 'unknown';
+    result.resultCode !== 'succeeded' || result.updates.some((u) => u.resultCode !== 'succeeded' && u.resultCode !== 'skipped');
   if (failed) return UpdatesExitCode.SOME_FAILED;
   if ('rebootRequired' in result && result.rebootRequired) return UpdatesExitCode.REBOOT_REQUIRED;
   return ExitCode.OK;
+}
+
+/**
+ * A search WUA ended neither succeeded nor failed ('aborted' unasked: the CLI never aborts a
+ * search; or an OperationResultCode outside the documented ones): its list is incomplete, so
+ * no command may act on it or report it as the updates there are.
+ */
+class SearchNotCompleted extends Error {
+  override readonly name = 'SearchNotCompleted';
+  constructor(readonly search: SearchResult) {
+    super(
+      `Windows Update ended the search as ${JSON.stringify(search.resultCode)} without being asked to stop: its list of updates is incomplete`,
+    );
+  }
+}
+
+/**
+ * The search a subcommand makes, with its ISearchResult::Warnings reported where scripts look:
+ * one escaped line each on stderr, or with --json a `{"event":"warning"}` line (`search --json`
+ * has them in its document instead). A search that failed reports them before its error.
+ */
+async function searchFor(
+  sub: Subcommand,
+  criteria: string,
+  options: { online?: boolean },
+  io: CliIo,
+  json: boolean,
+  session: UpdateSession,
+): Promise<SearchResult> {
+  let result: SearchResult;
+  try {
+    result = await session.search(criteria, options);
+  } catch (error) {
+    const failed = (error as { result?: SearchResult }).result;
+    if (failed && typeof error === 'object' && error !== null) {
+      reportWarnings(sub, failed, io, json);
+      failedSearches.set(error, failed);
+    }
+    throw error;
+  }
+  reportWarnings(sub, result, io, json);
+  if (result.resultCode !== 'succeeded' && result.resultCode !== 'succeededWithErrors') throw new SearchNotCompleted(result);
+  return result;
+}
+
+/** The result of the search a failure came from, for the --json error document's `search`. */
+const failedSearches = new WeakMap<object, SearchResult>();
+
+function reportWarnings(sub: Subcommand, result: SearchResult, io: CliIo, json: boolean): void {
+  if (json) {
+    if (sub === 'search') return;
+    for (const w of result.warnings ?? []) io.stderr.write(`${JSON.stringify({ event: 'warning', ...(jsonSafe(w) as object) })}\n`);
+    if (result.warnings === null)
+      io.stderr.write(`${JSON.stringify({ event: 'warnings-unknown', hresult: result.warningsHresult ?? 0 })}\n`);
+    return;
+  }
+  // `search` says "warning"; the others say whose warning it is.
+  const what = sub === 'search' ? 'warning' : 'search warning';
+  for (const w of result.warnings ?? []) {
+    const code = w.hresult ? ` [${hex(w.hresult)}${w.error ? ` ${w.error.code}` : ''}]` : '';
+    io.stderr.write(`${printable(`msi-lua updates ${sub}: ${what} (${w.context}): ${w.message || 'no message'}${code}`)}\n`);
+  }
+  // Unknown is not none: say so rather than print no warning.
+  if (result.warnings === null) {
+    const hr = result.warningsHresult ?? 0;
+    io.stderr.write(`msi-lua updates ${sub}: ${what}s unknown: WUA did not report them [${hex(hr)} ${describeHResult(hr).code}]\n`);
+  }
 }
 
 function writeJobResult(io: CliIo, result: InstallResult | DownloadResult): void {
@@ -188,20 +255,10 @@ async function run(
   switch (sub) {
     case 'search': {
       const criteria = rest[0] ?? 'IsInstalled=0 and IsHidden=0';
-      const result = await session.search(criteria, searchOptions);
+      const result = await searchFor(sub, criteria, searchOptions, io, json, session);
       if (!json) {
         io.stdout.write(formatTable(['KB', 'Update id', 'Size', 'Flags', 'Title'], updateRows(result.updates), [false, false, true]));
         io.stdout.write(`${result.updates.length} update(s); flags: D downloaded, I installed, H hidden, U can request user input\n`);
-        // ISearchResult::Warnings: the list above may be incomplete; say so where scripts look.
-        for (const w of result.warnings ?? []) {
-          const code = w.hresult ? ` [${hex(w.hresult)}${w.error ? ` ${w.error.code}` : ''}]` : '';
-          io.stderr.write(`${printable(`msi-lua updates search: warning (${w.context}): ${w.message || 'no message'}${code}`)}\n`);
-        }
-        // Unknown is not none: say so rather than print no warning.
-        if (result.warnings === null) {
-          const hr = result.warningsHresult ?? 0;
-          io.stderr.write(`msi-lua updates search: warnings unknown: WUA did not report them [${hex(hr)} ${describeHResult(hr).code}]\n`);
-        }
       }
       return { doc: result, code: ExitCode.OK };
     }
@@ -219,7 +276,7 @@ async function run(
             : sub === 'unhide'
               ? 'IsInstalled=0 and IsHidden=1'
               : 'IsInstalled=0';
-      const { updates } = await session.search(criteria, searchOptions);
+      const { updates } = await searchFor(sub, criteria, searchOptions, io, json, session);
       const { selected, missing } = select(updates, selectors);
       if (missing.length > 0) {
         const message = `no update found by "${criteria}" matches ${missing.join(', ')}`;
@@ -360,6 +417,7 @@ async function run(
 
 /** The exit code and text for a failure of the whole command. */
 async function failure(error: unknown): Promise<{ code: number; text: string }> {
+  if (error instanceof SearchNotCompleted) return { code: UpdatesExitCode.WUA_ERROR, text: error.message };
   if (error instanceof PlatformNotSupportedError) return { code: UpdatesExitCode.WINDOWS_ONLY, text: 'this command needs Windows' };
   if (error instanceof NoInteractiveUserError) {
     const why = (error as NoInteractiveUserError & { preflight?: string }).preflight;
@@ -438,7 +496,12 @@ export const updatesCommand: CliCommand = {
       // One shape for every command's failure: one line on stderr, and under --json one
       // `{"error": {..., "exitCode"}}` object on stdout.
       io.stderr.write(`${printable(`msi-lua updates ${sub}: ${text}`)}\n`);
-      if (json) io.stdout.write(toJson({ error: { ...errorDocument(error), exitCode: code } }));
+      if (json) {
+        const search = error instanceof SearchNotCompleted ? error.search : failedSearches.get(error as object);
+        const extra = error instanceof SearchNotCompleted ? { resultCode: error.search.resultCode } : {};
+        const doc = { ...errorDocument(error), ...extra, exitCode: code, ...(search ? { search: jsonSafe(search) } : {}) };
+        io.stdout.write(toJson({ error: doc }));
+      }
       return code;
     } finally {
       await session.close().catch(() => undefined);

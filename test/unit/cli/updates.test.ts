@@ -160,18 +160,125 @@ describe('search: ISearchResult::Warnings and a search that failed', () => {
     const fake = new FakeWua();
     fake.updates = [];
     fake.searchResultCode = 4;
-    fake.searchWarnings = [{ hresult: 0x8024402c, message: 'server name not resolved', context: 1 }];
+    fake.searchWarnings = [
+      { hresult: 0x8024402c, message: 'server name not resolved', context: 1 },
+      { hresult: 0x80072efd, message: 'driver catalog unreachable', context: 2 },
+    ];
     setNativeBinding(fake as never);
     for (const argv of [['search'], ['install', 'KB5034441']]) {
+      const what = argv[0] === 'search' ? 'warning' : 'search warning';
       const run = await cli(...argv);
       expect(run.code).toBe(UpdatesExitCode.WUA_ERROR);
-      expect(run.stderr).toMatch(new RegExp(`^msi-lua updates ${argv[0]}: .*WU_E_PT_WINHTTP_NAME_NOT_RESOLVED.*\\n$`));
+      // Every warning first (the error names only the first), then the one failure line.
+      const lines = run.stderr.split('\n');
+      expect(lines).toHaveLength(4);
+      expect(lines[0]).toBe(
+        `msi-lua updates ${argv[0]}: ${what} (general): server name not resolved [0x8024402C WU_E_PT_WINHTTP_NAME_NOT_RESOLVED]`,
+      );
+      expect(lines[1]).toMatch(
+        new RegExp(`^msi-lua updates ${argv[0]}: ${what} \\(windowsDriver\\): driver catalog unreachable \\[0x80072EFD`),
+      );
+      expect(lines[2]).toMatch(new RegExp(`^msi-lua updates ${argv[0]}: WU_E_PT_WINHTTP_NAME_NOT_RESOLVED.*$`));
+      expect(run.stdout).toBe('');
+      const json = await cli(...argv, '--json');
+      expect(json.code).toBe(UpdatesExitCode.WUA_ERROR);
+      const doc = JSON.parse(json.stdout) as { error: { search: { warnings: unknown[] } } };
+      expect(doc).toMatchObject({
+        error: {
+          code: 'WU_E_PT_WINHTTP_NAME_NOT_RESOLVED',
+          syscall: 'IUpdateException::get_HResult',
+          exitCode: 25,
+          search: { resultCode: 'failed', updates: [] },
+        },
+      });
+      expect(doc.error.search.warnings).toEqual([
+        expect.objectContaining({ hresult: 0x8024402c, context: 'general', error: expect.objectContaining({ hresultHex: '0x8024402C' }) }),
+        expect.objectContaining({ hresult: 0x80072efd, context: 'windowsDriver' }),
+      ]);
+      expect(fake.calls.filter((c) => c.startsWith('install'))).toEqual([]);
+    }
+  });
+
+  test("download, install and the others report their search's warnings, on stderr or as JSON lines", async () => {
+    const fake = new FakeWua();
+    fake.updates = [nativeUpdate(A, { kbArticleIds: ['5034441'] })];
+    fake.searchResultCode = 3;
+    fake.searchWarnings = [{ hresult: 0x8024402f, message: 'one catalog not read', context: 4 }];
+    fake.autoResult = (ids) => succeeded(ids);
+    setNativeBinding(fake as never);
+    const text = await cli('install', 'KB5034441');
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe(
+      'msi-lua updates install: search warning (searchIncomplete): one catalog not read [0x8024402F WU_E_PT_ECP_SUCCEEDED_WITH_ERRORS]\n',
+    );
+    // The warning may be why nothing matches: it comes before the "no update matches" line.
+    const missing = await cli('download', 'KB1111111');
+    expect(missing.code).toBe(UpdatesExitCode.NO_MATCH);
+    expect(missing.stderr.split('\n').map((l) => l.split(':')[1])).toEqual([
+      ' search warning (searchIncomplete)',
+      ' no update found by "IsInstalled=0" matches KB1111111',
+      undefined,
+    ]);
+    const json = await cli('install', 'KB5034441', '--json');
+    expect(json.code).toBe(0);
+    const events = json.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events).toEqual([
+      expect.objectContaining({
+        event: 'warning',
+        hresult: 0x8024402f,
+        context: 'searchIncomplete',
+        error: expect.objectContaining({ code: 'WU_E_PT_ECP_SUCCEEDED_WITH_ERRORS' }),
+      }),
+    ]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ resultCode: 'succeeded' });
+
+    fake.searchWarnings = null;
+    const unknown = await cli('download', 'KB5034441', '--json');
+    expect(unknown.stderr).toBe('{"event":"warnings-unknown","hresult":2147500033}\n');
+  });
+
+  test('a search WUA aborted by itself is not a complete list: exit 25, and nothing is installed', async () => {
+    const fake = new FakeWua();
+    fake.updates = [nativeUpdate(A, { kbArticleIds: ['5034441'] })];
+    fake.searchResultCode = 5;
+    fake.searchWarnings = [];
+    fake.autoResult = (ids) => succeeded(ids);
+    setNativeBinding(fake as never);
+    for (const argv of [['search'], ['install', 'KB5034441'], ['uninstall', A]]) {
+      const run = await cli(...argv);
+      expect(run.code).toBe(UpdatesExitCode.WUA_ERROR);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        `msi-lua updates ${argv[0]}: Windows Update ended the search as "aborted" without being asked to stop: its list of updates is incomplete\n`,
+      );
       const json = await cli(...argv, '--json');
       expect(json.code).toBe(UpdatesExitCode.WUA_ERROR);
       expect(JSON.parse(json.stdout)).toMatchObject({
-        error: { code: 'WU_E_PT_WINHTTP_NAME_NOT_RESOLVED', syscall: 'IUpdateException::get_HResult', exitCode: 25 },
+        error: { name: 'SearchNotCompleted', resultCode: 'aborted', exitCode: 25, search: { resultCode: 'aborted', warnings: [] } },
       });
     }
+    // An OperationResultCode outside the documented ones is no more a complete list.
+    fake.searchResultCode = 9;
+    const odd = await cli('search', '--json');
+    expect(odd.code).toBe(UpdatesExitCode.WUA_ERROR);
+    expect(JSON.parse(odd.stdout)).toMatchObject({ error: { name: 'SearchNotCompleted', resultCode: 'unknown' } });
+    expect(fake.calls.filter((c) => /^(install|uninstall)/.test(c))).toEqual([]);
+  });
+
+  test('an install WUA ended by itself, its updates not started, exits 21, not 0', async () => {
+    const fake = new FakeWua();
+    fake.updates = [nativeUpdate(A, { kbArticleIds: ['5034441'] })];
+    fake.autoResult = (ids) =>
+      succeeded(ids, { resultCode: 5, updates: ids.map((id) => ({ id, resultCode: 0, hresult: 0, rebootRequired: false })) });
+    setNativeBinding(fake as never);
+    const run = await cli('install', 'KB5034441');
+    expect(run.code).toBe(UpdatesExitCode.SOME_FAILED);
+    expect(run.stdout).toMatch(/^Overall: aborted$/m);
+    fake.autoResult = (ids) => succeeded(ids, { updates: ids.map((id) => ({ id, resultCode: 0, hresult: 0, rebootRequired: false })) });
+    expect((await cli('install', 'KB5034441')).code).toBe(UpdatesExitCode.SOME_FAILED);
   });
 });
 
