@@ -23,7 +23,12 @@
 // Reports figures; asserts nothing. The machine is shared: figures move by
 // a few ms between runs; read the longest turn against the call's span.
 //
-//   npx tsc -p tsconfig.json && node bench/longest-turn.js [--rounds N] [--row name]
+//   npx tsc -p tsconfig.json && node bench/longest-turn.js [--rounds N] [--row name] [--before DIR]
+//
+// --before DIR measures each row also against DIR/dist (another commit's
+// build, e.g. a `git worktree` of main compiled with tsc), in the same run,
+// the two processes of a row one after the other, and prints both figures
+// and their ratio side by side.
 //
 // Inputs:
 // - packages: the 20,000-file fixture the unit tests cache
@@ -274,11 +279,11 @@ const median = (values) => {
 };
 
 /** One row in this process: a warm-up call, then `rounds` measured ones. */
-async function measureRow(name, rounds) {
+async function measureRow(name, rounds, dist) {
   const row = ROWS[name];
-  const lib = require(path.join(root, 'dist'));
+  const lib = require(dist);
   const f = files();
-  if (row.binding) require(path.join(root, 'dist', 'native', 'load')).setNativeBinding(row.binding(lib));
+  if (row.binding) require(path.join(dist, 'native', 'load')).setNativeBinding(row.binding(lib));
   await row.call(lib, f);
   const measured = [];
   for (let i = 0; i < rounds; i++) measured.push(await longestTurn(() => row.call(lib, f)));
@@ -289,21 +294,32 @@ async function main(argv) {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { rounds: { type: 'string' }, row: { type: 'string', multiple: true }, child: { type: 'string' } },
+    options: {
+      rounds: { type: 'string' },
+      row: { type: 'string', multiple: true },
+      before: { type: 'string' },
+      // Internal: a row's process.
+      child: { type: 'string' },
+      dist: { type: 'string' },
+    },
   });
   const rounds = values.rounds === undefined ? 5 : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be an integer of at least 1; received ${values.rounds}`);
   if (values.child) {
-    fs.writeSync(3, JSON.stringify(await measureRow(values.child, rounds)));
+    fs.writeSync(3, JSON.stringify(await measureRow(values.child, rounds, values.dist)));
     return;
   }
-  if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) throw new Error('no dist/: build first (npx tsc -p tsconfig.json)');
+  const dists = [path.join(root, 'dist')];
+  if (values.before) dists.unshift(path.resolve(values.before, 'dist'));
+  for (const dist of dists)
+    if (!fs.existsSync(path.join(dist, 'index.js'))) throw new Error(`no ${dist}: build first (npx tsc -p tsconfig.json)`);
   const names = values.row ?? Object.keys(ROWS);
   for (const name of names) if (!ROWS[name]) throw new Error(`unknown row ${name}; rows: ${Object.keys(ROWS).join(', ')}`);
   const f = files();
   console.log(
     `longest synchronous turn while one call runs (setImmediate pings; warm-up call, then ${rounds} measured, each row in a fresh process)`,
   );
+  if (values.before) console.log(`  before: ${dists[0]}\n  after:  ${dists[1]}`);
   for (const name of names) {
     const row = ROWS[name];
     const missing = row.needs?.(f);
@@ -311,22 +327,38 @@ async function main(argv) {
       console.log(`  ${row.label.padEnd(52)} not measured: ${missing}`);
       continue;
     }
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', name, '--rounds', String(rounds)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'inherit', 'pipe', 'pipe'],
-    });
-    if (child.status !== 0) throw new Error(`row ${name} failed (exit ${child.status}): ${child.stderr.trim()}`);
-    const results = JSON.parse(child.output[3]);
-    const longest = results.map((r) => r.longest);
-    const spans = results.map((r) => r.span);
-    console.log(
-      `  ${row.label.padEnd(52)} span ${median(spans).toFixed(1).padStart(7)} ms   longest turn median ${median(longest).toFixed(1).padStart(6)} ms, max ${Math.max(
-        ...longest,
-      )
-        .toFixed(1)
-        .padStart(6)} ms   (${median(results.map((r) => r.turns))} turns)`,
-    );
+    const figures = dists.map((dist) => summary(runRow(name, rounds, dist)));
+    const describe = (x) =>
+      `span ${x.span.toFixed(1).padStart(6)} ms, longest turn median ${x.median.toFixed(1).padStart(6)} ms (max ${x.max.toFixed(1).padStart(6)}, ${x.turns} turns)`;
+    if (figures.length === 1) console.log(`  ${row.label.padEnd(52)} ${describe(figures[0])}`);
+    else {
+      const [before, after] = figures;
+      console.log(`  ${row.label}`);
+      console.log(`      before: ${describe(before)}`);
+      console.log(`      after:  ${describe(after)}   longest turn after/before ${(after.median / before.median).toFixed(2)}x`);
+    }
   }
+}
+
+/** One row measured in a fresh process against `dist`: each round's { span, longest, turns }. */
+function runRow(name, rounds, dist) {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, __filename, '--child', name, '--rounds', String(rounds), '--dist', dist],
+    { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe', 'pipe'] },
+  );
+  if (child.status !== 0) throw new Error(`row ${name} failed (exit ${child.status}): ${child.stderr.trim()}`);
+  return JSON.parse(child.output[3]);
+}
+
+function summary(results) {
+  const longest = results.map((r) => r.longest);
+  return {
+    span: median(results.map((r) => r.span)),
+    median: median(longest),
+    max: Math.max(...longest),
+    turns: median(results.map((r) => r.turns)),
+  };
 }
 
 module.exports = { longestTurn, main };
