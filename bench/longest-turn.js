@@ -20,6 +20,9 @@
 // Each row runs in a fresh process (its warm-up call, then --rounds
 // measured calls; the longest and the median of the rounds' longest turns
 // are printed), so no row measures what an earlier one left in the heap.
+// Each row also gives the median of the rounds' longest garbage-collector
+// pause (perf_hooks 'gc' entries): a turn that a pause fills is the heap's
+// (the result being kept), not the code's.
 // Reports figures; asserts nothing. The machine is shared: figures move by
 // a few ms between runs; read the longest turn against the call's span.
 //
@@ -45,6 +48,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { parseArgs } = require('node:util');
+const { PerformanceObserver } = require('node:perf_hooks');
 
 const root = path.resolve(__dirname, '..');
 const shared = path.resolve(root, '..', 'shared');
@@ -286,8 +290,18 @@ async function measureRow(name, rounds, dist) {
   if (row.binding) require(path.join(dist, 'native', 'load')).setNativeBinding(row.binding(lib));
   await row.call(lib, f);
   const measured = [];
-  for (let i = 0; i < rounds; i++) measured.push(await longestTurn(() => row.call(lib, f)));
-  return measured.map(({ span, longest, turns }) => ({ span, longest, turns }));
+  for (let i = 0; i < rounds; i++) {
+    // The collector's pauses in the span: what of the longest turn is the heap's, not the code's.
+    const pauses = [];
+    const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries().map((e) => e.duration)));
+    observer.observe({ entryTypes: ['gc'] });
+    const { span, longest, turns } = await longestTurn(() => row.call(lib, f));
+    // Entries are delivered after the collection, in a later turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    observer.disconnect();
+    measured.push({ span, longest, turns, gc: Math.max(0, ...pauses) });
+  }
+  return measured;
 }
 
 async function main(argv) {
@@ -329,7 +343,7 @@ async function main(argv) {
     }
     const figures = dists.map((dist) => summary(runRow(name, rounds, dist)));
     const describe = (x) =>
-      `span ${x.span.toFixed(1).padStart(6)} ms, longest turn median ${x.median.toFixed(1).padStart(6)} ms (max ${x.max.toFixed(1).padStart(6)}, ${x.turns} turns)`;
+      `span ${x.span.toFixed(1).padStart(6)} ms, longest turn median ${x.median.toFixed(1).padStart(6)} ms (max ${x.max.toFixed(1).padStart(6)}, ${x.turns} turns; longest GC pause median ${x.gc.toFixed(1).padStart(5)} ms)`;
     if (figures.length === 1) console.log(`  ${row.label.padEnd(52)} ${describe(figures[0])}`);
     else {
       const [before, after] = figures;
@@ -358,6 +372,7 @@ function summary(results) {
     median: median(longest),
     max: Math.max(...longest),
     turns: median(results.map((r) => r.turns)),
+    gc: median(results.map((r) => r.gc)),
   };
 }
 
