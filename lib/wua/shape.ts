@@ -113,12 +113,21 @@ export function shapeHistoryEntry(e: NativeHistoryEntry): HistoryEntry {
   return entry;
 }
 
-/** The maker of each lazy error not read yet (see lazyError). */
-const pendingErrors = new WeakMap<object, () => MsiLuaError>();
+/** Each lazy error not settled yet: its maker, and the error once made (see lazyError). */
+const pendingErrors = new WeakMap<object, { make: () => MsiLuaError; made?: { value: unknown } }>();
 
-function settleError(target: object, value: unknown): void {
-  pendingErrors.delete(target);
-  Object.defineProperty(target, 'error', { value, enumerable: true, writable: true, configurable: true });
+/**
+ * `value` as the plain data property `error` of `target`; where that cannot be done (the
+ * caller froze the object), the value is kept so that every read still returns it.
+ */
+function settleError(target: object, value: unknown): unknown {
+  if (Reflect.defineProperty(target, 'error', { value, enumerable: true, writable: true, configurable: true })) {
+    pendingErrors.delete(target);
+  } else {
+    const pending = pendingErrors.get(target);
+    if (pending) pending.made = { value };
+  }
+  return value;
 }
 
 // One getter, setter and inspector for all: objects given accessors of their own would each
@@ -127,9 +136,9 @@ const LAZY_ERROR: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
   get(this: object): unknown {
-    const error = pendingErrors.get(this)?.();
-    settleError(this, error);
-    return error;
+    const pending = pendingErrors.get(this);
+    if (!pending) return undefined;
+    return pending.made ? pending.made.value : settleError(this, pending.make());
   },
   set(this: object, value: unknown): void {
     settleError(this, value);
@@ -155,7 +164,7 @@ const INSPECT_MADE: PropertyDescriptor = {
  * first read.
  */
 export function lazyError<T extends object>(target: T, make: () => MsiLuaError): T {
-  pendingErrors.set(target, make);
+  pendingErrors.set(target, { make });
   Object.defineProperty(target, 'error', LAZY_ERROR);
   Object.defineProperty(target, inspect.custom, INSPECT_MADE);
   return target;

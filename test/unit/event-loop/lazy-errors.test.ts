@@ -53,6 +53,13 @@ test('10,000 failing search warnings make no error until one is read, then exact
   expect(inspect(result.warnings![7])).toContain('WU_E_PT_ECP_SUCCEEDED_WITH_ERRORS');
   expect(inspect(result.warnings![7])).not.toContain('Getter');
   expect(made).toHaveBeenCalledTimes(3);
+
+  // A caller that freezes a warning before reading its error still gets one error, every read.
+  const frozen = Object.freeze(result.warnings![500]!);
+  const once = frozen.error;
+  expect(once).toMatchObject({ code: 'WU_E_PT_ECP_SUCCEEDED_WITH_ERRORS' });
+  expect(frozen.error).toBe(once);
+  expect(made).toHaveBeenCalledTimes(4);
 });
 
 test('a failed search still rejects with its first failing warning, making only that error', async () => {
