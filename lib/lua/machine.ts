@@ -14,7 +14,7 @@ import { INSTALL_CONTEXTS, type InstallContext, getInstalledProduct } from '../p
 import { assertEvaluateLuaOptions, thrownText } from '../validate';
 import { type ChainVerdict, interpretChain } from './chain';
 import { interpretPatchFacts, isUnsignedVerdict, machineLuaFacts } from './machine-facts';
-import { type PatchFileFacts, certificateSummary, certificateTablesThroughPatches, readPatchFile } from './package-facts';
+import { type PatchFileFacts, certificateSummary, certificateTablesInSlices, readPatchFile } from './package-facts';
 import { type Fact, type LuaReport, type PatchCertificateTableFact, type PatchFacts, evaluateLuaRules, known, unknown } from './rules';
 
 /** evaluateLuaPatching's options: the installed product (a braced GUID), the .msp path(s) to judge, and its context and user. */
@@ -121,7 +121,7 @@ async function certificateTables(
     patches.push(opened.value);
     labels.push(candidate);
   }
-  const tables = await slice(() => certificateTablesThroughPatches(cached.value, patches, labels, 'cached package (LocalPackage)'));
+  const tables = await certificateTablesInSlices(cached.value, patches, labels, 'cached package (LocalPackage)');
   const perPatch = candidates.map(
     (_, i) => tables[applied.value.length + i] ?? unknown<PatchCertificateTableFact>(unreadable ?? 'not read'),
   );

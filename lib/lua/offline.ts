@@ -3,7 +3,7 @@
 import { openPackage, type MsiPackage } from '../package';
 import { limiter, slice } from '../package/scheduler';
 import { assertWindowsString, copyWindowsStrings, describeValue } from '../validate';
-import { certificateTablesThroughPatches, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
+import { certificateTablesInSlices, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
 import {
   type Fact,
   type LuaFacts,
@@ -145,7 +145,7 @@ async function checkFiles({ msiPath, mspPaths }: { msiPath: string; mspPaths: re
   // Each patch is judged against the table in the package plus what the patches sequenced
   // before it added or changed (their transforms that target the product, applied in order).
   const damaged: Array<{ file: string; reason: string }> = [];
-  const tables = await slice(() => certificateTablesThroughPatches(pkg, patches, mspPaths, msiPath, damaged));
+  const tables = await certificateTablesInSlices(pkg, patches, mspPaths, msiPath, damaged);
 
   const patchFiles: Array<ReturnType<typeof readPatchFile>> = [];
   for (const [index, patch] of patches.entries()) {

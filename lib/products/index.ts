@@ -2,6 +2,7 @@
 // arguments (lib/validate.ts) and calls the binding; ./shape.ts shapes what it returns.
 import { MSIINSTALLCONTEXT_MACHINE, MSIINSTALLCONTEXT_USERMANAGED, MSIINSTALLCONTEXT_USERUNMANAGED } from '../errors/codes.generated';
 import { callNative } from '../native/load';
+import { mapInSlices } from '../package/scheduler';
 import { assertInstallQueryOptions, assertPlainObject, assertProductCode, assertPropertyNames } from '../validate';
 import { CONTEXT_FLAGS, shapeProduct, shapeValues } from './shape';
 
@@ -108,7 +109,8 @@ export async function listProducts(options?: ListProductsOptions): Promise<Insta
   const records = await callNative((binding) =>
     binding.enumProducts(context ? CONTEXT_FLAGS[context] : ALL_CONTEXTS, userSid ?? null, properties),
   );
-  return records.map((record) => shapeProduct(record, properties));
+  // Thousands of products with every property are shaped in slices of the shared scheduler.
+  return mapInSlices(records, (record) => shapeProduct(record, properties));
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   WU_E_NO_INTERACTIVE_USER,
 } from '../errors/codes.generated';
 import { getBinding, toTypedError } from '../native/load';
+import { mapInSlices } from '../package/scheduler';
 import {
   assertBoolean,
   assertNoNul,
@@ -232,9 +233,10 @@ export class UpdateSession {
     );
     const resultCode = resultName(raw.resultCode);
     const abort = abortFacts(signal, raw);
-    const updates = raw.updates.map(shapeUpdate);
+    // Shaped in slices of the shared scheduler: thousands of updates or warnings are not one turn.
+    const updates = await mapInSlices(raw.updates, shapeUpdate);
     for (const update of updates) this.#known.set(update.id.toLowerCase(), update);
-    const result: SearchResult = { resultCode, ...rawCode(raw.resultCode), ...abort, updates, ...shapeWarnings(raw) };
+    const result: SearchResult = { resultCode, ...rawCode(raw.resultCode), ...abort, updates, ...(await shapeWarnings(raw)) };
     if (resultCode !== 'failed' && !(abort && resultCode === 'aborted')) return result;
     // Download and install reject when the job fails as a whole; a search does the same, with
     // the reason WUA gives in its warnings (ISearchResult has no HRESULT of its own). Stopped
@@ -274,7 +276,9 @@ export class UpdateSession {
       resultCode: resultName(raw.resultCode),
       ...rawCode(raw.resultCode),
       hresult: raw.hresult >>> 0,
-      updates: raw.updates.map((u, i) => shapeOutcome(selected[i]!, u.resultCode, u.hresult, 'IUpdateDownloadResult::get_HResult')),
+      updates: await mapInSlices(raw.updates, (u, i) =>
+        shapeOutcome(selected[i]!, u.resultCode, u.hresult, 'IUpdateDownloadResult::get_HResult'),
+      ),
     };
     return this.#settle('download', signal, raw, result, selected);
   }
@@ -317,7 +321,8 @@ export class UpdateSession {
     const raw = await this.#short('history', (binding, handle) =>
       (binding as unknown as WuaSystemBinding).wuaHistory(handle, start, count),
     );
-    return { total: raw.total, start, entries: raw.entries.map(shapeHistoryEntry) };
+    // A page holds up to 10,000 entries: shaped in slices of the shared scheduler.
+    return { total: raw.total, start, entries: await mapInSlices(raw.entries, shapeHistoryEntry) };
   }
 
   /** Every history entry, page by page (`pageSize` default 100): never the whole history in memory at once. */
@@ -598,10 +603,13 @@ export class UpdateSession {
     const ran = new Map<Update, InstallUpdateOutcome>();
     raw?.updates.forEach((u, i) => {
       const update = toRun[i]!;
-      ran.set(update, {
-        ...shapeOutcome(update, u.resultCode, u.hresult, 'IUpdateInstallationResult::get_HResult'),
-        rebootRequired: u.rebootRequired === true,
-      });
+      // Assigned, not spread: a spread would read (make) each lazy error (./shape.ts lazyError).
+      ran.set(
+        update,
+        Object.assign(shapeOutcome(update, u.resultCode, u.hresult, 'IUpdateInstallationResult::get_HResult'), {
+          rebootRequired: u.rebootRequired === true,
+        }),
+      );
     });
     const result: InstallResult = {
       resultCode: raw ? resultName(raw.resultCode) : 'notStarted',

@@ -101,7 +101,10 @@ export interface SearchWarning {
   context: SearchWarningContext;
   /** The UpdateExceptionContext number when context is 'unknown'. */
   rawContext?: number;
-  /** The typed error for a failing hresult (syscall 'IUpdateException::get_HResult'). */
+  /**
+   * The typed error for a failing hresult (syscall 'IUpdateException::get_HResult'); made on
+   * first read, then the same error on every read (docs/wua.md).
+   */
   error?: MsiLuaError;
 }
 
@@ -192,7 +195,7 @@ export interface UpdateOutcome {
   rawResultCode?: number;
   /** Unsigned HRESULT WUA reported for this update (0 when it succeeded or was skipped). */
   hresult: number;
-  /** The typed error for a failing hresult (e.g. InstallNotAllowedError). */
+  /** The typed error for a failing hresult (e.g. InstallNotAllowedError); made on first read, then the same error. */
   error?: MsiLuaError;
 }
 
@@ -244,7 +247,7 @@ export interface HistoryEntry {
   rawResultCode?: number;
   /** Unsigned HRESULT; 0 when it succeeded. */
   hresult: number;
-  /** The typed error for a failing hresult. */
+  /** The typed error for a failing hresult; made on first read, then the same error. */
   error?: MsiLuaError;
   /** IUpdateHistoryEntry.UnmappedResultCode: the installer's own code before WUA mapped it (unsigned). */
   unmappedResultCode: number;
