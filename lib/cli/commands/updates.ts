@@ -216,7 +216,7 @@ function reportWarnings(sub: Subcommand, result: SearchResult, io: CliIo, json: 
   // `search` says "warning"; the others say whose warning it is.
   const what = sub === 'search' ? 'warning' : 'search warning';
   for (const w of result.warnings ?? []) {
-    const code = w.hresult ? ` [${hex(w.hresult)}${w.error ? ` ${w.error.code}` : ''}]` : '';
+    const code = w.hresult ? ` [${hex(w.hresult)}${'error' in w ? ` ${describeHResult(w.hresult).code}` : ''}]` : '';
     io.stderr.write(`${printable(`msi-lua updates ${sub}: ${what} (${w.context}): ${w.message || 'no message'}${code}`)}\n`);
   }
   // Unknown is not none: say so rather than print no warning.
