@@ -35,7 +35,7 @@
 //                   "settingsVersion" (1..3: the newest IAutomaticUpdatesSettingsN answered), "hresult" },
 //   "download" | "install" | "uninstall":
 //                { "stepMs", "stepsPerUpdate", "beginHresult", "endHresult", "resultCode", "hresult",
-//                  "rebootRequired", "abortDelayMs", "ignoreAbort", "requestAbortHresult",
+//                  "rebootRequired", "abortDelayMs", "finishMs", "ignoreAbort", "requestAbortHresult",
 //                  "rebootRequiredBeforeInstallation", "busy", "busyHresult" }
 // }
 // Overall result codes default from the per-update ones (all succeeded → 2, some → 3,
