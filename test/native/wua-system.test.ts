@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AccessDeniedError, NotImplementedError, MsiLuaError } from '../../lib/errors';
+import { AccessDeniedError, NotImplementedError, MsiLuaError, SignatureError } from '../../lib/errors';
 import {
   MICROSOFT_UPDATE_SERVICE_ID,
   addScanPackageService,
@@ -263,7 +263,7 @@ describeWindows('issue 15 calls through the scripted agent', () => {
 
     test.each([
       // WinVerifyTrust's answer for a cab that is not a signed scan package.
-      ['TRUST_E_NOSIGNATURE', 0x800b0100, MsiLuaError],
+      ['TRUST_E_NOSIGNATURE', 0x800b0100, SignatureError],
       ['E_ACCESSDENIED', 0x80070005, AccessDeniedError],
     ])('a scripted AddScanPackageService failure is the typed error %s', async (code, hresult, type) => {
       agent.useScenario({ services: [windowsUpdate], serviceManager: { scanHresult: hresult } });

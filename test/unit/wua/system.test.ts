@@ -278,6 +278,7 @@ describe('addScanPackageService: validation before any native call, UpdateServic
   test("WUA's failure is typed", async () => {
     setNativeBinding({ wuaAddScanPackageService: () => failingJob(0x800b0100, 'IUpdateServiceManager::AddScanPackageService') } as never);
     await expect(addScanPackageService('Offline', cab)).rejects.toMatchObject({
+      name: 'SignatureError',
       code: 'TRUST_E_NOSIGNATURE',
       syscall: 'IUpdateServiceManager::AddScanPackageService',
     });
