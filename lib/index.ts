@@ -156,8 +156,10 @@ export type {
 export {
   MICROSOFT_UPDATE_SERVICE_ID,
   WINDOWS_UPDATE_SERVICE_ID,
+  addScanPackageService,
   addService,
   getAgentInfo,
+  getAutomaticUpdatesResults,
   getAutomaticUpdatesSettings,
   getRebootStatus,
   getWindowsUpdatePolicy,
@@ -165,8 +167,10 @@ export {
   removeService,
 } from './wua/system';
 export type {
+  AddScanPackageServiceOptions,
   AddServiceOptions,
   AgentInfo,
+  AutomaticUpdatesResults,
   AutomaticUpdatesSettings,
   NotificationLevel,
   PolicyValue,

@@ -1,6 +1,7 @@
 // Windows Update Agent beyond search and install: agent info (IWindowsUpdateAgentInfo),
 // the reboot flag (ISystemInformation), update services (IUpdateServiceManager2), Automatic
-// Updates settings (IAutomaticUpdates, IAutomaticUpdatesSettings3), history
+// Updates settings (IAutomaticUpdates, IAutomaticUpdatesSettings3) and last results
+// (IAutomaticUpdates2::get_Results), scan package services (AddScanPackageService), history
 // (IUpdateSearcher::GetTotalHistoryCount/QueryHistory) and hiding (IUpdate::put_IsHidden).
 // Each call runs on its own MTA job thread (wua_session.cc), as the long jobs do: WUA may
 // take seconds to answer even these. Dates go to JS as OLE Automation DATE numbers; the
@@ -244,6 +245,30 @@ Napi::Value RemoveServiceCall(const Napi::CallbackInfo& info) {
   });
 }
 
+// wuaAddScanPackageService(serviceName, scanFileLocation, flags) → the service, as wuaServices
+// lists it. The facade has checked the name, made the path absolute and found a regular file.
+Napi::Value AddScanPackageServiceCall(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::wstring name = Utf8ToWide(RequireString(info, 0, "serviceName"));
+  std::wstring location = Utf8ToWide(RequireString(info, 1, "scanFileLocation"));
+  uint32_t flags = RequireUint32(info, 2, "flags");
+  return Job::Start(
+      env, "msi-lua:wuaAddScanPackageService", env.Undefined(), [name, location, flags](Job&) -> ResultBuilder {
+        // IUpdateServiceManager (not ...2): agents older than AddService2 have scan package services.
+        auto manager =
+            Create<IUpdateServiceManager>("CoCreateInstance(UpdateServiceManager)", kClsidUpdateServiceManager);
+        UniqueBstr serviceName(name);
+        UniqueBstr scanFile(location);
+        ComPtr<IUpdateService> service;
+        CheckHResult(
+            "IUpdateServiceManager::AddScanPackageService",
+            manager->AddScanPackageService(serviceName.get(), scanFile.get(), static_cast<LONG>(flags), service.put()));
+        if (!service) ThrowHResult("IUpdateServiceManager::AddScanPackageService", E_POINTER);
+        auto facts = std::make_shared<ServiceFacts>(ReadService(service.get()));
+        return [facts](Napi::Env env) { return ServiceToJs(env, *facts); };
+      });
+}
+
 // --- Automatic Updates ------------------------------------------------------------------------
 
 struct AutomaticUpdatesFacts {
@@ -293,6 +318,64 @@ Napi::Value AutomaticUpdatesCall(const Napi::CallbackInfo& info) {
       object.Set("includeRecommendedUpdates", OptionalBoolToJs(env, facts->includeRecommendedUpdates));
       object.Set("nonAdministratorsElevated", OptionalBoolToJs(env, facts->nonAdministratorsElevated));
       object.Set("featuredUpdatesEnabled", OptionalBoolToJs(env, facts->featuredUpdatesEnabled));
+      return object;
+    };
+  });
+}
+
+// One IAutomaticUpdatesResults date as read: its VARIANT type and, for VT_DATE, the DATE.
+// The facade decides what VT_EMPTY (never) and any other type (unknown) mean.
+struct VariantDateFact {
+  int32_t vt = VT_EMPTY;
+  double date = 0;
+};
+
+VariantDateFact ReadVariantDate(const char* syscall, IAutomaticUpdatesResults* results,
+                                HRESULT (STDMETHODCALLTYPE IAutomaticUpdatesResults::*getter)(VARIANT*)) {
+  UniqueVariant value;
+  CheckHResult(syscall, (results->*getter)(value.put()));
+  VariantDateFact fact;
+  fact.vt = static_cast<int32_t>(value.get()->vt);
+  if (value.get()->vt == VT_DATE) fact.date = value.get()->date;
+  return fact;
+}
+
+Napi::Object VariantDateToJs(Napi::Env env, const VariantDateFact& fact) {
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("vt", fact.vt);
+  object.Set("date", fact.date);
+  return object;
+}
+
+// wuaAutomaticUpdatesResults() → { hasResults, lastSearchSuccessDate, lastInstallationSuccessDate }:
+// hasResults false (dates null) when the agent has no IAutomaticUpdates2 (older agents).
+Napi::Value AutomaticUpdatesResultsCall(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Job::Start(env, "msi-lua:wuaAutomaticUpdatesResults", env.Undefined(), [](Job&) -> ResultBuilder {
+    auto au = Create<IAutomaticUpdates>("CoCreateInstance(AutomaticUpdates)", kClsidAutomaticUpdates);
+    struct Facts {
+      bool hasResults = false;
+      VariantDateFact search;
+      VariantDateFact installation;
+    };
+    auto facts = std::make_shared<Facts>();
+    if (auto au2 = Query<IAutomaticUpdates2>(au.get())) {
+      ComPtr<IAutomaticUpdatesResults> results =
+          ReadObject("IAutomaticUpdates2::get_Results", au2.get(), &IAutomaticUpdates2::get_Results);
+      if (!results) ThrowHResult("IAutomaticUpdates2::get_Results", E_POINTER);
+      facts->hasResults = true;
+      facts->search = ReadVariantDate("IAutomaticUpdatesResults::get_LastSearchSuccessDate", results.get(),
+                                      &IAutomaticUpdatesResults::get_LastSearchSuccessDate);
+      facts->installation = ReadVariantDate("IAutomaticUpdatesResults::get_LastInstallationSuccessDate", results.get(),
+                                            &IAutomaticUpdatesResults::get_LastInstallationSuccessDate);
+    }
+    return [facts](Napi::Env env) {
+      Napi::Object object = Napi::Object::New(env);
+      object.Set("hasResults", facts->hasResults);
+      object.Set("lastSearchSuccessDate",
+                 facts->hasResults ? Napi::Value(VariantDateToJs(env, facts->search)) : env.Null());
+      object.Set("lastInstallationSuccessDate",
+                 facts->hasResults ? Napi::Value(VariantDateToJs(env, facts->installation)) : env.Null());
       return object;
     };
   });
@@ -510,6 +593,10 @@ void RegisterSystem(Napi::Env env, Napi::Object exports) {
   exports.Set("wuaAddService", Napi::Function::New(env, AddServiceCall, "wuaAddService"));
   exports.Set("wuaRemoveService", Napi::Function::New(env, RemoveServiceCall, "wuaRemoveService"));
   exports.Set("wuaAutomaticUpdates", Napi::Function::New(env, AutomaticUpdatesCall, "wuaAutomaticUpdates"));
+  exports.Set("wuaAddScanPackageService",
+              Napi::Function::New(env, AddScanPackageServiceCall, "wuaAddScanPackageService"));
+  exports.Set("wuaAutomaticUpdatesResults",
+              Napi::Function::New(env, AutomaticUpdatesResultsCall, "wuaAutomaticUpdatesResults"));
   exports.Set("wuaHistory", Napi::Function::New(env, HistoryCall, "wuaHistory"));
   exports.Set("wuaSetHidden", Napi::Function::New(env, SetHiddenCall, "wuaSetHidden"));
   exports.Set("wuaRegistryKeyExists", Napi::Function::New(env, RegistryKeyExistsCall, "wuaRegistryKeyExists"));

@@ -22,6 +22,8 @@ export type {
   NativeService,
   NativeServiceRegistration,
   NativeAutomaticUpdates,
+  NativeAutomaticUpdatesResults,
+  NativeVariantDate,
   NativeHistoryEntry,
   NativeHistoryPage,
   NativeSetHidden,

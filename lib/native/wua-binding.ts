@@ -176,6 +176,19 @@ export interface NativeAutomaticUpdates {
   featuredUpdatesEnabled: boolean | null;
 }
 
+/** One IAutomaticUpdatesResults VARIANT: its vt, and the OLE Automation DATE when vt is VT_DATE (7). */
+export interface NativeVariantDate {
+  vt: number;
+  date: number;
+}
+
+export interface NativeAutomaticUpdatesResults {
+  /** false when the agent has no IAutomaticUpdates2 (the dates are then null). */
+  hasResults: boolean;
+  lastSearchSuccessDate: NativeVariantDate | null;
+  lastInstallationSuccessDate: NativeVariantDate | null;
+}
+
 export interface NativeHistoryEntry {
   /** UpdateOperation: 1 installation, 2 uninstallation. */
   operation: number;
@@ -220,6 +233,9 @@ export interface WuaSystemBinding {
   wuaAddService(serviceId: string, flags: number): NativeWuaJob<NativeServiceRegistration>;
   wuaRemoveService(serviceId: string): NativeWuaJob<void>;
   wuaAutomaticUpdates(): NativeWuaJob<NativeAutomaticUpdates>;
+  /** flags: UpdateServiceOption bits (1 usoNonVolatileService); scanFileLocation absolute. */
+  wuaAddScanPackageService(serviceName: string, scanFileLocation: string, flags: number): NativeWuaJob<NativeService>;
+  wuaAutomaticUpdatesResults(): NativeWuaJob<NativeAutomaticUpdatesResults>;
   wuaHistory(session: NativeWuaSessionHandle, start: number, count: number): NativeWuaJob<NativeHistoryPage>;
   wuaSetHidden(session: NativeWuaSessionHandle, updateIds: string[], hidden: boolean): NativeWuaJob<NativeSetHidden[]>;
   /** Whether HKLM\subKey exists (64-bit view). */

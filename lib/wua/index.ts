@@ -5,8 +5,10 @@ export type { AbortedJobError } from './session';
 export {
   MICROSOFT_UPDATE_SERVICE_ID,
   WINDOWS_UPDATE_SERVICE_ID,
+  addScanPackageService,
   addService,
   getAgentInfo,
+  getAutomaticUpdatesResults,
   getAutomaticUpdatesSettings,
   getRebootStatus,
   getWindowsUpdatePolicy,
@@ -14,8 +16,10 @@ export {
   removeService,
 } from './system';
 export type {
+  AddScanPackageServiceOptions,
   AddServiceOptions,
   AgentInfo,
+  AutomaticUpdatesResults,
   AutomaticUpdatesSettings,
   NotificationLevel,
   PolicyValue,

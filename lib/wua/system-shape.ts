@@ -2,10 +2,17 @@
 // of ./system.ts: agent info, reboot signals, service registrations, Automatic Updates
 // settings and Windows Update policy values. Pure: no validation and no native calls here.
 import { interpretDwordPolicy, registryTypeName } from '../policy/interpret';
-import type { NativeAutomaticUpdates, NativeRegistryValue, NativeServiceRegistration } from '../native/binding';
-import { shapeService } from './shape';
+import type {
+  NativeAutomaticUpdates,
+  NativeAutomaticUpdatesResults,
+  NativeRegistryValue,
+  NativeServiceRegistration,
+  NativeVariantDate,
+} from '../native/binding';
+import { dateFromOle, shapeService } from './shape';
 import type {
   AgentInfo,
+  AutomaticUpdatesResults,
   AutomaticUpdatesSettings,
   NotificationLevel,
   PolicyValue,
@@ -87,5 +94,38 @@ export function shapeAutomaticUpdates(raw: NativeAutomaticUpdates, policy: Windo
     nonAdministratorsElevated: raw.nonAdministratorsElevated,
     featuredUpdatesEnabled: raw.featuredUpdatesEnabled,
     policy,
+  };
+}
+
+const VT_EMPTY = 0;
+const VT_DATE = 7;
+
+/** One IAutomaticUpdatesResults VARIANT: VT_DATE is the date, VT_EMPTY "never"; anything else is unknown. */
+function resultDate(raw: NativeVariantDate | null, name: string): { date: Date | null; reason: string | null } {
+  if (raw === null) return { date: null, reason: null };
+  if (raw.vt === VT_EMPTY) return { date: null, reason: null };
+  if (raw.vt === VT_DATE) {
+    const date = dateFromOle(raw.date);
+    return date ? { date, reason: null } : { date: null, reason: `${name} is VT_DATE ${raw.date}, not a date msi-lua can represent` };
+  }
+  return { date: null, reason: `${name} is a VARIANT of type ${raw.vt}, neither VT_DATE nor VT_EMPTY` };
+}
+
+/** IAutomaticUpdatesResults' two dates; null with a reason where the agent did not answer. */
+export function shapeAutomaticUpdatesResults(raw: NativeAutomaticUpdatesResults): AutomaticUpdatesResults {
+  if (!raw.hasResults) {
+    return {
+      lastSearchSuccessDate: null,
+      lastInstallationSuccessDate: null,
+      reason: 'this Windows Update Agent has no IAutomaticUpdates2 (IAutomaticUpdatesResults): the dates are unknown',
+    };
+  }
+  const search = resultDate(raw.lastSearchSuccessDate, 'LastSearchSuccessDate');
+  const installation = resultDate(raw.lastInstallationSuccessDate, 'LastInstallationSuccessDate');
+  const reasons = [search.reason, installation.reason].filter((r): r is string => r !== null);
+  return {
+    lastSearchSuccessDate: search.date,
+    lastInstallationSuccessDate: installation.date,
+    reason: reasons.length > 0 ? reasons.join('; ') : null,
   };
 }

@@ -3,7 +3,8 @@
 // shaping of native records ./system-shape.ts (and ./shape.ts for services);
 // native/wua_system.cc only calls WUA (each call on its own MTA thread) and reads keys.
 import { callNative } from '../native/load';
-import { assertServiceId, booleanOptions } from '../validate';
+import { checkExistingFile } from '../installer/arguments';
+import { assertServiceId, assertWindowsString, booleanOptions } from '../validate';
 import {
   combinePending,
   dwordPolicy,
@@ -11,6 +12,7 @@ import {
   reasonOf,
   shapeAgentInfo,
   shapeAutomaticUpdates,
+  shapeAutomaticUpdatesResults,
   shapeRegistration,
   stringPolicy,
 } from './system-shape';
@@ -173,9 +175,43 @@ export async function addService(serviceId: string, options: AddServiceOptions =
   return shapeRegistration(raw);
 }
 
+export interface AddScanPackageServiceOptions {
+  /**
+   * UpdateServiceOption usoNonVolatileService (1): the registration stays until removeService.
+   * Default true: msi-lua releases the IUpdateService when the call returns, and WUA removes a
+   * volatile registration (false) at that release, before any search could use it.
+   */
+  nonVolatile?: boolean;
+}
+
 /**
- * IUpdateServiceManager::RemoveService (Remove-WUServiceManager). Changes the machine: needs an
- * administrator. TypeError for a serviceId that is not a GUID; rejects with WUA's typed error
+ * IUpdateServiceManager::AddScanPackageService (Add-WUServiceManager -ScanFileLocation;
+ * Microsoft's "Using WUA to scan for updates offline"): registers a scan package cab such as
+ * wsusscn2.cab as an update service and resolves it as listServices() lists it
+ * (isScanPackageService true). Search against it with
+ * `session.search(criteria, { serviceId: service.serviceId })` (serverSelection 'others'), then
+ * removeService(service.serviceId). Changes the machine: needs an administrator.
+ * A relative scanFileLocation is resolved against process.cwd() (WUA wants an absolute path).
+ * TypeError, before any native call, for a serviceName or scanFileLocation that is not a
+ * non-empty string, holds a NUL, or (scanFileLocation) is not an existing regular file, and for
+ * an option that is not a boolean. Rejects with WUA's typed error (e.g. a cab that is not a
+ * signed scan package, or E_ACCESSDENIED) and PlatformNotSupportedError off Windows.
+ */
+export async function addScanPackageService(
+  serviceName: string,
+  scanFileLocation: string,
+  options: AddScanPackageServiceOptions = {},
+): Promise<UpdateService> {
+  assertWindowsString(serviceName, 'serviceName');
+  const checked = booleanOptions(options, ['nonVolatile']);
+  const location = await checkExistingFile(scanFileLocation, 'scanFileLocation');
+  const flags = checked.nonVolatile === false ? 0 : 1;
+  return shapeService(await run((b) => b.wuaAddScanPackageService(serviceName, location, flags)));
+}
+
+/**
+ * IUpdateServiceManager::RemoveService (Remove-WUServiceManager), for a scan package service
+ * as for any other. Changes the machine: needs an administrator. TypeError for a serviceId that is not a GUID; rejects with WUA's typed error
  * (e.g. AccessDeniedError) and PlatformNotSupportedError off Windows.
  */
 export async function removeService(serviceId: string): Promise<void> {
@@ -265,4 +301,30 @@ export async function getWindowsUpdatePolicy(): Promise<WindowsUpdatePolicy> {
 export async function getAutomaticUpdatesSettings(): Promise<AutomaticUpdatesSettings> {
   const [raw, policy] = await Promise.all([run((b) => b.wuaAutomaticUpdates()), getWindowsUpdatePolicy()]);
   return shapeAutomaticUpdates(raw, policy);
+}
+
+// --- Automatic Updates results -----------------------------------------------------------------
+
+export interface AutomaticUpdatesResults {
+  /**
+   * IAutomaticUpdatesResults.LastSearchSuccessDate: when Automatic Updates last searched
+   * successfully (WUA documents it in UTC). null when it never did (VT_EMPTY) or when unknown
+   * (then `reason` says why).
+   */
+  lastSearchSuccessDate: Date | null;
+  /** LastInstallationSuccessDate: when Automatic Updates last installed any update (UTC); null as above. */
+  lastInstallationSuccessDate: Date | null;
+  /** null when each null date means "never"; otherwise why a null date is unknown. */
+  reason: string | null;
+}
+
+/**
+ * IAutomaticUpdates2::get_Results → IAutomaticUpdatesResults (PSWindowsUpdate's
+ * Get-WULastResults): the last successful search and installation by Automatic Updates, as
+ * UTC Dates. An agent without IAutomaticUpdates2 (older WUA) answers neither: both null with a
+ * reason, never a made-up date. Read-only. Rejects with WUA's typed error when a call fails
+ * (e.g. NotImplementedError) and PlatformNotSupportedError off Windows.
+ */
+export async function getAutomaticUpdatesResults(): Promise<AutomaticUpdatesResults> {
+  return shapeAutomaticUpdatesResults(await run((b) => b.wuaAutomaticUpdatesResults()));
 }

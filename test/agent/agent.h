@@ -29,10 +29,15 @@
 //   "agentInfo": { "apiMajorVersion", "apiMinorVersion", "productVersionString", "hresult" },
 //   "services":  [{ "name", "serviceId", "isManaged", "isRegisteredWithAU", "offersWindowsUpdates",
 //                   "isScanPackageService", "canRegisterWithAU", "serviceUrl", "issueDate", "isDefaultAUService" }],
-//   "serviceManager": { "addHresult", "removeHresult", "registrationState", "pending" },
+//   "serviceManager": { "addHresult", "removeHresult", "registrationState", "pending",
+//                   "scanHresult", "scanServiceId", "scanIssueDate" (AddScanPackageService; a service
+//                   added without usoNonVolatileService is removed when its IUpdateService is released) },
 //   "automaticUpdates": { "serviceEnabled", "notificationLevel", "readOnly", "required",
 //                   "includeRecommendedUpdates", "nonAdministratorsElevated", "featuredUpdatesEnabled",
-//                   "settingsVersion" (1..3: the newest IAutomaticUpdatesSettingsN answered), "hresult" },
+//                   "settingsVersion" (1..3: the newest IAutomaticUpdatesSettingsN answered), "hresult",
+//                   "version" (1: no IAutomaticUpdates2; default 2),
+//                   "results": { "lastSearchSuccessDate", "lastInstallationSuccessDate" (OLE DATE: VT_DATE;
+//                                null/absent: VT_EMPTY; a string: VT_BSTR), "hresult" (of get_Results) } },
 //   "download" | "install" | "uninstall":
 //                { "stepMs", "stepsPerUpdate", "beginHresult", "endHresult", "resultCode", "hresult",
 //                  "rebootRequired", "abortDelayMs", "finishMs", "ignoreAbort", "requestAbortHresult",

@@ -110,7 +110,23 @@ std::vector<ServiceData> Services(const Scenario& scenario) {
 
 class Service : public Object<IUpdateService2> {
  public:
-  explicit Service(ServiceData data) : Object("UpdateService"), d_(std::move(data)) {}
+  explicit Service(ServiceData data, bool removeOnRelease = false)
+      : Object("UpdateService"), d_(std::move(data)), removeOnRelease_(removeOnRelease) {}
+  // A scan package service added without usoNonVolatileService: the real agent removes its
+  // registration when the IUpdateService it returned is released.
+  ~Service() override {
+    if (!removeOnRelease_) return;
+    {
+      std::lock_guard<std::mutex> lock(g_servicesMutex);
+      for (auto it = g_services.begin(); it != g_services.end(); ++it) {
+        if (_stricmp(it->serviceId.c_str(), d_.serviceId.c_str()) == 0) {
+          g_services.erase(it);
+          break;
+        }
+      }
+    }
+    Record("VolatileServiceRemoved", "\"serviceId\":" + Quote(d_.serviceId));
+  }
   HRESULT STDMETHODCALLTYPE get_Name(BSTR* out) override { return ToBstr(d_.name, out); }
   HRESULT STDMETHODCALLTYPE get_ContentValidationCert(VARIANT*) override { return E_NOTIMPL; }
   HRESULT STDMETHODCALLTYPE get_ExpirationDate(DATE*) override { return E_NOTIMPL; }
@@ -131,6 +147,7 @@ class Service : public Object<IUpdateService2> {
 
  private:
   ServiceData d_;
+  bool removeOnRelease_;
 };
 
 class ServiceCollection : public Object<IUpdateServiceCollection> {
@@ -199,7 +216,31 @@ class ServiceManager : public Object<IUpdateServiceManager2> {
     return static_cast<HRESULT>(0x80248014L);  // WU_E_DS_UNKNOWNSERVICE
   }
   HRESULT STDMETHODCALLTYPE UnregisterServiceWithAU(BSTR) override { return E_NOTIMPL; }
-  HRESULT STDMETHODCALLTYPE AddScanPackageService(BSTR, BSTR, LONG, IUpdateService**) override { return E_NOTIMPL; }
+  // serviceManager.scanHresult scripts a failure (a cab that is not a scan package, access
+  // denied); otherwise the service is scanServiceId (or a fixed id) and listed until removed.
+  HRESULT STDMETHODCALLTYPE AddScanPackageService(BSTR serviceName, BSTR scanFileLocation, LONG flags,
+                                                  IUpdateService** out) override {
+    if (out == nullptr) return E_POINTER;
+    *out = nullptr;
+    const Json& section = scenario_->section("serviceManager");
+    HRESULT hr = HResultIn(section, "scanHresult");
+    Record("AddScanPackageService", "\"name\":" + Quote(Utf8(serviceName)) + ",\"cab\":" + Quote(Utf8(scanFileLocation)) +
+                                        ",\"flags\":" + std::to_string(flags) + ",\"hresult\":" + std::to_string(static_cast<uint32_t>(hr)));
+    if (FAILED(hr)) return hr;
+    ServiceData data;
+    data.name = Utf8(serviceName);
+    data.serviceId = section["scanServiceId"].asString("5a0d0f1e-2b3c-4d5e-8f90-a1b2c3d4e5f6");
+    data.isScanPackageService = true;
+    data.offersWindowsUpdates = true;
+    data.issueDate = section["scanIssueDate"].asNumber(0);
+    Services(*scenario_);
+    {
+      std::lock_guard<std::mutex> lock(g_servicesMutex);
+      g_services.push_back(data);
+    }
+    *out = new Service(data, (flags & 1) == 0);
+    return S_OK;
+  }
   HRESULT STDMETHODCALLTYPE SetOption(BSTR, VARIANT) override { return E_NOTIMPL; }
   HRESULT STDMETHODCALLTYPE get_ClientApplicationID(BSTR* out) override { return ToBstr(clientId_, out); }
   HRESULT STDMETHODCALLTYPE put_ClientApplicationID(BSTR value) override {
@@ -302,6 +343,33 @@ class AutomaticUpdatesSettings : public Object<IAutomaticUpdatesSettings3> {
   Json d_;
 };
 
+// automaticUpdates.results: each date an OLE DATE number (VT_DATE), null or absent (VT_EMPTY:
+// never), or a string (VT_BSTR: a type WUA does not document, to test that it is not trusted).
+class AutomaticUpdatesResults : public Object<IAutomaticUpdatesResults> {
+ public:
+  explicit AutomaticUpdatesResults(const Json& data) : Object("AutomaticUpdatesResults"), d_(data) {}
+  HRESULT STDMETHODCALLTYPE get_LastSearchSuccessDate(VARIANT* out) override { return Date("lastSearchSuccessDate", out); }
+  HRESULT STDMETHODCALLTYPE get_LastInstallationSuccessDate(VARIANT* out) override {
+    return Date("lastInstallationSuccessDate", out);
+  }
+
+ private:
+  HRESULT Date(const char* key, VARIANT* out) {
+    if (out == nullptr) return E_POINTER;
+    ::VariantInit(out);
+    const Json& value = d_[key];
+    if (value.type() == Json::Type::Number) {
+      out->vt = VT_DATE;
+      out->date = value.asNumber(0);
+    } else if (value.type() == Json::Type::String) {
+      out->vt = VT_BSTR;
+      return ToBstr(value.asString(), &out->bstrVal);
+    }
+    return S_OK;
+  }
+  Json d_;
+};
+
 class AutomaticUpdates : public Object<IAutomaticUpdates2> {
  public:
   explicit AutomaticUpdates(std::shared_ptr<const Scenario> scenario) : Object("AutomaticUpdates"), scenario_(std::move(scenario)) {}
@@ -322,7 +390,25 @@ class AutomaticUpdates : public Object<IAutomaticUpdates2> {
     return ToBool(scenario_->section("automaticUpdates")["serviceEnabled"].asBool(true), out);
   }
   HRESULT STDMETHODCALLTYPE EnableService() override { return Refused("EnableService"); }
-  HRESULT STDMETHODCALLTYPE get_Results(IAutomaticUpdatesResults**) override { return E_NOTIMPL; }
+  HRESULT STDMETHODCALLTYPE get_Results(IAutomaticUpdatesResults** out) override {
+    if (out == nullptr) return E_POINTER;
+    *out = nullptr;
+    const Json& results = scenario_->section("automaticUpdates")["results"];
+    HRESULT hr = HResultIn(results);
+    if (FAILED(hr)) return hr;
+    *out = new AutomaticUpdatesResults(results);
+    return S_OK;
+  }
+
+  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** out) override {
+    // version 1 plays an agent older than IAutomaticUpdates2 (no Results).
+    if (out != nullptr && IsEqualIID(riid, __uuidof(IAutomaticUpdates2)) &&
+        scenario_->section("automaticUpdates")["version"].asInt(2) < 2) {
+      *out = nullptr;
+      return E_NOINTERFACE;
+    }
+    return Object<IAutomaticUpdates2>::QueryInterface(riid, out);
+  }
 
  protected:
   bool Supports(REFIID riid) override { return IsEqualIID(riid, __uuidof(IAutomaticUpdates)); }

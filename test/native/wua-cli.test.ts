@@ -1,5 +1,8 @@
 // `msi-lua updates ...` through the scripted agent: each subcommand's text and JSON output
 // and its exit code, run in-process (runCli) under Windows node.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { cli as runCommand } from '../support/run-cli';
 import { UpdatesExitCode } from '../../lib/cli/exit-codes';
 import { getBinding, setNativeBinding } from '../../lib/native/load';
@@ -247,7 +250,7 @@ describeWindows('msi-lua updates through the scripted agent', () => {
     });
     const services = await cli('services');
     expect(services.code).toBe(0);
-    expect(services.stdout).toMatch(/^Microsoft Update\s+7971f918-a847-4430-9279-4a52d1efe18d\s+yes\s+yes\s+no$/m);
+    expect(services.stdout).toMatch(/^Microsoft Update\s+7971f918-a847-4430-9279-4a52d1efe18d\s+yes\s+yes\s+no\s+no$/m);
     const settings = await cli('settings');
     expect(settings.stdout).toMatch(/^Notification level\s+scheduledInstallation$/m);
     expect(settings.stdout).toMatch(/^Policy WUServer\s+not set$/m);
@@ -255,5 +258,39 @@ describeWindows('msi-lua updates through the scripted agent', () => {
     expect(JSON.parse(info.stdout)).toEqual({ apiMajorVersion: 8, apiMinorVersion: 2, productVersionString: '10.0.19041.3570' });
     const text = await cli('agent');
     expect(text.stdout).toMatch(/^API version\s+8\.2$/m);
+  });
+
+  test('offline scan: services add-scan-package, search --service-id, services remove; last-results', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-cli-scan-'));
+    try {
+      const cab = path.join(dir, 'wsusscn2.cab');
+      fs.writeFileSync(cab, 'MSCF');
+      const SCAN = 'a1b2c3d4-0000-4e5f-8a9b-0123456789ab';
+      agent.useScenario({
+        updates: [update(ID1, '5034441')],
+        serviceManager: { scanServiceId: SCAN },
+        automaticUpdates: { results: { lastSearchSuccessDate: 45363.4375 } },
+      });
+      const added = await cli('services', 'add-scan-package', 'Offline Sync Service', cab, '--json');
+      expect(added.code).toBe(0);
+      expect(JSON.parse(added.stdout)).toMatchObject({ name: 'Offline Sync Service', serviceId: SCAN, isScanPackageService: true });
+      expect(record.named('AddScanPackageService')).toEqual([expect.objectContaining({ cab, flags: 1 })]);
+      const listed = await cli('services');
+      expect(listed.stdout).toMatch(new RegExp(`^Offline Sync Service\\s+${SCAN}\\s+no\\s+no\\s+no\\s+yes$`, 'm'));
+      const search = await cli('search', '--service-id', SCAN);
+      expect(search.code).toBe(0);
+      expect(record.named('BeginSearch')[0]).toMatchObject({ serverSelection: 3, serviceId: SCAN });
+      await expect(cli('services', 'remove', SCAN)).resolves.toMatchObject({ code: 0, stdout: `removed ${SCAN}\n` });
+      const again = await cli('services', 'remove', SCAN, '--json');
+      expect(again.code).toBe(UpdatesExitCode.WUA_ERROR);
+      expect(JSON.parse(again.stdout)).toMatchObject({ error: { hresult: 0x80248014, syscall: 'IUpdateServiceManager::RemoveService' } });
+
+      const results = await cli('last-results');
+      expect(results.code).toBe(0);
+      expect(results.stdout).toMatch(/^Last search success \(UTC\)\s+2024-03-12T10:30:00Z$/m);
+      expect(results.stdout).toMatch(/^Last installation success \(UTC\)\s+never$/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,11 +1,16 @@
 // Windows Update beyond search and install (issue 15), field by field through the scripted
 // agent (test/agent), and against Wine's own stub wuapi.dll.
-import { NotImplementedError, MsiLuaError } from '../../lib/errors';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AccessDeniedError, NotImplementedError, MsiLuaError, SignatureError } from '../../lib/errors';
 import {
   MICROSOFT_UPDATE_SERVICE_ID,
+  addScanPackageService,
   addService,
   createUpdateSession,
   getAgentInfo,
+  getAutomaticUpdatesResults,
   getAutomaticUpdatesSettings,
   getRebootStatus,
   listServices,
@@ -190,6 +195,143 @@ describeWindows('issue 15 calls through the scripted agent', () => {
     });
   });
 
+  describe('scan package services (AddScanPackageService) for an offline scan', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-scan-'));
+    // The agent does not read the cab: WUA's own check of it is scripted (scanHresult).
+    const cab = path.join(dir, 'wsusscn2.cab');
+    fs.writeFileSync(cab, 'MSCF');
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const SCAN_ID = 'a1b2c3d4-0000-4e5f-8a9b-0123456789ab';
+    const windowsUpdate = {
+      name: 'Windows Update',
+      serviceId: '9482f4b4-e343-43b6-b170-9a65bc822c77',
+      isRegisteredWithAU: true,
+      offersWindowsUpdates: true,
+    };
+
+    test('added, listed, searched with serverSelection others and its id, removed; every COM object released', async () => {
+      agent.useScenario({
+        services: [windowsUpdate],
+        serviceManager: { scanServiceId: SCAN_ID.toUpperCase(), scanIssueDate: MARCH_12 },
+        updates: [update(ID1)],
+      });
+      const service = await addScanPackageService('Offline Sync Service', cab);
+      const expected = {
+        name: 'Offline Sync Service',
+        serviceId: SCAN_ID,
+        isDefaultAUService: false,
+        isManaged: false,
+        isRegisteredWithAU: false,
+        offersWindowsUpdates: true,
+        isScanPackageService: true,
+        canRegisterWithAU: false,
+        serviceUrl: '',
+        issueDate: new Date('2024-03-12T10:30:00Z'),
+      };
+      expect(service).toEqual(expected);
+      // usoNonVolatileService by default, and the path as given (absolute already).
+      expect(record.named('AddScanPackageService')).toEqual([
+        expect.objectContaining({ name: 'Offline Sync Service', cab, flags: 1, hresult: 0 }),
+      ]);
+      // The same shape as listServices gives it.
+      const listed = await listServices();
+      expect(listed.map((s) => s.serviceId)).toEqual([windowsUpdate.serviceId, SCAN_ID]);
+      expect(listed[1]).toEqual(expected);
+
+      session = createUpdateSession();
+      await session.search('IsInstalled=0', { serviceId: service.serviceId });
+      expect(record.named('BeginSearch')[0]).toMatchObject({ serverSelection: 3, serviceId: SCAN_ID });
+      await session.close();
+      session = undefined;
+
+      await removeService(service.serviceId);
+      expect(record.named('RemoveService')).toEqual([expect.objectContaining({ serviceId: SCAN_ID, hresult: 0 })]);
+      expect((await listServices()).map((s) => s.serviceId)).toEqual([windowsUpdate.serviceId]);
+      const events = await record.waitFor((e) => e.length > 0 && e[e.length - 1]!.event === 'allReleased');
+      expect(events[events.length - 1]).toMatchObject({ event: 'allReleased', live: 0 });
+      expect(record.named('VolatileServiceRemoved')).toEqual([]);
+    });
+
+    test('nonVolatile: false passes flags 0, and WUA drops the registration when msi-lua releases the service', async () => {
+      agent.useScenario({ services: [windowsUpdate], serviceManager: { scanServiceId: SCAN_ID } });
+      const service = await addScanPackageService('Volatile', cab, { nonVolatile: false });
+      expect(service.isScanPackageService).toBe(true);
+      expect(record.named('AddScanPackageService')[0]).toMatchObject({ flags: 0 });
+      expect(record.named('VolatileServiceRemoved')).toEqual([expect.objectContaining({ serviceId: SCAN_ID })]);
+      expect((await listServices()).map((s) => s.serviceId)).toEqual([windowsUpdate.serviceId]);
+    });
+
+    test.each([
+      // WinVerifyTrust's answer for a cab that is not a signed scan package.
+      ['TRUST_E_NOSIGNATURE', 0x800b0100, SignatureError],
+      ['E_ACCESSDENIED', 0x80070005, AccessDeniedError],
+    ])('a scripted AddScanPackageService failure is the typed error %s', async (code, hresult, type) => {
+      agent.useScenario({ services: [windowsUpdate], serviceManager: { scanHresult: hresult } });
+      const failure = addScanPackageService('Offline Sync Service', cab);
+      await expect(failure).rejects.toBeInstanceOf(type);
+      await expect(failure).rejects.toMatchObject({ code, hresult, syscall: 'IUpdateServiceManager::AddScanPackageService' });
+      expect((await listServices()).map((s) => s.serviceId)).toEqual([windowsUpdate.serviceId]);
+      const events = await record.waitFor((e) => e.length > 0 && e[e.length - 1]!.event === 'allReleased');
+      expect(events[events.length - 1]).toMatchObject({ event: 'allReleased', live: 0 });
+    });
+
+    test('bad arguments are TypeErrors naming the argument, before any native call', async () => {
+      agent.useScenario({ services: [windowsUpdate] });
+      await expect(addScanPackageService('', cab)).rejects.toThrow(/"serviceName"/);
+      await expect(addScanPackageService('Name\0x', cab)).rejects.toThrow(/"serviceName" argument must not contain a NUL/);
+      await expect(addScanPackageService('Name', `${cab}\0.txt`)).rejects.toThrow(/"scanFileLocation" argument must not contain a NUL/);
+      await expect(addScanPackageService('Name', path.join(dir, 'missing.cab'))).rejects.toThrow(/"scanFileLocation".*existing file/);
+      await expect(addScanPackageService('Name', dir)).rejects.toThrow(/"scanFileLocation".*existing file/);
+      await expect(addScanPackageService('Name', cab, { nonVolatile: 'yes' as never })).rejects.toThrow(/"nonVolatile"/);
+      expect(record.named('AddScanPackageService')).toEqual([]);
+    });
+  });
+
+  describe('getAutomaticUpdatesResults (IAutomaticUpdates2::get_Results)', () => {
+    test('VT_DATE dates are UTC Dates; VT_EMPTY is null "never" (reason null); every COM object released', async () => {
+      agent.useScenario({ automaticUpdates: { results: { lastSearchSuccessDate: MARCH_12, lastInstallationSuccessDate: null } } });
+      await expect(getAutomaticUpdatesResults()).resolves.toEqual({
+        lastSearchSuccessDate: new Date('2024-03-12T10:30:00Z'),
+        lastInstallationSuccessDate: null,
+        reason: null,
+      });
+      const events = await record.waitFor((e) => e.length > 0 && e[e.length - 1]!.event === 'allReleased');
+      expect(events[events.length - 1]).toMatchObject({ event: 'allReleased', live: 0 });
+      expect(record.events().filter((e) => /^(put_|Save|EnableService|DetectNow|Pause|Resume)/.test(String(e.event)))).toEqual([]);
+    });
+
+    test('an agent without IAutomaticUpdates2: both null with the reason, never a made-up date', async () => {
+      agent.useScenario({ automaticUpdates: { version: 1, results: { lastSearchSuccessDate: MARCH_12 } } });
+      await expect(getAutomaticUpdatesResults()).resolves.toEqual({
+        lastSearchSuccessDate: null,
+        lastInstallationSuccessDate: null,
+        reason: expect.stringMatching(/no IAutomaticUpdates2/),
+      });
+    });
+
+    test('a VARIANT of another type is unknown, not "never"', async () => {
+      agent.useScenario({
+        automaticUpdates: { results: { lastSearchSuccessDate: 'yesterday', lastInstallationSuccessDate: MARCH_12 - 1 } },
+      });
+      await expect(getAutomaticUpdatesResults()).resolves.toEqual({
+        lastSearchSuccessDate: null,
+        lastInstallationSuccessDate: new Date('2024-03-11T10:30:00Z'),
+        reason: 'LastSearchSuccessDate is a VARIANT of type 8, neither VT_DATE nor VT_EMPTY',
+      });
+    });
+
+    test('a scripted get_Results failure is the typed error', async () => {
+      agent.useScenario({ automaticUpdates: { results: { hresult: 0x80070422 } } });
+      await expect(getAutomaticUpdatesResults()).rejects.toMatchObject({
+        code: 'ERROR_SERVICE_DISABLED',
+        hresult: 0x80070422,
+        syscall: 'IAutomaticUpdates2::get_Results',
+      });
+      const events = await record.waitFor((e) => e.length > 0 && e[e.length - 1]!.event === 'allReleased');
+      expect(events[events.length - 1]).toMatchObject({ event: 'allReleased', live: 0 });
+    });
+  });
+
   describe('history and hiding on a session', () => {
     const history = Array.from({ length: 5 }, (_, i) => ({
       operation: i === 3 ? 2 : 1,
@@ -314,8 +456,9 @@ describeWine("issue 15 calls against Wine's own stub wuapi.dll", () => {
 
   // What Wine 8's wuapi.dll answers, measured: it has no WindowsUpdateAgentInfo or
   // UpdateServiceManager class (its class factory answers CLASS_E_CLASSNOTAVAILABLE for the
-  // CLSIDs the harness points at it), stubs IAutomaticUpdates and history with E_NOTIMPL, and
-  // implements ISystemInformation::RebootRequired as FALSE. Every call settles, typed.
+  // CLSIDs the harness points at it), stubs IAutomaticUpdates and history with E_NOTIMPL, has no
+  // IAutomaticUpdates2, and implements ISystemInformation::RebootRequired as FALSE. Every call
+  // settles, typed.
   test('getAgentInfo rejects with CLASS_E_CLASSNOTAVAILABLE (Wine has no WindowsUpdateAgentInfo class)', async () => {
     await expect(getAgentInfo()).rejects.toMatchObject({
       code: 'CLASS_E_CLASSNOTAVAILABLE',
@@ -330,6 +473,30 @@ describeWine("issue 15 calls against Wine's own stub wuapi.dll", () => {
       () => removeService(MICROSOFT_UPDATE_SERVICE_ID),
     ]) {
       await expect(call()).rejects.toMatchObject({ code: 'CLASS_E_CLASSNOTAVAILABLE', syscall: 'CoCreateInstance(UpdateServiceManager)' });
+    }
+  });
+
+  // Measured: Wine's AutomaticUpdates object answers E_NOINTERFACE for IAutomaticUpdates2, so
+  // the last results are unknown, said so, and no date is invented.
+  test('getAutomaticUpdatesResults: Wine has no IAutomaticUpdates2, so both dates are unknown with the reason', async () => {
+    await expect(getAutomaticUpdatesResults()).resolves.toEqual({
+      lastSearchSuccessDate: null,
+      lastInstallationSuccessDate: null,
+      reason: expect.stringMatching(/no IAutomaticUpdates2/),
+    });
+  });
+
+  test('addScanPackageService rejects with CLASS_E_CLASSNOTAVAILABLE (Wine has no UpdateServiceManager class)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-scan-stub-'));
+    try {
+      const cab = path.join(dir, 'wsusscn2.cab');
+      fs.writeFileSync(cab, 'MSCF');
+      await expect(addScanPackageService('Offline Sync Service', cab)).rejects.toMatchObject({
+        code: 'CLASS_E_CLASSNOTAVAILABLE',
+        syscall: 'CoCreateInstance(UpdateServiceManager)',
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -208,6 +208,15 @@ const SPECS: Record<string, Spec> = {
     params: [p('serviceId', 'guid', () => api.MICROSOFT_UPDATE_SERVICE_ID), p('options', 'options', () => ({}))],
   },
   removeService: { call: api.removeService as never, params: [p('serviceId', 'guid', () => api.MICROSOFT_UPDATE_SERVICE_ID)] },
+  addScanPackageService: {
+    call: api.addScanPackageService as never,
+    params: [
+      p('serviceName', 'string', () => 'Offline Sync Service'),
+      p('scanFileLocation', 'path', () => fx.ready),
+      p('options', 'options', () => ({})),
+    ],
+  },
+  getAutomaticUpdatesResults: { call: api.getAutomaticUpdatesResults as never, params: [] },
   installProduct: {
     call: api.installProduct as never,
     params: [p('packagePath', 'path', () => fx.ready), p('options', 'options', () => ({}))],

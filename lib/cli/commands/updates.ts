@@ -7,19 +7,24 @@ import { SingleBar } from 'cli-progress';
 import { getInteractiveContext } from '../../process';
 import { MsiLuaError, NoInteractiveUserError, PlatformNotSupportedError, describeHResult } from '../../errors';
 import {
+  addScanPackageService,
   createUpdateSession,
   getAgentInfo,
+  getAutomaticUpdatesResults,
   getAutomaticUpdatesSettings,
   getRebootStatus,
   listServices,
+  removeService,
   type InstallResult,
   type DownloadResult,
   type ProgressEvent,
   type SearchResult,
   type Update,
+  type UpdateService,
   type UpdateSession,
 } from '../../wua';
 import { UpdatesExitCode } from '../exit-codes';
+import { CannotReadError, checkReadable } from '../open';
 import { formatTable, printable, toJson } from '../format';
 import { ExitCode, UsageError, type CliCommand, type CliIo, type CliStream, type ParsedArgs } from '../registry';
 import { listing } from './listings';
@@ -35,6 +40,7 @@ const SUBCOMMANDS = [
   'unhide',
   'services',
   'settings',
+  'last-results',
   'agent',
 ] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
@@ -56,8 +62,44 @@ function errorDocument(error: unknown): Record<string, unknown> {
       ...(typeof e.preflight === 'string' ? { preflight: e.preflight } : {}),
     };
   }
+  if (error instanceof CannotReadError) return { name: error.name, code: error.code, path: error.path, message: error.message };
   return { name: (error as Error)?.name ?? 'Error', message: (error as Error)?.message ?? String(error) };
 }
+
+const SERVICE_ACTIONS = ['add-scan-package', 'remove'] as const;
+
+/** `services [add-scan-package NAME CAB | remove ID]`: the action and its arguments, or a usage error. */
+function parseServicesArguments(
+  rest: string[],
+): { action: 'list' } | { action: 'add-scan-package'; name: string; cab: string } | { action: 'remove'; id: string } {
+  if (rest.length === 0) return { action: 'list' };
+  const [action, ...args] = rest;
+  if (action === 'add-scan-package') {
+    if (args.length !== 2)
+      throw new UsageError('services add-scan-package takes a service name and the scan package cab: add-scan-package NAME CAB');
+    if (args[0]!.trim() === '' || args[0]!.includes('\0'))
+      throw new UsageError(`the service name must be a non-empty name without NUL; received ${JSON.stringify(args[0])}`);
+    return { action, name: args[0]!, cab: args[1]! };
+  }
+  if (action === 'remove') {
+    if (args.length !== 1 || !/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(args[0]!))
+      throw new UsageError(`services remove takes one service id (a GUID); received ${JSON.stringify(args.join(' '))}`);
+    return { action, id: args[0]! };
+  }
+  throw new UsageError(`unknown services action ${JSON.stringify(action)}; one of ${SERVICE_ACTIONS.join(', ')} (or none, to list)`);
+}
+
+function serviceRows(services: UpdateService[]): unknown[][] {
+  return services.map((s) => [
+    s.name,
+    s.serviceId,
+    s.isDefaultAUService === null ? 'unknown' : s.isDefaultAUService ? 'yes' : 'no',
+    s.isRegisteredWithAU ? 'yes' : 'no',
+    s.isManaged ? 'yes' : 'no',
+    s.isScanPackageService ? 'yes' : 'no',
+  ]);
+}
+const SERVICE_HEADERS = ['Name', 'Service id', 'Default AU', 'Registered with AU', 'Managed', 'Scan package'];
 
 /** The document for --json: typed errors inside results become plain { name, code, hresult, ... }. */
 function jsonSafe(value: unknown): unknown {
@@ -251,7 +293,8 @@ async function run(
 ): Promise<{ doc: unknown; code: number }> {
   const rest = args.positionals.slice(1);
   const online = args.options.offline ? false : args.options.online ? true : undefined;
-  const searchOptions = online === undefined ? {} : { online };
+  const serviceId = typeof args.options['service-id'] === 'string' ? { serviceId: args.options['service-id'] } : {};
+  const searchOptions = { ...(online === undefined ? {} : { online }), ...serviceId };
   switch (sub) {
     case 'search': {
       const criteria = rest[0] ?? 'IsInstalled=0 and IsHidden=0';
@@ -362,21 +405,27 @@ async function run(
       return { doc: status, code: status.anyPending === true ? UpdatesExitCode.REBOOT_REQUIRED : ExitCode.OK };
     }
     case 'services': {
-      const services = await listServices();
-      if (!json) {
-        io.stdout.write(
-          formatTable(
-            ['Name', 'Service id', 'Default AU', 'Registered with AU', 'Managed'],
-            services.map((s) => [
-              s.name,
-              s.serviceId,
-              s.isDefaultAUService === null ? 'unknown' : s.isDefaultAUService ? 'yes' : 'no',
-              s.isRegisteredWithAU ? 'yes' : 'no',
-              s.isManaged ? 'yes' : 'no',
-            ]),
-          ),
-        );
+      const parsed = parseServicesArguments(rest);
+      if (parsed.action === 'add-scan-package') {
+        await checkReadable(parsed.cab);
+        // Non-volatile: a volatile registration would end when this command releases it.
+        const service = await addScanPackageService(parsed.name, parsed.cab, { nonVolatile: true });
+        if (!json) {
+          io.stdout.write(formatTable(SERVICE_HEADERS, serviceRows([service])));
+          io.stdout.write(
+            `Search it: msi-lua updates search --service-id ${service.serviceId}; remove it: msi-lua updates services remove ${service.serviceId}\n`,
+          );
+        }
+        return { doc: service, code: ExitCode.OK };
       }
+      if (parsed.action === 'remove') {
+        await removeService(parsed.id);
+        const id = parsed.id.replace(/[{}]/g, '').toLowerCase();
+        if (!json) io.stdout.write(`removed ${id}\n`);
+        return { doc: { removed: id }, code: ExitCode.OK };
+      }
+      const services = await listServices();
+      if (!json) io.stdout.write(formatTable(SERVICE_HEADERS, serviceRows(services)));
       return { doc: services, code: ExitCode.OK };
     }
     case 'settings': {
@@ -402,6 +451,19 @@ async function run(
       }
       return { doc: settings, code: ExitCode.OK };
     }
+    case 'last-results': {
+      const results = await getAutomaticUpdatesResults();
+      if (!json) {
+        // null is "never" only when the agent answered; otherwise it is unknown, and why.
+        const when = (d: Date | null) => (d ? d.toISOString().replace(/\.000Z$/, 'Z') : results.reason === null ? 'never' : 'unknown');
+        writeKeyValues(io.stdout, [
+          ['Last search success (UTC)', when(results.lastSearchSuccessDate)],
+          ['Last installation success (UTC)', when(results.lastInstallationSuccessDate)],
+          ...(results.reason === null ? [] : ([['Unknown because', results.reason]] as Array<[string, unknown]>)),
+        ]);
+      }
+      return { doc: results, code: ExitCode.OK };
+    }
     case 'agent': {
       const info = await getAgentInfo();
       if (!json) {
@@ -418,6 +480,7 @@ async function run(
 /** The exit code and text for a failure of the whole command. */
 async function failure(error: unknown): Promise<{ code: number; text: string }> {
   if (error instanceof SearchNotCompleted) return { code: UpdatesExitCode.WUA_ERROR, text: error.message };
+  if (error instanceof CannotReadError) return { code: ExitCode.CANNOT_READ, text: error.message };
   if (error instanceof PlatformNotSupportedError) return { code: UpdatesExitCode.WINDOWS_ONLY, text: 'this command needs Windows' };
   if (error instanceof NoInteractiveUserError) {
     const why = (error as NoInteractiveUserError & { preflight?: string }).preflight;
@@ -447,12 +510,12 @@ async function failure(error: unknown): Promise<{ code: number; text: string }> 
 
 export const updatesCommand: CliCommand = {
   ...listing('updates'),
-  usage: `updates <${SUBCOMMANDS.join('|')}> [criteria | id|KB ...] [--json]`,
+  usage: `updates <${SUBCOMMANDS.join('|')}> [criteria | id|KB ... | add-scan-package NAME CAB | remove ID] [--json]`,
   description:
-    'search [criteria] [--online|--offline]; download|install|uninstall|hide|unhide <id|KB ...> ' +
-    '(install: [--accept-eula]; install, uninstall: [--force-quiet] [--skip-interactive]); history [--count N]; reboot-status; services; settings; agent. ' +
+    'search [criteria] [--online|--offline] [--service-id ID]; download|install|uninstall|hide|unhide <id|KB ...> ' +
+    '(install: [--accept-eula]; install, uninstall: [--force-quiet] [--skip-interactive]); history [--count N]; reboot-status; services [add-scan-package NAME CAB | remove ID]; settings; last-results; agent. ' +
     'With --json, stdout holds one JSON document (the result, or {"error": ...}) and progress goes to stderr as JSON lines. ' +
-    'Install and download show a progress bar on a terminal. Nothing is changed except by download, install, uninstall, hide and unhide.',
+    'Install and download show a progress bar on a terminal. Nothing is changed except by download, install, uninstall, hide, unhide and services add-scan-package/remove.',
   options: [
     { name: 'json', type: 'boolean', description: 'one JSON document on stdout; progress as JSON lines on stderr' },
     { name: 'online', type: 'boolean', description: 'search online (WUA default)', conflicts: ['offline'] },
@@ -465,6 +528,11 @@ export const updatesCommand: CliCommand = {
       description: 'install/uninstall: leave out updates that can request user input when no user can answer',
     },
     { name: 'count', type: 'string', description: 'history: entries to show (default 50)' },
+    {
+      name: 'service-id',
+      type: 'string',
+      description: "search: search this registered service (e.g. a scan package's) with serverSelection 'others'",
+    },
   ],
   positionals: [1, 64],
   async run({ io, args }) {
@@ -473,7 +541,15 @@ export const updatesCommand: CliCommand = {
       throw new UsageError(`unknown subcommand ${JSON.stringify(sub)}; one of ${SUBCOMMANDS.join(', ')}`);
     const rest = args.positionals.slice(1);
     if (TAKES_UPDATES.includes(sub) && rest.length === 0) throw new UsageError(`${sub} needs at least one update id or KB number`);
-    if (!TAKES_UPDATES.includes(sub) && rest.length > (sub === 'search' ? 1 : 0)) throw new UsageError(`${sub} takes no further arguments`);
+    if (!TAKES_UPDATES.includes(sub) && sub !== 'services' && rest.length > (sub === 'search' ? 1 : 0))
+      throw new UsageError(`${sub} takes no further arguments`);
+    if (sub === 'services') parseServicesArguments(rest);
+    if (args.options['service-id'] !== undefined) {
+      if (sub !== 'search') throw new UsageError('--service-id applies to search only');
+      const id = args.options['service-id'];
+      if (typeof id !== 'string' || !/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(id))
+        throw new UsageError(`--service-id must be a service id (a GUID); received ${JSON.stringify(id)}`);
+    }
     if (args.options.count !== undefined && sub !== 'history') throw new UsageError('--count applies to history only');
     // search() would throw a TypeError for it: a bad command line, not an internal error.
     if (sub === 'search' && rest[0] !== undefined && rest[0].trim() === '')

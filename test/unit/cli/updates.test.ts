@@ -3,6 +3,10 @@
 import { cli as runCommand } from '../../support/run-cli';
 import { UpdatesExitCode } from '../../../lib/cli/exit-codes';
 import { setNativeBinding } from '../../../lib/native/load';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ExitCode } from '../../../lib/cli/exit-codes';
 import { FakeWua, nativeUpdate, runAsFacts, succeeded } from '../../support/wua-fake-binding';
 
 const A = 'aaaaaaaa-0000-0000-0000-000000000001';
@@ -25,6 +29,13 @@ describe('usage errors exit 2 before anything runs', () => {
     [['history', '--skip-interactive'], /--skip-interactive applies to install and uninstall only/],
     [['search', '--online', '--offline'], /--online and --offline cannot be used together/],
     [['search', ' \t'], /search criteria must not be blank; received " \\t"/],
+    [['services', 'bogus'], /unknown services action "bogus"/],
+    [['services', 'add-scan-package', 'Offline'], /add-scan-package takes a service name and the scan package cab/],
+    [['services', 'add-scan-package', ' ', 'x.cab'], /the service name must be a non-empty name/],
+    [['services', 'remove', 'microsoft'], /services remove takes one service id/],
+    [['search', '--service-id', 'nope'], /--service-id must be a service id/],
+    [['history', '--service-id', A], /--service-id applies to search only/],
+    [['last-results', 'extra'], /last-results takes no further arguments/],
   ])('%j', async (argv, message) => {
     const fake = new FakeWua();
     setNativeBinding(fake as never);
@@ -319,4 +330,123 @@ test('the progress bar cuts a long title between characters, never inside a surr
   expect(shown).toContain(`update 1/1 ${'a'.repeat(39)}`);
   // A lone surrogate reaches the terminal as U+FFFD.
   expect(shown).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+});
+
+describe('services add-scan-package / remove, search --service-id and last-results with the binding injected', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-cli-scan-'));
+  const cab = path.join(dir, 'wsusscn2.cab');
+  fs.writeFileSync(cab, 'MSCF');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const SCAN = 'a1b2c3d4-0000-4e5f-8a9b-0123456789ab';
+  const job = <T>(value: T) => ({ promise: Promise.resolve(value), abort: () => undefined });
+  function inject(extra: Record<string, unknown>): FakeWua {
+    const fake = new FakeWua();
+    Object.assign(fake, extra);
+    setNativeBinding(fake as never);
+    return fake;
+  }
+
+  test('add-scan-package registers non-volatile and prints how to search and remove it; --json is the service', async () => {
+    const calls: unknown[][] = [];
+    inject({
+      wuaAddScanPackageService: (...a: unknown[]) => {
+        calls.push(a);
+        return job({
+          name: 'Offline',
+          serviceId: SCAN.toUpperCase(),
+          isManaged: false,
+          isRegisteredWithAU: false,
+          offersWindowsUpdates: true,
+          isScanPackageService: true,
+          canRegisterWithAU: false,
+          serviceUrl: '',
+          issueDate: 0,
+          isDefaultAUService: false,
+        });
+      },
+    });
+    const text = await cli('services', 'add-scan-package', 'Offline', cab);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^Offline\\s+${SCAN}\\s+no\\s+no\\s+no\\s+yes$`, 'm'));
+    expect(text.stdout).toContain(`msi-lua updates search --service-id ${SCAN}`);
+    expect(calls).toEqual([['Offline', cab, 1]]);
+    const json = await cli('services', 'add-scan-package', 'Offline', cab, '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ serviceId: SCAN, isScanPackageService: true, issueDate: null });
+  });
+
+  test('a cab that cannot be read exits 3 before any native call', async () => {
+    const calls: unknown[] = [];
+    inject({ wuaAddScanPackageService: (...a: unknown[]) => (calls.push(a), job({})) });
+    const run = await cli('services', 'add-scan-package', 'Offline', path.join(dir, 'missing.cab'), '--json');
+    expect(run.code).toBe(ExitCode.CANNOT_READ);
+    expect(JSON.parse(run.stdout)).toEqual({ error: expect.objectContaining({ code: 'ENOENT', exitCode: ExitCode.CANNOT_READ }) });
+    expect(run.stderr).toMatch(/^msi-lua updates services: cannot read .*missing\.cab/);
+    const directory = await cli('services', 'add-scan-package', 'Offline', dir);
+    expect(directory.code).toBe(ExitCode.CANNOT_READ);
+    expect(calls).toEqual([]);
+  });
+
+  test("WUA's refusal of the cab exits 25 with the typed error", async () => {
+    inject({
+      wuaAddScanPackageService: () => ({
+        promise: Promise.reject(
+          Object.assign(new Error('x'), {
+            nativeFailure: true,
+            hresult: 0x800b0100,
+            syscall: 'IUpdateServiceManager::AddScanPackageService',
+          }),
+        ),
+        abort: () => undefined,
+      }),
+    });
+    const run = await cli('services', 'add-scan-package', 'Offline', cab, '--json');
+    expect(run.code).toBe(UpdatesExitCode.WUA_ERROR);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'TRUST_E_NOSIGNATURE', exitCode: 25 } });
+  });
+
+  test('services remove takes the id with or without braces', async () => {
+    const calls: unknown[] = [];
+    inject({ wuaRemoveService: (id: string) => (calls.push(id), job(undefined)) });
+    const run = await cli('services', 'remove', `{${SCAN.toUpperCase()}}`, '--json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ removed: SCAN });
+    expect(calls).toEqual([SCAN]);
+  });
+
+  test("search --service-id searches that service (serverSelection 'others')", async () => {
+    const fake = inject({});
+    fake.updates = [nativeUpdate(A)];
+    const options: unknown[] = [];
+    const search = fake.wuaSearch.bind(fake);
+    fake.wuaSearch = ((session: never, criteria: string, o: Record<string, unknown>) => (
+      options.push(o),
+      search(session, criteria, o)
+    )) as never;
+    const run = await cli('search', '--service-id', SCAN, '--json');
+    expect(run.code).toBe(0);
+    expect(options).toEqual([{ serverSelection: 3, serviceId: SCAN }]);
+  });
+
+  test('last-results: dates in UTC, "never" only when the agent answered, "unknown" with the reason otherwise', async () => {
+    inject({
+      wuaAutomaticUpdatesResults: () =>
+        job({
+          hasResults: true,
+          lastSearchSuccessDate: { vt: 7, date: 45363 + 10.5 / 24 },
+          lastInstallationSuccessDate: { vt: 0, date: 0 },
+        }),
+    });
+    const answered = await cli('last-results');
+    expect(answered.code).toBe(0);
+    expect(answered.stdout).toMatch(/^Last search success \(UTC\)\s+2024-03-12T10:30:00Z$/m);
+    expect(answered.stdout).toMatch(/^Last installation success \(UTC\)\s+never$/m);
+    inject({
+      wuaAutomaticUpdatesResults: () => job({ hasResults: false, lastSearchSuccessDate: null, lastInstallationSuccessDate: null }),
+    });
+    const older = await cli('last-results');
+    expect(older.stdout).toMatch(/^Last search success \(UTC\)\s+unknown$/m);
+    expect(older.stdout).toMatch(/^Unknown because\s+.*no IAutomaticUpdates2/m);
+    const json = await cli('last-results', '--json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ lastSearchSuccessDate: null, reason: expect.stringMatching(/IAutomaticUpdates2/) });
+  });
 });

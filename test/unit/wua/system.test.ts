@@ -3,8 +3,19 @@
 import { interpretContextFacts } from '../../../lib/process/interactive-context';
 import { setNativeBinding } from '../../../lib/native/load';
 import type { NativeRegistryValue } from '../../../lib/native/binding';
-import { MICROSOFT_UPDATE_SERVICE_ID, addService, getAutomaticUpdatesSettings, getRebootStatus, removeService } from '../../../lib/wua';
-import { interpretPendingRenames } from '../../../lib/wua/system-shape';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  MICROSOFT_UPDATE_SERVICE_ID,
+  addScanPackageService,
+  addService,
+  getAutomaticUpdatesResults,
+  getAutomaticUpdatesSettings,
+  getRebootStatus,
+  removeService,
+} from '../../../lib/wua';
+import { interpretPendingRenames, shapeAutomaticUpdatesResults } from '../../../lib/wua/system-shape';
 import { dateFromOle } from '../../../lib/wua/shape';
 import { wineLikeFacts } from '../../support/wua-fake-binding';
 
@@ -192,5 +203,128 @@ describe('isRemoteSession', () => {
     expect(context.facts.reasoning.isRemoteSession).toMatch(
       /^unknown: groupSids \(GetTokenInformation\(TokenGroups\) \(0x80070005\): Access is denied\.\)$/,
     );
+  });
+});
+
+const nativeScanService = {
+  name: 'Offline Sync Service',
+  serviceId: '{A1B2C3D4-0000-4E5F-8A9B-0123456789AB}',
+  isManaged: false,
+  isRegisteredWithAU: false,
+  offersWindowsUpdates: true,
+  isScanPackageService: true,
+  canRegisterWithAU: false,
+  serviceUrl: '',
+  issueDate: 0,
+  isDefaultAUService: null,
+};
+
+describe('addScanPackageService: validation before any native call, UpdateServiceOption by name', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-scan-unit-'));
+  const cab = path.join(dir, 'wsusscn2.cab');
+  fs.writeFileSync(cab, 'MSCF');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let calls: unknown[][];
+  beforeEach(() => {
+    calls = [];
+    setNativeBinding({ wuaAddScanPackageService: (...a: unknown[]) => (calls.push(a), job(nativeScanService)) } as never);
+  });
+
+  test.each<[string, unknown, unknown, unknown, RegExp]>([
+    ['no name', undefined, cab, {}, /"serviceName"/],
+    ['an empty name', '', cab, {}, /"serviceName"/],
+    ['a name with NUL', 'Offline\0Sync', cab, {}, /"serviceName" argument must not contain a NUL/],
+    ['a number as the path', 'Offline', 42, {}, /"scanFileLocation"/],
+    ['an empty path', 'Offline', '', {}, /"scanFileLocation"/],
+    ['a path with NUL', 'Offline', `${cab}\0`, {}, /"scanFileLocation" argument must not contain a NUL/],
+    ['a missing file', 'Offline', path.join(dir, 'missing.cab'), {}, /"scanFileLocation" argument must be a path to an existing file/],
+    ['a directory', 'Offline', dir, {}, /"scanFileLocation" argument must be a path to an existing file/],
+    ['a non-boolean nonVolatile', 'Offline', cab, { nonVolatile: 1 }, /"nonVolatile"/],
+    ['options that are not an object', 'Offline', cab, 'volatile', /"options"/],
+  ])('%s is a TypeError', async (_what, name, location, options, message) => {
+    const failure = addScanPackageService(name as never, location as never, options as never);
+    await expect(failure).rejects.toThrow(TypeError);
+    await expect(failure).rejects.toThrow(message);
+    expect(calls).toEqual([]);
+  });
+
+  test('flags: usoNonVolatileService (1) unless nonVolatile is false; the service shaped as listServices shapes it', async () => {
+    const service = await addScanPackageService('Offline Sync Service', cab);
+    expect(service).toEqual({
+      name: 'Offline Sync Service',
+      serviceId: 'a1b2c3d4-0000-4e5f-8a9b-0123456789ab',
+      isDefaultAUService: null,
+      isManaged: false,
+      isRegisteredWithAU: false,
+      offersWindowsUpdates: true,
+      isScanPackageService: true,
+      canRegisterWithAU: false,
+      serviceUrl: '',
+      issueDate: null,
+    });
+    await addScanPackageService('Offline Sync Service', cab, { nonVolatile: true });
+    await addScanPackageService('Offline Sync Service', cab, { nonVolatile: false });
+    expect(calls.map((c) => c[2])).toEqual([1, 1, 0]);
+    expect(calls[0]).toEqual(['Offline Sync Service', cab, 1]);
+  });
+
+  test('a relative path reaches WUA absolute, resolved against the current directory', async () => {
+    const relative = path.relative(process.cwd(), cab);
+    expect(path.isAbsolute(relative)).toBe(false);
+    await addScanPackageService('Offline', relative);
+    expect(calls[0]![1]).toBe(path.resolve(cab));
+  });
+
+  test("WUA's failure is typed", async () => {
+    setNativeBinding({ wuaAddScanPackageService: () => failingJob(0x800b0100, 'IUpdateServiceManager::AddScanPackageService') } as never);
+    await expect(addScanPackageService('Offline', cab)).rejects.toMatchObject({
+      name: 'SignatureError',
+      code: 'TRUST_E_NOSIGNATURE',
+      syscall: 'IUpdateServiceManager::AddScanPackageService',
+    });
+  });
+});
+
+describe('getAutomaticUpdatesResults: VT_DATE, VT_EMPTY and unknown', () => {
+  const date = (ole: number) => ({ vt: 7, date: ole });
+  test('VT_DATE is a UTC Date, VT_EMPTY null with no reason ("never")', () => {
+    expect(
+      shapeAutomaticUpdatesResults({
+        hasResults: true,
+        lastSearchSuccessDate: date(45363 + 10.5 / 24),
+        lastInstallationSuccessDate: { vt: 0, date: 0 },
+      }),
+    ).toEqual({ lastSearchSuccessDate: new Date('2024-03-12T10:30:00Z'), lastInstallationSuccessDate: null, reason: null });
+  });
+  test('no IAutomaticUpdates2: both unknown, with the reason', () => {
+    const shaped = shapeAutomaticUpdatesResults({ hasResults: false, lastSearchSuccessDate: null, lastInstallationSuccessDate: null });
+    expect(shaped).toMatchObject({ lastSearchSuccessDate: null, lastInstallationSuccessDate: null });
+    expect(shaped.reason).toMatch(/no IAutomaticUpdates2/);
+  });
+  test('another VARIANT type, or a DATE outside what a Date holds, is unknown with the field named', () => {
+    const shaped = shapeAutomaticUpdatesResults({
+      hasResults: true,
+      lastSearchSuccessDate: { vt: 8, date: 0 },
+      lastInstallationSuccessDate: date(1e12),
+    });
+    expect(shaped).toEqual({
+      lastSearchSuccessDate: null,
+      lastInstallationSuccessDate: null,
+      reason:
+        'LastSearchSuccessDate is a VARIANT of type 8, neither VT_DATE nor VT_EMPTY; LastInstallationSuccessDate is VT_DATE 1000000000000, not a date msi-lua can represent',
+    });
+  });
+  test('through the facade, and a failure rejects typed', async () => {
+    setNativeBinding({
+      wuaAutomaticUpdatesResults: () =>
+        job({ hasResults: true, lastSearchSuccessDate: date(25569), lastInstallationSuccessDate: date(25570.5) }),
+    } as never);
+    await expect(getAutomaticUpdatesResults()).resolves.toEqual({
+      lastSearchSuccessDate: new Date('1970-01-01T00:00:00Z'),
+      lastInstallationSuccessDate: new Date('1970-01-02T12:00:00Z'),
+      reason: null,
+    });
+    setNativeBinding({ wuaAutomaticUpdatesResults: () => failingJob(0x80004001, 'IAutomaticUpdates2::get_Results') } as never);
+    await expect(getAutomaticUpdatesResults()).rejects.toMatchObject({ name: 'NotImplementedError' });
   });
 });
