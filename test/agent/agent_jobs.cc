@@ -13,12 +13,9 @@ enum class Op { Download, Install, Uninstall };
 
 const char* OpName(Op op) {
   switch (op) {
-    case Op::Download:
-      return "download";
-    case Op::Install:
-      return "install";
-    case Op::Uninstall:
-      return "uninstall";
+    case Op::Download: return "download";
+    case Op::Install: return "install";
+    case Op::Uninstall: return "uninstall";
   }
   return "?";
 }
@@ -55,12 +52,8 @@ class UpdateInstallationResult : public Object<IUpdateInstallationResult> {
  public:
   explicit UpdateInstallationResult(UpdateState state) : Object("UpdateInstallationResult"), state_(state) {}
   HRESULT STDMETHODCALLTYPE get_HResult(LONG* out) override { return ToValue<LONG>(state_.hresult, out); }
-  HRESULT STDMETHODCALLTYPE get_RebootRequired(VARIANT_BOOL* out) override {
-    return ToBool(state_.rebootRequired, out);
-  }
-  HRESULT STDMETHODCALLTYPE get_ResultCode(OperationResultCode* out) override {
-    return ToValue(state_.resultCode, out);
-  }
+  HRESULT STDMETHODCALLTYPE get_RebootRequired(VARIANT_BOOL* out) override { return ToBool(state_.rebootRequired, out); }
+  HRESULT STDMETHODCALLTYPE get_ResultCode(OperationResultCode* out) override { return ToValue(state_.resultCode, out); }
 
  private:
   UpdateState state_;
@@ -70,9 +63,7 @@ class UpdateDownloadResult : public Object<IUpdateDownloadResult> {
  public:
   explicit UpdateDownloadResult(UpdateState state) : Object("UpdateDownloadResult"), state_(state) {}
   HRESULT STDMETHODCALLTYPE get_HResult(LONG* out) override { return ToValue<LONG>(state_.hresult, out); }
-  HRESULT STDMETHODCALLTYPE get_ResultCode(OperationResultCode* out) override {
-    return ToValue(state_.resultCode, out);
-  }
+  HRESULT STDMETHODCALLTYPE get_ResultCode(OperationResultCode* out) override { return ToValue(state_.resultCode, out); }
 
  private:
   UpdateState state_;
@@ -82,9 +73,7 @@ class InstallationProgress : public Object<IInstallationProgress> {
  public:
   explicit InstallationProgress(Snapshot snapshot) : Object("InstallationProgress"), s_(std::move(snapshot)) {}
   HRESULT STDMETHODCALLTYPE get_CurrentUpdateIndex(LONG* out) override { return ToValue(s_.currentIndex, out); }
-  HRESULT STDMETHODCALLTYPE get_CurrentUpdatePercentComplete(LONG* out) override {
-    return ToValue(s_.currentPercent, out);
-  }
+  HRESULT STDMETHODCALLTYPE get_CurrentUpdatePercentComplete(LONG* out) override { return ToValue(s_.currentPercent, out); }
   HRESULT STDMETHODCALLTYPE get_PercentComplete(LONG* out) override { return ToValue(s_.percent, out); }
   HRESULT STDMETHODCALLTYPE GetUpdateResult(LONG index, IUpdateInstallationResult** out) override {
     if (out == nullptr) return E_POINTER;
@@ -106,32 +95,22 @@ DECIMAL ToDecimal(double value) {
 class DownloadProgress : public Object<IDownloadProgress> {
  public:
   explicit DownloadProgress(Snapshot snapshot) : Object("DownloadProgress"), s_(std::move(snapshot)) {}
-  HRESULT STDMETHODCALLTYPE get_CurrentUpdateBytesDownloaded(DECIMAL* out) override {
-    return ToValue(ToDecimal(s_.currentBytes), out);
-  }
+  HRESULT STDMETHODCALLTYPE get_CurrentUpdateBytesDownloaded(DECIMAL* out) override { return ToValue(ToDecimal(s_.currentBytes), out); }
   HRESULT STDMETHODCALLTYPE get_CurrentUpdateBytesToDownload(DECIMAL* out) override {
     return ToValue(ToDecimal(s_.currentBytesTotal), out);
   }
   HRESULT STDMETHODCALLTYPE get_CurrentUpdateIndex(LONG* out) override { return ToValue(s_.currentIndex, out); }
   HRESULT STDMETHODCALLTYPE get_PercentComplete(LONG* out) override { return ToValue(s_.percent, out); }
-  HRESULT STDMETHODCALLTYPE get_TotalBytesDownloaded(DECIMAL* out) override {
-    return ToValue(ToDecimal(s_.totalBytes), out);
-  }
-  HRESULT STDMETHODCALLTYPE get_TotalBytesToDownload(DECIMAL* out) override {
-    return ToValue(ToDecimal(s_.totalBytesTotal), out);
-  }
+  HRESULT STDMETHODCALLTYPE get_TotalBytesDownloaded(DECIMAL* out) override { return ToValue(ToDecimal(s_.totalBytes), out); }
+  HRESULT STDMETHODCALLTYPE get_TotalBytesToDownload(DECIMAL* out) override { return ToValue(ToDecimal(s_.totalBytesTotal), out); }
   HRESULT STDMETHODCALLTYPE GetUpdateResult(LONG index, IUpdateDownloadResult** out) override {
     if (out == nullptr) return E_POINTER;
     if (index < 0 || static_cast<size_t>(index) >= s_.results.size()) return E_INVALIDARG;
     *out = new UpdateDownloadResult(s_.results[static_cast<size_t>(index)]);
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE get_CurrentUpdateDownloadPhase(DownloadPhase* out) override {
-    return ToValue(s_.phase, out);
-  }
-  HRESULT STDMETHODCALLTYPE get_CurrentUpdatePercentComplete(LONG* out) override {
-    return ToValue(s_.currentPercent, out);
-  }
+  HRESULT STDMETHODCALLTYPE get_CurrentUpdateDownloadPhase(DownloadPhase* out) override { return ToValue(s_.phase, out); }
+  HRESULT STDMETHODCALLTYPE get_CurrentUpdatePercentComplete(LONG* out) override { return ToValue(s_.currentPercent, out); }
 
  private:
   Snapshot s_;
@@ -220,10 +199,7 @@ class DownloadCompletedArgs : public Object<IDownloadCompletedCallbackArgs> {
 class Operation {
  public:
   Operation(Op op, const Json& section, std::vector<Ref<IUpdate>> updates)
-      : op_(op),
-        section_(section),
-        updates_(std::move(updates)),
-        abort_(::CreateEventW(nullptr, TRUE, FALSE, nullptr)) {
+      : op_(op), section_(section), updates_(std::move(updates)), abort_(::CreateEventW(nullptr, TRUE, FALSE, nullptr)) {
     snapshot_.results.resize(updates_.size());
     for (const auto& update : updates_) {
       const Json* data = UpdateScenarioOf(update.get());
@@ -289,8 +265,7 @@ class Operation {
         {
           std::lock_guard<std::mutex> lock(mutex_);
           snapshot_.currentPercent = s * 100 / steps;
-          snapshot_.percent = static_cast<LONG>((static_cast<long long>(i) * 100 + snapshot_.currentPercent) /
-                                                static_cast<long long>(n));
+          snapshot_.percent = static_cast<LONG>((static_cast<long long>(i) * 100 + snapshot_.currentPercent) / static_cast<long long>(n));
           snapshot_.currentBytes = sizes_[i] * snapshot_.currentPercent / 100.0;
           snapshot_.totalBytes = bytesBefore + snapshot_.currentBytes;
           if (s == steps) snapshot_.phase = kPhaseVerifying;
@@ -318,8 +293,7 @@ class Operation {
     // finishMs: the time WUA takes after the last update before its completed callback
     // (committing, say); an abort within it ends the wait but no longer stops the job.
     // Without it, a test whose abort comes from the 100% progress races the completion.
-    if (!stopped)
-      ::WaitForSingleObject(abort_, static_cast<DWORD>(std::max<long long>(0, section_["finishMs"].asInt(0))));
+    if (!stopped) ::WaitForSingleObject(abort_, static_cast<DWORD>(std::max<long long>(0, section_["finishMs"].asInt(0))));
     if (stopped) {
       DWORD delay = static_cast<DWORD>(std::max<long long>(0, section_["abortDelayMs"].asInt(50)));
       if (delay > 0) ::Sleep(delay);
@@ -403,8 +377,7 @@ template <typename JobInterface, typename ProgressCallback, typename CompletedCa
           typename CompletedArgs, typename ProgressObject, typename ProgressInterface>
 class JobBase : public Object<JobInterface> {
  public:
-  JobBase(const char* kind, std::shared_ptr<Operation> operation, IUnknown* onProgress, IUnknown* onCompleted,
-          const VARIANT& state)
+  JobBase(const char* kind, std::shared_ptr<Operation> operation, IUnknown* onProgress, IUnknown* onCompleted, const VARIANT& state)
       : Object<JobInterface>(kind), operation_(std::move(operation)) {
     if (onProgress) onProgress->QueryInterface(__uuidof(ProgressCallback), reinterpret_cast<void**>(&progress_));
     if (onCompleted) onCompleted->QueryInterface(__uuidof(CompletedCallback), reinterpret_cast<void**>(&completed_));
@@ -416,8 +389,9 @@ class JobBase : public Object<JobInterface> {
 
   void Start() {
     Ref<JobBase> self(this, true);
-    StartWorker(
-        [self] { self->operation_->Run([&](const Snapshot& s) { self->Progress(s); }, [&] { self->Completed(); }); });
+    StartWorker([self] {
+      self->operation_->Run([&](const Snapshot& s) { self->Progress(s); }, [&] { self->Completed(); });
+    });
   }
 
   HRESULT STDMETHODCALLTYPE get_AsyncState(VARIANT* out) override {
@@ -495,15 +469,14 @@ class JobBase : public Object<JobInterface> {
 
 using InstallationJob = JobBase<IInstallationJob, IInstallationProgressChangedCallback, IInstallationCompletedCallback,
                                 InstallProgressArgs, InstallCompletedArgs, InstallationProgress, IInstallationProgress>;
-using DownloadJob = JobBase<IDownloadJob, IDownloadProgressChangedCallback, IDownloadCompletedCallback,
-                            DownloadProgressArgs, DownloadCompletedArgs, DownloadProgress, IDownloadProgress>;
+using DownloadJob = JobBase<IDownloadJob, IDownloadProgressChangedCallback, IDownloadCompletedCallback, DownloadProgressArgs,
+                            DownloadCompletedArgs, DownloadProgress, IDownloadProgress>;
 
 // --- Downloader ------------------------------------------------------------------------------
 
 class UpdateDownloader : public Object<IUpdateDownloader> {
  public:
-  explicit UpdateDownloader(std::shared_ptr<const Scenario> scenario)
-      : Object("UpdateDownloader"), scenario_(std::move(scenario)) {}
+  explicit UpdateDownloader(std::shared_ptr<const Scenario> scenario) : Object("UpdateDownloader"), scenario_(std::move(scenario)) {}
   HRESULT STDMETHODCALLTYPE get_ClientApplicationID(BSTR* out) override { return ToBstr(clientId_, out); }
   HRESULT STDMETHODCALLTYPE put_ClientApplicationID(BSTR value) override {
     clientId_ = Utf8(value);
@@ -521,14 +494,12 @@ class UpdateDownloader : public Object<IUpdateDownloader> {
     updates_ = Ref<IUpdateCollection>(value, true);
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE BeginDownload(IUnknown* onProgress, IUnknown* onCompleted, VARIANT state,
-                                          IDownloadJob** out) override {
+  HRESULT STDMETHODCALLTYPE BeginDownload(IUnknown* onProgress, IUnknown* onCompleted, VARIANT state, IDownloadJob** out) override {
     if (out == nullptr) return E_POINTER;
     *out = nullptr;
     const Json& section = scenario_->section("download");
     std::vector<Ref<IUpdate>> updates = UpdatesOf(updates_.get());
-    Record("BeginDownload",
-           "\"updates\":" + IdList(updates) + ",\"priority\":" + std::to_string(static_cast<int>(priority_)));
+    Record("BeginDownload", "\"updates\":" + IdList(updates) + ",\"priority\":" + std::to_string(static_cast<int>(priority_)));
     HRESULT begin = HResultOf(section["beginHresult"]);
     if (FAILED(begin)) return begin;
     if (updates.empty()) return static_cast<HRESULT>(0x80240024L);  // WU_E_NO_UPDATE
@@ -565,8 +536,7 @@ class UpdateDownloader : public Object<IUpdateDownloader> {
 
 class UpdateInstaller : public Object<IUpdateInstaller2> {
  public:
-  explicit UpdateInstaller(std::shared_ptr<const Scenario> scenario)
-      : Object("UpdateInstaller"), scenario_(std::move(scenario)) {}
+  explicit UpdateInstaller(std::shared_ptr<const Scenario> scenario) : Object("UpdateInstaller"), scenario_(std::move(scenario)) {}
   HRESULT STDMETHODCALLTYPE get_ClientApplicationID(BSTR* out) override { return ToBstr(clientId_, out); }
   HRESULT STDMETHODCALLTYPE put_ClientApplicationID(BSTR value) override {
     clientId_ = Utf8(value);
@@ -583,12 +553,10 @@ class UpdateInstaller : public Object<IUpdateInstaller2> {
     updates_ = Ref<IUpdateCollection>(value, true);
     return S_OK;
   }
-  HRESULT STDMETHODCALLTYPE BeginInstall(IUnknown* onProgress, IUnknown* onCompleted, VARIANT state,
-                                         IInstallationJob** out) override {
+  HRESULT STDMETHODCALLTYPE BeginInstall(IUnknown* onProgress, IUnknown* onCompleted, VARIANT state, IInstallationJob** out) override {
     return Begin(Op::Install, onProgress, onCompleted, state, out);
   }
-  HRESULT STDMETHODCALLTYPE BeginUninstall(IUnknown* onProgress, IUnknown* onCompleted, VARIANT state,
-                                           IInstallationJob** out) override {
+  HRESULT STDMETHODCALLTYPE BeginUninstall(IUnknown* onProgress, IUnknown* onCompleted, VARIANT state, IInstallationJob** out) override {
     return Begin(Op::Uninstall, onProgress, onCompleted, state, out);
   }
   HRESULT STDMETHODCALLTYPE EndInstall(IInstallationJob* value, IInstallationResult** out) override {
@@ -609,9 +577,7 @@ class UpdateInstaller : public Object<IUpdateInstaller2> {
     Record("Uninstall");
     return E_NOTIMPL;
   }
-  HRESULT STDMETHODCALLTYPE get_AllowSourcePrompts(VARIANT_BOOL* out) override {
-    return ToBool(allowSourcePrompts_, out);
-  }
+  HRESULT STDMETHODCALLTYPE get_AllowSourcePrompts(VARIANT_BOOL* out) override { return ToBool(allowSourcePrompts_, out); }
   HRESULT STDMETHODCALLTYPE put_AllowSourcePrompts(VARIANT_BOOL value) override {
     allowSourcePrompts_ = value != VARIANT_FALSE;
     return S_OK;
@@ -664,8 +630,7 @@ class UpdateInstaller : public Object<IUpdateInstaller2> {
     auto operation = static_cast<InstallationJob*>(value)->operation();
     if (operation->op() != op) return E_INVALIDARG;
     HRESULT end = HResultOf(operation->section()["endHresult"]);
-    Record(op == Op::Install ? "EndInstall" : "EndUninstall",
-           "\"hresult\":" + std::to_string(static_cast<uint32_t>(end)));
+    Record(op == Op::Install ? "EndInstall" : "EndUninstall", "\"hresult\":" + std::to_string(static_cast<uint32_t>(end)));
     if (FAILED(end)) return end;
     *out = new InstallationResult(operation->overall(), operation->overallHResult(), operation->rebootRequired(),
                                   operation->snapshot().results);
@@ -681,11 +646,7 @@ class UpdateInstaller : public Object<IUpdateInstaller2> {
 
 }  // namespace
 
-IUpdateDownloader* NewDownloader(std::shared_ptr<const Scenario> scenario) {
-  return new UpdateDownloader(std::move(scenario));
-}
-IUpdateInstaller* NewInstaller(std::shared_ptr<const Scenario> scenario) {
-  return new UpdateInstaller(std::move(scenario));
-}
+IUpdateDownloader* NewDownloader(std::shared_ptr<const Scenario> scenario) { return new UpdateDownloader(std::move(scenario)); }
+IUpdateInstaller* NewInstaller(std::shared_ptr<const Scenario> scenario) { return new UpdateInstaller(std::move(scenario)); }
 
 }  // namespace agent

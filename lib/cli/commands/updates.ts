@@ -18,6 +18,7 @@ import {
   type InstallResult,
   type DownloadResult,
   type ProgressEvent,
+  type SearchOptions,
   type SearchResult,
   type Update,
   type UpdateService,
@@ -223,7 +224,7 @@ class SearchNotCompleted extends Error {
 async function searchFor(
   sub: Subcommand,
   criteria: string,
-  options: { online?: boolean },
+  options: Pick<SearchOptions, 'online' | 'serviceId'>,
   io: CliIo,
   json: boolean,
   session: UpdateSession,
