@@ -130,25 +130,43 @@ function settleError(target: object, value: unknown): unknown {
   return value;
 }
 
+/** The object holding the lazy error `this` reads: itself, or one it inherits from (Object.create). */
+function lazyHolder(from: object): object | undefined {
+  for (let o: object | null = from; o !== null; o = Object.getPrototypeOf(o) as object | null) if (pendingErrors.has(o)) return o;
+  return undefined;
+}
+
 // One getter, setter and inspector for all: objects given accessors of their own would each
 // get a hidden class of their own, which costs about what the errors did.
 const LAZY_ERROR: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
   get(this: object): unknown {
-    const pending = pendingErrors.get(this);
-    if (!pending) return undefined;
-    return pending.made ? pending.made.value : settleError(this, pending.make());
+    const holder = lazyHolder(this);
+    const pending = holder && pendingErrors.get(holder);
+    if (!holder || !pending) return undefined;
+    return pending.made ? pending.made.value : settleError(holder, pending.make());
   },
   set(this: object, value: unknown): void {
-    settleError(this, value);
+    // As for a data property: a frozen holder's is read-only (what strict mode throws), and an
+    // object inheriting it gets a property of its own.
+    const holder = lazyHolder(this);
+    if (holder !== undefined && Object.isFrozen(holder)) throw new TypeError("Cannot assign to read only property 'error' of object");
+    if (holder === this || holder === undefined) settleError(this, value);
+    else if (!Reflect.defineProperty(this, 'error', { value, enumerable: true, writable: true, configurable: true }))
+      throw new TypeError('Cannot add property error, object is not extensible');
   },
 };
 
-// util.inspect (console.log) would show the accessor as [Getter/Setter]: show the error.
+// util.inspect (console.log) would show the accessor as [Getter/Setter]: make the error, drop
+// this inspector and let util.inspect show the object as it shows any other (depth, circular
+// references). Only a frozen object keeps the accessor: it is shown as a copy, within depth.
 const INSPECT_MADE: PropertyDescriptor = {
-  value(this: object, _depth: number, options: InspectOptions, inspectFn: typeof inspect = inspect): string {
-    return inspectFn({ ...this }, options);
+  value(this: object, depth: number, options: InspectOptions, inspectFn: typeof inspect = inspect): unknown {
+    void (this as { error?: unknown }).error;
+    if (Reflect.getOwnPropertyDescriptor(this, 'error')?.get === undefined && Reflect.deleteProperty(this, inspect.custom)) return this;
+    if (depth < 0) return '[Object]';
+    return inspectFn({ ...this }, { ...options, depth: options.depth === null ? null : depth });
   },
   enumerable: false,
   configurable: true,
