@@ -2,12 +2,14 @@
 
 /**
  * Control characters (C0, DEL and C1: Unicode's Cc) shown escaped so a cell stays on one line.
- * C1 too: U+0085 is a line break (NEL) and U+009B a CSI that terminals act on.
+ * C1 too: U+0085 is a line break (NEL) and U+009B a CSI that terminals act on. And U+2028 and
+ * U+2029 (Unicode's line and paragraph separators), which line readers such as Python's
+ * splitlines() and many editors break lines at.
  */
 export function printable(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = value instanceof Date ? formatDate(value) : String(value);
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
     switch (c) {
       case '\t':
         return '\\t';
@@ -15,6 +17,9 @@ export function printable(value: unknown): string {
         return '\\n';
       case '\r':
         return '\\r';
+      case '\u2028':
+      case '\u2029':
+        return `\\u${c.charCodeAt(0).toString(16)}`;
       default:
         return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
     }
