@@ -555,6 +555,8 @@ export const updatesCommand: CliCommand = {
     // search() would throw a TypeError for it: a bad command line, not an internal error.
     if (sub === 'search' && rest[0] !== undefined && rest[0].trim() === '')
       throw new UsageError(`search criteria must not be blank; received ${JSON.stringify(rest[0])}`);
+    if (sub === 'search' && rest[0]?.includes('\0'))
+      throw new UsageError(`search criteria must not hold a NUL; received ${JSON.stringify(rest[0])}`);
     for (const name of ['accept-eula'] as const)
       if (args.options[name] && sub !== 'install') throw new UsageError(`--${name} applies to install only`);
     for (const name of ['force-quiet', 'skip-interactive'] as const) {

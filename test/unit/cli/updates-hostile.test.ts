@@ -35,3 +35,11 @@ test.each([['search'], ['install', A], ['download', A]])('%s: one stderr line pe
   expect(run.text).toContain('Update\\u2028second line\\u2029third');
   expect(SEPARATORS.test(run.text.replace(/\n/g, ''))).toBe(false);
 });
+
+test('search criteria holding a NUL is a bad command line (exit 2), not an internal error, and WUA is not called', async () => {
+  const fake = hostileAgent();
+  const run = await runCommand('updates', 'search', 'IsInstalled=0\0');
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/search criteria must not hold a NUL; received "IsInstalled=0\\u0000"/);
+  expect(fake.calls.filter((c) => c.startsWith('search'))).toEqual([]);
+});
