@@ -17,7 +17,7 @@ test('assigning to the error of a frozen object throws, as for a data property, 
   const o = Object.freeze(lazy());
   const before = o.error;
   expect(() => {
-    o.error = 'other';
+    (o as { error: unknown }).error = 'other';
   }).toThrow(TypeError);
   expect(o.error).toBe(before);
 });
