@@ -4,12 +4,16 @@
  * Control characters (C0, DEL and C1: Unicode's Cc) shown escaped so a cell stays on one line.
  * C1 too: U+0085 is a line break (NEL) and U+009B a CSI that terminals act on. And U+2028 and
  * U+2029 (Unicode's line and paragraph separators), which line readers such as Python's
- * splitlines() and many editors break lines at.
+ * splitlines() and many editors break lines at. And the bidirectional embeddings, overrides
+ * and isolates (U+202A-U+202E, U+2066-U+2069), with which a name from a package or an update
+ * service could show a line in another order than it holds ("Trojan Source",
+ * CVE-2021-42574); the marks (U+200E, U+200F, U+061C) stay, as right-to-left text needs them
+ * and they cannot reorder a line.
  */
 export function printable(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = value instanceof Date ? formatDate(value) : String(value);
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
     switch (c) {
       case '\t':
         return '\\t';
@@ -17,11 +21,10 @@ export function printable(value: unknown): string {
         return '\\n';
       case '\r':
         return '\\r';
-      case '\u2028':
-      case '\u2029':
-        return `\\u${c.charCodeAt(0).toString(16)}`;
-      default:
-        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+      default: {
+        const code = c.charCodeAt(0);
+        return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+      }
     }
   });
 }

@@ -83,9 +83,9 @@ function parseServicesArguments(
     return { action, name: args[0]!, cab: args[1]! };
   }
   if (action === 'remove') {
-    if (args.length !== 1 || !/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(args[0]!))
-      throw new UsageError(`services remove takes one service id (a GUID); received ${JSON.stringify(args.join(' '))}`);
-    return { action, id: args[0]! };
+    const id = args.length === 1 ? guidOf(args[0]!) : null;
+    if (id === null) throw new UsageError(`services remove takes one service id (a GUID); received ${JSON.stringify(args.join(' '))}`);
+    return { action, id };
   }
   throw new UsageError(`unknown services action ${JSON.stringify(action)}; one of ${SERVICE_ACTIONS.join(', ')} (or none, to list)`);
 }
@@ -110,11 +110,17 @@ function jsonSafe(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
 }
 
+/** A GUID without its braces (case kept), or null: bare or in both braces, not one of them. */
+function guidOf(text: string): string | null {
+  const bare = text.startsWith('{') && text.endsWith('}') ? text.slice(1, -1) : text;
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(bare) ? bare : null;
+}
+
 /** Which selectors are update ids and which KB numbers; TypeError-free: a usage error names the bad one. */
 function parseSelectors(values: string[]): Array<{ text: string; id?: string; kb?: string }> {
   return values.map((text) => {
-    if (/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(text))
-      return { text, id: text.replace(/[{}]/g, '').toLowerCase() };
+    const id = guidOf(text);
+    if (id !== null) return { text, id: id.toLowerCase() };
     const kb = /^(?:KB)?(\d{4,10})$/i.exec(text);
     if (kb) return { text, kb: kb[1] };
     throw new UsageError(`${JSON.stringify(text)} is neither an update id (GUID) nor a KB number (KB1234567)`);
@@ -193,8 +199,11 @@ function writeKeyValues(out: CliStream, pairs: Array<[string, unknown]>): void {
 }
 
 function jobExit(result: InstallResult | DownloadResult): number {
-  // Only 'succeeded' is done: an update WUA left 'notStarted' (a job it ended by itself, say
-  // 'aborted') was not installed, whatever the overall code.
+  // Updates --skip-interactive left out are what the caller asked for, not failures; a job
+  // whose every update was left out never reached WUA ('notStarted') and exits 0 too.
+  if (result.updates.every((u) => u.resultCode === 'skipped')) return ExitCode.OK;
+  // Otherwise only 'succeeded' is done: an update WUA left 'notStarted' (a job it ended by
+  // itself, say 'aborted') was not installed, whatever the overall code.
   const failed =
     result.resultCode !== 'succeeded' || result.updates.some((u) => u.resultCode !== 'succeeded' && u.resultCode !== 'skipped');
   if (failed) return UpdatesExitCode.SOME_FAILED;
@@ -294,7 +303,7 @@ async function run(
 ): Promise<{ doc: unknown; code: number }> {
   const rest = args.positionals.slice(1);
   const online = args.options.offline ? false : args.options.online ? true : undefined;
-  const serviceId = typeof args.options['service-id'] === 'string' ? { serviceId: args.options['service-id'] } : {};
+  const serviceId = typeof args.options['service-id'] === 'string' ? { serviceId: guidOf(args.options['service-id'])! } : {};
   const searchOptions = { ...(online === undefined ? {} : { online }), ...serviceId };
   switch (sub) {
     case 'search': {
@@ -548,7 +557,7 @@ export const updatesCommand: CliCommand = {
     if (args.options['service-id'] !== undefined) {
       if (sub !== 'search') throw new UsageError('--service-id applies to search only');
       const id = args.options['service-id'];
-      if (typeof id !== 'string' || !/^\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?$/i.test(id))
+      if (typeof id !== 'string' || guidOf(id) === null)
         throw new UsageError(`--service-id must be a service id (a GUID); received ${JSON.stringify(id)}`);
     }
     if (args.options.count !== undefined && sub !== 'history') throw new UsageError('--count applies to history only');

@@ -72,3 +72,13 @@ test('C1 control characters (NEL, CSI) in a name are escaped too', async () => {
   expect(run.stderr).not.toMatch(/[\u0080-\u009f]/);
   expect(run.stderr).toContain('no\\x85such\\x9b2J.msi: no such file');
 });
+
+test('bidirectional overrides and isolates in a name are escaped; right-to-left marks stay', async () => {
+  // "Trojan Source": U+202E would show the rest of the line reversed.
+  const file = path.join(scratch, 'setup\u202egpj.\u2066x\u2069\u200f.msi');
+  const run = await cli('info', file);
+  expect(run.code).toBe(ExitCode.CANNOT_READ);
+  expectOneLine(run.stderr);
+  expect(run.stderr).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  expect(run.stderr).toContain('setup\\u202egpj.\\u2066x\\u2069\u200f.msi: no such file');
+});

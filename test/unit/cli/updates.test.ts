@@ -450,3 +450,36 @@ describe('services add-scan-package / remove, search --service-id and last-resul
     expect(JSON.parse(json.stdout)).toMatchObject({ lastSearchSuccessDate: null, reason: expect.stringMatching(/IAutomaticUpdates2/) });
   });
 });
+
+test('ids are bare or in both braces; one brace is a usage error, and WUA gets the bare id', async () => {
+  const fake = new FakeWua();
+  fake.updates = [nativeUpdate(A)];
+  fake.autoResult = (ids) => succeeded(ids);
+  setNativeBinding(fake as never);
+  for (const bad of [`{${A}`, `${A}}`]) {
+    const run = await cli('install', bad);
+    expect(run.code).toBe(2);
+    const service = await cli('search', '--service-id', bad);
+    expect(service.code).toBe(2);
+    expect(service.stderr).toMatch(/--service-id must be a service id/);
+  }
+  expect(fake.calls.filter((c) => !c.startsWith('open'))).toEqual([]);
+  expect((await cli('install', `{${A.toUpperCase()}}`)).code).toBe(0);
+  expect((await cli('search', '--service-id', `{${A}}`)).code).toBe(0);
+  expect(fake.searchOptions.at(-1)).toMatchObject({ serviceId: A });
+});
+
+test('an install whose every update --skip-interactive left out exits 0, as one that left out some', async () => {
+  const fake = new FakeWua();
+  fake.facts = runAsFacts();
+  const B = 'aaaaaaaa-0000-0000-0000-000000000002';
+  const interactive = { canRequestUserInput: true, rebootBehavior: 0, impact: 0, requiresNetworkConnectivity: false };
+  fake.updates = [nativeUpdate(A, { installationBehavior: interactive }), nativeUpdate(B)];
+  fake.autoResult = (ids) => succeeded(ids);
+  setNativeBinding(fake as never);
+  const all = await cli('install', A, '--skip-interactive', '--json');
+  expect(JSON.parse(all.stdout)).toMatchObject({ resultCode: 'notStarted', updates: [{ id: A, resultCode: 'skipped' }] });
+  expect(all.code).toBe(0);
+  expect(fake.calls.filter((c) => c.startsWith('install'))).toEqual([]);
+  expect((await cli('install', A, B, '--skip-interactive')).code).toBe(0);
+});
