@@ -3,6 +3,7 @@ import type {
   NativeJobResult,
   NativeProgress,
   NativeSearchResult,
+  NativeSetHidden,
   NativeTokenFacts,
   NativeUpdate,
   NativeWuaJob,
@@ -98,6 +99,8 @@ export class FakeWua implements WuaBinding, InteractiveContextBinding {
   /** When set, install/download resolve immediately with this result for the given ids. */
   autoResult?: (ids: string[], options: Record<string, unknown>) => NativeJobResult;
   searchOptions: unknown[] = [];
+  /** What put_IsHidden and the read-back answer for each id (default: done, as asked). */
+  hideAnswer?: (id: string, hidden: boolean) => { hresult: number; isHidden: boolean | null };
   private handle = { __brand: 'msi-lua.wua.session' } as NativeWuaSessionHandle;
 
   wuaOpenSession(clientApplicationId: string): NativeWuaSessionHandle {
@@ -160,6 +163,13 @@ export class FakeWua implements WuaBinding, InteractiveContextBinding {
     const job = this.jobs[this.jobs.length - 1];
     if (!job) throw new Error('no job was started');
     return job;
+  }
+
+  wuaSetHidden(session: NativeWuaSessionHandle, updateIds: string[], hidden: boolean): NativeWuaJob<NativeSetHidden[]> {
+    expectHandle(session, this.handle);
+    this.calls.push(`setHidden:${updateIds.join(',')}:${hidden}`);
+    const answer = this.hideAnswer ?? (() => ({ hresult: 0, isHidden: hidden }));
+    return { promise: Promise.resolve(updateIds.map((id) => ({ id, ...answer(id, hidden) }))), abort: () => undefined };
   }
 
   private job(

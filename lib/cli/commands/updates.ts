@@ -349,7 +349,10 @@ async function run(
             ),
           );
         }
-        return { doc: outcomes, code: outcomes.some((o) => o.error) ? UpdatesExitCode.SOME_FAILED : ExitCode.OK };
+        // A refusal, or an update WUA reads back unchanged, failed; a read-back WUA did not
+        // answer (null) is shown as unknown and fails nothing.
+        const failed = outcomes.some((o) => 'error' in o || (o.isHidden !== null && o.isHidden !== (sub === 'hide')));
+        return { doc: outcomes, code: failed ? UpdatesExitCode.SOME_FAILED : ExitCode.OK };
       }
       const progress = progressReporter(io, json, selected.length);
       let result: InstallResult | DownloadResult;

@@ -483,3 +483,24 @@ test('an install whose every update --skip-interactive left out exits 0, as one 
   expect(fake.calls.filter((c) => c.startsWith('install'))).toEqual([]);
   expect((await cli('install', A, B, '--skip-interactive')).code).toBe(0);
 });
+
+test('hide exits 21 when WUA reads an update back unchanged; an unknown read-back fails nothing', async () => {
+  const fake = new FakeWua();
+  const B = 'aaaaaaaa-0000-0000-0000-000000000002';
+  fake.updates = [nativeUpdate(A), nativeUpdate(B)];
+  setNativeBinding(fake as never);
+  expect((await cli('hide', A, B)).code).toBe(0);
+  fake.hideAnswer = (id) => ({ hresult: 0, isHidden: id === A ? false : true });
+  const unchanged = await cli('hide', A, B, '--json');
+  expect(unchanged.code).toBe(UpdatesExitCode.SOME_FAILED);
+  expect(JSON.parse(unchanged.stdout)).toEqual([
+    expect.objectContaining({ id: A, isHidden: false }),
+    expect.objectContaining({ id: B, isHidden: true }),
+  ]);
+  fake.hideAnswer = () => ({ hresult: 0, isHidden: null });
+  const unknown = await cli('hide', A);
+  expect(unknown.code).toBe(0);
+  expect(unknown.stdout).toMatch(/unknown/);
+  fake.hideAnswer = () => ({ hresult: 0x80240044, isHidden: false });
+  expect((await cli('unhide', A)).code).toBe(UpdatesExitCode.SOME_FAILED);
+});
