@@ -108,6 +108,7 @@ export type {
   SummaryProperty,
   SummaryValue,
   TableData,
+  TableReadOptions,
   TableTransform,
   TransformConflict,
   TransformConflictKind,

@@ -34,7 +34,7 @@ import {
   openRefusalAsync,
   type ByteSource,
 } from './cfb/source';
-import { chunkSegments, readSegments, readStreamSegments, streamSegments } from './cfb/stream';
+import { chunkSegments, readSegments, readStreamSegments, streamSegments, truncated } from './cfb/stream';
 import { MsiFormatError } from '../errors/classes';
 import { slice } from './scheduler';
 import { describeValue } from '../validate';
@@ -62,6 +62,13 @@ export interface CompoundFile {
    * call: for digests, which must never hold a large stream whole.
    */
   streamChunks(entry: DirectoryEntry, sink: (chunk: Buffer) => void): void;
+  /**
+   * streamData without holding the event loop: the same bytes and the same
+   * errors, the chain followed by the same read-request parser in slices of
+   * `slice` (the shared scheduler, or a caller's wrapper of it that stops on
+   * abort), a file read with node:fs callback reads.
+   */
+  streamDataAsync(entry: DirectoryEntry, slice: <R>(fn: () => R) => Promise<R>): Promise<Buffer>;
 }
 
 interface Structure {
@@ -132,6 +139,61 @@ class Compound implements CompoundFile {
     if (cached) sink(cached);
     else this.source.hold(() => chunkSegments(this.source, this.segments(entry), entry, sink));
   }
+
+  async streamDataAsync(entry: DirectoryEntry, slice: <R>(fn: () => R) => Promise<R>): Promise<Buffer> {
+    const cached = this.preloaded.get(entry.id);
+    if (cached) return cached;
+    if (entry.type !== 'stream') throw new TypeError(`${entry.name} is not a stream`);
+    const source = this.source;
+    if (!(source instanceof FileSource)) {
+      // Memory (or a caller's ByteSource): reads are views or its own; the
+      // parsing between them is what is sliced.
+      const read = async (position: number, length: number): Promise<Buffer> => source.hold(() => source.read(position, length));
+      const segments = await runAsync(readStreamSegments(this.structure, entry), read, slice);
+      return slice(() => readSegments(source, segments, entry));
+    }
+    // As streamData: the file is opened and checked first, then the chain
+    // is followed (FAT sectors read as needed), then the bytes are read
+    // straight into one buffer of the stream's size.
+    const fd = await source.openCheckedAsync();
+    try {
+      const readInto = (target: Buffer, offset: number, position: number, wanted: number): Promise<number> =>
+        readFully(fd, target, offset, position, wanted);
+      const read = async (position: number, length: number): Promise<Buffer> => {
+        const start = Math.min(Math.max(0, position), source.size);
+        const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, source.size - start)));
+        const filled = await readInto(out, 0, start, out.length);
+        return filled === out.length ? out : out.subarray(0, filled);
+      };
+      const segments = await runAsync(readStreamSegments(this.structure, entry), read, slice);
+      if (segments.length === 0) return Buffer.alloc(0);
+      // Allocated only now: the chain has been followed and every segment
+      // checked against the file's size.
+      const out = Buffer.allocUnsafe(entry.size);
+      let filled = 0;
+      for (const [position, length] of segments) {
+        const start = Math.min(Math.max(0, position), source.size);
+        const wanted = Math.max(0, Math.min(length, source.size - start));
+        if ((await readInto(out, filled, start, wanted)) !== length) truncated(entry);
+        filled += length;
+      }
+      // The last step in a slice too, so that an abort between the reads and here is seen.
+      return await slice(() => out);
+    } finally {
+      await settle<void>((done) => fs.close(fd, done));
+    }
+  }
+}
+
+/** Up to `wanted` bytes at `position` into `target` at `offset` with node:fs callback reads: the count, fewer only where the file ends. */
+async function readFully(fd: number, target: Buffer, offset: number, position: number, wanted: number): Promise<number> {
+  let filled = 0;
+  while (filled < wanted) {
+    const n = await settle<number>((done) => fs.read(fd, target, offset + filled, wanted - filled, position + filled, done));
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled;
 }
 
 function toSource(input: Uint8Array | ByteSource): ByteSource {

@@ -14,6 +14,7 @@ export {
   type StreamInfo,
   type StorageInfo,
   type TableData,
+  type TableReadOptions,
 } from './package';
 export { MsiTable, ColumnFlags, idtTypeCode, type ColumnDefinition, type ColumnKind, type CellValue, type Row } from './tables';
 export { StringPool } from './string-pool';

@@ -196,18 +196,42 @@ export class FileSource implements ByteSource {
   private openChecked(): number {
     const fd = fs.openSync(this.path, OPEN_FLAGS);
     try {
-      const stats = fs.fstatSync(fd);
-      if (!stats.isFile()) throw new NotRegularFileError(this.path, fileTypeOf(stats));
-      if (!sameFile(identityOf(stats), this.identity)) {
-        throw new MsiFormatError(
-          `the file changed after the package was opened (size, modification time or identity differ): open it again`,
-          { where: this.path },
-        );
-      }
+      this.checkStats(fs.fstatSync(fd));
       return fd;
     } catch (error) {
       fs.closeSync(fd);
       throw error;
+    }
+  }
+
+  /**
+   * The file opened for reading as `hold` opens it (the same refusals:
+   * NotRegularFileError, MsiFormatError for a file that changed), with
+   * node:fs callback calls: for reads that must not hold the event loop.
+   * The caller closes the descriptor (fs.close).
+   */
+  async openCheckedAsync(): Promise<number> {
+    const fd = await new Promise<number>((resolve, reject) =>
+      fs.open(this.path, OPEN_FLAGS, (error, value) => (error ? reject(error) : resolve(value))),
+    );
+    try {
+      this.checkStats(
+        await new Promise<fs.Stats>((resolve, reject) => fs.fstat(fd, (error, value) => (error ? reject(error) : resolve(value)))),
+      );
+      return fd;
+    } catch (error) {
+      await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
+      throw error;
+    }
+  }
+
+  private checkStats(stats: fs.Stats): void {
+    if (!stats.isFile()) throw new NotRegularFileError(this.path, fileTypeOf(stats));
+    if (!sameFile(identityOf(stats), this.identity)) {
+      throw new MsiFormatError(
+        `the file changed after the package was opened (size, modification time or identity differ): open it again`,
+        { where: this.path },
+      );
     }
   }
 }

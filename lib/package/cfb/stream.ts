@@ -134,6 +134,7 @@ function checked(bytes: Buffer, length: number, entry: DirectoryEntry): Buffer {
   return bytes;
 }
 
-function truncated(entry: DirectoryEntry): never {
+/** Throws the MsiFormatError of a stream whose file ended while it was read. */
+export function truncated(entry: DirectoryEntry): never {
   fail(`${describeStream(entry)}: the file ended while reading it (file truncated?)`, 'stream', entry.offset + 120);
 }
