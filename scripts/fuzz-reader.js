@@ -24,11 +24,14 @@
 // structures parsed in slices, the read-ahead and the reads past it), and
 // counts a case whose outcome differs (other tables, or another error) as
 // a failure. It runs in chunks of 1,000 cases (seeds S, S+1, ...), so that
-// no more than one chunk's files are held at once.
+// no more than one chunk's files are held at once. Every table of a file
+// that reads is also read with readTableAsync and exportIdtAsync, which
+// must give the same rows, bytes or error as readTable and exportIdt.
 //
 // Without files it uses the packages the unit tests built and cached under
 // .cache/fixtures/package/.
 
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -394,13 +397,67 @@ async function openOutcomes(lib, bytes, file) {
   return { read, fromBytes, fromPath };
 }
 
+/** A table's rows or IDT bytes as a short digest, or the error's name and message. */
+function digestOutcome(run) {
+  try {
+    const value = run();
+    const text = Buffer.isBuffer(value) ? value : JSON.stringify(value);
+    return `ok ${crypto.createHash('sha256').update(text).digest('hex')}`;
+  } catch (error) {
+    return `${error.name}: ${error.message}`;
+  }
+}
+
+/** digestOutcome for a promise; a promise still pending after `limitMs` is a failure, not a hang. */
+function settledDigest(promise, limitMs) {
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(`still pending after ${limitMs} ms`), limitMs);
+  });
+  const settled = promise.then(
+    (value) => digestOutcome(() => value),
+    (error) => `${error.name}: ${error.message}`,
+  );
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Every table of a file that reads, read both ways: readTable and exportIdt
+ * of a package from readPackage(bytes), readTableAsync of one opened from
+ * `file` (node:fs callback reads) and exportIdtAsync of one opened from the
+ * bytes (in slices). Returns the disagreements, the count of tables compared
+ * and the slowest asynchronous table (ms).
+ */
+async function tableOutcomes(lib, bytes, file, limitMs) {
+  const sync = lib.readPackage(bytes);
+  const [fromPath, fromBytes] = await Promise.all([lib.openPackage(file), lib.openPackage(bytes)]);
+  const names = ['_Tables', '_Columns', ...sync.tableNames];
+  const differences = [];
+  let slowestMs = 0;
+  for (const name of names) {
+    for (const [how, syncRun, asyncRun] of [
+      ['readTable', () => sync.readTable(name), () => fromPath.readTableAsync(name)],
+      ['exportIdt', () => sync.exportIdt(name), () => fromBytes.exportIdtAsync(name)],
+    ]) {
+      const expected = digestOutcome(syncRun);
+      const started = process.hrtime.bigint();
+      const got = await settledDigest(asyncRun(), limitMs);
+      slowestMs = Math.max(slowestMs, Number(process.hrtime.bigint() - started) / 1e6);
+      if (got !== expected) differences.push(`${how}(${name}): ${expected}\n${how}Async(${name}): ${got}`);
+    }
+  }
+  return { differences, compared: names.length, slowestMs };
+}
+
 /**
  * runFuzz with every file handed to readPackage also opened with
  * openPackage from its bytes and from `file` (a scratch path; openOutcomes).
  * Returns the fuzz result with each disagreement added to its failures, and
  * `compared` (files opened three ways), `sizes` (smallest and largest of
  * them, bytes) and `outcomes` (how many of them readPackage read, and how
- * many it refused).
+ * many it refused). Every table of a file that reads is also read with
+ * readTableAsync and exportIdtAsync (tableOutcomes): `tables` counts them,
+ * `slowestAsyncMs` is the slowest, and a disagreement is a failure.
  */
 async function runDifferential({ lib, file, ...fuzzOptions }) {
   const seen = [];
@@ -415,8 +472,18 @@ async function runDifferential({ lib, file, ...fuzzOptions }) {
   result.compared = 0;
   result.sizes = { min: Infinity, max: 0 };
   result.outcomes = { read: 0, refused: 0 };
+  result.tables = 0;
+  result.slowestAsyncMs = 0;
   for (const [i, bytes] of seen.entries()) {
     const { read, fromBytes, fromPath } = await openOutcomes(lib, bytes, file);
+    if (read.startsWith('ok ') && fromPath === read && fromBytes === read) {
+      const tables = await tableOutcomes(lib, bytes, file, 10 * (fuzzOptions.timeLimitMs ?? 2000));
+      result.tables += tables.compared;
+      result.slowestAsyncMs = Math.max(result.slowestAsyncMs, tables.slowestMs);
+      for (const difference of tables.differences) {
+        result.failures.push({ case: i, description: `recorded file ${i} (${bytes.length} bytes), tables`, error: difference });
+      }
+    }
     result.compared++;
     result.sizes = { min: Math.min(result.sizes.min, bytes.length), max: Math.max(result.sizes.max, bytes.length) };
     result.outcomes[read.startsWith('ok ') ? 'read' : 'refused']++;
@@ -517,6 +584,9 @@ async function main(argv) {
     console.log(
       `opened from bytes and from a path as well: ${result.compared} files of ${result.sizes.min}-${result.sizes.max} bytes (readPackage read ${result.outcomes.read}, refused ${result.outcomes.refused}); ${result.failures.length} differ`,
     );
+    console.log(
+      `tables of the files that read, also read with readTableAsync and exportIdtAsync: ${result.tables} tables, slowest asynchronous read ${result.slowestAsyncMs.toFixed(0)} ms`,
+    );
   }
   console.log('cases by mutator:', JSON.stringify(result.byKind));
   console.log('rejections by place:', JSON.stringify(result.rejectedBy));
@@ -541,6 +611,8 @@ function mergeResults(a, b) {
     compared: a.compared + b.compared,
     sizes: { min: Math.min(a.sizes.min, b.sizes.min), max: Math.max(a.sizes.max, b.sizes.max) },
     outcomes: sum(a.outcomes, b.outcomes),
+    tables: a.tables + b.tables,
+    slowestAsyncMs: Math.max(a.slowestAsyncMs, b.slowestAsyncMs),
     failures: [...a.failures, ...b.failures],
     slowestMs: slower.slowestMs,
     slowestCase: slower.slowestCase,

@@ -41,9 +41,15 @@ interface Outcomes {
 // Plain JS shared with the long-running script.
 const { runFuzz, runDifferential, openOutcomes } = require('../../../scripts/fuzz-reader.js') as {
   runFuzz(options: FuzzOptions): FuzzResult & { byKind: Record<'bytes' | 'content' | 'structure', number> };
-  runDifferential(
-    options: FuzzOptions & { file: string },
-  ): Promise<FuzzResult & { compared: number; sizes: { min: number; max: number }; outcomes: { read: number; refused: number } }>;
+  runDifferential(options: FuzzOptions & { file: string }): Promise<
+    FuzzResult & {
+      compared: number;
+      sizes: { min: number; max: number };
+      outcomes: { read: number; refused: number };
+      tables: number;
+      slowestAsyncMs: number;
+    }
+  >;
   openOutcomes(library: typeof lib, bytes: Uint8Array, file: string): Promise<Outcomes>;
 };
 
@@ -104,6 +110,8 @@ test('openPackage of bytes and of a path agree with readPackage on every mutated
   expect(result.compared).toBeGreaterThan(100);
   expect(result.outcomes.read).toBeGreaterThan(0);
   expect(result.outcomes.refused).toBeGreaterThan(0);
+  // Every table of the files that read was read with readTableAsync and exportIdtAsync too.
+  expect(result.tables).toBeGreaterThan(result.outcomes.read);
   // From a path, the structures come through the read-ahead and the reads
   // past it: cases on both sides of READ_AHEAD, and on its edge.
   expect(result.sizes.min).toBeLessThan(READ_AHEAD);
@@ -135,4 +143,33 @@ test('the differential counts an open that ends otherwise than readPackage as a 
   expect(result.outcomes.read).toBeGreaterThan(0);
   expect(result.failures).toHaveLength(result.outcomes.read);
   expect(result.failures[0].error).toMatch(/openPackage\(path\): ok .*,Extra$/);
+});
+
+test('the differential counts a readTableAsync that differs from readTable as a failure', async () => {
+  // A readTableAsync that drops the last row of a package opened from a path: every file that
+  // reads and has a table with rows then shows up as a failure naming the table.
+  const file = path.join(scratchDir('fuzz-paths'), 'case.msi');
+  const lying = {
+    ...lib,
+    openPackage: async (input: string | Uint8Array): Promise<lib.MsiPackage> => {
+      const pkg = await lib.openPackage(input);
+      if (typeof input !== 'string') return pkg;
+      const readTableAsync = async (name: string) => {
+        const table = await pkg.readTableAsync(name);
+        return { ...table, rows: table.rows.slice(0, -1) };
+      };
+      return Object.defineProperty(Object.create(pkg) as lib.MsiPackage, 'readTableAsync', { value: readTableAsync });
+    },
+  };
+  const result = await runDifferential({
+    files: [files[0]],
+    cases: 20,
+    seed: SEED + 2,
+    lib: lying,
+    isFormatError: (error) => error instanceof MsiFormatError,
+    file,
+  });
+  expect(result.outcomes.read).toBeGreaterThan(0);
+  expect(result.failures.length).toBeGreaterThanOrEqual(result.outcomes.read);
+  expect(result.failures[0].error).toMatch(/^readTable\((\w+)\): ok [0-9a-f]{64}\nreadTableAsync\(\1\): ok [0-9a-f]{64}$/);
 });
