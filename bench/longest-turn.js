@@ -33,6 +33,9 @@
 // the two processes of a row one after the other, and prints both figures
 // and their ratio side by side.
 //
+// A row's `setup` (when it has one) runs before each call, outside the
+// measured span: what it gives is the call's third argument.
+//
 // Inputs:
 // - packages: the 20,000-file fixture the unit tests cache
 //   (.cache/fixtures/package/large20000-*/large20000.msi: run
@@ -219,6 +222,33 @@ const ROWS = {
     needs: (f) => (f.large ? null : 'no large20000 fixture cached (run npm run test:unit once)'),
     call: (lib, f) => lib.checkLuaPatching(f.large),
   },
+  // The methods of an opened package: each call on a package of its own, opened (and not
+  // measured) before the call, so that no table read before is reused. The sync rows run
+  // in one turn by contract: they stand beside the async ones for comparison.
+  'read-table-large': {
+    label: "pkg.readTable('File'), large20000.msi",
+    needs: (f) => (f.large ? null : 'no large20000 fixture cached (run npm run test:unit once)'),
+    setup: (lib, f) => lib.openPackage(f.large),
+    call: (lib, f, pkg) => pkg.readTable('File'),
+  },
+  'read-table-async-large': {
+    label: "pkg.readTableAsync('File'), large20000.msi",
+    needs: (f) => (f.large ? null : 'no large20000 fixture cached (run npm run test:unit once)'),
+    setup: (lib, f) => lib.openPackage(f.large),
+    call: (lib, f, pkg) => pkg.readTableAsync('File'),
+  },
+  'export-idt-large': {
+    label: "pkg.exportIdt('File'), large20000.msi",
+    needs: (f) => (f.large ? null : 'no large20000 fixture cached (run npm run test:unit once)'),
+    setup: (lib, f) => lib.openPackage(f.large),
+    call: (lib, f, pkg) => pkg.exportIdt('File'),
+  },
+  'export-idt-async-large': {
+    label: "pkg.exportIdtAsync('File'), large20000.msi",
+    needs: (f) => (f.large ? null : 'no large20000 fixture cached (run npm run test:unit once)'),
+    setup: (lib, f) => lib.openPackage(f.large),
+    call: (lib, f, pkg) => pkg.exportIdtAsync('File'),
+  },
   'open-long-string': {
     label: 'openPackage(long-string-64k.msi)',
     needs: (f) => (f.longString ? null : 'no ../shared/cases/long-string-64k.msi'),
@@ -288,14 +318,16 @@ async function measureRow(name, rounds, dist) {
   const lib = require(dist);
   const f = files();
   if (row.binding) require(path.join(dist, 'native', 'load')).setNativeBinding(row.binding(lib));
-  await row.call(lib, f);
+  const prepare = async () => (row.setup ? row.setup(lib, f) : undefined);
+  await row.call(lib, f, await prepare());
   const measured = [];
   for (let i = 0; i < rounds; i++) {
+    const prepared = await prepare();
     // The collector's pauses in the span: what of the longest turn is the heap's, not the code's.
     const pauses = [];
     const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries().map((e) => e.duration)));
     observer.observe({ entryTypes: ['gc'] });
-    const { span, longest, turns } = await longestTurn(() => row.call(lib, f));
+    const { span, longest, turns } = await longestTurn(() => row.call(lib, f, prepared));
     // Entries are delivered after the collection, in a later turn.
     await new Promise((resolve) => setImmediate(resolve));
     observer.disconnect();
