@@ -236,7 +236,7 @@ function abortableSlice(options: unknown, method: string, name: unknown): <R>(fn
   const check = (): void => {
     if (!signal.aborted) return;
     const reason: unknown = signal.reason;
-    const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
+    const why = abortReasonText(reason);
     const table = typeof name === 'string' ? `(${JSON.stringify(name)})` : '()';
     throw new AbortError({ explanation: `MsiPackage.${method}${table} was aborted by its AbortSignal${why}.`, cause: reason });
   };
@@ -246,6 +246,20 @@ function abortableSlice(options: unknown, method: string, name: unknown): <R>(fn
       check();
       return fn();
     });
+}
+
+/**
+ * `: message` of an abort reason that is an Error other than AbortError, ''
+ * otherwise. The reason is the caller's value: a getter that throws or a
+ * revoked Proxy must not turn the AbortError into its own error.
+ */
+function abortReasonText(reason: unknown): string {
+  try {
+    if (!(reason instanceof Error) || reason.name === 'AbortError') return '';
+    return `: ${String(reason.message)}`;
+  } catch {
+    return '';
+  }
 }
 
 /** Time one row-decoding slice may take, in nanoseconds (half the scheduler's turn budget). */

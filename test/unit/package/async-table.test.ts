@@ -254,6 +254,37 @@ describe('options.signal', () => {
     expect(await pkg.readTableAsync('File', { signal: open.signal })).toEqual(pkg.readTable('File'));
   });
 
+  test('an abort reason whose name or message cannot be read still gives AbortError', async () => {
+    const pkg = await openPackage(await buildSmallMsi());
+    const throwing = (field: 'name' | 'message'): Error => {
+      const error = new Error('unused');
+      Object.defineProperty(error, field, {
+        get() {
+          throw new Error(`the ${field} getter threw`);
+        },
+      });
+      return error;
+    };
+    const revoked = Proxy.revocable(new Error('revoked'), {});
+    revoked.revoke();
+    const hostile: unknown[] = [throwing('name'), throwing('message'), revoked.proxy, 'a string', Symbol('why'), undefined];
+    for (const reason of hostile) {
+      for (const call of [
+        (signal: AbortSignal) => pkg.readTableAsync('File', { signal }),
+        (signal: AbortSignal) => pkg.exportIdtAsync('File', { signal }),
+      ]) {
+        const controller = new AbortController();
+        controller.abort(reason);
+        const error = await call(controller.signal).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(AbortError);
+        expect((error as Error).message).toContain('was aborted by its AbortSignal');
+      }
+    }
+  });
+
   test('options that are not { signal?: AbortSignal } reject with TypeError', async () => {
     const pkg = await openPackage(await buildSmallMsi());
     await expect(pkg.readTableAsync('File', { signal: 'stop' as unknown as AbortSignal })).rejects.toThrow(TypeError);
