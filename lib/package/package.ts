@@ -262,6 +262,11 @@ function abortReasonText(reason: unknown): string {
   }
 }
 
+/** TypeError for a table name that is not a string (the message readTable's). */
+function assertTableNameType(name: unknown): asserts name is string {
+  if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a table name; received ${describeValue(name)}`);
+}
+
 /** Time one row-decoding slice may take, in nanoseconds (half the scheduler's turn budget). */
 const ROWS_SLICE_NS = 500_000n;
 
@@ -347,7 +352,7 @@ export class MsiPackage extends MsiStorage {
 
   /** The table read before, if any; TypeError for a name that is not a string. */
   private cachedTable(name: string): MsiTable | undefined {
-    if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a table name; received ${describeValue(name)}`);
+    assertTableNameType(name);
     return this.tableCache?.get(name);
   }
 
@@ -398,9 +403,13 @@ export class MsiPackage extends MsiStorage {
    * string, RangeError for a table the package does not have,
    * MsiFormatError for damage); with AbortError once `options.signal` is
    * aborted (checked before each slice: the work stops there). TypeError
-   * for options that are not `{ signal?: AbortSignal }`.
+   * for options that are not `{ signal?: AbortSignal }`. The name's type is
+   * checked first, the options next, then the signal.
    */
   async readTableAsync(name: string, options?: TableReadOptions): Promise<TableData> {
+    // The name first, as Node checks arguments before the signal: an aborted
+    // signal must not hide a caller's bug behind AbortError.
+    assertTableNameType(name);
     const step = abortableSlice(options, 'readTableAsync', name);
     const table = await this.tableAsync(name, step);
     const rows = await rowsInSlices(table, step);
@@ -427,6 +436,7 @@ export class MsiPackage extends MsiStorage {
    * `options.signal` is aborted (checked before each slice).
    */
   async exportIdtAsync(name: string, options?: TableReadOptions): Promise<Buffer> {
+    assertTableNameType(name);
     const step = abortableSlice(options, 'exportIdtAsync', name);
     if (name === '_SummaryInformation') return step(() => summaryToIdt(this.summary));
     if (name === '_ForceCodepage') return step(() => forceCodepageToIdt(this.codepage));

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AbortError } from '../../../lib/errors';
-import { encodeStreamName, openPackage, type MsiPackage } from '../../../lib/package';
+import { encodeStreamName, openPackage, type MsiPackage, type TableReadOptions } from '../../../lib/package';
 import { ENTRY, layoutOf } from '../../support/cfb-layout';
 import { buildLargeMsi, buildSmallMsi, FIXTURE_CACHE, scratchDir } from '../../support/package-fixtures';
 
@@ -281,6 +281,21 @@ describe('options.signal', () => {
         );
         expect(error).toBeInstanceOf(AbortError);
         expect((error as Error).message).toContain('was aborted by its AbortSignal');
+      }
+    }
+  });
+
+  test('a name that is not a string rejects with TypeError even with an aborted signal', async () => {
+    const pkg = await openPackage(await buildSmallMsi());
+    const aborted = new AbortController();
+    aborted.abort();
+    for (const name of [7, null, undefined, Symbol('File'), { toString: () => 'File' }]) {
+      const expected = outcomeOf(() => pkg.readTable(name as unknown as string));
+      expect(expected).toEqual({ error: expect.objectContaining({ class: 'TypeError' }) });
+      for (const options of [{ signal: aborted.signal }, 'not options']) {
+        const call = options as TableReadOptions;
+        expect(await outcomeOfAsync(() => pkg.readTableAsync(name as unknown as string, call))).toEqual(expected);
+        expect(await outcomeOfAsync(() => pkg.exportIdtAsync(name as unknown as string, call))).toEqual(expected);
       }
     }
   });
