@@ -36,7 +36,7 @@ import {
 } from './cfb/source';
 import { chunkSegments, readSegments, readStreamSegments, streamSegments, truncated } from './cfb/stream';
 import { MsiFormatError } from '../errors/classes';
-import { slice } from './scheduler';
+import { limiter, slice } from './scheduler';
 import { describeValue } from '../validate';
 
 export type { DirectoryEntry, EntryType };
@@ -152,36 +152,56 @@ class Compound implements CompoundFile {
       const segments = await runAsync(readStreamSegments(this.structure, entry), read, slice);
       return slice(() => readSegments(source, segments, entry));
     }
-    // As streamData: the file is opened and checked first, then the chain
-    // is followed (FAT sectors read as needed), then the bytes are read
-    // straight into one buffer of the stream's size.
-    const fd = await source.openCheckedAsync();
-    try {
-      const readInto = (target: Buffer, offset: number, position: number, wanted: number): Promise<number> =>
-        readFully(fd, target, offset, position, wanted);
-      const read = async (position: number, length: number): Promise<Buffer> => {
-        const start = Math.min(Math.max(0, position), source.size);
-        const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, source.size - start)));
-        const filled = await readInto(out, 0, start, out.length);
-        return filled === out.length ? out : out.subarray(0, filled);
-      };
-      const segments = await runAsync(readStreamSegments(this.structure, entry), read, slice);
-      if (segments.length === 0) return Buffer.alloc(0);
-      // Allocated only now: the chain has been followed and every segment
-      // checked against the file's size.
-      const out = Buffer.allocUnsafe(entry.size);
-      let filled = 0;
-      for (const [position, length] of segments) {
-        const start = Math.min(Math.max(0, position), source.size);
-        const wanted = Math.max(0, Math.min(length, source.size - start));
-        if ((await readInto(out, filled, start, wanted)) !== length) truncated(entry);
-        filled += length;
-      }
-      // The last step in a slice too, so that an abort between the reads and here is seen.
-      return await slice(() => out);
-    } finally {
-      await settle<void>((done) => fs.close(fd, done));
+    return limitFileStreamReads(readFileStream, { structure: this.structure, source, entry, slice });
+  }
+}
+
+/** What readFileStream reads: one stream of a package opened from a path. */
+interface FileStreamRead {
+  structure: Structure;
+  source: FileSource;
+  entry: DirectoryEntry;
+  slice: <R>(fn: () => R) => Promise<R>;
+}
+
+/**
+ * At most 16 streams read from files at once, each holding a descriptor:
+ * `Promise.all` over many tables (of many packages) would otherwise open
+ * one per call and fail with EMFILE where readTable, reading one at a time,
+ * succeeds. The others wait in the order of the calls.
+ */
+const limitFileStreamReads = limiter(16);
+
+async function readFileStream({ structure, source, entry, slice }: FileStreamRead): Promise<Buffer> {
+  // As streamData: the file is opened and checked first, then the chain
+  // is followed (FAT sectors read as needed), then the bytes are read
+  // straight into one buffer of the stream's size.
+  const fd = await source.openCheckedAsync();
+  try {
+    const readInto = (target: Buffer, offset: number, position: number, wanted: number): Promise<number> =>
+      readFully(fd, target, offset, position, wanted);
+    const read = async (position: number, length: number): Promise<Buffer> => {
+      const start = Math.min(Math.max(0, position), source.size);
+      const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, source.size - start)));
+      const filled = await readInto(out, 0, start, out.length);
+      return filled === out.length ? out : out.subarray(0, filled);
+    };
+    const segments = await runAsync(readStreamSegments(structure, entry), read, slice);
+    if (segments.length === 0) return Buffer.alloc(0);
+    // Allocated only now: the chain has been followed and every segment
+    // checked against the file's size.
+    const out = Buffer.allocUnsafe(entry.size);
+    let filled = 0;
+    for (const [position, length] of segments) {
+      const start = Math.min(Math.max(0, position), source.size);
+      const wanted = Math.max(0, Math.min(length, source.size - start));
+      if ((await readInto(out, filled, start, wanted)) !== length) truncated(entry);
+      filled += length;
     }
+    // The last step in a slice too, so that an abort between the reads and here is seen.
+    return await slice(() => out);
+  } finally {
+    await settle<void>((done) => fs.close(fd, done));
   }
 }
 

@@ -396,7 +396,8 @@ export class MsiPackage extends MsiStorage {
 
   /**
    * readTable without holding the event loop: the table's stream is read
-   * with node:fs callback reads (a package opened from a path) and its
+   * with node:fs callback reads (a package opened from a path; at most 16
+   * such reads hold a descriptor at once, the others wait) and its
    * chain followed and rows decoded in slices of the scheduler openPackage
    * uses (about 0.5 ms each). Settles with what readTable returns, or
    * rejects with what it throws (TypeError for a name that is not a

@@ -307,3 +307,39 @@ describe('options.signal', () => {
     await expect(pkg.readTableAsync(7 as unknown as string)).rejects.toThrow(TypeError);
   });
 });
+
+describe('many reads at once', () => {
+  const procFd = '/proc/self/fd';
+  const testOnProc = fs.existsSync(procFd) ? test : test.skip;
+  if (!fs.existsSync(procFd)) console.warn(`skipped: ${procFd} is needed to count open descriptors`);
+
+  testOnProc('hold a bounded number of file descriptors, so they do not fail with EMFILE', async () => {
+    const file = fs.realpathSync(await buildSmallMsi());
+    const pkg = await openPackage(file);
+    const names = pkg.tableNames.filter((name) => name !== '_Tables' && name !== '_Columns');
+    const openOnFile = (): number =>
+      fs.readdirSync(procFd).filter((fd) => {
+        try {
+          return fs.readlinkSync(path.join(procFd, fd)) === file;
+        } catch {
+          return false; // closed meanwhile
+        }
+      }).length;
+    let peak = 0;
+    let sampling = true;
+    const sample = (): void => {
+      peak = Math.max(peak, openOnFile());
+      if (sampling) setImmediate(sample);
+    };
+    sample();
+    // A careless caller: every table, 20 times over, all at once (as many
+    // packages would be scanned with Promise.all).
+    const calls = Array.from({ length: 20 }, () => names.map((name) => pkg.readTableAsync(name))).flat();
+    const results = await Promise.all(calls).finally(() => (sampling = false));
+    expect(calls.length).toBeGreaterThan(100);
+    results.forEach((result, i) => expect(result).toEqual(pkg.readTable(names[i % names.length])));
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(16);
+    expect(openOnFile()).toBe(0);
+  });
+});
