@@ -1,7 +1,8 @@
 // A Windows Installer database (.msi), patch (.msp) or transform (.mst)
 // read from a compound file.
 
-import { AbortError, MsiFormatError } from '../errors/classes';
+import { MsiFormatError } from '../errors/classes';
+import { abortErrorFromSignal } from '../errors/abort';
 import { openCompoundFile, openCompoundFileAsync, openCompoundFileInSlices, type CompoundFile, type DirectoryEntry } from './compound';
 import { decodeStreamName, encodeStreamName } from './stream-names';
 import { limitOpens, slice } from './scheduler';
@@ -235,10 +236,8 @@ function abortableSlice(options: unknown, method: string, name: unknown): <R>(fn
   if (!signal) return slice;
   const check = (): void => {
     if (!signal.aborted) return;
-    const reason: unknown = signal.reason;
-    const why = abortReasonText(reason);
     const table = typeof name === 'string' ? `(${JSON.stringify(name)})` : '()';
-    throw new AbortError({ explanation: `MsiPackage.${method}${table} was aborted by its AbortSignal${why}.`, cause: reason });
+    throw abortErrorFromSignal(`MsiPackage.${method}${table}`, signal);
   };
   check();
   return <R>(fn: () => R) =>
@@ -246,20 +245,6 @@ function abortableSlice(options: unknown, method: string, name: unknown): <R>(fn
       check();
       return fn();
     });
-}
-
-/**
- * `: message` of an abort reason that is an Error other than AbortError, ''
- * otherwise. The reason is the caller's value: a getter that throws or a
- * revoked Proxy must not turn the AbortError into its own error.
- */
-function abortReasonText(reason: unknown): string {
-  try {
-    if (!(reason instanceof Error) || reason.name === 'AbortError') return '';
-    return `: ${String(reason.message)}`;
-  } catch {
-    return '';
-  }
 }
 
 /** TypeError for a table name that is not a string (the message readTable's). */

@@ -4,6 +4,7 @@
 // facts and calls WUA.
 import { getInteractiveContext, type InteractiveContext } from '../process';
 import { AbortError, MsiLuaError, NoInteractiveUserError, errorFromHResult, hresultFromWin32 } from '../errors';
+import { abortErrorFromSignal } from '../errors/abort';
 import {
   E_ABORT,
   E_FAIL,
@@ -162,13 +163,7 @@ function abortFacts(
 }
 
 function abortError(operation: Operation, signal: AbortSignal, syscall?: string): AbortError {
-  const reason: unknown = signal.reason;
-  const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
-  return new AbortError({
-    syscall,
-    explanation: `The ${operation} was aborted by its AbortSignal${why}.`,
-    cause: reason,
-  });
+  return abortErrorFromSignal(`The ${operation}`, signal, syscall);
 }
 
 function sessionClosed(operation: string): MsiLuaError {

@@ -702,6 +702,24 @@ describe('abort, progress and lifetime', () => {
     expect(fake.calls).toEqual([]);
   });
 
+  test('an abort reason whose message cannot be read still gives AbortError, the reason as cause', async () => {
+    const session = await searched();
+    const hostile = new Error('x');
+    Object.defineProperty(hostile, 'message', {
+      get() {
+        throw new Error('the getter threw');
+      },
+    });
+    const { proxy, revoke } = Proxy.revocable(new Error('y'), {});
+    revoke();
+    for (const reason of [hostile, proxy]) {
+      const error = (await session.install([A], { signal: AbortSignal.abort(reason) }).catch((e: unknown) => e)) as AbortError;
+      expect(error).toBeInstanceOf(AbortError);
+      expect(error.message).toMatch(/The install was aborted by its AbortSignal\./);
+      expect(error.cause).toBe(reason);
+    }
+  });
+
   test('a signal aborted after WUA finished does not turn success into an error', async () => {
     const session = await searched();
     const controller = new AbortController();
