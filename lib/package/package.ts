@@ -5,7 +5,7 @@ import { MsiFormatError } from '../errors/classes';
 import { abortErrorFromSignal } from '../errors/abort';
 import { openCompoundFile, openCompoundFileAsync, openCompoundFileInSlices, type CompoundFile, type DirectoryEntry } from './compound';
 import { decodeStreamName, encodeStreamName } from './stream-names';
-import { limitOpens, slice } from './scheduler';
+import { forEachInSlices, limitOpens, slice } from './scheduler';
 import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
 import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
@@ -252,25 +252,16 @@ function assertTableNameType(name: unknown): asserts name is string {
   if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a table name; received ${describeValue(name)}`);
 }
 
-/** Time one row-decoding slice may take, in nanoseconds (half the scheduler's turn budget). */
-const ROWS_SLICE_NS = 500_000n;
-
 /** `table.rows()`, decoded in slices of `step` (at least one, however few the rows). */
 async function rowsInSlices(table: MsiTable, step: <R>(fn: () => R) => Promise<R>): Promise<Row[]> {
-  const count = table.rowCount;
-  const out: Row[] = new Array(count);
-  let i = 0;
-  const decode = (): void => {
-    const end = process.hrtime.bigint() + ROWS_SLICE_NS;
-    // The clock is read every 16 rows: it costs about what a small row does.
-    while (i < count) {
+  const out: Row[] = new Array(table.rowCount);
+  await forEachInSlices(
+    table.rowCount,
+    (i) => {
       out[i] = table.row(i);
-      i++;
-      if ((i & 15) === 0 && process.hrtime.bigint() >= end) break;
-    }
-  };
-  do await step(decode);
-  while (i < count);
+    },
+    step,
+  );
   return out;
 }
 

@@ -120,28 +120,45 @@ export const limitOpens = limiter(8);
 
 /** Arrays of at most this many items are mapped at once by mapInSlices. */
 export const MAP_INLINE_MAX = 256;
-/** Time one mapInSlices slice may take, in nanoseconds (0.5 ms: half the turn's budget). */
-const MAP_SLICE_NS = 500_000n;
+/** Time one slice of forEachInSlices may take, in nanoseconds (0.5 ms: half the turn's budget). */
+const ITEMS_SLICE_NS = 500_000n;
 
 /**
- * `items.map(fn)`, in slices of the shared scheduler when there are more than MAP_INLINE_MAX
- * items (each slice maps items for about 0.5 ms), else at once in the current turn. Settles
- * with the same array `items.map(fn)` gives, or rejects with the first error `fn` throws (no
- * later item is mapped). For shaping what a native call returns (10,000 history entries,
- * thousands of products) without holding the event loop for all of it.
+ * Calls `fn(0)` ... `fn(count - 1)` in slices of `step` (the shared scheduler, or a caller's
+ * wrapper of it that stops on abort), each about 0.5 ms, at least one however small `count`.
+ * Rejects with the first error `fn` throws (no later index is called).
+ */
+export async function forEachInSlices(
+  count: number,
+  fn: (index: number) => void,
+  step: <R>(run: () => R) => Promise<R> = slice,
+): Promise<void> {
+  let i = 0;
+  const run = (): void => {
+    const end = process.hrtime.bigint() + ITEMS_SLICE_NS;
+    // The clock is read every 16 items: it costs about what a small item does.
+    while (i < count) {
+      fn(i);
+      i++;
+      if ((i & 15) === 0 && process.hrtime.bigint() >= end) break;
+    }
+  };
+  do await step(run);
+  while (i < count);
+}
+
+/**
+ * `items.map(fn)`, in slices of the shared scheduler (forEachInSlices) when there are more than
+ * MAP_INLINE_MAX items, else at once in the current turn. Settles with the same array
+ * `items.map(fn)` gives, or rejects with the first error `fn` throws (no later item is mapped).
+ * For shaping what a native call returns (10,000 history entries, thousands of products)
+ * without holding the event loop for all of it.
  */
 export async function mapInSlices<T, R>(items: readonly T[], fn: (item: T, index: number) => R): Promise<R[]> {
   if (items.length <= MAP_INLINE_MAX) return items.map((item, index) => fn(item, index));
   const out: R[] = [];
-  let i = 0;
-  const step = (): void => {
-    const end = process.hrtime.bigint() + MAP_SLICE_NS;
-    // The clock is read every 16 items: it costs about what a small item does.
-    do {
-      out.push(fn(items[i] as T, i));
-      i++;
-    } while (i < items.length && ((i & 15) !== 0 || process.hrtime.bigint() < end));
-  };
-  while (i < items.length) await slice(step);
+  await forEachInSlices(items.length, (i) => {
+    out.push(fn(items[i] as T, i));
+  });
   return out;
 }
