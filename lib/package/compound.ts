@@ -36,7 +36,7 @@ import {
 } from './cfb/source';
 import { chunkSegments, readSegments, readStreamSegments, streamSegments, truncated } from './cfb/stream';
 import { MsiFormatError } from '../errors/classes';
-import { limiter, slice } from './scheduler';
+import { limiter, slice, type Step } from './scheduler';
 import { describeValue } from '../validate';
 
 export type { DirectoryEntry, EntryType };
@@ -68,7 +68,7 @@ export interface CompoundFile {
    * `slice` (the shared scheduler, or a caller's wrapper of it that stops on
    * abort), a file read with node:fs callback reads.
    */
-  streamDataAsync(entry: DirectoryEntry, slice: <R>(fn: () => R) => Promise<R>): Promise<Buffer>;
+  streamDataAsync(entry: DirectoryEntry, slice: Step): Promise<Buffer>;
 }
 
 interface Structure {
@@ -140,7 +140,7 @@ class Compound implements CompoundFile {
     else this.source.hold(() => chunkSegments(this.source, this.segments(entry), entry, sink));
   }
 
-  async streamDataAsync(entry: DirectoryEntry, slice: <R>(fn: () => R) => Promise<R>): Promise<Buffer> {
+  async streamDataAsync(entry: DirectoryEntry, slice: Step): Promise<Buffer> {
     const cached = this.preloaded.get(entry.id);
     if (cached) return cached;
     if (entry.type !== 'stream') throw new TypeError(`${entry.name} is not a stream`);
@@ -152,7 +152,7 @@ class Compound implements CompoundFile {
       const segments = await runAsync(readStreamSegments(this.structure, entry), read, slice);
       return slice(() => readSegments(source, segments, entry));
     }
-    return limitFileStreamReads(readFileStream, { structure: this.structure, source, entry, slice });
+    return limitFileStreamReads(readFileStream, { structure: this.structure, source, entry, slice }, slice.exit);
   }
 }
 

@@ -1,11 +1,11 @@
 // A Windows Installer database (.msi), patch (.msp) or transform (.mst)
 // read from a compound file.
 
-import { MsiFormatError } from '../errors/classes';
+import { type AbortError, MsiFormatError } from '../errors/classes';
 import { abortErrorFromSignal } from '../errors/abort';
 import { openCompoundFile, openCompoundFileAsync, openCompoundFileInSlices, type CompoundFile, type DirectoryEntry } from './compound';
 import { decodeStreamName, encodeStreamName } from './stream-names';
-import { forEachInSlices, limitOpens, slice } from './scheduler';
+import { forEachInSlices, limitOpens, slice, type Step } from './scheduler';
 import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
 import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
@@ -184,7 +184,7 @@ export class MsiStorage {
   }
 
   /** @internal readTableStream without holding the event loop (see CompoundFile.streamDataAsync). */
-  protected readTableStreamAsync(name: string, step: <R>(fn: () => R) => Promise<R>): Promise<Buffer | null> {
+  protected readTableStreamAsync(name: string, step: Step): Promise<Buffer | null> {
     assertName(name, 'name', 'a table name');
     const entry = this.tableEntries.get(name);
     return entry ? this.compound.streamDataAsync(entry, step) : Promise.resolve(null);
@@ -231,20 +231,23 @@ export interface TableReadOptions {
  * slice runs: once it is aborted, the slice throws AbortError instead of
  * running. Checks the options (TypeError) and a signal aborted already.
  */
-function abortableSlice(options: unknown, method: string, name: unknown): <R>(fn: () => R) => Promise<R> {
+function abortableSlice(options: unknown, method: string, name: unknown): Step {
   const signal = optionalSignal(optionsObject(options, 'options'));
   if (!signal) return slice;
-  const check = (): void => {
-    if (!signal.aborted) return;
+  const error = (): AbortError => {
     const table = typeof name === 'string' ? `(${JSON.stringify(name)})` : '()';
-    throw abortErrorFromSignal(`MsiPackage.${method}${table}`, signal);
+    return abortErrorFromSignal(`MsiPackage.${method}${table}`, signal);
+  };
+  const check = (): void => {
+    if (signal.aborted) throw error();
   };
   check();
-  return <R>(fn: () => R) =>
+  const step = <R>(fn: () => R) =>
     slice(() => {
       check();
       return fn();
     });
+  return Object.assign(step, { exit: { signal, error } });
 }
 
 /** TypeError for a table name that is not a string (the message readTable's). */
@@ -355,7 +358,7 @@ export class MsiPackage extends MsiStorage {
   }
 
   /** `table(name)` with the stream read asynchronously (step: a slice of the shared scheduler that stops on abort). */
-  private async tableAsync(name: string, step: <R>(fn: () => R) => Promise<R>): Promise<MsiTable> {
+  private async tableAsync(name: string, step: Step): Promise<MsiTable> {
     const cached = this.cachedTable(name);
     if (cached) return cached;
     const columns = this.tableColumns(name);

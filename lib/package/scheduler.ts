@@ -65,23 +65,46 @@ export function slice<T>(fn: () => T): Promise<T> {
 }
 
 /**
+ * How a call waiting at a gate leaves it without its turn: once `signal`
+ * aborts, the call is taken out of the queue and rejects with `error()`
+ * (its `run` is never called). A caller whose gated work hangs (a read on
+ * a network share that never answers) must not keep the aborted callers
+ * behind it waiting too.
+ */
+export interface GateExit {
+  signal: AbortSignal;
+  error: () => unknown;
+}
+
+/**
+ * A step of work in the shared scheduler (`slice`, or a caller's wrapper of
+ * it that stops on abort), with the signal that stops it, if any, so that
+ * the gates it waits at let it go as well.
+ */
+export type Step = (<R>(fn: () => R) => Promise<R>) & { readonly exit?: GateExit };
+
+/**
  * A gate that lets at most `max` calls of the function it returns, each
  * `run(argument)`, be in progress at once (`run` a function made once, not
  * per call); the others wait, holding only their argument, and start
- * in the order of the calls. Gates must not nest within themselves (a call
- * that waits on its own gate while holding a place deadlocks once all the
- * places are taken).
+ * in the order of the calls. A waiting call given an `exit` leaves the queue
+ * when its signal aborts (see GateExit). Gates must not nest within
+ * themselves (a call that waits on its own gate while holding a place
+ * deadlocks once all the places are taken).
  */
-export function limiter(max: number): <A, T>(run: (argument: A) => Promise<T>, argument: A) => Promise<T> {
+export function limiter(max: number): <A, T>(run: (argument: A) => Promise<T>, argument: A, exit?: GateExit) => Promise<T> {
   let running = 0;
   // A waiting call is one small record (and the promise its caller holds):
   // no async frame or closure per waiting call, since 1,000 of them are
-  // made at once and the first scavenges copy them all.
+  // made at once and the first scavenges copy them all. Only a call with
+  // an exit gets a listener.
   const waiting: Array<Waiting<never, unknown>> = [];
   const next = (): void => {
     running--;
     const call = waiting.shift();
-    if (call) start(call.run, call.argument).then(call.resolve, call.reject);
+    if (!call) return;
+    if (call.exit && call.leave) call.exit.signal.removeEventListener('abort', call.leave);
+    start(call.run, call.argument).then(call.resolve, call.reject);
   };
   const start = <A, T>(run: (argument: A) => Promise<T>, argument: A): Promise<T> => {
     running++;
@@ -94,10 +117,22 @@ export function limiter(max: number): <A, T>(run: (argument: A) => Promise<T>, a
     result.then(next, next);
     return result;
   };
-  return <A, T>(run: (argument: A) => Promise<T>, argument: A): Promise<T> => {
+  return <A, T>(run: (argument: A) => Promise<T>, argument: A, exit?: GateExit): Promise<T> => {
+    if (exit?.signal.aborted) return Promise.reject(exit.error());
     if (running < max) return start(run, argument);
     return new Promise<T>((resolve, reject) => {
-      waiting.push({ run, argument, resolve, reject } as unknown as Waiting<never, unknown>);
+      const call = { run, argument, resolve, reject } as unknown as Waiting<never, unknown>;
+      if (exit) {
+        call.exit = exit;
+        call.leave = () => {
+          const at = waiting.indexOf(call);
+          if (at < 0) return;
+          waiting.splice(at, 1);
+          reject(exit.error());
+        };
+        exit.signal.addEventListener('abort', call.leave, { once: true });
+      }
+      waiting.push(call);
     });
   };
 }
@@ -107,6 +142,8 @@ interface Waiting<A, T> {
   argument: A;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
+  exit?: GateExit;
+  leave?: () => void;
 }
 
 /**

@@ -343,3 +343,44 @@ describe('many reads at once', () => {
     expect(openOnFile()).toBe(0);
   });
 });
+
+describe('an abort while waiting for a descriptor', () => {
+  test('rejects at once, behind 16 reads that never answer (a hung network share)', async () => {
+    const pkg = await openPackage(await buildSmallMsi());
+    const held: Array<() => void> = [];
+    const nodeFs = require('node:fs') as typeof fs;
+    const realRead = nodeFs.read;
+    // Every callback read of the file is held until the end of the test: the
+    // 16 places of the descriptor gate stay taken, as on a share that stopped answering.
+    const spy = jest.spyOn(nodeFs, 'read').mockImplementation(((...args: unknown[]) => {
+      held.push(() => (realRead as (...a: unknown[]) => void)(...args));
+    }) as unknown as typeof fs.read);
+    try {
+      const blockers = Array.from({ length: 16 }, () => pkg.readTableAsync('File'));
+      while (held.length < 16) await new Promise((resolve) => setImmediate(resolve));
+      const controller = new AbortController();
+      let outcome: unknown = 'pending';
+      const waiting = pkg.readTableAsync('Property', { signal: controller.signal }).then(
+        () => (outcome = 'resolved'),
+        (error: unknown) => (outcome = error),
+      );
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(outcome).toBe('pending');
+      expect(held).toHaveLength(16);
+      controller.abort();
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(outcome).toBeInstanceOf(AbortError);
+      expect((outcome as Error).message).toContain('MsiPackage.readTableAsync("Property") was aborted by its AbortSignal');
+      // It never took a place: no read of its own was started.
+      expect(held).toHaveLength(16);
+      spy.mockRestore();
+      held.splice(0).forEach((release) => release());
+      const rows = await Promise.all(blockers);
+      rows.forEach((result) => expect(result).toEqual(pkg.readTable('File')));
+      await waiting;
+    } finally {
+      spy.mockRestore();
+      held.splice(0).forEach((release) => release());
+    }
+  });
+});

@@ -56,3 +56,33 @@ test('a waiting call holds its argument, not a copy, and gets its own result', a
   expect(await a).toBe('a');
   expect(await b).toBe(argument);
 });
+
+test('a waiting call with an exit leaves the queue when its signal aborts; a started one is not touched', async () => {
+  const gate = limiter(1);
+  const first = deferred<string>();
+  const started: string[] = [];
+  const run = (name: string) => {
+    started.push(name);
+    return name === 'first' ? first.promise : Promise.resolve(name);
+  };
+  const exitOf = (controller: AbortController, label: string) => ({ signal: controller.signal, error: () => new Error(label) });
+  const firstController = new AbortController();
+  const leaving = new AbortController();
+  const a = gate(run, 'first', exitOf(firstController, 'first aborted'));
+  const b = gate(run, 'leaves', exitOf(leaving, 'left the queue'));
+  const c = gate(run, 'stays');
+  await turn();
+  leaving.abort();
+  await expect(b).rejects.toThrow('left the queue');
+  // Aborting a call that holds its place does nothing here: its own work decides.
+  firstController.abort();
+  first.resolve('first');
+  await expect(a).resolves.toBe('first');
+  await expect(c).resolves.toBe('stays');
+  expect(started).toEqual(['first', 'stays']);
+  // A signal aborted already rejects at once, without taking a place.
+  const aborted = new AbortController();
+  aborted.abort();
+  await expect(gate(run, 'never', exitOf(aborted, 'already aborted'))).rejects.toThrow('already aborted');
+  expect(started).toEqual(['first', 'stays']);
+});
