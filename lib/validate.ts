@@ -142,10 +142,37 @@ export function iterableItems(value: unknown, name: string, what: string): unkno
   return [...(value as Iterable<unknown>)];
 }
 
-/** A Buffer or Uint8Array (`buffer`: a Buffer only). */
+/** A Buffer or Uint8Array (`buffer`: a Buffer only) whose bytes are still there (assertAttached). */
 export function assertBytes(value: unknown, name: string, buffer = false): asserts value is Uint8Array {
   if (buffer ? !Buffer.isBuffer(value) : !(value instanceof Uint8Array)) {
     throw new TypeError(`The "${name}" argument must be a Buffer${buffer ? '' : ' or Uint8Array'}; received ${describeValue(value)}`);
+  }
+  assertAttached(value as Uint8Array, name);
+}
+
+/**
+ * True for a view whose ArrayBuffer was detached (transferred to a worker, `structuredClone`
+ * with `transfer`, `ArrayBuffer.prototype.transfer`): it holds no bytes, and making a view of it
+ * throws V8's own TypeError, which names no argument. `ArrayBuffer.prototype.detached` where
+ * the runtime has it (Node 22); before that, a detached buffer is the one of length 0 that
+ * cannot be viewed.
+ */
+export function isDetachedView(view: Uint8Array): boolean {
+  const buffer = view.buffer as ArrayBufferLike & { detached?: unknown };
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  if (view.byteLength !== 0 || buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** TypeError naming the argument when `view`'s ArrayBuffer is detached (isDetachedView). */
+export function assertAttached(view: Uint8Array, name: string): void {
+  if (isDetachedView(view)) {
+    throw new TypeError(`The "${name}" argument is a view of a detached ArrayBuffer (transferred elsewhere): it holds no bytes`);
   }
 }
 

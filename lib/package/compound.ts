@@ -37,7 +37,7 @@ import {
 import { chunkSegments, readSegments, readStreamSegments, streamSegments, truncated } from './cfb/stream';
 import { MsiFormatError } from '../errors/classes';
 import { limiter, slice, type Step } from './scheduler';
-import { describeValue } from '../validate';
+import { assertAttached, describeValue } from '../validate';
 
 export type { DirectoryEntry, EntryType };
 export { NotRegularFileError, type ByteSource };
@@ -217,7 +217,10 @@ async function readFully(fd: number, target: Buffer, offset: number, position: n
 }
 
 function toSource(input: Uint8Array | ByteSource): ByteSource {
-  if (input instanceof Uint8Array) return bufferSource(input);
+  if (input instanceof Uint8Array) {
+    assertAttached(input, 'input');
+    return bufferSource(input);
+  }
   if (typeof input !== 'object' || input === null || typeof input.read !== 'function' || typeof input.size !== 'number') {
     throw new TypeError(`The "input" argument must be a Buffer, a Uint8Array or a ByteSource; received ${describeValue(input)}`);
   }

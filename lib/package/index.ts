@@ -2,7 +2,7 @@
 // (.msp) and transforms (.mst). Works on any platform Node runs on.
 
 import { readPackageFile, readPackageInSlices, type MsiPackage } from './package';
-import { assertWindowsString, describeValue } from '../validate';
+import { assertAttached, assertWindowsString, describeValue } from '../validate';
 
 export {
   MsiPackage,
@@ -85,7 +85,10 @@ export function openPackage(source: string | Uint8Array): Promise<MsiPackage> {
       assertWindowsString(source, 'source');
       return readPackageFile(source);
     }
-    if (source instanceof Uint8Array) return readPackageInSlices(source);
+    if (source instanceof Uint8Array) {
+      assertAttached(source, 'source');
+      return readPackageInSlices(source);
+    }
     throw new TypeError(
       `The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`,
     );

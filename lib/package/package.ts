@@ -14,7 +14,7 @@ import { assertDigestAlgorithm, computePackageDigest, findSignatureStreams } fro
 import { assertName, describeValue, optionalSignal, optionsObject } from '../validate';
 import type { SignatureReport } from './signature';
 import { describeTransform, patchSummaryFields, type PatchInfo } from './patch';
-import { assertBytes } from '../validate';
+import { assertAttached, assertBytes } from '../validate';
 import { internName } from './intern';
 
 export type PackageKind = 'installer' | 'patch' | 'transform' | 'unknown';
@@ -521,6 +521,7 @@ export class MsiPackage extends MsiStorage {
 export function readPackage(data: Uint8Array): MsiPackage {
   if (!(data instanceof Uint8Array))
     throw new TypeError(`The "data" argument of readPackage must be a Buffer or Uint8Array; received ${describeValue(data)}`);
+  assertAttached(data, 'data');
   return new MsiPackage(openCompoundFile(data));
 }
 

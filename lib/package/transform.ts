@@ -30,7 +30,7 @@
 import { MsiFormatError } from '../errors/classes';
 import { openCompoundFile } from './compound';
 import { MsiStorage } from './package';
-import { assertInstance, describeValue } from '../validate';
+import { assertAttached, assertInstance, describeValue } from '../validate';
 import { describeTransform, type TransformInfo } from './patch';
 import { StringPool } from './string-pool';
 import { catalogColumns, ColumnFlags, defineColumn, emptyRow, type CellValue, type ColumnDefinition, type Row } from './tables';
@@ -462,6 +462,7 @@ function decodeTransform(storage: MsiStorage, target: TransformTarget | null): T
 export function readTransformFile(data: Uint8Array): MsiStorage {
   if (!(data instanceof Uint8Array))
     throw new TypeError(`The "data" argument of readTransformFile must be a Buffer or Uint8Array; received ${describeValue(data)}`);
+  assertAttached(data, 'data');
   const compound = openCompoundFile(data);
   return new MsiStorage(compound, compound.root);
 }

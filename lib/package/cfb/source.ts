@@ -34,10 +34,19 @@ export interface ByteSource {
 /** A source over bytes already in memory: reads are views, never copies. */
 export function bufferSource(data: Uint8Array): ByteSource {
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const size = buf.length;
   return {
-    size: buf.length,
+    size,
     inMemory: true,
     read(position: number, length: number): Buffer {
+      // A view's length drops to 0 when its ArrayBuffer is detached (transferred
+      // to a worker): the bytes the package was read from are gone, which is
+      // damage to the package, not a caller's wrong argument.
+      if (buf.length !== size) {
+        throw new MsiFormatError(
+          'the bytes the package was opened from were detached (transferred elsewhere) after the open: open it again',
+        );
+      }
       const start = Math.min(Math.max(0, position), buf.length);
       return buf.subarray(start, Math.min(buf.length, start + Math.max(0, length)));
     },
