@@ -233,6 +233,7 @@ describe('addScanPackageService: validation before any native call, UpdateServic
   test.each<[string, unknown, unknown, unknown, RegExp]>([
     ['no name', undefined, cab, {}, /"serviceName"/],
     ['an empty name', '', cab, {}, /"serviceName"/],
+    ['a name of white space', ' \t\u3000', cab, {}, /"serviceName" argument must not be blank/],
     ['a name with NUL', 'Offline\0Sync', cab, {}, /"serviceName" argument must not contain a NUL/],
     ['a number as the path', 'Offline', 42, {}, /"scanFileLocation"/],
     ['an empty path', 'Offline', '', {}, /"scanFileLocation"/],
