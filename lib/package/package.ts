@@ -232,12 +232,20 @@ export interface TableReadOptions {
  * running. Checks the options (TypeError) and a signal aborted already.
  */
 function abortableSlice(options: unknown, method: string, name: unknown): <R>(fn: () => R) => Promise<R> {
+  const table = typeof name === 'string' ? `(${JSON.stringify(name)})` : '()';
+  return signalSlice(options, `MsiPackage.${method}${table}`);
+}
+
+/**
+ * @internal The shared scheduler's `slice` stopping at `options.signal`: TypeError for options
+ * that are not `{ signal?: AbortSignal }`, AbortError saying "`what` was aborted by its
+ * AbortSignal" now when it is aborted already, else from the first slice after it is.
+ */
+export function signalSlice(options: unknown, what: string): <R>(fn: () => R) => Promise<R> {
   const signal = optionalSignal(optionsObject(options, 'options'));
   if (!signal) return slice;
   const check = (): void => {
-    if (!signal.aborted) return;
-    const table = typeof name === 'string' ? `(${JSON.stringify(name)})` : '()';
-    throw abortErrorFromSignal(`MsiPackage.${method}${table}`, signal);
+    if (signal.aborted) throw abortErrorFromSignal(what, signal);
   };
   check();
   return <R>(fn: () => R) =>
