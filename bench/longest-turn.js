@@ -41,7 +41,8 @@
 //   (.cache/fixtures/package/large20000-*/large20000.msi: run
 //   `npm run test:unit` once), ../shared/cases/long-string-64k.msi and the
 //   corpus's psmsi-Example.msi/.msp (rows skipped, with a line saying so,
-//   when a file is absent);
+//   when a file is absent); a transform of large20000.msi's File table
+//   written with the tests' transform writer (test/support, through esbuild);
 // - Windows Update Agent and Windows Installer queries: the records the
 //   native layer returns (lib/native/binding.ts, lib/native/wua-binding.ts),
 //   made here and handed over through the binding the unit tests inject
@@ -198,6 +199,63 @@ const UPDATES = 5_000;
 const HISTORY = 10_000;
 const PRODUCTS = 5_000;
 const PATCHES = 16;
+/** Rows the large transform inserts into large20000.msi's File table, besides updating each of its rows. */
+const INSERTED_FILES = 2_000;
+
+let largeTransformBytes = null;
+
+/**
+ * A transform of large20000.msi as a service pack of every file would be: each File row's
+ * Version and FileSize updated, INSERTED_FILES rows added (about 0.5 MB). Written by the
+ * tests' transform writer (test/support/transform-writer.ts, compiled here with esbuild:
+ * no tool on the machine writes transforms), once per process.
+ */
+function largeTransform(lib, large) {
+  if (largeTransformBytes) return largeTransformBytes;
+  const { outputFiles } = require('esbuild').buildSync({
+    entryPoints: [path.join(root, 'test', 'support', 'transform-writer.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    write: false,
+    logLevel: 'error',
+  });
+  const writer = new module.constructor(path.join(root, 'test', 'support', 'transform-writer.js'));
+  writer.paths = module.paths;
+  writer._compile(outputFiles[0].text, writer.id);
+  const table = lib.readPackage(fs.readFileSync(large)).readTable('File');
+  const records = table.rows.map((row) => ({ op: 'update', key: [row.File], set: { Version: '2.0.0.0', FileSize: 4096 } }));
+  for (let i = 0; i < INSERTED_FILES; i++) {
+    const values = table.columns.map((c) => {
+      if (c.name === 'File') return `added${i}`;
+      if (c.name === 'Component_') return table.rows[i % table.rows.length].Component_;
+      if (c.name === 'FileName') return `added${i}.txt`;
+      return c.kind === 'integer' ? i + 1 : c.nullable ? null : `v${i}`;
+    });
+    records.push({ op: 'insert', values });
+  }
+  const code = '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4E51}';
+  largeTransformBytes = writer.exports.writeTransformFile({
+    summary: { targetProductCode: code, targetVersion: '1.0.0', upgradedProductCode: code, upgradedVersion: '1.0.1', upgradeCode: code },
+    changes: [{ table: 'File', columns: table.columns.map((c) => ({ name: c.name, type: c.idtType, key: c.primaryKey })), records }],
+  });
+  return largeTransformBytes;
+}
+
+/** large20000.msi opened and the large transform read, fresh for each call. */
+async function largeTransformSetup(lib, f) {
+  const bytes = largeTransform(lib, f.large);
+  return { base: await lib.openPackage(f.large), transform: lib.readTransformFile(bytes) };
+}
+
+/** psmsi-Example.msi and PATCHES opens of its .msp, fresh for each call. */
+async function patchesSetup(lib, f) {
+  const base = await lib.openPackage(f.example);
+  const patches = [];
+  for (let i = 0; i < PATCHES; i++) patches.push(await lib.openPackage(f.examplePatch));
+  return { base, patches };
+}
 
 function files() {
   const corpus = path.join(shared, 'corpus');
@@ -262,6 +320,32 @@ const ROWS = {
         f.example,
         Array.from({ length: PATCHES }, () => f.examplePatch),
       ),
+  },
+  // The base and patches (or transform) opened before each call, not measured: a package's
+  // tables and a patch's transform list are read on first use, which the call then pays for.
+  'apply-patches': {
+    label: `applyPatches(psmsi-Example.msi, ${PATCHES} x .msp)`,
+    needs: (f) => (f.example && f.examplePatch ? null : 'no ../shared/corpus/psmsi-Example.msi and .msp'),
+    setup: patchesSetup,
+    call: (lib, f, { base, patches }) => lib.applyPatches(base, patches),
+  },
+  'apply-patches-async': {
+    label: `applyPatchesAsync(psmsi-Example.msi, ${PATCHES} x .msp)`,
+    needs: (f) => (f.example && f.examplePatch ? null : 'no ../shared/corpus/psmsi-Example.msi and .msp'),
+    setup: patchesSetup,
+    call: (lib, f, { base, patches }) => lib.applyPatchesAsync(base, patches),
+  },
+  'apply-transform-large': {
+    label: `applyTransforms(large20000.msi, File: 20000 updates, ${INSERTED_FILES} inserts)`,
+    needs: (f) => (f.large ? null : 'no large20000 fixture cached (run npm run test:unit once)'),
+    setup: largeTransformSetup,
+    call: (lib, f, { base, transform }) => lib.applyTransforms(base, [transform]),
+  },
+  'apply-transform-async-large': {
+    label: `applyTransformsAsync(large20000.msi, File: 20000 updates, ${INSERTED_FILES} inserts)`,
+    needs: (f) => (f.large ? null : 'no large20000 fixture cached (run npm run test:unit once)'),
+    setup: largeTransformSetup,
+    call: (lib, f, { base, transform }) => lib.applyTransformsAsync(base, [transform]),
   },
   'search-warnings': {
     label: `session.search: ${WARNINGS} failing warnings`,

@@ -76,7 +76,9 @@ export {
   NotRegularFileError,
   TransformedDatabase,
   applyPatches,
+  applyPatchesAsync,
   applyTransforms,
+  applyTransformsAsync,
   decodeStreamName,
   describeTransformStorage,
   encodeStreamName,
@@ -89,6 +91,7 @@ export {
 export type {
   AddedColumn,
   AppliedPatch,
+  ApplyOptions,
   CellValue,
   CertificateInfo,
   ColumnDefinition,

@@ -46,9 +46,12 @@ export {
 } from './transform';
 export {
   applyTransforms,
+  applyTransformsAsync,
   applyPatches,
+  applyPatchesAsync,
   patchTransformsFor,
   TransformedDatabase,
+  type ApplyOptions,
   type TransformConflict,
   type TransformConflictKind,
   type PatchTransformTarget,

@@ -232,12 +232,20 @@ export interface TableReadOptions {
  * running. Checks the options (TypeError) and a signal aborted already.
  */
 function abortableSlice(options: unknown, method: string, name: unknown): Step {
+  const table = typeof name === 'string' ? `(${JSON.stringify(name)})` : '()';
+  return signalSlice(options, `MsiPackage.${method}${table}`);
+}
+
+/**
+ * @internal The shared scheduler's `slice` stopping at `options.signal`: TypeError for options
+ * that are not `{ signal?: AbortSignal }`, AbortError saying "`what` was aborted by its
+ * AbortSignal" now when it is aborted already, else from the first slice after it is. The step
+ * carries its exit, so the gates it waits at let it go when the signal aborts.
+ */
+export function signalSlice(options: unknown, what: string): Step {
   const signal = optionalSignal(optionsObject(options, 'options'));
   if (!signal) return slice;
-  const error = (): AbortError => {
-    const table = typeof name === 'string' ? `(${JSON.stringify(name)})` : '()';
-    return abortErrorFromSignal(`MsiPackage.${method}${table}`, signal);
-  };
+  const error = (): AbortError => abortErrorFromSignal(what, signal);
   const check = (): void => {
     if (signal.aborted) throw error();
   };

@@ -199,3 +199,39 @@ export async function mapInSlices<T, R>(items: readonly T[], fn: (item: T, index
   });
   return out;
 }
+
+/**
+ * Work cut into steps: a generator that yields between steps and returns the work's result.
+ * It yields `'end-slice'` where a slice must end (e.g. after each transform applied), and
+ * nothing where the slice may go on if time allows. runSteps runs it in one go (the
+ * synchronous API); stepsInSlices runs it in slices (the async twin), so both share one
+ * piece of code.
+ */
+export type Steps<T> = Generator<'end-slice' | undefined, T, undefined>;
+
+/** Runs every step of `steps` now and returns the result (the synchronous API's loop). */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Runs `steps` in slices of `step` (the shared scheduler, or a caller's wrapper of it that stops
+ * on abort): each slice runs steps for about 0.5 ms, at least one, and ends early where the work
+ * yields 'end-slice'. Settles with the work's result, or rejects with the first error it throws.
+ */
+export async function stepsInSlices<T>(steps: Steps<T>, step: <R>(run: () => R) => Promise<R> = slice): Promise<T> {
+  const run = (): IteratorResult<'end-slice' | undefined, T> => {
+    const end = process.hrtime.bigint() + ITEMS_SLICE_NS;
+    for (;;) {
+      const next = steps.next();
+      if (next.done || next.value === 'end-slice' || process.hrtime.bigint() >= end) return next;
+    }
+  };
+  for (;;) {
+    const next = await step(run);
+    if (next.done) return next.value;
+  }
+}

@@ -188,6 +188,14 @@ const SPECS: Record<string, Spec> = {
     params: [p('base', 'instance', () => pkg), p('transforms', 'iterable', () => [])],
   },
   applyPatches: { call: api.applyPatches as never, params: [p('base', 'instance', () => pkg), p('patches', 'iterable', () => [])] },
+  applyTransformsAsync: {
+    call: api.applyTransformsAsync as never,
+    params: [p('base', 'instance', () => pkg), p('transforms', 'iterable', () => []), p('options', 'options', () => ({}))],
+  },
+  applyPatchesAsync: {
+    call: api.applyPatchesAsync as never,
+    params: [p('base', 'instance', () => pkg), p('patches', 'iterable', () => []), p('options', 'options', () => ({}))],
+  },
   patchTransformsFor: {
     call: api.patchTransformsFor as never,
     params: [p('patch', 'instance', () => patch), p('target', 'requiredObject', () => ({ productCode: GUID }))],
