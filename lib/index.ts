@@ -202,6 +202,9 @@ export {
   getProductState,
   listFeatures,
   listPatches,
+  getComponentPath,
+  listComponentClients,
+  listComponents,
 } from './installer';
 export type {
   ApplyPatchOptions,
@@ -223,4 +226,10 @@ export type {
   ListPatchesOptions,
   PatchApplicability,
   PatchState,
+  ComponentClient,
+  ComponentEnumerationOptions,
+  ComponentPath,
+  ComponentQueryOptions,
+  ComponentState,
+  InstalledComponent,
 } from './installer';
