@@ -128,8 +128,7 @@ export async function getComponentPath(
  * whole in the native worker); empty when none. Wine 8 does not implement MsiEnumClientsExW
  * (see docs/installer.md): there it rejects with the typed error Wine returns. Rejects with
  * TypeError (before any native call) for a component code that is not a braced GUID or bad
- * options, the typed error of Windows Installer (1607 ERROR_UNKNOWN_COMPONENT for a component
- * nothing uses), and PlatformNotSupportedError off Windows.
+ * options, the typed error of Windows Installer, and PlatformNotSupportedError off Windows.
  */
 export async function listComponentClients(componentCode: string, options?: ComponentEnumerationOptions): Promise<ComponentClient[]> {
   assertProductCode(componentCode, 'componentCode');
