@@ -12,27 +12,26 @@
 
 #include <msi.h>
 
-#if defined(__MINGW32__)
-// mingw-w64's msi.h does not declare these Windows Installer 3.0 functions; its import
-// library exports them.
-extern "C" {
-INSTALLSTATE WINAPI MsiGetComponentPathExW(LPCWSTR szProductCode, LPCWSTR szComponentCode, LPCWSTR szUserSid,
-                                           MSIINSTALLCONTEXT dwContext, LPWSTR lpOutPathBuffer,
-                                           LPDWORD pcchOutPathBuffer);
-UINT WINAPI MsiEnumClientsExW(LPCWSTR szComponent, LPCWSTR szUserSid, DWORD dwContext, DWORD dwProductIndex,
-                              LPWSTR szProductBuf, MSIINSTALLCONTEXT* pdwInstalledContext, LPWSTR szSid,
-                              LPDWORD pcchSid);
-UINT WINAPI MsiEnumComponentsExW(LPCWSTR szUserSid, DWORD dwContext, DWORD dwIndex, LPWSTR szInstalledComponentCode,
-                                 MSIINSTALLCONTEXT* pdwInstalledContext, LPWSTR szSid, LPDWORD pcchSid);
-}
-#endif
-
 namespace msilua {
 namespace {
 
 // The enumerations want sequential indexes from one caller at a time (Wine keeps their
 // position per process), so each runs whole under this lock.
 std::mutex componentEnumerationLock;
+
+// Windows Installer 3.0 functions that mingw-w64's msi.h does not declare and its i686 import
+// library does not export: taken from msi.dll (loaded: the addon imports it) by name.
+using GetComponentPathExFn = INSTALLSTATE(WINAPI*)(LPCWSTR, LPCWSTR, LPCWSTR, MSIINSTALLCONTEXT, LPWSTR, LPDWORD);
+using EnumClientsExFn = UINT(WINAPI*)(LPCWSTR, LPCWSTR, DWORD, DWORD, LPWSTR, MSIINSTALLCONTEXT*, LPWSTR, LPDWORD);
+using EnumComponentsExFn = UINT(WINAPI*)(LPCWSTR, DWORD, DWORD, LPWSTR, MSIINSTALLCONTEXT*, LPWSTR, LPDWORD);
+
+template <typename Fn>
+Fn MsiProc(const char* name) {
+  HMODULE msi = ::GetModuleHandleW(L"msi.dll");
+  FARPROC proc = msi != nullptr ? ::GetProcAddress(msi, name) : nullptr;
+  if (proc == nullptr) ThrowWin32(name, ERROR_PROC_NOT_FOUND, "msi.dll does not export it");
+  return reinterpret_cast<Fn>(reinterpret_cast<void*>(proc));
+}
 
 struct ComponentPath {
   int state = INSTALLSTATE_UNKNOWN;
@@ -50,13 +49,14 @@ Napi::Value ComponentPathOf(const Napi::CallbackInfo& info) {
       info.Env(), "msi-lua:componentPath",
       [productCode, componentCode, context, userSid]() {
         std::wstring sid = userSid ? Utf8ToWide(*userSid) : std::wstring();
+        auto getComponentPathEx = MsiProc<GetComponentPathExFn>("MsiGetComponentPathExW");
         ComponentPath result;
         // INSTALLSTATE_MOREDATA is the ERROR_MORE_DATA of this function: QueryMsiString grows the buffer.
         MsiStringOutcome outcome = QueryMsiString([&](wchar_t* buffer, DWORD* length) -> UINT {
           DWORD capacity = *length;
           INSTALLSTATE state =
-              ::MsiGetComponentPathExW(productCode.c_str(), componentCode.c_str(), userSid ? sid.c_str() : nullptr,
-                                       static_cast<MSIINSTALLCONTEXT>(context), buffer, length);
+              getComponentPathEx(productCode.c_str(), componentCode.c_str(), userSid ? sid.c_str() : nullptr,
+                                 static_cast<MSIINSTALLCONTEXT>(context), buffer, length);
           result.state = static_cast<int>(state);
           if (state == INSTALLSTATE_MOREDATA) return ERROR_MORE_DATA;
           // Not every state writes the length back: never read past the buffer nor its NUL.
@@ -131,10 +131,11 @@ Napi::Value ComponentClients(const Napi::CallbackInfo& info) {
       info.Env(), "msi-lua:componentClients",
       [componentCode, userSid, contexts]() {
         std::wstring sid = userSid ? Utf8ToWide(*userSid) : std::wstring();
+        auto enumClientsEx = MsiProc<EnumClientsExFn>("MsiEnumClientsExW");
         return EnumerateInstances("MsiEnumClientsExW", [&](DWORD index, wchar_t* code, MSIINSTALLCONTEXT* context,
                                                            wchar_t* sidOut, DWORD* sidLength) {
-          return ::MsiEnumClientsExW(componentCode.c_str(), userSid ? sid.c_str() : nullptr, contexts, index, code,
-                                     context, sidOut, sidLength);
+          return enumClientsEx(componentCode.c_str(), userSid ? sid.c_str() : nullptr, contexts, index, code, context,
+                               sidOut, sidLength);
         });
       },
       [](Napi::Env env, std::vector<InstanceRecord>& records) -> Napi::Value {
@@ -150,10 +151,10 @@ Napi::Value Components(const Napi::CallbackInfo& info) {
       info.Env(), "msi-lua:components",
       [userSid, contexts]() {
         std::wstring sid = userSid ? Utf8ToWide(*userSid) : std::wstring();
+        auto enumComponentsEx = MsiProc<EnumComponentsExFn>("MsiEnumComponentsExW");
         return EnumerateInstances("MsiEnumComponentsExW", [&](DWORD index, wchar_t* code, MSIINSTALLCONTEXT* context,
                                                               wchar_t* sidOut, DWORD* sidLength) {
-          return ::MsiEnumComponentsExW(userSid ? sid.c_str() : nullptr, contexts, index, code, context, sidOut,
-                                        sidLength);
+          return enumComponentsEx(userSid ? sid.c_str() : nullptr, contexts, index, code, context, sidOut, sidLength);
         });
       },
       [](Napi::Env env, std::vector<InstanceRecord>& records) -> Napi::Value {
