@@ -17,6 +17,7 @@
             "native/wua_install.cc",
             "native/installer.cc",
             "native/patches.cc",
+            "native/components.cc",
             "native/wua_system.cc"
           ],
           "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -205,6 +205,9 @@ export {
   getProductState,
   listFeatures,
   listPatches,
+  getComponentPath,
+  listComponentClients,
+  listComponents,
 } from './installer';
 export type {
   ApplyPatchOptions,
@@ -226,4 +229,10 @@ export type {
   ListPatchesOptions,
   PatchApplicability,
   PatchState,
+  ComponentClient,
+  ComponentEnumerationOptions,
+  ComponentPath,
+  ComponentQueryOptions,
+  ComponentState,
+  InstalledComponent,
 } from './installer';

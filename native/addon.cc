@@ -19,6 +19,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   msilua::RegisterTokenContext(env, exports);
   msilua::RegisterInstaller(env, exports);
   msilua::RegisterPatches(env, exports);
+  msilua::RegisterComponents(env, exports);
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   return exports;
 }

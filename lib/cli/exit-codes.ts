@@ -65,6 +65,8 @@ export const InstallerExitCode = {
   ALREADY_RUNNING: 14,
   /** These commands need Windows. */
   WINDOWS_ONLY: 9,
+  /** components: the product, or a component named, is not installed (the same number as lua-status's). */
+  NOT_INSTALLED: 10,
 } as const;
 
 /** The exit codes of the installer actions (install, patch, unpatch, repair, uninstall). */

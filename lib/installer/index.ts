@@ -16,3 +16,12 @@ export { INSTALLMESSAGE, ProgressDecoder } from './progress';
 export type { InstallerMessage, InstallerMessageSeverity, InstallerPhase, InstallerProgressEvent, RecordField } from './progress';
 export { PATCH_STATES, findRelatedProducts, getApplicablePatches, getProductState, listFeatures, listPatches } from './queries';
 export type { FeatureInfo, InstallState, InstalledPatch, ListPatchesOptions, PatchApplicability, PatchState } from './queries';
+export { getComponentPath, listComponentClients, listComponents } from './components';
+export type {
+  ComponentClient,
+  ComponentEnumerationOptions,
+  ComponentPath,
+  ComponentQueryOptions,
+  ComponentState,
+  InstalledComponent,
+} from './components';

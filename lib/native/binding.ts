@@ -210,6 +210,21 @@ export interface InstallerBinding {
     context: number,
     userSid: string | null,
   ): Promise<{ status: number; patches: Array<{ order: number; status: number; systemMessage?: string }> }>;
+  /** MsiGetComponentPathExW in one MSIINSTALLCONTEXT: the INSTALLSTATE and what Windows wrote into the path buffer ('' for nothing). */
+  componentPath(
+    productCode: string,
+    componentCode: string,
+    context: number,
+    userSid: string | null,
+  ): Promise<{ state: number; path: string }>;
+  /** MsiEnumClientsExW, whole: the products using a component in `contexts` (MSIINSTALLCONTEXT flags). */
+  componentClients(
+    componentCode: string,
+    userSid: string | null,
+    contexts: number,
+  ): Promise<Array<{ productCode: string; context: number; userSid: string | null }>>;
+  /** MsiEnumComponentsExW, whole: the installed components in `contexts` (MSIINSTALLCONTEXT flags). */
+  components(userSid: string | null, contexts: number): Promise<Array<{ componentCode: string; context: number; userSid: string | null }>>;
 }
 
 // --- The process's interactive context (native/token_context.cc): facts from the process

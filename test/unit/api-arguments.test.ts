@@ -254,6 +254,15 @@ const SPECS: Record<string, Spec> = {
   getProductState: { call: api.getProductState as never, params: [p('productCode', 'guid', () => GUID)] },
   findRelatedProducts: { call: api.findRelatedProducts as never, params: [p('upgradeCode', 'guid', () => GUID)] },
   listFeatures: { call: api.listFeatures as never, params: [p('productCode', 'guid', () => GUID), p('options', 'options', () => ({}))] },
+  getComponentPath: {
+    call: api.getComponentPath as never,
+    params: [p('productCode', 'guid', () => GUID), p('componentCode', 'guid', () => GUID), p('options', 'options', () => ({}))],
+  },
+  listComponentClients: {
+    call: api.listComponentClients as never,
+    params: [p('componentCode', 'guid', () => GUID), p('options', 'options', () => ({}))],
+  },
+  listComponents: { call: api.listComponents as never, params: [p('options', 'options', () => ({}))] },
   getApplicablePatches: {
     call: api.getApplicablePatches as never,
     params: [p('productCodeOrPackage', 'path', () => GUID), p('patchPaths', 'path', () => fx.signedPatch)],

@@ -14,6 +14,7 @@ const LOADERS: Record<string, () => CliCommand> = {
   signature: () => (require('./signature') as typeof import('./signature')).signatureCommand,
   products: () => (require('./products') as typeof import('./products')).productsCommand,
   patches: () => (require('./patches') as typeof import('./patches')).patchesCommand,
+  components: () => (require('./components') as typeof import('./components')).componentsCommand,
   install: () => (require('./install') as typeof import('./install')).installCommand,
   patch: () => (require('./patch') as typeof import('./patch')).patchCommand,
   unpatch: () => (require('./unpatch') as typeof import('./unpatch')).unpatchCommand,

@@ -44,6 +44,14 @@ export const BUILTIN_LISTINGS: readonly CommandListing[] = [
     exitCodes: [WINDOWS_ONLY],
   },
   {
+    name: 'components',
+    summary: 'where a product put its components: state and key path (Windows)',
+    exitCodes: [
+      WINDOWS_ONLY,
+      [InstallerExitCode.NOT_INSTALLED, "the product is not installed, or a component named is neither 'local' nor 'source'"],
+    ],
+  },
+  {
     name: 'install',
     summary: 'install a package with progress (Windows)',
     exitCodes: ACTION_EXIT_CODES,
