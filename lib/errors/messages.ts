@@ -19,10 +19,12 @@ const NO_INTERACTIVE_USER =
   `Start the installation from the interactive user's own session (not through Run As), or install only updates whose InstallationBehavior.CanRequestUserInput is false; ` +
   `for unattended installs use a scheduled task or a service running as SYSTEM and leave the interactive updates to the user.`;
 
+// Shared by Windows Installer, registry and Windows Update calls: the syscall suffix of the
+// message names which one failed, so the sentence must hold for all of them.
 const ACCESS_DENIED =
-  `Access was denied. Windows Update Agent returns this to callers that are not elevated administrators and to callers in a remote session ` +
-  `(DCOM, WinRM or PowerShell remoting), where installer objects cannot be created. Run the call elevated on the machine itself, ` +
-  `or start it there as SYSTEM through a scheduled task.`;
+  `Access was denied: the caller lacks a right the call needs, most often because it is not running elevated as an administrator. ` +
+  `The Windows Update Agent also returns this to callers in a remote session (DCOM, WinRM or PowerShell remoting), where its installer objects cannot be created. ` +
+  `Run the call elevated on the machine itself, or start it there as SYSTEM through a scheduled task.`;
 
 const NOT_IMPLEMENTED =
   `The component does not implement this call. Wine's Windows Update Agent and parts of its msi.dll are stubs that answer this way; ` +
