@@ -3,6 +3,7 @@
 // (MsiEnumClientsExW) and which components are installed (MsiEnumComponentsExW). The native
 // layer (native/components.cc) returns raw states and contexts; they are named here.
 import { callNative } from '../native/load';
+import { mapInSlices } from '../package/scheduler';
 import { INSTALL_CONTEXTS, getInstalledProduct, type InstallContext } from '../products';
 import { contextName } from '../products/shape';
 import { assertInstallQueryOptions, assertProductCode } from '../validate';
@@ -81,11 +82,16 @@ export function shapeComponentPath(raw: { state: number; path: string }): Compon
   return { state, path: NO_PATH_STATES.has(state) || raw.path === '' ? null : raw.path };
 }
 
+/**
+ * The native records named, in slices of the shared scheduler past 256 of them: a machine
+ * lists tens of thousands of components, which would otherwise be shaped in one turn.
+ */
 function shapeInstances<K extends 'productCode' | 'componentCode'>(
   records: ReadonlyArray<Record<K, string> & { context: number; userSid: string | null }>,
   key: K,
-): Array<Record<K, string> & { context: InstallContext; userSid: string | null }> {
-  return records.map(
+): Promise<Array<Record<K, string> & { context: InstallContext; userSid: string | null }>> {
+  return mapInSlices(
+    records,
     (r) =>
       ({ [key]: r[key], context: contextName(r.context), userSid: r.userSid }) as Record<K, string> & {
         context: InstallContext;

@@ -136,3 +136,25 @@ test('a context Windows Installer does not document is an error, not a guess', a
   bind({ components: async () => [{ componentCode: COMPONENT, context: 8, userSid: null }] });
   await expect(listComponents()).rejects.toThrow(/unknown install context 8/);
 });
+
+test('tens of thousands of components are named in slices: the event loop turns before listComponents settles', async () => {
+  const records = Array.from({ length: 20_000 }, (_, i) => ({
+    componentCode: `{6A3F0C11-2B7D-4E58-9C1A-${i.toString(16).toUpperCase().padStart(12, '0')}}`,
+    context: 4,
+    userSid: null,
+  }));
+  bind({ components: async () => records });
+  const order: string[] = [];
+  const listed = listComponents().then((list) => {
+    order.push('listed');
+    return list;
+  });
+  // Queued once the native call has answered (a resolved promise): in one turn the
+  // list would settle first.
+  await Promise.resolve();
+  setImmediate(() => order.push('turn'));
+  const list = await listed;
+  expect(order).toEqual(['turn', 'listed']);
+  expect(list).toHaveLength(20_000);
+  expect(list[19_999]).toEqual({ componentCode: records[19_999]!.componentCode, context: 'machine', userSid: null });
+});
