@@ -340,7 +340,10 @@ export class MsiPackage extends MsiStorage {
   /** The table read before, if any; TypeError for a name that is not a string. */
   private cachedTable(name: string): MsiTable | undefined {
     assertTableNameType(name);
-    return this.tableCache?.get(name);
+    const cached = this.tableCache?.get(name);
+    // Its cells decode from views of the bytes: detached, they would read as nulls.
+    if (cached) this.compound.checkAttached();
+    return cached;
   }
 
   /** Column definitions of a table; its catalog error, or RangeError for a table the package does not have. */
