@@ -119,8 +119,10 @@ export function limiter(max: number): <A, T>(run: (argument: A) => Promise<T>, a
       waiting.length = kept;
       for (const call of left) call.reject(call.exit?.error());
     };
-    exits.set(signal, { leave, count: 1 });
+    // Added before it is counted: a signal-like object whose addEventListener throws
+    // rejects this call and must not leave a count that never reaches 0.
     signal.addEventListener('abort', leave, { once: true });
+    exits.set(signal, { leave, count: 1 });
   };
   const part = (signal: AbortSignal): void => {
     const known = exits.get(signal);
