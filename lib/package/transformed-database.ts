@@ -171,7 +171,10 @@ export class TransformedDatabase implements TransformTarget {
     const decoded = yield* readTransformSteps(storage, this);
     const conflict = (table: string, kind: TransformConflictKind, key: CellValue[]) =>
       this.conflicts.push({ transform: decoded.name, table, kind, key });
+    // Tables dropped and added and columns added: a transform may hold thousands.
+    let catalogDone = 0;
     for (const table of decoded.droppedTables) {
+      if (++catalogDone % ROWS_PER_STEP === 0) yield;
       if (!this.names.includes(table)) {
         conflict(table, 'drop-missing-table', []);
         continue;
@@ -181,6 +184,7 @@ export class TransformedDatabase implements TransformTarget {
       this.detached.add(table);
     }
     for (const table of decoded.addedTables) {
+      if (++catalogDone % ROWS_PER_STEP === 0) yield;
       if (this.names.includes(table)) {
         conflict(table, 'add-existing-table', []);
         continue;
@@ -190,6 +194,7 @@ export class TransformedDatabase implements TransformTarget {
       this.detached.add(table);
     }
     for (const { table, column } of decoded.addedColumns) {
+      if (++catalogDone % ROWS_PER_STEP === 0) yield;
       const state = yield* this.stateSteps(table);
       state.columns.push(column);
       for (const row of state.rows) if (row) row.push(null);
