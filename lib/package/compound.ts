@@ -69,6 +69,8 @@ export interface CompoundFile {
    * abort), a file read with node:fs callback reads.
    */
   streamDataAsync(entry: DirectoryEntry, slice: Step): Promise<Buffer>;
+  /** MsiFormatError once the bytes in memory it reads were detached (what it read before is gone too). */
+  checkAttached(): void;
 }
 
 interface Structure {
@@ -127,7 +129,13 @@ class Compound implements CompoundFile {
     return streamSegments(this.structure, entry);
   }
 
+  checkAttached(): void {
+    this.source.checkAttached?.();
+  }
+
   streamData(entry: DirectoryEntry): Buffer {
+    // Before the chain: the mini FAT is a view as well, and would report a broken chain instead.
+    this.checkAttached();
     const cached = this.preloaded.get(entry.id);
     if (cached) return cached;
     // One open of the file for the FAT sectors the chain needs and the stream.
@@ -135,12 +143,14 @@ class Compound implements CompoundFile {
   }
 
   streamChunks(entry: DirectoryEntry, sink: (chunk: Buffer) => void): void {
+    this.checkAttached();
     const cached = this.preloaded.get(entry.id);
     if (cached) sink(cached);
     else this.source.hold(() => chunkSegments(this.source, this.segments(entry), entry, sink));
   }
 
   async streamDataAsync(entry: DirectoryEntry, slice: Step): Promise<Buffer> {
+    this.checkAttached();
     const cached = this.preloaded.get(entry.id);
     if (cached) return cached;
     if (entry.type !== 'stream') throw new TypeError(`${entry.name} is not a stream`);

@@ -96,14 +96,45 @@ export function limiter(max: number): <A, T>(run: (argument: A) => Promise<T>, a
   let running = 0;
   // A waiting call is one small record (and the promise its caller holds):
   // no async frame or closure per waiting call, since 1,000 of them are
-  // made at once and the first scavenges copy them all. Only a call with
-  // an exit gets a listener.
+  // made at once and the first scavenges copy them all. The calls waiting
+  // with one signal share one listener (the reads of every table of a
+  // package with one signal would pass EventTarget's 10 and warn
+  // MaxListenersExceededWarning), removed when the last of them leaves.
   const waiting: Array<Waiting<never, unknown>> = [];
+  const exits = new Map<AbortSignal, { leave: () => void; count: number }>();
+  const join = (signal: AbortSignal): void => {
+    const known = exits.get(signal);
+    if (known) {
+      known.count++;
+      return;
+    }
+    const leave = (): void => {
+      exits.delete(signal);
+      const left: Array<Waiting<never, unknown>> = [];
+      let kept = 0;
+      for (const call of waiting) {
+        if (call.exit?.signal === signal) left.push(call);
+        else waiting[kept++] = call;
+      }
+      waiting.length = kept;
+      for (const call of left) call.reject(call.exit?.error());
+    };
+    // Added before it is counted: a signal-like object whose addEventListener throws
+    // rejects this call and must not leave a count that never reaches 0.
+    signal.addEventListener('abort', leave, { once: true });
+    exits.set(signal, { leave, count: 1 });
+  };
+  const part = (signal: AbortSignal): void => {
+    const known = exits.get(signal);
+    if (!known || --known.count > 0) return;
+    exits.delete(signal);
+    signal.removeEventListener('abort', known.leave);
+  };
   const next = (): void => {
     running--;
     const call = waiting.shift();
     if (!call) return;
-    if (call.exit && call.leave) call.exit.signal.removeEventListener('abort', call.leave);
+    if (call.exit) part(call.exit.signal);
     start(call.run, call.argument).then(call.resolve, call.reject);
   };
   const start = <A, T>(run: (argument: A) => Promise<T>, argument: A): Promise<T> => {
@@ -124,13 +155,7 @@ export function limiter(max: number): <A, T>(run: (argument: A) => Promise<T>, a
       const call = { run, argument, resolve, reject } as unknown as Waiting<never, unknown>;
       if (exit) {
         call.exit = exit;
-        call.leave = () => {
-          const at = waiting.indexOf(call);
-          if (at < 0) return;
-          waiting.splice(at, 1);
-          reject(exit.error());
-        };
-        exit.signal.addEventListener('abort', call.leave, { once: true });
+        join(exit.signal);
       }
       waiting.push(call);
     });
@@ -143,7 +168,6 @@ interface Waiting<A, T> {
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
   exit?: GateExit;
-  leave?: () => void;
 }
 
 /**

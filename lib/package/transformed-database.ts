@@ -171,7 +171,10 @@ export class TransformedDatabase implements TransformTarget {
     const decoded = yield* readTransformSteps(storage, this);
     const conflict = (table: string, kind: TransformConflictKind, key: CellValue[]) =>
       this.conflicts.push({ transform: decoded.name, table, kind, key });
+    // Tables dropped and added and columns added: a transform may hold thousands.
+    let catalogDone = 0;
     for (const table of decoded.droppedTables) {
+      if (++catalogDone % ROWS_PER_STEP === 0) yield;
       if (!this.names.includes(table)) {
         conflict(table, 'drop-missing-table', []);
         continue;
@@ -181,6 +184,7 @@ export class TransformedDatabase implements TransformTarget {
       this.detached.add(table);
     }
     for (const table of decoded.addedTables) {
+      if (++catalogDone % ROWS_PER_STEP === 0) yield;
       if (this.names.includes(table)) {
         conflict(table, 'add-existing-table', []);
         continue;
@@ -190,6 +194,7 @@ export class TransformedDatabase implements TransformTarget {
       this.detached.add(table);
     }
     for (const { table, column } of decoded.addedColumns) {
+      if (++catalogDone % ROWS_PER_STEP === 0) yield;
       const state = yield* this.stateSteps(table);
       state.columns.push(column);
       for (const row of state.rows) if (row) row.push(null);
@@ -253,8 +258,8 @@ export class TransformedDatabase implements TransformTarget {
     };
     const productCode = property('ProductCode');
     // The patch's transform list is read (summaries of every sub-storage) and kept on first
-    // use: 1 to 7 ms for a patch of two transforms, a step of its own.
-    void patch.patch;
+    // use: a step per sub-storage.
+    yield* patch.patchSteps();
     yield;
     const storages = productCode ? patchTransformsFor(patch, { productCode, productVersion: property('ProductVersion') }) : [];
     for (const storage of storages) yield* this.applySteps(storage);

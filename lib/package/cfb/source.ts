@@ -29,24 +29,31 @@ export interface ByteSource {
   hold<T>(fn: () => T): T;
   /** True when `read` returns views of memory (no copy is needed to keep them). */
   readonly inMemory: boolean;
+  /**
+   * @internal MsiFormatError once the bytes in memory are gone (detached): views made of them
+   * before (tables read, the string pool, the mini FAT) hold nothing from then on.
+   */
+  checkAttached?(): void;
 }
 
 /** A source over bytes already in memory: reads are views, never copies. */
 export function bufferSource(data: Uint8Array): ByteSource {
   const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const size = buf.length;
+  // A view's length drops to 0 when its ArrayBuffer is detached (transferred
+  // to a worker): the bytes the package was read from are gone, which is
+  // damage to the package, not a caller's wrong argument.
+  const checkAttached = (): void => {
+    if (buf.length !== size) {
+      throw new MsiFormatError('the bytes the package was opened from were detached (transferred elsewhere) after the open: open it again');
+    }
+  };
   return {
     size,
     inMemory: true,
+    checkAttached,
     read(position: number, length: number): Buffer {
-      // A view's length drops to 0 when its ArrayBuffer is detached (transferred
-      // to a worker): the bytes the package was read from are gone, which is
-      // damage to the package, not a caller's wrong argument.
-      if (buf.length !== size) {
-        throw new MsiFormatError(
-          'the bytes the package was opened from were detached (transferred elsewhere) after the open: open it again',
-        );
-      }
+      checkAttached();
       const start = Math.min(Math.max(0, position), buf.length);
       return buf.subarray(start, Math.min(buf.length, start + Math.max(0, length)));
     },

@@ -1,5 +1,6 @@
 // lib/package/scheduler.ts: the gates that bound how many opens and checks
 // are in progress at once.
+import { getEventListeners } from 'node:events';
 import { limiter } from '../../../lib/package/scheduler';
 
 function deferred<T>() {
@@ -85,4 +86,47 @@ test('a waiting call with an exit leaves the queue when its signal aborts; a sta
   aborted.abort();
   await expect(gate(run, 'never', exitOf(aborted, 'already aborted'))).rejects.toThrow('already aborted');
   expect(started).toEqual(['first', 'stays']);
+});
+
+test('calls waiting with one signal share one abort listener, removed once none waits', async () => {
+  // The reads of every table of a package with one signal: 20 waiting calls must not add 20
+  // listeners (EventTarget warns MaxListenersExceededWarning past 10), nor keep one after.
+  const gate = limiter(1);
+  const first = deferred<string>();
+  const started: string[] = [];
+  const run = (name: string) => {
+    started.push(name);
+    return name === 'first' ? first.promise : Promise.resolve(name);
+  };
+  const shared = new AbortController();
+  const exit = (label: string) => ({ signal: shared.signal, error: () => new Error(label) });
+  const a = gate(run, 'first', exit('first'));
+  const names = Array.from({ length: 20 }, (_, i) => `w${i}`);
+  const waiting = names.map((name) => gate(run, name, exit(`${name} left`)));
+  expect(getEventListeners(shared.signal, 'abort')).toHaveLength(1);
+  first.resolve('first');
+  await a;
+  expect(await Promise.all(waiting)).toEqual(names);
+  expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
+
+  // Aborted together: each waiting call rejects with its own error, in call order; the others stay.
+  const held = deferred<string>();
+  const b = gate(() => held.promise, null);
+  const aborting = new AbortController();
+  const order: string[] = [];
+  const left = names.map((name) =>
+    gate(run, name, { signal: aborting.signal, error: () => new Error(`${name} left`) }).catch((e: Error) => {
+      order.push(e.message);
+    }),
+  );
+  const stays = gate(run, 'stays', exit('stays left'));
+  expect(getEventListeners(aborting.signal, 'abort')).toHaveLength(1);
+  aborting.abort();
+  await Promise.all(left);
+  expect(order).toEqual(names.map((name) => `${name} left`));
+  expect(getEventListeners(aborting.signal, 'abort')).toHaveLength(0);
+  held.resolve('held');
+  await b;
+  await expect(stays).resolves.toBe('stays');
+  expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
 });
