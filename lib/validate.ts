@@ -142,6 +142,14 @@ export function iterableItems(value: unknown, name: string, what: string): unkno
   return [...(value as Iterable<unknown>)];
 }
 
+/**
+ * True for text that shows nothing: only white space and format characters (Unicode Cf: the
+ * zero-width space U+200B, joiners, U+FEFF, bidirectional marks), which `trim()` leaves.
+ */
+export function isBlank(text: string): boolean {
+  return /^[\s\p{Cf}]*$/u.test(text);
+}
+
 /** A Buffer or Uint8Array (`buffer`: a Buffer only) whose bytes are still there (assertAttached). */
 export function assertBytes(value: unknown, name: string, buffer = false): asserts value is Uint8Array {
   if (buffer ? !Buffer.isBuffer(value) : !(value instanceof Uint8Array)) {

@@ -4,7 +4,7 @@
 // native/wua_system.cc only calls WUA (each call on its own MTA thread) and reads keys.
 import { callNative } from '../native/load';
 import { checkExistingFile } from '../installer/arguments';
-import { assertServiceId, assertWindowsString, booleanOptions } from '../validate';
+import { assertServiceId, assertWindowsString, booleanOptions, isBlank } from '../validate';
 import {
   combinePending,
   dwordPolicy,
@@ -193,7 +193,7 @@ export interface AddScanPackageServiceOptions {
  * removeService(service.serviceId). Changes the machine: needs an administrator.
  * A relative scanFileLocation is resolved against process.cwd() (WUA wants an absolute path).
  * TypeError, before any native call, for a serviceName or scanFileLocation that is not a
- * non-empty string, holds a NUL, (serviceName) is only white space, or (scanFileLocation) is not an existing regular file, and for
+ * non-empty string, holds a NUL, (serviceName) shows nothing (white space and format characters only), or (scanFileLocation) is not an existing regular file, and for
  * an option that is not a boolean. Rejects with WUA's typed error (e.g. a cab that is not a
  * signed scan package, or E_ACCESSDENIED) and PlatformNotSupportedError off Windows.
  */
@@ -205,8 +205,7 @@ export async function addScanPackageService(
   assertWindowsString(serviceName, 'serviceName');
   // As the command line: a name of spaces lists as nothing in listServices()
   // and the Windows Update settings, so it cannot be told from another.
-  if (serviceName.trim() === '')
-    throw new TypeError(`The "serviceName" argument must not be blank; received ${JSON.stringify(serviceName)}`);
+  if (isBlank(serviceName)) throw new TypeError(`The "serviceName" argument must not be blank; received ${JSON.stringify(serviceName)}`);
   const checked = booleanOptions(options, ['nonVolatile']);
   const location = await checkExistingFile(scanFileLocation, 'scanFileLocation');
   const flags = checked.nonVolatile === false ? 0 : 1;

@@ -29,6 +29,7 @@ import { CannotReadError, checkReadable } from '../open';
 import { formatTable, printable, toJson } from '../format';
 import { ExitCode, UsageError, type CliCommand, type CliIo, type CliStream, type ParsedArgs } from '../registry';
 import { listing } from './listings';
+import { isBlank } from '../../validate';
 
 const SUBCOMMANDS = [
   'search',
@@ -78,7 +79,7 @@ function parseServicesArguments(
   if (action === 'add-scan-package') {
     if (args.length !== 2)
       throw new UsageError('services add-scan-package takes a service name and the scan package cab: add-scan-package NAME CAB');
-    if (args[0]!.trim() === '' || args[0]!.includes('\0'))
+    if (isBlank(args[0]!) || args[0]!.includes('\0'))
       throw new UsageError(`the service name must be a non-empty name without NUL; received ${JSON.stringify(args[0])}`);
     return { action, name: args[0]!, cab: args[1]! };
   }

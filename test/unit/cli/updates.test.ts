@@ -32,6 +32,7 @@ describe('usage errors exit 2 before anything runs', () => {
     [['services', 'bogus'], /unknown services action "bogus"/],
     [['services', 'add-scan-package', 'Offline'], /add-scan-package takes a service name and the scan package cab/],
     [['services', 'add-scan-package', ' ', 'x.cab'], /the service name must be a non-empty name/],
+    [['services', 'add-scan-package', '\u200b', 'x.cab'], /the service name must be a non-empty name/],
     [['services', 'remove', 'microsoft'], /services remove takes one service id/],
     [['search', '--service-id', 'nope'], /--service-id must be a service id/],
     [['history', '--service-id', A], /--service-id applies to search only/],

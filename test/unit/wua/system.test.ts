@@ -234,6 +234,7 @@ describe('addScanPackageService: validation before any native call, UpdateServic
     ['no name', undefined, cab, {}, /"serviceName"/],
     ['an empty name', '', cab, {}, /"serviceName"/],
     ['a name of white space', ' \t\u3000', cab, {}, /"serviceName" argument must not be blank/],
+    ['a name of zero-width characters', '\u200b\u2060\ufeff', cab, {}, /"serviceName" argument must not be blank/],
     ['a name with NUL', 'Offline\0Sync', cab, {}, /"serviceName" argument must not contain a NUL/],
     ['a number as the path', 'Offline', 42, {}, /"scanFileLocation"/],
     ['an empty path', 'Offline', '', {}, /"scanFileLocation"/],
