@@ -12,6 +12,17 @@ function deferred<T>() {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A run that records the names it starts; the one named 'first' waits for `first`, the others resolve at once. */
+function recordingRun() {
+  const first = deferred<string>();
+  const started: string[] = [];
+  const run = (name: string) => {
+    started.push(name);
+    return name === 'first' ? first.promise : Promise.resolve(name);
+  };
+  return { first, started, run };
+}
+
 test('at most `max` calls run at once; the others start in call order as places free', async () => {
   const gate = limiter(2);
   const started: number[] = [];
@@ -60,12 +71,7 @@ test('a waiting call holds its argument, not a copy, and gets its own result', a
 
 test('a waiting call with an exit leaves the queue when its signal aborts; a started one is not touched', async () => {
   const gate = limiter(1);
-  const first = deferred<string>();
-  const started: string[] = [];
-  const run = (name: string) => {
-    started.push(name);
-    return name === 'first' ? first.promise : Promise.resolve(name);
-  };
+  const { first, started, run } = recordingRun();
   const exitOf = (controller: AbortController, label: string) => ({ signal: controller.signal, error: () => new Error(label) });
   const firstController = new AbortController();
   const leaving = new AbortController();
@@ -92,12 +98,7 @@ test('calls waiting with one signal share one abort listener, removed once none 
   // The reads of every table of a package with one signal: 20 waiting calls must not add 20
   // listeners (EventTarget warns MaxListenersExceededWarning past 10), nor keep one after.
   const gate = limiter(1);
-  const first = deferred<string>();
-  const started: string[] = [];
-  const run = (name: string) => {
-    started.push(name);
-    return name === 'first' ? first.promise : Promise.resolve(name);
-  };
+  const { first, run } = recordingRun();
   const shared = new AbortController();
   const exit = (label: string) => ({ signal: shared.signal, error: () => new Error(label) });
   const a = gate(run, 'first', exit('first'));
