@@ -5,7 +5,7 @@ import { type AbortError, MsiFormatError } from '../errors/classes';
 import { abortErrorFromSignal } from '../errors/abort';
 import { openCompoundFile, openCompoundFileAsync, openCompoundFileInSlices, type CompoundFile, type DirectoryEntry } from './compound';
 import { decodeStreamName, encodeStreamName } from './stream-names';
-import { forEachInSlices, limitOpens, runSteps, slice, type Step, type Steps } from './scheduler';
+import { forEachInSlices, limitOpens, runSteps, slice, type ReadAhead, type Step, type Steps } from './scheduler';
 import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
 import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
@@ -368,6 +368,16 @@ export class MsiPackage extends MsiStorage {
     return table;
   }
 
+  /**
+   * @internal What table(name) is about to read, read asynchronously first into the table
+   * cache (for the async twins' steps, see ReadAhead). Its errors are left to table(name),
+   * which then reads again and throws them as the synchronous call does; an abort is seen by
+   * the next slice.
+   */
+  tableReadAhead(name: string): ReadAhead {
+    return { readAhead: (step) => this.tableAsync(name, step).then(ignore, ignore) };
+  }
+
   /** `table(name)` with the stream read asynchronously (step: a slice of the shared scheduler that stops on abort). */
   private async tableAsync(name: string, step: Step): Promise<MsiTable> {
     const cached = this.cachedTable(name);
@@ -549,6 +559,8 @@ export function readPackage(data: Uint8Array): MsiPackage {
   assertAttached(data, 'data');
   return new MsiPackage(openCompoundFile(data));
 }
+
+function ignore(): void {}
 
 /** Streams the MsiPackage constructor reads: read ahead when a package is opened asynchronously. */
 const OPENING_STREAMS = new Set([

@@ -227,11 +227,18 @@ export async function mapInSlices<T, R>(items: readonly T[], fn: (item: T, index
 /**
  * Work cut into steps: a generator that yields between steps and returns the work's result.
  * It yields `'end-slice'` where a slice must end (e.g. after each transform applied), and
- * nothing where the slice may go on if time allows. runSteps runs it in one go (the
- * synchronous API); stepsInSlices runs it in slices (the async twin), so both share one
- * piece of code.
+ * nothing where the slice may go on if time allows. Before a step that reads a file
+ * synchronously it may yield a ReadAhead: stepsInSlices ends the slice and awaits it (so the
+ * step then finds the bytes in memory), runSteps ignores it (the step reads them itself).
+ * runSteps runs it in one go (the synchronous API); stepsInSlices runs it in slices (the async
+ * twin), so both share one piece of code.
  */
-export type Steps<T> = Generator<'end-slice' | undefined, T, undefined>;
+export type Steps<T> = Generator<'end-slice' | undefined | ReadAhead, T, undefined>;
+
+/** What a step is about to read, read asynchronously first (with the step's abort, see Step). */
+export interface ReadAhead {
+  readAhead: (step: Step) => Promise<unknown>;
+}
 
 /** Runs every step of `steps` now and returns the result (the synchronous API's loop). */
 export function runSteps<T>(steps: Steps<T>): T {
@@ -244,18 +251,19 @@ export function runSteps<T>(steps: Steps<T>): T {
 /**
  * Runs `steps` in slices of `step` (the shared scheduler, or a caller's wrapper of it that stops
  * on abort): each slice runs steps for about 0.5 ms, at least one, and ends early where the work
- * yields 'end-slice'. Settles with the work's result, or rejects with the first error it throws.
+ * yields 'end-slice' or a ReadAhead (awaited between slices). Settles with the work's result, or rejects with the first error it throws.
  */
-export async function stepsInSlices<T>(steps: Steps<T>, step: <R>(run: () => R) => Promise<R> = slice): Promise<T> {
-  const run = (): IteratorResult<'end-slice' | undefined, T> => {
+export async function stepsInSlices<T>(steps: Steps<T>, step: Step = slice): Promise<T> {
+  const run = (): IteratorResult<'end-slice' | undefined | ReadAhead, T> => {
     const end = process.hrtime.bigint() + ITEMS_SLICE_NS;
     for (;;) {
       const next = steps.next();
-      if (next.done || next.value === 'end-slice' || process.hrtime.bigint() >= end) return next;
+      if (next.done || next.value !== undefined || process.hrtime.bigint() >= end) return next;
     }
   };
   for (;;) {
     const next = await step(run);
     if (next.done) return next.value;
+    if (typeof next.value === 'object') await next.value.readAhead(step);
   }
 }

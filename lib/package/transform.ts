@@ -32,7 +32,7 @@ import { openCompoundFile } from './compound';
 import { MsiStorage } from './package';
 import { assertAttached, assertInstance, describeValue } from '../validate';
 import { describeTransform, type TransformInfo } from './patch';
-import { runSteps, type Steps } from './scheduler';
+import { runSteps, type ReadAhead, type Steps } from './scheduler';
 import { StringPool } from './string-pool';
 import { catalogColumns, ColumnFlags, defineColumn, emptyRow, type CellValue, type ColumnDefinition, type Row } from './tables';
 
@@ -41,6 +41,11 @@ export interface TransformTarget {
   readonly tableNames: readonly string[];
   hasTable(name: string): boolean;
   columns(name: string): readonly ColumnDefinition[];
+  /**
+   * @internal What columns(name) reads from a file (MsiPackage.columns reads the table), for
+   * the async twins to read first (see ReadAhead); undefined when nothing needs reading.
+   */
+  tableReadAhead?(name: string): ReadAhead | undefined;
 }
 
 export type TransformOperationKind = 'insert' | 'update' | 'delete';
@@ -464,6 +469,9 @@ function* decodeTransformSteps(storage: MsiStorage, target: TransformTarget | nu
       undecoded.push({ table, bytes: data.length });
       continue;
     }
+    // A table of the target is read to learn its columns: 400 KB for a large File table.
+    const ahead = inTarget(table) ? target?.tableReadAhead?.(table) : undefined;
+    if (ahead) yield ahead;
     const columns = columnsOf(table);
     tables.push({ table, columns: [...columns], operations: yield* decodeRecordSteps(ctx, table, columns, data) });
   }

@@ -277,20 +277,44 @@ describe('steps', () => {
     const steps = db.applySteps(bigFileTransform(large, 2));
     let count = 0;
     let ends = 0;
+    let readsAhead = 0;
     for (;;) {
       const next = steps.next();
       if (next.done) break;
       count++;
       if (next.value === 'end-slice') ends++;
+      if (typeof next.value === 'object') readsAhead++;
     }
     // 400 updates and 200 inserts, 128 a step: the string pool read and built (2), the File stream
-    // read (1), its 600 records decoded, the 400 base rows copied and indexed, the 600 changes
-    // applied, the table done (1), the transform done (1, 'end-slice').
+    // read (1), the base File table read ahead for its columns (1), its 600 records decoded, the
+    // base table read ahead again before its copy (1: found in memory), the 400 base rows copied
+    // and indexed, the 600 changes applied, the table done (1), the transform done (1, 'end-slice').
     const per = (n: number) => Math.floor(n / 128);
-    expect(count).toBe(2 + 1 + per(600) + per(400) + per(400) + per(600) + 1 + 1);
+    expect(count).toBe(2 + 1 + 1 + per(600) + 1 + per(400) + per(400) + per(600) + 1 + 1);
     expect(ends).toBe(1);
+    expect(readsAhead).toBe(2);
     expect(db.rows('File')).toHaveLength(600);
     expect(db.transforms).toHaveLength(1);
+  });
+
+  test('a base opened from a path: the async twin reads the changed table with callback reads, never readSync', async () => {
+    const file = await buildLargeMsi(400);
+    const nodeFs = require('node:fs') as typeof fs;
+    const transform = bigFileTransform(readPackage(fs.readFileSync(file)), 2);
+    const expected = applyTransforms(await openPackage(file), [transform]).rows('File');
+    const base = await openPackage(file);
+    const readSync = jest.spyOn(nodeFs, 'readSync');
+    const read = jest.spyOn(nodeFs, 'read');
+    try {
+      const db = await applyTransformsAsync(base, [transform]);
+      // The File stream (400 rows) is read before the step that copies it, asynchronously.
+      expect(read).toHaveBeenCalled();
+      expect(readSync).not.toHaveBeenCalled();
+      expect(db.rows('File')).toEqual(expected);
+    } finally {
+      readSync.mockRestore();
+      read.mockRestore();
+    }
   });
 
   test("a patch's transform list is read a sub-storage a step, not all of them in one", async () => {
