@@ -26,7 +26,11 @@
 // a failure. It runs in chunks of 1,000 cases (seeds S, S+1, ...), so that
 // no more than one chunk's files are held at once. Every table of a file
 // that reads is also read with readTableAsync and exportIdtAsync, which
-// must give the same rows, bytes or error as readTable and exportIdt.
+// must give the same rows, bytes or error as readTable and exportIdt. A
+// mutated patch that reads is applied to each base among the files, and a
+// mutated base gets each patch among them, with applyPatches and with
+// applyPatchesAsync (the base from a path): the same tables, conflicts and
+// applied patches, or the same error.
 //
 // Without files it uses the packages the unit tests built and cached under
 // .cache/fixtures/package/.
@@ -449,6 +453,69 @@ async function tableOutcomes(lib, bytes, file, limitMs) {
   return { differences, compared: names.length, slowestMs };
 }
 
+/** What a TransformedDatabase holds, as JSON: every table's rows, the conflicts and what each patch applied. */
+function databaseView(lib, db) {
+  const names = ['_Tables', '_Columns', ...db.tableNames];
+  const storageName = (key, value) => (value instanceof lib.MsiStorage ? `storage ${value.name}` : value);
+  return JSON.parse(
+    JSON.stringify({ tables: names.map((name) => [name, db.rows(name)]), conflicts: db.conflicts, patches: db.patches }, storageName),
+  );
+}
+
+/**
+ * The input files sorted for applyOutcomes: installation packages (bases) and patches, with
+ * their bytes (unmutated).
+ */
+function applyOriginals(lib, files) {
+  const bases = [];
+  const patches = [];
+  for (const file of files) {
+    const bytes = fs.readFileSync(file);
+    let pkg;
+    try {
+      pkg = lib.readPackage(bytes);
+    } catch {
+      continue;
+    }
+    if (pkg.kind === 'patch') patches.push({ name: path.basename(file), bytes });
+    else if (pkg.kind === 'installer') bases.push({ name: path.basename(file), bytes });
+  }
+  return { bases, patches };
+}
+
+/**
+ * A mutated file that reads, applied both ways: a patch to each original base, a base with
+ * each original patch applied. applyPatches on packages from readPackage against
+ * applyPatchesAsync on packages from openPackage (a mutated base from `file`: its tables read
+ * ahead with callback reads). Returns the disagreements and the count of applies compared.
+ */
+async function applyOutcomes(lib, bytes, file, originals, limitMs) {
+  const mutated = lib.readPackage(bytes);
+  // By the root's class: the patch getter itself may throw on a damaged file (applyPatches must then fail alike).
+  const pairs =
+    mutated.kind === 'patch'
+      ? originals.bases.map((base) => ({
+          label: `applied to ${base.name}`,
+          sync: () => lib.applyPatches(lib.readPackage(base.bytes), [mutated]),
+          async: async () => lib.applyPatchesAsync(await lib.openPackage(base.bytes), [await lib.openPackage(bytes)]),
+        }))
+      : originals.patches.map((patch) => ({
+          label: `with ${patch.name} applied`,
+          sync: () => lib.applyPatches(mutated, [lib.readPackage(patch.bytes)]),
+          async: async () => lib.applyPatchesAsync(await lib.openPackage(file), [await lib.openPackage(patch.bytes)]),
+        }));
+  const differences = [];
+  for (const pair of pairs) {
+    const expected = digestOutcome(() => databaseView(lib, pair.sync()));
+    const got = await settledDigest(
+      pair.async().then((db) => databaseView(lib, db)),
+      limitMs,
+    );
+    if (got !== expected) differences.push(`applyPatches, ${pair.label}: ${expected}\napplyPatchesAsync: ${got}`);
+  }
+  return { differences, compared: pairs.length };
+}
+
 /**
  * runFuzz with every file handed to readPackage also opened with
  * openPackage from its bytes and from `file` (a scratch path; openOutcomes).
@@ -460,6 +527,7 @@ async function tableOutcomes(lib, bytes, file, limitMs) {
  * `slowestAsyncMs` is the slowest, and a disagreement is a failure.
  */
 async function runDifferential({ lib, file, ...fuzzOptions }) {
+  const originals = applyOriginals(lib, fuzzOptions.files);
   const seen = [];
   const recording = {
     ...lib,
@@ -474,6 +542,7 @@ async function runDifferential({ lib, file, ...fuzzOptions }) {
   result.outcomes = { read: 0, refused: 0 };
   result.tables = 0;
   result.slowestAsyncMs = 0;
+  result.applies = 0;
   for (const [i, bytes] of seen.entries()) {
     const { read, fromBytes, fromPath } = await openOutcomes(lib, bytes, file);
     if (read.startsWith('ok ') && fromPath === read && fromBytes === read) {
@@ -482,6 +551,11 @@ async function runDifferential({ lib, file, ...fuzzOptions }) {
       result.slowestAsyncMs = Math.max(result.slowestAsyncMs, tables.slowestMs);
       for (const difference of tables.differences) {
         result.failures.push({ case: i, description: `recorded file ${i} (${bytes.length} bytes), tables`, error: difference });
+      }
+      const applies = await applyOutcomes(lib, bytes, file, originals, 10 * (fuzzOptions.timeLimitMs ?? 2000));
+      result.applies += applies.compared;
+      for (const difference of applies.differences) {
+        result.failures.push({ case: i, description: `recorded file ${i} (${bytes.length} bytes), patches`, error: difference });
       }
     }
     result.compared++;
@@ -587,6 +661,7 @@ async function main(argv) {
     console.log(
       `tables of the files that read, also read with readTableAsync and exportIdtAsync: ${result.tables} tables, slowest asynchronous read ${result.slowestAsyncMs.toFixed(0)} ms`,
     );
+    console.log(`patches and bases among them applied with applyPatches and applyPatchesAsync: ${result.applies} applies compared`);
   }
   console.log('cases by mutator:', JSON.stringify(result.byKind));
   console.log('rejections by place:', JSON.stringify(result.rejectedBy));
@@ -612,6 +687,7 @@ function mergeResults(a, b) {
     sizes: { min: Math.min(a.sizes.min, b.sizes.min), max: Math.max(a.sizes.max, b.sizes.max) },
     outcomes: sum(a.outcomes, b.outcomes),
     tables: a.tables + b.tables,
+    applies: a.applies + b.applies,
     slowestAsyncMs: Math.max(a.slowestAsyncMs, b.slowestAsyncMs),
     failures: [...a.failures, ...b.failures],
     slowestMs: slower.slowestMs,

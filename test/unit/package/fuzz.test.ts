@@ -48,6 +48,7 @@ const { runFuzz, runDifferential, openOutcomes } = require('../../../scripts/fuz
       outcomes: { read: number; refused: number };
       tables: number;
       slowestAsyncMs: number;
+      applies: number;
     }
   >;
   openOutcomes(library: typeof lib, bytes: Uint8Array, file: string): Promise<Outcomes>;
@@ -112,6 +113,8 @@ test('openPackage of bytes and of a path agree with readPackage on every mutated
   expect(result.outcomes.refused).toBeGreaterThan(0);
   // Every table of the files that read was read with readTableAsync and exportIdtAsync too.
   expect(result.tables).toBeGreaterThan(result.outcomes.read);
+  // The patch fixture applied to each base among the files, mutated or not, both ways.
+  expect(result.applies).toBeGreaterThan(0);
   // From a path, the structures come through the read-ahead and the reads
   // past it: cases on both sides of READ_AHEAD, and on its edge.
   expect(result.sizes.min).toBeLessThan(READ_AHEAD);
@@ -172,4 +175,26 @@ test('the differential counts a readTableAsync that differs from readTable as a 
   expect(result.outcomes.read).toBeGreaterThan(0);
   expect(result.failures.length).toBeGreaterThanOrEqual(result.outcomes.read);
   expect(result.failures[0].error).toMatch(/^readTable\((\w+)\): ok [0-9a-f]{64}\nreadTableAsync\(\1\): ok [0-9a-f]{64}$/);
+});
+
+test('the differential counts an applyPatchesAsync that differs from applyPatches as a failure', async () => {
+  // An applyPatchesAsync that leaves out the patches: every mutated base or patch that reads
+  // then shows up as a failure naming the apply.
+  const file = path.join(scratchDir('fuzz-paths'), 'case.msi');
+  const lying = {
+    ...lib,
+    applyPatchesAsync: (base: lib.MsiPackage) => lib.applyPatchesAsync(base, []),
+  };
+  const result = await runDifferential({
+    files: [files[0], files[2]],
+    cases: 30,
+    seed: SEED + 3,
+    lib: lying as typeof lib,
+    isFormatError: (error) => error instanceof MsiFormatError,
+    file,
+  });
+  expect(result.applies).toBeGreaterThan(0);
+  const applyFailures = result.failures.filter((f) => f.description.endsWith('patches'));
+  expect(applyFailures.length).toBeGreaterThan(0);
+  expect(applyFailures[0].error).toMatch(/^applyPatches, (applied to|with) .*: (ok [0-9a-f]{64}|.+)\napplyPatchesAsync: ok [0-9a-f]{64}$/);
 });
