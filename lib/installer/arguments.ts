@@ -242,7 +242,7 @@ export function checkListPatchesOptions(options: unknown): {
         );
       filter = 0;
       for (const s of states) {
-        if (typeof s !== 'string' || !(s in PATCH_STATES))
+        if (typeof s !== 'string' || !Object.hasOwn(PATCH_STATES, s))
           throw new TypeError(
             `The "options.state" option has an unknown state ${describeValue(s)}; known: ${Object.keys(PATCH_STATES).join(', ')}`,
           );
@@ -250,7 +250,8 @@ export function checkListPatchesOptions(options: unknown): {
       }
     }
     if (options.context !== undefined) {
-      if (typeof options.context !== 'string' || !(options.context in CONTEXT_FLAGS)) {
+      // Own keys only: `in` would take inherited names ('toString', '__proto__') for contexts.
+      if (typeof options.context !== 'string' || !Object.hasOwn(CONTEXT_FLAGS, options.context)) {
         throw new TypeError(
           `The "options.context" option must be 'machine', 'userManaged' or 'userUnmanaged'; received ${describeValue(options.context)}`,
         );

@@ -1,11 +1,13 @@
 // Product queries against the real msi.dll (Wine's in the Wine tier), on products that
 // Wine's msiexec installed from test/fixtures/products/*.wxs.
+import { getComponentPath } from '../../lib/installer';
 import { getInstalledProduct, getProductInfo, isLuaPatchingAuthorized, listProducts } from '../../lib/products';
 import { MsiLuaError, UnknownProductError, UnknownPropertyError, WindowsInstallerError } from '../../lib/errors';
 import { fixture, productKey, regDelete, regSet, wxsAttribute, wxsProperty } from '../support/wine-fixtures';
 
 const machine = fixture('machine');
 const perUser = fixture('peruser');
+const underWine = process.env.MSI_LUA_UNDER_WINE === '1';
 
 describe.each([
   ['per-machine', machine, 'machine'],
@@ -59,6 +61,20 @@ describe.each([
       regDelete(key, 'AuthorizedLUAApp');
     }
   });
+});
+
+test('getComponentPath gives a registry key path raw: root 01 (HKEY_CURRENT_USER), key, value name', async () => {
+  const key = wxsAttribute(perUser, 'RegistryValue', 'Key');
+  const name = wxsAttribute(perUser, 'RegistryValue', 'Name');
+  // The key path value is there (written again: the same DWORD 1 the package wrote).
+  regSet(`HKCU\\${key}`, name, 'REG_DWORD', '1');
+  const found = await getComponentPath(perUser.productCode, wxsAttribute(perUser, 'Component', 'Guid'));
+  // A registry value key path has no backslash at the end; the root is 21 for a 64-bit component.
+  if (underWine) expect(found.path).toBe(`01:\\${key}\\${name}`);
+  else expect([`01:\\${key}\\${name}`, `21:\\${key}\\${name}`]).toContain(found.path);
+  // Measured under Wine 8: 'absent' although the value exists (Windows: 'local'); msi-lua
+  // passes the state on as Windows Installer reports it.
+  expect(found.state).toBe(underWine ? 'absent' : 'local');
 });
 
 test('the wrong context for a product is an unknown product', async () => {

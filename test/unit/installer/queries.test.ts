@@ -124,6 +124,20 @@ test('checks come before any native call', async () => {
   expect(calls).toEqual([]);
 });
 
+test.each([{ context: 'toString' }, { context: '__proto__' }, { state: 'constructor' }, { state: ['applied', 'hasOwnProperty'] }])(
+  'listPatches refuses the inherited name in %j before any native call',
+  async (options) => {
+    bind({
+      enumPatches: async () => {
+        calls.push('enumPatches');
+        return [];
+      },
+    });
+    await expect(listPatches(CODE, options as never)).rejects.toThrow(TypeError);
+    expect(calls).toEqual([]);
+  },
+);
+
 test("getApplicablePatches: a product code goes through the product's context, a path through the package", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msi-lua-applicable-'));
   try {
