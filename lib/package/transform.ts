@@ -469,8 +469,10 @@ function* decodeTransformSteps(storage: MsiStorage, target: TransformTarget | nu
       undecoded.push({ table, bytes: data.length });
       continue;
     }
-    // A table of the target is read to learn its columns: 400 KB for a large File table.
-    const ahead = inTarget(table) ? target?.tableReadAhead?.(table) : undefined;
+    // A table of the target is read to learn its columns (400 KB for a large File table),
+    // unless columnsOf knows them already or the transform drops and adds it anew.
+    const reads = inTarget(table) && !schema.has(table) && !(added.has(table) && dropped.has(table));
+    const ahead = reads ? target?.tableReadAhead?.(table) : undefined;
     if (ahead) yield ahead;
     const columns = columnsOf(table);
     tables.push({ table, columns: [...columns], operations: yield* decodeRecordSteps(ctx, table, columns, data) });
