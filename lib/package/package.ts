@@ -372,9 +372,10 @@ export class MsiPackage extends MsiStorage {
    * @internal What table(name) is about to read, read asynchronously first into the table
    * cache (for the async twins' steps, see ReadAhead). Its errors are left to table(name),
    * which then reads again and throws them as the synchronous call does; an abort is seen by
-   * the next slice.
+   * the next slice. Undefined for a table read before: nothing to read, and no slice to end.
    */
-  tableReadAhead(name: string): ReadAhead {
+  tableReadAhead(name: string): ReadAhead | undefined {
+    if (this.tableCache?.has(name)) return undefined;
     return { readAhead: (step) => this.tableAsync(name, step).then(ignore, ignore) };
   }
 

@@ -272,9 +272,11 @@ function bigFileTransform(pkg: MsiPackage, extra: number): MsiStorage {
 
 describe('steps', () => {
   test('a transform of a big table is cut every 128 records decoded, rows copied and indexed and changes applied', async () => {
-    const large = readPackage(fs.readFileSync(await buildLargeMsi(400)));
+    const bytes = fs.readFileSync(await buildLargeMsi(400));
+    // The transform is written from another copy, so that the base has read no table yet.
+    const large = readPackage(bytes);
     const db = new TransformedDatabase(large);
-    const steps = db.applySteps(bigFileTransform(large, 2));
+    const steps = db.applySteps(bigFileTransform(readPackage(bytes), 2));
     let count = 0;
     let ends = 0;
     let readsAhead = 0;
@@ -287,12 +289,13 @@ describe('steps', () => {
     }
     // 400 updates and 200 inserts, 128 a step: the string pool read and built (2), the File stream
     // read (1), the base File table read ahead for its columns (1), its 600 records decoded, the
-    // base table read ahead again before its copy (1: found in memory), the 400 base rows copied
-    // and indexed, the 600 changes applied, the table done (1), the transform done (1, 'end-slice').
+    // step before its copy (1: no read ahead, the table is in memory by then), the 400 base rows
+    // copied and indexed, the 600 changes applied, the table done (1), the transform done (1,
+    // 'end-slice').
     const per = (n: number) => Math.floor(n / 128);
     expect(count).toBe(2 + 1 + 1 + per(600) + 1 + per(400) + per(400) + per(600) + 1 + 1);
     expect(ends).toBe(1);
-    expect(readsAhead).toBe(2);
+    expect(readsAhead).toBe(1);
     expect(db.rows('File')).toHaveLength(600);
     expect(db.transforms).toHaveLength(1);
   });
