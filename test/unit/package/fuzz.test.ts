@@ -123,10 +123,21 @@ test('openPackage of bytes and of a path agree with readPackage on every mutated
   expect([edge.fromBytes, edge.fromPath]).toEqual([edge.read, edge.read]);
 });
 
+/** runDifferential over `inputs` with a library that lies somewhere: the run must count it. */
+function differentialWith(lying: typeof lib, inputs: string[], cases: number, seed: number) {
+  return runDifferential({
+    files: inputs,
+    cases,
+    seed,
+    lib: lying,
+    isFormatError: (error) => error instanceof MsiFormatError,
+    file: path.join(scratchDir('fuzz-paths'), 'case.msi'),
+  });
+}
+
 test('the differential counts an open that ends otherwise than readPackage as a failure', async () => {
   // An openPackage that reports one table too many for a path: each file read three ways must
   // then show up as a failure naming the open that differs.
-  const file = path.join(scratchDir('fuzz-paths'), 'case.msi');
   const lying = {
     ...lib,
     openPackage: async (input: string | Uint8Array): Promise<lib.MsiPackage> => {
@@ -135,14 +146,7 @@ test('the differential counts an open that ends otherwise than readPackage as a 
       return Object.defineProperty(Object.create(pkg) as lib.MsiPackage, 'tableNames', { value: [...pkg.tableNames, 'Extra'] });
     },
   };
-  const result = await runDifferential({
-    files: [files[0]],
-    cases: 20,
-    seed: SEED + 2,
-    lib: lying,
-    isFormatError: (error) => error instanceof MsiFormatError,
-    file,
-  });
+  const result = await differentialWith(lying, [files[0]], 20, SEED + 2);
   expect(result.outcomes.read).toBeGreaterThan(0);
   expect(result.failures).toHaveLength(result.outcomes.read);
   expect(result.failures[0].error).toMatch(/openPackage\(path\): ok .*,Extra$/);
@@ -151,7 +155,6 @@ test('the differential counts an open that ends otherwise than readPackage as a 
 test('the differential counts a readTableAsync that differs from readTable as a failure', async () => {
   // A readTableAsync that drops the last row of a package opened from a path: every file that
   // reads and has a table with rows then shows up as a failure naming the table.
-  const file = path.join(scratchDir('fuzz-paths'), 'case.msi');
   const lying = {
     ...lib,
     openPackage: async (input: string | Uint8Array): Promise<lib.MsiPackage> => {
@@ -164,14 +167,7 @@ test('the differential counts a readTableAsync that differs from readTable as a 
       return Object.defineProperty(Object.create(pkg) as lib.MsiPackage, 'readTableAsync', { value: readTableAsync });
     },
   };
-  const result = await runDifferential({
-    files: [files[0]],
-    cases: 20,
-    seed: SEED + 2,
-    lib: lying,
-    isFormatError: (error) => error instanceof MsiFormatError,
-    file,
-  });
+  const result = await differentialWith(lying, [files[0]], 20, SEED + 2);
   expect(result.outcomes.read).toBeGreaterThan(0);
   expect(result.failures.length).toBeGreaterThanOrEqual(result.outcomes.read);
   expect(result.failures[0].error).toMatch(/^readTable\((\w+)\): ok [0-9a-f]{64}\nreadTableAsync\(\1\): ok [0-9a-f]{64}$/);
@@ -180,19 +176,11 @@ test('the differential counts a readTableAsync that differs from readTable as a 
 test('the differential counts an applyPatchesAsync that differs from applyPatches as a failure', async () => {
   // An applyPatchesAsync that leaves out the patches: every mutated base or patch that reads
   // then shows up as a failure naming the apply.
-  const file = path.join(scratchDir('fuzz-paths'), 'case.msi');
   const lying = {
     ...lib,
     applyPatchesAsync: (base: lib.MsiPackage) => lib.applyPatchesAsync(base, []),
   };
-  const result = await runDifferential({
-    files: [files[0], files[2]],
-    cases: 30,
-    seed: SEED + 3,
-    lib: lying as typeof lib,
-    isFormatError: (error) => error instanceof MsiFormatError,
-    file,
-  });
+  const result = await differentialWith(lying as typeof lib, [files[0], files[2]], 30, SEED + 3);
   expect(result.applies).toBeGreaterThan(0);
   const applyFailures = result.failures.filter((f) => f.description.endsWith('patches'));
   expect(applyFailures.length).toBeGreaterThan(0);
