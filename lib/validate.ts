@@ -1,3 +1,4 @@
+import { argumentRangeError, argumentTypeError } from './argument-error';
 // Argument checks shared by the facades: each message names the argument. Every string
 // that reaches a Windows API passes assertNoNul (through one of the helpers below): the
 // wide-string APIs stop at the first NUL, so 'ProductName\0junk' would be answered for
@@ -41,7 +42,9 @@ export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T
 export function assertNoNul(value: string, name: string, kind = 'argument'): void {
   const at = value.indexOf('\0');
   if (at >= 0) {
-    throw new TypeError(`The "${name}" ${kind} must not contain a NUL character (found at index ${at}); received ${describeValue(value)}`);
+    throw argumentTypeError(
+      `The "${name}" ${kind} must not contain a NUL character (found at index ${at}); received ${describeValue(value)}`,
+    );
   }
 }
 
@@ -51,7 +54,7 @@ export function isBracedGuid(value: unknown): value is string {
 
 export function assertProductCode(value: unknown, name = 'productCode'): asserts value is string {
   if (typeof value !== 'string' || !BRACED_GUID.test(value)) {
-    throw new TypeError(
+    throw argumentTypeError(
       `The "${name}" argument must be a braced GUID such as {12345678-1234-1234-1234-123456789ABC}; received ${describeValue(value)}`,
     );
   }
@@ -69,7 +72,7 @@ export function isSidString(value: string): boolean {
 
 export function assertSid(value: unknown, name = 'userSid'): asserts value is string {
   if (typeof value !== 'string' || !isSidString(value)) {
-    throw new TypeError(
+    throw argumentTypeError(
       `The "${name}" option must be a SID string such as S-1-5-21-... (at most 15 sub-authorities of 32 bits); received ${describeValue(value)}`,
     );
   }
@@ -77,17 +80,17 @@ export function assertSid(value: unknown, name = 'userSid'): asserts value is st
 
 export function assertPlainObject(value: unknown, name: string): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`The "${name}" argument must be an object; received ${describeValue(value)}`);
+    throw argumentTypeError(`The "${name}" argument must be an object; received ${describeValue(value)}`);
   }
 }
 
 export function assertBoolean(value: unknown, name: string): asserts value is boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`The "${name}" argument must be a boolean; received ${describeValue(value)}`);
+  if (typeof value !== 'boolean') throw argumentTypeError(`The "${name}" argument must be a boolean; received ${describeValue(value)}`);
 }
 
 export function assertNonEmptyString(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new TypeError(`The "${name}" argument must be a non-empty string; received ${describeValue(value)}`);
+    throw argumentTypeError(`The "${name}" argument must be a non-empty string; received ${describeValue(value)}`);
   }
 }
 
@@ -96,7 +99,7 @@ export function assertNonEmptyString(value: unknown, name: string): asserts valu
  * included (a lookup that finds nothing is a RangeError of the caller's), but a string.
  */
 export function assertName(value: unknown, name: string, what: string): asserts value is string {
-  if (typeof value !== 'string') throw new TypeError(`The "${name}" argument must be ${what}; received ${describeValue(value)}`);
+  if (typeof value !== 'string') throw argumentTypeError(`The "${name}" argument must be ${what}; received ${describeValue(value)}`);
 }
 
 /** A non-empty string without NUL: a file path or a name handed to Windows. */
@@ -114,7 +117,7 @@ export function assertOneOf<T extends string>(value: unknown, allowed: ReadonlyS
   if (typeof value !== 'string' || !set.has(value)) {
     const names = [...set].map((a) => `'${a}'`);
     const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
-    throw new TypeError(`The "${name}" ${kind} must be ${list}; received ${describeValue(value)}`);
+    throw argumentTypeError(`The "${name}" ${kind} must be ${list}; received ${describeValue(value)}`);
   }
   return value as T;
 }
@@ -126,7 +129,7 @@ export function assertInstance<T>(
   name: string,
   what = `a ${type.name}`,
 ): asserts value is T {
-  if (!(value instanceof type)) throw new TypeError(`The "${name}" argument must be ${what}; received ${describeValue(value)}`);
+  if (!(value instanceof type)) throw argumentTypeError(`The "${name}" argument must be ${what}; received ${describeValue(value)}`);
 }
 
 /** An iterable that is not a string (a list of packages, transforms, paths). Returns its items. */
@@ -137,7 +140,7 @@ export function iterableItems(value: unknown, name: string, what: string): unkno
     typeof value === 'string' ||
     typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function'
   ) {
-    throw new TypeError(`The "${name}" argument must be an iterable of ${what}; received ${describeValue(value)}`);
+    throw argumentTypeError(`The "${name}" argument must be an iterable of ${what}; received ${describeValue(value)}`);
   }
   return [...(value as Iterable<unknown>)];
 }
@@ -153,7 +156,7 @@ export function isBlank(text: string): boolean {
 /** A Buffer or Uint8Array (`buffer`: a Buffer only) whose bytes are still there (assertAttached). */
 export function assertBytes(value: unknown, name: string, buffer = false): asserts value is Uint8Array {
   if (buffer ? !Buffer.isBuffer(value) : !(value instanceof Uint8Array)) {
-    throw new TypeError(`The "${name}" argument must be a Buffer${buffer ? '' : ' or Uint8Array'}; received ${describeValue(value)}`);
+    throw argumentTypeError(`The "${name}" argument must be a Buffer${buffer ? '' : ' or Uint8Array'}; received ${describeValue(value)}`);
   }
   assertAttached(value as Uint8Array, name);
 }
@@ -180,7 +183,7 @@ export function isDetachedView(view: Uint8Array): boolean {
 /** TypeError naming the argument when `view`'s ArrayBuffer is detached (isDetachedView). */
 export function assertAttached(view: Uint8Array, name: string): void {
   if (isDetachedView(view)) {
-    throw new TypeError(`The "${name}" argument is a view of a detached ArrayBuffer (transferred elsewhere): it holds no bytes`);
+    throw argumentTypeError(`The "${name}" argument is a view of a detached ArrayBuffer (transferred elsewhere): it holds no bytes`);
   }
 }
 
@@ -205,7 +208,7 @@ export function optionsObject(value: unknown, name: string): Record<string, unkn
 export function optionalBoolean(options: Record<string, unknown>, key: string): boolean | undefined {
   const value = options[key];
   if (value === undefined) return undefined;
-  if (typeof value !== 'boolean') throw new TypeError(`The "${key}" option must be a boolean; received ${describeValue(value)}`);
+  if (typeof value !== 'boolean') throw argumentTypeError(`The "${key}" option must be a boolean; received ${describeValue(value)}`);
   return value;
 }
 
@@ -227,7 +230,9 @@ export function optionalEnum<T extends string>(options: Record<string, unknown>,
   const value = options[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new TypeError(`The "${key}" option must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${describeValue(value)}`);
+    throw argumentTypeError(
+      `The "${key}" option must be one of ${allowed.map((a) => `'${a}'`).join(', ')}; received ${describeValue(value)}`,
+    );
   }
   return value as T;
 }
@@ -242,14 +247,14 @@ export function optionalInteger(options: Record<string, unknown>, key: string, m
 export function optionalSignal(options: Record<string, unknown>): AbortSignal | undefined {
   const value = options.signal;
   if (value === undefined) return undefined;
-  if (!isAbortSignal(value)) throw new TypeError(`The "signal" option must be an AbortSignal; received ${describeValue(value)}`);
+  if (!isAbortSignal(value)) throw argumentTypeError(`The "signal" option must be an AbortSignal; received ${describeValue(value)}`);
   return value;
 }
 
 export function optionalProgress<E>(options: Record<string, unknown>): ((event: E) => void) | undefined {
   const value = options.onProgress;
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw new TypeError(`The "onProgress" option must be a function; received ${describeValue(value)}`);
+  if (typeof value !== 'function') throw argumentTypeError(`The "onProgress" option must be a function; received ${describeValue(value)}`);
   return value as (event: E) => void;
 }
 
@@ -259,7 +264,7 @@ const SERVICE_GUID = /^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-
 export function optionalClientApplicationId(options: Record<string, unknown>): string | undefined {
   const id = options.clientApplicationId;
   if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
-    throw new TypeError(`The "clientApplicationId" option must be a non-empty string; received ${describeValue(id)}`);
+    throw argumentTypeError(`The "clientApplicationId" option must be a non-empty string; received ${describeValue(id)}`);
   }
   if (id !== undefined) assertNoNul(id, 'clientApplicationId', 'option');
   return id;
@@ -268,7 +273,7 @@ export function optionalClientApplicationId(options: Record<string, unknown>): s
 /** A WUA search criteria string (IUpdateSearcher::Search), e.g. "IsInstalled=0": not blank, no NUL. */
 export function assertSearchCriteria(criteria: unknown): asserts criteria is string {
   if (typeof criteria !== 'string' || criteria.trim().length === 0) {
-    throw new TypeError(`The "criteria" argument must be a non-empty WUA search criteria string; received ${describeValue(criteria)}`);
+    throw argumentTypeError(`The "criteria" argument must be a non-empty WUA search criteria string; received ${describeValue(criteria)}`);
   }
   assertNoNul(criteria, 'criteria');
 }
@@ -285,10 +290,10 @@ export function searchServerOptions<S extends string>(
   const serviceId = options.serviceId;
   if (serviceId !== undefined) {
     if (typeof serviceId !== 'string' || !SERVICE_GUID.test(serviceId)) {
-      throw new TypeError(`The "serviceId" option must be a service GUID; received ${describeValue(serviceId)}`);
+      throw argumentTypeError(`The "serviceId" option must be a service GUID; received ${describeValue(serviceId)}`);
     }
     if (serverSelection !== undefined && serverSelection !== 'others') {
-      throw new TypeError(`The "serviceId" option needs serverSelection 'others'; received '${serverSelection}'`);
+      throw argumentTypeError(`The "serviceId" option needs serverSelection 'others'; received '${serverSelection}'`);
     }
     serverSelection = 'others' as S;
   }
@@ -298,7 +303,7 @@ export function searchServerOptions<S extends string>(
 /** An update service id (a GUID, braces optional), returned bare and in lower case. */
 export function assertServiceId(value: unknown, name = 'serviceId'): string {
   if (typeof value !== 'string' || !SERVICE_GUID.test(value)) {
-    throw new TypeError(
+    throw argumentTypeError(
       `The "${name}" argument must be an update service GUID (e.g. MICROSOFT_UPDATE_SERVICE_ID); received ${describeValue(value)}`,
     );
   }
@@ -313,15 +318,17 @@ export function assertServiceId(value: unknown, name = 'serviceId'): string {
  */
 export function assertPropertyNames(value: unknown, name: string, single = true): string[] {
   if (!Array.isArray(value) && !(single && typeof value === 'string')) {
-    throw new TypeError(
+    throw argumentTypeError(
       `The "${name}" argument must be ${single ? 'a property name or ' : ''}an array of property names; received ${describeValue(value)}`,
     );
   }
   const list: unknown[] = Array.isArray(value) ? value : [value];
-  if (list.length === 0 && single) throw new TypeError(`The "${name}" argument must name at least one property`);
+  if (list.length === 0 && single) throw argumentTypeError(`The "${name}" argument must name at least one property`);
   return checkEach(list, (item, index) => {
     if (typeof item !== 'string' || item.length === 0) {
-      throw new TypeError(`The "${name}" argument must be a property name or an array of them; item ${index} is ${describeValue(item)}`);
+      throw argumentTypeError(
+        `The "${name}" argument must be a property name or an array of them; item ${index} is ${describeValue(item)}`,
+      );
     }
     assertNoNul(item, Array.isArray(value) ? `${name}[${index}]` : name);
     return item;
@@ -342,7 +349,7 @@ export function assertInstallQueryOptions<C extends string>(
     assertSid(options.userSid, `${name}.userSid`);
     userSid = options.userSid;
     if (context === 'machine')
-      throw new TypeError(
+      throw argumentTypeError(
         `The "${name}.userSid" option cannot be combined with context 'machine': per-machine products have no owning user`,
       );
   }
@@ -356,10 +363,10 @@ export function assertInstallQueryOptions<C extends string>(
  */
 export function assertIntegerInRange(value: unknown, name: string, min: number, max: number, kind = 'argument'): asserts value is number {
   if (typeof value !== 'number') {
-    throw new TypeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
+    throw argumentTypeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
   }
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
+    throw argumentRangeError(`The "${name}" ${kind} must be an integer from ${min} to ${max}; received ${describeValue(value)}`);
   }
 }
 
@@ -382,7 +389,7 @@ function readOrRefuse<T>(name: string, read: () => T, kind = 'option'): T {
   try {
     return read();
   } catch (error) {
-    throw new TypeError(`The "${name}" ${kind} could not be read: ${thrownText(error)}`, { cause: error });
+    throw argumentTypeError(`The "${name}" ${kind} could not be read: ${thrownText(error)}`, { cause: error });
   }
 }
 
@@ -439,7 +446,7 @@ export function assertEvaluateLuaOptions<C extends string>(
 
   assertProductCode(productCode, 'options.productCode');
   if (patch !== undefined && typeof patch !== 'string' && patchList === null) {
-    throw new TypeError(`The "options.patch" option must be a path or an array of paths; received ${describeValue(patch)}`);
+    throw argumentTypeError(`The "options.patch" option must be a path or an array of paths; received ${describeValue(patch)}`);
   }
   // One string for both layers: the native signature check and the reader open the same path.
   if (typeof patch === 'string') assertWindowsString(patch, 'options.patch');

@@ -5,6 +5,7 @@
 // JSON document.
 import { SingleBar } from 'cli-progress';
 
+import { isArgumentError } from '../argument-error';
 import { MsiLuaError, PlatformNotSupportedError, InstallAlreadyRunningError } from '../errors';
 import { InstallFailedError, type InstallerProgressEvent, type InstallerResult } from '../installer';
 import { InstallerExitCode } from './exit-codes';
@@ -26,7 +27,8 @@ function isTerminal(io: CliIo): boolean {
 export function reportError(io: CliIo, name: string, json: boolean, error: unknown, failedCode: number = InstallerExitCode.FAILED): number {
   let code: number;
   if (error instanceof PlatformNotSupportedError) code = InstallerExitCode.WINDOWS_ONLY;
-  else if (error instanceof TypeError) code = 2;
+  // Only msi-lua's own argument errors: any other TypeError is a bug, and goes on to exit 70.
+  else if (isArgumentError(error)) code = 2;
   else if ((error as { name?: string })?.name === 'AbortError') code = InstallerExitCode.CANCELLED;
   else if (error instanceof InstallAlreadyRunningError) code = InstallerExitCode.ALREADY_RUNNING;
   else if (error instanceof MsiLuaError) code = failedCode;
@@ -37,7 +39,12 @@ export function reportError(io: CliIo, name: string, json: boolean, error: unkno
   // line break or an escape sequence.
   io.stderr.write(`${printable(`msi-lua ${name}: ${(error as Error).message}`)}\n`);
   if (json) {
-    const body = error instanceof MsiLuaError ? error.toJSON() : { name: (error as Error).name, message: (error as Error).message };
+    const body =
+      error instanceof MsiLuaError
+        ? error.toJSON()
+        : isArgumentError(error)
+          ? { name: error.name, code: error.code, message: error.message }
+          : { name: (error as Error).name, message: (error as Error).message };
     io.stdout.write(toJson({ error: { ...body, exitCode: code } }));
   } else if (error instanceof InstallFailedError && error.messages.length > 0) {
     for (const m of error.messages) io.stderr.write(`  ${printable(`${m.severity}${m.code !== null ? ` ${m.code}` : ''}: ${m.text}`)}\n`);

@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isArgumentError } from '../argument-error';
 import { MsiFormatError, MsiLuaError } from '../errors';
 import { printable, toJson } from './format';
 import { PackageKindError } from '../lua/offline';
@@ -227,7 +228,9 @@ function classify(command: CliCommand, error: unknown, positionals: string[]): F
       `msi-lua ${command.name}: ${oneLine(fromCommand.message)}`,
       errorJson(error, { name: 'Error', code: 'ERR_MSI_LUA' }),
     );
-  if (error instanceof UsageError || error instanceof PackageKindError) {
+  // The library's own argument errors too: an argument the user gave that the library
+  // refuses. Any other TypeError is a bug (70).
+  if (error instanceof UsageError || error instanceof PackageKindError || isArgumentError(error)) {
     return failure(
       ExitCode.USAGE,
       `msi-lua ${command.name}: ${oneLine(error.message)} (see msi-lua ${command.name} --help)`,

@@ -26,6 +26,7 @@ import {
 import { wrapWin32 } from './hresult';
 import { explain, lookup, ownExplanation } from './lookup';
 import { formatHResult, normalizeHResult } from './numbers';
+import { argumentTypeError } from '../argument-error';
 
 export interface MsiLuaErrorOptions {
   /** The API or COM method that failed, e.g. 'IUpdateInstaller::Install' or 'MsiGetProductInfoW'. */
@@ -113,7 +114,7 @@ export class MsiLuaError extends Error {
     // Subclasses declared elsewhere get their class name too (before super(), so the stack shows it).
     if (!Object.prototype.hasOwnProperty.call(new.target.prototype, 'name')) setName(new.target, new.target.name);
     if (typeof init !== 'object' || init === null)
-      throw new TypeError(
+      throw argumentTypeError(
         `MsiLuaError: the "init" argument must be an object with an hresult; received ${init === null ? 'null' : typeof init}`,
       );
     const n = normalizeHResult(init.hresult, 'MsiLuaError', 'init.hresult');

@@ -4,6 +4,7 @@ import { ERROR_SUCCESS_REBOOT_INITIATED, ERROR_SUCCESS_REBOOT_REQUIRED, WU_S_REB
 import type { CodeGroup } from './groups';
 import { explain, getMaps, lookup } from './lookup';
 import { formatHResult, isSuccessNormalized, normalizeHResult, normalizeWin32, type Normalized } from './numbers';
+import { argumentTypeError } from '../argument-error';
 
 export interface HResultDescription {
   /** Symbolic name, e.g. 'WU_E_NO_INTERACTIVE_USER'; 'HRESULT_0x80241234' for unknown codes. */
@@ -52,7 +53,7 @@ export function describeWin32(code: number): HResultDescription {
  */
 export function describeCode(name: string): HResultDescription | undefined {
   if (typeof name !== 'string')
-    throw new TypeError(`describeCode: the "name" argument must be a code name such as 'E_ACCESSDENIED'; received ${typeof name}`);
+    throw argumentTypeError(`describeCode: the "name" argument must be a code name such as 'E_ACCESSDENIED'; received ${typeof name}`);
   const hit = getMaps().byName.get(name);
   if (!hit) return undefined;
   return hit.kind === 'win32' ? describeWin32(hit.row[0]) : describeHResult(hit.row[0]);
@@ -86,7 +87,9 @@ export function describeStatus(hr: number): StatusDescription {
   const n = normalizeHResult(hr, 'describeStatus');
   if (!isSuccessNormalized(n)) {
     const d = describeNormalized(n);
-    throw new TypeError(`describeStatus: ${d.code} (${formatHResult(n.hresult)}) is a failure code, not a status; use errorFromHResult()`);
+    throw argumentTypeError(
+      `describeStatus: ${d.code} (${formatHResult(n.hresult)}) is a failure code, not a status; use errorFromHResult()`,
+    );
   }
   const d = describeNormalized(n);
   return {

@@ -25,6 +25,7 @@ import {
 import type { CodeGroup } from './groups';
 import { explain, lookup } from './lookup';
 import { formatHResult, isSuccessNormalized, normalizeHResult, normalizeWin32, type Normalized } from './numbers';
+import { argumentTypeError } from '../argument-error';
 
 type ErrorClass = new (init: MsiLuaErrorInit & { updates?: readonly UpdateRef[] }) => MsiLuaError;
 
@@ -69,13 +70,13 @@ function errorClassFor(group: CodeGroup, hresult: number): ErrorClass {
 
 function errorFromNormalized(n: Normalized, options: ErrorFromCodeOptions | undefined, fn: string): MsiLuaError {
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new TypeError(
+    throw argumentTypeError(
       `${fn}: the "options" argument must be an object; received ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`,
     );
   }
   const entry = lookup(n);
   if (isSuccessNormalized(n)) {
-    throw new TypeError(
+    throw argumentTypeError(
       `${fn}: ${entry.code} (${formatHResult(n.hresult)}) is a success code, not an error; use isSuccessCode()/describeStatus()`,
     );
   }

@@ -7,6 +7,7 @@ import {
   ERROR_SUCCESS_RESTART_REQUIRED,
 } from './codes.generated';
 import { FACILITY_WIN32, wrapWin32 } from './hresult';
+import { argumentRangeError, argumentTypeError } from '../argument-error';
 
 /** Win32 codes that mean success (with or without an HRESULT_FROM_WIN32 wrapper). */
 const WIN32_SUCCESS = new Set([
@@ -19,12 +20,12 @@ const WIN32_SUCCESS = new Set([
 /** Node's convention: a value of the wrong type is a TypeError, a number out of range a RangeError. */
 function checkNumber(n: unknown, what: string, argument = 'hr'): number {
   if (typeof n !== 'number') {
-    throw new TypeError(
+    throw argumentTypeError(
       `${what}: the "${argument}" argument must be a 32-bit integer (signed or unsigned); received ${typeof n === 'string' ? JSON.stringify(n) : typeof n}`,
     );
   }
   if (!Number.isInteger(n) || n < -0x80000000 || n > 0xffffffff) {
-    throw new RangeError(`${what}: the "${argument}" argument must be a 32-bit integer (signed or unsigned); received ${String(n)}`);
+    throw argumentRangeError(`${what}: the "${argument}" argument must be a 32-bit integer (signed or unsigned); received ${String(n)}`);
   }
   return n;
 }
@@ -49,7 +50,7 @@ export function formatHResult(n: number): string {
 export function hresultFromWin32(code: number): number {
   checkNumber(code, 'hresultFromWin32', 'code');
   if ((code | 0) > 0xffff) {
-    throw new RangeError(
+    throw argumentRangeError(
       `hresultFromWin32: the "code" argument must be a Win32 error code (0 to 65535) or an HRESULT (negative as a 32-bit integer); received ${code}`,
     );
   }

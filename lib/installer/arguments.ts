@@ -14,6 +14,7 @@ import {
   isAbortSignal,
 } from '../validate';
 import type { InstallerProgressEvent } from './progress';
+import { argumentTypeError } from '../argument-error';
 
 /** A Windows Installer identifier ("Identifier" column type): a letter or underscore, then letters, digits, underscores, periods. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -22,7 +23,7 @@ const MAX_PATCHES = 127;
 export type PropertyValue = string | number | boolean;
 
 export function assertNoNul(value: string, name: string): void {
-  if (value.includes('\0')) throw new TypeError(`The "${name}" argument must not contain a NUL character`);
+  if (value.includes('\0')) throw argumentTypeError(`The "${name}" argument must not contain a NUL character`);
 }
 
 /**
@@ -36,14 +37,18 @@ export function buildPropertyString(properties: unknown, name = 'options.propert
   const parts: string[] = [];
   for (const [key, raw] of Object.entries(properties)) {
     if (!IDENTIFIER.test(key)) {
-      throw new TypeError(`The "${name}" argument has a property name that is not a Windows Installer identifier: ${JSON.stringify(key)}`);
+      throw argumentTypeError(
+        `The "${name}" argument has a property name that is not a Windows Installer identifier: ${JSON.stringify(key)}`,
+      );
     }
     let value: string;
     if (typeof raw === 'string') value = raw;
     else if (typeof raw === 'number' && Number.isFinite(raw)) value = String(raw);
     else if (typeof raw === 'boolean') value = raw ? '1' : '';
     else
-      throw new TypeError(`The "${name}.${key}" property must be a string, a finite number or a boolean; received ${describeValue(raw)}`);
+      throw argumentTypeError(
+        `The "${name}.${key}" property must be a string, a finite number or a boolean; received ${describeValue(raw)}`,
+      );
     assertNoNul(value, `${name}.${key}`);
     parts.push(`${key}="${value.replace(/"/g, '""')}"`);
   }
@@ -53,13 +58,13 @@ export function buildPropertyString(properties: unknown, name = 'options.propert
 /** An existing file, as an absolute path (Windows Installer resolves relative paths against its own directory). */
 export async function checkExistingFile(value: unknown, name: string): Promise<string> {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new TypeError(`The "${name}" argument must be a path to a file; received ${describeValue(value)}`);
+    throw argumentTypeError(`The "${name}" argument must be a path to a file; received ${describeValue(value)}`);
   }
   assertNoNul(value, name);
   const absolute = path.resolve(value);
   const stat = await fsp.stat(absolute).catch(() => null);
   if (!stat || !stat.isFile())
-    throw new TypeError(`The "${name}" argument must be a path to an existing file; ${JSON.stringify(value)} is not one`);
+    throw argumentTypeError(`The "${name}" argument must be a path to an existing file; ${JSON.stringify(value)} is not one`);
   return absolute;
 }
 
@@ -67,13 +72,15 @@ export async function checkExistingFile(value: unknown, name: string): Promise<s
 export async function checkPatchPaths(value: unknown, name = 'patchPaths'): Promise<string[]> {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_PATCHES) {
-    throw new TypeError(`The "${name}" argument must be a path or an array of 1 to ${MAX_PATCHES} paths; received ${describeValue(value)}`);
+    throw argumentTypeError(
+      `The "${name}" argument must be a path or an array of 1 to ${MAX_PATCHES} paths; received ${describeValue(value)}`,
+    );
   }
   const paths: string[] = [];
   for (let i = 0; i < list.length; i++) {
     const item: unknown = list[i];
     if (typeof item === 'string' && item.includes(';'))
-      throw new TypeError(`The "${name}[${i}]" path must not contain ";" (Windows Installer separates patches with it)`);
+      throw argumentTypeError(`The "${name}[${i}]" path must not contain ";" (Windows Installer separates patches with it)`);
     paths.push(await checkExistingFile(item, `${name}[${i}]`));
   }
   return paths;
@@ -82,7 +89,7 @@ export async function checkPatchPaths(value: unknown, name = 'patchPaths'): Prom
 export function checkPatchCodes(value: unknown, name = 'patchCodes'): string[] {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_PATCHES) {
-    throw new TypeError(
+    throw argumentTypeError(
       `The "${name}" argument must be a patch code or an array of 1 to ${MAX_PATCHES} of them; received ${describeValue(value)}`,
     );
   }
@@ -95,16 +102,16 @@ export function checkPatchCodes(value: unknown, name = 'patchCodes'): string[] {
 /** A log file path whose directory exists; the path itself is not a directory. */
 export async function checkLogPath(value: unknown, name = 'options.log'): Promise<string> {
   if (typeof value !== 'string' || value.length === 0)
-    throw new TypeError(`The "${name}" option must be a file path; received ${describeValue(value)}`);
+    throw argumentTypeError(`The "${name}" option must be a file path; received ${describeValue(value)}`);
   assertNoNul(value, name);
   const absolute = path.resolve(value);
   // MsiEnableLogW accepts a directory and the action then runs without a log (Wine 8, measured).
   const existing = await fsp.stat(absolute).catch(() => null);
   if (existing?.isDirectory())
-    throw new TypeError(`The "${name}" option must be a file path, not a directory; ${JSON.stringify(value)} is a directory`);
+    throw argumentTypeError(`The "${name}" option must be a file path, not a directory; ${JSON.stringify(value)} is a directory`);
   const dir = await fsp.stat(path.dirname(absolute)).catch(() => null);
   if (!dir || !dir.isDirectory())
-    throw new TypeError(
+    throw argumentTypeError(
       `The "${name}" option must be a path in an existing directory; ${JSON.stringify(path.dirname(absolute))} is not one`,
     );
   return absolute;
@@ -141,11 +148,11 @@ export const DEFAULT_REINSTALL_MODE: readonly ReinstallMode[] = ['fileOlderVersi
 export function reinstallModeFlags(value: unknown, name = 'options.mode'): number {
   const list = value === undefined ? DEFAULT_REINSTALL_MODE : value;
   if (!Array.isArray(list) || list.length === 0)
-    throw new TypeError(`The "${name}" option must be a non-empty array of reinstall modes; received ${describeValue(value)}`);
+    throw argumentTypeError(`The "${name}" option must be a non-empty array of reinstall modes; received ${describeValue(value)}`);
   let flags = 0;
   for (const mode of list) {
     if (typeof mode !== 'string' || !Object.prototype.hasOwnProperty.call(REINSTALL_MODES, mode)) {
-      throw new TypeError(
+      throw argumentTypeError(
         `The "${name}" option has an unknown reinstall mode ${describeValue(mode)}; known: ${Object.keys(REINSTALL_MODES).join(', ')}`,
       );
     }
@@ -161,7 +168,7 @@ export type ConfigureState = keyof typeof INSTALL_STATES;
 export function checkSignal(value: unknown, name = 'options.signal'): AbortSignal | undefined {
   if (value === undefined) return undefined;
   // removeEventListener too: the action removes its listener when it settles.
-  if (!isAbortSignal(value)) throw new TypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
+  if (!isAbortSignal(value)) throw argumentTypeError(`The "${name}" option must be an AbortSignal; received ${describeValue(value)}`);
   return value;
 }
 
@@ -181,12 +188,12 @@ export async function checkActionOptions(options: unknown, allowProperties: bool
   if (options === undefined) return { commandLine: '' };
   assertPlainObject(options, 'options');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-    throw new TypeError(`The "options.onProgress" option must be a function; received ${describeValue(options.onProgress)}`);
+    throw argumentTypeError(`The "options.onProgress" option must be a function; received ${describeValue(options.onProgress)}`);
   }
   const signal = checkSignal(options.signal);
   const log = options.log === undefined ? undefined : await checkLogPath(options.log);
   if (!allowProperties && options.properties !== undefined) {
-    throw new TypeError(
+    throw argumentTypeError(
       'The "options.properties" option is not accepted here: MsiReinstallProduct takes no property list (use configureProduct)',
     );
   }
@@ -204,7 +211,7 @@ export function checkConfigureRequest(request: unknown): { level: number; instal
   const level = request.installLevel ?? 0;
   assertIntegerInRange(level, 'request.installLevel', 0, 65535);
   if (typeof request.state !== 'string' || !Object.prototype.hasOwnProperty.call(INSTALL_STATES, request.state)) {
-    throw new TypeError(
+    throw argumentTypeError(
       `The "request.state" argument must be one of ${Object.keys(INSTALL_STATES).join(', ')}; received ${describeValue(request.state)}`,
     );
   }
@@ -237,13 +244,13 @@ export function checkListPatchesOptions(options: unknown): {
     if (options.state !== undefined) {
       const states = typeof options.state === 'string' ? [options.state] : options.state;
       if (!Array.isArray(states) || states.length === 0)
-        throw new TypeError(
+        throw argumentTypeError(
           `The "options.state" option must be a patch state or an array of them; received ${describeValue(options.state)}`,
         );
       filter = 0;
       for (const s of states) {
         if (typeof s !== 'string' || !Object.hasOwn(PATCH_STATES, s))
-          throw new TypeError(
+          throw argumentTypeError(
             `The "options.state" option has an unknown state ${describeValue(s)}; known: ${Object.keys(PATCH_STATES).join(', ')}`,
           );
         filter |= PATCH_STATES[s as PatchState];
@@ -252,7 +259,7 @@ export function checkListPatchesOptions(options: unknown): {
     if (options.context !== undefined) {
       // Own keys only: `in` would take inherited names ('toString', '__proto__') for contexts.
       if (typeof options.context !== 'string' || !Object.hasOwn(CONTEXT_FLAGS, options.context)) {
-        throw new TypeError(
+        throw argumentTypeError(
           `The "options.context" option must be 'machine', 'userManaged' or 'userUnmanaged'; received ${describeValue(options.context)}`,
         );
       }
@@ -277,10 +284,12 @@ export function checkFeatureNames(options: unknown): string[] {
     assertPlainObject(options, 'options');
     if (options.features !== undefined) {
       if (!Array.isArray(options.features))
-        throw new TypeError(`The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`);
+        throw argumentTypeError(
+          `The "options.features" option must be an array of feature names; received ${describeValue(options.features)}`,
+        );
       names = checkEach(options.features, (name, i) => {
         if (typeof name !== 'string' || !FEATURE_NAME.test(name))
-          throw new TypeError(
+          throw argumentTypeError(
             `The "options.features[${i}]" option must be a feature name (an identifier of up to 38 characters); received ${describeValue(name)}`,
           );
         return name;

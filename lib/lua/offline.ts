@@ -14,6 +14,7 @@ import {
   known,
   unknown,
 } from './rules';
+import { argumentTypeError, INVALID_ARGUMENT } from '../argument-error';
 
 /** What checkLuaPatching resolves: the LuaReport of the files, with what only they can say (docs/lua-patching.md). */
 export interface OfflineLuaReport extends LuaReport {
@@ -57,6 +58,7 @@ function adminImageFact(pkg: MsiPackage): Fact<boolean> {
  * `kind` say what was given.
  */
 export class PackageKindError extends TypeError {
+  readonly code: typeof INVALID_ARGUMENT;
   readonly path: string;
   /** What the file is: 'installation package', 'patch', 'transform', 'merge module' or 'unknown'. */
   readonly kind: string;
@@ -64,6 +66,8 @@ export class PackageKindError extends TypeError {
     const what = kind === 'unknown' ? 'a compound file of unknown kind' : `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
     super(`The "${argument}" argument must name ${expected}; ${path} is ${what}`);
     this.name = 'PackageKindError';
+    // A bad argument like any other (see INVALID_ARGUMENT), for callers that tell them apart by code.
+    this.code = INVALID_ARGUMENT;
     this.path = path;
     this.kind = kind;
   }
@@ -109,7 +113,7 @@ export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = 
   try {
     assertWindowsString(msiPath, 'msiPath');
     if (!Array.isArray(mspPaths))
-      throw new TypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
+      throw argumentTypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
     paths = copyWindowsStrings(mspPaths, 'mspPaths', 'argument');
   } catch (error) {
     return Promise.reject(error);

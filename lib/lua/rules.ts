@@ -22,6 +22,7 @@ export type LuaCheckStatus = 'pass' | 'fail' | 'unknown' | 'not-applicable';
 
 // Facts are lib/fact.ts's one shape; re-exported for the modules of lib/lua.
 import type { Fact } from '../fact';
+import { argumentTypeError } from '../argument-error';
 export { known, unknown, type Fact } from '../fact';
 
 export interface CertificateSummary {
@@ -422,28 +423,31 @@ function describe(value: unknown): string {
 
 function checkFacts(facts: unknown): asserts facts is LuaFacts {
   if (typeof facts !== 'object' || facts === null || Array.isArray(facts)) {
-    throw new TypeError(`The "facts" argument must be a LuaFacts object; received ${describe(facts)}`);
+    throw argumentTypeError(`The "facts" argument must be a LuaFacts object; received ${describe(facts)}`);
   }
   const f = facts as Record<string, unknown>;
   for (const key of FACT_KEYS) {
     if (!isFact(f[key]))
-      throw new TypeError(
+      throw argumentTypeError(
         `The "facts.${key}" argument must be a Fact ({ known: true, value } or { known: false, reason }); received ${describe(f[key])}`,
       );
   }
   if (!Array.isArray(f.patches))
-    throw new TypeError(`The "facts.patches" argument must be an array of PatchFacts; received ${describe(f.patches)}`);
+    throw argumentTypeError(`The "facts.patches" argument must be an array of PatchFacts; received ${describe(f.patches)}`);
   f.patches.forEach((patch: unknown, i: number) => {
     const p = patch as Record<string, unknown> | null;
     if (typeof p !== 'object' || p === null || typeof p.patch !== 'string') {
-      throw new TypeError(`The "facts.patches[${i}]" argument must be a PatchFacts object with a patch label; received ${describe(patch)}`);
+      throw argumentTypeError(
+        `The "facts.patches[${i}]" argument must be a PatchFacts object with a patch label; received ${describe(patch)}`,
+      );
     }
     for (const key of PATCH_FACT_KEYS) {
-      if (!isFact(p[key])) throw new TypeError(`The "facts.patches[${i}].${key}" argument must be a Fact; received ${describe(p[key])}`);
+      if (!isFact(p[key]))
+        throw argumentTypeError(`The "facts.patches[${i}].${key}" argument must be a Fact; received ${describe(p[key])}`);
     }
     for (const key of ['targetsProduct', 'trustVerdict', 'expired', 'certificateTable']) {
       if (p[key] !== undefined && !isFact(p[key]))
-        throw new TypeError(`The "facts.patches[${i}].${key}" argument must be a Fact or absent; received ${describe(p[key])}`);
+        throw argumentTypeError(`The "facts.patches[${i}].${key}" argument must be a Fact or absent; received ${describe(p[key])}`);
     }
   });
 }

@@ -38,6 +38,7 @@ import { chunkSegments, readSegments, readStreamSegments, streamSegments, trunca
 import { MsiFormatError } from '../errors/classes';
 import { limiter, slice, type Step } from './scheduler';
 import { assertAttached, describeValue } from '../validate';
+import { argumentTypeError } from '../argument-error';
 
 export type { DirectoryEntry, EntryType };
 export { NotRegularFileError, type ByteSource };
@@ -232,7 +233,7 @@ function toSource(input: Uint8Array | ByteSource): ByteSource {
     return bufferSource(input);
   }
   if (typeof input !== 'object' || input === null || typeof input.read !== 'function' || typeof input.size !== 'number') {
-    throw new TypeError(`The "input" argument must be a Buffer, a Uint8Array or a ByteSource; received ${describeValue(input)}`);
+    throw argumentTypeError(`The "input" argument must be a Buffer, a Uint8Array or a ByteSource; received ${describeValue(input)}`);
   }
   return input;
 }

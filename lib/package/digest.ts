@@ -15,6 +15,7 @@
 
 import { describeValue } from '../validate';
 import type { CompoundFile, DirectoryEntry } from './compound';
+import { argumentTypeError } from '../argument-error';
 
 const DIGITAL_SIGNATURE = Buffer.from('\u0005DigitalSignature\u0000', 'utf16le');
 const DIGITAL_SIGNATURE_EX = Buffer.from('\u0005MsiDigitalSignatureEx\u0000', 'utf16le');
@@ -125,7 +126,7 @@ export const DIGEST_ALGORITHMS: ReadonlySet<string> = new Set(['md5', 'sha1', 's
 /** Throws a TypeError naming `name` unless `algorithm` is one of DIGEST_ALGORITHMS. */
 export function assertDigestAlgorithm(algorithm: unknown, name: string): asserts algorithm is string {
   if (typeof algorithm !== 'string' || !DIGEST_ALGORITHMS.has(algorithm)) {
-    throw new TypeError(
+    throw argumentTypeError(
       `The "${name}" argument must be a package digest algorithm (${[...DIGEST_ALGORITHMS].join(', ')}); received ${describeValue(algorithm)}`,
     );
   }
@@ -141,11 +142,11 @@ export function computePackageDigest(
   withMetadata: boolean,
 ): { digest: Buffer; metadataDigest: Buffer | null } {
   if (typeof cf !== 'object' || cf === null || typeof (cf as Partial<CompoundFile>).streamData !== 'function') {
-    throw new TypeError(`The "cf" argument must be a compound file (openCompoundFile); received ${describeValue(cf)}`);
+    throw argumentTypeError(`The "cf" argument must be a compound file (openCompoundFile); received ${describeValue(cf)}`);
   }
   assertDigestAlgorithm(algorithm, 'algorithm');
   if (typeof withMetadata !== 'boolean')
-    throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
+    throw argumentTypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
   // Loaded here: commands that never hash should not pay for node:crypto at start-up.
 
   const { createHash } = require('node:crypto') as typeof import('node:crypto');

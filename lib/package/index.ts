@@ -3,6 +3,7 @@
 
 import { readPackageFile, readPackageInSlices, type MsiPackage } from './package';
 import { assertAttached, assertWindowsString, describeValue } from '../validate';
+import { argumentTypeError } from '../argument-error';
 
 export {
   MsiPackage,
@@ -92,7 +93,7 @@ export function openPackage(source: string | Uint8Array): Promise<MsiPackage> {
       assertAttached(source, 'source');
       return readPackageInSlices(source);
     }
-    throw new TypeError(
+    throw argumentTypeError(
       `The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`,
     );
   } catch (error) {

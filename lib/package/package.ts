@@ -16,6 +16,7 @@ import type { SignatureReport } from './signature';
 import { describeTransform, patchSummaryFields, type PatchInfo, type TransformInfo } from './patch';
 import { assertAttached, assertBytes } from '../validate';
 import { internName } from './intern';
+import { argumentRangeError, argumentTypeError } from '../argument-error';
 
 export type PackageKind = 'installer' | 'patch' | 'transform' | 'unknown';
 
@@ -34,7 +35,7 @@ const CATALOG_STREAMS = ['_StringPool', '_StringData', '_Tables', '_Columns'] as
 /** CLSID bytes (little-endian GUID layout) to "{XXXXXXXX-XXXX-...}". */
 export function clsidToString(bytes: Buffer): string {
   assertBytes(bytes, 'bytes', true);
-  if (bytes.length < 16) throw new TypeError(`The "bytes" argument must hold a 16-byte CLSID; received ${bytes.length} bytes`);
+  if (bytes.length < 16) throw argumentTypeError(`The "bytes" argument must hold a 16-byte CLSID; received ${bytes.length} bytes`);
   const hex = (b: Buffer) => b.toString('hex').toUpperCase();
   const le = (start: number, length: number) => hex(Buffer.from(bytes.subarray(start, start + length)).reverse());
   return `{${le(0, 4)}-${le(4, 2)}-${le(6, 2)}-${hex(bytes.subarray(8, 10))}-${hex(bytes.subarray(10, 16))}}`;
@@ -172,7 +173,7 @@ export class MsiStorage {
   readStream(name: string): Buffer {
     assertName(name, 'name', 'a stream name');
     const entry = this.streamEntries.get(name);
-    if (!entry) throw new RangeError(`no stream named ${JSON.stringify(name)}`);
+    if (!entry) throw argumentRangeError(`no stream named ${JSON.stringify(name)}`);
     return this.compound.streamData(entry);
   }
 
@@ -198,7 +199,7 @@ export class MsiStorage {
   openStorage(name: string): MsiStorage {
     assertName(name, 'name', 'a sub-storage name');
     const entry = this.storageEntries.get(name);
-    if (!entry) throw new RangeError(`no sub-storage named ${JSON.stringify(name)}`);
+    if (!entry) throw argumentRangeError(`no sub-storage named ${JSON.stringify(name)}`);
     return new MsiStorage(this.compound, entry);
   }
 
@@ -260,7 +261,7 @@ export function signalSlice(options: unknown, what: string): Step {
 
 /** TypeError for a table name that is not a string (the message readTable's). */
 function assertTableNameType(name: unknown): asserts name is string {
-  if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a table name; received ${describeValue(name)}`);
+  if (typeof name !== 'string') throw argumentTypeError(`The "name" argument must be a table name; received ${describeValue(name)}`);
 }
 
 /** `table.rows()`, decoded in slices of `step` (at least one, however few the rows). */
@@ -355,7 +356,7 @@ export class MsiPackage extends MsiStorage {
       if (error) throw error;
       columns = this.catalog.columns(name);
     }
-    if (!columns) throw new RangeError(`no table named ${JSON.stringify(name)}`);
+    if (!columns) throw argumentRangeError(`no table named ${JSON.stringify(name)}`);
     return columns;
   }
 
@@ -454,7 +455,7 @@ export class MsiPackage extends MsiStorage {
     assertName(name, 'name', 'a table name');
     // Checked before the export: without it a table's chunks would go nowhere or fail midway.
     if (typeof sink !== 'function')
-      throw new TypeError(`The "sink" argument must be a function that takes each chunk; received ${describeValue(sink)}`);
+      throw argumentTypeError(`The "sink" argument must be a function that takes each chunk; received ${describeValue(sink)}`);
     if (name === '_SummaryInformation' || name === '_ForceCodepage') sink(this.exportIdt(name));
     else tableToIdtSink(this.table(name), sink);
   }
@@ -492,7 +493,7 @@ export class MsiPackage extends MsiStorage {
   computeDigest(algorithm = 'sha256', withMetadata = false): Buffer {
     assertDigestAlgorithm(algorithm, 'algorithm');
     if (typeof withMetadata !== 'boolean')
-      throw new TypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
+      throw argumentTypeError(`The "withMetadata" argument must be a boolean; received ${describeValue(withMetadata)}`);
     return computePackageDigest(this.compound, algorithm, withMetadata).digest;
   }
 
@@ -556,7 +557,7 @@ export class MsiPackage extends MsiStorage {
  */
 export function readPackage(data: Uint8Array): MsiPackage {
   if (!(data instanceof Uint8Array))
-    throw new TypeError(`The "data" argument of readPackage must be a Buffer or Uint8Array; received ${describeValue(data)}`);
+    throw argumentTypeError(`The "data" argument of readPackage must be a Buffer or Uint8Array; received ${describeValue(data)}`);
   assertAttached(data, 'data');
   return new MsiPackage(openCompoundFile(data));
 }

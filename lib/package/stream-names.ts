@@ -5,6 +5,7 @@
 // kept as is (e.g. "\u0005SummaryInformation").
 import { describeValue } from '../validate';
 import { internName } from './intern';
+import { argumentTypeError } from '../argument-error';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._';
 const ALPHABET_INDEX = new Map<string, number>([...ALPHABET].map((c, i) => [c, i]));
@@ -36,7 +37,7 @@ export interface DecodedStreamName {
  * uses for stream names. TypeError for a value that is not a string; any string decodes.
  */
 export function decodeStreamName(stored: string): DecodedStreamName {
-  if (typeof stored !== 'string') throw new TypeError(`The "stored" argument must be a stream name; received ${describeValue(stored)}`);
+  if (typeof stored !== 'string') throw argumentTypeError(`The "stored" argument must be a stream name; received ${describeValue(stored)}`);
   let isTable = false;
   // Code units gathered, then made into one flat string (appending to a
   // string makes a rope of pieces, kept as long as the name is), shared
@@ -63,8 +64,9 @@ export function decodeStreamName(stored: string): DecodedStreamName {
  * the table marker). TypeError for a name that is not a string or an `isTable` that is not a boolean.
  */
 export function encodeStreamName(name: string, isTable: boolean): string {
-  if (typeof name !== 'string') throw new TypeError(`The "name" argument must be a stream or table name; received ${describeValue(name)}`);
-  if (typeof isTable !== 'boolean') throw new TypeError(`The "isTable" argument must be a boolean; received ${describeValue(isTable)}`);
+  if (typeof name !== 'string')
+    throw argumentTypeError(`The "name" argument must be a stream or table name; received ${describeValue(name)}`);
+  if (typeof isTable !== 'boolean') throw argumentTypeError(`The "isTable" argument must be a boolean; received ${describeValue(isTable)}`);
   let out = isTable ? String.fromCharCode(TABLE_MARKER) : '';
   for (let i = 0; i < name.length; i++) {
     const first = ALPHABET_INDEX.get(name[i]);

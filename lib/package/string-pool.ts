@@ -13,6 +13,7 @@ import { describeValue } from '../validate';
 import { LITTLE_ENDIAN } from './cfb/alloc';
 import { decoderFor, type CodepageDecoder } from './codepage';
 import * as buffer from 'node:buffer';
+import { argumentTypeError } from '../argument-error';
 
 /** buffer.isAscii (Node 18.15 and 19.6 on); older releases scan in JS. */
 const nativeIsAscii = (buffer as { isAscii?: (input: Uint8Array) => boolean }).isAscii;
@@ -287,7 +288,8 @@ export class StringPool {
   check(id: number): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.size) {
       // Ids read from the file are numbers: anything else is the caller's.
-      if (typeof id !== 'number') throw new TypeError(`The "id" argument must be a string id (a number); received ${describeValue(id)}`);
+      if (typeof id !== 'number')
+        throw argumentTypeError(`The "id" argument must be a string id (a number); received ${describeValue(id)}`);
       throw new MsiFormatError(`string index ${id} is out of range (the string pool has ids 1 to ${this.size - 1})`, {
         where: 'string pool',
       });

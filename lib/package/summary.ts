@@ -4,6 +4,7 @@
 import { MsiFormatError } from '../errors/classes';
 import { decoderFor } from './codepage';
 import { assertBytes, describeValue } from '../validate';
+import { argumentTypeError } from '../argument-error';
 
 const FMTID_SUMMARY_INFORMATION = Buffer.from('e0859ff2f94f6810ab9108002b27b3d9', 'hex');
 
@@ -129,7 +130,7 @@ export interface SummaryInformation {
 /** FILETIME ticks to a Date (millisecond precision). */
 export function filetimeToDate(ticks: bigint): Date {
   if (typeof ticks !== 'bigint')
-    throw new TypeError(`The "ticks" argument must be a bigint (100 ns since 1601); received ${describeValue(ticks)}`);
+    throw argumentTypeError(`The "ticks" argument must be a bigint (100 ns since 1601); received ${describeValue(ticks)}`);
   const ms = Number(ticks / 10000n) - 11644473600000;
   return new Date(ms);
 }

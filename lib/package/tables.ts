@@ -9,6 +9,7 @@ import { MsiFormatError } from '../errors/classes';
 import type { StringPool } from './string-pool';
 import { assertName, describeValue } from '../validate';
 import { internName } from './intern';
+import { argumentRangeError, argumentTypeError } from '../argument-error';
 
 /** Column type flags as stored in _Columns.Type. */
 export const ColumnFlags = {
@@ -70,7 +71,7 @@ const TYPE_CODES = new Map<number, string>();
 /** IDT type code, spelled the way msitools and Windows Installer export it. */
 export function idtTypeCode(type: number): string {
   if (!Number.isInteger(type) || type < 0 || type > 0xffff)
-    throw new TypeError(`The "type" argument must be a column type (an integer 0..0xFFFF); received ${describeValue(type)}`);
+    throw argumentTypeError(`The "type" argument must be a column type (an integer 0..0xFFFF); received ${describeValue(type)}`);
   let code = TYPE_CODES.get(type);
   if (code === undefined) TYPE_CODES.set(type, (code = spellType(type)));
   return code;
@@ -195,7 +196,7 @@ export class MsiTable {
   columnIndex(name: string): number {
     assertName(name, 'name', 'a column name');
     const index = this.columns.findIndex((c) => c.name === name);
-    if (index < 0) throw new RangeError(`table ${this.name} has no column ${name}`);
+    if (index < 0) throw argumentRangeError(`table ${this.name} has no column ${name}`);
     return index;
   }
 
@@ -307,11 +308,11 @@ export class MsiTable {
   private checkCell(row: number, column: number): void {
     if (typeof row !== 'number' || !(row >= 0 && row < this.rowCount && Number.isInteger(row))) {
       checkIndexType(row, 'row');
-      throw new RangeError(`row ${row} is out of range for table ${this.name} (${this.rowCount} rows)`);
+      throw argumentRangeError(`row ${row} is out of range for table ${this.name} (${this.rowCount} rows)`);
     }
     if (typeof column !== 'number' || !(column >= 0 && column < this.columns.length && Number.isInteger(column))) {
       checkIndexType(column, 'column');
-      throw new RangeError(`column ${column} is out of range for table ${this.name}`);
+      throw argumentRangeError(`column ${column} is out of range for table ${this.name}`);
     }
   }
 }
@@ -322,7 +323,7 @@ export class MsiTable {
  * range comparison, which a Symbol would make throw a TypeError that names nothing.
  */
 function checkIndexType(value: unknown, name: string): void {
-  if (typeof value !== 'number') throw new TypeError(`The "${name}" argument must be a number; received ${describeValue(value)}`);
+  if (typeof value !== 'number') throw argumentTypeError(`The "${name}" argument must be a number; received ${describeValue(value)}`);
 }
 
 /**

@@ -35,6 +35,7 @@ import { describeTransform, type TransformInfo } from './patch';
 import { runSteps, type ReadAhead, type Steps } from './scheduler';
 import { StringPool } from './string-pool';
 import { catalogColumns, ColumnFlags, defineColumn, emptyRow, type CellValue, type ColumnDefinition, type Row } from './tables';
+import { argumentTypeError } from '../argument-error';
 
 /** What a transform is decoded against: the tables and columns of the database it changes. */
 export interface TransformTarget {
@@ -500,7 +501,7 @@ function* decodeTransformSteps(storage: MsiStorage, target: TransformTarget | nu
  */
 export function readTransformFile(data: Uint8Array): MsiStorage {
   if (!(data instanceof Uint8Array))
-    throw new TypeError(`The "data" argument of readTransformFile must be a Buffer or Uint8Array; received ${describeValue(data)}`);
+    throw argumentTypeError(`The "data" argument of readTransformFile must be a Buffer or Uint8Array; received ${describeValue(data)}`);
   assertAttached(data, 'data');
   const compound = openCompoundFile(data);
   return new MsiStorage(compound, compound.root);
@@ -516,7 +517,7 @@ export function assertTransformTarget(target: unknown, name: string): asserts ta
     typeof t.hasTable !== 'function' ||
     typeof t.columns !== 'function'
   ) {
-    throw new TypeError(
+    throw argumentTypeError(
       `The "${name}" argument must be the database the transform applies to (an MsiPackage or TransformedDatabase); received ${describeValue(target)}`,
     );
   }

@@ -5,6 +5,7 @@ import { assertInstance, assertName, assertNonEmptyString, assertPlainObject, de
 import { emptyRow, type CellValue, type ColumnDefinition, type Row } from './tables';
 import { runSteps, stepsInSlices, type ReadAhead, type Steps } from './scheduler';
 import { readTransformSteps, streamNameFor, type DecodedTransform, type TransformTarget } from './transform';
+import { argumentRangeError, argumentTypeError } from '../argument-error';
 
 // ------------------------------------------------------------------ applying
 
@@ -91,7 +92,7 @@ export class TransformedDatabase implements TransformTarget {
     assertName(name, 'name', 'a table name');
     const state = this.changed.get(name);
     if (state) return state.columns;
-    if (!this.hasTable(name)) throw new RangeError(`no table named ${JSON.stringify(name)}`);
+    if (!this.hasTable(name)) throw argumentRangeError(`no table named ${JSON.stringify(name)}`);
     return this.base.columns(name);
   }
 
@@ -106,7 +107,7 @@ export class TransformedDatabase implements TransformTarget {
     assertName(name, 'name', 'a table name');
     const state = this.changed.get(name);
     if (!state) {
-      if (!this.hasTable(name)) throw new RangeError(`no table named ${JSON.stringify(name)}`);
+      if (!this.hasTable(name)) throw argumentRangeError(`no table named ${JSON.stringify(name)}`);
       if (name === '_Tables' || name === '_Columns') return this.catalogRows(name);
       return this.base.table(name).rows();
     }
@@ -396,10 +397,12 @@ export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarg
   assertPlainObject(target, 'target');
   assertNonEmptyString(target.productCode, 'target.productCode');
   if (target.productVersion !== undefined && target.productVersion !== null && typeof target.productVersion !== 'string') {
-    throw new TypeError(`The "target.productVersion" argument must be a string or null; received ${describeValue(target.productVersion)}`);
+    throw argumentTypeError(
+      `The "target.productVersion" argument must be a string or null; received ${describeValue(target.productVersion)}`,
+    );
   }
   const info = patch.patch;
-  if (!info) throw new TypeError('patchTransformsFor expects a patch package (.msp)');
+  if (!info) throw argumentTypeError('patchTransformsFor expects a patch package (.msp)');
   const code = target.productCode.toUpperCase();
   const listed = info.transformNames.length > 0 ? info.transformNames : info.transforms.map((t) => t.name);
   const byName = new Map(info.transforms.map((t) => [t.name, t]));

@@ -75,6 +75,7 @@ import type {
   UpdateSessionOptions,
   UserInputPolicy,
 } from './types';
+import { argumentTypeError } from '../argument-error';
 
 const PRIORITIES: Record<DownloadPriority, number> = { low: 1, normal: 2, high: 3 };
 const USER_INPUT_POLICIES: readonly UserInputPolicy[] = ['reject', 'skip', 'attempt'];
@@ -118,7 +119,9 @@ function requestsUserInput(update: Update, uninstall: boolean): boolean {
 export function interactiveRefusal(context: InteractiveContext): string | null {
   assertPlainObject(context, 'context');
   if (typeof context.facts !== 'object' || context.facts === null) {
-    throw new TypeError(`The "context" argument must be an InteractiveContext (getInteractiveContext()); received an object without facts`);
+    throw argumentTypeError(
+      `The "context" argument must be an InteractiveContext (getInteractiveContext()); received an object without facts`,
+    );
   }
   if (context.isService === true) return `this process has no interactive user: ${context.facts.reasoning.isService}`;
   if (context.isSecondaryLogon === true) {
@@ -374,7 +377,7 @@ export class UpdateSession {
 
   #resolve(updates: unknown): Update[] {
     if (!Array.isArray(updates) || updates.length === 0) {
-      throw new TypeError(
+      throw argumentTypeError(
         `The "updates" argument must be a non-empty array of updates found by this session's search (or their ids); received ${describeValue(updates)}`,
       );
     }
@@ -382,13 +385,13 @@ export class UpdateSession {
     return checkEach(updates, (item, index) => {
       const id = typeof item === 'string' ? item : typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
       if (typeof id !== 'string') {
-        throw new TypeError(`The "updates" argument must hold updates or update ids; item ${index} is ${describeValue(item)}`);
+        throw argumentTypeError(`The "updates" argument must hold updates or update ids; item ${index} is ${describeValue(item)}`);
       }
       assertNoNul(id, `updates[${index}]`);
       const key = id.toLowerCase();
       const known = this.#known.get(key);
-      if (!known) throw new TypeError(`The "updates" argument holds ${id}, which no search of this session found`);
-      if (seen.has(key)) throw new TypeError(`The "updates" argument holds ${id} twice`);
+      if (!known) throw argumentTypeError(`The "updates" argument holds ${id}, which no search of this session found`);
+      if (seen.has(key)) throw argumentTypeError(`The "updates" argument holds ${id} twice`);
       seen.add(key);
       return known;
     });
@@ -543,7 +546,7 @@ export class UpdateSession {
     const forceQuiet = optionalBoolean(o, 'forceQuiet');
     const allowSourcePrompts = optionalBoolean(o, 'allowSourcePrompts');
     const acceptEulas = uninstall ? undefined : optionalBoolean(o, 'acceptEulas');
-    if (uninstall && o.acceptEulas !== undefined) throw new TypeError('The "acceptEulas" option applies to install() only');
+    if (uninstall && o.acceptEulas !== undefined) throw argumentTypeError('The "acceptEulas" option applies to install() only');
     const policy = optionalEnum(o, 'userInputUpdates', USER_INPUT_POLICIES) ?? 'reject';
     const signal = optionalSignal(o);
     const onProgress = optionalProgress(o);

@@ -18,6 +18,7 @@ import {
 } from './system-shape';
 import { shapeService } from './shape';
 import type { NativeWuaJob, WuaSystemBinding } from '../native/binding';
+import { argumentTypeError } from '../argument-error';
 
 /** Microsoft Update (all Microsoft products), the service id PSWindowsUpdate's -MicrosoftUpdate registers. */
 export const MICROSOFT_UPDATE_SERVICE_ID = '7971f918-a847-4430-9279-4a52d1efe18d';
@@ -205,7 +206,8 @@ export async function addScanPackageService(
   assertWindowsString(serviceName, 'serviceName');
   // As the command line: a name of spaces lists as nothing in listServices()
   // and the Windows Update settings, so it cannot be told from another.
-  if (isBlank(serviceName)) throw new TypeError(`The "serviceName" argument must not be blank; received ${JSON.stringify(serviceName)}`);
+  if (isBlank(serviceName))
+    throw argumentTypeError(`The "serviceName" argument must not be blank; received ${JSON.stringify(serviceName)}`);
   const checked = booleanOptions(options, ['nonVolatile']);
   const location = await checkExistingFile(scanFileLocation, 'scanFileLocation');
   const flags = checked.nonVolatile === false ? 0 : 1;

@@ -387,6 +387,7 @@ test.each(cases)('%s: %s = %s is a TypeError naming it, and nothing native is ca
   args.push(bad);
   const error = await outcome(() => spec.call(...args));
   expect(error).toBeInstanceOf(TypeError);
+  expect((error as { code?: unknown }).code).toBe('ERR_MSI_LUA_INVALID_ARGUMENT');
   expect((error as Error).message).toContain(`"${argName}`);
   expect(nativeCalls).toEqual([]);
 });
@@ -402,6 +403,7 @@ describe('options that index tables: inherited names never match', () => {
     ]) {
       const error = await outcome(call);
       expect(error).toBeInstanceOf(TypeError);
+      expect((error as { code?: unknown }).code).toBe('ERR_MSI_LUA_INVALID_ARGUMENT');
       expect((error as Error).message).toMatch(/"options\.context"/);
     }
     expect(nativeCalls).toEqual([]);
@@ -425,6 +427,7 @@ describe('SIDs: bounded length and shape', () => {
     ]) {
       const error = await outcome(call);
       expect(error).toBeInstanceOf(TypeError);
+      expect((error as { code?: unknown }).code).toBe('ERR_MSI_LUA_INVALID_ARGUMENT');
       expect((error as Error).message).toMatch(/userSid/);
     }
     expect(nativeCalls).toEqual([]);
@@ -459,6 +462,7 @@ describe('NUL in strings that reach Windows', () => {
   ])('%s', async (_label, call, name) => {
     const error = await outcome(call);
     expect(error).toBeInstanceOf(TypeError);
+    expect((error as { code?: unknown }).code).toBe('ERR_MSI_LUA_INVALID_ARGUMENT');
     expect((error as Error).message).toContain(`"${name}"`);
     expect((error as Error).message).toMatch(/NUL/);
     expect(nativeCalls).toEqual([]);
@@ -469,6 +473,7 @@ test('getInstalledProduct(code, null) names "properties"; a function is not a pr
   for (const bad of [null, fn, (a: unknown) => a]) {
     const error = await outcome(() => api.getInstalledProduct(GUID, bad as never));
     expect(error).toBeInstanceOf(TypeError);
+    expect((error as { code?: unknown }).code).toBe('ERR_MSI_LUA_INVALID_ARGUMENT');
     expect((error as Error).message).toContain('"properties"');
   }
   expect(nativeCalls).toEqual([]);

@@ -122,3 +122,28 @@ test('bad arguments exit 2 before any native call', async () => {
   expect(run.code).toBe(InstallerExitCode.WINDOWS_ONLY);
   expect(run.stderr).toMatch(/needs Windows/);
 });
+
+describe('exit 2 is for arguments, 70 for bugs that throw a TypeError', () => {
+  test('a property name msi-lua refuses exits 2 naming it', async () => {
+    scripted(0);
+    const run = await cli('install', msi, 'BAD-NAME=1', '--json');
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.text)).toEqual({ error: expect.objectContaining({ code: 'ERR_MSI_LUA_INVALID_ARGUMENT', exitCode: 2 }) });
+    expect(requests).toEqual([]);
+  });
+
+  test('a TypeError from a broken native answer is an internal error (70), not a usage error', async () => {
+    setNativeBinding({
+      installerAction(request) {
+        requests.push(request);
+        // What a bug in the native layer would give: no result object at all.
+        return { promise: Promise.resolve(undefined as never), cancel() {} };
+      },
+    });
+    const run = await cli('uninstall', CODE, '--json');
+    expect(requests).toHaveLength(1);
+    expect(run.code).toBe(70);
+    expect(run.stderr).toMatch(/internal error: TypeError/);
+    expect(JSON.parse(run.text)).toEqual({ error: expect.objectContaining({ name: 'TypeError', exitCode: 70 }) });
+  });
+});
