@@ -36,7 +36,7 @@ import {
 } from './cfb/source';
 import { chunkSegments, readSegments, readStreamSegments, streamSegments, truncated } from './cfb/stream';
 import { MsiFormatError } from '../errors/classes';
-import { limiter, slice, type Step } from './scheduler';
+import { limiter, slice, type ReadAhead, type Step } from './scheduler';
 import { assertAttached, describeValue } from '../validate';
 import { argumentTypeError } from '../argument-error';
 
@@ -70,6 +70,12 @@ export interface CompoundFile {
    * abort), a file read with node:fs callback reads.
    */
   streamDataAsync(entry: DirectoryEntry, slice: Step): Promise<Buffer>;
+  /**
+   * The streams among `entries` that a synchronous read would take from the file, read
+   * asynchronously first into the stream cache (for the async twins' steps, see ReadAhead);
+   * undefined when there are none (bytes in memory, or all read before).
+   */
+  streamsReadAhead(entries: readonly DirectoryEntry[]): ReadAhead | undefined;
   /** MsiFormatError once the bytes in memory it reads were detached (what it read before is gone too). */
   checkAttached(): void;
 }
@@ -164,6 +170,29 @@ class Compound implements CompoundFile {
       return slice(() => readSegments(source, segments, entry));
     }
     return limitFileStreamReads(readFileStream, { structure: this.structure, source, entry, slice }, slice.exit);
+  }
+
+  streamsReadAhead(entries: readonly DirectoryEntry[]): ReadAhead | undefined {
+    if (!(this.source instanceof FileSource)) return undefined;
+    const pending = entries.filter((entry) => entry.type === 'stream' && !this.preloaded.has(entry.id));
+    if (pending.length === 0) return undefined;
+    return {
+      readAhead: async (step) => {
+        // Errors are left to the synchronous reads that follow, which meet them again and throw
+        // them as the synchronous call does; an abort is seen by the next slice. Kept: the
+        // streams' own sizes, which the file holds.
+        await Promise.all(
+          pending.map((entry) =>
+            this.streamDataAsync(entry, step).then(
+              (data) => {
+                if (data.length === entry.size) this.preloaded.set(entry.id, data);
+              },
+              () => undefined,
+            ),
+          ),
+        );
+      },
+    };
   }
 }
 

@@ -204,6 +204,20 @@ export class MsiStorage {
   }
 
   /** Summary information of this storage (empty when it has none). */
+  /**
+   * @internal The streams readTransformSteps reads from this storage (its summary and its
+   * tables), read ahead when they would come from a file (see CompoundFile.streamsReadAhead).
+   */
+  transformReadAhead(): ReadAhead | undefined {
+    const summary = this.streamEntries.get(SUMMARY_STREAM);
+    return this.compound.streamsReadAhead(summary ? [summary, ...this.tableEntries.values()] : [...this.tableEntries.values()]);
+  }
+
+  /** @internal This storage's summary stream, if it has one (to read ahead, see readPatchInfoSteps). */
+  summaryEntry(): DirectoryEntry | undefined {
+    return this.streamEntries.get(SUMMARY_STREAM);
+  }
+
   get summary(): SummaryInformation {
     if (this.summaryCache === undefined) {
       this.summaryCache = this.streamEntries.has(SUMMARY_STREAM)
@@ -519,11 +533,25 @@ export class MsiPackage extends MsiStorage {
     const fields = patchSummaryFields(this.summary);
     const names = new Set(fields.transformNames);
     for (const storage of this.storages) names.add(storage.name);
-    const transforms: TransformInfo[] = [];
+    // Each sub-storage opened (its children indexed) a step each, then every summary read
+    // ahead at once when they would come from a file, then parsed a step each.
+    const storages: Array<MsiStorage | null> = [];
     for (const name of names) {
-      const present = this.hasStorage(name);
-      transforms.push(describeTransform(name, present ? this.openStorage(name).summary : null, present));
+      storages.push(this.hasStorage(name) ? this.openStorage(name) : null);
       yield;
+    }
+    const ahead = this.compound.streamsReadAhead(storages.flatMap((storage) => storage?.summaryEntry() ?? []));
+    if (ahead) yield ahead;
+    const transforms: TransformInfo[] = [];
+    let at = 0;
+    for (const name of names) {
+      const storage = storages[at++] ?? null;
+      transforms.push(describeTransform(name, storage ? storage.summary : null, storage !== null));
+      yield;
+    }
+    for (const table of ['MsiPatchMetadata', 'MsiPatchSequence']) {
+      const tableAhead = this.hasTable(table) ? this.tableReadAhead(table) : undefined;
+      if (tableAhead) yield tableAhead;
     }
     const metadata = this.hasTable('MsiPatchMetadata')
       ? this.table('MsiPatchMetadata')

@@ -306,6 +306,9 @@ export interface TransformOverview extends DecodedTransform {
 
 /** readTransform; with a null target, what can be decoded without one (describeTransformStorage). */
 function* decodeTransformSteps(storage: MsiStorage, target: TransformTarget | null): Steps<TransformOverview> {
+  // A transform inside a patch opened from a path reads its streams from the file.
+  const ahead = storage.transformReadAhead();
+  if (ahead) yield ahead;
   const poolData = storage.readTableStream('_StringPool');
   const stringData = storage.readTableStream('_StringData');
   const label = storage.name;

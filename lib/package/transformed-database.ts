@@ -258,6 +258,9 @@ export class TransformedDatabase implements TransformTarget {
 
   /** @internal applyPatch cut into steps: choosing the pair, then each transform's applySteps. */
   *applyPatchSteps(patch: MsiPackage): Steps<AppliedPatch> {
+    // The base's Property table, which `property` reads, from its file ahead.
+    const ahead = this.tableReadAhead('Property');
+    if (ahead) yield ahead;
     const property = (name: string): string | null => {
       if (!this.hasTable('Property')) return null;
       const row = this.rows('Property').find((r) => r.Property === name);

@@ -320,6 +320,36 @@ describe('steps', () => {
     }
   });
 
+  test('a patch opened from a path: its transforms, their summaries and its tables are read with callback reads, never readSync', async () => {
+    // A transform inside a patch reads its streams from the patch's file: synchronously, a
+    // step waited on the disk (or a share) for each of them.
+    const patchFile = await buildPatch({
+      patchCode: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4EB1}',
+      targetProductCodes: [summary.targetProductCode],
+      transforms: [
+        { name: 'RTM.2', ...fields(), streams: transformStreams(specs['row-changes'].transforms[0]) },
+        { name: '#RTM.2', ...fields(), streams: transformStreams(specs['certificate-tables'].transforms[0]) },
+      ],
+    });
+    const expected = snapshot(applyPatches(readPackage(fs.readFileSync(baseFile)), [readPackage(fs.readFileSync(patchFile))]));
+    const nodeFs = require('node:fs') as typeof fs;
+    const [pathBase, pathPatch] = [await openPackage(baseFile), await openPackage(patchFile)];
+    const readSync = jest.spyOn(nodeFs, 'readSync');
+    const read = jest.spyOn(nodeFs, 'read');
+    try {
+      const db = await applyPatchesAsync(pathBase, [pathPatch]);
+      expect(read).toHaveBeenCalled();
+      expect(readSync).not.toHaveBeenCalled();
+      expect(db.patches).toEqual([
+        { patchCode: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4EB1}', productCode: summary.targetProductCode, transforms: ['RTM.2', '#RTM.2'] },
+      ]);
+      expect(snapshot(db)).toEqual(expected);
+    } finally {
+      readSync.mockRestore();
+      read.mockRestore();
+    }
+  });
+
   test("a patch's transform list is read a sub-storage a step, not all of them in one", async () => {
     // Each sub-storage's summary is parsed to choose the pair (0.2 ms each): a patch with
     // hundreds of them held the loop in one step (80 ms for 400 in the corpus psmsi-Example.msp
