@@ -29,7 +29,7 @@
 // must give the same rows, bytes or error as readTable and exportIdt. A
 // mutated patch that reads is applied to each base among the files, and a
 // mutated base gets each patch among them, with applyPatches and with
-// applyPatchesAsync (the base from a path): the same tables, conflicts and
+// applyPatchesAsync (the mutated file from a path): the same tables, conflicts and
 // applied patches, or the same error.
 //
 // Without files it uses the packages the unit tests built and cached under
@@ -486,8 +486,8 @@ function applyOriginals(lib, files) {
 /**
  * A mutated file that reads, applied both ways: a patch to each original base, a base with
  * each original patch applied. applyPatches on packages from readPackage against
- * applyPatchesAsync on packages from openPackage (a mutated base from `file`: its tables read
- * ahead with callback reads). Returns the disagreements and the count of applies compared.
+ * applyPatchesAsync on packages from openPackage (the mutated file from `file`: a base's tables,
+ * a patch's summaries, tables and transform streams read ahead with callback reads). Returns the disagreements and the count of applies compared.
  */
 async function applyOutcomes(lib, bytes, file, originals, limitMs) {
   const mutated = lib.readPackage(bytes);
@@ -497,7 +497,7 @@ async function applyOutcomes(lib, bytes, file, originals, limitMs) {
       ? originals.bases.map((base) => ({
           label: `applied to ${base.name}`,
           sync: () => lib.applyPatches(lib.readPackage(base.bytes), [mutated]),
-          async: async () => lib.applyPatchesAsync(await lib.openPackage(base.bytes), [await lib.openPackage(bytes)]),
+          async: async () => lib.applyPatchesAsync(await lib.openPackage(base.bytes), [await lib.openPackage(file)]),
         }))
       : originals.patches.map((patch) => ({
           label: `with ${patch.name} applied`,
