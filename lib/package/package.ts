@@ -8,7 +8,7 @@ import { decodeStreamName, encodeStreamName } from './stream-names';
 import { forEachInSlices, limitOpens, runSteps, slice, type ReadAhead, type Step, type Steps } from './scheduler';
 import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
-import { emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
+import { asPatchSummary, emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
 import { forceCodepageToIdt, summaryToIdt, tableToIdt, tableToIdtInSlices, tableToIdtSink } from './idt';
 import { assertDigestAlgorithm, computePackageDigest, findSignatureStreams } from './digest';
 import { assertName, describeValue, optionalSignal, optionsObject } from '../validate';
@@ -220,9 +220,8 @@ export class MsiStorage {
 
   get summary(): SummaryInformation {
     if (this.summaryCache === undefined) {
-      this.summaryCache = this.streamEntries.has(SUMMARY_STREAM)
-        ? parseSummaryInformation(this.readStream(SUMMARY_STREAM))
-        : emptySummary();
+      const summary = this.streamEntries.has(SUMMARY_STREAM) ? parseSummaryInformation(this.readStream(SUMMARY_STREAM)) : emptySummary();
+      this.summaryCache = this.kind === 'patch' ? asPatchSummary(summary) : summary;
     }
     return this.summaryCache;
   }

@@ -102,7 +102,9 @@ export interface SummaryInformation {
   comments: string | null;
   /** Template: "platform;language,language" for a package; target products for a patch. */
   template: string | null;
+  /** The platform of the Template ("Intel", "x64", ...); null for a patch, whose Template lists products. */
   platform: string | null;
+  /** The language ids of the Template; empty for a patch. */
   languages: number[];
   /** Last Saved By (for a patch: the list of transforms it carries). */
   lastSavedBy: string | null;
@@ -115,6 +117,7 @@ export interface SummaryInformation {
   /** Page Count: the minimum installer version times 100 (200 = 2.0). */
   pageCount: number | null;
   wordCount: number | null;
+  /** The Word Count's source-type bits; null when there is none, and for a patch (whose Word Count is not that field). */
   wordCountFlags: WordCountFlags | null;
   charCount: number | null;
   creatingApplication: string | null;
@@ -154,6 +157,19 @@ function summaryToJson(this: SummaryInformation): Record<string, unknown> {
 /** Gives a summary its toJSON, non-enumerable so that the fields stay as they are. */
 function withToJson(summary: SummaryInformation): SummaryInformation {
   Object.defineProperty(summary, 'toJSON', { value: summaryToJson, enumerable: false, configurable: true, writable: true });
+  return summary;
+}
+
+/**
+ * @internal The summary of a patch (.msp): its Template lists the products it targets, not a
+ * platform and languages, and its Word Count is not the source-type bit field of a package
+ * (Template Summary, Word Count Summary): `platform`, `languages` and `wordCountFlags` say
+ * nothing (null, [], null). `template` and `wordCount` keep what is stored.
+ */
+export function asPatchSummary(summary: SummaryInformation): SummaryInformation {
+  summary.platform = null;
+  summary.languages = [];
+  summary.wordCountFlags = null;
   return summary;
 }
 

@@ -239,6 +239,18 @@ describe('patches', () => {
     expect(p.summary.pageCount).toBe(300);
   });
 
+  test("a patch's Template and Word Count are not read as a package's: no platform, languages or source-type flags", () => {
+    const p = readPackage(fs.readFileSync(patchFile));
+    // Template lists the target products (Template Summary); Word Count is not the bit field.
+    expect(p.summary.template).toBe(PATCH.targets.join(';'));
+    expect(p.summary.platform).toBeNull();
+    expect(p.summary.languages).toEqual([]);
+    expect(p.summary.wordCountFlags).toBeNull();
+    expect(p.summary.wordCount).toEqual(expect.any(Number));
+    // A transform inside keeps its platform and languages.
+    expect(p.openStorage('RTM.1').summary).toMatchObject({ platform: 'Intel', languages: [1033] });
+  });
+
   test('transforms are sub-storages with their own summary', () => {
     const p = readPackage(fs.readFileSync(patchFile));
     expect(p.storages.map((s) => [s.name, s.kind]).sort()).toEqual([
