@@ -6,6 +6,7 @@ import { emptyRow, type CellValue, type ColumnDefinition, type Row } from './tab
 import { runSteps, stepsInSlices, type ReadAhead, type Steps } from './scheduler';
 import { readTransformSteps, streamNameFor, type DecodedTransform, type TransformTarget } from './transform';
 import { argumentRangeError, argumentTypeError } from '../argument-error';
+import type { PatchInfo } from './patch';
 
 // ------------------------------------------------------------------ applying
 
@@ -252,7 +253,7 @@ export class TransformedDatabase implements TransformTarget {
    * chosen by patchTransformsFor. Applies nothing when no pair targets it.
    */
   applyPatch(patch: MsiPackage): AppliedPatch {
-    assertInstance(patch, MsiPackage, 'patch', 'a patch package (MsiPackage)');
+    assertPatch(patch, 'patch');
     return runSteps(this.applyPatchSteps(patch));
   }
 
@@ -396,7 +397,7 @@ export interface PatchTransformTarget {
  * `patch` is not a patch package (.msp) or `target.productCode` is not a non-empty string.
  */
 export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarget): MsiStorage[] {
-  assertInstance(patch, MsiPackage, 'patch', 'a patch package (MsiPackage)');
+  assertPatch(patch, 'patch');
   assertPlainObject(target, 'target');
   assertNonEmptyString(target.productCode, 'target.productCode');
   if (target.productVersion !== undefined && target.productVersion !== null && typeof target.productVersion !== 'string') {
@@ -404,8 +405,8 @@ export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarg
       `The "target.productVersion" argument must be a string or null; received ${describeValue(target.productVersion)}`,
     );
   }
-  const info = patch.patch;
-  if (!info) throw argumentTypeError('patchTransformsFor expects a patch package (.msp)');
+  // Not null: the patch CLSID was checked (a damaged summary throws MsiFormatError).
+  const info = patch.patch as PatchInfo;
   const code = target.productCode.toUpperCase();
   const listed = info.transformNames.length > 0 ? info.transformNames : info.transforms.map((t) => t.name);
   const byName = new Map(info.transforms.map((t) => [t.name, t]));
@@ -431,7 +432,8 @@ export function patchTransformsFor(patch: MsiPackage, target: PatchTransformTarg
  * Applies patches, in order, to a base package: for each, the transform
  * pair that targets the product as the patches before it left it (see
  * TransformedDatabase.applyPatch). `database.patches` says what was used.
- * Throws TypeError when `base` or an item of `patches` is not an MsiPackage, and
+ * Throws TypeError when `base` is not an MsiPackage or an item of `patches` is not a patch
+ * package (.msp, by its root CLSID), and
  * MsiFormatError when a chosen transform is damaged.
  */
 export function applyPatches(base: MsiPackage, patches: Iterable<MsiPackage>): TransformedDatabase {
@@ -443,7 +445,7 @@ export function applyPatches(base: MsiPackage, patches: Iterable<MsiPackage>): T
  * each transform decoded and applied in slices of the shared scheduler (as
  * applyTransformsAsync). Settles with a database equal to what applyPatches
  * returns, or rejects with what it throws (TypeError for `base`, `patches`
- * or an item of it that is not an MsiPackage, MsiFormatError for a damaged
+ * or an item of it that is not a patch package, MsiFormatError for a damaged
  * transform); with AbortError once `options.signal` is aborted (checked
  * before each slice). TypeError for options that are not
  * `{ signal?: AbortSignal }`. Bad arguments reject, checked before the
@@ -462,8 +464,18 @@ export async function applyPatchesAsync(
 function patchList(base: unknown, patches: unknown): MsiPackage[] {
   assertInstance(base, MsiPackage, 'base', 'an MsiPackage');
   const list = iterableItems(patches, 'patches', 'patch packages (MsiPackage)');
-  list.forEach((p, i) => assertInstance(p, MsiPackage, `patches[${i}]`, 'a patch package (MsiPackage)'));
+  list.forEach((p, i) => assertPatch(p, `patches[${i}]`));
   return list as MsiPackage[];
+}
+
+/** A patch package (.msp): an MsiPackage whose root storage has the patch CLSID. */
+function assertPatch(value: unknown, name: string): asserts value is MsiPackage {
+  assertInstance(value, MsiPackage, name, 'a patch package (MsiPackage)');
+  if (value.kind !== 'patch') {
+    const what =
+      value.kind === 'installer' ? 'an installation package' : value.kind === 'transform' ? 'a transform' : 'a file of unknown kind';
+    throw argumentTypeError(`The "${name}" argument must be a patch package (.msp); received ${what} (root CLSID ${value.clsid})`);
+  }
 }
 
 function* applyPatchesSteps(base: MsiPackage, patches: readonly MsiPackage[]): Steps<TransformedDatabase> {

@@ -14,6 +14,7 @@ import {
   applyTransformsAsync,
   describeTransformStorage,
   openPackage,
+  patchTransformsFor,
   readPackage,
   readTransformFile,
   TransformedDatabase,
@@ -502,6 +503,36 @@ describe('arguments', () => {
     const error = await promise!.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect((error as Error).message).toContain(name);
+  });
+
+  test('a package that is not a patch is refused by name, by each function that takes a patch', async () => {
+    // It reached the middle of the work and threw "patchTransformsFor expects a patch package".
+    const expectRefused = (error: unknown, name: string) => {
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as { code?: unknown }).code).toBe('ERR_MSI_LUA_INVALID_ARGUMENT');
+      expect((error as Error).message).toContain(`"${name}" argument must be a patch package (.msp); received an installation package`);
+    };
+    const thrown = (run: () => unknown): unknown => {
+      try {
+        run();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expectRefused(
+      thrown(() => applyPatches(base, [patchA, base])),
+      'patches[1]',
+    );
+    expectRefused(await applyPatchesAsync(base, [base]).catch((e: unknown) => e), 'patches[0]');
+    expectRefused(
+      thrown(() => new TransformedDatabase(base).applyPatch(base)),
+      'patch',
+    );
+    expectRefused(
+      thrown(() => patchTransformsFor(base, { productCode: summary.targetProductCode })),
+      'patch',
+    );
   });
 
   test('a bad argument is named even when the signal is aborted', async () => {
