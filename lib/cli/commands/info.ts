@@ -1,5 +1,6 @@
 import { MsiFormatError } from '../../errors';
 import type { MsiPackage, PatchInfo, SummaryInformation } from '../../package';
+import { PID } from '../../package/summary';
 import { formatFields, printable, toJson } from '../format';
 import { openAnyForCli } from '../open';
 import { ExitCode, type CliCommand } from '../registry';
@@ -16,8 +17,8 @@ const KIND_LABEL: Record<string, string> = {
 const SECURITY_LABEL: Record<number, string> = { 0: 'none', 2: 'read-only recommended', 4: 'read-only enforced' };
 
 function describeWordCount(summary: SummaryInformation, kind: string): string | null {
-  if (summary.wordCount === null || summary.wordCountFlags === null) return null;
-  if (kind !== 'installer') return String(summary.wordCount);
+  if (summary.wordCount === null) return null;
+  if (kind !== 'installer' || summary.wordCountFlags === null) return String(summary.wordCount);
   const f = summary.wordCountFlags;
   const parts = [
     f.shortNames ? 'short file names' : 'long file names',
@@ -58,7 +59,52 @@ function readPatch(pkg: MsiPackage): { patch: PatchInfo | null; error: MsiFormat
   }
 }
 
+const VT_NAMES: Record<number, string> = { 2: 'VT_I2', 3: 'VT_I4', 30: 'VT_LPSTR', 64: 'VT_FILETIME' };
+
+/**
+ * The stored value of a property whose variant type is not the one its id calls for (a date
+ * stored as a string), which the typed field leaves null: shown as stored, and said so, rather
+ * than left out ("every summary information property").
+ */
+function asStored(s: SummaryInformation, id: number, expected: string): string | null {
+  const property = s.properties.find((p) => p.id === id);
+  const { value, vt } = property ?? {};
+  // Of the type called for (an integer as I2 or I4): nothing to add to what the field says.
+  if (property === undefined || vt === undefined || VT_NAMES[vt] === expected || (expected === 'VT_I4' && vt === 2)) return null;
+  const shown = Buffer.isBuffer(value) ? `${value.length} bytes` : value instanceof Date ? value.toISOString() : JSON.stringify(value);
+  return `${shown} (stored as ${VT_NAMES[vt] ?? `variant type ${vt}`}, not ${expected})`;
+}
+
 function summaryFields(s: SummaryInformation, kind: string): Array<[string, unknown]> {
+  const fields = typedSummaryFields(s, kind);
+  return fields.map(([label, value]) => {
+    const stored = STORED_AS[label];
+    return [label, value === null && stored ? asStored(s, stored[0], stored[1]) : value];
+  });
+}
+
+/** The property id and variant type behind each line of summaryFields. */
+const STORED_AS: Record<string, [number, string]> = {
+  Title: [PID.TITLE, 'VT_LPSTR'],
+  Subject: [PID.SUBJECT, 'VT_LPSTR'],
+  Author: [PID.AUTHOR, 'VT_LPSTR'],
+  Keywords: [PID.KEYWORDS, 'VT_LPSTR'],
+  Comments: [PID.COMMENTS, 'VT_LPSTR'],
+  Template: [PID.TEMPLATE, 'VT_LPSTR'],
+  'Revision number': [PID.REVNUMBER, 'VT_LPSTR'],
+  'Last saved by': [PID.LASTAUTHOR, 'VT_LPSTR'],
+  Created: [PID.CREATE_DTM, 'VT_FILETIME'],
+  'Last saved': [PID.LASTSAVE_DTM, 'VT_FILETIME'],
+  'Last printed': [PID.LASTPRINTED, 'VT_FILETIME'],
+  'Edit time': [PID.EDITTIME, 'VT_FILETIME'],
+  'Page count': [PID.PAGECOUNT, 'VT_I4'],
+  'Word count': [PID.WORDCOUNT, 'VT_I4'],
+  'Char count': [PID.CHARCOUNT, 'VT_I4'],
+  Security: [PID.SECURITY, 'VT_I4'],
+  'Creating application': [PID.APPNAME, 'VT_LPSTR'],
+};
+
+function typedSummaryFields(s: SummaryInformation, kind: string): Array<[string, unknown]> {
   return [
     ['Title', s.title],
     ['Subject', s.subject],

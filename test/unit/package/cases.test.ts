@@ -134,7 +134,10 @@ describeCases('../shared/cases', () => {
     const run = await cli('export', file('summary-date-out-of-range.msi'), '_SummaryInformation', '--idt');
     expect(run.code).toBe(ExitCode.INVALID_PACKAGE); // the same bytes, but a partial table is no success
     expect((await cli('export', file('summary-date-out-of-range.msi'), '_SummaryInformation', '--json')).code).toBe(ExitCode.OK);
-    expect((await cli('info', file('summary-date-out-of-range.msi'))).code).toBe(ExitCode.OK);
+    const info = await cli('info', file('summary-date-out-of-range.msi'));
+    expect(info.code).toBe(ExitCode.OK);
+    // info prints every property: the mistyped date as stored, and said so (it was left out).
+    expect(info.text).toMatch(/^Created\s+"300000\/01\/01 00:00:00" \(stored as VT_LPSTR, not VT_FILETIME\)$/m);
   });
 
   test('rows: a column named __proto__ (column-named-proto.msi) keeps its values everywhere', async () => {
