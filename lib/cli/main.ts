@@ -299,7 +299,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (first === 'help' && rest[0]) {
       const command = getCommand(rest[0]);
       if (!command) {
-        io.stderr.write(`msi-lua: unknown command ${printable(rest[0])}\n\n${mainHelp()}`);
+        io.stderr.write(`msi-lua: unknown command ${printable(rest[0])} (see msi-lua --help)\n`);
         return ExitCode.USAGE;
       }
       io.stdout.write(commandHelp(command));
@@ -325,7 +325,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }),
       );
       io.stderr.write(`msi-lua: ${line} (see msi-lua --help)\n`);
-    } else io.stderr.write(`msi-lua: ${line}\n\n${mainHelp()}`);
+    } else io.stderr.write(`msi-lua: ${line} (see msi-lua --help)\n`);
     return ExitCode.USAGE;
   }
   let parsed: ReturnType<typeof parseArgs>;

@@ -19,7 +19,7 @@ import {
   type PropertyValue,
   type ReinstallMode,
 } from './arguments';
-import { abortError, shapeOutcome } from './outcome';
+import { abortedBeforeStart, shapeOutcome } from './outcome';
 import { MESSAGE_FILTER, ProgressDecoder, type InstallerMessage, type InstallerProgressEvent } from './progress';
 
 export { InstallFailedError } from './outcome';
@@ -97,9 +97,9 @@ async function queued(
  */
 function turnOrAbort(turn: Promise<void>, signal: AbortSignal | undefined, syscall: string): Promise<void> {
   if (!signal) return turn;
-  if (signal.aborted) return Promise.reject(abortError(syscall));
+  if (signal.aborted) return Promise.reject(abortedBeforeStart(syscall));
   return new Promise<void>((resolve, reject) => {
-    const onAbort = () => reject(abortError(syscall));
+    const onAbort = () => reject(abortedBeforeStart(syscall));
     signal.addEventListener('abort', onAbort, { once: true });
     void turn.then(() => {
       resolve();
@@ -118,7 +118,7 @@ async function runAction(
   syscall: string,
 ): Promise<InstallerResult> {
   const binding = getBinding();
-  if (options.signal?.aborted) throw abortError(syscall);
+  if (options.signal?.aborted) throw abortedBeforeStart(syscall);
   {
     const onProgress = options.onProgress;
     // Without a listener the decoder builds no event objects (an install sends hundreds of records).

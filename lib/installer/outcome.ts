@@ -32,6 +32,18 @@ export function abortError(syscall: string): AbortError {
   return new AbortError({ hresult: hresultFromWin32(ERROR_INSTALL_USEREXIT), syscall });
 }
 
+/**
+ * The AbortError of an action whose signal aborted before it started: the same code as a
+ * cancel (1602), but not its explanation, which says the changes were rolled back.
+ */
+export function abortedBeforeStart(syscall: string): AbortError {
+  return new AbortError({
+    hresult: hresultFromWin32(ERROR_INSTALL_USEREXIT),
+    syscall,
+    explanation: 'The action was aborted before it started: Windows Installer ran nothing, and nothing changed.',
+  });
+}
+
 function failure(status: number, syscall: string, decoder: ProgressDecoder): Error {
   if (status === ERROR_INSTALL_USEREXIT) return abortError(syscall);
   const base = errorFromWin32(status, { syscall });

@@ -215,7 +215,11 @@ export const infoCommand: CliCommand = {
     const { summary: s, error: summaryError } = readSummary(() => pkg.summary);
     const fields: Array<[string, unknown]> = [
       ['File', `${file} (${pkg.byteLength} bytes)`],
-      ['Kind', `${KIND_LABEL[pkg.kind]} ${pkg.clsid}`],
+      // A merge module has the installation package's CLSID; its ModuleSignature table tells it (as lua-check tells it).
+      [
+        'Kind',
+        `${pkg.kind === 'installer' && pkg.hasTable('ModuleSignature') ? 'merge module (.msm)' : KIND_LABEL[pkg.kind]} ${pkg.clsid}`,
+      ],
       ...(s ? summaryFields(s, pkg.kind) : [['Summary', `cannot be read: ${summaryError!.message}`] as [string, unknown]]),
       [
         'String codepage',

@@ -35,7 +35,7 @@ export const tablesCommand: CliCommand = {
     'pseudo tables _SummaryInformation and _ForceCodepage, as `msiinfo tables` lists them (--json marks them "pseudo": true). ' +
     'With --json, also every column definition (name, IDT type, kind, size, nullable, key, localizable). ' +
     'Every table in _Tables is listed, as msiinfo lists them: a table that cannot be read (damaged ' +
-    'columns or stream) is listed with the reason, here and on stderr, and the others are read. ' +
+    'columns or stream) is listed with the reason, here and on stderr, and the others are read (exit 1). ' +
     'For a transform (.mst): the tables it adds, drops and changes, with their record counts.',
   options: [{ name: 'json', type: 'boolean', description: 'machine-readable JSON' }],
   positionals: [1, 1],
@@ -52,10 +52,16 @@ export const tablesCommand: CliCommand = {
     const pkg = opened.pkg;
     const pseudo = PSEUDO_TABLES.map((name) => ({ name, table: tryPseudo(pkg, name) }));
     const tables = pkg.tableNames.map((name) => ({ name, table: tryTable(pkg, name) }));
+    let damaged = false;
     for (const { name, table } of [...pseudo, ...tables]) {
-      if (table instanceof MsiFormatError)
+      if (table instanceof MsiFormatError) {
+        damaged = true;
         io.stderr.write(`${printable(`msi-lua: ${file}: table ${name} cannot be read: ${table.message}`)}\n`);
+      }
     }
+    // The others are listed, but the list is not whole: exit 1, as dump and export do, so that a
+    // script can tell.
+    const code = damaged ? ExitCode.INVALID_PACKAGE : ExitCode.OK;
     if (args.options.json) {
       io.stdout.write(
         toJson([
@@ -84,7 +90,7 @@ export const tablesCommand: CliCommand = {
           ),
         ]),
       );
-      return ExitCode.OK;
+      return code;
     }
     io.stdout.write(
       formatTable(
@@ -104,6 +110,6 @@ export const tablesCommand: CliCommand = {
         [false, true, true, false],
       ),
     );
-    return ExitCode.OK;
+    return code;
   },
 };

@@ -150,7 +150,9 @@ describe('an option where the command belongs', () => {
   test('an unknown command keeps its own message', async () => {
     const run = await cli('nosuch');
     expect(run.code).toBe(ExitCode.USAGE);
-    expect(run.stderr.split('\n')[0]).toBe('msi-lua: unknown command nosuch');
+    // One line, as every other failure (it was followed by the whole usage).
+    expect(run.stderr).toBe('msi-lua: unknown command nosuch (see msi-lua --help)\n');
+    expect((await cli('help', 'nosuch')).stderr).toBe('msi-lua: unknown command nosuch (see msi-lua --help)\n');
   });
 });
 

@@ -278,6 +278,12 @@ test('an action aborted while queued rejects at once, without waiting for the ac
   const early = await Promise.race([second.catch((e: unknown) => e), new Promise((r) => setTimeout(() => r('still pending'), 200))]);
   expect(early).toBeInstanceOf(AbortError);
   expect(early).toMatchObject({ win32: 1602, syscall: 'MsiReinstallProductW' });
+  // Nothing ran: not the cancel's "its changes were rolled back".
+  expect((early as Error).message).toMatch(/aborted before it started: Windows Installer ran nothing/);
+  expect((early as Error).message).not.toMatch(/rolled back/);
+  const already = await installProduct(msi, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+  expect(already).toBeInstanceOf(AbortError);
+  expect((already as Error).message).toMatch(/aborted before it started/);
   expect(calls.map((c) => c.kind)).toEqual(['install']);
   release();
   await first;

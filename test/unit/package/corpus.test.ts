@@ -366,3 +366,19 @@ describeCorpus('corpus: every file reads as msitools reads it', () => {
     expect(outcome.differences).toEqual([]);
   });
 });
+
+describeCorpus('corpus: what info calls each kind of file', () => {
+  // A merge module has the installation package's root CLSID: info called it an
+  // "installer package" while lua-check, by its ModuleSignature table, said "merge module".
+  test.each([
+    ['wix-MergeModule1.msm', 'merge module (.msm)'],
+    ['wix-SimpleMerge-test.msm', 'merge module (.msm)'],
+    ['psmsi-Example.msi', 'installer package (.msi)'],
+    ['psmsi-Example.msp', 'patch (.msp)'],
+  ])('%s: %s', async (file, kind) => {
+    const { cli } = await import('../../support/run-cli');
+    const info = await cli('info', path.join(CORPUS, file));
+    expect(info.code).toBe(0);
+    expect(info.text).toMatch(new RegExp(`^Kind\\s+${kind.replace(/[().]/g, '\\$&')} \\{`, 'm'));
+  });
+});
