@@ -39,6 +39,24 @@ export const COMMON_EXIT_CODES: Array<[number, string]> = [
   [ExitCode.OUTPUT_ERROR, 'the output could not be written (disk full, closed pipe)'],
 ];
 
+/**
+ * Which of the common codes a command can return, for its --help (a command that reads no file
+ * gives no 1 or 3; the package readers call no Windows API, so no 11). A command without such a
+ * list can return them all.
+ */
+export const COMMON_FOR = {
+  /** info, tables, export, dump, signature, lua-check: files only. */
+  reader: [ExitCode.OK, ExitCode.INVALID_PACKAGE, ExitCode.USAGE, ExitCode.CANNOT_READ, ExitCode.INTERNAL, ExitCode.OUTPUT_ERROR],
+  /** products, patches, components: Windows calls, no file. */
+  windowsQuery: [ExitCode.OK, ExitCode.USAGE, ExitCode.SYSTEM_ERROR, ExitCode.INTERNAL, ExitCode.OUTPUT_ERROR],
+  /** install, patch: a file to read, and Windows Installer's failures as their own codes (12-16). */
+  actionOnFile: [ExitCode.OK, ExitCode.USAGE, ExitCode.CANNOT_READ, ExitCode.INTERNAL, ExitCode.OUTPUT_ERROR],
+  /** repair, uninstall, unpatch: a product code, no file. */
+  actionOnProduct: [ExitCode.OK, ExitCode.USAGE, ExitCode.INTERNAL, ExitCode.OUTPUT_ERROR],
+  /** updates: a scan package cab to read (services add-scan-package); WUA's failures as its own codes. */
+  updates: [ExitCode.OK, ExitCode.USAGE, ExitCode.CANNOT_READ, ExitCode.INTERNAL, ExitCode.OUTPUT_ERROR],
+} as const;
+
 /** Exit codes of the UAC-patching commands beyond the common ones. */
 export const LuaExitCode = {
   /** lua-check: a file opens but part of it cannot be decoded, so checks that depend on it are undecided. */

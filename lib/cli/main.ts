@@ -97,7 +97,10 @@ export function commandHelp(command: CliCommand): string {
   const options = [...command.options, { name: 'help', alias: 'h', type: 'boolean', description: 'show this help' }];
   const optionText = options.map((o) => `${o.alias ? `-${o.alias}, ` : '    '}--${o.name}${o.type === 'string' ? ' <value>' : ''}`);
   const width = Math.max(...optionText.map((t) => t.length));
-  const codes = [...COMMON_EXIT_CODES, ...(command.exitCodes ?? [])].sort((a, b) => a[0] - b[0]);
+  const common = command.commonExitCodes;
+  const codes = [...COMMON_EXIT_CODES.filter(([code]) => !common || common.includes(code)), ...(command.exitCodes ?? [])].sort(
+    (a, b) => a[0] - b[0],
+  );
   return [
     `Usage: msi-lua ${command.usage}`,
     '',

@@ -50,6 +50,8 @@ export interface CliCommand {
   positionals: [number, number];
   /** Exit codes this command can return beyond the common ones, for --help. */
   exitCodes?: Array<[number, string]>;
+  /** Which of the common exit codes this command can return, for --help (all when absent). */
+  commonExitCodes?: readonly number[];
   /**
    * Maps an error this command knows (e.g. UnknownProductError) to one of its exit codes and
    * a one-line message; undefined leaves it to the common mapping.
@@ -63,6 +65,7 @@ export interface CommandListing {
   name: string;
   summary: string;
   exitCodes?: Array<[number, string]>;
+  commonExitCodes?: readonly number[];
 }
 
 interface Slot {
@@ -73,10 +76,16 @@ interface Slot {
 
 const registry = new Map<string, Slot>();
 
+/** A listing as one string, whatever the order its object was written in. */
+function canonical(listing: CommandListing): string {
+  return JSON.stringify([listing.name, listing.summary, listing.commonExitCodes ?? null, listing.exitCodes ?? null]);
+}
+
 function listingOf(command: CliCommand): CommandListing {
-  return command.exitCodes
-    ? { name: command.name, summary: command.summary, exitCodes: command.exitCodes }
-    : { name: command.name, summary: command.summary };
+  const listing: CommandListing = { name: command.name, summary: command.summary };
+  if (command.commonExitCodes) listing.commonExitCodes = command.commonExitCodes;
+  if (command.exitCodes) listing.exitCodes = command.exitCodes;
+  return listing;
 }
 
 /** Adds a command. Throws if the name is taken. */
@@ -105,7 +114,7 @@ export function getCommand(name: string): CliCommand | undefined {
   if (!slot.command && slot.load) {
     const command = slot.load();
     // Built-in modules spread their listing (./commands/listings.ts); this catches one that overrides it.
-    if (JSON.stringify(listingOf(command)) !== JSON.stringify(slot.listing))
+    if (canonical(listingOf(command)) !== canonical(slot.listing))
       throw new Error(`msi-lua command ${slot.listing.name}: its listing (name, summary, exit codes) differs from the command's`);
     slot.command = command;
   }

@@ -2,7 +2,7 @@
 // once: the command modules spread their listing into their definition (`...listing('tables')`),
 // and the registry lists every command from here without loading its module (cold start).
 import type { CommandListing } from '../registry';
-import { ACTION_EXIT_CODES, ExitCode, InstallerExitCode, LuaExitCode, UpdatesExitCode } from '../exit-codes';
+import { ACTION_EXIT_CODES, COMMON_FOR, ExitCode, InstallerExitCode, LuaExitCode, UpdatesExitCode } from '../exit-codes';
 
 const WINDOWS_ONLY: [number, string] = [InstallerExitCode.WINDOWS_ONLY, 'this command needs Windows'];
 
@@ -10,23 +10,28 @@ const WINDOWS_ONLY: [number, string] = [InstallerExitCode.WINDOWS_ONLY, 'this co
 export const BUILTIN_LISTINGS: readonly CommandListing[] = [
   {
     name: 'info',
+    commonExitCodes: COMMON_FOR.reader,
     summary: 'summary information and overview of a package',
   },
   {
     name: 'tables',
+    commonExitCodes: COMMON_FOR.reader,
     summary: 'list the tables of a package with row counts',
   },
   {
     name: 'export',
+    commonExitCodes: COMMON_FOR.reader,
     summary: 'print the rows of a table (readable, IDT or JSON)',
     exitCodes: [[ExitCode.NO_SUCH_TABLE, 'the package has no such table']],
   },
   {
     name: 'dump',
+    commonExitCodes: COMMON_FOR.reader,
     summary: 'write every table (as IDT) and every stream of a package into a folder',
   },
   {
     name: 'signature',
+    commonExitCodes: COMMON_FOR.reader,
     summary: 'check the Authenticode signature of a package',
     exitCodes: [
       [ExitCode.UNSIGNED, 'the package is not signed'],
@@ -35,16 +40,19 @@ export const BUILTIN_LISTINGS: readonly CommandListing[] = [
   },
   {
     name: 'products',
+    commonExitCodes: COMMON_FOR.windowsQuery,
     summary: 'list the installed Windows Installer products (Windows)',
     exitCodes: [WINDOWS_ONLY],
   },
   {
     name: 'patches',
+    commonExitCodes: COMMON_FOR.windowsQuery,
     summary: "list a product's patches (Windows)",
     exitCodes: [WINDOWS_ONLY],
   },
   {
     name: 'components',
+    commonExitCodes: COMMON_FOR.windowsQuery,
     summary: 'where a product put its components: state and key path (Windows)',
     exitCodes: [
       WINDOWS_ONLY,
@@ -53,31 +61,37 @@ export const BUILTIN_LISTINGS: readonly CommandListing[] = [
   },
   {
     name: 'install',
+    commonExitCodes: COMMON_FOR.actionOnFile,
     summary: 'install a package with progress (Windows)',
     exitCodes: ACTION_EXIT_CODES,
   },
   {
     name: 'patch',
+    commonExitCodes: COMMON_FOR.actionOnFile,
     summary: 'apply patches with progress (Windows)',
     exitCodes: ACTION_EXIT_CODES,
   },
   {
     name: 'unpatch',
+    commonExitCodes: COMMON_FOR.actionOnProduct,
     summary: 'remove patches from a product (Windows)',
     exitCodes: ACTION_EXIT_CODES,
   },
   {
     name: 'repair',
+    commonExitCodes: COMMON_FOR.actionOnProduct,
     summary: 'repair an installed product (Windows)',
     exitCodes: ACTION_EXIT_CODES,
   },
   {
     name: 'uninstall',
+    commonExitCodes: COMMON_FOR.actionOnProduct,
     summary: 'uninstall a product (Windows)',
     exitCodes: ACTION_EXIT_CODES,
   },
   {
     name: 'lua-check',
+    commonExitCodes: COMMON_FOR.reader,
     summary: 'can a standard user apply these patches without elevation? (offline, from the files)',
     exitCodes: [
       [LuaExitCode.DAMAGED, 'a file is damaged, so checks that depend on it could not be decided'],
@@ -95,6 +109,7 @@ export const BUILTIN_LISTINGS: readonly CommandListing[] = [
   },
   {
     name: 'updates',
+    commonExitCodes: COMMON_FOR.updates,
     summary: 'Windows Update: search, download, install, history, reboot status, services, settings (Windows)',
     exitCodes: [
       [UpdatesExitCode.WINDOWS_ONLY, 'this command needs Windows'],

@@ -55,3 +55,40 @@ test.each([['products'], ['patches', CODE]])('%s: a failing Windows call exits 1
   });
   expect(run.stderr).toMatch(new RegExp(`^msi-lua ${argv[0]}: `));
 });
+
+describe('each command --help lists only the common codes it can return', () => {
+  // The common list (0, 1, 2, 3, 11, 70, 74) was shown for every command: 1 and 3 for commands
+  // that read no file, 11 for the package readers, which call no Windows API.
+  const listed = async (command: string): Promise<number[]> => {
+    const help = (await cli(command, '--help')).text;
+    const section = help.slice(help.indexOf('Exit codes:'));
+    return [...section.matchAll(/^\s+(\d+) {2}/gm)].map((m) => Number(m[1]));
+  };
+  test.each([
+    ['info', [1, 3], [11]],
+    ['tables', [1, 3], [11]],
+    ['export', [1, 3], [11]],
+    ['dump', [1, 3], [11]],
+    ['signature', [1, 3], [11]],
+    ['lua-check', [1, 3], [11]],
+    ['products', [11], [1, 3]],
+    ['patches', [11], [1, 3]],
+    ['components', [11], [1, 3]],
+    ['install', [3], [1, 11]],
+    ['patch', [3], [1, 11]],
+    ['repair', [], [1, 3, 11]],
+    ['uninstall', [], [1, 3, 11]],
+    ['unpatch', [], [1, 3, 11]],
+    ['updates', [3], [1, 11]],
+    ['lua-status', [1, 3, 11], []],
+  ])('%s: lists %j, not %j', async (command, present, absent) => {
+    const codes = await listed(command);
+    for (const code of [0, 2, 70, 74, ...present]) expect(codes).toContain(code);
+    for (const code of absent) expect(codes).not.toContain(code);
+  });
+
+  test('a file that cannot be read is 3 for updates services add-scan-package, as its help says', async () => {
+    const run = await cli('updates', 'services', 'add-scan-package', 'Offline', missing.replace(/\.msi$/, '.cab'), '--json');
+    expect(run.code).toBe(ExitCode.CANNOT_READ);
+  });
+});
