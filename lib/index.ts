@@ -51,7 +51,7 @@ export type { LuaPatchingPolicy } from './policy';
 
 // UAC (LUA) patching (README "UAC (LUA) patching", docs/lua-patching.md)
 export { checkLuaPatching, PackageKindError } from './lua/offline';
-export type { OfflineLuaReport } from './lua/offline';
+export type { CheckLuaPatchingOptions, OfflineLuaReport } from './lua/offline';
 export { evaluateLuaPatching } from './lua/machine';
 export type { EvaluateLuaPatchingOptions, MachineLuaReport } from './lua/machine';
 export { CHECK_IDS as LUA_CHECK_IDS, evaluateLuaRules } from './lua/rules';
@@ -112,6 +112,7 @@ export type {
   SummaryValue,
   TableData,
   TableReadOptions,
+  OpenPackageOptions,
   TableTransform,
   TransformConflict,
   TransformConflictKind,

@@ -1,7 +1,8 @@
 // Offline UAC-patching check from .msi and .msp files, on any platform: what an
 // author can know before shipping. What only the target machine knows is 'unknown'.
 import { openPackage, type MsiPackage } from '../package';
-import { limiter, slice } from '../package/scheduler';
+import { limiter, type Step } from '../package/scheduler';
+import { settleOnAbort, signalSlice } from '../package/package';
 import { assertWindowsString, copyWindowsStrings, describeValue } from '../validate';
 import { certificateTablesInSlices, propertyDisablesLua, propertyValue, readPatchFile } from './package-facts';
 import {
@@ -86,9 +87,9 @@ function withPath(error: unknown, path: string): unknown {
   return error;
 }
 
-async function open(path: string): Promise<MsiPackage> {
+async function open(path: string, signal: AbortSignal | undefined): Promise<MsiPackage> {
   try {
-    return await openPackage(path);
+    return await openPackage(path, { signal });
   } catch (error) {
     throw withPath(error, path);
   }
@@ -104,7 +105,11 @@ async function open(path: string): Promise<MsiPackage> {
  * path that cannot be read, and NotRegularFileError (code EISDIR or ENOTREGULAR) for a
  * directory, FIFO or device; the last three carry the file in `path`.
  */
-export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = []): Promise<OfflineLuaReport> {
+export function checkLuaPatching(
+  msiPath: string,
+  mspPaths: readonly string[] = [],
+  options?: CheckLuaPatchingOptions,
+): Promise<OfflineLuaReport> {
   // Not an async function: a check waiting for its turn holds no frame of
   // its own, only its arguments. Bad arguments still reject: the paths are
   // copied (read once, by index) inside the try, and the copy is what is
@@ -115,10 +120,18 @@ export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = 
     if (!Array.isArray(mspPaths))
       throw argumentTypeError(`The "mspPaths" argument must be an array of paths; received ${describeValue(mspPaths)}`);
     paths = copyWindowsStrings(mspPaths, 'mspPaths', 'argument');
+    // The options after the paths, and the signal last (as Node checks arguments first).
+    const step = signalSlice(options, 'checkLuaPatching()');
+    return settleOnAbort(limitChecks(checkFiles, { msiPath, mspPaths: paths, step }, step.exit), step.exit);
   } catch (error) {
     return Promise.reject(error);
   }
-  return limitChecks(checkFiles, { msiPath, mspPaths: paths });
+}
+
+/** Options of checkLuaPatching. */
+export interface CheckLuaPatchingOptions {
+  /** Aborting it rejects the check with AbortError at once (waiting for its turn, between slices, or on a read). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -131,17 +144,25 @@ export function checkLuaPatching(msiPath: string, mspPaths: readonly string[] = 
  */
 const limitChecks = limiter(8);
 
-async function checkFiles({ msiPath, mspPaths }: { msiPath: string; mspPaths: readonly string[] }): Promise<OfflineLuaReport> {
+async function checkFiles({
+  msiPath,
+  mspPaths,
+  step,
+}: {
+  msiPath: string;
+  mspPaths: readonly string[];
+  step: Step;
+}): Promise<OfflineLuaReport> {
   // The package work runs in slices of the reader's shared scheduler, so
   // many concurrent checks do not hold the event loop.
-  const pkg = await open(msiPath);
-  const kind = await slice(() => packageKind(pkg));
+  const pkg = await open(msiPath, step.exit?.signal);
+  const kind = await step(() => packageKind(pkg));
   if (kind !== 'installation package') throw new PackageKindError('msiPath', msiPath, kind, 'an installation package (.msi)');
-  const productCode = await slice(() => propertyValue(pkg, 'ProductCode'));
+  const productCode = await step(() => propertyValue(pkg, 'ProductCode'));
   const patches: MsiPackage[] = [];
   for (const [index, path] of mspPaths.entries()) {
-    const patch = await open(path);
-    const patchKind = await slice(() => packageKind(patch));
+    const patch = await open(path, step.exit?.signal);
+    const patchKind = await step(() => packageKind(patch));
     if (patchKind !== 'patch') throw new PackageKindError(`mspPaths[${index}]`, path, patchKind, 'a patch (.msp)');
     patches.push(patch);
   }
@@ -149,12 +170,12 @@ async function checkFiles({ msiPath, mspPaths }: { msiPath: string; mspPaths: re
   // Each patch is judged against the table in the package plus what the patches sequenced
   // before it added or changed (their transforms that target the product, applied in order).
   const damaged: Array<{ file: string; reason: string }> = [];
-  const tables = await certificateTablesInSlices(pkg, patches, mspPaths, msiPath, damaged);
+  const tables = await certificateTablesInSlices(pkg, patches, mspPaths, msiPath, damaged, step);
 
   const patchFiles: Array<ReturnType<typeof readPatchFile>> = [];
   for (const [index, patch] of patches.entries()) {
     try {
-      patchFiles.push(await slice(() => readPatchFile(patch)));
+      patchFiles.push(await step(() => readPatchFile(patch)));
     } catch (error) {
       throw withPath(error, mspPaths[index] as string);
     }
@@ -188,7 +209,7 @@ async function checkFiles({ msiPath, mspPaths }: { msiPath: string; mspPaths: re
   // The table check reports the table as the last patch sees it (the package alone without patches).
   const table = tables[Math.max(0, patches.length - 1)] as Fact<PatchCertificateTableFact>;
 
-  return slice(() => offlineVerdict(pkg, patchFacts, table, productCode, msiPath, mspPaths, damaged));
+  return step(() => offlineVerdict(pkg, patchFacts, table, productCode, msiPath, mspPaths, damaged));
 }
 
 function offlineVerdict(

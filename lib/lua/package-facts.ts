@@ -1,7 +1,7 @@
 // Facts that the package reader can establish from .msi / .msp files, shared by the
 // offline check and the on-machine evaluation (which reads the cached package).
 import { describeCertificate, TransformedDatabase, type MsiPackage, type Row, type SignatureReport } from '../package';
-import { slice } from '../package/scheduler';
+import { slice, type Step } from '../package/scheduler';
 import { type CertificateSummary, type Fact, type ListedCertificate, type PatchCertificateTableFact, known, unknown } from './rules';
 
 /** What the certificate tables are read from: a package, or a package with patches applied. */
@@ -66,10 +66,11 @@ export async function certificateTablesInSlices(
   labels: readonly string[],
   baseLabel: string,
   damaged?: Array<{ file: string; reason: string }>,
+  run: Step = slice,
 ): Promise<Array<Fact<PatchCertificateTableFact>>> {
   const steps = certificateTableSteps(pkg, patches, labels, baseLabel, damaged);
   for (;;) {
-    const step = await slice(() => steps.next());
+    const step = await run(() => steps.next());
     if (step.done) return step.value;
   }
 }

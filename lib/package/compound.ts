@@ -312,6 +312,7 @@ export const READ_AHEAD = 32 * 1024;
 export async function openCompoundFileAsync(
   path: string,
   preload: (cf: CompoundFile) => DirectoryEntry[] = () => [],
+  step: Step = slice,
 ): Promise<CompoundFile> {
   let fd: number;
   try {
@@ -344,13 +345,13 @@ export async function openCompoundFileAsync(
       if (position + wanted <= ahead.length) return Buffer.from(ahead.subarray(position, position + wanted));
       return readAt(position, wanted);
     };
-    const structure = await runAsync(parseStructure(size), read, slice);
+    const structure = await runAsync(parseStructure(size), read, step);
     const compound = new Compound(new FileSource(path, identity), structure);
     for (const entry of preload(compound)) {
       let segments: Array<[number, number]>;
       try {
         if (entry.type !== 'stream') continue;
-        segments = await runAsync(readStreamSegments(structure, entry), read, slice);
+        segments = await runAsync(readStreamSegments(structure, entry), read, step);
       } catch (error) {
         // A damaged chain is reported when the stream is read; a failed
         // read fails the open, as it does for the structures and the
@@ -376,9 +377,9 @@ export async function openCompoundFileAsync(
  * `data`, which must not change while the file is in use. Rejects with
  * MsiFormatError naming the structure and byte offset.
  */
-export async function openCompoundFileInSlices(data: Uint8Array): Promise<CompoundFile> {
+export async function openCompoundFileInSlices(data: Uint8Array, step: Step = slice): Promise<CompoundFile> {
   const source = bufferSource(data);
-  const structure = await runAsync(parseStructure(source.size), async (position, length) => source.read(position, length), slice);
+  const structure = await runAsync(parseStructure(source.size), async (position, length) => source.read(position, length), step);
   return new Compound(source, structure);
 }
 

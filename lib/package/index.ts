@@ -1,7 +1,7 @@
 // Pure TypeScript reader for Windows Installer packages (.msi), patches
 // (.msp) and transforms (.mst). Works on any platform Node runs on.
 
-import { readPackageFile, readPackageInSlices, type MsiPackage } from './package';
+import { readPackageFile, readPackageInSlices, settleOnAbort, signalSlice, type MsiPackage } from './package';
 import { assertAttached, assertWindowsString, describeValue } from '../validate';
 import { argumentTypeError } from '../argument-error';
 
@@ -81,22 +81,30 @@ export { readPackageFile } from './package';
  * with NotRegularFileError for a directory, FIFO or device, and with the file
  * system's error when the path cannot be opened.
  */
-export function openPackage(source: string | Uint8Array): Promise<MsiPackage> {
+export function openPackage(source: string | Uint8Array, options?: OpenPackageOptions): Promise<MsiPackage> {
   // Not an async function: a call waiting for its turn (1,000 started at
   // once) then holds no frame of its own. Bad arguments still reject.
   try {
-    if (typeof source === 'string') {
-      assertWindowsString(source, 'source');
-      return readPackageFile(source);
-    }
-    if (source instanceof Uint8Array) {
-      assertAttached(source, 'source');
-      return readPackageInSlices(source);
-    }
-    throw argumentTypeError(
-      `The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`,
-    );
+    if (typeof source === 'string') assertWindowsString(source, 'source');
+    else if (source instanceof Uint8Array) assertAttached(source, 'source');
+    else
+      throw argumentTypeError(
+        `The "source" argument of openPackage must be a file path, a Buffer or a Uint8Array; received ${describeValue(source)}`,
+      );
+    // The options after the source, and the signal last (as Node checks arguments first).
+    const step = signalSlice(options, 'openPackage()');
+    const opening = typeof source === 'string' ? readPackageFile(source, step) : readPackageInSlices(source, step);
+    return settleOnAbort(opening, step.exit);
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** Options of openPackage. */
+export interface OpenPackageOptions {
+  /**
+   * Aborting it rejects the open with AbortError at once: while it waits for its turn, between
+   * slices, and while a read is outstanding (the read's file is closed when it returns).
+   */
+  signal?: AbortSignal;
 }

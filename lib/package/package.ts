@@ -5,7 +5,7 @@ import { type AbortError, MsiFormatError } from '../errors/classes';
 import { abortErrorFromSignal } from '../errors/abort';
 import { openCompoundFile, openCompoundFileAsync, openCompoundFileInSlices, type CompoundFile, type DirectoryEntry } from './compound';
 import { decodeStreamName, encodeStreamName } from './stream-names';
-import { forEachInSlices, limitOpens, runSteps, slice, type ReadAhead, type Step, type Steps } from './scheduler';
+import { forEachInSlices, limitOpens, runSteps, slice, type GateExit, type ReadAhead, type Step, type Steps } from './scheduler';
 import { StringPool } from './string-pool';
 import { catalogColumns, MsiTable, readCatalog, type Catalog, type ColumnDefinition, type Row } from './tables';
 import { asPatchSummary, emptySummary, parseSummaryInformation, type SummaryInformation } from './summary';
@@ -607,8 +607,8 @@ const OPENING_STREAMS = new Set([
  * that is not a readable package, with the file system's error when the
  * path cannot be opened.
  */
-export function readPackageFile(path: string): Promise<MsiPackage> {
-  return limitOpens(openFile, path);
+export function readPackageFile(path: string, step: Step = slice): Promise<MsiPackage> {
+  return limitOpens(openFile, { path, step }, step.exit);
 }
 
 /**
@@ -617,18 +617,45 @@ export function readPackageFile(path: string): Promise<MsiPackage> {
  * progress at once (readPackage does the same work in one piece). Rejects
  * with MsiFormatError for bytes that are not a readable package.
  */
-export function readPackageInSlices(data: Uint8Array): Promise<MsiPackage> {
-  return limitOpens(openBytes, data);
+export function readPackageInSlices(data: Uint8Array, step: Step = slice): Promise<MsiPackage> {
+  return limitOpens(openBytes, { data, step }, step.exit);
 }
 
-async function openBytes(data: Uint8Array): Promise<MsiPackage> {
-  const compound = await openCompoundFileInSlices(data);
-  return slice(() => new MsiPackage(compound));
+async function openBytes({ data, step }: { data: Uint8Array; step: Step }): Promise<MsiPackage> {
+  const compound = await openCompoundFileInSlices(data, step);
+  return step(() => new MsiPackage(compound));
 }
 
-async function openFile(path: string): Promise<MsiPackage> {
-  const compound = await openCompoundFileAsync(path, (cf) =>
-    cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)),
+async function openFile({ path, step }: { path: string; step: Step }): Promise<MsiPackage> {
+  const compound = await openCompoundFileAsync(
+    path,
+    (cf) => cf.childrenOf(cf.root).filter((e) => e.type === 'stream' && OPENING_STREAMS.has(e.name)),
+    step,
   );
-  return slice(() => new MsiPackage(compound));
+  return step(() => new MsiPackage(compound));
+}
+
+/**
+ * `work`, settled with AbortError as soon as the exit's signal aborts: a read that hangs (a
+ * network share that stopped answering) must not keep the caller waiting. The work goes on
+ * until its next slice, which sees the abort, and its file is closed when the read returns.
+ */
+export function settleOnAbort<T>(work: Promise<T>, exit: GateExit | undefined): Promise<T> {
+  if (!exit) return work;
+  const { signal } = exit;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(exit.error());
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = (): void => signal.removeEventListener('abort', onAbort);
+    work.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
 }

@@ -138,7 +138,7 @@ const SPECS: Record<string, Spec> = {
   getLuaPatchingPolicy: { call: api.getLuaPatchingPolicy as never, params: [] },
   checkLuaPatching: {
     call: api.checkLuaPatching as never,
-    params: [p('msiPath', 'path', () => fx.ready), p('mspPaths', 'pathArray', () => [])],
+    params: [p('msiPath', 'path', () => fx.ready), p('mspPaths', 'pathArray', () => []), p('options', 'options', () => ({}))],
   },
   evaluateLuaPatching: { call: api.evaluateLuaPatching as never, params: [p('options', 'requiredObject', () => ({ productCode: GUID }))] },
   evaluateLuaRules: { call: api.evaluateLuaRules as never, params: [p('facts', 'requiredObject', facts)] },
@@ -267,7 +267,7 @@ const SPECS: Record<string, Spec> = {
     call: api.getApplicablePatches as never,
     params: [p('productCodeOrPackage', 'path', () => GUID), p('patchPaths', 'path', () => fx.signedPatch)],
   },
-  openPackage: { call: api.openPackage as never, params: [p('source', 'path', () => fx.ready)] },
+  openPackage: { call: api.openPackage as never, params: [p('source', 'path', () => fx.ready), p('options', 'options', () => ({}))] },
 };
 
 /** Methods named by the findings, on instances. */

@@ -167,3 +167,25 @@ describe('certificates added by a patch sequenced earlier', () => {
     expect(check(report, 'signer-listed').evidence).toMatchObject({ patches: [{ matchedRow: null }, { matchedRow: 'patchcert1' }] });
   });
 });
+
+describe('options.signal', () => {
+  test('an aborted signal rejects with AbortError; bad paths and options are named first', async () => {
+    const { AbortError } = await import('../../../lib/errors');
+    const signal = AbortSignal.abort();
+    await expect(checkLuaPatching(fx.ready, [fx.signedPatch], { signal })).rejects.toBeInstanceOf(AbortError);
+    await expect(checkLuaPatching(42 as never, [], { signal })).rejects.toThrow(/"msiPath"/);
+    await expect(checkLuaPatching(fx.ready, [], { signal: {} as never })).rejects.toThrow(/"signal"/);
+  });
+
+  test('an abort during the check rejects at once; without one, the report is the same', async () => {
+    const { AbortError } = await import('../../../lib/errors');
+    const controller = new AbortController();
+    const expected = await checkLuaPatching(fx.ready, [fx.signedPatch]);
+    expect(await checkLuaPatching(fx.ready, [fx.signedPatch], { signal: controller.signal })).toEqual(expected);
+    const checking = checkLuaPatching(fx.ready, [fx.signedPatch], { signal: controller.signal });
+    // After its first slice: the check is under way when the signal aborts.
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    await expect(checking).rejects.toBeInstanceOf(AbortError);
+  });
+});

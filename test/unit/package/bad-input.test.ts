@@ -417,7 +417,8 @@ describe('one damaged part fails that part only (the package opens, every other 
     const file = path.join(scratch, `${damaged}.msi`);
     fs.writeFileSync(file, bytes);
     const listed = await cli('tables', file, '--json');
-    expect(listed.code).toBe(ExitCode.OK);
+    // Every table listed, the damaged one with its reason; not every one read: exit 1.
+    expect(listed.code).toBe(ExitCode.INVALID_PACKAGE);
     const tables = JSON.parse(listed.text) as Array<{ name: string; error?: string }>;
     expect(tables.map((t) => t.name)).toEqual(['_SummaryInformation', '_ForceCodepage', ...pkg.tableNames]);
     expect(tables.filter((t) => t.error).map((t) => t.name)).toEqual([damaged]);
