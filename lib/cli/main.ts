@@ -69,7 +69,7 @@ function mainHelp(): string {
     '',
     'Options:',
     '  -h, --help     help for msi-lua or a command (msi-lua <command> --help)',
-    '  -V, --version  print the version',
+    '  -V, --version  print the version (with --json: {"name", "version"})',
     '',
     'Exit codes:',
     ...codes.map(([code, text]) => `  ${String(code).padStart(2)}  ${text}`),
@@ -311,8 +311,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     (first === undefined ? io.stderr : io.stdout).write(mainHelp());
     return first === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
-  if (first === '--version' || first === '-V') {
-    io.stdout.write(`msi-lua ${version()}\n`);
+  // --version (or -V) alone, or with --json: `msi-lua --json --version` too. Anything else
+  // with it is a usage error, as an unknown option is everywhere else.
+  const asked = argv.filter((a) => a !== '--json');
+  if (asked.length > 0 && (asked[0] === '--version' || asked[0] === '-V') && (first === asked[0] || first === '--json')) {
+    const asJson = asked.length < argv.length;
+    if (asked.length > 1) {
+      const message = `${asked[0]} takes no arguments; received ${asked[1]}`;
+      if (asJson)
+        io.stdout.write(toJson({ error: { name: 'UsageError', code: 'ERR_USAGE', hresult: null, message, exitCode: ExitCode.USAGE } }));
+      io.stderr.write(`msi-lua: ${printable(message)} (see msi-lua --help)\n`);
+      return ExitCode.USAGE;
+    }
+    io.stdout.write(asJson ? toJson({ name: 'msi-lua', version: version() }) : `msi-lua ${version()}\n`);
     return ExitCode.OK;
   }
   const json = wantsJson(argv);

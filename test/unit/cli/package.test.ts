@@ -51,6 +51,24 @@ describe('help and usage', () => {
     const run = await cli('--version');
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
     expect(run.text).toBe(`msi-lua ${manifest.version}\n`);
+    // With --json, before or after it: one JSON document, as every command gives.
+    for (const argv of [
+      ['--version', '--json'],
+      ['--json', '-V'],
+    ]) {
+      const json = await cli(...argv);
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.text)).toEqual({ name: 'msi-lua', version: manifest.version });
+    }
+    // Anything else with it is a usage error, as an unknown option everywhere else (it was ignored).
+    for (const argv of [
+      ['-V', 'extra'],
+      ['--version', '--bogus'],
+    ]) {
+      const bad = await cli(...argv);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/^msi-lua: (--version|-V) takes no arguments; received (extra|--bogus) \(see msi-lua --help\)\n$/);
+    }
   });
 
   test.each([
