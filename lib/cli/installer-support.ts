@@ -37,7 +37,9 @@ export function reportError(io: CliIo, name: string, json: boolean, error: unkno
   // under --json one `{"error": {..., "exitCode"}}` object on stdout.
   // Escaped (printable): an engine message comes from the package's Error table and may hold a
   // line break or an escape sequence.
-  io.stderr.write(`${printable(`msi-lua ${name}: ${(error as Error).message}`)}\n`);
+  // A usage error points to the help, as the main classifier's do.
+  const hint = code === 2 ? ` (see msi-lua ${name} --help)` : '';
+  io.stderr.write(`${printable(`msi-lua ${name}: ${(error as Error).message}${hint}`)}\n`);
   if (json) {
     const body =
       error instanceof MsiLuaError

@@ -114,6 +114,8 @@ test('bad arguments exit 2 before any native call', async () => {
   expect((await cli('install', msi, 'BAD NAME=1')).code).toBe(2);
   expect((await cli('repair', 'nope')).code).toBe(2);
   expect((await cli('repair', CODE, '--mode', 'o')).code).toBe(2);
+  // One line that points to the command's help, as the reader commands' usage errors do.
+  expect((await cli('repair', 'nope')).stderr).toMatch(/^msi-lua repair: The "productCode" argument .* \(see msi-lua repair --help\)\n$/);
   expect(requests).toEqual([]);
 });
 
