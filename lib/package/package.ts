@@ -427,9 +427,15 @@ export class MsiPackage extends MsiStorage {
     // signal must not hide a caller's bug behind AbortError.
     assertTableNameType(name);
     const step = abortableSlice(options, 'readTableAsync', name);
-    const table = await this.tableAsync(name, step);
-    const rows = await rowsInSlices(table, step);
-    return { name, columns: table.columns, primaryKeys: table.primaryKeys, rows };
+    // Settled at once on abort, even while a read of the table's stream hangs.
+    return settleOnAbort(
+      (async () => {
+        const table = await this.tableAsync(name, step);
+        const rows = await rowsInSlices(table, step);
+        return { name, columns: table.columns, primaryKeys: table.primaryKeys, rows };
+      })(),
+      step.exit,
+    );
   }
 
   /**
@@ -456,7 +462,10 @@ export class MsiPackage extends MsiStorage {
     const step = abortableSlice(options, 'exportIdtAsync', name);
     if (name === '_SummaryInformation') return step(() => summaryToIdt(this.summary));
     if (name === '_ForceCodepage') return step(() => forceCodepageToIdt(this.codepage));
-    return tableToIdtInSlices(await this.tableAsync(name, step), step);
+    return settleOnAbort(
+      this.tableAsync(name, step).then((table) => tableToIdtInSlices(table, step)),
+      step.exit,
+    );
   }
 
   /**
@@ -636,6 +645,13 @@ async function openFile({ path, step }: { path: string; step: Step }): Promise<M
 }
 
 /**
+ * The calls settleOnAbort holds for each signal, and the one listener that settles them all:
+ * a listener per call made Node warn (MaxListenersExceededWarning) once 11 calls shared a
+ * signal, 6 checks (each holds two: its own and its open's).
+ */
+const heldOnAbort = new WeakMap<AbortSignal, { settlers: Set<() => void>; onAbort: () => void }>();
+
+/**
  * `work`, settled with AbortError as soon as the exit's signal aborts: a read that hangs (a
  * network share that stopped answering) must not keep the caller waiting. The work goes on
  * until its next slice, which sees the abort, and its file is closed when the read returns.
@@ -644,9 +660,28 @@ export function settleOnAbort<T>(work: Promise<T>, exit: GateExit | undefined): 
   if (!exit) return work;
   const { signal } = exit;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(exit.error());
-    signal.addEventListener('abort', onAbort, { once: true });
-    const done = (): void => signal.removeEventListener('abort', onAbort);
+    let held = heldOnAbort.get(signal);
+    if (!held) {
+      const settlers = new Set<() => void>();
+      const onAbort = (): void => {
+        heldOnAbort.delete(signal);
+        for (const settle of settlers) settle();
+      };
+      // Added before it is kept: a signal-like object whose addEventListener throws rejects
+      // this call and leaves nothing behind.
+      signal.addEventListener('abort', onAbort, { once: true });
+      held = { settlers, onAbort };
+      heldOnAbort.set(signal, held);
+    }
+    const entry = held;
+    const settle = (): void => reject(exit.error());
+    entry.settlers.add(settle);
+    const done = (): void => {
+      entry.settlers.delete(settle);
+      if (entry.settlers.size > 0 || heldOnAbort.get(signal) !== entry) return;
+      heldOnAbort.delete(signal);
+      signal.removeEventListener('abort', entry.onAbort);
+    };
     work.then(
       (value) => {
         done();

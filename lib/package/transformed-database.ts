@@ -1,6 +1,6 @@
 // A database with transforms applied (TransformedDatabase), and choosing and applying the
 // transforms of a patch. Decoding a transform is transform.ts.
-import { MsiPackage, MsiStorage, signalSlice, type TableData } from './package';
+import { MsiPackage, MsiStorage, settleOnAbort, signalSlice, type TableData } from './package';
 import { assertInstance, assertName, assertNonEmptyString, assertPlainObject, describeValue, iterableItems } from '../validate';
 import { emptyRow, type CellValue, type ColumnDefinition, type Row } from './tables';
 import { runSteps, stepsInSlices, type ReadAhead, type Steps } from './scheduler';
@@ -360,7 +360,8 @@ export async function applyTransformsAsync(
 ): Promise<TransformedDatabase> {
   const list = transformList(base, transforms);
   const step = signalSlice(options, 'applyTransformsAsync()');
-  return stepsInSlices(applyTransformsSteps(base, list), step);
+  // Settled at once on abort, even while a read ahead hangs (see settleOnAbort).
+  return settleOnAbort(stepsInSlices(applyTransformsSteps(base, list), step), step.exit);
 }
 
 function transformList(base: unknown, transforms: unknown): MsiStorage[] {
@@ -458,7 +459,7 @@ export async function applyPatchesAsync(
 ): Promise<TransformedDatabase> {
   const list = patchList(base, patches);
   const step = signalSlice(options, 'applyPatchesAsync()');
-  return stepsInSlices(applyPatchesSteps(base, list), step);
+  return settleOnAbort(stepsInSlices(applyPatchesSteps(base, list), step), step.exit);
 }
 
 function patchList(base: unknown, patches: unknown): MsiPackage[] {

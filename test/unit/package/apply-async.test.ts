@@ -351,6 +351,32 @@ describe('steps', () => {
     }
   });
 
+  test('an abort while a read ahead hangs settles the apply at once (a share that stopped answering)', async () => {
+    const { holdReads, settledWithin } = await import('../../support/hold-reads');
+    const patchFile = await buildPatch({
+      patchCode: '{5D1C2A57-7E0B-4C4B-9B0E-2F6A1D3C4EB2}',
+      targetProductCodes: [summary.targetProductCode],
+      transforms: [{ name: 'RTM.3', ...fields(), streams: transformStreams(specs['row-changes'].transforms[0]) }],
+    });
+    const [pathBase, pathPatch] = [await openPackage(baseFile), await openPackage(patchFile)];
+    const reads = holdReads();
+    try {
+      const controller = new AbortController();
+      const applying = applyPatchesAsync(pathBase, [pathPatch], { signal: controller.signal });
+      for (let i = 0; i < 200 && reads.held() === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(reads.held()).toBeGreaterThan(0);
+      controller.abort();
+      const outcome = await settledWithin(applying, 500);
+      expect(outcome).not.toBe('pending');
+      expect((outcome as { error?: unknown }).error).toBeInstanceOf(AbortError);
+    } finally {
+      reads.release();
+      jest.restoreAllMocks();
+    }
+    // The packages are unharmed: the same apply without a signal still works.
+    expect((await applyPatchesAsync(pathBase, [pathPatch])).patches[0]?.transforms).toEqual(['RTM.3']);
+  });
+
   test("a patch's transform list is read a sub-storage a step, not all of them in one", async () => {
     // Each sub-storage's summary is parsed to choose the pair (0.2 ms each): a patch with
     // hundreds of them held the loop in one step (80 ms for 400 in the corpus psmsi-Example.msp

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { AbortError } from '../../../lib/errors';
 import { openPackage } from '../../../lib/package';
 import { buildSmallMsi } from '../../support/package-fixtures';
+import { holdReads, settledWithin } from '../../support/hold-reads';
 
 jest.setTimeout(60_000);
 
@@ -15,38 +16,6 @@ beforeAll(async () => {
 });
 
 afterEach(() => jest.restoreAllMocks());
-
-type ReadCallback = (error: NodeJS.ErrnoException | null, bytesRead: number, buffer: Buffer) => void;
-
-/** Makes every fs.read hang until released; returns the release and the count of reads held. */
-function holdReads(): { held: () => number; release: () => void } {
-  const nodeFs = require('node:fs') as typeof fs;
-  const realRead = nodeFs.read.bind(nodeFs) as (...args: unknown[]) => void;
-  const waiting: Array<() => void> = [];
-  let released = false;
-  jest.spyOn(nodeFs, 'read').mockImplementation(((...args: unknown[]) => {
-    const callback = args[args.length - 1] as ReadCallback;
-    const run = () => realRead(...args.slice(0, -1), callback);
-    if (released) run();
-    else waiting.push(run);
-  }) as never);
-  return {
-    held: () => waiting.length,
-    release: () => {
-      released = true;
-      for (const run of waiting.splice(0)) run();
-    },
-  };
-}
-
-const settledWithin = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([
-    promise.then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    ),
-    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms)),
-  ]);
 
 test('an already aborted signal rejects with AbortError; a bad source is still named first', async () => {
   const signal = AbortSignal.abort();
@@ -112,4 +81,40 @@ test('waiting for its turn behind 8 hung opens, an aborted open leaves at once',
   // The aborted open left the queue: it never opened the file once the others were done.
   await new Promise((r) => setTimeout(r, 50));
   expect(opens).toHaveBeenCalledTimes(8);
+});
+
+test('many calls sharing one signal: one listener for them all, no MaxListenersExceededWarning, none left', async () => {
+  const { getEventListeners } = await import('node:events');
+  const { checkLuaPatching } = await import('../../../lib/lua/offline');
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning);
+  process.on('warning', onWarning);
+  try {
+    const controller = new AbortController();
+    const { signal } = controller;
+    const bytes = fs.readFileSync(small);
+    const calls = [
+      ...Array.from({ length: 20 }, () => openPackage(small, { signal })),
+      ...Array.from({ length: 20 }, () => openPackage(bytes, { signal })),
+      // A check holds an open of its own with the same signal.
+      ...Array.from({ length: 12 }, () => checkLuaPatching(small, [], { signal })),
+    ];
+    // settleOnAbort's one listener, and one per gate the calls wait at (opens, checks, reads).
+    expect(getEventListeners(signal, 'abort').length).toBeLessThanOrEqual(4);
+    await Promise.allSettled(calls);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    // The same with an abort while they run: every call settles, no listener is left.
+    const again = [
+      ...Array.from({ length: 20 }, () => openPackage(small, { signal })),
+      ...Array.from({ length: 12 }, () => checkLuaPatching(small, [], { signal })),
+    ];
+    controller.abort();
+    const outcomes = await Promise.allSettled(again);
+    expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof AbortError)).toBe(true);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    await new Promise((r) => setImmediate(r));
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  } finally {
+    process.off('warning', onWarning);
+  }
 });
