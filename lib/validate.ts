@@ -134,15 +134,19 @@ export function assertInstance<T>(
 
 /** An iterable that is not a string (a list of packages, transforms, paths). Returns its items. */
 export function iterableItems(value: unknown, name: string, what: string): unknown[] {
-  if (
-    value === null ||
-    value === undefined ||
-    typeof value === 'string' ||
-    typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function'
-  ) {
-    throw argumentTypeError(`The "${name}" argument must be an iterable of ${what}; received ${describeValue(value)}`);
-  }
-  return [...(value as Iterable<unknown>)];
+  // Read through readOrRefuse: a Proxy trap or a revoked Proxy throws on the first look.
+  const iterable = readOrRefuse(
+    name,
+    () =>
+      value !== null &&
+      value !== undefined &&
+      typeof value !== 'string' &&
+      typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function',
+    'argument',
+  );
+  if (!iterable) throw argumentTypeError(`The "${name}" argument must be an iterable of ${what}; received ${describeValue(value)}`);
+  // An iterator that throws, or is not an object, is the caller's argument failing, named as such.
+  return readOrRefuse(name, () => [...(value as Iterable<unknown>)], 'argument');
 }
 
 /**

@@ -490,3 +490,24 @@ test('table(1n) is a TypeError naming the table name', () => {
   expect(() => pkg.table(1n as never)).toThrow(TypeError);
   expect(() => pkg.table(1n as never)).toThrow(/"name"/);
 });
+
+test('an iterable that fails while it is read is the argument named, not a bare V8 TypeError', () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const bad: unknown[] = [
+    { [Symbol.iterator]: () => 1 },
+    {
+      [Symbol.iterator]: () => ({
+        next() {
+          throw new Error('boom');
+        },
+      }),
+    },
+    revoked.proxy,
+  ];
+  for (const patches of bad) {
+    expect(() => api.applyPatches(pkg, patches as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_MSI_LUA_INVALID_ARGUMENT', message: expect.stringContaining('"patches"') }),
+    );
+  }
+});
