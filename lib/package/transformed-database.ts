@@ -473,8 +473,9 @@ function patchList(base: unknown, patches: unknown): MsiPackage[] {
 function assertPatch(value: unknown, name: string): asserts value is MsiPackage {
   assertInstance(value, MsiPackage, name, 'a patch package (MsiPackage)');
   if (value.kind !== 'patch') {
-    const what =
-      value.kind === 'installer' ? 'an installation package' : value.kind === 'transform' ? 'a transform' : 'a file of unknown kind';
+    // A merge module has the installation package's CLSID; its ModuleSignature table tells it.
+    const installer = value.kind === 'installer' && value.hasTable('ModuleSignature') ? 'a merge module' : 'an installation package';
+    const what = value.kind === 'installer' ? installer : value.kind === 'transform' ? 'a transform' : 'a file of unknown kind';
     throw argumentTypeError(`The "${name}" argument must be a patch package (.msp); received ${what} (root CLSID ${value.clsid})`);
   }
 }

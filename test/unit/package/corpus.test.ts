@@ -25,7 +25,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { MsiFormatError } from '../../../lib/errors';
-import { describeTransformStorage, readPackage, readTransformFile, type MsiPackage, type SummaryInformation } from '../../../lib/package';
+import {
+  applyPatches,
+  describeTransformStorage,
+  readPackage,
+  readTransformFile,
+  type MsiPackage,
+  type SummaryInformation,
+} from '../../../lib/package';
 
 const run = promisify(execFile);
 const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
@@ -380,5 +387,15 @@ describeCorpus('corpus: what info calls each kind of file', () => {
     const info = await cli('info', path.join(CORPUS, file));
     expect(info.code).toBe(0);
     expect(info.text).toMatch(new RegExp(`^Kind\\s+${kind.replace(/[().]/g, '\\$&')} \\{`, 'm'));
+  });
+});
+
+describeCorpus('corpus: a merge module given as a patch', () => {
+  test('is refused as a merge module, not as an installation package', () => {
+    const base = readPackage(fs.readFileSync(path.join(CORPUS, 'psmsi-Example.msi')));
+    const module = readPackage(fs.readFileSync(path.join(CORPUS, 'wix-MergeModule1.msm')));
+    expect(() => applyPatches(base, [module])).toThrow(
+      /"patches\[0\]" argument must be a patch package \(\.msp\); received a merge module/,
+    );
   });
 });
