@@ -19,7 +19,7 @@ function tagged<E extends Error>(error: E, from: (...args: never[]) => unknown):
 }
 
 /** A TypeError for a bad argument (the wrong type, or a value of the right type that names nothing valid). */
-export function argumentTypeError(message: string, options?: ErrorOptions): TypeError {
+export function argumentTypeError(message: string, options?: { cause?: unknown }): TypeError {
   return tagged(new TypeError(message, options), argumentTypeError);
 }
 
