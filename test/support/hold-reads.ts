@@ -4,8 +4,11 @@ import type * as fs from 'node:fs';
 
 type ReadCallback = (error: NodeJS.ErrnoException | null, bytesRead: number, buffer: Buffer) => void;
 
-/** Makes every fs.read hang until released; returns the release and the count of reads held. */
-export function holdReads(): { held: () => number; release: () => void } {
+/**
+ * Makes every fs.read hang until released; returns the count of reads held, a wait until at
+ * least `count` are held (or about a second has passed), and the release.
+ */
+export function holdReads(): { held: () => number; untilHeld: (count: number) => Promise<void>; release: () => void } {
   const nodeFs = require('node:fs') as typeof fs;
   const realRead = nodeFs.read.bind(nodeFs) as (...args: unknown[]) => void;
   const waiting: Array<() => void> = [];
@@ -18,6 +21,9 @@ export function holdReads(): { held: () => number; release: () => void } {
   }) as never);
   return {
     held: () => waiting.length,
+    untilHeld: async (count) => {
+      for (let i = 0; i < 200 && waiting.length < count; i++) await new Promise((r) => setTimeout(r, 5));
+    },
     release: () => {
       released = true;
       for (const run of waiting.splice(0)) run();

@@ -363,7 +363,7 @@ describe('steps', () => {
     try {
       const controller = new AbortController();
       const applying = applyPatchesAsync(pathBase, [pathPatch], { signal: controller.signal });
-      for (let i = 0; i < 200 && reads.held() === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      await reads.untilHeld(1);
       expect(reads.held()).toBeGreaterThan(0);
       controller.abort();
       const outcome = await settledWithin(applying, 500);

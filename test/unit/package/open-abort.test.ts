@@ -48,7 +48,7 @@ test('a path whose read hangs: the abort rejects at once, and the file is closed
   const controller = new AbortController();
   const opening = openPackage(small, { signal: controller.signal });
   // Wait until the open is blocked on its first read.
-  for (let i = 0; i < 100 && reads.held() === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  await reads.untilHeld(1);
   expect(reads.held()).toBe(1);
   controller.abort();
   const outcome = await settledWithin(opening, 500);
@@ -66,7 +66,7 @@ test('waiting for its turn behind 8 hung opens, an aborted open leaves at once',
   const reads = holdReads();
   const opens = jest.spyOn(nodeFs, 'open');
   const ahead = Array.from({ length: 8 }, () => openPackage(small));
-  for (let i = 0; i < 200 && reads.held() < 8; i++) await new Promise((r) => setTimeout(r, 5));
+  await reads.untilHeld(8);
   expect(reads.held()).toBe(8);
   const controller = new AbortController();
   const waiting = openPackage(small, { signal: controller.signal });
