@@ -57,9 +57,19 @@ export function productKey(fixtureEntry: ProductFixture): string {
     : `HKCU\\Software\\Microsoft\\Installer\\Products\\${squashed}`;
 }
 
+/**
+ * reg.exe's exit status. Under Wine on a loaded machine the process itself now and then fails
+ * to start or is ended before it reports (status null: seen once in a fresh-clone run): that
+ * is tried again, up to 3 times; an exit status reg.exe gives is returned as it is.
+ */
 function reg(args: string[]): number {
-  const result = spawnSync('reg', args, { stdio: 'ignore', windowsHide: true });
-  return result.status ?? -1;
+  let result = spawnSync('reg', args, { stdio: 'ignore', windowsHide: true });
+  for (let attempt = 1; attempt < 3 && result.status === null; attempt++) {
+    result = spawnSync('reg', args, { stdio: 'ignore', windowsHide: true });
+  }
+  if (result.status === null)
+    throw new Error(`reg ${args.join(' ')} did not run: ${result.error?.message ?? `ended by ${String(result.signal)}`}`);
+  return result.status;
 }
 
 export function regSet(key: string, name: string, type: 'REG_DWORD' | 'REG_SZ' | 'REG_BINARY', data: string): void {
